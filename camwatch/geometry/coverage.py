@@ -1,0 +1,263 @@
+"""Coverage analysis of a site: levels, blind spots, zones, compliance (SITE_FORMAT §2–3).
+
+:func:`analyze` is the engine behind ``camwatch analyze``; :meth:`Analysis.to_dict`
+is exactly the §3 JSON object. Geometry stays on the result for drawing.
+
+Notes: one exact visibility computation per camera (see
+:mod:`camwatch.geometry.footprint`), then GEOS unions per level. Zone and
+level areas are areas of exact polygons; only arcs are chorded (< 0.01 %).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import shapely
+from shapely.geometry import MultiPolygon, Polygon
+from shapely.geometry.base import BaseGeometry
+
+from camwatch.geometry.footprint import EMPTY, camera_footprints
+from camwatch.geometry.space import free_space, stand_point
+from camwatch.model import LEVELS, MIN_BLIND_SPOT_M2, ZONE_PASS_RATIO, Site
+
+OPENING_M = 0.001  # morphological opening that separates parts joined by a point or < 2 mm sliver
+ZONE_TOUCH_M2 = 1e-6  # a blind spot "touches" a zone when they overlap by more than this
+
+Footprints = dict[str, Polygon | MultiPolygon]
+
+
+@dataclass(frozen=True)
+class LevelCoverage:
+    level: str
+    covered_m2: float
+    ratio: float
+    geometry: BaseGeometry = field(repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class BlindSpot:
+    id: str
+    area_m2: float
+    centroid: tuple[float, float]
+    label_point: tuple[float, float]
+    zones: tuple[str, ...]
+    geometry: Polygon = field(repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class ZoneResult:
+    name: str
+    zone_type: str
+    required_level: str
+    area_m2: float
+    covered_m2: float
+    ratio: float
+    passed: bool
+    weight: float = 1.0
+
+
+@dataclass(frozen=True)
+class CameraResult:
+    id: str
+    status: str
+    counted: bool
+    footprint_m2: dict[str, float]
+    stand_point: tuple[float, float]
+    footprints: Footprints = field(repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class Analysis:
+    site_id: str
+    monitored_area_m2: float
+    levels: dict[str, LevelCoverage]
+    blind_spots: tuple[BlindSpot, ...]
+    zones: tuple[ZoneResult, ...]
+    cameras: tuple[CameraResult, ...]
+    compliant: bool
+    include_planned: bool = False
+    monitored: BaseGeometry = field(default=EMPTY, repr=False, compare=False)
+
+    def ratios(self) -> dict[str, float]:
+        """Coverage ratio per level, rounded as in the JSON output."""
+        return {level: round(cov.ratio, 6) for level, cov in self.levels.items()}
+
+    def to_dict(self) -> dict[str, Any]:
+        """The SITE_FORMAT §3 JSON object."""
+        return {
+            "site": self.site_id,
+            "monitored_area_m2": _m2(self.monitored_area_m2),
+            "levels": {
+                level: {"covered_m2": _m2(cov.covered_m2), "ratio": round(cov.ratio, 6)}
+                for level, cov in self.levels.items()
+            },
+            "blind_spots": [
+                {
+                    "id": spot.id,
+                    "area_m2": _m2(spot.area_m2),
+                    "centroid": [round(spot.centroid[0], 3), round(spot.centroid[1], 3)],
+                    "label_point": [round(spot.label_point[0], 3), round(spot.label_point[1], 3)],
+                    "zones": list(spot.zones),
+                }
+                for spot in self.blind_spots
+            ],
+            "zones": [
+                {
+                    "name": z.name,
+                    "zone_type": z.zone_type,
+                    "required_level": z.required_level,
+                    "area_m2": _m2(z.area_m2),
+                    "covered_m2": _m2(z.covered_m2),
+                    "ratio": round(z.ratio, 6),
+                    "pass": z.passed,
+                }
+                for z in self.zones
+            ],
+            "cameras": [
+                {
+                    "id": cam.id,
+                    "status": cam.status,
+                    "footprint_m2": {lv: _m2(a) for lv, a in cam.footprint_m2.items()},
+                }
+                for cam in self.cameras
+            ],
+            "compliant": self.compliant,
+        }
+
+
+def _m2(value: float) -> float:
+    return round(float(value), 2)
+
+
+def _ratio(part: float, whole: float) -> float:
+    """part/whole clamped to [0, 1]; a whole of zero area is fully covered by definition."""
+    if whole <= 0.0:
+        return 1.0
+    return min(max(part / whole, 0.0), 1.0)
+
+
+def _polygons(geom: BaseGeometry) -> list[Polygon]:
+    if geom.is_empty:
+        return []
+    if isinstance(geom, Polygon):
+        return [geom]
+    return [p for g in getattr(geom, "geoms", []) for p in _polygons(g)]
+
+
+def union(geoms: Iterable[BaseGeometry]) -> BaseGeometry:
+    """Union of polygons (empty polygon when there are none)."""
+    items = [g for g in geoms if not g.is_empty]
+    return shapely.union_all(items) if items else EMPTY
+
+
+def blind_spot_parts(
+    uncovered: BaseGeometry, *, min_area_m2: float = MIN_BLIND_SPOT_M2
+) -> list[Polygon]:
+    """Connected parts of the unwatched area after a 1 mm opening, largest first.
+
+    >>> from shapely.geometry import box
+    >>> [round(p.area, 3) for p in blind_spot_parts(box(0, 0, 2, 2).union(box(2, 2, 3, 3)))]
+    [4.0, 1.0]
+    >>> blind_spot_parts(Polygon())
+    []
+    """
+    if uncovered.is_empty:
+        return []
+    opened = uncovered.buffer(-OPENING_M, join_style="mitre").buffer(OPENING_M, join_style="mitre")
+    parts = [p for p in _polygons(opened) if p.area >= min_area_m2]
+    return sorted(parts, key=lambda p: -p.area)
+
+
+def analyze(
+    site: Site,
+    *,
+    include_planned: bool = False,
+    min_blind_spot_m2: float = MIN_BLIND_SPOT_M2,
+    zone_pass_ratio: float = ZONE_PASS_RATIO,
+    footprints: Mapping[str, Footprints] | None = None,
+    space: BaseGeometry | None = None,
+) -> Analysis:
+    """Analyse the coverage of ``site`` (SITE_FORMAT §2).
+
+    Counts active cameras (and planned ones with ``include_planned``); faulty
+    and offline cameras are reported with their footprints but not counted.
+    ``footprints`` (camera id → per-level footprints) and ``space`` (free
+    space) may be passed when already computed, e.g. by planners.
+
+    >>> from shapely.geometry import box
+    >>> from camwatch.model import Site, SiteInfo
+    >>> a = analyze(Site(SiteInfo("empty"), box(0, 0, 10, 10)))
+    >>> a.levels["detection"].ratio, a.blind_spots[0].area_m2, a.compliant
+    (0.0, 100.0, True)
+    """
+    monitored = free_space(site) if space is None else space
+    monitored_area = monitored.area
+    cam_results: list[CameraResult] = []
+    counted: list[Footprints] = []
+    for cam in site.cameras:
+        fps = footprints[cam.id] if footprints and cam.id in footprints else None
+        if fps is None:
+            fps = camera_footprints(cam, monitored)
+        is_counted = cam.counted(include_planned=include_planned)
+        if is_counted:
+            counted.append(fps)
+        cam_results.append(
+            CameraResult(
+                id=cam.id,
+                status=cam.status,
+                counted=is_counted,
+                footprint_m2={lv: fps[lv].area for lv in LEVELS},
+                stand_point=stand_point(cam.position, monitored),
+                footprints=fps,
+            )
+        )
+
+    levels: dict[str, LevelCoverage] = {}
+    for level in LEVELS:
+        cover = union(fp[level] for fp in counted)
+        if not cover.is_empty:
+            cover = cover.intersection(monitored)
+        levels[level] = LevelCoverage(
+            level, cover.area, _ratio(cover.area, monitored_area), cover
+        )
+
+    uncovered = monitored.difference(levels["detection"].geometry)
+    spots = []
+    for i, part in enumerate(blind_spot_parts(uncovered, min_area_m2=min_blind_spot_m2), 1):
+        touched = tuple(
+            z.name for z in site.zones if z.polygon.intersection(part).area > ZONE_TOUCH_M2
+        )
+        rep = part.representative_point()
+        cen = part.centroid
+        spots.append(BlindSpot(f"B{i}", part.area, (cen.x, cen.y), (rep.x, rep.y), touched, part))
+
+    zones = []
+    for zone in site.zones:
+        watched = zone.polygon.intersection(monitored)
+        covered = watched.intersection(levels[zone.required_level].geometry).area
+        ratio = _ratio(covered, watched.area)
+        zones.append(
+            ZoneResult(
+                name=zone.name,
+                zone_type=zone.zone_type,
+                required_level=zone.required_level,
+                area_m2=watched.area,
+                covered_m2=covered,
+                ratio=ratio,
+                passed=ratio >= zone_pass_ratio,
+                weight=zone.weight,
+            )
+        )
+    return Analysis(
+        site_id=site.id,
+        monitored_area_m2=monitored_area,
+        levels=levels,
+        blind_spots=tuple(spots),
+        zones=tuple(zones),
+        cameras=tuple(cam_results),
+        compliant=all(z.passed for z in zones),
+        include_planned=include_planned,
+        monitored=monitored,
+    )

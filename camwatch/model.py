@@ -1,0 +1,259 @@
+"""The site model: frozen dataclasses mirroring SITE_FORMAT §1–2.
+
+Geometry is held as shapely objects in local planar metres. The model does no
+I/O and no geometry beyond simple properties; :mod:`camwatch.sitefile` turns
+GeoJSON into these objects (validating them) and back, and
+:mod:`camwatch.geometry` computes what cameras see.
+
+Every feature keeps ``index`` (its position in the file, for error messages;
+not part of equality) and ``extra`` (properties camwatch does not interpret,
+kept so that save → load gives the same site).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from shapely.geometry import LineString, Point, Polygon
+
+# Pixel densities at the target, px/m — EN 62676-4:2015 (IEC 62676-4) DORI levels.
+DORI_PX_PER_M: dict[str, float] = {
+    "detection": 25.0,
+    "observation": 62.5,
+    "recognition": 125.0,
+    "identification": 250.0,
+}
+LEVELS: tuple[str, ...] = ("detection", "observation", "recognition", "identification")
+
+CAMERA_STATUSES: tuple[str, ...] = ("active", "planned", "faulty", "offline")
+ZONE_TYPES: tuple[str, ...] = (
+    "entrance",
+    "perimeter",
+    "parking",
+    "bike_shed",
+    "playground",
+    "lobby",
+    "road",
+    "square",
+    "other",
+)
+DEFAULT_REQUIRED_LEVEL: dict[str, str] = {
+    "entrance": "identification",
+    "parking": "observation",
+    "bike_shed": "observation",
+}
+ACCESS_CONTROL_TYPES: tuple[str, ...] = ("none", "card", "face", "code", "qr")
+ALARM_TYPES: tuple[str, ...] = (
+    "infrared_beam",
+    "electric_fence",
+    "door_contact",
+    "panic_button",
+    "vibration",
+)
+FEATURE_KINDS: tuple[str, ...] = (
+    "boundary",
+    "building",
+    "obstacle",
+    "wall",
+    "zone",
+    "camera",
+    "gate",
+    "alarm",
+    "intercom",
+    "mount",
+)
+
+# Tolerances of SITE_FORMAT §1–2.
+MOUNT_TOLERANCE_M = 0.05  # a camera may stand this far inside an obstacle / outside the boundary
+MIN_BLIND_SPOT_M2 = 1.0
+ZONE_PASS_RATIO = 0.98
+DEFAULT_RESOLUTION: tuple[int, int] = (1920, 1080)
+
+
+def required_level_for(zone_type: str) -> str:
+    """Default DORI level a zone of this type must reach (SITE_FORMAT §1)."""
+    return DEFAULT_REQUIRED_LEVEL.get(zone_type, "detection")
+
+
+def hfov_from_lens(focal_mm: float, sensor_width_mm: float) -> float:
+    """Horizontal field of view in degrees: α = 2·atan(sensor_width / (2·focal)).
+
+    >>> round(hfov_from_lens(4.0, 5.37), 2)
+    67.74
+    """
+    return math.degrees(2.0 * math.atan(sensor_width_mm / (2.0 * focal_mm)))
+
+
+@dataclass(frozen=True)
+class SiteInfo:
+    """The top-level ``site`` member."""
+
+    id: str
+    name: str | None = None
+    district: str | None = None
+    address: str | None = None
+    units: str = "m"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Camera:
+    """A camera (§2). Optics are kept as given; :attr:`hfov` resolves them."""
+
+    id: str
+    position: tuple[float, float]
+    name: str | None = None
+    status: str = "active"
+    height_m: float = 3.0
+    heading_deg: float = 0.0
+    tilt_deg: float = 15.0
+    hfov_deg: float | None = None
+    focal_mm: float | None = None
+    sensor_width_mm: float | None = None
+    resolution: tuple[int, int] = DEFAULT_RESOLUTION
+    vfov_deg: float | None = None
+    range_m: float | None = None
+    model: str | None = None
+    serial: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+    index: int | None = field(default=None, compare=False)
+
+    @property
+    def hfov(self) -> float:
+        """Resolved horizontal field of view in degrees (hfov_deg wins, then lens, then 90)."""
+        if self.hfov_deg is not None:
+            return float(self.hfov_deg)
+        if self.focal_mm is not None and self.sensor_width_mm is not None:
+            return hfov_from_lens(self.focal_mm, self.sensor_width_mm)
+        return 90.0
+
+    @property
+    def point(self) -> Point:
+        return Point(self.position)
+
+    def counted(self, *, include_planned: bool = False) -> bool:
+        """Whether analysis counts this camera's footprint in coverage."""
+        return self.status == "active" or (include_planned and self.status == "planned")
+
+
+@dataclass(frozen=True)
+class Building:
+    polygon: Polygon
+    name: str | None = None
+    height_m: float = 10.0
+    extra: dict[str, Any] = field(default_factory=dict)
+    index: int | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Obstacle:
+    polygon: Polygon
+    name: str | None = None
+    height_m: float = 2.0
+    extra: dict[str, Any] = field(default_factory=dict)
+    index: int | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Wall:
+    line: LineString
+    thickness_m: float = 0.2
+    name: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+    index: int | None = field(default=None, compare=False)
+
+    @property
+    def footprint(self) -> Polygon:
+        """The wall's opaque area: flat caps, mitre joins (SITE_FORMAT §1)."""
+        return self.line.buffer(self.thickness_m / 2.0, cap_style="flat", join_style="mitre")
+
+
+@dataclass(frozen=True)
+class Zone:
+    name: str
+    polygon: Polygon
+    zone_type: str = "other"
+    required_level: str = "detection"
+    weight: float = 1.0
+    extra: dict[str, Any] = field(default_factory=dict)
+    index: int | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Gate:
+    id: str | None
+    geometry: Point | LineString
+    name: str | None = None
+    access_control: str = "none"
+    intercom: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+    index: int | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Alarm:
+    id: str | None
+    geometry: Point | LineString
+    alarm_type: str
+    name: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+    index: int | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Intercom:
+    id: str | None
+    position: tuple[float, float]
+    building: str | None = None
+    name: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+    index: int | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Mount:
+    geometry: Point | LineString
+    name: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+    index: int | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Site:
+    """A compound: its boundary, what blocks sight, zones and devices."""
+
+    info: SiteInfo
+    boundary: Polygon
+    buildings: tuple[Building, ...] = ()
+    obstacles: tuple[Obstacle, ...] = ()
+    walls: tuple[Wall, ...] = ()
+    zones: tuple[Zone, ...] = ()
+    cameras: tuple[Camera, ...] = ()
+    gates: tuple[Gate, ...] = ()
+    alarms: tuple[Alarm, ...] = ()
+    intercoms: tuple[Intercom, ...] = ()
+    mounts: tuple[Mount, ...] = ()
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        return self.info.id
+
+    def camera(self, camera_id: str) -> Camera:
+        """The camera with this id (KeyError if none)."""
+        for cam in self.cameras:
+            if cam.id == camera_id:
+                return cam
+        raise KeyError(camera_id)
+
+    def with_cameras(self, cameras: tuple[Camera, ...] | list[Camera]) -> Site:
+        """A copy of the site with this camera list."""
+        return replace(self, cameras=tuple(cameras))
+
+    def opaque_polygons(self) -> list[Polygon]:
+        """Buildings, obstacles and wall footprints: everything that blocks sight."""
+        polys = [b.polygon for b in self.buildings] + [o.polygon for o in self.obstacles]
+        polys += [w.footprint for w in self.walls]
+        return polys
