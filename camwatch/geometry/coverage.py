@@ -165,8 +165,11 @@ def blind_spot_parts(
     """
     if uncovered.is_empty:
         return []
-    opened = uncovered.buffer(-OPENING_M, join_style="mitre").buffer(OPENING_M, join_style="mitre")
-    parts = [p for p in _polygons(opened) if p.area >= min_area_m2]
+    eroded = uncovered.buffer(-OPENING_M, join_style="mitre")
+    # Dilate each eroded part on its own, so parts that touch again after
+    # dilation (joined at a point or by a < 2 mm sliver) stay separate spots.
+    opened = (part.buffer(OPENING_M, join_style="mitre") for part in _polygons(eroded))
+    parts = [p for g in opened for p in _polygons(g) if p.area >= min_area_m2]
     return sorted(parts, key=lambda p: -p.area)
 
 

@@ -1,0 +1,159 @@
+"""Property tests of the coverage engine on random compounds (hypothesis)."""
+
+from __future__ import annotations
+
+import math
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from shapely import affinity
+from shapely.geometry import LineString, Point, box
+
+from camwatch.geometry.coverage import analyze
+from camwatch.geometry.footprint import camera_footprints, sector
+from camwatch.geometry.optics import ground_limits, reach
+from camwatch.geometry.space import free_space, stand_point
+from camwatch.geometry.visibility import visibility_polygon
+from camwatch.model import LEVELS, Camera, Site
+from tests.common import site
+from tests.oracle import ray_visibility
+
+SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+coord = st.floats(min_value=1.0, max_value=59.0, allow_nan=False).map(lambda v: round(v, 2))
+
+
+@st.composite
+def compounds(draw, max_buildings: int = 6, max_cameras: int = 4) -> Site:
+    """A 60×40 m compound with random (possibly rotated, touching) buildings and cameras."""
+    boundary = box(0, 0, 60, 40)
+    buildings = []
+    for _ in range(draw(st.integers(0, max_buildings))):
+        x, y = draw(coord), draw(st.floats(1.0, 39.0).map(lambda v: round(v, 2)))
+        w, h = draw(st.floats(2, 15)), draw(st.floats(2, 10))
+        b = box(x, y, x + w, y + h)
+        if draw(st.booleans()):
+            b = affinity.rotate(b, draw(st.sampled_from([0, 15, 30, 45])), origin="centroid")
+        b = b.intersection(boundary)
+        if b.area > 1 and b.geom_type == "Polygon":
+            buildings.append(b)
+    s = site(boundary, buildings=buildings)
+    space = free_space(s)
+    cams = []
+    for i in range(draw(st.integers(1, max_cameras))):
+        pt = Point(draw(coord), draw(st.floats(0.5, 39.5)))
+        if not space.covers(pt):
+            continue
+        cams.append(
+            Camera(
+                id=f"C{i}",
+                position=(pt.x, pt.y),
+                heading_deg=draw(st.floats(0, 359)),
+                hfov_deg=draw(st.sampled_from([30, 60, 90, 110, 200, 360])),
+                tilt_deg=draw(st.floats(5, 40)),
+                height_m=draw(st.floats(2.5, 6)),
+                resolution=draw(st.sampled_from([(1920, 1080), (2560, 1440), (3840, 2160)])),
+            )
+        )
+    return site(boundary, buildings=buildings, cameras=cams)
+
+
+@SETTINGS
+@given(compounds())
+def test_footprints_in_free_space_and_nested(s):
+    space = free_space(s)
+    for cam in s.cameras:
+        fp = camera_footprints(cam, space)
+        for level in LEVELS:
+            assert fp[level].difference(space).area < 1e-6
+        for outer, inner in zip(LEVELS, LEVELS[1:], strict=False):
+            assert fp[inner].difference(fp[outer]).area < 1e-6
+
+
+@SETTINGS
+@given(compounds(max_buildings=0))
+def test_without_obstacles_footprint_is_sector_in_boundary(s):
+    for cam in s.cameras:
+        near, _ = ground_limits(cam)
+        fp = camera_footprints(cam, s.boundary)
+        expected = sector(cam.position, cam.heading_deg, cam.hfov, near, reach(cam, "detection"))
+        assert fp["detection"].symmetric_difference(expected.intersection(s.boundary)).area < 1e-6
+
+
+@SETTINGS
+@given(compounds(), st.integers(0, 1000))
+def test_visibility_is_star_shaped(s, seed):
+    import numpy as np
+
+    space = free_space(s)
+    rng = np.random.default_rng(seed)
+    tolerant = space.buffer(1e-6)
+    for cam in s.cameras:
+        vis = visibility_polygon(cam.position, space)
+        inner = vis.buffer(-1e-4)
+        minx, miny, maxx, maxy = vis.bounds
+        for x, y in zip(rng.uniform(minx, maxx, 40), rng.uniform(miny, maxy, 40), strict=True):
+            if inner.contains(Point(x, y)):
+                assert tolerant.covers(LineString([cam.position, (x, y)]))
+
+
+@SETTINGS
+@given(compounds(max_cameras=2))
+def test_visibility_agrees_with_vertex_ray_oracle(s):
+    space = free_space(s)
+    for cam in s.cameras:
+        ours = visibility_polygon(cam.position, space).area
+        oracle = ray_visibility(cam.position, space).area
+        assert math.isclose(ours, oracle, rel_tol=5e-3, abs_tol=0.5)
+
+
+@SETTINGS
+@given(compounds(), st.floats(1, 59), st.floats(1, 39), st.floats(0, 359))
+def test_adding_a_camera_never_lowers_coverage(s, x, y, heading):
+    before = analyze(s)
+    extra = Camera(id="NEW", position=(x, y), heading_deg=heading)
+    if not free_space(s).covers(Point(x, y)):
+        return
+    after = analyze(s.with_cameras([*s.cameras, extra]))
+    for level in LEVELS:
+        assert after.levels[level].covered_m2 >= before.levels[level].covered_m2 - 1e-6
+
+
+def _moved(s: Site, dx: float, dy: float, angle: float) -> Site:
+    """The whole site rotated by ``angle`` (counter-clockwise, about the origin) and translated."""
+
+    def move(g):
+        return affinity.translate(affinity.rotate(g, angle, origin=(0, 0)), dx, dy)
+
+    from dataclasses import replace
+
+    cams = []
+    for cam in s.cameras:
+        p = move(Point(cam.position))
+        # counter-clockwise rotation of the plan turns compass headings anticlockwise
+        cams.append(replace(cam, position=(p.x, p.y), heading_deg=(cam.heading_deg - angle) % 360))
+    return replace(
+        s,
+        boundary=move(s.boundary),
+        buildings=tuple(replace(b, polygon=move(b.polygon)) for b in s.buildings),
+        cameras=tuple(cams),
+    )
+
+
+@SETTINGS
+@given(compounds(), st.floats(-1000, 1000), st.floats(-1000, 1000), st.floats(0, 360))
+def test_translation_and_rotation_leave_areas_unchanged(s, dx, dy, angle):
+    a = analyze(s)
+    b = analyze(_moved(s, dx, dy, angle))
+    assert math.isclose(a.monitored_area_m2, b.monitored_area_m2, rel_tol=1e-9, abs_tol=1e-6)
+    for level in LEVELS:
+        # arcs are chorded at fixed bearings, so a rotated arc differs by < the chord error
+        assert math.isclose(
+            a.levels[level].covered_m2, b.levels[level].covered_m2, rel_tol=1e-4, abs_tol=1e-3
+        )
+    assert len(a.blind_spots) == len(b.blind_spots)
+
+
+def test_stand_point_snaps_to_facade():
+    s = site(box(0, 0, 20, 20), buildings=[box(5, 5, 10, 10)])
+    assert stand_point((5.03, 7.0), free_space(s)) == (5.0, 7.0)
