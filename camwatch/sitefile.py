@@ -1,0 +1,396 @@
+"""Load, validate and save site files (SITE_FORMAT §1–2).
+
+A site file is a GeoJSON FeatureCollection in local planar metres with a
+top-level ``site`` member. :func:`load_site` / :func:`parse_site` turn it into a
+:class:`camwatch.model.Site`, rejecting every invalid input with one
+:class:`SiteFormatError` whose message names the feature and the problem::
+
+    feature #7 (camera 'C3'): hfov_deg must be in (0, 360], got 0
+
+``#7`` is the feature's **0-based** position in the ``features`` array (the
+index a program or ``jq '.features[7]'`` uses). The name in parentheses is the
+kind and the id (cameras, gates, alarms, intercoms) or name (zones, buildings,
+obstacles, walls, mounts) when the feature has a usable one.
+
+:func:`site_to_geojson` / :func:`dumps_site` / :func:`save_site` write a site
+back; ``parse_site(site_to_geojson(s)) == s``. Features are written grouped by
+kind (boundary, buildings, obstacles, walls, zones, cameras, gates, alarms,
+intercoms, mounts); properties camwatch does not interpret, and unknown
+top-level members, are kept and written back. Feature-level foreign members
+(a Feature's own ``id`` or ``bbox``) and position altitudes are not kept.
+Saving is atomic: the text is built and re-validated first, then written to a
+temporary file in the same directory and moved over the target, so an error
+leaves nothing written.
+
+Decisions where SITE_FORMAT is silent: a property given as JSON ``null`` takes
+its default; gate, alarm and intercom ids are optional but unique per kind
+when given; a camera ``serial`` may be an integer (kept as a string); zones,
+gates and devices outside the boundary are allowed (only cameras are placed).
+
+Per-feature parsers (``parse_camera`` ...) come from
+:mod:`camwatch.sitefile_features`; cross-feature checks
+(:func:`check_site`, :func:`check_camera_placement`, :func:`check_camera_id_free`)
+are here so the registry can validate a device against an existing site.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from shapely.geometry import Polygon
+from shapely.geometry.base import BaseGeometry
+from shapely.ops import unary_union
+
+from camwatch.errors import SiteFormatError, UsageError
+from camwatch.model import (
+    MOUNT_TOLERANCE_M,
+    Alarm,
+    Building,
+    Camera,
+    Gate,
+    Intercom,
+    Mount,
+    Obstacle,
+    Site,
+    SiteInfo,
+    Wall,
+    Zone,
+)
+from camwatch.sitefile_features import (
+    Feature,
+    feature_kind,
+    feature_to_geojson,
+    parse_alarm,
+    parse_boundary,
+    parse_building,
+    parse_camera,
+    parse_feature,
+    parse_gate,
+    parse_intercom,
+    parse_mount,
+    parse_obstacle,
+    parse_wall,
+    parse_zone,
+)
+from camwatch.sitefile_values import Ctx, _show
+
+__all__ = [
+    "check_camera_id_free",
+    "check_camera_placement",
+    "check_site",
+    "dumps_site",
+    "feature_to_geojson",
+    "load_site",
+    "parse_alarm",
+    "parse_boundary",
+    "parse_building",
+    "parse_camera",
+    "parse_feature",
+    "parse_gate",
+    "parse_intercom",
+    "parse_mount",
+    "parse_obstacle",
+    "parse_site",
+    "parse_wall",
+    "parse_zone",
+    "save_site",
+    "site_free_space",
+    "site_to_geojson",
+]
+
+_SITE_KEYS = ("id", "name", "district", "address", "units")
+_TOP_KEYS = ("type", "features", "site")
+# Tolerance on top of MOUNT_TOLERANCE_M for floating-point distance error.
+_EPS = 1e-9
+
+
+# -- reading -----------------------------------------------------------------------
+
+
+def _site_info(raw: Any, default_id: str) -> SiteInfo:
+    ctx = Ctx()
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, Mapping):
+        raise ctx.error(f"site: the 'site' member must be an object, got {_show(raw)}")
+    for key in ("name", "district", "address"):
+        if raw.get(key) is not None and not isinstance(raw[key], str):
+            raise ctx.error(f"site: {key} must be a string, got {_show(raw[key])}")
+    site_id = raw.get("id")
+    if site_id is None:
+        site_id = default_id
+    elif isinstance(site_id, int) and not isinstance(site_id, bool):
+        site_id = str(site_id)
+    elif not isinstance(site_id, str) or not site_id.strip():
+        raise ctx.error(f"site: id must be a non-empty string, got {_show(site_id)}")
+    units = raw.get("units", "m")
+    if units != "m":
+        raise ctx.error(f'site: units must be "m" (local planar metres), got {_show(units)}')
+    return SiteInfo(
+        id=site_id,
+        name=raw.get("name"),
+        district=raw.get("district"),
+        address=raw.get("address"),
+        units="m",
+        extra={k: v for k, v in raw.items() if k not in _SITE_KEYS},
+    )
+
+
+def parse_site(data: Mapping[str, Any], *, default_id: str = "site") -> Site:
+    """Validate a site FeatureCollection (already decoded JSON) and build the Site."""
+    if not isinstance(data, Mapping):
+        raise SiteFormatError(f"not a GeoJSON FeatureCollection (got {type(data).__name__})")
+    if data.get("type") != "FeatureCollection":
+        raise SiteFormatError(
+            f"not a GeoJSON FeatureCollection (type is {_show(data.get('type'))})"
+        )
+    features = data.get("features")
+    if not isinstance(features, list):
+        raise SiteFormatError(f"'features' must be a list, got {_show(features)}")
+    info = _site_info(data.get("site"), default_id)
+
+    boundary: Polygon | None = None
+    boundary_index = -1
+    groups: dict[type, list[Any]] = {
+        t: [] for t in (Building, Obstacle, Wall, Zone, Camera, Gate, Alarm, Intercom, Mount)
+    }
+    for index, feature in enumerate(features):
+        kind = feature_kind(feature, index)
+        if kind == "boundary" and boundary is not None:
+            raise Ctx(index, "boundary").error(
+                f"second boundary (feature #{boundary_index} is already the boundary; a site has exactly one)"
+            )
+        obj = parse_feature(feature, index)
+        if isinstance(obj, Polygon):
+            boundary, boundary_index = obj, index
+        else:
+            groups[type(obj)].append(obj)
+    if boundary is None:
+        raise SiteFormatError("site has no boundary feature (exactly one is required)")
+
+    site = Site(
+        info=info,
+        boundary=boundary,
+        buildings=tuple(groups[Building]),
+        obstacles=tuple(groups[Obstacle]),
+        walls=tuple(groups[Wall]),
+        zones=tuple(groups[Zone]),
+        cameras=tuple(groups[Camera]),
+        gates=tuple(groups[Gate]),
+        alarms=tuple(groups[Alarm]),
+        intercoms=tuple(groups[Intercom]),
+        mounts=tuple(groups[Mount]),
+        extra={k: v for k, v in data.items() if k not in _TOP_KEYS},
+    )
+    check_site(site)
+    return site
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def load_site(path: str | os.PathLike[str]) -> Site:
+    """Read and validate a site file; ``site.id`` defaults to the file name without extension."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise SiteFormatError(f"{p}: no such file") from None
+    except IsADirectoryError:
+        raise SiteFormatError(f"{p}: is a directory, not a site file") from None
+    except UnicodeDecodeError:
+        raise SiteFormatError(f"{p}: not UTF-8 text") from None
+    except OSError as exc:
+        raise SiteFormatError(f"{p}: cannot read ({exc.strerror or exc})") from None
+    try:
+        data = json.loads(text, parse_constant=_reject_constant)
+    except json.JSONDecodeError as exc:
+        raise SiteFormatError(
+            f"{p}: invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+        ) from None
+    except (ValueError, RecursionError) as exc:
+        raise SiteFormatError(f"{p}: invalid JSON: {exc}") from None
+    if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
+        raise SiteFormatError(f"{p}: not a GeoJSON FeatureCollection")
+    return parse_site(data, default_id=p.stem)
+
+
+# -- cross-feature checks -----------------------------------------------------------
+
+
+def site_free_space(site: Site) -> BaseGeometry:
+    """Boundary minus buildings, obstacles and wall footprints (for placement checks)."""
+    return site.boundary.difference(unary_union(site.opaque_polygons()))
+
+
+def _camera_ctx(camera: Camera) -> Ctx:
+    return Ctx(camera.index, "camera", camera.id)
+
+
+def _blocker(site: Site, camera: Camera) -> str:
+    """Which opaque feature holds the camera, for the message."""
+    pt = camera.point
+    named: Iterable[tuple[str, Any, Polygon]] = (
+        [("building", b, b.polygon) for b in site.buildings]
+        + [("obstacle", o, o.polygon) for o in site.obstacles]
+        + [("wall", w, w.footprint) for w in site.walls]
+    )
+    for kind, obj, poly in named:
+        if poly.covers(pt):
+            label = f" '{obj.name}'" if obj.name else ""
+            where = f" (feature #{obj.index})" if obj.index is not None else ""
+            return f"{kind}{label}{where}"
+    return "an obstacle"
+
+
+def check_camera_placement(
+    camera: Camera, site: Site, *, free_space: BaseGeometry | None = None
+) -> None:
+    """A camera must stand in free space, allowing MOUNT_TOLERANCE_M (0.05 m) slack.
+
+    On a facade (an obstacle's edge) is fine; up to 0.05 m inside an obstacle or
+    outside the boundary is fine (analysis moves it to its nearest free point).
+    Pass ``free_space`` (from :func:`site_free_space`) when checking many cameras.
+    """
+    ctx = _camera_ctx(camera)
+    pt = camera.point
+    outside = pt.distance(site.boundary)
+    if outside > MOUNT_TOLERANCE_M + _EPS:
+        raise ctx.error(
+            f"camera at ({pt.x:g}, {pt.y:g}) is {outside:.2f} m outside the boundary "
+            f"(allowed {MOUNT_TOLERANCE_M} m)"
+        )
+    free = site_free_space(site) if free_space is None else free_space
+    if free.is_empty:
+        raise ctx.error("the site has no free space to place a camera in")
+    inside = pt.distance(free)
+    if inside > MOUNT_TOLERANCE_M + _EPS:
+        raise ctx.error(
+            f"camera at ({pt.x:g}, {pt.y:g}) is inside {_blocker(site, camera)}, "
+            f"{inside:.2f} m from free space (allowed {MOUNT_TOLERANCE_M} m)"
+        )
+
+
+def check_camera_id_free(camera: Camera, site: Site) -> None:
+    """The camera's id must not be used by another camera of the site."""
+    for other in site.cameras:
+        if other.id == camera.id and other is not camera:
+            where = f"feature #{other.index}" if other.index is not None else "another camera"
+            raise _camera_ctx(camera).error(f"duplicate camera id '{camera.id}' (also {where})")
+
+
+def _check_unique(kind: str, items: Iterable[Any], attr: str, what: str) -> None:
+    seen: dict[str, Any] = {}
+    for item in items:
+        key = getattr(item, attr)
+        if key is None:
+            continue
+        if key in seen:
+            first = seen[key].index
+            where = f" (also feature #{first})" if first is not None else ""
+            raise Ctx(item.index, kind, key).error(f"duplicate {what} '{key}'{where}")
+        seen[key] = item
+
+
+def check_site(site: Site) -> None:
+    """Cross-feature rules: unique camera ids, zone names and device ids; camera placement."""
+    _check_unique("camera", site.cameras, "id", "camera id")
+    _check_unique("zone", site.zones, "name", "zone name")
+    _check_unique("gate", site.gates, "id", "gate id")
+    _check_unique("alarm", site.alarms, "id", "alarm id")
+    _check_unique("intercom", site.intercoms, "id", "intercom id")
+    if site.cameras:
+        free = site_free_space(site)
+        for camera in site.cameras:
+            check_camera_placement(camera, site, free_space=free)
+
+
+# -- writing -----------------------------------------------------------------------
+
+
+def _features(site: Site) -> list[Feature]:
+    return [
+        site.boundary,
+        *site.buildings,
+        *site.obstacles,
+        *site.walls,
+        *site.zones,
+        *site.cameras,
+        *site.gates,
+        *site.alarms,
+        *site.intercoms,
+        *site.mounts,
+    ]
+
+
+def site_to_geojson(site: Site) -> dict[str, Any]:
+    """The site as a GeoJSON FeatureCollection dict (plain lists, JSON-ready)."""
+    info = site.info
+    meta: dict[str, Any] = {"id": info.id}
+    meta.update(
+        (k, v)
+        for k, v in (("name", info.name), ("district", info.district), ("address", info.address))
+        if v is not None
+    )
+    meta["units"] = info.units
+    clash = sorted(k for k in info.extra if k in _SITE_KEYS)
+    if clash:
+        raise SiteFormatError(
+            f"site: extra members clash with interpreted ones: {', '.join(clash)}"
+        )
+    meta.update(info.extra)
+    clash = sorted(k for k in site.extra if k in _TOP_KEYS)
+    if clash:
+        raise SiteFormatError(
+            f"extra top-level members clash with GeoJSON ones: {', '.join(clash)}"
+        )
+    out: dict[str, Any] = {"type": "FeatureCollection", "site": meta}
+    out.update(site.extra)
+    out["features"] = [feature_to_geojson(f) for f in _features(site)]
+    return out
+
+
+def dumps_site(site: Site) -> str:
+    """The site file text: JSON, 2-space indent, UTF-8 characters kept, trailing newline."""
+    try:
+        text = json.dumps(site_to_geojson(site), indent=2, ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise SiteFormatError(f"site cannot be written as JSON: {exc}") from None
+    return text + "\n"
+
+
+def save_site(site: Site, path: str | os.PathLike[str], *, validate: bool = True) -> None:
+    """Write the site atomically; with ``validate`` the text is re-checked first.
+
+    Nothing is written when the site is invalid or cannot be serialised; the
+    target is replaced in one ``os.replace`` so readers never see half a file.
+    """
+    text = dumps_site(site)
+    if validate:
+        parse_site(json.loads(text), default_id=site.id)
+    target = Path(path)
+    tmp = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    except OSError as exc:
+        raise UsageError(f"cannot write {target}: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if target.exists():
+            os.chmod(tmp, target.stat().st_mode & 0o7777)
+        os.replace(tmp, target)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise UsageError(f"cannot write {target}: {exc.strerror or exc}") from None
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
