@@ -5,15 +5,14 @@ command groups are loaded lazily from their own modules (see ``LAZY_COMMANDS``)
 so that ``camwatch analyze`` does not import SQLAlchemy or HiGHS, and so that
 the core never imports the layers above it at import time.
 
-Every :class:`~camwatch.errors.CamwatchError` is caught once, in :func:`main`:
-its one-line message goes to stderr and the exit code is 2.
+Every :class:`~camwatch.errors.CamwatchError` is caught once, by the
+top-level group: its one-line message goes to stderr and the exit code is 2.
 """
 
 from __future__ import annotations
 
 import importlib
 import json
-import sys
 from pathlib import Path
 
 import click
@@ -25,8 +24,28 @@ from camwatch.model import LEVELS
 LAZY_COMMANDS: dict[str, str] = {}
 
 
+class InputError(click.ClickException):
+    """A CamwatchError on its way out of the CLI: one line on stderr, exit code 2."""
+
+    exit_code = 2
+
+    def show(self, file=None) -> None:  # noqa: ANN001 - click's signature
+        click.echo(f"error: {self.format_message()}", err=True)
+
+
 class LazyGroup(click.Group):
-    """A click group whose listed sub-commands are imported only when used."""
+    """A click group whose listed sub-commands are imported only when used.
+
+    It also turns every :class:`CamwatchError` raised below it into
+    :class:`InputError`, so scripts, ``CliRunner`` tests and the console
+    script all see exit code 2 and a one-line message.
+    """
+
+    def invoke(self, ctx: click.Context):  # noqa: ANN201 - click's signature
+        try:
+            return super().invoke(ctx)
+        except CamwatchError as exc:
+            raise InputError(str(exc)) from exc
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(set(super().list_commands(ctx)) | set(LAZY_COMMANDS))
@@ -49,18 +68,101 @@ def echo_json(obj: object) -> None:
     click.echo(json.dumps(obj, ensure_ascii=False, indent=2))
 
 
+def _load(path: str):
+    from camwatch.sitefile import load_site
+
+    return load_site(path)
+
+
+def _print_summary(analysis) -> None:
+    """A readable summary of an analysis (rich tables)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    console.print(
+        f"[bold]{analysis.site_id}[/bold]  monitored area {analysis.monitored_area_m2:,.1f} m²  "
+        + ("[green]compliant[/green]" if analysis.compliant else "[red]not compliant[/red]")
+    )
+    levels = Table(title="Coverage by DORI level")
+    levels.add_column("level")
+    levels.add_column("covered m²", justify="right")
+    levels.add_column("ratio", justify="right")
+    for level, cov in analysis.levels.items():
+        levels.add_row(level, f"{cov.covered_m2:,.1f}", f"{cov.ratio:.1%}")
+    console.print(levels)
+    if analysis.zones:
+        zones = Table(title="Zones")
+        for col in ("zone", "type", "required", "area m²", "ratio", "pass"):
+            zones.add_column(col, justify="right" if col in ("area m²", "ratio") else "left")
+        for z in analysis.zones:
+            zones.add_row(
+                z.name,
+                z.zone_type,
+                z.required_level,
+                f"{z.area_m2:,.1f}",
+                f"{z.ratio:.1%}",
+                "[green]pass[/green]" if z.passed else "[red]FAIL[/red]",
+            )
+        console.print(zones)
+    if analysis.blind_spots:
+        spots = Table(title=f"Blind spots ({len(analysis.blind_spots)})")
+        for col in ("id", "area m²", "centroid", "zones"):
+            spots.add_column(col)
+        for b in analysis.blind_spots:
+            spots.add_row(
+                b.id,
+                f"{b.area_m2:,.1f}",
+                f"({b.centroid[0]:.1f}, {b.centroid[1]:.1f})",
+                ", ".join(b.zones),
+            )
+        console.print(spots)
+    idle = [c for c in analysis.cameras if not c.counted]
+    console.print(
+        f"cameras: {len(analysis.cameras)} listed, {len(analysis.cameras) - len(idle)} counted"
+        + (f"; not counted: {', '.join(f'{c.id} ({c.status})' for c in idle)}" if idle else "")
+    )
+
+
+@cli.command()
+@click.argument("site_file", type=click.Path(dir_okay=False))
+@click.option("--include-planned", is_flag=True, help="Count planned cameras too.")
+@click.option("--json", "as_json", is_flag=True, help="Print the SITE_FORMAT §3 JSON object.")
+def analyze(site_file: str, include_planned: bool, as_json: bool) -> None:
+    """Coverage per DORI level, blind spots and zone compliance of SITE_FILE."""
+    from camwatch.geometry.coverage import analyze as run
+
+    result = run(_load(site_file), include_planned=include_planned)
+    if as_json:
+        echo_json(result.to_dict())
+    else:
+        _print_summary(result)
+
+
+@cli.command()
+@click.argument("site_file", type=click.Path(dir_okay=False))
+@click.option(
+    "-o", "--output", required=True, type=click.Path(dir_okay=False), help="PNG to write."
+)
+@click.option("--level", type=click.Choice(LEVELS), help="Show only this DORI level.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@click.option("--include-planned", is_flag=True, help="Count planned cameras too.")
+@click.option("--dpi", type=click.IntRange(50, 600), default=150, show_default=True)
+def render(
+    site_file: str, output: str, level: str | None, lang: str, include_planned: bool, dpi: int
+) -> None:
+    """Draw SITE_FILE to scale with footprints, blind spots, scale bar and legend."""
+    from camwatch.geometry.coverage import analyze as run
+    from camwatch.render import render_plan
+
+    if not Path(output).parent.exists():
+        raise UsageError(f"output folder does not exist: {Path(output).parent}")
+    site = _load(site_file)
+    result = run(site, include_planned=include_planned)
+    path = render_plan(site, result, output, level=level, lang=lang, dpi=dpi)
+    click.echo(f"wrote {path}", err=True)
+
+
 def main(argv: list[str] | None = None) -> None:
-    """Console-script entry point: run the CLI, turning CamwatchError into exit 2."""
-    try:
-        cli.main(args=argv, prog_name="camwatch", standalone_mode=False)
-    except click.exceptions.Abort:
-        click.echo("aborted", err=True)
-        sys.exit(1)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(2 if exc.exit_code in (1, 2) else exc.exit_code)
-    except CamwatchError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(2)
-    except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
+    """Console-script entry point (exit 0 success, 2 invalid input or usage, 1 unexpected)."""
+    cli.main(args=argv, prog_name="camwatch")

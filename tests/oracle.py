@@ -64,7 +64,9 @@ def ray_visibility(p: tuple[float, float], domain: BaseGeometry) -> BaseGeometry
         pts.append((p[0] + dist * math.cos(a), p[1] + dist * math.sin(a)))
     poly = make_valid(Polygon(pts))
     areal = [g for g in getattr(poly, "geoms", [poly]) if isinstance(g, Polygon | MultiPolygon)]
-    return MultiPolygon([q for g in areal for q in getattr(g, "geoms", [g])]) if areal else Polygon()
+    return (
+        MultiPolygon([q for g in areal for q in getattr(g, "geoms", [g])]) if areal else Polygon()
+    )
 
 
 def sampled_area(

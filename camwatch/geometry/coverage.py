@@ -222,9 +222,7 @@ def analyze(
         cover = union(fp[level] for fp in counted)
         if not cover.is_empty:
             cover = cover.intersection(monitored)
-        levels[level] = LevelCoverage(
-            level, cover.area, _ratio(cover.area, monitored_area), cover
-        )
+        levels[level] = LevelCoverage(level, cover.area, _ratio(cover.area, monitored_area), cover)
 
     uncovered = monitored.difference(levels["detection"].geometry)
     spots = []

@@ -74,7 +74,9 @@ def clip_wedge(camera: Camera, origin: tuple[float, float], radius: float) -> Po
     """The camera's widest wedge, circumscribing the true arc so it contains every level's sector."""
     n = max(1, math.ceil(min(camera.hfov, 360.0) / ARC_STEP_DEG))
     half_step = math.radians(min(camera.hfov, 360.0) / n) / 2.0
-    return sector(origin, camera.heading_deg, camera.hfov, 0.0, radius / math.cos(half_step) * (1 + 1e-9))
+    return sector(
+        origin, camera.heading_deg, camera.hfov, 0.0, radius / math.cos(half_step) * (1 + 1e-9)
+    )
 
 
 def _clean(geom: BaseGeometry) -> Polygon | MultiPolygon:

@@ -131,8 +131,12 @@ def exit_cones(origin: tuple[float, float], rings: list[np.ndarray], far: float)
         on_edge &= ~np.roll(at_vertex, -1)
         pairs = []
         for i in np.flatnonzero(at_vertex):
-            before = next((ring[(i - k) % n] for k in range(1, n) if not at_vertex[(i - k) % n]), None)
-            after = next((ring[(i + k) % n] for k in range(1, n) if not at_vertex[(i + k) % n]), None)
+            before = next(
+                (ring[(i - k) % n] for k in range(1, n) if not at_vertex[(i - k) % n]), None
+            )
+            after = next(
+                (ring[(i + k) % n] for k in range(1, n) if not at_vertex[(i + k) % n]), None
+            )
             if before is not None and after is not None:
                 pairs.append((before, after))
         pairs.extend((ring[i], nxt[i]) for i in np.flatnonzero(on_edge))

@@ -28,7 +28,9 @@ def test_zone_with_no_cameras_is_zero_and_fails():
 
 def test_zone_inside_building_has_ratio_one():
     zone = Zone("inside", box(12, 12, 18, 18))
-    a = analyze(site(courtyard.union(box(10, 10, 20, 20)), buildings=[box(10, 10, 20, 20)], zones=[zone]))
+    a = analyze(
+        site(courtyard.union(box(10, 10, 20, 20)), buildings=[box(10, 10, 20, 20)], zones=[zone])
+    )
     assert a.zones[0].area_m2 == 0.0 and a.zones[0].ratio == 1.0 and a.zones[0].passed
 
 
@@ -49,7 +51,9 @@ def test_statuses_listed_but_only_counted_cameras_cover():
     assert a.cameras[0].footprint_m2["detection"] > 0
     assert a.levels["detection"].covered_m2 == 0.0
     planned = analyze(site(cameras=cams), include_planned=True)
-    assert planned.levels["detection"].covered_m2 == pytest.approx(a.cameras[1].footprint_m2["detection"])
+    assert planned.levels["detection"].covered_m2 == pytest.approx(
+        a.cameras[1].footprint_m2["detection"]
+    )
 
 
 def test_blind_spots_split_at_a_point_and_sorted():
@@ -58,13 +62,31 @@ def test_blind_spots_split_at_a_point_and_sorted():
 
 
 def test_to_dict_matches_contract():
-    zone = Zone("north gate", box(0, 8, 4, 10), zone_type="entrance", required_level="identification")
+    zone = Zone(
+        "north gate", box(0, 8, 4, 10), zone_type="entrance", required_level="identification"
+    )
     a = analyze(site(zones=[zone], cameras=[camera("C1", 5, 0.5, heading_deg=0)]))
     d = json.loads(json.dumps(a.to_dict()))
-    assert set(d) == {"site", "monitored_area_m2", "levels", "blind_spots", "zones", "cameras", "compliant"}
+    assert set(d) == {
+        "site",
+        "monitored_area_m2",
+        "levels",
+        "blind_spots",
+        "zones",
+        "cameras",
+        "compliant",
+    }
     assert list(d["levels"]) == ["detection", "observation", "recognition", "identification"]
     assert set(d["levels"]["detection"]) == {"covered_m2", "ratio"}
-    assert set(d["zones"][0]) == {"name", "zone_type", "required_level", "area_m2", "covered_m2", "ratio", "pass"}
+    assert set(d["zones"][0]) == {
+        "name",
+        "zone_type",
+        "required_level",
+        "area_m2",
+        "covered_m2",
+        "ratio",
+        "pass",
+    }
     assert set(d["cameras"][0]) == {"id", "status", "footprint_m2"}
     spot = d["blind_spots"][0]
     assert {"id", "area_m2", "centroid", "zones"} <= set(spot)

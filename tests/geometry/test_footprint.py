@@ -69,7 +69,9 @@ def test_levels_nested():
         camera(x=10, y=15, heading_deg=270, hfov_deg=90, tilt_deg=12),  # on the facade
         camera(x=9.97, y=15, heading_deg=270, hfov_deg=90, tilt_deg=12),  # 3 cm inside the building
         camera(x=2, y=2, hfov_deg=360, resolution=(2560, 2560)),  # panoramic
-        camera(x=30.03, y=15, heading_deg=270, hfov_deg=200, resolution=(2560, 1440)),  # 3 cm outside
+        camera(
+            x=30.03, y=15, heading_deg=270, hfov_deg=200, resolution=(2560, 1440)
+        ),  # 3 cm outside
     ],
 )
 def test_footprint_agrees_with_independent_oracles(cam):

@@ -9,11 +9,28 @@ from tests.oracle import ray_visibility
 
 room_with_pillar = square_room.difference(box(4, 4, 6, 6))
 # Two blocks touching each other along an edge, and one touching the boundary.
-touching = box(0, 0, 20, 10).difference(box(5, 3, 8, 6).union(box(8, 3, 10, 5)).union(box(14, 0, 16, 4)))
+touching = box(0, 0, 20, 10).difference(
+    box(5, 3, 8, 6).union(box(8, 3, 10, 5)).union(box(14, 0, 16, 4))
+)
 # Free space in two parts: a wall of buildings splits the compound.
 two_parts = box(0, 0, 20, 10).difference(box(9, 0, 11, 10))
 # A non-convex (comb-shaped) boundary.
-comb = Polygon([(0, 0), (30, 0), (30, 10), (25, 10), (25, 3), (20, 3), (20, 10), (10, 10), (10, 3), (5, 3), (5, 10), (0, 10)])
+comb = Polygon(
+    [
+        (0, 0),
+        (30, 0),
+        (30, 10),
+        (25, 10),
+        (25, 3),
+        (20, 3),
+        (20, 10),
+        (10, 10),
+        (10, 3),
+        (5, 3),
+        (5, 10),
+        (0, 10),
+    ]
+)
 # Collinear vertices along the boundary and a pillar with collinear vertices.
 collinear = Polygon([(0, 0), (5, 0), (10, 0), (10, 5), (10, 10), (0, 10)]).difference(
     Polygon([(3, 3), (4, 3), (5, 3), (5, 5), (3, 5)])
