@@ -1,0 +1,5 @@
+"""``python -m camwatch`` runs the CLI."""
+
+from camwatch.cli import main
+
+main()
