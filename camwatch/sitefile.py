@@ -42,7 +42,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from shapely.geometry import Polygon
+from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import unary_union
 
@@ -64,7 +64,6 @@ from camwatch.model import (
 from camwatch.sitefile_features import (
     Feature,
     feature_kind,
-    feature_to_geojson,
     parse_alarm,
     parse_boundary,
     parse_building,
@@ -77,7 +76,8 @@ from camwatch.sitefile_features import (
     parse_wall,
     parse_zone,
 )
-from camwatch.sitefile_values import Ctx, _show
+from camwatch.sitefile_values import Ctx, show
+from camwatch.sitefile_write import feature_to_geojson
 
 __all__ = [
     "check_camera_id_free",
@@ -117,20 +117,20 @@ def _site_info(raw: Any, default_id: str) -> SiteInfo:
     if raw is None:
         raw = {}
     if not isinstance(raw, Mapping):
-        raise ctx.error(f"site: the 'site' member must be an object, got {_show(raw)}")
+        raise ctx.error(f"site: the 'site' member must be an object, got {show(raw)}")
     for key in ("name", "district", "address"):
         if raw.get(key) is not None and not isinstance(raw[key], str):
-            raise ctx.error(f"site: {key} must be a string, got {_show(raw[key])}")
+            raise ctx.error(f"site: {key} must be a string, got {show(raw[key])}")
     site_id = raw.get("id")
     if site_id is None:
         site_id = default_id
     elif isinstance(site_id, int) and not isinstance(site_id, bool):
         site_id = str(site_id)
     elif not isinstance(site_id, str) or not site_id.strip():
-        raise ctx.error(f"site: id must be a non-empty string, got {_show(site_id)}")
+        raise ctx.error(f"site: id must be a non-empty string, got {show(site_id)}")
     units = raw.get("units", "m")
     if units != "m":
-        raise ctx.error(f'site: units must be "m" (local planar metres), got {_show(units)}')
+        raise ctx.error(f'site: units must be "m" (local planar metres), got {show(units)}')
     return SiteInfo(
         id=site_id,
         name=raw.get("name"),
@@ -146,12 +146,10 @@ def parse_site(data: Mapping[str, Any], *, default_id: str = "site") -> Site:
     if not isinstance(data, Mapping):
         raise SiteFormatError(f"not a GeoJSON FeatureCollection (got {type(data).__name__})")
     if data.get("type") != "FeatureCollection":
-        raise SiteFormatError(
-            f"not a GeoJSON FeatureCollection (type is {_show(data.get('type'))})"
-        )
+        raise SiteFormatError(f"not a GeoJSON FeatureCollection (type is {show(data.get('type'))})")
     features = data.get("features")
     if not isinstance(features, list):
-        raise SiteFormatError(f"'features' must be a list, got {_show(features)}")
+        raise SiteFormatError(f"'features' must be a list, got {show(features)}")
     info = _site_info(data.get("site"), default_id)
 
     boundary: Polygon | None = None
@@ -225,8 +223,17 @@ def load_site(path: str | os.PathLike[str]) -> Site:
 
 
 def site_free_space(site: Site) -> BaseGeometry:
-    """Boundary minus buildings, obstacles and wall footprints (for placement checks)."""
-    return site.boundary.difference(unary_union(site.opaque_polygons()))
+    """Boundary minus buildings, obstacles and wall footprints (for placement checks).
+
+    Only the polygonal parts count: a zero-width seam left between two touching
+    obstacles is not a place a camera can stand.
+    """
+    space = site.boundary.difference(unary_union(site.opaque_polygons()))
+    if isinstance(space, Polygon | MultiPolygon):
+        return space
+    return MultiPolygon(
+        [g for g in getattr(space, "geoms", []) if isinstance(g, Polygon) and not g.is_empty]
+    )
 
 
 def _camera_ctx(camera: Camera) -> Ctx:

@@ -2,9 +2,9 @@
 
 ``parse_<kind>(props, geometry, index=None)`` validates one feature's
 properties and geometry and returns the model dataclass (for ``boundary``, a
-shapely Polygon); ``feature_to_geojson(obj)`` writes it back. Properties this
-module does not interpret are kept in ``extra`` and written back unchanged,
-so saving then loading gives an equal object. Checks that need the whole site
+shapely Polygon); :func:`camwatch.sitefile_write.feature_to_geojson` writes
+it back. Properties this module does not interpret are kept in ``extra`` and
+written back unchanged, so saving then loading gives an equal object. Checks that need the whole site
 (duplicate ids, camera placement) live in :mod:`camwatch.sitefile`.
 
 The registry uses these to validate a single device before adding it.
@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, TypeAlias
 
-from shapely.geometry import Point, Polygon
+from shapely.geometry import Polygon
 
 from camwatch.errors import SiteFormatError
 from camwatch.model import (
@@ -40,9 +40,7 @@ from camwatch.model import (
 )
 from camwatch.sitefile_values import (
     Ctx,
-    _show,
     geometry_coords,
-    geometry_to_geojson,
     get_bool,
     get_enum,
     get_ident,
@@ -53,9 +51,12 @@ from camwatch.sitefile_values import (
     parse_linestring,
     parse_point,
     parse_polygon,
+    show,
 )
 
-Feature = Polygon | Building | Obstacle | Wall | Zone | Camera | Gate | Alarm | Intercom | Mount
+Feature: TypeAlias = (
+    Polygon | Building | Obstacle | Wall | Zone | Camera | Gate | Alarm | Intercom | Mount
+)
 
 # Properties each kind interprets; everything else goes to ``extra``.
 KNOWN_PROPERTIES: dict[str, tuple[str, ...]] = {
@@ -92,7 +93,7 @@ def _props(ctx: Ctx, props: Any) -> Mapping[str, Any]:
     if props is None:
         return {}
     if not isinstance(props, Mapping):
-        raise ctx.error(f"properties must be an object, got {_show(props)}")
+        raise ctx.error(f"properties must be an object, got {show(props)}")
     return props
 
 
@@ -183,7 +184,7 @@ def _in_range(
     ctx: Ctx, props: Mapping[str, Any], key: str, value: float | None, ok: bool, rng: str
 ) -> None:
     if value is not None and not ok:
-        raise ctx.error(f"{key} must be in {rng}, got {_show(props[key])}")
+        raise ctx.error(f"{key} must be in {rng}, got {show(props[key])}")
 
 
 def _resolution(ctx: Ctx, props: Mapping[str, Any]) -> tuple[int, int]:
@@ -196,7 +197,7 @@ def _resolution(ctx: Ctx, props: Mapping[str, Any]) -> tuple[int, int]:
         or not all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in value)
     ):
         raise ctx.error(
-            f"resolution must be [width, height] in positive integer pixels, got {_show(value)}"
+            f"resolution must be [width, height] in positive integer pixels, got {show(value)}"
         )
     return (value[0], value[1])
 
@@ -225,14 +226,12 @@ def parse_camera(props: Any, geometry: Any, index: int | None = None) -> Camera:
     vfov = get_number(ctx, props, "vfov_deg", None)
     _in_range(ctx, props, "vfov_deg", vfov, vfov is not None and 0 < vfov < 180, "(0, 180)")
     heading = get_number(ctx, props, "heading_deg", 0.0)
-    assert heading is not None and tilt is not None
     heading = math.fmod(heading, 360.0)
     if heading < 0:
         heading += 360.0
     if heading >= 360.0:  # -1e-20 + 360 rounds to 360
         heading = 0.0
     height = get_positive(ctx, props, "height_m", 3.0)
-    assert height is not None
 
     return Camera(
         id=camera_id,
@@ -330,15 +329,15 @@ def feature_kind(feature: Any, index: int | None = None) -> str:
     """Check the GeoJSON Feature envelope and return its ``properties.kind``."""
     ctx = Ctx(index)
     if not isinstance(feature, Mapping):
-        raise ctx.error(f"not a GeoJSON Feature object, got {_show(feature)}")
+        raise ctx.error(f"not a GeoJSON Feature object, got {show(feature)}")
     if feature.get("type") != "Feature":
-        raise ctx.error(f"not a GeoJSON Feature (type is {_show(feature.get('type'))})")
+        raise ctx.error(f"not a GeoJSON Feature (type is {show(feature.get('type'))})")
     props = _props(ctx, feature.get("properties"))
     kind = props.get("kind")
     if kind is None:
         raise ctx.error("properties.kind is missing")
     if not isinstance(kind, str) or kind not in FEATURE_KINDS:
-        raise ctx.error(f"unknown kind {_show(kind)} (expected one of: {', '.join(FEATURE_KINDS)})")
+        raise ctx.error(f"unknown kind {show(kind)} (expected one of: {', '.join(FEATURE_KINDS)})")
     return kind
 
 
@@ -348,100 +347,12 @@ def parse_feature(feature: Any, index: int | None = None) -> Feature:
     return PARSERS[kind](feature.get("properties"), feature.get("geometry"), index)
 
 
-# -- writing -----------------------------------------------------------------------
-
-_KIND_OF: dict[type, str] = {
-    Polygon: "boundary",
-    Building: "building",
-    Obstacle: "obstacle",
-    Wall: "wall",
-    Zone: "zone",
-    Camera: "camera",
-    Gate: "gate",
-    Alarm: "alarm",
-    Intercom: "intercom",
-    Mount: "mount",
-}
-
-
-def _known_props(obj: Feature) -> tuple[dict[str, Any], Any]:
-    """(interpreted properties, geometry) of a model object, None values left out."""
-    if isinstance(obj, Polygon):
-        return {}, obj
-    if isinstance(obj, Building | Obstacle):
-        return {"name": obj.name, "height_m": obj.height_m}, obj.polygon
-    if isinstance(obj, Wall):
-        return {"name": obj.name, "thickness_m": obj.thickness_m}, obj.line
-    if isinstance(obj, Zone):
-        props = {
-            "name": obj.name,
-            "zone_type": obj.zone_type,
-            "required_level": obj.required_level,
-            "weight": obj.weight,
-        }
-        return props, obj.polygon
-    if isinstance(obj, Camera):
-        props = {
-            "id": obj.id,
-            "name": obj.name,
-            "status": obj.status,
-            "height_m": obj.height_m,
-            "heading_deg": obj.heading_deg,
-            "tilt_deg": obj.tilt_deg,
-            "hfov_deg": obj.hfov_deg,
-            "focal_mm": obj.focal_mm,
-            "sensor_width_mm": obj.sensor_width_mm,
-            "resolution": list(obj.resolution),
-            "vfov_deg": obj.vfov_deg,
-            "range_m": obj.range_m,
-            "model": obj.model,
-            "serial": obj.serial,
-        }
-        return props, obj.point
-    if isinstance(obj, Gate):
-        props = {
-            "id": obj.id,
-            "name": obj.name,
-            "access_control": obj.access_control,
-            "intercom": obj.intercom,
-        }
-        return props, obj.geometry
-    if isinstance(obj, Alarm):
-        return {"id": obj.id, "name": obj.name, "alarm_type": obj.alarm_type}, obj.geometry
-    if isinstance(obj, Intercom):
-        props = {"id": obj.id, "name": obj.name, "building": obj.building}
-        return props, Point(obj.position)
-    if isinstance(obj, Mount):
-        return {"name": obj.name}, obj.geometry
-    raise TypeError(f"not a site feature: {type(obj).__name__}")
-
-
-def feature_to_geojson(obj: Feature) -> dict[str, Any]:
-    """The GeoJSON Feature for a model object (a bare Polygon is the boundary)."""
-    kind = _KIND_OF[type(obj)]
-    known, geom = _known_props(obj)
-    props: dict[str, Any] = {"kind": kind}
-    props.update((k, v) for k, v in known.items() if v is not None)
-    extra = getattr(obj, "extra", {})
-    clash = sorted(k for k in extra if k in KNOWN_PROPERTIES[kind])
-    if clash:
-        ctx = Ctx(
-            getattr(obj, "index", None),
-            kind,
-            getattr(obj, "id", None) or getattr(obj, "name", None),
-        )
-        raise ctx.error(f"extra properties clash with interpreted ones: {', '.join(clash)}")
-    props.update(extra)
-    return {"type": "Feature", "properties": props, "geometry": geometry_to_geojson(geom)}
-
-
 __all__ = [
     "KNOWN_PROPERTIES",
     "PARSERS",
     "Feature",
     "SiteFormatError",
     "feature_kind",
-    "feature_to_geojson",
     "parse_alarm",
     "parse_boundary",
     "parse_building",

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, overload
 
 from shapely.geometry import LineString, MultiPoint, Point, Polygon
 from shapely.validation import explain_validity
@@ -33,10 +33,13 @@ class Ctx:
     ident: str | None = None
 
     def error(self, message: str) -> SiteFormatError:
+        if self.index is None and self.kind:  # a lone feature (e.g. from the registry)
+            who = self.kind + (f" '{self.ident}'" if self.ident is not None else "")
+            message = f"{who}: {message}"
         return SiteFormatError(message, index=self.index, kind=self.kind, ident=self.ident)
 
 
-def _show(value: Any) -> str:
+def show(value: Any) -> str:
     """A short readable rendering of a bad value for messages."""
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
@@ -48,28 +51,37 @@ def _show(value: Any) -> str:
 def as_number(ctx: Ctx, name: str, value: Any) -> float:
     """A finite real number (int or float, never bool or str)."""
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ctx.error(f"{name} must be a number, got {_show(value)}")
+        raise ctx.error(f"{name} must be a number, got {show(value)}")
     try:
         number = float(value)
     except OverflowError:
         number = math.inf
     if not math.isfinite(number):
-        raise ctx.error(f"{name} must be finite, got {_show(value)}")
+        raise ctx.error(f"{name} must be finite, got {show(value)}")
     return number
 
 
+@overload
+def get_number(ctx: Ctx, props: Mapping[str, Any], key: str, default: float) -> float: ...
+@overload
+def get_number(ctx: Ctx, props: Mapping[str, Any], key: str, default: None) -> float | None: ...
 def get_number(ctx: Ctx, props: Mapping[str, Any], key: str, default: float | None) -> float | None:
+    """A number property, or ``default`` when absent or null."""
     value = props.get(key)
     return default if value is None else as_number(ctx, key, value)
 
 
+@overload
+def get_positive(ctx: Ctx, props: Mapping[str, Any], key: str, default: float) -> float: ...
+@overload
+def get_positive(ctx: Ctx, props: Mapping[str, Any], key: str, default: None) -> float | None: ...
 def get_positive(
     ctx: Ctx, props: Mapping[str, Any], key: str, default: float | None
 ) -> float | None:
     """A number > 0 (or the default when absent)."""
     value = get_number(ctx, props, key, default)
     if value is not None and value <= 0:
-        raise ctx.error(f"{key} must be > 0, got {_show(props[key])}")
+        raise ctx.error(f"{key} must be > 0, got {show(props[key])}")
     return value
 
 
@@ -81,7 +93,7 @@ def get_text(ctx: Ctx, props: Mapping[str, Any], key: str) -> str | None:
     value = props.get(key)
     if value is None or isinstance(value, str):
         return value
-    raise ctx.error(f"{key} must be a string, got {_show(value)}")
+    raise ctx.error(f"{key} must be a string, got {show(value)}")
 
 
 def get_ident(ctx: Ctx, props: Mapping[str, Any], key: str, *, required: bool) -> str | None:
@@ -94,7 +106,7 @@ def get_ident(ctx: Ctx, props: Mapping[str, Any], key: str, *, required: bool) -
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
     if not isinstance(value, str):
-        raise ctx.error(f"{key} must be a string or an integer, got {_show(value)}")
+        raise ctx.error(f"{key} must be a string or an integer, got {show(value)}")
     if not value.strip():
         raise ctx.error(f"{key} must not be empty")
     return value
@@ -105,7 +117,7 @@ def get_bool(ctx: Ctx, props: Mapping[str, Any], key: str, default: bool) -> boo
     if value is None:
         return default
     if not isinstance(value, bool):
-        raise ctx.error(f"{key} must be true or false, got {_show(value)}")
+        raise ctx.error(f"{key} must be true or false, got {show(value)}")
     return value
 
 
@@ -123,7 +135,7 @@ def get_enum(
             raise ctx.error(f"{key} is required (one of: {', '.join(allowed)})")
         return default
     if not isinstance(value, str) or value not in allowed:
-        raise ctx.error(f"unknown {key} {_show(value)} (expected one of: {', '.join(allowed)})")
+        raise ctx.error(f"unknown {key} {show(value)} (expected one of: {', '.join(allowed)})")
     return value
 
 
@@ -136,10 +148,10 @@ def geometry_coords(ctx: Ctx, geometry: Any, allowed: tuple[str, ...]) -> tuple[
     if geometry is None:
         raise ctx.error(f"geometry is missing (expected {expected})")
     if not isinstance(geometry, Mapping):
-        raise ctx.error(f"geometry must be a GeoJSON object, got {_show(geometry)}")
+        raise ctx.error(f"geometry must be a GeoJSON object, got {show(geometry)}")
     gtype = geometry.get("type")
     if gtype not in allowed:
-        raise ctx.error(f"geometry must be a {expected}, got {_show(gtype)}")
+        raise ctx.error(f"geometry must be a {expected}, got {show(gtype)}")
     if "coordinates" not in geometry:
         raise ctx.error(f"{gtype} geometry has no coordinates")
     return gtype, geometry["coordinates"]
@@ -147,22 +159,22 @@ def geometry_coords(ctx: Ctx, geometry: Any, allowed: tuple[str, ...]) -> tuple[
 
 def _coordinate(ctx: Ctx, value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ctx.error(f"coordinates must be numbers, got {_show(value)}")
+        raise ctx.error(f"coordinates must be numbers, got {show(value)}")
     try:
         number = float(value)
     except OverflowError:
         number = math.inf
     if not math.isfinite(number):
-        raise ctx.error(f"coordinate {_show(value)} is not finite")
+        raise ctx.error(f"coordinate {show(value)} is not finite")
     if abs(number) > MAX_COORDINATE:
-        raise ctx.error(f"coordinate {_show(value)} is out of range (|x|, |y| must be <= 1e7 m)")
+        raise ctx.error(f"coordinate {show(value)} is out of range (|x|, |y| must be <= 1e7 m)")
     return number
 
 
 def position(ctx: Ctx, value: Any) -> tuple[float, float]:
     """A GeoJSON position [x, y] (an optional third value, altitude, is dropped)."""
     if not isinstance(value, list | tuple) or len(value) not in (2, 3):
-        raise ctx.error(f"a position must be [x, y], got {_show(value)}")
+        raise ctx.error(f"a position must be [x, y], got {show(value)}")
     x, y = (_coordinate(ctx, v) for v in value[:2])
     if len(value) == 3:
         _coordinate(ctx, value[2])
@@ -171,7 +183,7 @@ def position(ctx: Ctx, value: Any) -> tuple[float, float]:
 
 def positions(ctx: Ctx, value: Any, what: str) -> list[tuple[float, float]]:
     if not isinstance(value, list | tuple):
-        raise ctx.error(f"{what} must be a list of positions, got {_show(value)}")
+        raise ctx.error(f"{what} must be a list of positions, got {show(value)}")
     return [position(ctx, v) for v in value]
 
 
@@ -206,7 +218,7 @@ def parse_polygon(ctx: Ctx, geometry: Any, *, holes: bool) -> Polygon:
     """A valid, non-empty Polygon; holes only where the format allows them."""
     _, coords = geometry_coords(ctx, geometry, ("Polygon",))
     if not isinstance(coords, list | tuple):
-        raise ctx.error(f"Polygon coordinates must be a list of rings, got {_show(coords)}")
+        raise ctx.error(f"Polygon coordinates must be a list of rings, got {show(coords)}")
     if not coords or not coords[0]:
         raise ctx.error("polygon is empty")
     if len(coords) > 1 and not holes:
@@ -222,22 +234,3 @@ def parse_polygon(ctx: Ctx, geometry: Any, *, holes: bool) -> Polygon:
             raise ctx.error(f"polygon is self-intersecting ({reason})")
         raise ctx.error(f"polygon is invalid ({reason})")
     return polygon
-
-
-# -- writing geometry back ---------------------------------------------------------
-
-
-def _coords(geom: Any) -> list[list[float]]:
-    return [[float(x), float(y)] for x, y, *_ in geom.coords]
-
-
-def geometry_to_geojson(geom: Point | LineString | Polygon) -> dict[str, Any]:
-    """GeoJSON geometry object with plain lists (JSON-ready, comparable with loaded JSON)."""
-    if isinstance(geom, Point):
-        return {"type": "Point", "coordinates": [float(geom.x), float(geom.y)]}
-    if isinstance(geom, LineString):
-        return {"type": "LineString", "coordinates": _coords(geom)}
-    if isinstance(geom, Polygon):
-        rings = [_coords(geom.exterior)] + [_coords(r) for r in geom.interiors]
-        return {"type": "Polygon", "coordinates": rings}
-    raise TypeError(f"cannot write geometry of type {type(geom).__name__}")

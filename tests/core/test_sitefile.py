@@ -629,3 +629,26 @@ def test_arbitrary_camera_values_raise_only_site_format_errors(
             assert str(exc) and "\n" not in str(exc)
         else:
             assert parse_site(site_to_geojson(site)) == site
+
+
+_small = st.integers(-3, 110) | st.sampled_from([1e7, 1.5, math.nan, "1", None])
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    kind=st.sampled_from(["building", "obstacle", "zone", "boundary"]),
+    rings=st.lists(st.lists(st.lists(_small, min_size=2, max_size=2), max_size=6), max_size=3),
+)
+def test_arbitrary_polygons_raise_only_site_format_errors(kind: str, rings: list[Any]) -> None:
+    feature = {
+        "type": "Feature",
+        "properties": {"kind": kind, "name": "p"},
+        "geometry": {"type": "Polygon", "coordinates": rings},
+    }
+    try:
+        polygon = parse_feature(feature, 3)
+    except SiteFormatError as exc:
+        assert str(exc).startswith("feature #3 (") and "\n" not in str(exc)
+    else:
+        poly = polygon if isinstance(polygon, Polygon) else polygon.polygon
+        assert poly.is_valid and poly.area > 0

@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 import json
 import math
-import os
 import re
 from collections.abc import Callable
 from typing import Any
@@ -617,7 +616,7 @@ def test_parse_camera_alone_names_index() -> None:
 def test_parse_camera_without_index() -> None:
     with pytest.raises(SiteFormatError) as info:
         parse_camera({"id": "X9", "tilt_deg": 100}, _pt(1, 1))
-    assert str(info.value) == "tilt_deg must be in [-90, 90], got 100"
+    assert str(info.value) == "camera 'X9': tilt_deg must be in [-90, 90], got 100"
     assert info.value.ident == "X9"
 
 
@@ -629,7 +628,10 @@ def test_parse_feature_rejects_unknown_kind() -> None:
 def test_check_camera_placement_for_a_new_camera() -> None:
     site = parse_site(base_site())
     inside = parse_camera({"id": "C9"}, _pt(20, 20))
-    with pytest.raises(SiteFormatError, match=r"^camera 'C9'|inside building 'Block A'"):
+    with pytest.raises(
+        SiteFormatError,
+        match=r"^camera 'C9': camera at \(20, 20\) is inside building 'Block A' \(feature #1\)",
+    ):
         check_camera_placement(inside, site)
     ok = parse_camera({"id": "C9"}, _pt(10, 20))  # on the facade
     check_camera_placement(ok, site)
@@ -696,15 +698,32 @@ def test_non_utf8_file(tmp_path: Any) -> None:
         load_site(path)
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file")
-def test_unreadable_file(tmp_path: Any) -> None:
+def test_unreadable_file(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "secret.geojson"
     path.write_text(json.dumps(base_site()), encoding="utf-8")
-    path.chmod(0)
+
+    def denied(self: Any, *args: Any, **kwargs: Any) -> str:
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(type(path), "read_text", denied)
     with pytest.raises(
         SiteFormatError, match=r"secret\.geojson: cannot read \(Permission denied\)"
     ):
         load_site(path)
+
+
+def test_camera_on_shared_edge_deep_inside_block() -> None:
+    """Two touching buildings form one block; their shared edge is not a facade."""
+    data = base_site()
+    data["features"].append(
+        _f("building", _poly((30, 10), (50, 10), (50, 30), (30, 30)), name="Block B")
+    )
+    data["features"][5]["geometry"] = _pt(30, 20)
+    with pytest.raises(
+        SiteFormatError,
+        match=r"^feature #5 \(camera 'C1'\): camera at \(30, 20\) is inside building 'Block A' \(feature #1\), 10\.00 m from free space",
+    ):
+        parse_site(data)
 
 
 def test_invalid_feature_in_file_names_feature(tmp_path: Any) -> None:
