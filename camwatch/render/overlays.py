@@ -1,0 +1,76 @@
+"""What the planners draw on top of a plan (issue 4 item 7).
+
+Plain data, filled by ``planners`` and read by :func:`camwatch.render.render_plan`:
+suggested ("ghost") cameras with the footprint they would add, device
+suggestions as labelled markers, intruder routes and a patrol route. Importing
+this module does not import matplotlib.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from shapely.geometry import LineString, Point
+from shapely.geometry.base import BaseGeometry
+
+from camwatch.errors import UsageError
+from camwatch.model import Camera
+
+
+@dataclass(frozen=True)
+class Overlays:
+    """Planner results to draw over the plan.
+
+    - ``ghost_cameras``: ``(camera, footprint, gain_m2)`` — a suggested camera,
+      the area it would cover (usually its detection footprint or its new area)
+      and the area it adds, shown as ``P1 +120 m²``.
+    - ``devices``: ``(geometry, label)`` — a suggested access control,
+      intercom or alarm; a Point is a marker, a LineString (e.g. an infrared
+      beam stretch) a line, with the label beside it.
+    - ``routes``: ``(line, label)`` — intruder routes, e.g. ``"R1 42 m unseen"``.
+    - ``patrol``: the closed patrol route, with ``patrol_label`` (length, time).
+
+    Sequences are stored as tuples; a wrong geometry type is a UsageError.
+    """
+
+    ghost_cameras: Sequence[tuple[Camera, BaseGeometry, float]] = field(default_factory=tuple)
+    devices: Sequence[tuple[BaseGeometry, str]] = field(default_factory=tuple)
+    routes: Sequence[tuple[LineString, str]] = field(default_factory=tuple)
+    patrol: LineString | None = None
+    patrol_label: str | None = None
+
+    def __post_init__(self) -> None:
+        ghosts = tuple((cam, fp, float(gain)) for cam, fp, gain in self.ghost_cameras)
+        for cam, fp, _gain in ghosts:
+            if not isinstance(cam, Camera) or not isinstance(fp, BaseGeometry):
+                raise UsageError(f"ghost camera {cam!r}: expected (Camera, geometry, gain_m2)")
+        devices = tuple((geom, str(label)) for geom, label in self.devices)
+        for geom, label in devices:
+            if not isinstance(geom, Point | LineString):
+                raise UsageError(
+                    f"device suggestion {label!r}: geometry must be a Point or LineString"
+                )
+        routes = tuple((line, str(label)) for line, label in self.routes)
+        for line, label in routes:
+            if not isinstance(line, LineString):
+                raise UsageError(f"route {label!r}: geometry must be a LineString")
+        if self.patrol is not None and not isinstance(self.patrol, LineString):
+            raise UsageError("patrol route must be a LineString")
+        object.__setattr__(self, "ghost_cameras", ghosts)
+        object.__setattr__(self, "devices", devices)
+        object.__setattr__(self, "routes", routes)
+
+    def is_empty(self) -> bool:
+        """True when there is nothing to draw."""
+        return not (self.ghost_cameras or self.devices or self.routes or self.patrol is not None)
+
+    def geometries(self) -> list[BaseGeometry]:
+        """Every geometry drawn, so the plan's extent can include routes starting outside."""
+        geoms: list[BaseGeometry] = []
+        for cam, fp, _gain in self.ghost_cameras:
+            geoms += [cam.point, fp]
+        geoms += [g for g, _ in self.devices] + [line for line, _ in self.routes]
+        if self.patrol is not None:
+            geoms.append(self.patrol)
+        return [g for g in geoms if not g.is_empty]
