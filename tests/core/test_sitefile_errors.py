@@ -791,3 +791,43 @@ def test_extra_clashing_with_known_property_is_refused(tmp_path: Any) -> None:
     ):
         save_site(site.with_cameras([cam]), tmp_path / "out.geojson")
     assert list(tmp_path.iterdir()) == []
+
+
+# -- through the command line: exit 2, one line naming the feature, no stdout ------------
+
+
+# In a file, NaN/Infinity are already invalid JSON and a non-collection is a file-level error.
+_FILE_LEVEL = {
+    "nan coordinate": r"re:bad\.geojson: invalid JSON: NaN is not valid JSON$",
+    "infinite coordinate": r"re:bad\.geojson: invalid JSON: Infinity is not valid JSON$",
+    "height infinite": r"re:bad\.geojson: invalid JSON: Infinity is not valid JSON$",
+    "heading nan": r"re:bad\.geojson: invalid JSON: NaN is not valid JSON$",
+    "zone weight infinite": r"re:bad\.geojson: invalid JSON: Infinity is not valid JSON$",
+    "not a FeatureCollection": r"re:bad\.geojson: not a GeoJSON FeatureCollection$",
+}
+
+
+@pytest.mark.parametrize(
+    "mutate, expected", [pytest.param(m, _FILE_LEVEL.get(i, e), id=i) for i, m, e in ERROR_CASES]
+)
+def test_cli_analyze_rejects_invalid_site(
+    tmp_path: Any, mutate: Callable[[dict[str, Any]], None], expected: str
+) -> None:
+    from click.testing import CliRunner
+
+    from camwatch.cli import cli
+
+    data = base_site()
+    mutate(data)
+    path = tmp_path / "bad.geojson"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["analyze", str(path), "--json"])
+    assert result.exit_code == 2, result.output
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ")
+    message = lines[0].removeprefix("error: ")
+    if expected.startswith("re:"):
+        assert re.search(expected[3:], message), message
+    else:
+        assert message == expected
