@@ -28,7 +28,9 @@ when given; a camera ``serial`` may be an integer (kept as a string); zones,
 gates and devices outside the boundary are allowed (only cameras are placed).
 
 Per-feature parsers (``parse_camera`` ...) come from
-:mod:`camwatch.sitefile_features`; cross-feature checks
+:mod:`camwatch.sitefile_features` (value checks in :mod:`camwatch.sitefile_values`,
+writing in :mod:`camwatch.sitefile_write`); a feature without an index (built
+in code) is named without one: ``camera 'C9': tilt_deg must be ...``. Cross-feature checks
 (:func:`check_site`, :func:`check_camera_placement`, :func:`check_camera_id_free`)
 are here so the registry can validate a device against an existing site.
 """
