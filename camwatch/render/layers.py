@@ -63,7 +63,7 @@ def fill(ax: Axes, geom: BaseGeometry | None, **kwargs: Any) -> PathPatch | None
     if path is None:
         return None
     patch = PathPatch(path, **kwargs)
-    ax.add_patch(patch)
+    ax.add_artist(patch)  # not add_patch: limits are fixed, and autoscaling big paths is slow
     return patch
 
 
@@ -73,7 +73,7 @@ def stroke(ax: Axes, geom: BaseGeometry | None, **kwargs: Any) -> PathPatch | No
     if path is None:
         return None
     patch = PathPatch(path, fill=False, **kwargs)
-    ax.add_patch(patch)
+    ax.add_artist(patch)  # not add_patch: limits are fixed, and autoscaling big paths is slow
     return patch
 
 

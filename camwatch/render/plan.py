@@ -9,7 +9,7 @@ long side) so icons and text keep their size on paper.
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -111,9 +111,14 @@ def _texts(site: Site, overlays: Overlays) -> list[str]:
 
 
 def _save_atomic(fig: Figure, path: Path, *, fmt: str, dpi: int) -> None:
-    """Write to a temporary file beside ``path`` and rename it over ``path``."""
+    """Write to a temporary file beside ``path`` and rename it over ``path``.
+
+    The temporary file is created with the usual permissions (0666 less the
+    umask), unlike ``mkstemp``'s 0600, so the picture is readable as any other.
+    """
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
     try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     except OSError as exc:
         raise UsageError(f"cannot write to {str(path.parent)!r}: {exc.strerror}") from exc
     try:
@@ -121,7 +126,7 @@ def _save_atomic(fig: Figure, path: Path, *, fmt: str, dpi: int) -> None:
             fig.savefig(fh, format=fmt, dpi=dpi, facecolor="white")
         os.replace(tmp, path)
     except BaseException as exc:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         if isinstance(exc, OSError):
             raise CamwatchError(f"cannot write {str(path)!r}: {exc.strerror or exc}") from exc
         raise

@@ -95,6 +95,12 @@ def label_anchor(geom: BaseGeometry) -> tuple[float, float]:
             p = polylabel(poly, tolerance=tol)
         except (GEOSException, ValueError):  # degenerate shape: fall back to a point on its surface
             p = poly.representative_point()
+        # polylabel picks any point of a long slab's midline (often one end); the
+        # centroid reads better whenever it is nearly as deep inside
+        c = poly.centroid
+        depth = poly.boundary.distance(p) if poly.contains(p) else 0.0
+        if poly.contains(c) and poly.boundary.distance(c) >= 0.8 * depth:
+            return (c.x, c.y)
         return (p.x, p.y)
     if isinstance(geom, LineString | MultiLineString):
         lines = [LineString(xy) for xy in line_parts(geom) if len(xy) >= 2]

@@ -181,6 +181,23 @@ def test_analysis_of_another_site_is_refused(tmp_path, site_and_analysis):
         render_plan(site, other, tmp_path / "plan.png")
 
 
+def test_written_file_has_ordinary_permissions(tmp_path, site_and_analysis):
+    import os
+
+    site, analysis = site_and_analysis
+    umask = os.umask(0)
+    os.umask(umask)
+    out = render_plan(site, analysis, tmp_path / "plan.png", lang="en")
+    assert out.stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+@pytest.mark.parametrize("suffix, magic", [(".svg", b"<?xml"), (".pdf", b"%PDF")])
+def test_vector_formats(tmp_path, suffix, magic):
+    plain = small_site(name="Maple Court", chinese=False)
+    out = render_plan(plain, analyze(plain), tmp_path / f"plan{suffix}", lang="en")
+    assert out.read_bytes()[:5].startswith(magic)
+
+
 def test_failure_while_writing_leaves_old_file_and_no_temp(
     tmp_path, site_and_analysis, monkeypatch
 ):
