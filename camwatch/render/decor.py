@@ -270,7 +270,7 @@ def draw_title_block(
             clip_on=False,
         )
     )
-    height_pt = ax.get_position().height * ax.figure.get_figheight() * 72.0
+    height_pt = ax.get_window_extent().height * 72.0 / ax.figure.dpi
     y = 1.0 - 0.08 * 72.0 / height_pt
     colours = {"pass": "#1a7f1a", "fail": style.FAIL, "muted": "#666666"}
     for size, key, cells in rows:

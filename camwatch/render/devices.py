@@ -182,7 +182,8 @@ def draw_alarms(cv: Canvas, site: Site) -> None:
             points.append((geom.x, geom.y))
     if points:
         cv.ax.scatter(
-            *zip(*points, strict=True),
+            [p[0] for p in points],
+            [p[1] for p in points],
             s=30,
             marker="^",
             c=style.ALARM,
@@ -212,7 +213,8 @@ def draw_intercoms(cv: Canvas, site: Site) -> None:
         return
     xy = [i.position for i in site.intercoms]
     cv.ax.scatter(
-        *zip(*xy, strict=True),
+        [p[0] for p in xy],
+        [p[1] for p in xy],
         s=22,
         marker="D",
         c=style.INTERCOM,

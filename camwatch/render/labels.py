@@ -12,16 +12,19 @@ final picture; cost O(labels × tries × placed), vectorised over placed boxes.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal, cast
 
 import numpy as np
 from matplotlib import patheffects
 from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.text import Text
 from matplotlib.transforms import ScaledTranslation
 
+HAlign = Literal["left", "center", "right"]
+VAlign = Literal["bottom", "baseline", "center", "center_baseline", "top"]
 # (dx, dy in points, horizontal alignment, vertical alignment)
-Offset = tuple[float, float, str, str]
+Offset = tuple[float, float, HAlign, VAlign]
 
 
 def around(distance: float) -> list[Offset]:
@@ -43,12 +46,12 @@ def around(distance: float) -> list[Offset]:
 def centred(shift: float) -> list[Offset]:
     """Positions for an area label: on the anchor, then nudged around it."""
     s = shift
-    return [(0.0, 0.0, "center", "center")] + [
-        (dx, dy, "center", "center") for dx, dy in ((0, s), (0, -s), (s, 0), (-s, 0))
-    ]
+    return [(dx, dy, "center", "center") for dx, dy in ((0, 0), (0, s), (0, -s), (s, 0), (-s, 0))]
 
 
-HALO = [patheffects.withStroke(linewidth=2.2, foreground="white")]
+HALO: list[patheffects.AbstractPathEffect] = [
+    patheffects.withStroke(linewidth=2.2, foreground="white")
+]
 
 
 class LabelPlacer:
@@ -57,7 +60,7 @@ class LabelPlacer:
     def __init__(self, ax: Axes, *, pad_px: float = 1.5) -> None:
         self.ax = ax
         self.fig = ax.figure
-        self.renderer = self.fig.canvas.get_renderer()
+        self.renderer = cast(FigureCanvasAgg, self.fig.canvas).get_renderer()
         self.pad = pad_px
         self.boxes = np.empty((0, 4))
         bb = ax.get_window_extent(self.renderer)

@@ -173,7 +173,7 @@ def draw_zones(cv: Canvas, site: Site, analysis: Any) -> None:
             zorder=5 if failing else 4,
         )
         anchor = label_anchor(zone.polygon)
-        if failing:
+        if res is not None and failing:
             text = f"{zone.name}\n{cv.t(res.required_level)} {res.ratio:.1%}"
             cv.label(
                 1.0,

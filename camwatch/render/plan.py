@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from camwatch.errors import CamwatchError, UsageError
 from camwatch.model import LEVELS, Site
@@ -61,7 +61,7 @@ def render_plan(
     import matplotlib
 
     fig = plan_figure(site, analysis, level=level, lang=lang, overlays=overlays)
-    with matplotlib.rc_context(SAVE_RC):
+    with matplotlib.rc_context(cast(Any, SAVE_RC)):
         _save_atomic(fig, path, fmt=fmt, dpi=dpi)
     return path
 
@@ -94,7 +94,7 @@ def plan_figure(
     }
     import matplotlib
 
-    with matplotlib.rc_context(rc):
+    with matplotlib.rc_context(cast(Any, rc)):
         fig = _draw(site, analysis, level=level, lang=lang, overlays=overlays)
     return fig
 
@@ -177,7 +177,7 @@ def _draw(site: Site, analysis: Any, *, level: str | None, lang: str, overlays: 
     y0 -= strip_m
 
     fig = Figure(figsize=(plan_w + SIDE_IN + GUTTER_IN + 2 * MARGIN_IN, plan_h + 2 * MARGIN_IN))
-    FigureCanvasAgg(fig)
+    canvas = FigureCanvasAgg(fig)
     ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
@@ -210,7 +210,7 @@ def _draw(site: Site, analysis: Any, *, level: str | None, lang: str, overlays: 
     block_h = decor.rows_height_in(rows)
     ax_legend = fig.add_axes((0.0, 0.0, 0.1, 0.1))
     legend = decor.draw_legend(ax_legend, cv)
-    renderer = fig.canvas.get_renderer()
+    renderer = canvas.get_renderer()
     legend_h = legend.get_window_extent(renderer).height / fig.dpi if legend else 0.0
     fig_h = max(plan_h, legend_h + block_h + 0.3) + 2 * MARGIN_IN
     fig_w = plan_w + SIDE_IN + GUTTER_IN + 2 * MARGIN_IN
