@@ -21,7 +21,17 @@ from camwatch.errors import CamwatchError, UsageError
 from camwatch.model import LEVELS
 
 # command name -> "module:attribute" of a click command, imported on first use
-LAZY_COMMANDS: dict[str, str] = {}
+LAZY_COMMANDS: dict[str, str] = {
+    "db": "camwatch.registry.cli:db",
+    "import-site": "camwatch.registry.cli:import_site_cmd",
+    "export-site": "camwatch.registry.cli:export_site_cmd",
+    "compounds": "camwatch.registry.cli:compounds_cmd",
+    "users": "camwatch.registry.cli:users",
+    "devices": "camwatch.registry.cli_devices:devices",
+    "maintenance": "camwatch.registry.cli_devices:maintenance",
+    "problems": "camwatch.registry.cli_problems:problems",
+    "inspect": "camwatch.registry.cli_problems:inspect_cmd",
+}
 
 
 class InputError(click.ClickException):

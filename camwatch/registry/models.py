@@ -50,6 +50,8 @@ DEVICE_STATUSES: tuple[str, ...] = ("active", "faulty", "offline", "planned", "r
 MAINTENANCE_KINDS: tuple[str, ...] = ("inspection", "repair", "replacement", "cleaning", "firmware")
 PROBLEM_SOURCES: tuple[str, ...] = ("analysis", "inspection", "patrol", "resident_report")
 PROBLEM_STATUSES: tuple[str, ...] = ("open", "in_progress", "fixed", "verified", "reopened")
+# not yet fixed: these count as open and can be overdue
+UNRESOLVED_PROBLEM_STATUSES: tuple[str, ...] = ("open", "in_progress", "reopened")
 ROLES: tuple[str, ...] = ("admin", "district", "planner", "technician", "manager")
 LANGUAGES: tuple[str, ...] = ("zh", "en")
 AUDIT_ACTIONS: tuple[str, ...] = ("insert", "update", "delete")
@@ -175,6 +177,7 @@ class Device(Base):
     install_date: Mapped[date | None]
     warranty_end: Mapped[date | None]
     status: Mapped[str] = mapped_column(String(16), default="active")
+    notes: Mapped[str | None] = mapped_column(Text)  # free text; retirement reasons are appended
     status_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -98,6 +98,7 @@ def upgrade() -> None:
         sa.Column("install_date", sa.Date(), nullable=True),
         sa.Column("warranty_end", sa.Date(), nullable=True),
         sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("notes", sa.Text(), nullable=True),
         sa.Column("status_changed_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),

@@ -1,0 +1,406 @@
+"""Registry commands: ``db``, ``import-site``, ``export-site``, ``compounds``, ``users``.
+
+Devices and maintenance are in :mod:`.cli_devices`, problems and inspections
+in :mod:`.cli_problems`; shared options (``--db``, ``--actor``) in
+:mod:`.cli_common`.  Commands that need a coverage analysis import
+:mod:`camwatch.geometry` inside the command (the registry itself never does).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from camwatch.errors import UsageError
+from camwatch.registry.cli_common import (
+    actor,
+    console,
+    iso,
+    ledger,
+    ledger_options,
+    open_engine,
+    table,
+)
+
+
+def _echo_json(obj: object) -> None:
+    from camwatch.cli import echo_json
+
+    echo_json(obj)
+
+
+# -- db ------------------------------------------------------------------------------
+
+
+@click.group()
+@ledger_options
+def db() -> None:
+    """Create, migrate, back up and seed the ledger database."""
+
+
+@db.command("init")
+@ledger_options
+def db_init() -> None:
+    """Create a new ledger database (or bring an existing one up to date)."""
+    from camwatch.registry.db import init_db
+
+    engine = open_engine(for_init=True)
+    revision = init_db(engine)
+    click.echo(f"ledger ready at {engine.url.render_as_string()} (revision {revision})")
+
+
+@db.command("upgrade")
+@ledger_options
+def db_upgrade() -> None:
+    """Apply the migrations the database does not have yet."""
+    from camwatch.registry.db import current_revision, upgrade_db
+
+    engine = open_engine(for_init=True)
+    before = current_revision(engine)
+    if before is None:
+        raise UsageError("the database has no ledger yet; run `camwatch db init`")
+    after = upgrade_db(engine)
+    click.echo(f"revision {before} -> {after}" if before != after else f"up to date ({after})")
+
+
+@db.command("status")
+@ledger_options
+def db_status() -> None:
+    """Show the database URL and its migration revision."""
+    from camwatch.registry.db import current_revision, head_revision
+
+    engine = open_engine(for_init=True)
+    here, head = current_revision(engine), head_revision()
+    state = "current" if here == head else "needs `camwatch db upgrade`"
+    click.echo(
+        f"{engine.url.render_as_string()}: revision {here or 'none'} (newest {head}; {state})"
+    )
+
+
+@db.command("backup")
+@click.argument("target", type=click.Path(dir_okay=False))
+@ledger_options
+def db_backup(target: str) -> None:
+    """Write a consistent copy of the database to TARGET (SQLite file or pg_dump archive)."""
+    from camwatch.registry.db import backup_db
+
+    path = backup_db(open_engine(), target)
+    click.echo(f"wrote {path}")
+
+
+@db.command("seed-demo")
+@click.option(
+    "--sites",
+    "sites_dir",
+    type=click.Path(file_okay=False),
+    default="sample_sites",
+    show_default=True,
+    help="Folder of *.geojson site files to import.",
+)
+@ledger_options
+def db_seed_demo(sites_dir: str) -> None:
+    """Create the database if needed, import the sample compounds and create demo users."""
+    from camwatch.registry.db import init_db, session_scope
+    from camwatch.registry.demo import seed_demo
+
+    engine = open_engine(for_init=True)
+    init_db(engine)
+    with session_scope(engine, actor=actor()) as session:
+        report = seed_demo(session, sites_dir=sites_dir, actor=actor())
+    for code, diff in report["compounds"].items():
+        if diff["created"]:
+            what = f"imported ({len(diff['added'])} devices)"
+        else:
+            what = "updated" if _diff_changed(diff) else "unchanged"
+        click.echo(f"compound {code}: {what}")
+    if not report["compounds"]:
+        click.echo(f"no *.geojson files in {sites_dir}")
+    for user in report["users"]:
+        note = "" if user["created"] else "  (existing; password as set before)"
+        click.echo(
+            f"user {user['username']:<11} password {user['password']:<16} {user['role']}{note}"
+        )
+
+
+def _diff_changed(diff: dict) -> bool:
+    return bool(diff["compound_changes"] or diff["added"] or diff["updated"] or diff["retired"])
+
+
+# -- sites ---------------------------------------------------------------------------
+
+
+def _print_diff(diff: dict) -> None:
+    head = "dry run — nothing written; " if diff["dry_run"] else ""
+    state = "new compound" if diff["created"] else "existing compound"
+    click.echo(f"{head}{state} {diff['compound']}")
+    for key, (old, new) in diff["compound_changes"].items():
+        click.echo(f"  {key}: {old!r} -> {new!r}")
+    if diff["added"]:
+        click.echo(f"  added ({len(diff['added'])}): {', '.join(diff['added'])}")
+    for code, changes in diff["updated"].items():
+        parts = "; ".join(f"{k}: {old!r} -> {new!r}" for k, (old, new) in changes.items())
+        click.echo(f"  updated {code}: {parts}")
+    if diff["retired"]:
+        click.echo(f"  retired ({len(diff['retired'])}): {', '.join(diff['retired'])}")
+    click.echo(f"  unchanged: {diff['unchanged']} device(s)")
+
+
+@click.command("import-site")
+@click.argument("site_file", type=click.Path(dir_okay=False))
+@click.option("--code", help="Compound code [default: the site's id].")
+@click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
+@click.option(
+    "--keep-missing",
+    is_flag=True,
+    help="Keep devices that are not in the file (default: retire them).",
+)
+@click.option("--standard", "target_standard", help="Target standard of the compound.")
+@click.option("--json", "as_json", is_flag=True, help="Print the diff as JSON.")
+@ledger_options
+def import_site_cmd(
+    site_file: str,
+    code: str | None,
+    dry_run: bool,
+    keep_missing: bool,
+    target_standard: str | None,
+    as_json: bool,
+) -> None:
+    """Load SITE_FILE into the ledger: create the compound or update it by device code."""
+    from camwatch.registry.compounds import import_site
+    from camwatch.sitefile import load_site
+
+    site = load_site(site_file)
+    with ledger() as session:
+        diff = import_site(
+            session,
+            site,
+            code=code,
+            dry_run=dry_run,
+            keep_missing=keep_missing,
+            target_standard=target_standard,
+            actor=actor(),
+        ).to_dict()
+    if as_json:
+        _echo_json(diff)
+    else:
+        _print_diff(diff)
+
+
+@click.command("export-site")
+@click.argument("compound")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False), help="File to write [default: stdout]."
+)
+@click.option(
+    "--verify",
+    is_flag=True,
+    help="Reload the written file and check it analyses exactly as the ledger's site.",
+)
+@ledger_options
+def export_site_cmd(compound: str, output: str | None, verify: bool) -> None:
+    """Write COMPOUND (plan + devices in service) as a site file that `analyze` accepts."""
+    from camwatch.registry.compounds import export_site
+    from camwatch.sitefile import dumps_site, load_site, save_site
+
+    with ledger() as session:
+        site = export_site(session, compound)
+    if output is None:
+        if verify:
+            raise UsageError("--verify needs --output")
+        click.echo(dumps_site(site), nl=False)
+        return
+    if not Path(output).parent.exists():
+        raise UsageError(f"output folder does not exist: {Path(output).parent}")
+    save_site(site, output)
+    click.echo(f"wrote {output}", err=True)
+    if verify:
+        from camwatch.geometry.coverage import analyze
+
+        again = load_site(output)
+        if again != site or analyze(again).to_dict() != analyze(site).to_dict():
+            raise UsageError(f"{output} does not reload as the ledger's site")
+        click.echo("verified: the file reloads as the same site with the same analysis", err=True)
+
+
+@click.command("compounds")
+@click.option("--district", help="Only compounds of this district.")
+@click.option("--json", "as_json", is_flag=True)
+@ledger_options
+def compounds_cmd(district: str | None, as_json: bool) -> None:
+    """List compounds with device counts and open/overdue problems."""
+    from datetime import date
+
+    from camwatch.registry.compounds import compound_summary, list_compounds
+
+    with ledger() as session:
+        rows = [
+            compound_summary(session, c, today=date.today())
+            for c in list_compounds(session, district=district)
+        ]
+    if as_json:
+        _echo_json(rows)
+        return
+
+    def count(r: dict, kind: str) -> str:
+        by = r["devices"][kind]
+        live = sum(n for s, n in by.items() if s != "retired")
+        bad = sum(n for s, n in by.items() if s in ("faulty", "offline"))
+        return f"{live}" + (f" ({bad} down)" if bad else "")
+
+    console().print(
+        table(
+            "Compounds",
+            [
+                "code",
+                "name",
+                "district",
+                "cameras",
+                "gates",
+                "alarms",
+                "intercoms",
+                "open",
+                "overdue",
+            ],
+            [
+                [
+                    r["code"],
+                    r["name"],
+                    r["district"],
+                    count(r, "camera"),
+                    count(r, "gate"),
+                    count(r, "alarm"),
+                    count(r, "intercom"),
+                    r["open_problems"],
+                    r["overdue_problems"],
+                ]
+                for r in rows
+            ],
+        )
+    )
+
+
+# -- users ---------------------------------------------------------------------------
+
+
+@click.group()
+@ledger_options
+def users() -> None:
+    """Accounts of the web view (roles, managers' compounds, API tokens)."""
+
+
+@users.command("add")
+@click.argument("username")
+@click.option(
+    "--role",
+    required=True,
+    type=click.Choice(["admin", "district", "planner", "technician", "manager"]),
+)
+@click.option(
+    "--password",
+    prompt=True,
+    hide_input=True,
+    confirmation_prompt=True,
+    help="Password (asked for when not given).",
+)
+@click.option("--display-name", help="Name shown in the web view.")
+@click.option("--language", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@click.option("--compound", "compounds", multiple=True, help="Compound a manager may see (repeat).")
+@ledger_options
+def users_add(
+    username: str,
+    role: str,
+    password: str,
+    display_name: str | None,
+    language: str,
+    compounds: tuple[str, ...],
+) -> None:
+    """Create a user."""
+    from camwatch.registry.users import create_user
+
+    with ledger() as session:
+        user = create_user(
+            session,
+            username,
+            password,
+            role=role,
+            display_name=display_name,
+            language=language,
+            compounds=compounds,
+            actor=actor(),
+        )
+        click.echo(f"created user {user.username} ({user.role})")
+
+
+@users.command("list")
+@click.option("--json", "as_json", is_flag=True)
+@ledger_options
+def users_list(as_json: bool) -> None:
+    """List users with their roles and compounds."""
+    from camwatch.registry.users import list_users
+
+    with ledger() as session:
+        rows = [
+            {
+                "username": u.username,
+                "role": u.role,
+                "display_name": u.display_name,
+                "language": u.language,
+                "active": u.active,
+                "compounds": [c.code for c in u.compounds],
+                "has_token": u.api_token_hash is not None,
+                "created_at": iso(u.created_at),
+            }
+            for u in list_users(session)
+        ]
+    if as_json:
+        _echo_json(rows)
+        return
+    console().print(
+        table(
+            "Users",
+            ["username", "role", "name", "lang", "active", "compounds", "token"],
+            [
+                [
+                    r["username"],
+                    r["role"],
+                    r["display_name"],
+                    r["language"],
+                    "yes" if r["active"] else "no",
+                    ", ".join(r["compounds"]),
+                    "yes" if r["has_token"] else "",
+                ]
+                for r in rows
+            ],
+        )
+    )
+
+
+@users.command("passwd")
+@click.argument("username")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@ledger_options
+def users_passwd(username: str, password: str) -> None:
+    """Set a user's password."""
+    from camwatch.registry.users import set_password
+
+    with ledger() as session:
+        set_password(session, username, password, actor=actor())
+    click.echo(f"password of {username} changed")
+
+
+@users.command("token")
+@click.argument("username")
+@click.option("--revoke", is_flag=True, help="Remove the user's token instead.")
+@ledger_options
+def users_token(username: str, revoke: bool) -> None:
+    """Issue a new API token for USERNAME (printed once) or revoke it."""
+    from camwatch.registry.users import issue_token, revoke_token
+
+    with ledger() as session:
+        if revoke:
+            revoke_token(session, username, actor=actor())
+            click.echo(f"token of {username} revoked")
+            return
+        token = issue_token(session, username, actor=actor())
+    click.echo(token)

@@ -1,0 +1,485 @@
+"""``camwatch devices ...`` and ``camwatch maintenance ...``."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import click
+
+from camwatch.errors import UsageError
+from camwatch.registry.cli_common import (
+    DATE,
+    actor,
+    console,
+    iso,
+    ledger,
+    ledger_options,
+    parse_assignments,
+    parse_line,
+    parse_point,
+    table,
+)
+from camwatch.registry.models import DEVICE_KINDS, DEVICE_STATUSES, MAINTENANCE_KINDS
+
+LIVE_STATUSES = [s for s in DEVICE_STATUSES if s != "retired"]
+
+
+def _echo_json(obj: object) -> None:
+    from camwatch.cli import echo_json
+
+    echo_json(obj)
+
+
+def device_dict(device: Any) -> dict[str, Any]:
+    """A device as plain JSON data (what ``devices list --json`` prints)."""
+    return {
+        "code": device.code,
+        "kind": device.kind,
+        "name": device.name,
+        "status": device.status,
+        "geometry": device.geometry,
+        "properties": device.properties,
+        "manufacturer": device.manufacturer,
+        "model": device.model,
+        "serial": device.serial,
+        "install_date": iso(device.install_date),
+        "warranty_end": iso(device.warranty_end),
+        "status_changed_at": iso(device.status_changed_at),
+        "notes": device.notes,
+        "version": device.version,
+    }
+
+
+def _where(geometry: dict[str, Any]) -> str:
+    coords = geometry.get("coordinates")
+    if geometry.get("type") == "Point":
+        return f"({coords[0]:g}, {coords[1]:g})"
+    return f"line of {len(coords)} points from ({coords[0][0]:g}, {coords[0][1]:g})"
+
+
+def _detail(device: Any) -> str:
+    p = device.properties or {}
+    if device.kind == "camera":
+        lens = (
+            f"{p['hfov_deg']:g}°"
+            if p.get("hfov_deg") is not None
+            else f"{p['focal_mm']:g} mm"
+            if p.get("focal_mm") is not None
+            else "90°"
+        )
+        res = p.get("resolution") or [1920, 1080]
+        return (
+            f"{lens} {res[0]}x{res[1]} h {p.get('height_m', 3):g} m "
+            f"→ {p.get('heading_deg', 0):g}° tilt {p.get('tilt_deg', 15):g}°"
+        )
+    if device.kind == "gate":
+        return f"access {p.get('access_control', 'none')}" + (
+            ", intercom" if p.get("intercom") else ""
+        )
+    if device.kind == "alarm":
+        return str(p.get("alarm_type", ""))
+    return f"building {p['building']}" if p.get("building") else ""
+
+
+@click.group()
+@ledger_options
+def devices() -> None:
+    """Cameras, gates, alarms and intercoms of a compound."""
+
+
+@devices.command("list")
+@click.argument("compound")
+@click.option("--kind", type=click.Choice(DEVICE_KINDS))
+@click.option("--status", type=click.Choice(DEVICE_STATUSES))
+@click.option("--all", "include_retired", is_flag=True, help="Include retired devices.")
+@click.option("--json", "as_json", is_flag=True)
+@ledger_options
+def devices_list(
+    compound: str, kind: str | None, status: str | None, include_retired: bool, as_json: bool
+) -> None:
+    """List the devices of COMPOUND."""
+    from camwatch.registry.devices import list_devices
+
+    with ledger() as session:
+        found = list_devices(
+            session, compound, kind=kind, status=status, include_retired=include_retired
+        )
+        rows = [device_dict(d) for d in found]
+        cells = [
+            [
+                d.code,
+                d.kind,
+                d.name,
+                d.status,
+                _where(d.geometry),
+                _detail(d),
+                " ".join(x for x in (d.manufacturer, d.model) if x),
+                d.serial,
+                iso(d.install_date),
+                d.version,
+            ]
+            for d in found
+        ]
+    if as_json:
+        _echo_json(rows)
+        return
+    console().print(
+        table(
+            f"Devices of {compound} ({len(rows)})",
+            [
+                "code",
+                "kind",
+                "name",
+                "status",
+                "where",
+                "detail",
+                "make/model",
+                "serial",
+                "installed",
+                "v",
+            ],
+            cells,
+        )
+    )
+
+
+def _geometry(at: str | None, line: str | None) -> dict[str, Any] | None:
+    if at and line:
+        raise UsageError("give --at or --line, not both")
+    if at:
+        return parse_point(at)
+    if line:
+        return parse_line(line)
+    return None
+
+
+_common_fields = [
+    click.option("--name"),
+    click.option("--manufacturer"),
+    click.option("--model"),
+    click.option("--serial"),
+    click.option("--install-date", type=DATE),
+    click.option("--warranty-end", type=DATE),
+    click.option("--notes"),
+    click.option("--at", metavar="X,Y", help="Position in site metres."),
+    click.option("--line", metavar="'X1,Y1 X2,Y2 ...'", help="A line (gates, alarms)."),
+    click.option(
+        "--set",
+        "assignments",
+        multiple=True,
+        metavar="KEY=VALUE",
+        help="Kind-specific property, e.g. heading_deg=90, access_control=card (repeat).",
+    ),
+]
+
+
+def _with_fields(f: Any) -> Any:
+    for option in reversed(_common_fields):
+        f = option(f)
+    return f
+
+
+@devices.command("add")
+@click.argument("compound")
+@click.argument("code")
+@click.option("--kind", required=True, type=click.Choice(DEVICE_KINDS))
+@click.option("--status", type=click.Choice(LIVE_STATUSES), default="active", show_default=True)
+@_with_fields
+@ledger_options
+def devices_add(compound: str, code: str, kind: str, status: str, **fields: Any) -> None:
+    """Register device CODE in COMPOUND (validated like a site-file feature)."""
+    from camwatch.registry.devices import add_device
+
+    geometry = _geometry(fields.pop("at"), fields.pop("line"))
+    if geometry is None:
+        raise UsageError("a new device needs a position: --at X,Y or --line 'X1,Y1 X2,Y2'")
+    properties = parse_assignments(fields.pop("assignments"))
+    with ledger() as session:
+        device = add_device(
+            session,
+            compound,
+            kind=kind,
+            code=code,
+            geometry=geometry,
+            properties=properties,
+            status=status,
+            actor=actor(),
+            **fields,
+        )
+        click.echo(f"added {device.kind} {device.code} to {compound} ({device.status})")
+
+
+@devices.command("update")
+@click.argument("compound")
+@click.argument("code")
+@click.option("--status", type=click.Choice(LIVE_STATUSES))
+@_with_fields
+@click.option("--unset", multiple=True, metavar="KEY", help="Remove a property (repeat).")
+@click.option(
+    "--expected-version",
+    type=int,
+    help="Refuse if the device is no longer at this version (someone else edited it).",
+)
+@ledger_options
+def devices_update(
+    compound: str,
+    code: str,
+    status: str | None,
+    unset: tuple[str, ...],
+    expected_version: int | None,
+    **fields: Any,
+) -> None:
+    """Change fields or properties of device CODE."""
+    from camwatch.registry.devices import update_device
+
+    changes: dict[str, Any] = {
+        k: v for k, v in fields.items() if k not in ("at", "line", "assignments") and v is not None
+    }
+    if status:
+        changes["status"] = status
+    geometry = _geometry(fields["at"], fields["line"])
+    if geometry is not None:
+        changes["geometry"] = geometry
+    props = parse_assignments(fields["assignments"])
+    props.update({key: None for key in unset})
+    if props:
+        changes["properties"] = props
+    if not changes:
+        raise UsageError("nothing to change (see --help for the options)")
+    with ledger() as session:
+        device = update_device(
+            session, compound, code, changes, expected_version=expected_version, actor=actor()
+        )
+        click.echo(f"updated {device.kind} {device.code} (version {device.version})")
+
+
+@devices.command("retire")
+@click.argument("compound")
+@click.argument("code")
+@click.option("--reason", help="Why (kept in the device's notes).")
+@click.option("--expected-version", type=int)
+@ledger_options
+def devices_retire(
+    compound: str, code: str, reason: str | None, expected_version: int | None
+) -> None:
+    """Retire device CODE: kept with its history, out of exports and analyses."""
+    from camwatch.registry.devices import retire_device
+
+    with ledger() as session:
+        device = retire_device(
+            session,
+            compound,
+            code,
+            reason=reason,
+            expected_version=expected_version,
+            actor=actor(),
+        )
+        click.echo(f"retired {device.kind} {device.code}")
+
+
+@devices.command("show")
+@click.argument("compound")
+@click.argument("code")
+@click.option("--json", "as_json", is_flag=True)
+@ledger_options
+def devices_show(compound: str, code: str, as_json: bool) -> None:
+    """Show one device with its maintenance log and change history."""
+    from camwatch.registry.audit import history
+    from camwatch.registry.devices import get_device
+
+    with ledger() as session:
+        device = get_device(session, compound, code)
+        data = device_dict(device)
+        data["maintenance"] = [
+            {
+                "date": iso(m.date),
+                "kind": m.kind,
+                "technician": m.technician,
+                "status_before": m.status_before,
+                "status_after": m.status_after,
+                "notes": m.notes,
+            }
+            for m in device.maintenance
+        ]
+        data["history"] = [
+            {
+                "at": iso(a.at),
+                "actor": a.actor,
+                "action": a.action,
+                "before": a.before,
+                "after": a.after,
+            }
+            for a in history(session, "devices", device.id)
+        ]
+    if as_json:
+        _echo_json(data)
+        return
+    out = console()
+    for key in (
+        "code",
+        "kind",
+        "name",
+        "status",
+        "manufacturer",
+        "model",
+        "serial",
+        "install_date",
+        "warranty_end",
+        "status_changed_at",
+        "notes",
+        "version",
+    ):
+        if data[key] is not None:
+            out.print(f"{key:>17}: {data[key]}")
+    out.print(f"{'geometry':>17}: {data['geometry']}")
+    out.print(f"{'properties':>17}: {data['properties']}")
+    if data["maintenance"]:
+        out.print(
+            table(
+                "Maintenance",
+                ["date", "kind", "technician", "status", "notes"],
+                [
+                    [
+                        m["date"],
+                        m["kind"],
+                        m["technician"],
+                        f"{m['status_before']} → {m['status_after']}",
+                        m["notes"],
+                    ]
+                    for m in data["maintenance"]
+                ],
+            )
+        )
+    out.print(
+        table(
+            "History",
+            ["at", "actor", "action", "changes"],
+            [
+                [
+                    h["at"],
+                    h["actor"],
+                    h["action"],
+                    ", ".join(f"{k}: {h['before'].get(k)!r} → {v!r}" for k, v in h["after"].items())
+                    if h["action"] == "update"
+                    else "",
+                ]
+                for h in data["history"]
+            ],
+        )
+    )
+
+
+@devices.command("import-csv")
+@click.argument("csv_file", type=click.Path(dir_okay=False))
+@click.option("--compound", help="Compound of rows without a compound column.")
+@ledger_options
+def devices_import_csv(csv_file: str, compound: str | None) -> None:
+    """Add many devices from CSV_FILE: all rows or none (errors name the line)."""
+    from camwatch.registry.devices import import_devices_csv
+
+    with ledger() as session:
+        added = import_devices_csv(session, csv_file, compound=compound, actor=actor())
+    for code, codes in added.items():
+        click.echo(f"{code}: added {len(codes)} device(s): {', '.join(codes)}")
+
+
+@devices.command("csv-template")
+def devices_csv_template() -> None:
+    """Print a CSV header with one example row per kind."""
+    from camwatch.registry.devices import csv_template
+
+    click.echo(csv_template(), nl=False)
+
+
+# -- maintenance ---------------------------------------------------------------------
+
+
+@click.group()
+@ledger_options
+def maintenance() -> None:
+    """Maintenance log of devices."""
+
+
+@maintenance.command("log")
+@click.argument("compound")
+@click.argument("code")
+@click.option("--kind", required=True, type=click.Choice(MAINTENANCE_KINDS))
+@click.option("--technician", help="Who did the work [default: the actor].")
+@click.option("--date", "on", type=DATE, help="When [default: today].")
+@click.option("--notes")
+@click.option("--status-after", type=click.Choice(LIVE_STATUSES), help="Device status after.")
+@ledger_options
+def maintenance_log(
+    compound: str,
+    code: str,
+    kind: str,
+    technician: str | None,
+    on: date | None,
+    notes: str | None,
+    status_after: str | None,
+) -> None:
+    """Record maintenance of device CODE (and its new status)."""
+    from camwatch.registry.maintenance import log_maintenance
+
+    with ledger() as session:
+        record = log_maintenance(
+            session,
+            compound,
+            code,
+            kind=kind,
+            technician=technician or actor(),
+            on=on,
+            notes=notes,
+            status_after=status_after,
+            actor=actor(),
+        )
+        click.echo(
+            f"logged {record.kind} of {code} on {record.date.isoformat()} "
+            f"({record.status_before} → {record.status_after})"
+        )
+
+
+@maintenance.command("list")
+@click.argument("compound")
+@click.option("--device", "code", help="Only this device.")
+@click.option("--since", type=DATE)
+@click.option("--json", "as_json", is_flag=True)
+@ledger_options
+def maintenance_list(compound: str, code: str | None, since: date | None, as_json: bool) -> None:
+    """List maintenance records of COMPOUND, newest first."""
+    from camwatch.registry.maintenance import list_maintenance
+
+    with ledger() as session:
+        rows = [
+            {
+                "date": iso(m.date),
+                "device": m.device.code,
+                "kind": m.kind,
+                "technician": m.technician,
+                "status_before": m.status_before,
+                "status_after": m.status_after,
+                "notes": m.notes,
+            }
+            for m in list_maintenance(session, compound, code=code, since=since)
+        ]
+    if as_json:
+        _echo_json(rows)
+        return
+    console().print(
+        table(
+            f"Maintenance of {compound}",
+            ["date", "device", "kind", "technician", "status", "notes"],
+            [
+                [
+                    r["date"],
+                    r["device"],
+                    r["kind"],
+                    r["technician"],
+                    f"{r['status_before']} → {r['status_after']}",
+                    r["notes"],
+                ]
+                for r in rows
+            ],
+        )
+    )

@@ -1,0 +1,377 @@
+"""``camwatch problems ...`` (rectification items) and ``camwatch inspect``."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import click
+
+from camwatch.errors import UsageError
+from camwatch.registry.cli_common import DATE, actor, console, iso, ledger, ledger_options, table
+from camwatch.registry.models import PROBLEM_SOURCES, PROBLEM_STATUSES
+
+
+def _echo_json(obj: object) -> None:
+    from camwatch.cli import echo_json
+
+    echo_json(obj)
+
+
+def problem_dict(problem: Any, *, today: date, events: bool = False) -> dict[str, Any]:
+    """A problem as plain JSON data (``problems list --json``), with its overdue state."""
+    from camwatch.registry.problems import days_overdue, is_overdue
+
+    data = {
+        "id": problem.id,
+        "compound": problem.compound.code,
+        "status": problem.status,
+        "description": problem.description,
+        "source": problem.source,
+        "device": problem.device.code if problem.device else None,
+        "zone": problem.zone_name,
+        "reference": problem.reference,
+        "responsible_unit": problem.responsible_unit,
+        "responsible_person": problem.responsible_person,
+        "deadline": iso(problem.deadline),
+        "overdue": is_overdue(problem, today),
+        "days_overdue": days_overdue(problem, today),
+        "recheck_date": iso(problem.recheck_date),
+        "recheck_result": problem.recheck_result,
+        "opened_at": iso(problem.opened_at),
+        "closed_at": iso(problem.closed_at),
+        "created_by": problem.created_by,
+        "version": problem.version,
+    }
+    if events:
+        data["history"] = [
+            {
+                "at": iso(e.at),
+                "actor": e.actor,
+                "action": e.action,
+                "from": e.from_status,
+                "to": e.to_status,
+                "deadline": iso(e.deadline),
+                "note": e.note,
+            }
+            for e in problem.events
+        ]
+    return data
+
+
+def _analysis_of(session: Any, compound: str) -> dict[str, Any]:
+    """Coverage analysis of the compound's current export (active cameras only)."""
+    from camwatch.geometry.coverage import analyze
+    from camwatch.registry.compounds import export_site
+
+    return analyze(export_site(session, compound)).to_dict()
+
+
+@click.group()
+@ledger_options
+def problems() -> None:
+    """Rectification items: open, update, re-check, list (overdue), from an analysis."""
+
+
+@problems.command("open")
+@click.argument("compound")
+@click.option("--description", "-d", required=True, help="What is wrong.")
+@click.option("--deadline", type=DATE, help="Due date (YYYY-MM-DD).")
+@click.option("--days", type=click.IntRange(min=0), help="Due in this many days (instead).")
+@click.option("--source", type=click.Choice(PROBLEM_SOURCES), default="patrol", show_default=True)
+@click.option("--unit", "responsible_unit", help="Responsible unit.")
+@click.option("--person", "responsible_person", help="Responsible person.")
+@click.option("--device", help="Device code the problem is about.")
+@click.option("--zone", help="Zone name the problem is about.")
+@ledger_options
+def problems_open(
+    compound: str,
+    description: str,
+    deadline: date | None,
+    days: int | None,
+    source: str,
+    responsible_unit: str | None,
+    responsible_person: str | None,
+    device: str | None,
+    zone: str | None,
+) -> None:
+    """Open a rectification item in COMPOUND."""
+    from camwatch.registry.problems import open_problem
+
+    if (deadline is None) == (days is None):
+        raise UsageError("give exactly one of --deadline DATE or --days N")
+    due = deadline if deadline is not None else date.today() + timedelta(days=days or 0)
+    with ledger() as session:
+        problem = open_problem(
+            session,
+            compound,
+            description=description,
+            deadline=due,
+            source=source,
+            responsible_unit=responsible_unit,
+            responsible_person=responsible_person,
+            device=device,
+            zone=zone,
+            actor=actor(),
+        )
+        click.echo(f"opened problem #{problem.id} in {compound}, due {due.isoformat()}")
+
+
+@problems.command("list")
+@click.argument("compound", required=False)
+@click.option("--status", type=click.Choice(PROBLEM_STATUSES), multiple=True)
+@click.option("--open", "unresolved", is_flag=True, help="Only not yet fixed ones.")
+@click.option("--overdue", is_flag=True, help="Only overdue ones (deadline before today).")
+@click.option("--today", type=DATE, help="Judge overdue as on this day [default: today].")
+@click.option("--json", "as_json", is_flag=True)
+@ledger_options
+def problems_list(
+    compound: str | None,
+    status: tuple[str, ...],
+    unresolved: bool,
+    overdue: bool,
+    today: date | None,
+    as_json: bool,
+) -> None:
+    """List problems (of COMPOUND or all), by deadline."""
+    from camwatch.registry.problems import list_problems
+
+    day = today or date.today()
+    with ledger() as session:
+        found = list_problems(
+            session,
+            compound=compound,
+            status=list(status) or None,
+            overdue=overdue,
+            unresolved=unresolved,
+            today=day,
+        )
+        rows = [problem_dict(p, today=day) for p in found]
+    if as_json:
+        _echo_json(rows)
+        return
+    console().print(
+        table(
+            f"Problems ({len(rows)})" + (" — overdue" if overdue else ""),
+            ["#", "compound", "status", "deadline", "overdue", "responsible", "description"],
+            [
+                [
+                    r["id"],
+                    r["compound"],
+                    r["status"],
+                    r["deadline"],
+                    f"{r['days_overdue']} d" if r["overdue"] else "",
+                    " / ".join(x for x in (r["responsible_unit"], r["responsible_person"]) if x),
+                    r["description"],
+                ]
+                for r in rows
+            ],
+        )
+    )
+
+
+@problems.command("show")
+@click.argument("problem_id", type=int)
+@click.option("--json", "as_json", is_flag=True)
+@ledger_options
+def problems_show(problem_id: int, as_json: bool) -> None:
+    """Show one problem with its full history."""
+    from camwatch.registry.problems import get_problem
+
+    today = date.today()
+    with ledger() as session:
+        data = problem_dict(get_problem(session, problem_id), today=today, events=True)
+    if as_json:
+        _echo_json(data)
+        return
+    out = console()
+    for key in (
+        "id",
+        "compound",
+        "status",
+        "description",
+        "source",
+        "device",
+        "zone",
+        "responsible_unit",
+        "responsible_person",
+        "deadline",
+        "recheck_date",
+        "recheck_result",
+        "created_by",
+        "version",
+    ):
+        if data[key] is not None:
+            out.print(f"{key:>18}: {data[key]}")
+    if data["overdue"]:
+        out.print(f"{'':>18}  [red]overdue by {data['days_overdue']} day(s)[/red]")
+    out.print(
+        table(
+            "History",
+            ["at", "actor", "action", "status", "deadline", "note"],
+            [
+                [
+                    e["at"][:19],
+                    e["actor"],
+                    e["action"],
+                    f"{e['from'] or ''} → {e['to']}" if e["to"] else "",
+                    e["deadline"],
+                    e["note"],
+                ]
+                for e in data["history"]
+            ],
+        )
+    )
+
+
+@problems.command("update")
+@click.argument("problem_id", type=int)
+@click.option(
+    "--status", type=click.Choice(["in_progress", "fixed"]), help="Move the problem along."
+)
+@click.option("--unit", "responsible_unit")
+@click.option("--person", "responsible_person")
+@click.option("--description")
+@click.option("--deadline", type=DATE, help="New deadline (needs --note).")
+@click.option("--note", help="Why / what was done (kept in the history).")
+@click.option("--expected-version", type=int)
+@ledger_options
+def problems_update(problem_id: int, **fields: Any) -> None:
+    """Work on problem PROBLEM_ID: status, responsible, description, deadline, note."""
+    from camwatch.registry.problems import update_problem
+
+    with ledger() as session:
+        problem = update_problem(session, problem_id, actor=actor(), **fields)
+        click.echo(
+            f"problem #{problem.id}: {problem.status}, due {problem.deadline.isoformat()} "
+            f"(version {problem.version})"
+        )
+
+
+@problems.command("recheck")
+@click.argument("problem_id", type=int)
+@click.option("--passed/--failed", default=None, help="Outcome of the re-check (required).")
+@click.option("--result", required=True, help="What the re-check found.")
+@click.option("--date", "on", type=DATE, help="Day of the re-check [default: today].")
+@click.option("--new-deadline", type=DATE, help="New deadline when it failed (required then).")
+@click.option("--expected-version", type=int)
+@ledger_options
+def problems_recheck(
+    problem_id: int,
+    passed: bool | None,
+    result: str,
+    on: date | None,
+    new_deadline: date | None,
+    expected_version: int | None,
+) -> None:
+    """Re-check a fixed problem: --passed verifies it, --failed reopens it with a new deadline."""
+    from camwatch.registry.problems import recheck
+
+    if passed is None:
+        raise UsageError("say --passed or --failed")
+    with ledger() as session:
+        problem = recheck(
+            session,
+            problem_id,
+            passed=passed,
+            result=result,
+            on=on,
+            new_deadline=new_deadline,
+            expected_version=expected_version,
+            actor=actor(),
+        )
+        extra = "" if passed else f", new deadline {problem.deadline.isoformat()}"
+        click.echo(f"problem #{problem.id}: {problem.status}{extra}")
+
+
+@problems.command("from-analysis")
+@click.argument("compound")
+@click.option("--deadline-days", type=click.IntRange(min=0), required=True)
+@click.option("--unit", "responsible_unit", help="Responsible unit of the new problems.")
+@click.option("--person", "responsible_person", help="Responsible person of the new problems.")
+@click.option("--json", "as_json", is_flag=True)
+@ledger_options
+def problems_from_analysis_cmd(
+    compound: str,
+    deadline_days: int,
+    responsible_unit: str | None,
+    responsible_person: str | None,
+    as_json: bool,
+) -> None:
+    """Analyse COMPOUND and open a problem per blind spot and failing zone (no duplicates)."""
+    from camwatch.registry.problems import problems_from_analysis
+
+    with ledger() as session:
+        result = problems_from_analysis(
+            session,
+            compound,
+            _analysis_of(session, compound),
+            deadline_days=deadline_days,
+            responsible_unit=responsible_unit,
+            responsible_person=responsible_person,
+            actor=actor(),
+        )
+    if as_json:
+        _echo_json(result)
+        return
+    click.echo(
+        f"{compound}: {len(result['created'])} problem(s) opened"
+        + (f" (#{', #'.join(map(str, result['created']))})" if result["created"] else "")
+        + f", {len(result['existing'])} already open"
+    )
+    if result["resolved_candidates"]:
+        ids = ", #".join(map(str, result["resolved_candidates"]))
+        click.echo(f"no longer found by the analysis (re-check them): #{ids}")
+
+
+# -- inspect -------------------------------------------------------------------------
+
+
+@click.command("inspect")
+@click.argument("compound")
+@click.option("--inspector", help="Who inspects [default: the actor].")
+@click.option("--date", "on", type=DATE, help="Day of the inspection [default: today].")
+@click.option("--notes")
+@click.option("--json", "as_json", is_flag=True)
+@ledger_options
+def inspect_cmd(
+    compound: str, inspector: str | None, on: date | None, notes: str | None, as_json: bool
+) -> None:
+    """Run the inspection checklist on COMPOUND and record the result."""
+    from camwatch.registry.inspections import PASS_SCORE, run_inspection
+
+    with ledger() as session:
+        inspection = run_inspection(
+            session,
+            compound,
+            _analysis_of(session, compound),
+            inspector=inspector or actor(),
+            today=on,
+            notes=notes,
+            actor=actor(),
+        )
+        data = {
+            "id": inspection.id,
+            "compound": compound,
+            "date": iso(inspection.date),
+            "inspector": inspection.inspector,
+            "score": inspection.score,
+            "passed": inspection.passed,
+            "items": inspection.items,
+        }
+    if as_json:
+        _echo_json(data)
+        return
+    out = console()
+    out.print(
+        table(
+            f"Inspection #{data['id']} of {compound} on {data['date']} by {data['inspector']}",
+            ["item", "weight", "result", "detail"],
+            [
+                [i["title"], i["weight"], "pass" if i["passed"] else "FAIL", i["detail"]]
+                for i in data["items"]
+            ],
+        )
+    )
+    verdict = "[green]PASSED[/green]" if data["passed"] else "[red]FAILED[/red]"
+    out.print(f"score {data['score']:.0f} / 100 (pass: ≥ {PASS_SCORE:.0f} and coverage) {verdict}")

@@ -1,0 +1,292 @@
+"""Device rows <-> site-file features, and validation through the site loader.
+
+No database here: a device is handled as a :class:`DeviceState` (the values of
+its row that the site file can carry), so that importing, adding, updating and
+dry runs all share one conversion and one validation path.
+
+Mapping between a device feature's properties and a row:
+
+* ``id`` ↔ ``code``; ``name``, ``model``, ``serial`` ↔ their columns;
+* ``manufacturer``, ``install_date``, ``warranty_end`` (``YYYY-MM-DD``) ↔
+  their columns — a site file may carry them, an export writes them when set;
+* ``status`` ↔ ``status``: cameras always carry it (SITE_FORMAT §2); gates,
+  alarms and intercoms carry it only when it is not ``active`` (the site format
+  has no status for them, so an unset one reads as active);
+* every other property (camera optics, ``access_control``, ``intercom``,
+  ``alarm_type``, ``building``, unknown extras) ↔ the ``properties`` JSON.
+
+Validation: :func:`validate_devices` builds the compound's site — its plan
+plus the device features — and runs :func:`camwatch.sitefile.parse_site` on
+it, so a device is checked by exactly the loader's rules and messages
+(optics ranges, enumerations, camera placement against the plan, duplicate
+ids).  It returns each device in the loader's normal form (defaults filled
+in, heading modulo 360), which is what the ledger stores.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any
+
+from camwatch.errors import SiteFormatError
+from camwatch.model import Site
+from camwatch.registry.models import DEVICE_KINDS, DEVICE_STATUSES
+from camwatch.sitefile import feature_to_geojson, parse_site
+
+EXPORTABLE_STATUSES: tuple[str, ...] = tuple(s for s in DEVICE_STATUSES if s != "retired")
+_TEXT_COLUMNS = ("name", "model", "serial", "manufacturer")
+_DATE_COLUMNS = ("install_date", "warranty_end")
+MAX_CODE_LENGTH = 64
+
+
+@dataclass(frozen=True)
+class DeviceState:
+    """What a device row holds that a site feature can express."""
+
+    kind: str
+    code: str
+    geometry: dict[str, Any]
+    properties: dict[str, Any] = field(default_factory=dict)
+    name: str | None = None
+    status: str = "active"
+    manufacturer: str | None = None
+    model: str | None = None
+    serial: str | None = None
+    install_date: date | None = None
+    warranty_end: date | None = None
+
+    def fields(self) -> dict[str, Any]:
+        """The state as a dict of row attributes (deep copies of JSON values)."""
+        return {
+            "kind": self.kind,
+            "code": self.code,
+            "geometry": copy.deepcopy(self.geometry),
+            "properties": copy.deepcopy(self.properties),
+            "name": self.name,
+            "status": self.status,
+            "manufacturer": self.manufacturer,
+            "model": self.model,
+            "serial": self.serial,
+            "install_date": self.install_date,
+            "warranty_end": self.warranty_end,
+        }
+
+
+def state_of(device: Any) -> DeviceState:
+    """The DeviceState of a :class:`~camwatch.registry.models.Device` row."""
+    return DeviceState(
+        kind=device.kind,
+        code=device.code,
+        geometry=copy.deepcopy(device.geometry),
+        properties=copy.deepcopy(device.properties or {}),
+        name=device.name,
+        status=device.status,
+        manufacturer=device.manufacturer,
+        model=device.model,
+        serial=device.serial,
+        install_date=device.install_date,
+        warranty_end=device.warranty_end,
+    )
+
+
+def _error(index: int | None, kind: str, code: str | None, message: str) -> SiteFormatError:
+    """A SiteFormatError naming the feature (by index in a file) or else the device."""
+    if index is None:
+        who = f"{kind} '{code}'" if code is not None else kind
+        return SiteFormatError(f"{who}: {message}")
+    return SiteFormatError(message, index=index, kind=kind, ident=code)
+
+
+def _text(value: Any, key: str, index: int | None, kind: str, code: str | None) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if not isinstance(value, str):
+        raise _error(index, kind, code, f"{key} must be a string, got {value!r}")
+    return value
+
+
+def parse_date(
+    value: Any, key: str, *, index: int | None = None, kind: str = "device", code: str | None = None
+) -> date | None:
+    """A ``YYYY-MM-DD`` date (or None); a clear SiteFormatError naming the device otherwise."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise _error(index, kind, code, f"{key} must be a date YYYY-MM-DD, got {value!r}")
+
+
+def check_code(code: Any, *, index: int | None = None, kind: str = "device") -> str:
+    """A device code: a non-empty string of at most 64 characters without surrounding spaces."""
+    if isinstance(code, int) and not isinstance(code, bool):
+        code = str(code)
+    if not isinstance(code, str) or not code.strip():
+        raise _error(index, kind, None, f"device code must be a non-empty string, got {code!r}")
+    if code != code.strip():
+        raise _error(index, kind, code, "device code must not start or end with spaces")
+    if len(code) > MAX_CODE_LENGTH:
+        raise _error(index, kind, code, f"device code is longer than {MAX_CODE_LENGTH} characters")
+    return code
+
+
+def state_from_feature(
+    feature: Mapping[str, Any], *, index: int | None = None, code: str | None = None
+) -> DeviceState:
+    """Split a device feature (as the site writer emits it) into a DeviceState.
+
+    ``code`` overrides a missing ``id`` (gates, alarms and intercoms may lack one).
+    """
+    props = dict(feature.get("properties") or {})
+    kind = props.pop("kind")
+    if kind not in DEVICE_KINDS:
+        raise _error(index, str(kind), None, f"not a device kind: {kind!r}")
+    raw_id = props.pop("id", None)
+    ident = check_code(raw_id if raw_id is not None else code, index=index, kind=kind)
+    values: dict[str, Any] = {}
+    for key in _TEXT_COLUMNS:
+        values[key] = _text(props.pop(key, None), key, index, kind, ident)
+    for key in _DATE_COLUMNS:
+        values[key] = parse_date(props.pop(key, None), key, index=index, kind=kind, code=ident)
+    status = props.pop("status", None)
+    if status is None:
+        status = "active"
+    if status not in EXPORTABLE_STATUSES:
+        raise _error(
+            index,
+            kind,
+            ident,
+            f"unknown status {status!r} (expected one of: {', '.join(EXPORTABLE_STATUSES)})",
+        )
+    return DeviceState(
+        kind=kind,
+        code=ident,
+        geometry=copy.deepcopy(dict(feature["geometry"])),
+        properties=copy.deepcopy(props),
+        status=status,
+        **values,
+    )
+
+
+def feature_of(state: DeviceState) -> dict[str, Any]:
+    """The site-file feature of a device (see the module docstring for the mapping)."""
+    props: dict[str, Any] = {"kind": state.kind, "id": state.code}
+    if state.name is not None:
+        props["name"] = state.name
+    if state.kind == "camera" or state.status != "active":
+        props["status"] = state.status
+    for key in ("model", "serial", "manufacturer"):
+        value = getattr(state, key)
+        if value is not None:
+            props[key] = value
+    for key in _DATE_COLUMNS:
+        value = getattr(state, key)
+        if value is not None:
+            props[key] = value.isoformat()
+    for key, value in state.properties.items():
+        props.setdefault(key, copy.deepcopy(value))
+    return {"type": "Feature", "properties": props, "geometry": copy.deepcopy(state.geometry)}
+
+
+def plan_site_member(plan: Mapping[str, Any], compound: Any) -> dict[str, Any]:
+    """The ``site`` member for an export: the plan's, with the compound's own identity."""
+    site = dict(plan.get("site") or {})
+    site["id"] = compound.code
+    for key in ("name", "district", "address"):
+        value = getattr(compound, key)
+        if value is None:
+            site.pop(key, None)
+        else:
+            site[key] = value
+    if compound.georef is not None:
+        site["georef"] = copy.deepcopy(compound.georef)
+    else:
+        site.pop("georef", None)
+    site.setdefault("units", "m")
+    return site
+
+
+def assemble(
+    plan: Mapping[str, Any], site_member: Mapping[str, Any], states: Sequence[DeviceState]
+) -> tuple[dict[str, Any], int]:
+    """A site FeatureCollection: plan features then device features; also the first device index."""
+    collection = {k: copy.deepcopy(v) for k, v in plan.items() if k not in ("features", "site")}
+    collection["type"] = "FeatureCollection"
+    collection["site"] = dict(site_member)
+    plan_features = copy.deepcopy(list(plan.get("features") or []))
+    collection["features"] = plan_features + [
+        feature_of(s) for s in states if s.status != "retired"
+    ]
+    return collection, len(plan_features)
+
+
+def _parsed_devices(site: Site) -> dict[int, Any]:
+    objs = [*site.cameras, *site.gates, *site.alarms, *site.intercoms]
+    return {obj.index: obj for obj in objs}
+
+
+def _relabel(
+    exc: SiteFormatError, first: int, states: Sequence[DeviceState], label: Any
+) -> SiteFormatError:
+    """Name the device (or CSV line...) instead of the assembled feature index."""
+    if exc.index is None or exc.index < first:
+        return exc
+    state = states[exc.index - first]
+    where = label(exc.index - first) if label else None
+    prefix = f"{where}: " if where else ""
+    return SiteFormatError(f"{prefix}{state.kind} '{state.code}': {exc.detail}")
+
+
+def validate_devices(
+    plan: Mapping[str, Any],
+    site_member: Mapping[str, Any],
+    states: Sequence[DeviceState],
+    *,
+    label: Any = None,
+) -> tuple[Site, list[DeviceState]]:
+    """Check devices against the plan with the site loader; return the site and normal forms.
+
+    ``states`` are all the compound's devices (retired ones are skipped). Device
+    codes must be unique within the compound (across kinds). An error about a
+    device is re-worded to name it (``camera 'C9': hfov_deg must be ...``),
+    prefixed by ``label(i)`` (e.g. ``"line 7"``) when given.
+    """
+    live = [s for s in states if s.status != "retired"]
+    seen: dict[str, int] = {}
+    for i, state in enumerate(states):
+        if state.code in seen:
+            where = label(i) if label else None
+            prefix = f"{where}: " if where else ""
+            other = states[seen[state.code]]
+            raise SiteFormatError(
+                f"{prefix}{state.kind} '{state.code}': device code already used by "
+                f"{other.kind} '{other.code}' (codes are unique within a compound)"
+            )
+        seen[state.code] = i
+    collection, first = assemble(plan, site_member, live)
+    position = [i for i, s in enumerate(states) if s.status != "retired"]
+    try:
+        site = parse_site(collection, default_id=str(site_member.get("id", "site")))
+    except SiteFormatError as exc:
+        live_label = (lambda j: label(position[j])) if label else None
+        raise _relabel(exc, first, live, live_label) from None
+    parsed = _parsed_devices(site)
+    normal: list[DeviceState] = []
+    live_iter = iter(range(len(live)))
+    for state in states:
+        if state.status == "retired":
+            normal.append(state)
+            continue
+        j = next(live_iter)
+        feature = feature_to_geojson(parsed[first + j])
+        normal.append(replace(state_from_feature(feature, index=first + j), status=state.status))
+    return site, normal

@@ -1,0 +1,339 @@
+"""Compounds: import a site file into the ledger, export the ledger as a site file.
+
+``import_site`` turns a validated :class:`~camwatch.model.Site` into a
+compound (its plan = every non-device feature, kept in the site format) and
+its devices (one row per camera, gate, alarm, intercom).  Re-importing updates
+the compound and its devices *by device code* and returns the diff; devices
+of the compound that are not in the file are retired (never deleted) unless
+``keep_missing`` is set.  Gates, alarms and intercoms without an ``id`` get
+the code ``<kind>-<n>`` (n = their 1-based position among that kind in the
+file, skipping codes already used), so re-importing the same file matches
+them again.  ``dry_run`` computes the same diff and validation and writes
+nothing.
+
+``export_site`` assembles the plan and the non-retired devices and parses the
+result with the site loader, so what it returns is exactly what ``camwatch
+analyze`` would load from the written file.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from camwatch.errors import NotFoundError, UsageError
+from camwatch.model import Site
+from camwatch.registry.audit import set_actor
+from camwatch.registry.codec import (
+    DeviceState,
+    check_code,
+    plan_site_member,
+    state_from_feature,
+    state_of,
+    validate_devices,
+)
+from camwatch.registry.models import (
+    DEVICE_KINDS,
+    UNRESOLVED_PROBLEM_STATUSES,
+    Compound,
+    Device,
+    Problem,
+    utcnow,
+)
+from camwatch.sitefile import site_to_geojson
+
+_IDENTITY_KEYS = ("id", "name", "district", "address", "georef")
+_COMPOUND_FIELDS = ("name", "district", "address", "georef", "target_standard")
+_DEVICE_FIELDS = (
+    "name",
+    "status",
+    "manufacturer",
+    "model",
+    "serial",
+    "install_date",
+    "warranty_end",
+    "geometry",
+)
+
+
+def get_compound(session: Session, code: str) -> Compound:
+    """The compound with this code (NotFoundError naming it otherwise)."""
+    compound = session.scalar(select(Compound).where(Compound.code == code))
+    if compound is None:
+        raise NotFoundError(f"no compound with code {code!r}")
+    return compound
+
+
+def list_compounds(session: Session, *, district: str | None = None) -> Sequence[Compound]:
+    """All compounds (optionally of one district), by code."""
+    stmt = select(Compound).order_by(Compound.code)
+    if district:
+        stmt = stmt.where(Compound.district == district)
+    return session.scalars(stmt).all()
+
+
+@dataclass
+class ImportDiff:
+    """What an import changed (or, for a dry run, would change)."""
+
+    compound: str
+    created: bool = False
+    dry_run: bool = False
+    compound_changes: dict[str, list[Any]] = field(default_factory=dict)
+    added: list[str] = field(default_factory=list)
+    updated: dict[str, dict[str, list[Any]]] = field(default_factory=dict)
+    retired: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(
+            self.created or self.compound_changes or self.added or self.updated or self.retired
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "compound": self.compound,
+            "created": self.created,
+            "dry_run": self.dry_run,
+            "compound_changes": _jsonable(self.compound_changes),
+            "added": list(self.added),
+            "updated": _jsonable(self.updated),
+            "retired": list(self.retired),
+            "unchanged": len(self.unchanged),
+        }
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def split_site(site: Site) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """(plan FeatureCollection without devices, device features in file order)."""
+    collection = site_to_geojson(site)
+    plan = {k: v for k, v in collection.items() if k != "features"}
+    # identity lives in the compound's columns; the plan keeps units and extra members
+    plan["site"] = {k: v for k, v in collection["site"].items() if k not in _IDENTITY_KEYS}
+    plan["features"] = [
+        f for f in collection["features"] if f["properties"]["kind"] not in DEVICE_KINDS
+    ]
+    devices = [f for f in collection["features"] if f["properties"]["kind"] in DEVICE_KINDS]
+    return plan, devices
+
+
+def _states_from_site(
+    device_features: list[dict[str, Any]], indexes: list[int | None]
+) -> list[DeviceState]:
+    """Device states of the features; ``indexes`` are their positions in the file (messages)."""
+    explicit = {
+        str(f["properties"]["id"]) for f in device_features if f["properties"].get("id") is not None
+    }
+    counters: Counter[str] = Counter()
+    states: list[DeviceState] = []
+    for offset, feature in enumerate(device_features):
+        kind = feature["properties"]["kind"]
+        counters[kind] += 1
+        code = None
+        if feature["properties"].get("id") is None:
+            n = counters[kind]
+            code = f"{kind}-{n}"
+            while code in explicit:
+                n += 1
+                code = f"{kind}-{n}"
+            explicit.add(code)
+        states.append(state_from_feature(feature, index=indexes[offset], code=code))
+    return states
+
+
+def _field_changes(old: DeviceState, new: DeviceState) -> dict[str, list[Any]]:
+    changes: dict[str, list[Any]] = {}
+    for key in _DEVICE_FIELDS:
+        before, after = getattr(old, key), getattr(new, key)
+        if before != after:
+            changes[key] = [before, after]
+    for key in sorted(set(old.properties) | set(new.properties)):
+        before, after = old.properties.get(key), new.properties.get(key)
+        if before != after:
+            changes[f"properties.{key}"] = [before, after]
+    if old.kind != new.kind:
+        changes["kind"] = [old.kind, new.kind]
+    return changes
+
+
+def import_site(
+    session: Session,
+    site: Site,
+    *,
+    actor: str | None = None,
+    code: str | None = None,
+    dry_run: bool = False,
+    keep_missing: bool = False,
+    target_standard: str | None = None,
+) -> ImportDiff:
+    """Create or update the compound ``code`` (default ``site.id``) from ``site``; return the diff.
+
+    The site must already be valid (``load_site``/``parse_site`` made it).
+    Everything is checked before anything is written; with ``dry_run`` nothing is.
+    """
+    set_actor(session, actor)
+    compound_code = check_code(code or site.id, kind="compound")
+    plan, device_features = split_site(site)
+    georef = site.info.extra.get("georef")
+    if georef is not None and not isinstance(georef, dict):
+        raise UsageError(f"site.georef must be an object, got {georef!r}")
+    devices_in_file = (*site.cameras, *site.gates, *site.alarms, *site.intercoms)
+    incoming = _states_from_site(device_features, [d.index for d in devices_in_file])
+
+    compound = session.scalar(select(Compound).where(Compound.code == compound_code))
+    diff = ImportDiff(compound=compound_code, created=compound is None, dry_run=dry_run)
+    wanted = {
+        "name": site.info.name,
+        "district": site.info.district,
+        "address": site.info.address,
+        "georef": georef,
+        "target_standard": target_standard
+        if target_standard is not None
+        else (compound.target_standard if compound else None),
+    }
+    existing: dict[str, Device] = {}
+    if compound is not None:
+        existing = {d.code: d for d in compound.devices}
+        for key in _COMPOUND_FIELDS:
+            if getattr(compound, key) != wanted[key]:
+                diff.compound_changes[key] = [getattr(compound, key), wanted[key]]
+        if compound.plan_json != plan:
+            diff.compound_changes["plan"] = [
+                _plan_summary(compound.plan_json),
+                _plan_summary(plan),
+            ]
+
+    # the final device list: file devices, then kept devices missing from the file
+    final: list[DeviceState] = []
+    for state, feature in zip(incoming, device_features, strict=True):
+        old = existing.get(state.code)
+        if old is not None and state.kind != "camera" and "status" not in feature["properties"]:
+            # the file says nothing about a gate's/alarm's/intercom's status: keep the ledger's
+            state = replace(state, status=old.status if old.status != "retired" else "active")
+        final.append(state)
+    in_file = {s.code for s in incoming}
+    missing = [d for code_, d in existing.items() if code_ not in in_file]
+    for device in missing:
+        if device.status == "retired":
+            continue
+        kept = state_of(device)
+        final.append(kept if keep_missing else replace(kept, status="retired"))
+
+    pseudo = _PseudoCompound(compound_code, wanted)
+    _site, normal = validate_devices(plan, plan_site_member(plan, pseudo), final)
+
+    for state in normal:
+        old = existing.get(state.code)
+        if old is None:
+            diff.added.append(state.code)
+        elif state.status == "retired" and old.status != "retired":
+            diff.retired.append(state.code)
+        else:
+            changes = _field_changes(state_of(old), state)
+            if changes:
+                diff.updated[state.code] = changes
+            else:
+                diff.unchanged.append(state.code)
+
+    if dry_run:
+        return diff
+    if compound is None:
+        compound = Compound(code=compound_code, plan_json=plan, **wanted)
+        session.add(compound)
+    else:
+        for key in _COMPOUND_FIELDS:
+            if key in diff.compound_changes:
+                setattr(compound, key, copy.deepcopy(wanted[key]))
+        if "plan" in diff.compound_changes:
+            compound.plan_json = plan
+    for state in normal:
+        old = existing.get(state.code)
+        if old is None:
+            compound.devices.append(Device(**state.fields()))
+        elif state.code in diff.updated or state.code in diff.retired:
+            apply_state(old, state)
+    session.flush()
+    return diff
+
+
+class _PseudoCompound:
+    """Enough of a Compound for :func:`plan_site_member` before the row exists."""
+
+    def __init__(self, code: str, values: dict[str, Any]) -> None:
+        self.code = code
+        self.name = values["name"]
+        self.district = values["district"]
+        self.address = values["address"]
+        self.georef = values["georef"]
+
+
+def _plan_summary(plan: dict[str, Any]) -> str:
+    kinds = Counter(f.get("properties", {}).get("kind") for f in plan.get("features") or [])
+    return ", ".join(f"{n} {k}" for k, n in sorted(kinds.items(), key=lambda kv: str(kv[0])))
+
+
+def apply_state(device: Device, state: DeviceState) -> None:
+    """Write a DeviceState onto a row (new JSON objects; status time kept current)."""
+    values = state.fields()
+    values.pop("code")
+    if values["status"] != device.status:
+        device.status_changed_at = utcnow()
+    for key, value in values.items():
+        if getattr(device, key) != value:
+            setattr(device, key, value)
+
+
+def export_site(session: Session, code: str) -> Site:
+    """The compound as a :class:`Site`: plan plus non-retired devices, validated by the loader."""
+    compound = get_compound(session, code)
+    site, _ = validate_devices(
+        compound.plan_json,
+        plan_site_member(compound.plan_json, compound),
+        [state_of(d) for d in compound.devices],
+    )
+    return site
+
+
+def compound_summary(session: Session, compound: Compound, *, today: date) -> dict[str, Any]:
+    """Counts for lists and dashboards: devices by kind and status, open and overdue problems."""
+    by_kind: dict[str, Counter[str]] = {k: Counter() for k in DEVICE_KINDS}
+    for device in compound.devices:
+        by_kind[device.kind][device.status] += 1
+    open_statuses = UNRESOLVED_PROBLEM_STATUSES
+    open_count = session.scalar(
+        select(func.count(Problem.id)).where(
+            Problem.compound_id == compound.id, Problem.status.in_(open_statuses)
+        )
+    )
+    overdue_count = session.scalar(
+        select(func.count(Problem.id)).where(
+            Problem.compound_id == compound.id,
+            Problem.status.in_(open_statuses),
+            Problem.deadline < today,
+        )
+    )
+    return {
+        "code": compound.code,
+        "name": compound.name,
+        "district": compound.district,
+        "devices": {k: dict(v) for k, v in by_kind.items()},
+        "open_problems": int(open_count or 0),
+        "overdue_problems": int(overdue_count or 0),
+    }

@@ -1,0 +1,92 @@
+"""Demo data for ``make run``: the sample compounds and one user per role.
+
+:func:`seed_demo` is idempotent: compounds are (re-)imported through
+:func:`~camwatch.registry.compounds.import_site`, which changes nothing when
+the files have not changed, and users that already exist are left alone
+(their passwords are not reset).  Demo passwords are ``<username>-demo`` and
+are printed by ``camwatch db seed-demo``: this is demo data, not for
+production.  The ``manager`` user sees the old residential compound (the
+compound whose code contains ``old``; else the first one).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from camwatch.errors import UsageError
+from camwatch.registry.audit import set_actor
+from camwatch.registry.compounds import import_site
+from camwatch.registry.models import User
+from camwatch.registry.users import create_user
+from camwatch.sitefile import load_site
+
+DEFAULT_SITES_DIR = Path("sample_sites")
+# username, role, display name, language
+DEMO_USERS: tuple[tuple[str, str, str, str], ...] = (
+    ("admin", "admin", "系统管理员 Administrator", "zh"),
+    ("district", "district", "区综治办 District office", "zh"),
+    ("planner", "planner", "安防设计 Planner", "zh"),
+    ("technician", "technician", "维保技术员 Technician", "zh"),
+    ("manager", "manager", "物业经理 Property manager", "zh"),
+)
+
+
+def demo_password(username: str) -> str:
+    """The demo password of a demo user."""
+    return f"{username}-demo"
+
+
+def _manager_compound(codes: list[str]) -> list[str]:
+    if not codes:
+        return []
+    for code in codes:
+        if "old" in code.lower():
+            return [code]
+    return [codes[0]]
+
+
+def seed_demo(
+    session: Session, *, sites_dir: str | Path | None = None, actor: str = "demo-seed"
+) -> dict[str, Any]:
+    """Import every ``*.geojson`` in ``sites_dir`` and create the demo users.
+
+    Returns ``{"compounds": {code: diff dict}, "users": [{"username", "password",
+    "role", "created"}]}`` (a user created earlier keeps whatever password it has now).
+    """
+    set_actor(session, actor)
+    folder = Path(sites_dir) if sites_dir is not None else DEFAULT_SITES_DIR
+    if not folder.is_dir():
+        raise UsageError(f"sample sites folder {folder} does not exist")
+    files = sorted(folder.glob("*.geojson"))
+    compounds: dict[str, Any] = {}
+    for path in files:
+        diff = import_site(session, load_site(path), actor=actor)
+        compounds[diff.compound] = diff.to_dict()
+    users = []
+    for username, role, display_name, language in DEMO_USERS:
+        exists = session.scalar(select(User.id).where(User.username == username)) is not None
+        if not exists:
+            create_user(
+                session,
+                username,
+                demo_password(username),
+                role=role,
+                display_name=display_name,
+                language=language,
+                compounds=_manager_compound(list(compounds)) if role == "manager" else (),
+                actor=actor,
+            )
+        users.append(
+            {
+                "username": username,
+                "role": role,
+                "created": not exists,
+                "password": demo_password(username),
+            }
+        )
+    session.flush()
+    return {"compounds": compounds, "users": users}

@@ -1,0 +1,561 @@
+"""Devices of a compound: list, add, update, retire, bulk CSV import.
+
+Every write validates the device against the compound's plan and its other
+devices with the site loader (:func:`camwatch.registry.codec.validate_devices`),
+so the rules and messages are those of ``camwatch analyze`` and the ledger
+always exports a valid site.  Devices are never deleted: :func:`retire_device`
+sets status ``retired`` (kept, with its history, out of exports and analyses).
+Updates take ``expected_version`` — the ``version`` the editor saw — and are
+refused with :class:`StaleEditError` when the row has changed since.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from camwatch.errors import NotFoundError, SiteFormatError, StaleEditError, UsageError
+from camwatch.registry.audit import set_actor
+from camwatch.registry.codec import (
+    DeviceState,
+    check_code,
+    parse_date,
+    plan_site_member,
+    state_of,
+    validate_devices,
+)
+from camwatch.registry.compounds import apply_state, get_compound
+from camwatch.registry.models import DEVICE_KINDS, DEVICE_STATUSES, Compound, Device, utcnow
+
+# fields of update_device(changes=...) besides "properties"
+UPDATABLE = (
+    "name",
+    "status",
+    "manufacturer",
+    "model",
+    "serial",
+    "install_date",
+    "warranty_end",
+    "geometry",
+    "notes",
+)
+
+
+def list_devices(
+    session: Session,
+    compound: str,
+    *,
+    kind: str | None = None,
+    status: str | None = None,
+    include_retired: bool = False,
+) -> Sequence[Device]:
+    """Devices of a compound, by kind then code; retired ones only when asked or filtered."""
+    comp = get_compound(session, compound)
+    stmt = select(Device).where(Device.compound_id == comp.id)
+    if kind:
+        _choice("kind", kind, DEVICE_KINDS)
+        stmt = stmt.where(Device.kind == kind)
+    if status:
+        _choice("status", status, DEVICE_STATUSES)
+        stmt = stmt.where(Device.status == status)
+    elif not include_retired:
+        stmt = stmt.where(Device.status != "retired")
+    order = {k: i for i, k in enumerate(DEVICE_KINDS)}
+    return sorted(session.scalars(stmt).all(), key=lambda d: (order[d.kind], d.code))
+
+
+def get_device(session: Session, compound: str, code: str) -> Device:
+    """The device ``code`` of compound ``compound`` (NotFoundError otherwise)."""
+    comp = get_compound(session, compound)
+    device = session.scalar(
+        select(Device).where(Device.compound_id == comp.id, Device.code == code)
+    )
+    if device is None:
+        raise NotFoundError(f"compound {compound!r} has no device {code!r}")
+    return device
+
+
+def _choice(what: str, value: str, allowed: Sequence[str]) -> None:
+    if value not in allowed:
+        raise UsageError(f"{what} must be one of {', '.join(allowed)}, got {value!r}")
+
+
+def _expect(device: Device, expected_version: int | None) -> None:
+    if expected_version is not None and device.version != expected_version:
+        raise StaleEditError(
+            f"conflict: {device.kind} {device.code!r} was changed by someone else "
+            f"(now version {device.version}, you edited version {expected_version}); "
+            "nothing was saved — reload and try again"
+        )
+
+
+def _validate(
+    compound: Compound, states: list[DeviceState], *, label: Any = None
+) -> list[DeviceState]:
+    plan = compound.plan_json
+    _site, normal = validate_devices(plan, plan_site_member(plan, compound), states, label=label)
+    return normal
+
+
+def _new_state(
+    *,
+    kind: str,
+    code: str,
+    geometry: Mapping[str, Any],
+    properties: Mapping[str, Any] | None,
+    name: str | None,
+    status: str,
+    manufacturer: str | None,
+    model: str | None,
+    serial: str | None,
+    install_date: date | str | None,
+    warranty_end: date | str | None,
+) -> DeviceState:
+    _choice("kind", kind, DEVICE_KINDS)
+    check_code(code, kind=kind)
+    if status == "retired":
+        raise UsageError("a new device cannot be retired; add it with another status")
+    _choice("status", status, DEVICE_STATUSES)
+    props = dict(properties or {})
+    clash = sorted(k for k in props if k in ("kind", "id"))
+    if clash:
+        raise UsageError(f"properties must not contain {', '.join(clash)}")
+    return DeviceState(
+        kind=kind,
+        code=code,
+        geometry=dict(geometry),
+        properties=props,
+        name=name,
+        status=status,
+        manufacturer=manufacturer,
+        model=model,
+        serial=serial,
+        install_date=parse_date(install_date, "install_date", kind=kind, code=code),
+        warranty_end=parse_date(warranty_end, "warranty_end", kind=kind, code=code),
+    )
+
+
+def add_device(
+    session: Session,
+    compound: str,
+    *,
+    kind: str,
+    code: str,
+    geometry: Mapping[str, Any],
+    properties: Mapping[str, Any] | None = None,
+    name: str | None = None,
+    status: str = "active",
+    manufacturer: str | None = None,
+    model: str | None = None,
+    serial: str | None = None,
+    install_date: date | str | None = None,
+    warranty_end: date | str | None = None,
+    notes: str | None = None,
+    actor: str | None = None,
+) -> Device:
+    """Register a device; validated like a site-file feature against the compound's plan."""
+    set_actor(session, actor)
+    comp = get_compound(session, compound)
+    state = _new_state(
+        kind=kind,
+        code=code,
+        geometry=geometry,
+        properties=properties,
+        name=name,
+        status=status,
+        manufacturer=manufacturer,
+        model=model,
+        serial=serial,
+        install_date=install_date,
+        warranty_end=warranty_end,
+    )
+    taken = {d.code: d for d in comp.devices}
+    if code in taken:
+        other = taken[code]
+        note = " (retired; codes are never reused)" if other.status == "retired" else ""
+        raise UsageError(f"compound {compound!r} already has a device {code!r}{note}")
+    normal = _validate(comp, [state_of(d) for d in comp.devices] + [state])[-1]
+    device = Device(**normal.fields(), notes=notes)
+    comp.devices.append(device)
+    session.flush()
+    return device
+
+
+def update_device(
+    session: Session,
+    compound: str,
+    code: str,
+    changes: Mapping[str, Any],
+    *,
+    expected_version: int | None = None,
+    actor: str | None = None,
+) -> Device:
+    """Change fields of a device; ``changes["properties"]`` is merged (a None value removes a key).
+
+    Allowed keys: ``properties`` and :data:`UPDATABLE`.  Status ``retired`` goes
+    through :func:`retire_device`; a retired device cannot be edited.
+    """
+    set_actor(session, actor)
+    comp = get_compound(session, compound)
+    device = get_device(session, compound, code)
+    _expect(device, expected_version)
+    if device.status == "retired":
+        raise UsageError(f"{device.kind} {code!r} is retired; retired devices are not edited")
+    unknown = sorted(set(changes) - set(UPDATABLE) - {"properties"})
+    if unknown:
+        raise UsageError(
+            f"cannot change {', '.join(unknown)} (changeable: {', '.join(UPDATABLE)}, properties)"
+        )
+    state = state_of(device)
+    values: dict[str, Any] = {}
+    for key in UPDATABLE:
+        if key in changes and key != "notes":
+            values[key] = changes[key]
+    if values.get("status") == "retired":
+        raise UsageError("use retire to retire a device")
+    if "status" in values:
+        _choice("status", values["status"], DEVICE_STATUSES)
+    for key in ("install_date", "warranty_end"):
+        if key in values:
+            values[key] = parse_date(values[key], key, kind=device.kind, code=code)
+    props = dict(state.properties)
+    for key, value in dict(changes.get("properties") or {}).items():
+        if key in ("kind", "id"):
+            raise UsageError(f"properties must not contain {key}")
+        if value is None:
+            props.pop(key, None)
+        else:
+            props[key] = value
+    new_state = replace(state, properties=props, **values)
+    others = [state_of(d) for d in comp.devices if d.id != device.id]
+    normal = _validate(comp, others + [new_state])[-1]
+    apply_state(device, normal)
+    if "notes" in changes:
+        device.notes = changes["notes"]
+    session.flush()
+    return device
+
+
+def retire_device(
+    session: Session,
+    compound: str,
+    code: str,
+    *,
+    reason: str | None = None,
+    expected_version: int | None = None,
+    on: date | None = None,
+    actor: str | None = None,
+) -> Device:
+    """Take a device out of service for good: status ``retired``, reason appended to its notes."""
+    set_actor(session, actor)
+    device = get_device(session, compound, code)
+    _expect(device, expected_version)
+    if device.status == "retired":
+        raise UsageError(f"{device.kind} {code!r} is already retired")
+    day = (on or date.today()).isoformat()
+    line = f"retired {day}" + (f": {reason}" if reason else "")
+    device.notes = f"{device.notes}\n{line}" if device.notes else line
+    device.status = "retired"
+    device.status_changed_at = utcnow()
+    session.flush()
+    return device
+
+
+def set_status(
+    session: Session,
+    device: Device,
+    status: str,
+    *,
+    actor: str | None = None,
+) -> None:
+    """Change a device's status (maintenance uses it); no validation beyond the status itself."""
+    set_actor(session, actor)
+    _choice("status", status, DEVICE_STATUSES)
+    if device.status != status:
+        device.status = status
+        device.status_changed_at = utcnow()
+
+
+# -- CSV -----------------------------------------------------------------------------
+
+CSV_COLUMNS: tuple[str, ...] = (
+    "compound",
+    "kind",
+    "code",
+    "name",
+    "x",
+    "y",
+    "line",
+    "status",
+    "manufacturer",
+    "model",
+    "serial",
+    "install_date",
+    "warranty_end",
+    "height_m",
+    "heading_deg",
+    "tilt_deg",
+    "hfov_deg",
+    "focal_mm",
+    "sensor_width_mm",
+    "resolution",
+    "vfov_deg",
+    "range_m",
+    "access_control",
+    "intercom",
+    "alarm_type",
+    "building",
+    "notes",
+)
+_NUMBER_COLUMNS = (
+    "height_m",
+    "heading_deg",
+    "tilt_deg",
+    "hfov_deg",
+    "focal_mm",
+    "sensor_width_mm",
+    "vfov_deg",
+    "range_m",
+)
+_TEXT_PROPS = ("access_control", "alarm_type", "building")
+_REQUIRED = ("kind", "code")
+
+
+def _number(line: int, column: str, text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise UsageError(f"line {line}: {column} must be a number, got {text!r}") from None
+    return (
+        int(value) if value.is_integer() and "." not in text and "e" not in text.lower() else value
+    )
+
+
+def _csv_geometry(line: int, row: Mapping[str, str]) -> dict[str, Any]:
+    x, y, coords = row.get("x", ""), row.get("y", ""), row.get("line", "")
+    if coords:
+        if x or y:
+            raise UsageError(f"line {line}: give either x and y or line, not both")
+        points = []
+        for pair in coords.replace(";", " ").split():
+            parts = pair.split(",")
+            if len(parts) != 2:
+                raise UsageError(f"line {line}: line must be 'x1,y1 x2,y2 ...', got {coords!r}")
+            points.append([_number(line, "line", parts[0]), _number(line, "line", parts[1])])
+        return {"type": "LineString", "coordinates": points}
+    if not x or not y:
+        raise UsageError(f"line {line}: x and y (or line) are required")
+    return {"type": "Point", "coordinates": [_number(line, "x", x), _number(line, "y", y)]}
+
+
+def _csv_state(line: int, row: Mapping[str, str]) -> tuple[DeviceState, str | None]:
+    for column in _REQUIRED:
+        if not row.get(column):
+            raise UsageError(f"line {line}: {column} is required")
+    kind = row["kind"]
+    if kind not in DEVICE_KINDS:
+        raise UsageError(
+            f"line {line}: unknown kind {kind!r} (expected one of: {', '.join(DEVICE_KINDS)})"
+        )
+    props: dict[str, Any] = {}
+    for column in _NUMBER_COLUMNS:
+        if row.get(column):
+            props[column] = _number(line, column, row[column])
+    if row.get("resolution"):
+        parts = row["resolution"].lower().split("x")
+        if len(parts) != 2 or not all(p.strip().isdigit() for p in parts):
+            raise UsageError(
+                f"line {line}: resolution must be WIDTHxHEIGHT, got {row['resolution']!r}"
+            )
+        props["resolution"] = [int(parts[0]), int(parts[1])]
+    for column in _TEXT_PROPS:
+        if row.get(column):
+            props[column] = row[column]
+    if row.get("intercom"):
+        flag = row["intercom"].strip().lower()
+        if flag not in ("true", "false", "yes", "no", "1", "0"):
+            raise UsageError(
+                f"line {line}: intercom must be true or false, got {row['intercom']!r}"
+            )
+        props["intercom"] = flag in ("true", "yes", "1")
+    status = row.get("status") or "active"
+    if status == "retired" or status not in DEVICE_STATUSES:
+        allowed = ", ".join(s for s in DEVICE_STATUSES if s != "retired")
+        raise UsageError(f"line {line}: unknown status {status!r} (expected one of: {allowed})")
+    try:
+        state = _new_state(
+            kind=kind,
+            code=row["code"],
+            geometry=_csv_geometry(line, row),
+            properties=props,
+            name=row.get("name") or None,
+            status=status,
+            manufacturer=row.get("manufacturer") or None,
+            model=row.get("model") or None,
+            serial=row.get("serial") or None,
+            install_date=row.get("install_date") or None,
+            warranty_end=row.get("warranty_end") or None,
+        )
+    except (UsageError, SiteFormatError) as exc:
+        raise UsageError(f"line {line}: {exc}") from None
+    return state, row.get("notes") or None
+
+
+def import_devices_csv(
+    session: Session,
+    source: str | Path | io.TextIOBase,
+    *,
+    compound: str | None = None,
+    actor: str | None = None,
+) -> dict[str, list[str]]:
+    """Add many devices from a CSV file, all or nothing; return ``{compound: [codes]}``.
+
+    Columns (header row, any order): see :data:`CSV_COLUMNS`; ``kind`` and
+    ``code`` are required, plus ``x``,``y`` or ``line`` (``"x1,y1 x2,y2"``).
+    ``compound`` comes from the column or, for every row, from the argument.
+    Every row is checked — its own values, then all new devices together
+    against each compound's plan and existing devices — before anything is
+    written; the first problem is reported with its line number.
+    """
+    set_actor(session, actor)
+    text = _read_text(source)
+    reader = csv.DictReader(io.StringIO(text))
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    if not header:
+        raise UsageError("CSV file is empty (a header row is required)")
+    unknown = [h for h in header if h not in CSV_COLUMNS]
+    if unknown:
+        raise UsageError(
+            f"line 1: unknown column(s) {', '.join(repr(u) for u in unknown)} "
+            f"(known: {', '.join(CSV_COLUMNS)})"
+        )
+    reader.fieldnames = header
+    per_compound: dict[str, list[tuple[int, DeviceState, str | None]]] = {}
+    rows = 0
+    for row in reader:
+        line = reader.line_num
+        if None in row:
+            raise UsageError(f"line {line}: more cells than header columns")
+        cells = {k: (v or "").strip() for k, v in row.items()}
+        if not any(cells.values()):
+            continue
+        rows += 1
+        code_of_compound = cells.get("compound") or compound
+        if not code_of_compound:
+            raise UsageError(f"line {line}: no compound (give a compound column or --compound)")
+        if compound and cells.get("compound") and cells["compound"] != compound:
+            raise UsageError(
+                f"line {line}: compound {cells['compound']!r} differs from --compound {compound!r}"
+            )
+        state, notes = _csv_state(line, cells)
+        per_compound.setdefault(code_of_compound, []).append((line, state, notes))
+    if rows == 0:
+        raise UsageError("CSV file has no device rows")
+
+    planned: list[tuple[Compound, list[tuple[DeviceState, str | None]]]] = []
+    for code, entries in per_compound.items():
+        try:
+            comp = get_compound(session, code)
+        except NotFoundError as exc:
+            raise UsageError(f"line {entries[0][0]}: {exc}") from None
+        existing = [state_of(d) for d in comp.devices]
+        taken = {s.code for s in existing}
+        for line, state, _ in entries:
+            if state.code in taken:
+                raise UsageError(
+                    f"line {line}: compound {code!r} already has a device {state.code!r}"
+                )
+        lines = [line for line, _, _ in entries]
+        n_old = len(existing)
+
+        def label(i: int, lines: list[int] = lines, n_old: int = n_old) -> str | None:
+            return f"line {lines[i - n_old]}" if i >= n_old else None
+
+        normal = _validate(comp, existing + [s for _, s, _ in entries], label=label)
+        planned.append((comp, list(zip(normal[n_old:], [n for _, _, n in entries], strict=True))))
+
+    added: dict[str, list[str]] = {}
+    for comp, items in planned:
+        for state, notes in items:
+            comp.devices.append(Device(**state.fields(), notes=notes))
+            added.setdefault(comp.code, []).append(state.code)
+    session.flush()
+    return added
+
+
+def _read_text(source: str | Path | io.TextIOBase) -> str:
+    if isinstance(source, io.TextIOBase):
+        return source.read()
+    path = Path(source)
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise UsageError(f"{path}: no such file") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{path}: not UTF-8 text") from None
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read ({exc.strerror or exc})") from None
+
+
+def csv_template() -> str:
+    """A header row and one example row per kind, to start a bulk import from."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(CSV_COLUMNS), lineterminator="\n")
+    writer.writeheader()
+    writer.writerow(
+        {
+            "compound": "maple-court",
+            "kind": "camera",
+            "code": "C10",
+            "x": "12.5",
+            "y": "3",
+            "height_m": "3.5",
+            "heading_deg": "90",
+            "tilt_deg": "20",
+            "focal_mm": "4",
+            "sensor_width_mm": "5.37",
+            "resolution": "2688x1520",
+            "manufacturer": "Hikvision",
+            "model": "DS-2CD2143",
+            "serial": "SN123",
+            "install_date": "2024-05-01",
+        }
+    )
+    writer.writerow(
+        {
+            "compound": "maple-court",
+            "kind": "gate",
+            "code": "G3",
+            "line": "0,2 0,6",
+            "access_control": "face",
+            "intercom": "true",
+        }
+    )
+    writer.writerow(
+        {
+            "compound": "maple-court",
+            "kind": "alarm",
+            "code": "A5",
+            "line": "0,0 40,0",
+            "alarm_type": "infrared_beam",
+        }
+    )
+    writer.writerow(
+        {
+            "compound": "maple-court",
+            "kind": "intercom",
+            "code": "I7",
+            "x": "20",
+            "y": "10",
+            "building": "Block A",
+        }
+    )
+    return out.getvalue()

@@ -1,0 +1,506 @@
+"""Rectification items: open, work, fix, re-check, verify — or reopen with a new deadline.
+
+Life cycle (every step is a :class:`ProblemEvent` history row and an audit row)::
+
+    open ──► in_progress ──► fixed ──recheck passed──► verified   (closed)
+      │                        ▲  └──recheck failed──► reopened (new deadline)
+      └────────────────────────┘                         │
+                                                         └──► in_progress / fixed ...
+
+``fixed`` is the responsible unit's claim; only a re-check (``recheck``)
+moves a problem on from there.  ``verified`` is final: a recurrence is a new
+problem.
+
+**Overdue**: a problem is overdue on day ``today`` when it is not yet fixed
+(status open, in_progress or reopened) and ``deadline < today``.  A problem
+due today is *not* overdue; it becomes overdue the next day.  A problem that
+was fixed late is not overdue (its re-check is pending, not its work).
+
+:func:`problems_from_analysis` turns a coverage analysis (the SITE_FORMAT §3
+JSON object, computed by the caller) into problems: one per blind spot and
+one per failing zone, never duplicating an unresolved one (see its docstring
+for how findings are matched).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from camwatch.errors import NotFoundError, StaleEditError, UsageError
+from camwatch.registry.audit import set_actor
+from camwatch.registry.compounds import get_compound
+from camwatch.registry.devices import get_device
+from camwatch.registry.models import (
+    PROBLEM_SOURCES,
+    PROBLEM_STATUSES,
+    UNRESOLVED_PROBLEM_STATUSES,
+    Compound,
+    Problem,
+    ProblemEvent,
+    utcnow,
+)
+
+# status -> statuses `update_problem` may move it to (fixed -> verified/reopened is `recheck`)
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    "open": ("in_progress", "fixed"),
+    "in_progress": ("fixed",),
+    "reopened": ("in_progress", "fixed"),
+    "fixed": (),
+    "verified": (),
+}
+BLIND_SPOT_KEY = "blind_spot"
+ZONE_KEY_PREFIX = "zone:"
+# a new blind spot is the same finding as an unresolved one when their centroids are closer
+# than max(BLIND_SPOT_MATCH_MIN_M, BLIND_SPOT_MATCH_FACTOR * sqrt(larger area))
+BLIND_SPOT_MATCH_MIN_M = 1.0
+BLIND_SPOT_MATCH_FACTOR = 0.5
+
+
+def is_overdue(problem: Problem, today: date) -> bool:
+    """Not yet fixed and the deadline has passed (due today is not overdue)."""
+    return problem.status in UNRESOLVED_PROBLEM_STATUSES and problem.deadline < today
+
+
+def days_overdue(problem: Problem, today: date) -> int:
+    """How many days past the deadline an overdue problem is (0 when not overdue)."""
+    return (today - problem.deadline).days if is_overdue(problem, today) else 0
+
+
+def get_problem(session: Session, problem_id: int) -> Problem:
+    """The problem with this number (NotFoundError otherwise)."""
+    problem = session.get(Problem, problem_id)
+    if problem is None:
+        raise NotFoundError(f"no problem #{problem_id}")
+    return problem
+
+
+def list_problems(
+    session: Session,
+    *,
+    compound: str | None = None,
+    status: str | Sequence[str] | None = None,
+    overdue: bool = False,
+    unresolved: bool = False,
+    today: date | None = None,
+    compound_ids: Sequence[int] | None = None,
+) -> Sequence[Problem]:
+    """Problems by deadline, filtered by compound, status, unresolved or overdue on ``today``.
+
+    ``compound_ids`` restricts the list to those compounds (a manager's view).
+    """
+    stmt = select(Problem).order_by(Problem.deadline, Problem.id)
+    if compound:
+        stmt = stmt.where(Problem.compound_id == get_compound(session, compound).id)
+    if compound_ids is not None:
+        stmt = stmt.where(Problem.compound_id.in_(list(compound_ids)))
+    if status:
+        statuses = [status] if isinstance(status, str) else list(status)
+        for s in statuses:
+            _choice("status", s, PROBLEM_STATUSES)
+        stmt = stmt.where(Problem.status.in_(statuses))
+    if unresolved or overdue:
+        stmt = stmt.where(Problem.status.in_(UNRESOLVED_PROBLEM_STATUSES))
+    if overdue:
+        stmt = stmt.where(Problem.deadline < (today or date.today()))
+    return session.scalars(stmt).all()
+
+
+def _choice(what: str, value: str, allowed: Sequence[str]) -> None:
+    if value not in allowed:
+        raise UsageError(f"{what} must be one of {', '.join(allowed)}, got {value!r}")
+
+
+def _expect(problem: Problem, expected_version: int | None) -> None:
+    if expected_version is not None and problem.version != expected_version:
+        raise StaleEditError(
+            f"conflict: problem #{problem.id} was changed by someone else "
+            f"(now version {problem.version}, you edited version {expected_version}); "
+            "nothing was saved — reload and try again"
+        )
+
+
+def _event(
+    session: Session,
+    problem: Problem,
+    action: str,
+    *,
+    actor: str | None,
+    from_status: str | None = None,
+    to_status: str | None = None,
+    deadline: date | None = None,
+    note: str | None = None,
+) -> None:
+    problem.events.append(
+        ProblemEvent(
+            actor=actor or str(session.info.get("actor") or "system"),
+            action=action,
+            from_status=from_status,
+            to_status=to_status,
+            deadline=deadline,
+            note=note,
+        )
+    )
+
+
+def _zone_names(compound: Compound) -> list[str]:
+    features = (compound.plan_json or {}).get("features") or []
+    return [
+        f["properties"]["name"]
+        for f in features
+        if f.get("properties", {}).get("kind") == "zone" and f["properties"].get("name")
+    ]
+
+
+def open_problem(
+    session: Session,
+    compound: str,
+    *,
+    description: str,
+    deadline: date,
+    source: str = "patrol",
+    responsible_unit: str | None = None,
+    responsible_person: str | None = None,
+    device: str | None = None,
+    zone: str | None = None,
+    ref_key: str | None = None,
+    reference: Mapping[str, Any] | None = None,
+    today: date | None = None,
+    actor: str | None = None,
+) -> Problem:
+    """Open a rectification item; ``device`` (code) and ``zone`` (name) must exist."""
+    set_actor(session, actor)
+    comp = get_compound(session, compound)
+    _choice("source", source, PROBLEM_SOURCES)
+    if not description or not description.strip():
+        raise UsageError("a problem needs a description")
+    day = today or date.today()
+    if deadline < day:
+        raise UsageError(f"deadline {deadline.isoformat()} is before today ({day.isoformat()})")
+    device_row = get_device(session, compound, device) if device else None
+    if zone is not None and zone not in _zone_names(comp):
+        raise NotFoundError(f"compound {compound!r} has no zone {zone!r}")
+    problem = Problem(
+        compound=comp,
+        device=device_row,
+        zone_name=zone,
+        ref_key=ref_key or (f"{ZONE_KEY_PREFIX}{zone}" if zone else None),
+        reference=dict(reference) if reference else None,
+        description=description.strip(),
+        source=source,
+        responsible_unit=responsible_unit,
+        responsible_person=responsible_person,
+        deadline=deadline,
+        status="open",
+        created_by=actor or str(session.info.get("actor") or "system"),
+    )
+    session.add(problem)
+    _event(session, problem, "opened", actor=actor, to_status="open", deadline=deadline)
+    session.flush()
+    return problem
+
+
+def update_problem(
+    session: Session,
+    problem_id: int,
+    *,
+    status: str | None = None,
+    responsible_unit: str | None = None,
+    responsible_person: str | None = None,
+    description: str | None = None,
+    deadline: date | None = None,
+    note: str | None = None,
+    expected_version: int | None = None,
+    actor: str | None = None,
+) -> Problem:
+    """Move a problem along (see :data:`TRANSITIONS`) or edit who/what/when.
+
+    Moving the deadline of an unresolved problem needs a ``note`` saying why
+    (it is how overdue items get out of the overdue list, so it is recorded).
+    """
+    set_actor(session, actor)
+    problem = get_problem(session, problem_id)
+    _expect(problem, expected_version)
+    if problem.status == "verified":
+        raise UsageError(f"problem #{problem_id} is verified (closed); open a new problem")
+    changed = False
+    if status is not None and status != problem.status:
+        _choice("status", status, PROBLEM_STATUSES)
+        if status not in TRANSITIONS[problem.status]:
+            allowed = TRANSITIONS[problem.status]
+            hint = (
+                f"allowed: {', '.join(allowed)}"
+                if allowed
+                else "use recheck to verify or reopen it"
+            )
+            raise UsageError(
+                f"problem #{problem_id} cannot go from {problem.status} to {status} ({hint})"
+            )
+        _event(
+            session,
+            problem,
+            "status",
+            actor=actor,
+            from_status=problem.status,
+            to_status=status,
+            note=note,
+        )
+        problem.status = status
+        changed = True
+    if deadline is not None and deadline != problem.deadline:
+        if problem.status not in UNRESOLVED_PROBLEM_STATUSES:
+            raise UsageError(f"problem #{problem_id} is {problem.status}; its deadline is settled")
+        if not note:
+            raise UsageError("changing a deadline needs a note saying why")
+        _event(session, problem, "deadline", actor=actor, deadline=deadline, note=note)
+        problem.deadline = deadline
+        changed = True
+    edits = {
+        "responsible_unit": responsible_unit,
+        "responsible_person": responsible_person,
+        "description": description,
+    }
+    edited = [k for k, v in edits.items() if v is not None and v != getattr(problem, k)]
+    for key in edited:
+        setattr(problem, key, edits[key])
+    if edited:
+        _event(session, problem, "edit", actor=actor, note=note or f"changed {', '.join(edited)}")
+        changed = True
+    if not changed:
+        if note:
+            _event(session, problem, "note", actor=actor, note=note)
+        else:
+            raise UsageError("nothing to change")
+    session.flush()
+    return problem
+
+
+def recheck(
+    session: Session,
+    problem_id: int,
+    *,
+    passed: bool,
+    result: str,
+    on: date | None = None,
+    new_deadline: date | None = None,
+    expected_version: int | None = None,
+    actor: str | None = None,
+) -> Problem:
+    """Re-check a fixed problem: passed → verified (closed); failed → reopened, new deadline."""
+    set_actor(session, actor)
+    problem = get_problem(session, problem_id)
+    _expect(problem, expected_version)
+    if problem.status != "fixed":
+        raise UsageError(
+            f"problem #{problem_id} is {problem.status}; only a fixed problem is re-checked"
+        )
+    if not result or not result.strip():
+        raise UsageError("a re-check needs a result (what was found)")
+    day = on or date.today()
+    if passed:
+        if new_deadline is not None:
+            raise UsageError("a passed re-check takes no new deadline")
+        to_status = "verified"
+        problem.closed_at = utcnow()
+    else:
+        if new_deadline is None:
+            raise UsageError("a failed re-check needs a new deadline")
+        if new_deadline < day:
+            raise UsageError(
+                f"new deadline {new_deadline.isoformat()} is before the re-check ({day.isoformat()})"
+            )
+        to_status = "reopened"
+        problem.deadline = new_deadline
+    _event(
+        session,
+        problem,
+        "recheck",
+        actor=actor,
+        from_status=problem.status,
+        to_status=to_status,
+        deadline=new_deadline,
+        note=result.strip(),
+    )
+    problem.status = to_status
+    problem.recheck_date = day
+    problem.recheck_result = result.strip()
+    session.flush()
+    return problem
+
+
+# -- from an analysis ------------------------------------------------------------------
+
+
+def _pct(x: float) -> str:
+    return f"{100.0 * x:.1f} %"
+
+
+def _blind_spot_text(spot: Mapping[str, Any]) -> str:
+    cx, cy = spot["centroid"]
+    zones = spot.get("zones") or []
+    where = f" (zones: {', '.join(zones)})" if zones else ""
+    label = f"Blind spot {spot['id']}" if spot.get("id") else "Blind spot"
+    return (
+        f"{label}: {float(spot['area_m2']):.1f} m² not watched by any camera "
+        f"around ({cx:.1f}, {cy:.1f}){where}"
+    )
+
+
+def _zone_text(zone: Mapping[str, Any]) -> str:
+    return (
+        f"Zone '{zone['name']}' ({zone.get('zone_type', 'other')}) reaches "
+        f"{zone.get('required_level', 'detection')} on {_pct(float(zone['ratio']))} of its "
+        f"{float(zone.get('area_m2', 0.0)):.1f} m²; at least 98.0 % is required"
+    )
+
+
+def _check_analysis(compound: Compound, analysis: Mapping[str, Any]) -> None:
+    if not isinstance(analysis, Mapping):
+        raise UsageError("analysis must be the JSON object of `camwatch analyze --json`")
+    for key in ("blind_spots", "zones"):
+        if not isinstance(analysis.get(key), list):
+            raise UsageError(f"analysis has no {key!r} list (is it `camwatch analyze --json`?)")
+    site = analysis.get("site")
+    if site is not None and site != compound.code:
+        raise UsageError(f"analysis is of site {site!r}, not of compound {compound.code!r}")
+    for spot in analysis["blind_spots"]:
+        centroid = spot.get("centroid") if isinstance(spot, Mapping) else None
+        if not isinstance(centroid, list | tuple) or len(centroid) != 2 or "area_m2" not in spot:
+            raise UsageError(f"analysis blind spot {spot!r} lacks area_m2 or centroid [x, y]")
+
+
+def _match_tolerance(area_a: float, area_b: float) -> float:
+    return max(BLIND_SPOT_MATCH_MIN_M, BLIND_SPOT_MATCH_FACTOR * math.sqrt(max(area_a, area_b)))
+
+
+def problems_from_analysis(
+    session: Session,
+    compound: str,
+    analysis: Mapping[str, Any],
+    *,
+    deadline_days: int,
+    responsible_unit: str | None = None,
+    responsible_person: str | None = None,
+    today: date | None = None,
+    actor: str | None = None,
+) -> dict[str, list[int]]:
+    """One problem per blind spot and per failing zone, skipping those already open.
+
+    Returns ``{"created": [...], "existing": [...], "resolved_candidates": [...]}``
+    (problem numbers); the last lists unresolved analysis problems this analysis
+    no longer shows — candidates for a re-check, not closed automatically.
+
+    Matching an unresolved problem (statuses open, in_progress, reopened):
+
+    * a failing zone by its name (``ref_key = "zone:<name>"``);
+    * a blind spot by position: an unresolved blind-spot problem whose stored
+      centroid lies within ``max(1 m, 0.5·√area)`` of the new centroid (area of
+      the larger of the two spots), nearest first, each matched at most once.
+      Re-running the same analysis therefore creates nothing.
+    """
+    set_actor(session, actor)
+    if isinstance(deadline_days, bool) or not isinstance(deadline_days, int) or deadline_days < 0:
+        raise UsageError(f"deadline days must be a whole number ≥ 0, got {deadline_days!r}")
+    comp = get_compound(session, compound)
+    _check_analysis(comp, analysis)
+    day = today or date.today()
+    deadline = day + timedelta(days=deadline_days)
+    unresolved = list_problems(session, compound=compound, unresolved=True)
+    zone_open = {p.ref_key: p for p in unresolved if (p.ref_key or "").startswith(ZONE_KEY_PREFIX)}
+    spots_open = [p for p in unresolved if p.ref_key == BLIND_SPOT_KEY and p.reference]
+    created: list[Problem] = []
+    existing: list[int] = []
+    matched_ids: set[int] = set()
+
+    common = {
+        "source": "analysis",
+        "responsible_unit": responsible_unit,
+        "responsible_person": responsible_person,
+        "deadline": deadline,
+        "today": day,
+        "actor": actor,
+    }
+    spots = sorted(analysis["blind_spots"], key=lambda s: -float(s["area_m2"]))
+    for spot in spots:
+        cx, cy = (float(v) for v in spot["centroid"])
+        area = float(spot["area_m2"])
+        best: tuple[float, Problem] | None = None
+        for p in spots_open:
+            if p.id in matched_ids:
+                continue
+            px, py = p.reference["centroid"]  # type: ignore[index]
+            dist = math.hypot(cx - px, cy - py)
+            tol = _match_tolerance(area, float(p.reference.get("area_m2", 0.0)))  # type: ignore[union-attr]
+            if dist <= tol and (best is None or dist < best[0]):
+                best = (dist, p)
+        if best is not None:
+            matched_ids.add(best[1].id)
+            existing.append(best[1].id)
+            continue
+        reference = {
+            "type": "blind_spot",
+            "id": spot.get("id"),
+            "area_m2": area,
+            "centroid": [cx, cy],
+            "zones": list(spot.get("zones") or []),
+        }
+        zones = reference["zones"]
+        created.append(
+            open_problem(
+                session,
+                compound,
+                description=_blind_spot_text(spot),
+                zone=zones[0] if len(zones) == 1 and zones[0] in _zone_names(comp) else None,
+                ref_key=BLIND_SPOT_KEY,
+                reference=reference,
+                **common,
+            )
+        )
+    failing = [z for z in analysis["zones"] if not z.get("pass", True)]
+    for zone in failing:
+        key = f"{ZONE_KEY_PREFIX}{zone['name']}"
+        if key in zone_open:
+            existing.append(zone_open[key].id)
+            matched_ids.add(zone_open[key].id)
+            continue
+        reference = {
+            "type": "zone",
+            "name": zone["name"],
+            "zone_type": zone.get("zone_type"),
+            "required_level": zone.get("required_level"),
+            "ratio": zone.get("ratio"),
+            "area_m2": zone.get("area_m2"),
+        }
+        problem = open_problem(
+            session,
+            compound,
+            description=_zone_text(zone),
+            zone=zone["name"] if zone["name"] in _zone_names(comp) else None,
+            ref_key=key,
+            reference=reference,
+            **common,
+        )
+        zone_open[key] = problem
+        created.append(problem)
+    candidates = [
+        p.id
+        for p in unresolved
+        if p.source == "analysis"
+        and (p.ref_key == BLIND_SPOT_KEY or (p.ref_key or "").startswith(ZONE_KEY_PREFIX))
+        and p.id not in matched_ids
+    ]
+    return {
+        "created": [p.id for p in created],
+        "existing": existing,
+        "resolved_candidates": candidates,
+    }
+
+
+def problem_history(session: Session, problem_id: int) -> Sequence[ProblemEvent]:
+    """The problem's events, oldest first."""
+    return get_problem(session, problem_id).events
