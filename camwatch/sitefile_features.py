@@ -169,7 +169,8 @@ def parse_zone(props: Any, geometry: Any, index: int | None = None) -> Zone:
     zone_type = get_enum(ctx, props, "zone_type", ZONE_TYPES, "other")
     return Zone(
         name=name,
-        polygon=parse_polygon(ctx, geometry, holes=False),
+        # A ring-shaped zone (a perimeter strip round the compound) is a zone with a hole.
+        polygon=parse_polygon(ctx, geometry, holes=True),
         zone_type=zone_type,
         required_level=get_enum(
             ctx, props, "required_level", LEVELS, required_level_for(zone_type)

@@ -222,7 +222,7 @@ def parse_polygon(ctx: Ctx, geometry: Any, *, holes: bool) -> Polygon:
     if not coords or not coords[0]:
         raise ctx.error("polygon is empty")
     if len(coords) > 1 and not holes:
-        raise ctx.error(f"a {ctx.kind} polygon cannot have holes")
+        raise ctx.error(f"an {ctx.kind} polygon cannot have holes (draw it as a building)")
     shell = _ring(ctx, coords[0], "polygon")
     inner = [_ring(ctx, ring, f"hole {i}") for i, ring in enumerate(coords[1:], start=1)]
     if MultiPoint(shell).convex_hull.area == 0.0:

@@ -652,3 +652,35 @@ def test_arbitrary_polygons_raise_only_site_format_errors(kind: str, rings: list
     else:
         poly = polygon if isinstance(polygon, Polygon) else polygon.polygon
         assert poly.is_valid and poly.area > 0
+
+
+def test_ring_zone_with_hole_loads():
+    """A perimeter strip is drawn as a zone with a hole (SITE_FORMAT is silent; we allow it)."""
+    from camwatch.sitefile import parse_site
+
+    data = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"kind": "boundary"},
+                "geometry": {
+                    "type": "Polygon",
+                    "coordinates": [[[0, 0], [50, 0], [50, 50], [0, 50]]],
+                },
+            },
+            {
+                "type": "Feature",
+                "properties": {"kind": "zone", "name": "perimeter", "zone_type": "perimeter"},
+                "geometry": {
+                    "type": "Polygon",
+                    "coordinates": [
+                        [[0, 0], [50, 0], [50, 50], [0, 50]],
+                        [[3, 3], [47, 3], [47, 47], [3, 47]],
+                    ],
+                },
+            },
+        ],
+    }
+    zone = parse_site(data).zones[0]
+    assert zone.polygon.area == 50 * 50 - 44 * 44
