@@ -37,6 +37,14 @@ FORBIDDEN = {
         "matplotlib",
         "highspy",
     ],
+    "camwatch.render": [
+        "camwatch.registry",
+        "planners",
+        "web",
+        "flask",
+        "sqlalchemy",
+        "matplotlib",
+    ],
     "planners": ["camwatch.registry", "web", "flask", "sqlalchemy"],
 }
 

@@ -151,7 +151,11 @@ def test_translation_and_rotation_leave_areas_unchanged(s, dx, dy, angle):
         assert math.isclose(
             a.levels[level].covered_m2, b.levels[level].covered_m2, rel_tol=1e-4, abs_tol=1e-3
         )
-    assert len(a.blind_spots) == len(b.blind_spots)
+    # Blind-spot *counts* may differ where two parts meet through a ~2 mm sliver (the
+    # opening threshold), but a part that splits off can only drop below 1 m² once.
+    total_a = sum(spot.area_m2 for spot in a.blind_spots)
+    total_b = sum(spot.area_m2 for spot in b.blind_spots)
+    assert math.isclose(total_a, total_b, rel_tol=1e-4, abs_tol=1.0)
 
 
 def test_stand_point_snaps_to_facade():
