@@ -22,7 +22,11 @@ HAIR = 1e-7
 
 
 def _vertices(geom: BaseGeometry) -> list[tuple[float, float]]:
-    polys = [geom] if isinstance(geom, Polygon) else list(getattr(geom, "geoms", []))
+    if isinstance(geom, Polygon):
+        polys = [geom]
+    else:
+        polys = [p for g in getattr(geom, "geoms", []) for p in getattr(g, "geoms", [g])]
+        polys = [p for p in polys if isinstance(p, Polygon)]
     pts = []
     for poly in polys:
         pts.extend(poly.exterior.coords[:-1])
