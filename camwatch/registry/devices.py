@@ -390,11 +390,12 @@ def _csv_state(line: int, row: Mapping[str, str]) -> tuple[DeviceState, str | No
     if status == "retired" or status not in DEVICE_STATUSES:
         allowed = ", ".join(s for s in DEVICE_STATUSES if s != "retired")
         raise UsageError(f"line {line}: unknown status {status!r} (expected one of: {allowed})")
+    geometry = _csv_geometry(line, row)
     try:
         state = _new_state(
             kind=kind,
             code=row["code"],
-            geometry=_csv_geometry(line, row),
+            geometry=geometry,
             properties=props,
             name=row.get("name") or None,
             status=status,

@@ -136,7 +136,9 @@ def _event(
     deadline: date | None = None,
     note: str | None = None,
 ) -> None:
-    problem.events.append(
+    with session.no_autoflush:  # loading the collection must not flush half an edit
+        events = problem.events
+    events.append(
         ProblemEvent(
             actor=actor or str(session.info.get("actor") or "system"),
             action=action,

@@ -66,9 +66,7 @@ def tiny_site(site_id: str = "tiny-court") -> dict[str, Any]:
             feature("camera", point(35, 5), id="C4", status="planned", heading_deg=0),
             feature("gate", line((0, 2), (0, 5)), id="G1", name="main", access_control="card"),
             feature("gate", point(40, 15), access_control="none", intercom=True),
-            feature(
-                "alarm", line((0, 0), (40, 0), (40, 30)), id="A1", alarm_type="infrared_beam"
-            ),
+            feature("alarm", line((0, 0), (40, 0), (40, 30)), id="A1", alarm_type="infrared_beam"),
             feature("intercom", point(20, 10), id="I1", building="Block A"),
             feature("mount", line((15, 10), (25, 10)), name="south facade"),
         ],

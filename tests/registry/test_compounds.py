@@ -40,9 +40,10 @@ def test_round_trip_gives_the_same_site_and_analysis(engine):
         exported = export_site(s, "tiny-court")
     assert exported == original
     assert analyze(exported).to_dict() == analyze(original).to_dict()
-    assert analyze(exported, include_planned=True).to_dict() == analyze(
-        original, include_planned=True
-    ).to_dict()
+    assert (
+        analyze(exported, include_planned=True).to_dict()
+        == analyze(original, include_planned=True).to_dict()
+    )
 
 
 def test_device_without_id_gets_a_stable_code(engine):
@@ -135,9 +136,11 @@ def test_codes_unique_across_kinds_and_nothing_written(engine):
     for f in bad["features"]:
         if f["properties"].get("id") == "I1":
             f["properties"]["id"] = "C1"
-    with pytest.raises(SiteFormatError, match="intercom 'C1': device code already used by camera"):
-        with session_scope(engine, actor="ann") as s:
-            import_site(s, parse_site(bad))
+    with (
+        pytest.raises(SiteFormatError, match="intercom 'C1': device code already used by camera"),
+        session_scope(engine, actor="ann") as s,
+    ):
+        import_site(s, parse_site(bad))
     with session_scope(engine) as s:
         assert s.scalar(select(func.count(Compound.id))) == 0
         assert s.scalar(select(func.count(Device.id))) == 0
@@ -157,9 +160,11 @@ def test_ledger_fields_travel_through_the_site_file(engine):
         assert export_site(s, "tiny-court") == parse_site(site)
     broken = copy.deepcopy(site)
     broken["features"][8]["properties"]["install_date"] = "March"
-    with pytest.raises(SiteFormatError, match=r"feature #8 \(camera 'C2'\): install_date must be"):
-        with session_scope(engine) as s:
-            import_site(s, parse_site(broken))
+    with (
+        pytest.raises(SiteFormatError, match=r"feature #8 \(camera 'C2'\): install_date must be"),
+        session_scope(engine) as s,
+    ):
+        import_site(s, parse_site(broken))
 
 
 @pytest.mark.skipif(
