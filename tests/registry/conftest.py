@@ -26,6 +26,24 @@ from camwatch.registry.models import Base
 PG_ENV = "CAMWATCH_TEST_POSTGRES_URL"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "real_argon2: hash passwords with the production costs")
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashing(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Argon2 with tiny costs (same algorithm and code path) unless a test asks for the real one."""
+    if request.node.get_closest_marker("real_argon2"):
+        return
+    from argon2 import PasswordHasher
+
+    import camwatch.registry.users as users
+
+    monkeypatch.setattr(
+        users, "_hasher", PasswordHasher(time_cost=1, memory_cost=256, parallelism=1)
+    )
+
+
 @contextmanager
 def fresh_pg_database(server_url: str) -> Iterator[str]:
     """Create an empty database on the server of ``server_url``; yield its URL; drop it."""
