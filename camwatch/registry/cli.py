@@ -9,6 +9,7 @@ in :mod:`.cli_problems`; shared options (``--db``, ``--actor``) in
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -340,7 +341,7 @@ def users_list(as_json: bool) -> None:
     from camwatch.registry.users import list_users
 
     with ledger() as session:
-        rows = [
+        rows: list[dict[str, Any]] = [
             {
                 "username": u.username,
                 "role": u.role,

@@ -52,7 +52,7 @@ def device_dict(device: Any) -> dict[str, Any]:
 
 
 def _where(geometry: dict[str, Any]) -> str:
-    coords = geometry.get("coordinates")
+    coords: Any = geometry.get("coordinates")
     if geometry.get("type") == "Point":
         return f"({coords[0]:g}, {coords[1]:g})"
     return f"line of {len(coords)} points from ({coords[0][0]:g}, {coords[0][1]:g})"

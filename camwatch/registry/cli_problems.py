@@ -350,7 +350,7 @@ def inspect_cmd(
             notes=notes,
             actor=actor(),
         )
-        data = {
+        data: dict[str, Any] = {
             "id": inspection.id,
             "compound": compound,
             "date": iso(inspection.date),

@@ -230,7 +230,7 @@ def assemble(
 
 
 def _parsed_devices(site: Site) -> dict[int, Any]:
-    objs = [*site.cameras, *site.gates, *site.alarms, *site.intercoms]
+    objs: list[Any] = [*site.cameras, *site.gates, *site.alarms, *site.intercoms]
     return {obj.index: obj for obj in objs}
 
 

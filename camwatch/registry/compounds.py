@@ -194,7 +194,7 @@ def import_site(
     georef = site.info.extra.get("georef")
     if georef is not None and not isinstance(georef, dict):
         raise UsageError(f"site.georef must be an object, got {georef!r}")
-    devices_in_file = (*site.cameras, *site.gates, *site.alarms, *site.intercoms)
+    devices_in_file: tuple[Any, ...] = (*site.cameras, *site.gates, *site.alarms, *site.intercoms)
     incoming = _states_from_site(device_features, [d.index for d in devices_in_file])
 
     compound = session.scalar(select(Compound).where(Compound.code == compound_code))

@@ -419,7 +419,7 @@ def problems_from_analysis(
     existing: list[int] = []
     matched_ids: set[int] = set()
 
-    common = {
+    common: dict[str, Any] = {
         "source": "analysis",
         "responsible_unit": responsible_unit,
         "responsible_person": responsible_person,
