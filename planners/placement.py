@@ -1,0 +1,386 @@
+"""Choosing cameras among candidates: lazy greedy and local search.
+
+Two exact evaluators of the objective (:mod:`planners.demand`) serve the same
+algorithms: :class:`GeometryCoverage` works on the footprint polygons of any
+number of candidates (used by greedy over every candidate), and
+:class:`AtomCoverage` on the atoms of a pool (fast enough for local search and
+the integer programmes of :mod:`planners.exact`).
+
+Modes: ``"weighted"`` maximises the weighted area newly covered;
+``"target"`` is the truncated coverage Σ_j min(covered_j, need_j)/need_j used
+for set cover (its maximum, the number of pieces, means every target is met).
+Both are monotone submodular, which is what lazy greedy needs.
+"""
+
+from __future__ import annotations
+
+import heapq
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from planners.demand import Atoms, Demand, PieceFootprints
+
+REL_TOL = 1e-9  # improvements smaller than this fraction of the total demand are noise
+
+
+@dataclass
+class Placement:
+    """A selection of candidates and how good it is.
+
+    ``selected`` in selection order, ``gains`` the marginal objective gain of
+    each in that order (they sum to ``objective``). ``bound`` is a proven
+    upper bound on the optimum over the same candidates (exact method),
+    ``gap`` = (bound − objective)/bound.
+    """
+
+    selected: list[int]
+    gains: list[float]
+    objective: float
+    method: str
+    bound: float | None = None
+    gap: float | None = None
+    optimal: bool = False
+    seconds: float = 0.0
+    evaluated: list[int] = field(default_factory=list)
+    status: str = ""
+
+
+class _Mode:
+    def __init__(self, demand: Demand, mode: str) -> None:
+        if mode not in ("weighted", "target"):
+            raise ValueError(f"unknown mode {mode!r}")
+        self.mode = mode
+        self.weight = np.array([p.weight for p in demand.pieces], dtype=float)
+        self.need = np.array([max(p.need_m2, 0.0) for p in demand.pieces], dtype=float)
+        self.total = (
+            float(np.sum(self.need > 0))
+            if mode == "target"
+            else float(sum(p.weight * p.region.area for p in demand.pieces))
+        )
+        self.tol = max(self.total, 1.0) * REL_TOL
+
+    def value(self, covered: np.ndarray) -> float:
+        if self.mode == "weighted":
+            return float(np.dot(self.weight, covered))
+        ok = self.need > 0
+        return float(np.sum(np.minimum(covered[ok], self.need[ok]) / self.need[ok]))
+
+    def gain(self, covered: np.ndarray, new: dict[int, float]) -> float:
+        total = 0.0
+        for j, a in new.items():
+            if self.mode == "weighted":
+                total += self.weight[j] * a
+            elif self.need[j] > 0:
+                total += min(a, max(self.need[j] - covered[j], 0.0)) / self.need[j]
+        return total
+
+    def satisfied(self, covered: np.ndarray) -> bool:
+        return self.mode == "target" and bool(np.all(covered >= self.need - 1e-12))
+
+
+class GeometryCoverage:
+    """Exact objective from footprint polygons; candidates are global indices."""
+
+    def __init__(self, demand: Demand, pf: PieceFootprints, *, mode: str = "weighted") -> None:
+        self.demand, self.pf = demand, pf
+        self.m = _Mode(demand, mode)
+        self.n = len(pf.by_candidate)
+        self.reset()
+
+    def reset(self) -> None:
+        self.selected: list[int] = []
+        self.covered = np.zeros(len(self.demand.pieces))
+        self.cover_geom: list[list[BaseGeometry]] = [[] for _ in self.demand.pieces]
+        self._union: list[BaseGeometry | None] = [None for _ in self.demand.pieces]
+
+    def _cover(self, j: int) -> BaseGeometry | None:
+        if not self.cover_geom[j]:
+            return None
+        if self._union[j] is None:
+            self._union[j] = shapely.union_all(self.cover_geom[j])
+        return self._union[j]
+
+    def new_areas(self, c: int) -> dict[int, float]:
+        out: dict[int, float] = {}
+        for j, k in self.pf.by_candidate[c]:
+            _, geoms, areas = self.pf.by_piece[j]
+            cover = self._cover(j)
+            a = float(areas[k])
+            if cover is not None:
+                a -= shapely.area(shapely.intersection(geoms[k], cover))
+            out[j] = max(a, 0.0)
+        return out
+
+    def upper_bounds(self) -> np.ndarray:
+        zero = np.zeros(len(self.demand.pieces))
+        return np.array([self.m.gain(zero, dict(self.pf.areas(c))) for c in range(self.n)])
+
+    def gain(self, c: int) -> float:
+        return self.m.gain(self.covered, self.new_areas(c))
+
+    def add(self, c: int) -> None:
+        for j, a in self.new_areas(c).items():
+            self.covered[j] += a
+            _, geoms, _ = self.pf.by_piece[j]
+            k = next(k for jj, k in self.pf.by_candidate[c] if jj == j)
+            self.cover_geom[j].append(geoms[k])
+            self._union[j] = None
+        self.selected.append(c)
+
+    def value(self) -> float:
+        return self.m.value(self.covered)
+
+
+class AtomCoverage:
+    """Exact objective from atoms; candidates are pool-local indices (``atoms.pool[i]``)."""
+
+    def __init__(self, demand: Demand, atoms: Atoms, *, mode: str = "weighted") -> None:
+        self.demand, self.atoms = demand, atoms
+        self.m = _Mode(demand, mode)
+        self.n = len(atoms.pool)
+        self.reset()
+
+    def reset(self) -> None:
+        self.selected: list[int] = []
+        self.count = np.zeros(self.atoms.n_atoms, dtype=np.int64)
+        self.covered = np.zeros(len(self.demand.pieces))
+
+    def new_areas(self, i: int) -> dict[int, float]:
+        own = self.atoms.atoms_of(i)
+        fresh = own[self.count[own] == 0]
+        sums = np.bincount(
+            self.atoms.piece[fresh], weights=self.atoms.area[fresh], minlength=len(self.covered)
+        )
+        return {int(j): float(sums[j]) for j in np.flatnonzero(sums)}
+
+    def upper_bounds(self) -> np.ndarray:
+        saved = self.count
+        self.count = np.zeros_like(saved)
+        try:
+            return np.array(
+                [self.m.gain(np.zeros(len(self.covered)), self.new_areas(i)) for i in range(self.n)]
+            )
+        finally:
+            self.count = saved
+
+    def gain(self, i: int) -> float:
+        return self.m.gain(self.covered, self.new_areas(i))
+
+    def add(self, i: int) -> None:
+        for j, a in self.new_areas(i).items():
+            self.covered[j] += a
+        self.count[self.atoms.atoms_of(i)] += 1
+        self.selected.append(i)
+
+    def set_selection(self, selection: Sequence[int]) -> None:
+        self.reset()
+        for i in selection:
+            self.add(i)
+
+    def value(self) -> float:
+        return self.m.value(self.covered)
+
+
+Coverage = GeometryCoverage | AtomCoverage
+
+
+def greedy_placement(
+    coverage: Coverage,
+    *,
+    k: int | None,
+    budget: float | None = None,
+    costs: np.ndarray | None = None,
+    by_ratio: bool = False,
+    upper: np.ndarray | None = None,
+) -> Placement:
+    """Lazy greedy: repeatedly add the candidate of largest marginal gain.
+
+    For a monotone submodular objective and a cardinality limit k, the result
+    is within 1 − 1/e of the optimum (Nemhauser, Wolsey & Fisher 1978, "An
+    analysis of approximations for maximizing submodular set functions").
+    Lazy evaluation (Minoux 1978) keeps stale gains as upper bounds in a heap
+    and only re-evaluates the top, which submodularity makes safe. With a
+    budget, ``by_ratio`` ranks by gain per unit cost (see
+    :func:`budgeted_greedy`). In target mode it stops when every need is met.
+    Ties go to the lower candidate index, so the result is deterministic.
+    """
+    start = time.perf_counter()
+    coverage.reset()
+    n = coverage.n
+    costs = np.ones(n) if costs is None else np.asarray(costs, dtype=float)
+    ub = coverage.upper_bounds() if upper is None else upper
+
+    def key(g: float, c: int) -> float:
+        return g / costs[c] if by_ratio and costs[c] > 0 else (g * 1e12 if by_ratio else g)
+
+    heap = [
+        (-key(float(ub[c]), c), c, -1, float(ub[c])) for c in range(n) if ub[c] > coverage.m.tol
+    ]
+    heapq.heapify(heap)
+    gains: list[float] = []
+    spent = 0.0
+    evaluated: set[int] = set()
+    it = 0
+    while heap and (k is None or len(gains) < k):
+        if coverage.m.satisfied(coverage.covered):
+            break
+        _, c, stamp, g = heapq.heappop(heap)
+        if budget is not None and spent + costs[c] > budget + 1e-9:
+            continue  # the budget only shrinks: never affordable again
+        if stamp != it:
+            g = coverage.gain(c)
+            evaluated.add(c)
+            if g > coverage.m.tol:
+                heapq.heappush(heap, (-key(g, c), c, it, g))
+            continue
+        coverage.add(c)
+        gains.append(g)
+        spent += costs[c]
+        it += 1
+    return Placement(
+        list(coverage.selected),
+        gains,
+        coverage.value(),
+        "greedy",
+        seconds=time.perf_counter() - start,
+        evaluated=sorted(evaluated),
+    )
+
+
+def budgeted_greedy(
+    coverage: Coverage, *, k: int | None, budget: float, costs: np.ndarray
+) -> Placement:
+    """Best of greedy by gain, greedy by gain per cost and the best single candidate.
+
+    Taking the better of the cost-benefit greedy and the best affordable single
+    candidate is within ½(1 − 1/e) of the optimum under a budget (Khuller,
+    Moss & Naor 1999, "The budgeted maximum coverage problem").
+    """
+    ub = coverage.upper_bounds()
+    runs = [
+        greedy_placement(coverage, k=k, budget=budget, costs=costs, upper=ub),
+        greedy_placement(coverage, k=k, budget=budget, costs=costs, by_ratio=True, upper=ub),
+    ]
+    affordable = [c for c in range(coverage.n) if costs[c] <= budget + 1e-9]
+    if affordable:
+        best = max(affordable, key=lambda c: (ub[c], -c))
+        runs.append(Placement([best], [float(ub[best])], float(ub[best]), "greedy"))
+    chosen = max(runs, key=lambda p: p.objective)
+    chosen.evaluated = sorted(set().union(*(r.evaluated for r in runs)))
+    return chosen
+
+
+def order_by_gain(coverage: Coverage, selection: Sequence[int]) -> tuple[list[int], list[float]]:
+    """Order a selection greedily (largest marginal gain first) and give each its gain."""
+    coverage.reset()
+    left = list(selection)
+    order, gains = [], []
+    while left:
+        scored = [(coverage.gain(c), -c, c) for c in left]
+        g, _, c = max(scored)
+        coverage.add(c)
+        order.append(c)
+        gains.append(g)
+        left.remove(c)
+    return order, gains
+
+
+def _row_sums(atoms: Atoms, values: np.ndarray) -> np.ndarray:
+    """Σ values[a] over each pool member's atoms (CSR row sums)."""
+    out = np.zeros(len(atoms.pool))
+    if len(atoms.cand_atoms) == 0:
+        return out
+    sums = np.add.reduceat(
+        values[atoms.cand_atoms], atoms.cand_ptr[:-1].clip(max=len(atoms.cand_atoms) - 1)
+    )
+    nonempty = np.diff(atoms.cand_ptr) > 0
+    out[nonempty] = sums[nonempty]
+    return out
+
+
+def local_search(
+    coverage: AtomCoverage,
+    start: Sequence[int],
+    *,
+    k: int | None,
+    budget: float | None = None,
+    costs: np.ndarray | None = None,
+    time_limit: float = 10.0,
+    max_rounds: int = 1000,
+) -> Placement:
+    """Best-improvement swap/add local search from ``start`` (weighted mode).
+
+    Each round evaluates, for every selected camera i, every pool candidate c
+    replacing it (a *move* when c is a neighbour of i, a *swap* otherwise)
+    in one sparse product, plus adding c while fewer than k are chosen, and
+    applies the best strictly improving change. The objective never
+    decreases, so the result is never worse than ``start``.
+    """
+    t0 = time.perf_counter()
+    atoms = coverage.atoms
+    costs = np.ones(coverage.n) if costs is None else np.asarray(costs, dtype=float)
+    coverage.set_selection(start)
+    sel = list(coverage.selected)
+    w = atoms.weight
+    tol = coverage.m.tol
+    rounds = 0
+    while rounds < max_rounds and time.perf_counter() - t0 < time_limit:
+        rounds += 1
+        count = coverage.count
+        base = np.where(count == 0, w, 0.0)
+        in_sel = np.zeros(coverage.n, dtype=bool)
+        in_sel[sel] = True
+        spent = float(costs[sel].sum()) if sel else 0.0
+        best = (tol, None, None)  # (delta, out, in)
+        if k is None or len(sel) < k:
+            gains = _row_sums(atoms, base)
+            ok = ~in_sel
+            if budget is not None:
+                ok &= spent + costs <= budget + 1e-9
+            if np.any(ok):
+                c = int(np.flatnonzero(ok)[np.argmax(gains[ok])])
+                if gains[c] > best[0]:
+                    best = (float(gains[c]), None, c)
+        for i in sel:
+            own = atoms.atoms_of(i)
+            only = own[count[own] == 1]
+            loss = float(w[only].sum())
+            freed = base.copy()
+            freed[only] = w[only]
+            gains = _row_sums(atoms, freed) - loss
+            ok = ~in_sel
+            if budget is not None:
+                ok &= spent - costs[i] + costs <= budget + 1e-9
+            if not np.any(ok):
+                continue
+            c = int(np.flatnonzero(ok)[np.argmax(gains[ok])])
+            if gains[c] > best[0]:
+                best = (float(gains[c]), i, c)
+        if best[2] is None:
+            break
+        _, out, new = best
+        if out is not None:
+            sel.remove(out)
+        sel.append(new)
+        coverage.set_selection(sel)
+    order, gains_list = order_by_gain(coverage, sel)
+    return Placement(
+        order, gains_list, float(sum(gains_list)), "local", seconds=time.perf_counter() - t0
+    )
+
+
+def prune_cover(coverage: AtomCoverage, selection: Sequence[int]) -> list[int]:
+    """Target mode: drop cameras (latest first) whose removal keeps every need met."""
+    sel = list(selection)
+    for c in reversed(list(selection)):
+        trial = [x for x in sel if x != c]
+        coverage.set_selection(trial)
+        if coverage.m.satisfied(coverage.covered):
+            sel = trial
+    coverage.set_selection(sel)
+    return sel
