@@ -118,7 +118,9 @@ def test_full_life_cycle_with_history_and_audit(engine, tiny):
             ("police", "recheck", "fixed", "verified"),
         ]
         audit = s.scalars(
-            select(AuditLog).where(AuditLog.entity == "problems", AuditLog.entity_id == str(pid))
+            select(AuditLog)
+            .where(AuditLog.entity == "problems", AuditLog.entity_id == str(pid))
+            .order_by(AuditLog.id)
         ).all()
         assert [a.action for a in audit] == ["insert"] + ["update"] * 5
         assert problem.version == 6
