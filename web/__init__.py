@@ -1,0 +1,71 @@
+"""camwatch web view: the Flask app factory.
+
+``create_app`` only wires: configuration (:mod:`web.config`), the ledger
+database (:mod:`web.db`), languages (Flask-Babel, :mod:`web.i18n`), CSRF
+protection (Flask-WTF; the token-authenticated API is exempt), security
+(:mod:`web.security`), error handlers (:mod:`web.errors`), the Leaflet
+static files and the blueprints. Serve it with ``python -m web.serve``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask, redirect, send_from_directory, url_for
+from flask_babel import Babel
+from flask_wtf.csrf import CSRFProtect
+
+csrf = CSRFProtect()
+babel = Babel()
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the camwatch web app (``test_config`` overrides configuration keys)."""
+    import xstatic.pkg.leaflet as leaflet_pkg
+
+    from web import (
+        analysis,
+        api,
+        auth,
+        cache,
+        compounds,
+        db,
+        devices,
+        district,
+        errors,
+        i18n,
+        problems,
+        security,
+        templating,
+    )
+    from web.config import load_config
+
+    app = Flask(__name__, instance_relative_config=True)
+    load_config(app, test_config)
+
+    db.init_app(app)
+    cache.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    csrf.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    templating.init_app(app)
+
+    @app.get("/vendor/leaflet/<path:filename>")
+    def leaflet_static(filename: str):  # Leaflet from the xstatic-leaflet package, no CDN
+        return send_from_directory(leaflet_pkg.BASE_DIR, filename, max_age=86400)
+
+    @app.get("/")
+    def home():
+        return redirect(url_for("compounds.index"))
+
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(compounds.bp)
+    app.register_blueprint(devices.bp)
+    app.register_blueprint(analysis.bp)
+    app.register_blueprint(problems.bp)
+    app.register_blueprint(district.bp)
+    app.register_blueprint(api.bp, url_prefix="/api/v1")
+    csrf.exempt(api.bp)
+    return app

@@ -1,0 +1,299 @@
+"""Planner work: the analysis page, "Plan K cameras", accepting suggestions, problems from findings.
+
+* ``GET  /compounds/<id>/analysis`` — ratios per DORI level, zones pass/fail,
+  the blind-spot list (each with "create problem"), with and without planned cameras.
+* ``POST /compounds/<id>/plan`` — JSON ``{"k": 3, "hfov": 90, ...}`` → the
+  planner's suggestions (SITE_FORMAT §3 ``plan`` object) plus each suggestion's
+  footprints for the map's ghost layer. Computed by :mod:`planners.plan`
+  (imported on first use), cached per compound state and options.
+* ``POST /compounds/<id>/plan/accept`` — JSON ``{"suggestions": [...]}`` → the
+  suggestions become *planned* cameras in the ledger (validated there).
+* ``POST /compounds/<id>/problems/new`` — a problem from a blind spot
+  (``blind_spot=B2``) or a failing zone (``zone=north gate``); the finding is
+  looked up in the current analysis on the server, never taken from the client.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from camwatch.errors import CamwatchError, UsageError
+from camwatch.registry import devices as devices_service
+from camwatch.registry.problems import BLIND_SPOT_KEY, ZONE_KEY_PREFIX, list_problems, open_problem
+from web import geojson
+from web.cache import cache_for
+from web.db import db_session
+from web.devices import _next_code
+from web.ledger import analysis_of, compound_for
+from web.planning import PlanOptions, plan_for
+from web.security import require, wants_json
+
+bp = Blueprint("analysis", __name__)
+
+
+class ProblemForm(FlaskForm):
+    description = TextAreaField(_l("Description"), validators=[DataRequired(), Length(max=4000)])
+    responsible_unit = StringField(_l("Responsible unit"), validators=[Optional(), Length(max=200)])
+    responsible_person = StringField(
+        _l("Responsible person"), validators=[Optional(), Length(max=100)]
+    )
+    deadline = DateField(_l("Rectification deadline"), validators=[DataRequired()])
+
+
+@bp.get("/compounds/<int:cid>/analysis")
+@require("analysis.run")
+def run(cid: int):
+    """The analysis page: levels, zones, blind spots; with planned cameras on request."""
+    compound = compound_for(cid)
+    planned = request.args.get("planned", "0") in ("1", "true", "on")
+    result = analysis_of(compound, include_planned=planned)
+    summary = result.analysis.to_dict()
+    if wants_json():
+        return jsonify(summary)
+    open_refs = _open_refs(compound)
+    return render_template(
+        "analysis/analysis.html",
+        compound=compound,
+        s=summary,
+        planned=planned,
+        n_planned=sum(1 for c in result.site.cameras if c.status == "planned"),
+        open_refs=open_refs,
+        default_deadline=date.today()
+        + timedelta(days=int(current_app.config["PROBLEM_DEADLINE_DAYS"])),
+        form=FlaskForm(),
+    )
+
+
+def _open_refs(compound: Any) -> dict[str, int]:
+    """Unresolved problems already about a zone ("zone:<name>") or a blind spot ("B<n>")."""
+    refs: dict[str, int] = {}
+    for p in list_problems(db_session(), compound=compound.code, unresolved=True):
+        if p.ref_key and p.ref_key.startswith(ZONE_KEY_PREFIX):
+            refs[p.ref_key] = p.id
+        elif p.ref_key == BLIND_SPOT_KEY and p.reference:
+            refs[f"spot@{p.reference.get('centroid')}"] = p.id
+    return refs
+
+
+def _finding(compound: Any, *, blind_spot: str | None, zone: str | None) -> dict[str, Any]:
+    """The blind spot or failing zone named, from the current analysis (404 if gone)."""
+    summary = analysis_of(compound).analysis.to_dict()
+    if blind_spot:
+        spot = next((s for s in summary["blind_spots"] if s["id"] == blind_spot), None)
+        if spot is None:
+            raise UsageError(f"the current analysis has no blind spot {blind_spot!r}; re-run it")
+        zones = spot["zones"]
+        return {
+            "ref_key": BLIND_SPOT_KEY,
+            "reference": {
+                "type": "blind_spot",
+                "id": spot["id"],
+                "area_m2": spot["area_m2"],
+                "centroid": spot["centroid"],
+                "zones": zones,
+            },
+            "zone": zones[0] if len(zones) == 1 else None,
+            "text": _(
+                "Blind spot %(id)s: %(a).1f m² not watched by any camera around (%(x).1f, %(y).1f)%(z)s",
+                id=spot["id"],
+                a=spot["area_m2"],
+                x=spot["centroid"][0],
+                y=spot["centroid"][1],
+                z=(" — " + ", ".join(zones)) if zones else "",
+            ),
+        }
+    if zone:
+        found = next((z for z in summary["zones"] if z["name"] == zone), None)
+        if found is None:
+            raise UsageError(f"compound {compound.code!r} has no zone {zone!r}")
+        return {
+            "ref_key": f"{ZONE_KEY_PREFIX}{zone}",
+            "reference": {
+                "type": "zone",
+                **{
+                    k: found[k] for k in ("name", "zone_type", "required_level", "ratio", "area_m2")
+                },
+            },
+            "zone": zone,
+            "text": _(
+                "Zone %(name)s reaches its required level on %(r).1f %% of its area; 98 %% is required",
+                name=zone,
+                r=found["ratio"] * 100,
+            ),
+        }
+    raise UsageError("name a blind_spot or a zone")
+
+
+@bp.route("/compounds/<int:cid>/problems/new", methods=["GET", "POST"])
+@require("problem.create")
+def create_problem(cid: int):
+    """Open a rectification item from a blind spot or a zone (form, or JSON from the map)."""
+    compound = compound_for(cid)
+    args = request.get_json(silent=True) if request.is_json else None
+    source = args if isinstance(args, dict) else request.values
+    finding = _finding(
+        compound, blind_spot=source.get("blind_spot") or None, zone=source.get("zone") or None
+    )
+    default_deadline = date.today() + timedelta(
+        days=int(current_app.config["PROBLEM_DEADLINE_DAYS"])
+    )
+    if request.is_json:
+        data = args or {}
+        try:
+            deadline = (
+                date.fromisoformat(data["deadline"]) if data.get("deadline") else default_deadline
+            )
+        except (TypeError, ValueError):
+            raise UsageError(f"deadline must be YYYY-MM-DD, got {data.get('deadline')!r}") from None
+        db = db_session()
+        problem = open_problem(
+            db,
+            compound.code,
+            description=str(data.get("description") or finding["text"]),
+            deadline=deadline,
+            source="analysis",
+            responsible_unit=data.get("responsible_unit") or None,
+            responsible_person=data.get("responsible_person") or None,
+            zone=finding["zone"],
+            ref_key=finding["ref_key"],
+            reference=finding["reference"],
+            actor=g.user.username,
+        )
+        db.commit()
+        return jsonify({"id": problem.id, "url": url_for("problems.detail", pid=problem.id)}), 201
+    form = ProblemForm()
+    if request.method == "GET":
+        form.description.data = finding["text"]
+        form.deadline.data = default_deadline
+    elif form.validate_on_submit():
+        db = db_session()
+        try:
+            problem = open_problem(
+                db,
+                compound.code,
+                description=form.description.data,
+                deadline=form.deadline.data,
+                source="analysis",
+                responsible_unit=form.responsible_unit.data or None,
+                responsible_person=form.responsible_person.data or None,
+                zone=finding["zone"],
+                ref_key=finding["ref_key"],
+                reference=finding["reference"],
+                actor=g.user.username,
+            )
+            db.commit()
+        except CamwatchError as exc:
+            db.rollback()
+            flash(str(exc), "error")
+            return render_template(
+                "analysis/problem_form.html", compound=compound, form=form, finding=finding
+            ), 400
+        flash(_("Problem #%(id)d opened.", id=problem.id), "ok")
+        return redirect(url_for("problems.detail", pid=problem.id))
+    return render_template(
+        "analysis/problem_form.html", compound=compound, form=form, finding=finding
+    )
+
+
+@bp.post("/compounds/<int:cid>/plan")
+@require("plan.run")
+def plan(cid: int):
+    """Suggest K new cameras (JSON in and out); ghosts with footprints and gains for the map."""
+    compound = compound_for(cid)
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise UsageError('the request body must be a JSON object, e.g. {"k": 3}')
+    options = PlanOptions.from_json(data)
+    result = analysis_of(compound, include_planned=True)
+    key = ("plan", result.key, options)
+    return jsonify(
+        cache_for(current_app).get_or_compute(key, lambda: plan_for(result.site, options))
+    )
+
+
+@bp.post("/compounds/<int:cid>/plan/accept")
+@require("plan.accept")
+def accept(cid: int):
+    """Add accepted suggestions as planned cameras (all or nothing)."""
+    compound = compound_for(cid)
+    data = request.get_json(silent=True)
+    if (
+        not isinstance(data, dict)
+        or not isinstance(data.get("suggestions"), list)
+        or not data["suggestions"]
+    ):
+        raise UsageError('send {"suggestions": [...]} with at least one suggestion from /plan')
+    db = db_session()
+    added = []
+    for i, s in enumerate(data["suggestions"], 1):
+        if (
+            not isinstance(s, dict)
+            or not isinstance(s.get("position"), list)
+            or len(s["position"]) != 2
+        ):
+            raise UsageError(f"suggestion {i}: position [x, y] is required")
+        props: dict[str, Any] = {}
+        for key in ("heading_deg", "tilt_deg", "height_m", "hfov_deg", "range_m"):
+            if s.get(key) is not None:
+                props[key] = s[key]
+        if s.get("resolution") is not None:
+            props["resolution"] = s["resolution"]
+        code = _next_code(compound, "camera")
+        device = devices_service.add_device(
+            db,
+            compound.code,
+            kind="camera",
+            code=code,
+            geometry={"type": "Point", "coordinates": list(s["position"])},
+            properties=props,
+            status="planned",
+            name=_("Planned (%(id)s)", id=s.get("id", i)),
+            model=s.get("model"),
+            actor=g.user.username,
+        )
+        added.append(device.code)
+    db.commit()
+    return jsonify({"added": added}), 201
+
+
+def ghost_features(site: Any, suggestions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each suggestion with its four footprints, as drawn on the map (site coordinates)."""
+    from camwatch.geometry.footprint import camera_footprints
+    from camwatch.geometry.space import free_space
+    from camwatch.model import Camera
+
+    space = free_space(site)
+    out = []
+    for s in suggestions:
+        cam = Camera(
+            id=str(s["id"]),
+            position=(float(s["position"][0]), float(s["position"][1])),
+            status="planned",
+            height_m=float(s.get("height_m", 3.0)),
+            heading_deg=float(s.get("heading_deg", 0.0)),
+            tilt_deg=float(s.get("tilt_deg", 15.0)),
+            hfov_deg=s.get("hfov_deg"),
+            resolution=tuple(s.get("resolution") or (1920, 1080)),
+            range_m=s.get("range_m"),
+        )
+        fps = camera_footprints(cam, space)
+        out.append({**s, "footprints": {lv: geojson.geometry(fp) for lv, fp in fps.items()}})
+    return out

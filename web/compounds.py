@@ -1,0 +1,234 @@
+"""Compounds: the list, a compound's overview (for managers), its map and map data.
+
+The map page is a plain template; its data comes from JSON endpoints:
+``map.json`` (plan + devices, what the user may do) and ``coverage.json``
+(per-level coverage, blind spots, zone results), each in site coordinates.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+
+from camwatch.errors import CamwatchError, UsageError
+from camwatch.registry.compounds import import_site
+from camwatch.registry.problems import list_problems
+from camwatch.sitefile import dumps_site, parse_site
+from web import geojson
+from web.db import db_session
+from web.ledger import (
+    active_devices,
+    analysis_of,
+    compound_for,
+    compounds_for,
+    delete_compound,
+)
+from web.security import can, require
+from web.summary import compound_status, health_of
+
+bp = Blueprint("compounds", __name__, url_prefix="/compounds")
+
+
+class ImportForm(FlaskForm):
+    site_file = FileField(
+        _l("Site file (GeoJSON)"),
+        validators=[
+            FileRequired(),
+            FileAllowed(["geojson", "json"], _l("a .geojson or .json file")),
+        ],
+    )
+
+
+def _flag(name: str) -> bool:
+    return request.args.get(name, "0").lower() in ("1", "true", "yes", "on")
+
+
+@bp.get("/")
+@require("compound.view")
+def index():
+    """Every compound the user may see, with compliance, blind-spot area and open problems."""
+    rows = [compound_status(c) for c in compounds_for(g.user)]
+    if g.user.role == "manager" and len(rows) == 1:
+        return redirect(url_for("compounds.overview", cid=rows[0]["compound"].id))
+    return render_template(
+        "compounds/index.html",
+        rows=rows,
+        import_form=ImportForm() if can("compound.import") else None,
+    )
+
+
+@bp.get("/<int:cid>")
+@require("compound.view")
+def overview(cid: int):
+    """A compound at a glance: compliance, coverage, blind spots, device health, problems."""
+    compound = compound_for(cid)
+    status = compound_status(compound, with_checklist=True)
+    problems = list_problems(db_session(), compound=compound.code, unresolved=True)
+    return render_template(
+        "compounds/overview.html",
+        compound=compound,
+        s=status,
+        health=health_of(compound),
+        problems=problems,
+        today=date.today(),
+        delete_form=FlaskForm() if can("compound.delete") else None,
+    )
+
+
+@bp.get("/<int:cid>/map")
+@require("compound.view")
+def map_page(cid: int):
+    """The compound map (Leaflet, CRS.Simple in metres)."""
+    compound = compound_for(cid)
+    return render_template("compounds/map.html", compound=compound)
+
+
+@bp.get("/<int:cid>/map.json")
+@require("compound.view")
+def map_data(cid: int):
+    """Plan and devices as GeoJSON in site metres, plus what the user may do here."""
+    compound = compound_for(cid)
+    site = analysis_of(compound).site
+    minx, miny, maxx, maxy = site.boundary.bounds
+    return jsonify(
+        {
+            "compound": {
+                "id": compound.id,
+                "code": compound.code,
+                "name": compound.name,
+                "version": compound.version,
+            },
+            "bounds": [[miny, minx], [maxy, maxx]],
+            "plan": geojson.plan_features(compound),
+            "devices": geojson.device_features(active_devices(compound), site),
+            "can": {
+                "edit": can("device.edit"),
+                "plan_devices": can("device.plan"),
+                "maintenance": can("maintenance.log"),
+                "plan": can("plan.run"),
+                "accept": can("plan.accept"),
+                "problem": can("problem.create"),
+            },
+            "urls": {
+                "coverage": url_for("compounds.coverage_data", cid=cid),
+                "footprint": url_for("compounds.footprint_data", cid=cid),
+                "devices": url_for("devices.create", cid=cid),
+                "device": url_for("devices.detail", device_id=0).rsplit("/0", 1)[0] + "/",
+                "analyze": url_for("analysis.run", cid=cid),
+                "plan": url_for("analysis.plan", cid=cid),
+                "accept": url_for("analysis.accept", cid=cid),
+                "problem": url_for("analysis.create_problem", cid=cid),
+            },
+        }
+    )
+
+
+@bp.get("/<int:cid>/coverage.json")
+@require("analysis.run")
+def coverage_data(cid: int):
+    """Coverage layers for the map: union per DORI level, blind spots, the §3 summary."""
+    compound = compound_for(cid)
+    result = analysis_of(compound, include_planned=_flag("planned"))
+    data = geojson.analysis_features(result.analysis)
+    data["key"] = result.key
+    return jsonify(data)
+
+
+@bp.get("/<int:cid>/footprint.json")
+@require("analysis.run")
+def footprint_data(cid: int):
+    """One camera's four DORI footprints (``?camera=CODE``)."""
+    compound = compound_for(cid)
+    code = request.args.get("camera", "")
+    result = analysis_of(compound, include_planned=True)
+    data = geojson.camera_footprint_features(result.analysis, code)
+    if data is None:
+        abort(404)
+    return jsonify(data)
+
+
+@bp.get("/<int:cid>/site.geojson")
+@require("compound.view")
+def export(cid: int):
+    """The compound as a site file (plan + devices), the same as ``camwatch export-site``."""
+    compound = compound_for(cid)
+    text = dumps_site(analysis_of(compound).site)
+    return Response(
+        text,
+        mimetype="application/geo+json",
+        headers={"Content-Disposition": f'attachment; filename="{compound.code}.geojson"'},
+    )
+
+
+@bp.post("/import")
+@require("compound.import")
+def import_file():
+    """Create or update a compound from an uploaded site file (validated; all or nothing)."""
+    form = ImportForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for error in errors:
+                flash(str(error), "error")
+        return redirect(url_for("compounds.index"))
+    upload = form.site_file.data
+    name = (upload.filename or "site").rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    db = db_session()
+    try:
+        try:
+            data = json.loads(upload.read().decode("utf-8-sig"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise UsageError(_("the file is not JSON: %(e)s", e=str(exc))) from None
+        site = parse_site(data, default_id=name)
+        diff = import_site(db, site, actor=g.user.username)
+        db.commit()
+    except CamwatchError as exc:
+        db.rollback()
+        flash(_("Nothing was imported: %(e)s", e=str(exc)), "error")
+        return redirect(url_for("compounds.index"))
+    flash(
+        _(
+            "Compound %(code)s imported: %(a)d devices added, %(u)d updated, %(r)d retired.",
+            code=diff.compound,
+            a=len(diff.added),
+            u=len(diff.updated),
+            r=len(diff.retired),
+        ),
+        "ok",
+    )
+    return redirect(url_for("compounds.index"))
+
+
+@bp.post("/<int:cid>/delete")
+@require("compound.delete")
+def delete(cid: int):
+    """Delete a compound with its devices, history, problems and inspections (admin only)."""
+    form = FlaskForm()
+    if not form.validate_on_submit():
+        abort(400)
+    compound = compound_for(cid)
+    if request.form.get("confirm", "").strip() != compound.code:
+        flash(_("Type the compound code to confirm the deletion."), "error")
+        return redirect(url_for("compounds.overview", cid=cid))
+    db = db_session()
+    code = compound.code
+    delete_compound(db, compound, actor=g.user.username)
+    db.commit()
+    flash(_("Compound %(code)s deleted.", code=code), "ok")
+    return redirect(url_for("compounds.index"))

@@ -1,0 +1,86 @@
+"""Configuration of the web app: defaults, environment, instance files.
+
+Order (later wins): :data:`DEFAULTS`, environment variables (``CAMWATCH_*``,
+``DATABASE_URL``, ``SECRET_KEY``), then the ``test_config`` mapping passed to
+:func:`web.create_app`.
+
+The secret key signs session cookies and CSRF tokens. If neither
+``SECRET_KEY`` nor ``CAMWATCH_SECRET_KEY`` is set, a random key is generated
+once and kept in ``<instance>/secret_key`` (mode 0600), so sessions survive
+a restart without anyone having to invent a key.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+DEFAULTS: dict[str, Any] = {
+    # session cookie: not readable by scripts, not sent on cross-site sub-requests
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_SECURE": False,  # set CAMWATCH_SECURE_COOKIES=1 behind HTTPS
+    "SESSION_COOKIE_NAME": "camwatch_session",
+    "PERMANENT_SESSION_LIFETIME": 12 * 3600,
+    "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,  # site files and forms; larger bodies get 413
+    "WTF_CSRF_TIME_LIMIT": 12 * 3600,
+    "BABEL_DEFAULT_LOCALE": "zh",
+    "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
+    "LANGUAGES": ("zh", "en"),
+    # login rate limit: this many failures per IP or per user name within the window
+    "LOGIN_MAX_FAILURES": 5,
+    "LOGIN_WINDOW_S": 300,
+    # district target share of compliant compounds
+    "DISTRICT_TARGET": 0.80,
+    "ANALYSIS_CACHE_SIZE": 64,
+    "PROBLEM_DEADLINE_DAYS": 30,
+}
+
+
+def _env_flag(name: str) -> bool | None:
+    value = os.environ.get(name)
+    if value is None:
+        return None
+    return value.strip().lower() in ("1", "true", "yes", "on")
+
+
+def secret_key(instance_path: str | os.PathLike[str]) -> str:
+    """The app's secret key: from the environment, else the instance file (created once)."""
+    for name in ("CAMWATCH_SECRET_KEY", "SECRET_KEY"):
+        if os.environ.get(name):
+            return os.environ[name]
+    path = Path(instance_path) / "secret_key"
+    if path.exists():
+        key = path.read_text(encoding="ascii").strip()
+        if key:
+            return key
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as fh:
+        fh.write(key + "\n")
+    tmp.replace(path)
+    return key
+
+
+def load_config(app: Flask, test_config: Mapping[str, Any] | None = None) -> None:
+    """Fill ``app.config`` from defaults, environment and ``test_config``."""
+    app.config.from_mapping(DEFAULTS)
+    secure = _env_flag("CAMWATCH_SECURE_COOKIES")
+    if secure is not None:
+        app.config["SESSION_COOKIE_SECURE"] = secure
+    if os.environ.get("DATABASE_URL"):
+        app.config["DATABASE_URL"] = os.environ["DATABASE_URL"]
+    if test_config:
+        app.config.from_mapping(test_config)
+    if not app.config.get("DATABASE_URL"):
+        db_path = Path(app.instance_path) / "camwatch.db"
+        app.config["DATABASE_URL"] = f"sqlite:///{db_path}"
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = secret_key(app.instance_path)

@@ -1,0 +1,58 @@
+"""The ledger database as the web app sees it: one engine per app, one session per request.
+
+Views call :func:`db_session` to get the request's session; its actor (for the
+audit trail) is the signed-in user. Views that change data call
+``session.commit()`` themselves, once, when everything succeeded; whatever is
+left uncommitted at the end of the request is rolled back, so an error half
+way through a view writes nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, current_app, g
+from sqlalchemy import Engine
+
+from camwatch.registry.db import RegistrySession, make_engine, make_session_factory
+
+_EXT = "camwatch_db"
+
+
+def init_app(app: Flask) -> None:
+    """Create the app's engine (lazily connected) and the per-request teardown."""
+    engine = make_engine(app.config["DATABASE_URL"], **app.config.get("ENGINE_OPTIONS", {}))
+    app.extensions[_EXT] = {"engine": engine, "factory": make_session_factory(engine)}
+    app.teardown_appcontext(_close_session)
+
+
+def engine(app: Flask | None = None) -> Engine:
+    """The app's engine."""
+    return (app or current_app).extensions[_EXT]["engine"]
+
+
+def new_session(app: Flask | None = None, *, actor: str | None = None) -> RegistrySession:
+    """A fresh session outside any request (caller closes it)."""
+    session = (app or current_app).extensions[_EXT]["factory"]()
+    if actor:
+        session.info["actor"] = actor
+    return session
+
+
+def db_session() -> RegistrySession:
+    """The current request's session (created on first use)."""
+    session = g.get("_db_session")
+    if session is None:
+        user = g.get("user")
+        session = new_session(actor=user.username if user is not None else None)
+        g._db_session = session
+    return session
+
+
+def _close_session(_exc: Any = None) -> None:
+    session = g.pop("_db_session", None)
+    if session is not None:
+        try:
+            session.rollback()
+        finally:
+            session.close()

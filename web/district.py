@@ -1,0 +1,73 @@
+"""The district dashboard: every compound against the programme's targets.
+
+* the share of compounds that **meet the standard** (the live inspection
+  checklist passes: score ≥ 80 and every zone compliant) against the target
+  (``DISTRICT_TARGET``, 80 % by default), as a gauge;
+* each compound's checklist score as a bar chart with the pass line;
+* overdue rectification items per compound;
+* compounds ranked by uncovered key area (zone area below its required DORI
+  level) — where new cameras are needed most.
+
+Filter by district with ``?district=``. Read-only for every role that sees it.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, g, render_template, request
+from flask_babel import gettext as _
+
+from camwatch.registry.inspections import PASS_SCORE
+from web.charts import bar_chart, share_gauge
+from web.ledger import compounds_for
+from web.security import require
+from web.summary import compound_status
+
+bp = Blueprint("district", __name__, url_prefix="/district")
+
+
+@bp.get("/")
+@require("district.view")
+def dashboard():
+    """Compliance share vs target, scores, overdue items, uncovered key area ranking."""
+    compounds = compounds_for(g.user)
+    districts = sorted({c.district for c in compounds if c.district})
+    chosen = request.args.get("district") or None
+    if chosen:
+        compounds = [c for c in compounds if c.district == chosen]
+    rows = [compound_status(c) for c in compounds]
+    target = float(current_app.config["DISTRICT_TARGET"])
+    meeting = sum(1 for r in rows if r["meets_standard"])
+    share = meeting / len(rows) if rows else None
+    gauge = share_gauge(
+        share,
+        target,
+        label=_("meet the standard"),
+        target_label=_("target %(t)d %%", t=round(target * 100)),
+    )
+    scores = bar_chart(
+        [(r["compound"].name or r["compound"].code, r["score"], r["meets_standard"]) for r in rows],
+        target=PASS_SCORE,
+        max_value=100,
+        label=_("Checklist score per compound"),
+        target_label=_("pass %(s)d", s=int(PASS_SCORE)),
+    )
+    ranking = sorted(rows, key=lambda r: (-r["key_uncovered"], -r["blind_area"]))
+    overdue = sorted(
+        (r for r in rows if r["overdue_problems"]), key=lambda r: -r["overdue_problems"]
+    )
+    return render_template(
+        "district/dashboard.html",
+        rows=rows,
+        ranking=ranking,
+        overdue=overdue,
+        meeting=meeting,
+        share=share,
+        target=target,
+        gauge=gauge,
+        scores=scores,
+        districts=districts,
+        chosen=chosen,
+        total_overdue=sum(r["overdue_problems"] for r in rows),
+        total_open=sum(r["open_problems"] for r in rows),
+        broken=sum(r["cameras"]["faulty"] + r["cameras"]["offline"] for r in rows),
+    )

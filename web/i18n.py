@@ -1,0 +1,107 @@
+"""Languages: which one a request gets, and refreshing the message catalogues.
+
+Locale choice, first that applies: the signed-in user's language (saved in
+the ledger), the language picked with the switcher (kept in the session), the
+browser's ``Accept-Language``, else Chinese (``zh``), the programme's language.
+
+UI strings are written in English in the code and templates and translated
+to Chinese in ``web/translations/zh/LC_MESSAGES/messages.po``; the compiled
+``messages.mo`` is committed beside it, so nothing needs compiling at install.
+After changing strings, refresh both with::
+
+    .venv/bin/python -m web.i18n          # extract -> update .po -> compile .mo
+    .venv/bin/python -m web.i18n --check  # exit 1 if a string lacks a translation
+
+(this uses Babel's own extract/update/compile, which Flask-Babel brings).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from flask import current_app, g, request, session
+
+HERE = Path(__file__).resolve().parent
+TRANSLATIONS = HERE / "translations"
+POT = TRANSLATIONS / "messages.pot"
+
+
+def select_locale() -> str:
+    """The language of this request (see the module docstring)."""
+    languages = current_app.config["LANGUAGES"]
+    user = g.get("user")
+    if user is not None and user.language in languages:
+        return user.language
+    chosen = session.get("lang")
+    if chosen in languages:
+        return chosen
+    return (
+        request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    )
+
+
+def _extract() -> None:
+    from babel.messages.catalog import Catalog
+    from babel.messages.extract import extract_from_dir
+    from babel.messages.pofile import write_po
+
+    catalog = Catalog(project="camwatch", charset="utf-8")
+    method_map = [("**.py", "python"), ("**/templates/**.html", "jinja2.ext:babel_extract")]
+    options = {"**/templates/**.html": {"extensions": "jinja2.ext.i18n"}}
+    for filename, lineno, message, comments, context in extract_from_dir(
+        str(HERE),
+        method_map,
+        options_map=options,
+        keywords={"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None},
+    ):
+        catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
+    with POT.open("wb") as fh:
+        write_po(fh, catalog, omit_header=False, sort_output=True)
+
+
+def _update_and_compile(check: bool) -> int:
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po, write_po
+
+    with POT.open("rb") as fh:
+        template = read_po(fh)
+    missing = 0
+    for folder in sorted(TRANSLATIONS.glob("*/LC_MESSAGES")):
+        po_path = folder / "messages.po"
+        if po_path.exists():
+            with po_path.open("rb") as fh:
+                catalog = read_po(fh, locale=folder.parent.name)
+        else:  # a new language: start from the template
+            from babel.messages.catalog import Catalog
+
+            catalog = Catalog(locale=folder.parent.name, project="camwatch", charset="utf-8")
+        catalog.update(template, no_fuzzy_matching=True)
+        catalog.obsolete.clear()
+        untranslated = [m.id for m in catalog if m.id and not m.string]
+        for msgid in untranslated:
+            print(f"{po_path.parent.parent.name}: untranslated: {msgid!r}", file=sys.stderr)
+        missing += len(untranslated)
+        if check:
+            continue
+        with po_path.open("wb") as fh:
+            write_po(fh, catalog, sort_output=True, width=100)
+        with po_path.with_suffix(".mo").open("wb") as fh:
+            write_mo(fh, catalog)
+    return missing
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Extract strings, update every ``messages.po`` and compile ``messages.mo``."""
+    parser = argparse.ArgumentParser(prog="python -m web.i18n", description=main.__doc__)
+    parser.add_argument("--check", action="store_true", help="only report missing translations")
+    args = parser.parse_args(argv)
+    _extract()
+    missing = _update_and_compile(args.check)
+    POT.unlink(missing_ok=True)
+    return 1 if args.check and missing else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

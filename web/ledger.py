@@ -1,0 +1,199 @@
+"""The web's view of the ledger: compounds a user may open, their sites and analyses.
+
+Thin glue over :mod:`camwatch.registry` (which knows no geometry) and
+:mod:`camwatch.geometry` (which knows no database):
+
+* :func:`compound_for` — a compound by id, 404 when it does not exist *or*
+  the user may not see it (a manager asking for another compound learns
+  nothing about it);
+* :func:`site_of` — the compound as a :class:`~camwatch.model.Site`, built by
+  the registry's own exporter, so it is exactly what ``camwatch export-site``
+  writes and ``camwatch analyze`` reads;
+* :func:`analysis_of` — its coverage analysis, cached (see :mod:`web.cache`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from flask import abort, current_app, g
+from sqlalchemy import select
+
+from camwatch.geometry.coverage import Analysis, analyze
+from camwatch.geometry.footprint import camera_footprints
+from camwatch.geometry.space import free_space
+from camwatch.model import Site
+from camwatch.registry.compounds import export_site
+from camwatch.registry.models import Compound, Device
+from camwatch.registry.users import visible_compounds
+from web.cache import cache_for
+from web.db import db_session
+from web.security import can_see_compound
+
+
+def compound_for(cid: int) -> Compound:
+    """The compound ``cid`` if the signed-in user may see it, else 404."""
+    compound = db_session().get(Compound, cid)
+    if compound is None or not can_see_compound(g.get("user"), compound):
+        abort(404)
+    return compound
+
+
+def compound_by_code(code: str, user: Any) -> Compound:
+    """The compound with this code if ``user`` may see it, else 404."""
+    compound = db_session().scalar(select(Compound).where(Compound.code == code))
+    if compound is None or not can_see_compound(user, compound):
+        abort(404)
+    return compound
+
+
+def compounds_for(user: Any) -> Sequence[Compound]:
+    """Every compound ``user`` may see, by code."""
+    return visible_compounds(db_session(), user)
+
+
+def _digest(obj: Any) -> str:
+    return hashlib.sha1(json.dumps(obj, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def state_key(compound: Compound) -> str:
+    """A digest of everything the site (and so the analysis) is made of.
+
+    Content-addressed — the plan, the compound's identity and every live
+    device's fields — rather than version numbers, so a cached value can
+    never be served for different data, even across databases.
+    """
+    # the plan's digest is remembered per row version in this app (plans are large, rarely change)
+    digests = current_app.extensions.setdefault("camwatch_plan_digests", {})
+    plan_key = (compound.id, compound.version)
+    plan = digests.get(plan_key)
+    if plan is None:
+        plan = _digest(
+            [
+                compound.plan_json,
+                compound.name,
+                compound.district,
+                compound.address,
+                compound.georef,
+            ]
+        )
+        if len(digests) > 10_000:
+            digests.clear()
+        digests[plan_key] = plan
+    devices = sorted(
+        (
+            d.code,
+            d.kind,
+            d.status,
+            d.geometry,
+            d.properties,
+            d.name,
+            d.model,
+            d.serial,
+            d.manufacturer,
+            str(d.install_date),
+            str(d.warranty_end),
+        )
+        for d in compound.devices
+        if d.status != "retired"
+    )
+    return _digest([compound.code, plan, devices])
+
+
+def site_of(compound: Compound) -> Site:
+    """The compound as a validated Site (plan + non-retired devices), cached per state."""
+    cache = cache_for(current_app)
+    key = ("site", state_key(compound))
+    return cache.get_or_compute(key, lambda: export_site(db_session(), compound.code))
+
+
+@dataclass(frozen=True)
+class CompoundAnalysis:
+    """A site and its analysis (geometry included), as cached."""
+
+    site: Site
+    analysis: Analysis
+    key: str
+
+
+_OPTICS_IGNORED = ("index", "extra", "name", "model", "serial", "status")
+
+
+def _camera_key(camera: Any) -> str:
+    """What a camera's footprints depend on: position and optics (not its name or status)."""
+    return _digest(sorted((k, v) for k, v in vars(camera).items() if k not in _OPTICS_IGNORED))
+
+
+def analysis_of(compound: Compound, *, include_planned: bool = False) -> CompoundAnalysis:
+    """The compound's coverage analysis, computed once per compound state.
+
+    Footprints are cached per camera (by its optics and position, and the
+    plan), so after one camera moves only that camera is recomputed.
+    """
+    cache = cache_for(current_app)
+    key = state_key(compound)
+
+    def compute() -> CompoundAnalysis:
+        site = site_of(compound)
+        plan = _digest(compound.plan_json)
+        space = cache.get_or_compute(("space", plan), lambda: free_space(site))
+        footprints = {
+            cam.id: cache.get_or_compute(
+                ("fp", plan, _camera_key(cam)),
+                lambda cam=cam: camera_footprints(cam, space),
+            )
+            for cam in site.cameras
+        }
+        result = analyze(site, include_planned=include_planned, footprints=footprints, space=space)
+        return CompoundAnalysis(site, result, key)
+
+    return cache.get_or_compute(("analysis", key, include_planned), compute)
+
+
+def active_devices(compound: Compound) -> list[Device]:
+    """The compound's devices that are not retired, by kind and code."""
+    order = {"camera": 0, "gate": 1, "alarm": 2, "intercom": 3}
+    return sorted(
+        (d for d in compound.devices if d.status != "retired"),
+        key=lambda d: (order.get(d.kind, 9), d.code),
+    )
+
+
+def delete_compound(session: Any, compound: Compound, *, actor: str) -> None:
+    """Delete a compound and everything recorded about it (admin only, audited row by row).
+
+    The registry retires devices instead of deleting them; removing a whole
+    compound (e.g. one imported by mistake) is the one deletion the web
+    offers. Every row goes through the ORM so that the audit trail records it.
+    """
+    from camwatch.registry.models import Inspection, MaintenanceRecord, Problem, ProblemEvent, User
+
+    session.info["actor"] = actor
+    for problem in session.scalars(select(Problem).where(Problem.compound_id == compound.id)):
+        for event in session.scalars(
+            select(ProblemEvent).where(ProblemEvent.problem_id == problem.id)
+        ):
+            session.delete(event)
+        session.delete(problem)
+    session.flush()
+    for inspection in session.scalars(
+        select(Inspection).where(Inspection.compound_id == compound.id)
+    ):
+        session.delete(inspection)
+    for device in list(compound.devices):
+        for record in session.scalars(
+            select(MaintenanceRecord).where(MaintenanceRecord.device_id == device.id)
+        ):
+            session.delete(record)
+    session.flush()
+    for device in list(compound.devices):
+        session.delete(device)
+    for user in session.scalars(select(User).where(User.compounds.any(Compound.id == compound.id))):
+        user.compounds = [c for c in user.compounds if c.id != compound.id]
+    session.flush()
+    session.delete(compound)
+    session.flush()
