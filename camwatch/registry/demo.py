@@ -6,7 +6,8 @@ the files have not changed, and users that already exist are left alone
 (their passwords are not reset).  Demo passwords are ``<username>-demo`` and
 are printed by ``camwatch db seed-demo``: this is demo data, not for
 production.  The ``manager`` user sees the old residential compound (the
-compound whose code contains ``old``; else the first one).
+one whose file name or code contains ``old``, e.g. ``old_residential.geojson``;
+else the first one).
 """
 
 from __future__ import annotations
@@ -40,13 +41,14 @@ def demo_password(username: str) -> str:
     return f"{username}-demo"
 
 
-def _manager_compound(codes: list[str]) -> list[str]:
-    if not codes:
+def _manager_compound(sources: dict[str, str]) -> list[str]:
+    """The old residential compound: file name or code containing 'old', else the first."""
+    if not sources:
         return []
-    for code in codes:
-        if "old" in code.lower():
+    for code, stem in sources.items():
+        if "old" in stem.lower() or "old" in code.lower():
             return [code]
-    return [codes[0]]
+    return [next(iter(sources))]
 
 
 def seed_demo(
@@ -63,9 +65,11 @@ def seed_demo(
         raise UsageError(f"sample sites folder {folder} does not exist")
     files = sorted(folder.glob("*.geojson"))
     compounds: dict[str, Any] = {}
+    sources: dict[str, str] = {}  # compound code -> file name without extension
     for path in files:
         diff = import_site(session, load_site(path), actor=actor)
         compounds[diff.compound] = diff.to_dict()
+        sources[diff.compound] = path.stem
     users = []
     for username, role, display_name, language in DEMO_USERS:
         exists = session.scalar(select(User.id).where(User.username == username)) is not None
@@ -77,7 +81,7 @@ def seed_demo(
                 role=role,
                 display_name=display_name,
                 language=language,
-                compounds=_manager_compound(list(compounds)) if role == "manager" else (),
+                compounds=_manager_compound(sources) if role == "manager" else (),
                 actor=actor,
             )
         users.append(

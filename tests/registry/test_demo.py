@@ -13,6 +13,7 @@ from camwatch.errors import UsageError
 from camwatch.registry.db import session_scope
 from camwatch.registry.demo import DEMO_USERS, demo_password, seed_demo
 from camwatch.registry.users import authenticate, get_user
+from camwatch.sitefile import load_site
 
 from .sites import tiny_site
 
@@ -23,15 +24,15 @@ SAMPLE_SITES = Path(__file__).resolve().parents[2] / "sample_sites"
 def sites(tmp_path) -> Path:
     folder = tmp_path / "sites"
     folder.mkdir()
-    for code in ("new-towers", "old-lanes"):
-        (folder / f"{code}.geojson").write_text(json.dumps(tiny_site(code)), encoding="utf-8")
+    for stem, code in (("modern", "new-towers"), ("old_residential", "lanes")):
+        (folder / f"{stem}.geojson").write_text(json.dumps(tiny_site(code)), encoding="utf-8")
     return folder
 
 
 def test_seed_demo_is_idempotent(engine, sites):
     with session_scope(engine) as s:
         first = seed_demo(s, sites_dir=sites)
-    assert sorted(first["compounds"]) == ["new-towers", "old-lanes"]
+    assert sorted(first["compounds"]) == ["lanes", "new-towers"]
     assert all(u["created"] for u in first["users"])
     with session_scope(engine) as s:
         second = seed_demo(s, sites_dir=sites)
@@ -43,7 +44,7 @@ def test_seed_demo_is_idempotent(engine, sites):
         for username, role, _, _ in DEMO_USERS:
             user = authenticate(s, username, demo_password(username))
             assert user is not None and user.role == role
-        assert [c.code for c in get_user(s, "manager").compounds] == ["old-lanes"]
+        assert [c.code for c in get_user(s, "manager").compounds] == ["lanes"]
         with pytest.raises(UsageError, match="does not exist"):
             seed_demo(s, sites_dir=sites / "missing")
 
@@ -53,15 +54,17 @@ def test_seed_demo_command(db_url, sites):
         cli, ["db", "seed-demo", "--sites", str(sites), "--db", db_url, "--actor", "make-run"]
     )
     assert result.exit_code == 0, result.output
-    assert "compound old-lanes: imported (8 devices)" in result.output
+    assert "compound lanes: imported (8 devices)" in result.output
     assert "user admin       password admin-demo" in result.output
 
 
 @pytest.mark.skipif(
-    not any(SAMPLE_SITES.glob("*.geojson")), reason="no sample sites yet (helper D)"
+    not (SAMPLE_SITES / "old_residential.geojson").exists(), reason="no sample sites yet"
 )
 def test_seed_demo_with_the_sample_sites(engine):
     with session_scope(engine) as s:
         report = seed_demo(s, sites_dir=SAMPLE_SITES)
         assert len(report["compounds"]) == len(list(SAMPLE_SITES.glob("*.geojson")))
-        assert get_user(s, "manager").compounds
+        managed = [c.code for c in get_user(s, "manager").compounds]
+        old = load_site(SAMPLE_SITES / "old_residential.geojson").id
+        assert managed == [old]
