@@ -31,6 +31,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "maintenance": "camwatch.registry.cli_devices:maintenance",
     "problems": "camwatch.registry.cli_problems:problems",
     "inspect": "camwatch.registry.cli_problems:inspect_cmd",
+    "plan": "planners.cli:plan_cmd",
 }
 
 

@@ -24,7 +24,7 @@ vectorised shapely call per spot. Mathematically equal to
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -44,6 +44,7 @@ POSITION_DECIMALS = 3  # millimetres: positions are written to the site file as 
 HEADING_DECIMALS = 1
 NORMAL_PROBE_M = 0.5  # radius of the free-space disc whose centroid gives a facade's normal
 HEADING_PROBE_M = 0.05  # a heading enters free space when this far along it is still in F
+PARALLEL_MIN_SPOTS = 400  # below this, forking costs more than it saves
 EMPTY = Polygon()
 
 
@@ -72,19 +73,19 @@ class Candidate:
 
 @dataclass
 class CandidateSet:
-    """Candidates with their footprints within the demand, per level.
+    """Candidates with their footprints within the demand, per region.
 
-    ``footprints[level][i]`` is candidate ``i``'s footprint at ``level``
-    clipped to ``within[level]`` (the area still to cover); ``areas`` the same
-    as numbers.
+    ``footprints[r][i]`` is candidate ``i``'s footprint at region ``r``'s level
+    clipped to the region (the area still to cover); ``areas`` the same as
+    numbers.
     """
 
     mounts: list[MountPoint]
     lenses: list[Lens]
     candidates: list[Candidate]
-    levels: tuple[str, ...]
-    footprints: dict[str, np.ndarray]
-    areas: dict[str, np.ndarray]
+    regions: list[tuple[str, BaseGeometry | None]]
+    footprints: list[np.ndarray]
+    areas: list[np.ndarray]
     skipped_mounts: list[str] = field(default_factory=list)
     spots_considered: int = 0
     spacing: float = 2.0
@@ -131,7 +132,7 @@ def _normal(stand: tuple[float, float], space: BaseGeometry) -> float | None:
     """Compass bearing from ``stand`` into the free space around it (None in the open)."""
     disc = Point(stand).buffer(NORMAL_PROBE_M, quad_segs=16)
     x0, y0, x1, y1 = disc.bounds
-    local = shapely.clip_by_rect(space, x0, y0, x1, y1).intersection(disc)
+    local = _local(space, disc).intersection(disc)
     if local.is_empty or local.area <= 0.0:
         return None
     c = local.centroid
@@ -197,7 +198,12 @@ def headings_for(
     heading_step: float = 15.0,
     into_free_space: bool = True,
 ) -> list[float]:
-    """Headings (compass degrees, rounded to 0.1°) to try for a lens at a spot."""
+    """Headings (compass degrees, rounded to 0.1°) to try for a lens at a spot.
+
+    ``space`` may be free space or any part of it around the spot (the probe
+    is ``HEADING_PROBE_M`` away); a heading whose probe is not strictly inside
+    (e.g. running along the facade) is dropped.
+    """
     if lens.hfov_deg >= 360.0:
         base = [mount.normal_deg if mount.normal_deg is not None else 0.0]
     else:
@@ -211,14 +217,11 @@ def headings_for(
     headings = sorted({round(float(h) % 360.0, HEADING_DECIMALS) % 360.0 + 0.0 for h in base})
     if not into_free_space or lens.hfov_deg >= 360.0:
         return headings
-    sx, sy = mount.stand
-    keep = []
-    for h in headings:
-        r = math.radians(h)
-        probe = Point(sx + HEADING_PROBE_M * math.sin(r), sy + HEADING_PROBE_M * math.cos(r))
-        if space.covers(probe):
-            keep.append(h)
-    return keep
+    r = np.radians(np.asarray(headings))
+    xs = mount.stand[0] + HEADING_PROBE_M * np.sin(r)
+    ys = mount.stand[1] + HEADING_PROBE_M * np.cos(r)
+    inside = shapely.contains_xy(space, xs, ys)
+    return [h for h, ok in zip(headings, inside.tolist(), strict=True) if ok]
 
 
 def _areal(geom: BaseGeometry) -> Polygon | MultiPolygon:
@@ -230,6 +233,39 @@ def _areal(geom: BaseGeometry) -> Polygon | MultiPolygon:
     return polys[0] if len(polys) == 1 else MultiPolygon(polys)
 
 
+class _CellClipper:
+    """Geometries pre-cut to the cells of a coarse grid, so each spot clips a small piece.
+
+    A spot in cell (i, j) (side ``step``) only needs what lies within ``radius``
+    of the cell; that piece is cut once per cell and reused by every spot in it.
+    """
+
+    def __init__(self, geoms: Sequence[BaseGeometry | None], radius: float) -> None:
+        self.geoms = list(geoms)
+        self.step = max(radius, 1.0)
+        self.pad = radius * 1.05 + 1.0
+        self.cache: dict[tuple[int, int], list[BaseGeometry | None]] = {}
+
+    def key(self, point: tuple[float, float]) -> tuple[int, int]:
+        return (math.floor(point[0] / self.step), math.floor(point[1] / self.step))
+
+    def around(self, point: tuple[float, float]) -> list[BaseGeometry | None]:
+        key = self.key(point)
+        if key not in self.cache:
+            x0 = key[0] * self.step - self.pad
+            y0 = key[1] * self.step - self.pad
+            x1 = (key[0] + 1) * self.step + self.pad
+            y1 = (key[1] + 1) * self.step + self.pad
+            box = shapely.box(x0, y0, x1, y1)
+            self.cache[key] = [None if g is None else _local_box(g, box) for g in self.geoms]
+        return self.cache[key]
+
+
+def _overlap(a: tuple[float, ...], b: tuple[float, ...] | None) -> bool:
+    """Whether two (minx, miny, maxx, maxy) boxes meet (False for no box)."""
+    return b is not None and a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]
+
+
 def _disc(center: tuple[float, float], radius: float) -> Polygon:
     """A polygon containing the disc of ``radius`` (circumscribed 64-gon)."""
     segs = 16
@@ -238,8 +274,144 @@ def _disc(center: tuple[float, float], radius: float) -> Polygon:
 
 
 def _local(geom: BaseGeometry, disc: Polygon) -> BaseGeometry:
-    x0, y0, x1, y1 = disc.bounds
-    return shapely.clip_by_rect(geom, x0, y0, x1, y1)
+    """``geom`` cut to the disc's bounding box."""
+    return _local_box(geom, shapely.box(*disc.bounds))
+
+
+def _local_box(geom: BaseGeometry, box: Polygon) -> BaseGeometry:
+    """``geom`` cut to an axis-aligned box (fast clip; exact overlay if GEOS's clip is invalid)."""
+    x0, y0, x1, y1 = box.bounds
+    try:
+        out = shapely.clip_by_rect(geom, x0, y0, x1, y1)
+        if out.is_valid:
+            return out
+    except shapely.errors.GEOSException:  # a collapsed ring in the clipped output
+        pass
+    return _areal(geom.intersection(box))
+
+
+class _Spots:
+    """Per-run state of candidate generation; :meth:`candidates_at` handles one spot."""
+
+    def __init__(
+        self,
+        space: BaseGeometry,
+        lenses: Sequence[Lens],
+        regions: list[tuple[str, BaseGeometry | None]],
+        radius_cap: float,
+        heading_step: float,
+        into_free_space: bool,
+    ) -> None:
+        self.lenses, self.regions = list(lenses), regions
+        self.heading_step, self.into_free_space = heading_step, into_free_space
+        probes = [lens.camera("probe", (0.0, 0.0), 0.0) for lens in lenses]
+        self.limits = [ground_limits(cam) for cam in probes]
+        self.reaches = [{lv: reach(cam, lv) for lv, _ in regions} for cam in probes]
+        radius = max((max(r.values(), default=0.0) for r in self.reaches), default=0.0)
+        self.radius = min(radius, radius_cap)
+        self.templates: dict[tuple[int, float, str], BaseGeometry] = {}
+        self.bounds = [
+            area.bounds if area is not None and not area.is_empty else None for _, area in regions
+        ]
+        self.cells = _CellClipper([space] + [area for _, area in regions], self.radius)
+
+    def template(self, li: int, h: float, level: str) -> BaseGeometry:
+        """The sector of lens ``li`` at heading ``h`` and ``level``, at the origin (cached)."""
+        key = (li, h, level)
+        if key not in self.templates:
+            near, r = self.limits[li][0], self.reaches[li][level]
+            hfov = self.lenses[li].hfov_deg
+            self.templates[key] = sector((0.0, 0.0), h, hfov, near, r) if r > near else EMPTY
+        return self.templates[key]
+
+    def candidates_at(self, mount: MountPoint) -> list[tuple[int, float, list[BaseGeometry]]]:
+        """(lens, heading, footprint per region) of every useful candidate at ``mount``."""
+        if self.radius <= 0.0:
+            return []
+        disc = _disc(mount.stand, self.radius)
+        near_parts = self.cells.around(mount.stand)
+        domain = _areal(_local(near_parts[0], disc).intersection(disc))
+        if domain.is_empty:
+            return []
+        vis = visible_region(mount.stand, domain, cutoff=self.radius)
+        if vis.is_empty:
+            return []
+        vb = vis.bounds
+        seen = [
+            vis
+            if area is None
+            else EMPTY
+            if not _overlap(vb, self.bounds[r])
+            else _areal(vis.intersection(_local(near_parts[r + 1], disc)))
+            for r, (_, area) in enumerate(self.regions)
+        ]
+        if all(g.is_empty for g in seen):
+            return []
+        rows = [
+            (li, h)
+            for li, lens in enumerate(self.lenses)
+            for h in headings_for(
+                mount,
+                lens,
+                domain,
+                heading_step=self.heading_step,
+                into_free_space=self.into_free_space,
+            )
+        ]
+        if not rows:
+            return []
+        stand = np.asarray(mount.stand, dtype=float)
+        parts = np.empty((len(self.regions), len(rows)), dtype=object)
+        parts[:] = EMPTY
+        for r, (level, _) in enumerate(self.regions):
+            if seen[r].is_empty:
+                continue
+            shapes = np.empty(len(rows), dtype=object)
+            shapes[:] = [self.template(li, h, level) for li, h in rows]
+            # translating the template adds the same numbers sector(stand, ...) would
+            placed = shapely.transform(shapes, lambda c, o=stand: c + o)
+            parts[r] = [_areal(g) for g in shapely.intersection(seen[r], placed)]
+        return [
+            (li, h, list(parts[:, k]))
+            for k, (li, h) in enumerate(rows)
+            if not all(g.is_empty for g in parts[:, k])
+        ]
+
+
+_ACTIVE: tuple[_Spots, list[MountPoint]] | None = None  # shared with forked workers
+
+
+def _work(chunk: list[int]) -> list[tuple[int, list[tuple[int, float, list[BaseGeometry]]]]]:
+    assert _ACTIVE is not None
+    spots, mounts = _ACTIVE
+    return [(i, spots.candidates_at(mounts[i])) for i in chunk]
+
+
+def _run(spots: _Spots, mounts: list[MountPoint], workers: int) -> list[list]:
+    """Candidates of every mount, in mount order; forked worker processes when asked."""
+    global _ACTIVE
+    if workers <= 1 or len(mounts) < PARALLEL_MIN_SPOTS:
+        return [spots.candidates_at(m) for m in mounts]
+    import multiprocessing
+
+    # contiguous chunks keep each worker's cell cache warm; more chunks than workers balance load
+    order = sorted(range(len(mounts)), key=lambda i: spots.cells.key(mounts[i].stand) + (i,))
+    n_chunks = workers * 4
+    chunks = [
+        order[len(order) * k // n_chunks : len(order) * (k + 1) // n_chunks]
+        for k in range(n_chunks)
+    ]
+    _ACTIVE = (spots, mounts)
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            done = pool.map(_work, chunks)
+    finally:
+        _ACTIVE = None
+    out: list[list] = [[] for _ in mounts]
+    for part in done:
+        for i, rows in part:
+            out[i] = rows
+    return out
 
 
 def generate_candidates(
@@ -248,105 +420,52 @@ def generate_candidates(
     *,
     space: BaseGeometry | None = None,
     spacing: float = 2.0,
-    levels: Sequence[str] = ("detection",),
-    within: Mapping[str, BaseGeometry] | None = None,
+    regions: Sequence[tuple[str, BaseGeometry | None]] = (("detection", None),),
     heading_step: float = 15.0,
     into_free_space: bool = True,
+    workers: int | None = None,
 ) -> CandidateSet:
-    """All candidate cameras with a non-empty footprint in ``within`` at some level.
+    """All candidate cameras whose footprint meets some region.
 
-    ``within`` maps a level to the area that still counts at that level (by
-    default all of free space); footprints are clipped to it.
+    ``regions`` lists ``(level, area)`` pairs — the demand pieces; a
+    candidate's footprint at the region's level is clipped to the area
+    (``None``: all of free space). ``footprints[r][i]`` is candidate ``i``'s
+    part of region ``r``. ``workers`` > 1 spreads the spots over forked
+    processes (for sites with many spots); the result is the same.
     """
     space = site_free_space(site) if space is None else space
-    levels = tuple(levels)
-    within = dict(within or {})
+    regions = list(regions)
     mounts, skipped = mount_points(site, space, spacing=spacing)
-    probes = [lens.camera("probe", (0.0, 0.0), 0.0) for lens in lenses]
-    limits = [ground_limits(cam) for cam in probes]
-    reaches = [{lv: reach(cam, lv) for lv in levels} for cam in probes]
-    radius = max((max(r.values()) for r in reaches), default=0.0)
-    radius = min(
-        radius,
-        max(
-            site.boundary.bounds[2] - site.boundary.bounds[0],
-            site.boundary.bounds[3] - site.boundary.bounds[1],
-        )
-        * 1.5,
+    x0, y0, x1, y1 = site.boundary.bounds
+    spots = _Spots(
+        space, lenses, regions, math.hypot(x1 - x0, y1 - y0) * 1.01, heading_step, into_free_space
     )
-
+    if workers is None:
+        # one process by default: on a loaded 2-core machine forking measured slower
+        # (pickling ~50k footprints back costs more than the second core saves)
+        workers = 1
+    per_mount = _run(spots, mounts, workers)
     cands: list[Candidate] = []
-    fps: dict[str, list[BaseGeometry]] = {lv: [] for lv in levels}
+    fps: list[list[BaseGeometry]] = [[] for _ in regions]
     used_mounts: list[MountPoint] = []
-    if radius <= 0.0:
-        return CandidateSet(
-            [],
-            list(lenses),
-            [],
-            levels,
-            {lv: np.empty(0, object) for lv in levels},
-            {lv: np.empty(0) for lv in levels},
-            skipped,
-            len(mounts),
-            spacing,
-        )
-    for mount in mounts:
-        disc = _disc(mount.stand, radius)
-        domain = _areal(_local(space, disc).intersection(disc))
-        if domain.is_empty:
-            continue
-        vis = visible_region(mount.stand, domain, cutoff=radius)
-        if vis.is_empty:
-            continue
-        seen: dict[str, BaseGeometry] = {}
-        for lv in levels:
-            region = within.get(lv)
-            seen[lv] = vis if region is None else _areal(vis.intersection(_local(region, disc)))
-        if all(g.is_empty for g in seen.values()):
-            continue
-        rows: list[tuple[int, float]] = []
-        sectors: dict[str, list[BaseGeometry]] = {lv: [] for lv in levels}
-        for li, lens in enumerate(lenses):
-            near, _far = limits[li]
-            for h in headings_for(
-                mount, lens, space, heading_step=heading_step, into_free_space=into_free_space
-            ):
-                rows.append((li, h))
-                for lv in levels:
-                    r = reaches[li][lv]
-                    ok = not seen[lv].is_empty and r > near
-                    sectors[lv].append(
-                        sector(mount.stand, h, lens.hfov_deg, near, r) if ok else EMPTY
-                    )
+    for mount, rows in zip(mounts, per_mount, strict=True):
         if not rows:
             continue
-        per_level = {}
-        for lv in levels:
-            arr = np.empty(len(rows), dtype=object)
-            arr[:] = sectors[lv]
-            per_level[lv] = shapely.intersection(seen[lv], arr)
-        mount_index = None
-        for k, (li, h) in enumerate(rows):
-            parts = {lv: _areal(per_level[lv][k]) for lv in levels}
-            if all(p.is_empty for p in parts.values()):
-                continue
-            if mount_index is None:
-                used_mounts.append(mount)
-                mount_index = len(used_mounts) - 1
+        used_mounts.append(mount)
+        for li, h, parts in rows:
             cands.append(
-                Candidate(len(cands), mount_index, mount.position, h, li, lenses[li].unit_cost)
+                Candidate(
+                    len(cands), len(used_mounts) - 1, mount.position, h, li, lenses[li].unit_cost
+                )
             )
-            for lv in levels:
-                fps[lv].append(parts[lv])
-    footprints = {}
-    for lv in levels:
+            for r in range(len(regions)):
+                fps[r].append(parts[r])
+    footprints = []
+    for r in range(len(regions)):
         arr = np.empty(len(cands), dtype=object)
-        arr[:] = fps[lv]
-        footprints[lv] = arr
-    areas = {
-        lv: shapely.area(footprints[lv]).astype(float) if len(cands) else np.empty(0)
-        for lv in levels
-    }
+        arr[:] = fps[r]
+        footprints.append(arr)
+    areas = [shapely.area(f).astype(float) if len(f) else np.zeros(0) for f in footprints]
     return CandidateSet(
-        used_mounts, list(lenses), cands, levels, footprints, areas, skipped, len(mounts), spacing
+        used_mounts, list(lenses), cands, regions, footprints, areas, skipped, len(mounts), spacing
     )

@@ -69,9 +69,9 @@ class Demand:
     def levels(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(p.level for p in self.pieces))
 
-    def within(self) -> dict[str, BaseGeometry]:
-        """Per level, the union of the regions counted at it (candidates are clipped to it)."""
-        return {lv: union(p.region for p in self.pieces if p.level == lv) for lv in self.levels()}
+    def regions(self) -> list[tuple[str, BaseGeometry]]:
+        """(level, region) of every piece, for :func:`planners.candidates.generate_candidates`."""
+        return [(p.level, p.region) for p in self.pieces]
 
     def total_weight(self) -> float:
         return float(sum(p.weight * p.region.area for p in self.pieces))
@@ -186,24 +186,13 @@ class PieceFootprints:
 
 
 def split_by_piece(demand: Demand, cset: CandidateSet) -> PieceFootprints:
-    """Cut every candidate footprint along the demand pieces (cheap when a level has one piece)."""
+    """Index the candidates' footprints by piece (``cset`` built with :meth:`Demand.regions`)."""
     n = len(cset)
     by_piece = []
     by_candidate: list[list[tuple[int, int]]] = [[] for _ in range(n)]
-    for j, piece in enumerate(demand.pieces):
-        fps = cset.footprints[piece.level]
-        alone = sum(1 for p in demand.pieces if p.level == piece.level) == 1
-        if alone:
-            idx = np.flatnonzero(cset.areas[piece.level] > MIN_PIECE_M2)
-            geoms = fps[idx]
-        else:
-            tree = shapely.STRtree(fps)
-            idx = np.sort(tree.query(piece.region, predicate="intersects"))
-            geoms = shapely.intersection(fps[idx], piece.region) if len(idx) else fps[idx]
-        areas = shapely.area(geoms).astype(float) if len(idx) else np.empty(0)
-        keep = areas > MIN_PIECE_M2
-        idx, geoms, areas = idx[keep], geoms[keep], areas[keep]
-        by_piece.append((idx, geoms, areas))
+    for j in range(len(demand.pieces)):
+        idx = np.flatnonzero(cset.areas[j] > MIN_PIECE_M2) if n else np.zeros(0, dtype=np.int64)
+        by_piece.append((idx, cset.footprints[j][idx], cset.areas[j][idx]))
         for k, c in enumerate(idx.tolist()):
             by_candidate[c].append((j, k))
     return PieceFootprints(by_piece, by_candidate)

@@ -258,8 +258,7 @@ def plan_cameras(
         types,
         space=space,
         spacing=spacing,
-        levels=demand.levels(),
-        within=demand.within(),
+        regions=demand.regions(),
         heading_step=heading_step,
     )
     pf = split_by_piece(demand, cset)
@@ -281,7 +280,7 @@ def plan_cameras(
     greedy_value = greedy.objective
     runs = {"greedy": greedy_value}
     best = greedy
-    deadline = t0 + time_limit
+    deadline = time.perf_counter() + time_limit  # the optimisation phases after greedy
     if method != "greedy" and greedy.selected:
         pool = _pool(cset, greedy, upper, pool_size)
         atoms = build_atoms(demand, pf, pool)

@@ -1,0 +1,198 @@
+"""Click commands of the planners: ``plan``, ``suggest``, ``routes``, ``patrol``.
+
+Registered lazily in :data:`camwatch.cli.LAZY_COMMANDS`. ``--json`` prints the
+machine-readable object (SITE_FORMAT §3 for ``plan``); otherwise a readable
+table. Bad options raise :class:`~camwatch.errors.UsageError` before anything
+is computed or written (exit 2); ``--write`` saves atomically.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from camwatch.errors import UsageError
+from camwatch.model import LEVELS
+
+
+def _echo_json(obj: object) -> None:
+    from camwatch.cli import echo_json
+
+    echo_json(obj)
+
+
+def _load(path: str):  # noqa: ANN202
+    from camwatch.sitefile import load_site
+
+    return load_site(path)
+
+
+def _check_out(path: str | None) -> None:
+    if path is not None and not Path(path).resolve().parent.is_dir():
+        raise UsageError(f"--write: folder does not exist: {Path(path).parent}")
+
+
+@click.command("plan")
+@click.argument("site_file", type=click.Path(dir_okay=False))
+@click.option("--add", "add", type=int, help="Number of cameras to add.")
+@click.option(
+    "--target", type=float, help="Fewest cameras to reach this ratio (and pass every zone)."
+)
+@click.option(
+    "--level",
+    default="detection",
+    show_default=True,
+    help="DORI level of --target / the objective.",
+)
+@click.option(
+    "--hfov", type=float, default=90.0, show_default=True, help="Horizontal field of view (deg)."
+)
+@click.option(
+    "--resolution", default="1920x1080", show_default=True, help="WIDTHxHEIGHT in pixels."
+)
+@click.option("--height", type=float, default=3.0, show_default=True, help="Mounting height (m).")
+@click.option(
+    "--tilt", type=float, default=15.0, show_default=True, help="Tilt below horizontal (deg)."
+)
+@click.option("--range", "range_m", type=float, help="Hard range cap (m), e.g. IR reach.")
+@click.option(
+    "--lenses", type=click.Path(dir_okay=False), help="Table of allowed camera types (JSON/CSV)."
+)
+@click.option("--budget", type=float, help="Total cost allowed (needs --lenses).")
+@click.option("--method", default="auto", show_default=True, help="auto, greedy, local or exact.")
+@click.option(
+    "--time-limit",
+    type=float,
+    default=20.0,
+    show_default=True,
+    help="Seconds for local search + exact.",
+)
+@click.option(
+    "--spacing", type=float, default=2.0, show_default=True, help="Mount sampling step (m)."
+)
+@click.option(
+    "--pool",
+    "pool_size",
+    type=int,
+    default=300,
+    show_default=True,
+    help="Candidates given to local search/exact.",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Solver seed.")
+@click.option(
+    "--write",
+    "write",
+    type=click.Path(dir_okay=False),
+    help="Save the site with the suggestions as planned cameras.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the SITE_FORMAT §3 JSON object.")
+def plan_cmd(
+    site_file: str,
+    add: int | None,
+    target: float | None,
+    level: str,
+    hfov: float,
+    resolution: str,
+    height: float,
+    tilt: float,
+    range_m: float | None,
+    lenses: str | None,
+    budget: float | None,
+    method: str,
+    time_limit: float,
+    spacing: float,
+    pool_size: int,
+    seed: int,
+    write: str | None,
+    as_json: bool,
+) -> None:
+    """Where to add cameras to SITE_FILE: --add K, --target RATIO or --budget B."""
+    from planners.lenses import Lens, load_lenses, parse_resolution
+    from planners.plan import plan_cameras, site_with_suggestions
+
+    _check_out(write)
+    if pool_size < 1:
+        raise UsageError(f"--pool must be at least 1, got {pool_size}")
+    lens = Lens(
+        hfov_deg=hfov,
+        resolution=parse_resolution(resolution, where="--resolution"),
+        height_m=height,
+        tilt_deg=tilt,
+        range_m=range_m,
+    )
+    types = load_lenses(lenses, defaults=lens) if lenses else None
+    site = _load(site_file)
+    result = plan_cameras(
+        site,
+        add=add,
+        target=target,
+        level=level,
+        lens=lens,
+        lenses=types,
+        budget=budget,
+        method=method,
+        time_limit=time_limit,
+        spacing=spacing,
+        seed=seed,
+        pool_size=pool_size,
+    )
+    if write is not None:
+        from camwatch.sitefile import save_site
+
+        save_site(site_with_suggestions(site, result), write)
+    if as_json:
+        _echo_json(result.to_dict())
+    else:
+        _print_plan(result)
+    if write is not None:
+        click.echo(f"wrote {write}", err=True)
+
+
+def _print_plan(result: Any) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    levels = Table(title=f"{result.site_id}: coverage before → after")
+    for col in ("level", "before", "after"):
+        levels.add_column(col, justify="left" if col == "level" else "right")
+    for lv in LEVELS:
+        levels.add_row(lv, f"{result.before[lv]:.2%}", f"{result.after[lv]:.2%}")
+    console.print(levels)
+    if result.suggestions:
+        table = Table(title="Suggested cameras (planned)")
+        for col in ("id", "position", "heading", "lens", "mount", "gain m²"):
+            table.add_column(col, justify="right" if col == "gain m²" else "left")
+        for s in result.suggestions:
+            cam = s.camera
+            lens = (
+                s.lens.name
+                if s.lens.named
+                else f"{cam.hfov:g}° {cam.resolution[0]}x{cam.resolution[1]}"
+            )
+            table.add_row(
+                cam.id,
+                f"({cam.position[0]:.2f}, {cam.position[1]:.2f})",
+                f"{cam.heading_deg:g}°",
+                lens,
+                s.mount,
+                f"{s.gain_m2:,.1f}",
+            )
+        console.print(table)
+    if result.note:
+        console.print(f"note: {result.note}")
+    if result.target is not None:
+        t = result.target
+        console.print(
+            f"target {t['ratio']:.2%} at {t['level']}: "
+            + ("[green]reached[/green]" if t["reached"] else "[red]not reachable[/red]")
+        )
+        for u in t["unreachable"]:
+            console.print(f"  - {u['reason']} (best {u['best_ratio']:.2%})")
+    gap = "" if result.gap is None else f", gap {result.gap:.3%}"
+    console.print(
+        f"method {result.method}{' (optimal)' if result.optimal else ''}{gap}; "
+        f"{result.candidates} candidates, pool {result.pool}, {result.atoms} atoms; {result.seconds:.1f} s"
+    )
