@@ -32,6 +32,9 @@ LAZY_COMMANDS: dict[str, str] = {
     "problems": "camwatch.registry.cli_problems:problems",
     "inspect": "camwatch.registry.cli_problems:inspect_cmd",
     "plan": "planners.cli:plan_cmd",
+    "suggest": "planners.cli:suggest_cmd",
+    "routes": "planners.cli:routes_cmd",
+    "patrol": "planners.cli:patrol_cmd",
 }
 
 

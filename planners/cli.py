@@ -196,3 +196,182 @@ def _print_plan(result: Any) -> None:
         f"method {result.method}{' (optimal)' if result.optimal else ''}{gap}; "
         f"{result.candidates} candidates, pool {result.pool}, {result.atoms} atoms; {result.seconds:.1f} s"
     )
+
+
+def _analysis(site: Any, include_planned: bool) -> Any:
+    from camwatch.geometry.coverage import analyze
+
+    return analyze(site, include_planned=include_planned)
+
+
+def _draw(site: Any, analysis: Any, picture: str | None, overlays: Any) -> None:
+    if picture is None:
+        return
+    from camwatch.render import render_plan
+
+    path = render_plan(site, analysis, picture, overlays=overlays)
+    click.echo(f"wrote {path}", err=True)
+
+
+def _check_picture(picture: str | None) -> None:
+    if picture is not None and not Path(picture).resolve().parent.is_dir():
+        raise UsageError(f"--picture: folder does not exist: {Path(picture).parent}")
+
+
+_picture = click.option(
+    "--picture", type=click.Path(dir_okay=False), help="Also draw the result to this PNG/SVG/PDF."
+)
+_planned = click.option("--include-planned", is_flag=True, help="Count planned cameras too.")
+_json = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+
+
+@click.command("suggest")
+@click.argument("site_file", type=click.Path(dir_okay=False))
+@_planned
+@_picture
+@_json
+def suggest_cmd(site_file: str, include_planned: bool, picture: str | None, as_json: bool) -> None:
+    """Access control, identification cameras, perimeter alarms and intercoms SITE_FILE lacks."""
+    from planners.devices import suggest_devices
+    from planners.overlays import device_overlays
+
+    _check_picture(picture)
+    site = _load(site_file)
+    analysis = _analysis(site, include_planned)
+    items = suggest_devices(site, analysis)
+    if as_json:
+        _echo_json({"site": site.id, "suggestions": items})
+    else:
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(title=f"{site.id}: device suggestions ({len(items)})")
+        for col in ("type", "position", "reason", "原因"):
+            table.add_column(col)
+        for it in items:
+            table.add_row(
+                it["type"],
+                f"({it['position'][0]:.1f}, {it['position'][1]:.1f})",
+                it["reason"],
+                it["reason_zh"],
+            )
+        Console().print(table)
+    _draw(site, analysis, picture, device_overlays(items))
+
+
+@click.command("routes")
+@click.argument("site_file", type=click.Path(dir_okay=False))
+@click.option(
+    "--cell", "cell_m", type=float, help="Walking grid step (m); default from the site's size."
+)
+@_planned
+@_picture
+@_json
+def routes_cmd(
+    site_file: str, cell_m: float | None, include_planned: bool, picture: str | None, as_json: bool
+) -> None:
+    """Intruder routes: for every building the way in that stays unseen longest (worst first)."""
+    from planners.overlays import route_overlays
+    from planners.routes import intruder_routes
+
+    _check_picture(picture)
+    if cell_m is not None and not (0.1 <= cell_m <= 50):
+        raise UsageError(f"--cell must be in [0.1, 50] m, got {cell_m:g}")
+    site = _load(site_file)
+    analysis = _analysis(site, include_planned)
+    routes = intruder_routes(site, analysis, cell_m=cell_m)
+    if as_json:
+        _echo_json({"site": site.id, "routes": routes})
+    else:
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(title=f"{site.id}: intruder routes, worst first")
+        for col in ("id", "building", "entry", "unseen m", "seen m", "length m"):
+            table.add_column(col, justify="right" if col.endswith(" m") else "left")
+        for r in routes:
+            if not r["reachable"]:
+                table.add_row(r["id"], r["building"], r["reason"], "", "", "")
+                continue
+            entry = r["entry"]["kind"] + (
+                f" {r['entry'].get('name') or r['entry'].get('id')}"
+                if r["entry"]["kind"] == "gate"
+                else ""
+            )
+            table.add_row(
+                r["id"],
+                r["building"],
+                entry,
+                f"{r['unseen_m']:.1f}",
+                f"{r['seen_m']:.1f}",
+                f"{r['length_m']:.1f}",
+            )
+        Console().print(table)
+    _draw(site, analysis, picture, route_overlays(routes))
+
+
+def _parse_xy(text: str | None) -> tuple[float, float] | None:
+    if text is None:
+        return None
+    try:
+        x, y = (float(v) for v in text.split(","))
+    except ValueError:
+        raise UsageError(f"--start: expected X,Y in metres, got {text!r}") from None
+    return x, y
+
+
+@click.command("patrol")
+@click.argument("site_file", type=click.Path(dir_okay=False))
+@click.option("--start", help="Start point X,Y (default: a guard kiosk, else a gate).")
+@click.option(
+    "--min-area",
+    "min_area",
+    type=float,
+    default=10.0,
+    show_default=True,
+    help="Visit blind spots at least this large (m²).",
+)
+@click.option("--speed", type=float, default=1.2, show_default=True, help="Walking speed (m/s).")
+@click.option("--cell", "cell_m", type=float, help="Walking grid step (m).")
+@_planned
+@_picture
+@_json
+def patrol_cmd(
+    site_file: str,
+    start: str | None,
+    min_area: float,
+    speed: float,
+    cell_m: float | None,
+    include_planned: bool,
+    picture: str | None,
+    as_json: bool,
+) -> None:
+    """A closed patrol route from the guard kiosk (or a gate) through every large blind spot."""
+    from planners.overlays import patrol_overlay
+    from planners.routes import patrol_route
+
+    _check_picture(picture)
+    if cell_m is not None and not (0.1 <= cell_m <= 50):
+        raise UsageError(f"--cell must be in [0.1, 50] m, got {cell_m:g}")
+    point = _parse_xy(start)
+    site = _load(site_file)
+    analysis = _analysis(site, include_planned)
+    patrol = patrol_route(
+        site, analysis, start=point, min_area_m2=min_area, speed_m_s=speed, cell_m=cell_m
+    )
+    if as_json:
+        _echo_json({"site": site.id, **patrol})
+    else:
+        click.echo(
+            f"{site.id}: patrol from {patrol['start'].get('name') or patrol['start']['point']} "
+            f"through {len(patrol['stops'])} blind spots ≥ {min_area:g} m²: "
+            f"{patrol['length_m']:.0f} m, {patrol['time_min']:.1f} min at {speed:g} m/s"
+        )
+        for k, stop in enumerate(patrol["stops"], 1):
+            click.echo(
+                f"  {k}. {stop['blind_spot']} ({stop['area_m2']:.0f} m²) at "
+                f"({stop['point'][0]:.1f}, {stop['point'][1]:.1f})"
+            )
+        for s in patrol["skipped"]:
+            click.echo(f"  skipped {s['blind_spot']}: {s['reason']}")
+    _draw(site, analysis, picture, patrol_overlay(patrol))

@@ -1,0 +1,325 @@
+"""Intruder routes and the patrol route (issue 4 items 5–6).
+
+**Intruder routes** (``camwatch routes``). An intruder enters from outside
+the boundary, either over the perimeter where no alarm line stops him (the
+boundary facing free space, minus LineString alarms and gates) or through a
+gate without access control, and walks to a building. For every building,
+the route reported is the one that *stays unseen longest*: on the free-space
+grid (:class:`planners.paths.WalkGraph`) it minimises
+
+    seen metres + ``EPSILON`` × metres walked
+
+(seen = inside detection-level coverage of the counted cameras), so among
+routes seen equally little it takes the shortest. The target is the
+building's facade (doors are not part of the site format). Reported figures
+are exact for the smoothed route geometry: ``seen_m``, ``unseen_m``,
+``length_m``. Routes are sorted worst first (least seen, then most unseen
+metres): those are what planners fix first.
+
+**Patrol route** (``camwatch patrol``). A closed walk from a start point — a
+guard kiosk obstacle (name containing one of ``KIOSK_WORDS``), else a gate —
+visiting every blind spot of at least ``min_area_m2`` (at its label point,
+which lies inside the spot). Distances are shortest grid paths; the visiting
+order is the best of networkx's Christofides and greedy TSP heuristics
+improved by 2-opt; legs are then smoothed. Length and time at ``speed_m_s``
+(1.2 m/s, a patrol's walking pace).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import networkx as nx
+import numpy as np
+from networkx.algorithms.approximation import traveling_salesman_problem
+from shapely.geometry import LineString, Point
+from shapely.geometry.base import BaseGeometry
+from shapely.ops import nearest_points
+
+from camwatch.errors import PlanningError, UsageError
+from camwatch.geometry.coverage import Analysis
+from camwatch.geometry.space import obstacles_union
+from camwatch.model import Site
+from planners.paths import WalkGraph, seen_length, smooth
+
+EPSILON = 1e-3  # metres walked are worth this many seen metres: ties go to the shorter route
+ALARM_REACH_M = 1.0
+GATE_GAP_M = 1.0
+OUTSIDE_M = 1.0  # routes start this far outside the boundary
+KIOSK_WORDS = ("岗亭", "门卫", "保安", "值班", "guard", "kiosk")  # in order of preference
+WALK_SPEED_M_S = 1.2
+MIN_PATROL_SPOT_M2 = 10.0
+
+
+def _xy(p: Sequence[float]) -> list[float]:
+    return [round(float(p[0]), 3), round(float(p[1]), 3)]
+
+
+def _entries(site: Site) -> list[tuple[BaseGeometry, dict[str, Any]]]:
+    """Where an intruder can get in: unguarded perimeter, gates without access control."""
+    rings = [LineString(site.boundary.exterior.coords)] + [
+        LineString(r.coords) for r in site.boundary.interiors
+    ]
+    from shapely import union_all
+
+    perimeter: BaseGeometry = union_all(rings)
+    blocked = obstacles_union(site)
+    if not blocked.is_empty:
+        perimeter = perimeter.difference(blocked.buffer(0.05))
+    stops = [
+        a.geometry.buffer(ALARM_REACH_M) for a in site.alarms if isinstance(a.geometry, LineString)
+    ]
+    stops += [g.geometry.buffer(GATE_GAP_M) for g in site.gates]
+    if stops:
+        perimeter = perimeter.difference(union_all(stops))
+    out: list[tuple[BaseGeometry, dict[str, Any]]] = []
+    if not perimeter.is_empty and perimeter.length > 0:
+        out.append((perimeter, {"kind": "perimeter"}))
+    for gate in site.gates:
+        if gate.access_control == "none":
+            out.append((gate.geometry, {"kind": "gate", "id": gate.id, "name": gate.name}))
+    return out
+
+
+def _outside_point(site: Site, at: Point) -> tuple[float, float]:
+    """A point ``OUTSIDE_M`` beyond the boundary next to ``at`` (where the route starts)."""
+    ring = site.boundary.exterior
+    on = nearest_points(ring, at)[0]
+    d = ring.project(on)
+    a = ring.interpolate(max(d - 0.5, 0.0))
+    b = ring.interpolate(min(d + 0.5, ring.length))
+    tx, ty = b.x - a.x, b.y - a.y
+    norm = math.hypot(tx, ty) or 1.0
+    nx_, ny_ = ty / norm, -tx / norm  # right normal; pick the side outside the boundary
+    cand = (on.x + nx_ * OUTSIDE_M, on.y + ny_ * OUTSIDE_M)
+    if site.boundary.contains(Point(cand)):
+        cand = (on.x - nx_ * OUTSIDE_M, on.y - ny_ * OUTSIDE_M)
+    return cand
+
+
+def intruder_routes(
+    site: Site, analysis: Analysis, *, cell_m: float | None = None
+) -> list[dict[str, Any]]:
+    """For every building, the way in from outside that stays unseen longest (worst first)."""
+    seen = analysis.levels["detection"].geometry
+    graph = WalkGraph(analysis.monitored, cell_m=cell_m, seen=seen)
+    g = graph.graph
+    if len(graph) == 0:
+        return []
+    source = "outside"
+    g.add_node(source)
+    entry_of: dict[int, dict[str, Any]] = {}
+    for geom, info in _entries(site):
+        for k in graph.nodes_near(geom, graph.cell * 1.5):
+            if k not in entry_of:
+                entry_of[k] = info
+                g.add_edge(source, k, length=0.0, seen=0.0)
+    routes: list[dict[str, Any]] = []
+    try:
+        if not entry_of:
+            why = (
+                "no way in: alarm lines cover the open perimeter and every gate has access control"
+            )
+            return [
+                {
+                    "id": f"R{i}",
+                    "building": b.name or f"#{b.index if b.index is not None else i}",
+                    "reachable": False,
+                    "reason": why,
+                }
+                for i, b in enumerate(site.buildings, 1)
+            ]
+        weight = lambda u, v, d: d["seen"] + EPSILON * d["length"]  # noqa: E731
+        dist, paths = nx.single_source_dijkstra(g, source, weight=weight)
+        for i, b in enumerate(site.buildings, 1):
+            name = b.name or f"#{b.index if b.index is not None else i}"
+            targets = [k for k in graph.nodes_near(b.polygon, graph.cell * 1.5) if k in dist]
+            if not targets:
+                routes.append(
+                    {
+                        "building": name,
+                        "reachable": False,
+                        "reason": "no way from outside reaches this building in free space",
+                    }
+                )
+                continue
+            best = min(targets, key=lambda k: (dist[k], k))
+            nodes = [k for k in paths[best] if k != source]
+            pts = graph.coords(nodes)
+            entry = entry_of[nodes[0]]
+            start_geom = [geom for geom, info in _entries(site) if info == entry][0]
+            on_line = nearest_points(start_geom, Point(pts[0]))[0]
+            door = nearest_points(b.polygon.exterior, Point(pts[-1]))[0]
+            walk = smooth([(on_line.x, on_line.y)] + pts + [(door.x, door.y)], graph.walkable)
+            outside = _outside_point(site, on_line) if entry["kind"] == "perimeter" else None
+            line = LineString(walk)
+            seen_m = seen_length(line, seen)
+            full = [outside] + walk if outside else walk
+            routes.append(
+                {
+                    "building": name,
+                    "reachable": True,
+                    "entry": entry,
+                    "entry_point": _xy((on_line.x, on_line.y)),
+                    "length_m": round(line.length + (OUTSIDE_M if outside else 0.0), 2),
+                    "seen_m": round(seen_m, 2),
+                    "unseen_m": round(line.length - seen_m, 2),
+                    "path": [_xy(p) for p in full],
+                }
+            )
+    finally:
+        g.remove_node(source)
+    routes.sort(
+        key=lambda r: (
+            not r["reachable"],
+            r.get("seen_m", 0.0),
+            -r.get("unseen_m", 0.0),
+            r["building"],
+        )
+    )
+    for k, r in enumerate(routes, 1):
+        r["id"] = f"R{k}"
+    return routes
+
+
+def patrol_start(site: Site, space: BaseGeometry) -> tuple[tuple[float, float], dict[str, Any]]:
+    """A guard kiosk's door (nearest free point to it), else the first gate."""
+    for word in KIOSK_WORDS:
+        for ob in site.obstacles:
+            if word in (ob.name or "").lower():
+                p = nearest_points(space, ob.polygon.representative_point())[0]
+                return (p.x, p.y), {"kind": "obstacle", "name": ob.name}
+    if site.gates:
+        gate = sorted(site.gates, key=lambda g: (g.id is None, str(g.id), g.index or 0))[0]
+        p = nearest_points(space, gate.geometry.representative_point())[0]
+        return (p.x, p.y), {"kind": "gate", "id": gate.id, "name": gate.name}
+    raise PlanningError(
+        "no start for a patrol: the site has no guard kiosk obstacle and no gate; give --start X,Y"
+    )
+
+
+def _two_opt(order: list[int], d: np.ndarray) -> list[int]:
+    """2-opt on a closed tour (first element fixed) until no reversal shortens it."""
+    best = list(order)
+    improved = True
+    while improved:
+        improved = False
+        n = len(best)
+        for i in range(1, n - 1):
+            for j in range(i + 1, n):
+                a, b = best[i - 1], best[i]
+                c, e = best[j], best[(j + 1) % n]
+                if d[a, c] + d[b, e] < d[a, b] + d[c, e] - 1e-9:
+                    best[i : j + 1] = reversed(best[i : j + 1])
+                    improved = True
+    return best
+
+
+def _tour_length(order: list[int], d: np.ndarray) -> float:
+    return float(sum(d[order[i], order[(i + 1) % len(order)]] for i in range(len(order))))
+
+
+def patrol_route(
+    site: Site,
+    analysis: Analysis,
+    *,
+    start: tuple[float, float] | None = None,
+    min_area_m2: float = MIN_PATROL_SPOT_M2,
+    speed_m_s: float = WALK_SPEED_M_S,
+    cell_m: float | None = None,
+) -> dict[str, Any]:
+    """A closed patrol from the start through every blind spot ≥ ``min_area_m2``."""
+    if not (math.isfinite(min_area_m2) and min_area_m2 >= 0):
+        raise UsageError(f"--min-area must be >= 0, got {min_area_m2:g}")
+    if not (math.isfinite(speed_m_s) and speed_m_s > 0):
+        raise UsageError(f"--speed must be > 0, got {speed_m_s:g}")
+    space = analysis.monitored
+    if start is None:
+        start_xy, start_info = patrol_start(site, space)
+    else:
+        if space.distance(Point(start)) > 1.0:
+            raise UsageError(
+                f"--start ({start[0]:g}, {start[1]:g}) is not in the compound's free space"
+            )
+        start_xy, start_info = (float(start[0]), float(start[1])), {"kind": "point"}
+    graph = WalkGraph(space, cell_m=cell_m)
+    spots = [b for b in analysis.blind_spots if b.area_m2 >= min_area_m2]
+    stops = [("start", start_xy)] + [(b.id, b.label_point) for b in spots]
+    nodes = [graph.nearest(p) for _, p in stops]
+    if nodes[0] is None:
+        raise PlanningError("the compound has no free space to patrol")
+    lengths = [
+        nx.single_source_dijkstra_path_length(graph.graph, n, weight="length")
+        if n is not None
+        else {}
+        for n in nodes
+    ]
+    reachable = [0] + [
+        i for i in range(1, len(stops)) if nodes[i] is not None and nodes[i] in lengths[0]
+    ]
+    skipped = [
+        {
+            "blind_spot": stops[i][0],
+            "point": _xy(stops[i][1]),
+            "reason": "not reachable on foot from the start (an enclosed or cut-off part of the compound)",
+        }
+        for i in range(1, len(stops))
+        if i not in reachable
+    ]
+    n = len(reachable)
+    d = np.zeros((n, n))
+    for a in range(n):
+        for b in range(n):
+            d[a, b] = lengths[reachable[a]].get(nodes[reachable[b]], math.inf)
+    if n <= 3:
+        order = list(range(n))
+    else:
+        complete = nx.Graph()
+        for a in range(n):
+            for b in range(a + 1, n):
+                complete.add_edge(a, b, weight=float(d[a, b]))
+        tours = []
+        for method in ("christofides", "greedy"):
+            tour = traveling_salesman_problem(
+                complete, weight="weight", cycle=True, method=_tsp_method(method)
+            )
+            tour = tour[:-1]
+            k = tour.index(0)
+            tours.append(_two_opt(tour[k:] + tour[:k], d))
+        order = min(tours, key=lambda t: (_tour_length(t, d), t))
+    coords: list[tuple[float, float]] = [start_xy]
+    for a, b in zip(order, order[1:] + order[:1], strict=True):
+        ia, ib = reachable[a], reachable[b]
+        path = nx.shortest_path(graph.graph, nodes[ia], nodes[ib], weight="length")
+        leg = [stops[ia][1]] + graph.coords(path) + [stops[ib][1]]
+        coords += smooth(leg, graph.walkable)[1:]
+    line = LineString(coords) if len(coords) >= 2 else LineString([start_xy, start_xy])
+    length = line.length
+    return {
+        "start": {**start_info, "point": _xy(start_xy)},
+        "stops": [
+            {
+                "blind_spot": stops[reachable[i]][0],
+                "point": _xy(stops[reachable[i]][1]),
+                "area_m2": round(spots[reachable[i] - 1].area_m2, 2),
+            }
+            for i in order
+            if i != 0
+        ],
+        "skipped": skipped,
+        "min_area_m2": min_area_m2,
+        "length_m": round(length, 2),
+        "speed_m_s": speed_m_s,
+        "time_min": round(length / speed_m_s / 60.0, 2),
+        "path": [_xy(p) for p in coords],
+    }
+
+
+def _tsp_method(name: str):  # type: ignore[no-untyped-def]
+    from networkx.algorithms.approximation import christofides, greedy_tsp
+
+    if name == "christofides":
+        return lambda g, weight: christofides(g, weight=weight)
+    return lambda g, weight: greedy_tsp(g, weight=weight)

@@ -1,0 +1,141 @@
+"""camwatch plan / suggest / routes / patrol: JSON contract, --write, exit 2 on bad options."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from camwatch.cli import cli
+from camwatch.geometry.coverage import analyze
+from camwatch.sitefile import dumps_site, load_site
+from tests.planners.sites import small_compound
+
+SUGGESTION_KEYS = {
+    "id",
+    "position",
+    "heading_deg",
+    "tilt_deg",
+    "height_m",
+    "hfov_deg",
+    "resolution",
+    "gain_m2",
+}
+
+
+@pytest.fixture()
+def site_file(tmp_path):
+    path = tmp_path / "small.geojson"
+    path.write_text(dumps_site(small_compound()), encoding="utf-8")
+    return path
+
+
+def run(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+def test_plan_json_is_the_contract_and_write_reproduces_after(site_file, tmp_path):
+    out = tmp_path / "planned.geojson"
+    res = run("plan", site_file, "--add", 2, "--method", "greedy", "--write", out, "--json")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert set(data) >= {"before", "after", "suggestions"}
+    assert set(data["before"]) == {"detection", "observation", "recognition", "identification"}
+    assert [s["id"] for s in data["suggestions"]] == ["P1", "P2"]
+    for s in data["suggestions"]:
+        assert set(s) == SUGGESTION_KEYS
+    written = load_site(out)
+    planned = [c for c in written.cameras if c.status == "planned"]
+    assert [[c.position[0], c.position[1]] for c in planned] == [
+        s["position"] for s in data["suggestions"]
+    ]
+    assert analyze(written, include_planned=True).ratios() == data["after"]
+
+
+def test_plan_readable_table(site_file):
+    res = run("plan", site_file, "--add", 1, "--method", "greedy")
+    assert res.exit_code == 0, res.output
+    assert "P1" in res.stdout and "detection" in res.stdout
+
+
+def test_plan_with_lenses_file(site_file, tmp_path):
+    lenses = tmp_path / "lenses.csv"
+    lenses.write_text(
+        "name,hfov_deg,focal_mm,sensor_width_mm,resolution,unit_cost\n"
+        "wide,100,,,1920x1080,1\nlong,,8,5.37,2560x1440,2\n",
+        encoding="utf-8",
+    )
+    res = run("plan", site_file, "--lenses", lenses, "--budget", 2, "--method", "greedy", "--json")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert sum(s["unit_cost"] for s in data["suggestions"]) <= 2
+    assert {s["lens"] for s in data["suggestions"]} <= {"wide", "long"}
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--add", "0"], "--add must be at least 1"),
+        (["--add", "1", "--level", "blurry"], "--level"),
+        (["--add", "1", "--method", "magic"], "--method"),
+        (["--add", "1", "--resolution", "big"], "--resolution"),
+        (["--add", "1", "--hfov", "0"], "hfov_deg must be in (0, 360]"),
+        (["--target", "2"], "--target"),
+        (["--budget", "5"], "--budget needs --lenses"),
+        (["--add", "1", "--lenses", "/nonexistent/l.csv"], "cannot read"),
+        ([], "give --add"),
+    ],
+)
+def test_plan_bad_options_exit_2_and_write_nothing(site_file, tmp_path, args, message):
+    out = tmp_path / "out.geojson"
+    res = run("plan", site_file, *args, "--write", out, "--json")
+    assert res.exit_code == 2
+    assert message in res.output
+    assert not out.exists()
+    assert res.stdout.strip() == "" or "error" in res.output
+
+
+def test_plan_bad_site_exit_2(tmp_path):
+    bad = tmp_path / "bad.geojson"
+    bad.write_text('{"type": "FeatureCollection", "features": []}', encoding="utf-8")
+    res = run("plan", bad, "--add", 1)
+    assert res.exit_code == 2
+    assert "error" in res.output
+
+
+def test_plan_write_into_missing_folder_is_usage_error(site_file, tmp_path):
+    res = run("plan", site_file, "--add", 1, "--write", tmp_path / "nope" / "x.geojson")
+    assert res.exit_code == 2 and "folder does not exist" in res.output
+
+
+def test_suggest_routes_patrol_json(site_file):
+    res = run("suggest", site_file, "--json")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["site"] == "small" and data["suggestions"]
+    assert all(
+        {"type", "reason", "reason_zh", "position", "about"} <= set(i) for i in data["suggestions"]
+    )
+    res = run("routes", site_file, "--json")
+    assert res.exit_code == 0, res.output
+    routes = json.loads(res.stdout)["routes"]
+    assert [r["id"] for r in routes] == [f"R{k}" for k in range(1, len(routes) + 1)]
+    res = run("patrol", site_file, "--json", "--min-area", "5")
+    assert res.exit_code == 0, res.output
+    patrol = json.loads(res.stdout)
+    assert patrol["start"]["kind"] == "gate" and patrol["length_m"] > 0
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["patrol", "--start", "a,b"], "--start"),
+        (["patrol", "--speed", "0"], "--speed"),
+        (["patrol", "--min-area", "-1"], "--min-area"),
+        (["routes", "--cell", "0"], "--cell"),
+    ],
+)
+def test_route_bad_options_exit_2(site_file, args, message):
+    res = run(args[0], site_file, *args[1:])
+    assert res.exit_code == 2 and message in res.output
