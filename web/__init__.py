@@ -15,9 +15,19 @@ from typing import Any
 from flask import Flask, redirect, send_from_directory, url_for
 from flask_babel import Babel
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.routing import IntegerConverter
 
 csrf = CSRFProtect()
 babel = Babel()
+
+
+class RowId(IntegerConverter):
+    """``<int:...>`` in URLs: a row id; a number too large for the database becomes 0, which
+    no row has, so the answer is 404 rather than a database overflow."""
+
+    def to_python(self, value: str) -> int:
+        number = super().to_python(value)
+        return number if number <= 2**63 - 1 else 0
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -42,6 +52,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from web.config import load_config
 
     app = Flask(__name__, instance_relative_config=True)
+    app.url_map.converters["int"] = RowId
     load_config(app, test_config)
 
     db.init_app(app)

@@ -23,7 +23,7 @@ GREEN, RED, AMBER, GREY, BLUE, INK = (
 
 def share_gauge(share: float | None, target: float, *, label: str, target_label: str) -> Markup:
     """A half-ring gauge of ``share`` (0–1) with a tick at ``target``."""
-    w, h, r, cx, cy, thick = 240, 150, 95, 120, 115, 22
+    w, h, r, cx, cy, thick = 280, 150, 95, 140, 115, 22
     value = 0.0 if share is None else max(0.0, min(1.0, share))
 
     def point(frac: float, radius: float) -> tuple[float, float]:

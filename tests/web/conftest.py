@@ -196,6 +196,16 @@ def ids(template_db: Path) -> dict:
             if f["properties"]["kind"] == "zone"
         ]
         out["own_zone"] = zones[0]
+        # a point in free space where a new camera may stand and sees only unwatched ground
+        # whichever way it looks: the pole of inaccessibility of the largest blind spot
+        from shapely.ops import polylabel
+
+        from camwatch.geometry.coverage import analyze
+        from camwatch.registry.compounds import export_site
+
+        analysis = analyze(export_site(s, own.code))
+        pole = polylabel(analysis.blind_spots[0].geometry, tolerance=0.1)
+        out["free_xy"] = (round(pole.x, 3), round(pole.y, 3))
         return out
     finally:
         s.close()

@@ -65,7 +65,7 @@ TABLE = [
         "POST",
         "/compounds/{other}/devices",
         "json",
-        {"kind": "camera", "x": 0, "y": 0},
+        {"kind": "camera", "x": 1e6, "y": 1e6},  # far outside: refused after the role check
         {**only(400, (A, P, T)), M: 403},
     ),
     ("GET", "/devices/{own_cam}", None, None, every(200)),
@@ -188,8 +188,8 @@ def _coerce(value):
 def table_ids(ids):
     from datetime import date
 
-    x, y = ids["own_cam_xy"]
-    return {**ids, "x": f"{x + 0.5:.3f}", "y": f"{y + 0.5:.3f}", "today": date.today().isoformat()}
+    x, y = ids["free_xy"]
+    return {**ids, "x": f"{x:.3f}", "y": f"{y:.3f}", "today": date.today().isoformat()}
 
 
 def _request(client, method, url, kind, body):

@@ -100,7 +100,7 @@
 
   // ---------------------------------------------------------------- map
   var map = L.map(el, {
-    crs: L.CRS.Simple, minZoom: -6, maxZoom: 6, zoomSnap: 0.25, zoomDelta: 0.5,
+    crs: L.CRS.Simple, minZoom: -6, maxZoom: 6, zoomSnap: 0.1, zoomDelta: 0.5,
     attributionControl: false, preferCanvas: true, boxZoom: true
   });
   L.control.scale({ imperial: false, metric: true, maxWidth: 160, position: 'bottomleft' }).addTo(map);
@@ -110,6 +110,7 @@
     pane.style.zIndex = String(390 + i * 5);
   });
   // markers (cameras, handles) live in the marker pane above all vector panes
+  var spotRenderer = L.svg({ pane: 'spots' });
 
   function planStyle(kind, props) {
     switch (kind) {
@@ -237,6 +238,7 @@
     if (oldSpots) map.removeLayer(oldSpots);
     var spots = L.geoJSON(cov.blind_spots, {
       pane: 'spots',
+      renderer: spotRenderer,  // SVG: few shapes, and each one is a DOM element with its tooltip
       style: { color: '#c93a32', weight: 1.2, fillColor: '#e5534b', fillOpacity: 0.4, className: 'blind-spot' },
       onEachFeature: function (f, layer) {
         var p = f.properties;
@@ -728,7 +730,7 @@
   api('GET', el.getAttribute('data-src')).then(function (data) {
     state.data = data;
     var b = data.bounds;
-    map.fitBounds(L.latLngBounds(L.latLng(b[0][0], b[0][1]), L.latLng(b[1][0], b[1][1])), { padding: [20, 20] });
+    map.fitBounds(L.latLngBounds(L.latLng(b[0][0], b[0][1]), L.latLng(b[1][0], b[1][1])), { padding: [12, 12] });
     drawPlan(data.plan);
     drawDevices(data.devices);
     new Legend().addTo(map);
@@ -747,4 +749,9 @@
   }).catch(function (err) { say(err.message, 'error'); });
 
   window.addEventListener('resize', function () { map.invalidateSize(); });
+  // for scripted use (browser tests, the console): the map and the site→screen conversion
+  window.camwatch = {
+    map: map,
+    screenPoint: function (x, y) { var p = map.latLngToContainerPoint(ll(x, y)); return [p.x, p.y]; }
+  };
 })();
