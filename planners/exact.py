@@ -63,6 +63,8 @@ def _solver(time_limit: float, seed: int):  # type: ignore[no-untyped-def]
     h.setOptionValue("random_seed", int(seed))
     h.setOptionValue("threads", 1)
     h.setOptionValue("mip_rel_gap", 1e-7)
+    h.setOptionValue("primal_feasibility_tolerance", 1e-9)
+    h.setOptionValue("mip_feasibility_tolerance", 1e-9)
     return h
 
 

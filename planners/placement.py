@@ -80,7 +80,8 @@ class _Mode:
         return total
 
     def satisfied(self, covered: np.ndarray) -> bool:
-        return self.mode == "target" and bool(np.all(covered >= self.need - 1e-12))
+        slack = 1e-9 * np.maximum(self.need, 1.0)  # float rounding of areas, far below the margins
+        return self.mode == "target" and bool(np.all(covered >= self.need - slack))
 
 
 class GeometryCoverage:
@@ -106,11 +107,12 @@ class GeometryCoverage:
         return self._union[j]
 
     def new_areas(self, c: int) -> dict[int, float]:
+        """Area of each of the candidate's pieces not yet covered: |D| − |D ∩ cover|."""
         out: dict[int, float] = {}
         for j, k in self.pf.by_candidate[c]:
             _, geoms, areas = self.pf.by_piece[j]
-            cover = self._cover(j)
             a = float(areas[k])
+            cover = self._cover(j)
             if cover is not None:
                 a -= shapely.area(shapely.intersection(geoms[k], cover))
             out[j] = max(a, 0.0)

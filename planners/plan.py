@@ -270,9 +270,12 @@ def plan_cameras(
         greedy = greedy_placement(geo, k=None, upper=upper)
         if not geo.m.satisfied(geo.covered):
             # some needs cannot be met from these candidates: aim for the most they can reach
+            # (greedy stopped only when no candidate adds anything, so it reached that most)
             demand = _capped(demand, geo.covered)
+            selection = list(greedy.selected)
             geo = GeometryCoverage(demand, pf, mode=mode)
-            greedy = greedy_placement(geo, k=None, upper=geo.upper_bounds())
+            for c in selection:
+                geo.add(c)
     elif budget is not None:
         greedy = budgeted_greedy(geo, k=add, budget=budget, costs=costs)
     else:
@@ -441,7 +444,12 @@ def _finish(
         geo.m.mode = "weighted"
         geo.m.weight = whole.astype(float) if whole.any() else np.ones(len(whole))
     try:
-        order, gains = order_by_gain(geo, best.selected)
+        # best.selected is already in greedy order (largest marginal gain first)
+        geo.reset()
+        order, gains = list(best.selected), []
+        for c in order:
+            gains.append(geo.gain(c))
+            geo.add(c)
     finally:
         geo.m.mode, geo.m.weight = saved_mode, saved_weight
     ids = _free_ids(site, len(order))
@@ -464,7 +472,7 @@ def _finish(
 def _capped(demand: Demand, reachable: np.ndarray) -> Demand:
     """The demand with each need lowered to what the candidates can reach at most."""
     pieces = [
-        replace(p, need_m2=min(p.need_m2, float(reachable[j]) * (1.0 - 1e-9)))
+        replace(p, need_m2=min(p.need_m2, float(reachable[j]) * (1.0 - 1e-7)))
         for j, p in enumerate(demand.pieces)
     ]
     return Demand(pieces, target=True)
