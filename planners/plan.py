@@ -50,6 +50,8 @@ from planners.placement import (
 METHODS = ("auto", "greedy", "local", "exact")
 DEFAULT_POOL = 300
 MAX_EXACT_NNZ = 400_000  # incidence entries the exact programme gets; larger pools are cut down
+EXACT_MAX_ATOMS = 4_000  # HiGHS proves max-coverage optimality in seconds up to about this size
+EXACT_MIN_EXTRA = 40  # pool members beyond the current solution the exact programme always gets
 
 
 @dataclass(frozen=True)
@@ -180,7 +182,9 @@ def _free_ids(site: Site, n: int) -> list[str]:
     return out
 
 
-def _pool(cset: CandidateSet, greedy: Placement, upper: np.ndarray, size: int) -> list[int]:
+def candidate_pool(
+    cset: CandidateSet, greedy: Placement, upper: np.ndarray, size: int
+) -> list[int]:
     """Greedy's picks, their neighbours, what greedy evaluated, then the best singles."""
     picks = list(greedy.selected)
     order: list[int] = list(picks)
@@ -285,11 +289,12 @@ def plan_cameras(
     best = greedy
     deadline = time.perf_counter() + time_limit  # the optimisation phases after greedy
     if method != "greedy" and greedy.selected:
-        pool = _pool(cset, greedy, upper, pool_size)
+        pool = candidate_pool(cset, greedy, upper, pool_size)
         atoms = build_atoms(demand, pf, pool)
         result.pool, result.atoms = len(pool), atoms.n_atoms
         ac = AtomCoverage(demand, atoms, mode=mode)
         local_of = {int(c): i for i, c in enumerate(atoms.pool.tolist())}
+        priority = [local_of[c] for c in pool]
         start = [local_of[c] for c in greedy.selected]
         pool_costs = costs[atoms.pool]
         if mode == "target":
@@ -302,9 +307,17 @@ def plan_cameras(
                 from planners.exact import set_cover_ilp
 
                 limit = max(deadline - time.perf_counter(), 1.0)
+                sub, sub_ac = exact_subpool(demand, atoms, ac, priority, current, mode)
                 ex = set_cover_ilp(
-                    ac, demand, costs=pool_costs, start=current, time_limit=limit, seed=seed
+                    sub_ac,
+                    demand,
+                    costs=pool_costs[sub],
+                    start=[sub.index(i) for i in current],
+                    time_limit=limit,
+                    seed=seed,
                 )
+                ex.selected = [sub[i] for i in ex.selected]
+                result.exact_pool = len(sub)
                 runs["exact"] = ex.objective
                 if ex.objective < current_value - 1e-9:
                     best_local = ex
@@ -335,15 +348,18 @@ def plan_cameras(
                 from planners.exact import max_coverage_ilp
 
                 limit = max(deadline - time.perf_counter(), 1.0)
+                sub, sub_ac = exact_subpool(demand, atoms, ac, priority, current, mode)
                 ex = max_coverage_ilp(
-                    ac,
+                    sub_ac,
                     k=add,
                     budget=budget,
-                    costs=pool_costs,
-                    start=current,
+                    costs=pool_costs[sub],
+                    start=[sub.index(i) for i in current],
                     time_limit=limit,
                     seed=seed,
                 )
+                ex.selected = [sub[i] for i in ex.selected]
+                result.exact_pool = len(sub)
                 runs["exact"] = ex.objective
                 if ex.objective > best_local.objective + ac.m.tol:
                     best_local = ex
@@ -381,32 +397,39 @@ def plan_cameras(
     return result
 
 
-def _exact_pool(
+def exact_subpool(
     demand: Demand,
     atoms: Any,
     ac: AtomCoverage,
-    pool: list[int],
-    local_of: dict[int, int],
+    priority: Sequence[int],
     current: Sequence[int],
     mode: str,
 ) -> tuple[list[int], AtomCoverage]:
-    """The pool members the exact programme gets: all of them unless the programme gets too big.
+    """The pool members (pool-local indices) the exact programme gets, and their atoms.
 
-    The current solution always stays in, then members in pool priority order
-    while the incidence entries fit ``MAX_EXACT_NNZ``.
+    The max-coverage LP relaxation is weak where many footprints overlap, so
+    HiGHS proves optimality only on programmes of a few thousand atoms. The
+    current solution always stays in; then pool members in ``priority`` order
+    (greedy's picks and neighbours first) are added in doubling steps while
+    the restricted arrangement has at most ``EXACT_MAX_ATOMS`` atoms and
+    ``MAX_EXACT_NNZ`` incidence entries.
     """
-    sizes = np.diff(atoms.cand_ptr)
-    if int(sizes.sum()) <= MAX_EXACT_NNZ:
+    if atoms.n_atoms <= EXACT_MAX_ATOMS and len(atoms.cand_atoms) <= MAX_EXACT_NNZ:
         return list(range(len(atoms.pool))), ac
-    chosen = list(dict.fromkeys(list(current) + [local_of[c] for c in pool]))
-    total, sub = 0, []
-    for i in chosen:
-        if total + sizes[i] > MAX_EXACT_NNZ and i not in current:
-            continue
-        total += int(sizes[i])
-        sub.append(i)
-    sub.sort()
-    return sub, AtomCoverage(demand, restrict_atoms(demand, atoms, sub), mode=mode)
+    order = list(dict.fromkeys([*current, *priority, *range(len(atoms.pool))]))
+    size = min(len(order), len(current) + EXACT_MIN_EXTRA)
+    best: tuple[list[int], Any] | None = None
+    while True:
+        sub = sorted(order[:size])
+        restricted = restrict_atoms(demand, atoms, sub)
+        fits = restricted.n_atoms <= EXACT_MAX_ATOMS and len(restricted.cand_atoms) <= MAX_EXACT_NNZ
+        if fits or best is None:
+            best = (sub, restricted)
+        if not fits or size >= len(order):
+            break
+        size = min(len(order), size * 2)
+    sub, restricted = best
+    return sub, AtomCoverage(demand, restricted, mode=mode)
 
 
 def _to_global(ac: AtomCoverage, pool: np.ndarray, placement: Placement, mode: str) -> Placement:
