@@ -221,6 +221,10 @@ def headings_for(
     xs = mount.stand[0] + HEADING_PROBE_M * np.sin(r)
     ys = mount.stand[1] + HEADING_PROBE_M * np.cos(r)
     inside = shapely.contains_xy(space, xs, ys)
+    if np.any(inside):  # a ray grazing the facade is not "into" free space
+        probes = shapely.points(xs[inside], ys[inside])
+        clear = shapely.distance(probes, space.boundary) > HEADING_PROBE_M * 1e-3
+        inside[np.flatnonzero(inside)] = clear
     return [h for h, ok in zip(headings, inside.tolist(), strict=True) if ok]
 
 

@@ -58,13 +58,14 @@ def _gate_ref(gate: Gate) -> dict[str, Any]:
 
 
 def _ratio(area: BaseGeometry, cover: BaseGeometry) -> float:
+    """Share of ``area`` inside ``cover`` (1 for an empty area)."""
     if area.is_empty or area.area <= 0:
         return 1.0
     return min(area.intersection(cover).area / area.area, 1.0) if not cover.is_empty else 0.0
 
 
 def _gate_items(site: Site, analysis: Analysis) -> list[dict[str, Any]]:
-    items = []
+    items: list[dict[str, Any]] = []
     monitored = analysis.monitored
     ident = analysis.levels["identification"].geometry
     for gate in site.gates:
@@ -103,7 +104,7 @@ def _gate_items(site: Site, analysis: Analysis) -> list[dict[str, Any]]:
                     "type": "identification_camera",
                     "about": _gate_ref(gate),
                     "position": _xy(where),
-                    "coverage": round(ratio, 6),
+                    "coverage": round(float(ratio), 6),
                     "reason": (
                         f"the entrance area of gate '{name}' ({what}) has {ratio:.0%} identification-level "
                         f"coverage (needs {ZONE_PASS_RATIO:.0%}): add an identification camera facing the gate "
@@ -147,7 +148,7 @@ def unprotected_perimeter(site: Site, analysis: Analysis) -> list[LineString]:
 
 
 def _perimeter_items(site: Site, analysis: Analysis) -> list[dict[str, Any]]:
-    items = []
+    items: list[dict[str, Any]] = []
     for k, line in enumerate(
         sorted(unprotected_perimeter(site, analysis), key=lambda g: -g.length), 1
     ):
@@ -194,7 +195,7 @@ def door_point(site: Site, building: Building, space: BaseGeometry) -> Point:
 
 
 def _intercom_items(site: Site, analysis: Analysis) -> list[dict[str, Any]]:
-    items = []
+    items: list[dict[str, Any]] = []
     for i, b in enumerate(site.buildings, 1):
         named = b.name is not None and any(ic.building == b.name for ic in site.intercoms)
         near = any(

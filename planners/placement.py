@@ -338,7 +338,7 @@ def local_search(
         in_sel = np.zeros(coverage.n, dtype=bool)
         in_sel[sel] = True
         spent = float(costs[sel].sum()) if sel else 0.0
-        best = (tol, None, None)  # (delta, out, in)
+        best: tuple[float, int | None, int | None] = (tol, None, None)  # (delta, out, in)
         if k is None or len(sel) < k:
             gains = _row_sums(atoms, base)
             ok = ~in_sel
@@ -363,9 +363,9 @@ def local_search(
             c = int(np.flatnonzero(ok)[np.argmax(gains[ok])])
             if gains[c] > best[0]:
                 best = (float(gains[c]), i, c)
-        if best[2] is None:
-            break
         _, out, new = best
+        if new is None:
+            break
         if out is not None:
             sel.remove(out)
         sel.append(new)

@@ -174,7 +174,8 @@ def _check_options(
 
 def _free_ids(site: Site, n: int) -> list[str]:
     used = {c.id for c in site.cameras}
-    out, i = [], 0
+    out: list[str] = []
+    i = 0
     while len(out) < n:
         i += 1
         if f"P{i}" not in used:
@@ -189,12 +190,11 @@ def candidate_pool(
     picks = list(greedy.selected)
     order: list[int] = list(picks)
     by_mount: dict[int, list[int]] = {}
-    for c in cset.candidates:
-        by_mount.setdefault(c.mount, []).append(c.index)
+    for cand in cset.candidates:
+        by_mount.setdefault(cand.mount, []).append(cand.index)
     pos = np.array([m.position for m in cset.mounts]) if cset.mounts else np.zeros((0, 2))
     for p in picks:
-        cand = cset.candidates[p]
-        order += by_mount.get(cand.mount, [])
+        order += by_mount.get(cset.candidates[p].mount, [])
     for p in picks:
         cand = cset.candidates[p]
         near = np.flatnonzero(np.hypot(*(pos - pos[cand.mount]).T) <= 2.5 * max(cset.spacing, 1.0))
