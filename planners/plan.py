@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -25,13 +25,12 @@ import numpy as np
 from camwatch.errors import UsageError
 from camwatch.geometry.coverage import Analysis, analyze
 from camwatch.geometry.space import free_space
-from camwatch.model import LEVELS, ZONE_PASS_RATIO, Camera, Site
+from camwatch.model import LEVELS, Site
 from planners.candidates import CandidateSet, generate_candidates
 from planners.demand import (
     Demand,
     build_atoms,
     objective_demand,
-    restrict_atoms,
     split_by_piece,
     target_demand,
 )
@@ -46,98 +45,10 @@ from planners.placement import (
     order_by_gain,
     prune_cover,
 )
+from planners.pool import DEFAULT_POOL, candidate_pool, exact_subpool
+from planners.result import PlanResult, Suggestion, site_with_suggestions, target_report
 
 METHODS = ("auto", "greedy", "local", "exact")
-DEFAULT_POOL = 300
-MAX_EXACT_NNZ = 400_000  # incidence entries the exact programme gets; larger pools are cut down
-EXACT_MAX_ATOMS = 4_000  # HiGHS proves max-coverage optimality in seconds up to about this size
-EXACT_MIN_EXTRA = 40  # pool members beyond the current solution the exact programme always gets
-
-
-@dataclass(frozen=True)
-class Suggestion:
-    """A camera to add, with the objective it adds in selection order."""
-
-    camera: Camera
-    gain_m2: float
-    lens: Lens
-    mount: str
-
-    def to_dict(self) -> dict[str, Any]:
-        cam, lens = self.camera, self.lens
-        out: dict[str, Any] = {
-            "id": cam.id,
-            "position": [cam.position[0], cam.position[1]],
-            "heading_deg": cam.heading_deg,
-            "tilt_deg": cam.tilt_deg,
-            "height_m": cam.height_m,
-            "hfov_deg": round(cam.hfov, 6) if cam.hfov_deg is None else cam.hfov_deg,
-            "resolution": [cam.resolution[0], cam.resolution[1]],
-            "gain_m2": round(float(self.gain_m2), 2),
-        }
-        if cam.focal_mm is not None:
-            out["focal_mm"] = cam.focal_mm
-            out["sensor_width_mm"] = cam.sensor_width_mm
-        if cam.range_m is not None:
-            out["range_m"] = cam.range_m
-        if lens.named:
-            out["lens"] = lens.name
-            out["unit_cost"] = lens.unit_cost
-        return out
-
-
-@dataclass
-class PlanResult:
-    """What ``camwatch plan`` prints; ``to_dict`` is the SITE_FORMAT §3 object."""
-
-    site_id: str
-    before: dict[str, float]
-    after: dict[str, float]
-    suggestions: list[Suggestion]
-    note: str | None = None
-    method: str = "greedy"
-    objective: float = 0.0
-    bound: float | None = None
-    gap: float | None = None
-    optimal: bool = False
-    candidates: int = 0
-    pool: int = 0
-    atoms: int = 0
-    exact_pool: int = 0
-    seconds: float = 0.0
-    runs: dict[str, float] = field(default_factory=dict)
-    target: dict[str, Any] | None = None
-    after_analysis: Analysis | None = field(default=None, repr=False)
-
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "before": self.before,
-            "after": self.after,
-            "suggestions": [s.to_dict() for s in self.suggestions],
-        }
-        if self.note:
-            out["note"] = self.note
-        if self.target is not None:
-            out["target"] = self.target
-        out["planner"] = {
-            "method": self.method,
-            "objective": round(self.objective, 4),
-            "bound": None if self.bound is None else round(self.bound, 4),
-            "gap": None if self.gap is None else round(self.gap, 6),
-            "optimal": self.optimal,
-            "candidates": self.candidates,
-            "pool": self.pool,
-            "atoms": self.atoms,
-            "exact_pool": self.exact_pool,
-            "runs": {k: round(v, 4) for k, v in self.runs.items()},
-            "seconds": round(self.seconds, 2),
-        }
-        return out
-
-
-def site_with_suggestions(site: Site, result: PlanResult) -> Site:
-    """The site with the suggestions added as ``planned`` cameras."""
-    return site.with_cameras(tuple(site.cameras) + tuple(s.camera for s in result.suggestions))
 
 
 def _check_options(
@@ -183,42 +94,6 @@ def _free_ids(site: Site, n: int) -> list[str]:
     return out
 
 
-def candidate_pool(
-    cset: CandidateSet, greedy: Placement, upper: np.ndarray, size: int
-) -> list[int]:
-    """Greedy's picks, their neighbours, what greedy evaluated, then the best singles."""
-    picks = list(greedy.selected)
-    order: list[int] = list(picks)
-    by_mount: dict[int, list[int]] = {}
-    for cand in cset.candidates:
-        by_mount.setdefault(cand.mount, []).append(cand.index)
-    pos = np.array([m.position for m in cset.mounts]) if cset.mounts else np.zeros((0, 2))
-    for p in picks:
-        order += by_mount.get(cset.candidates[p].mount, [])
-    for p in picks:
-        cand = cset.candidates[p]
-        near = np.flatnonzero(np.hypot(*(pos - pos[cand.mount]).T) <= 2.5 * max(cset.spacing, 1.0))
-        for m in near.tolist():
-            for c in by_mount.get(m, []):
-                dh = abs(
-                    (cset.candidates[c].heading_deg - cand.heading_deg + 180.0) % 360.0 - 180.0
-                )
-                if dh <= 30.0:
-                    order.append(c)
-    order += sorted(greedy.evaluated, key=lambda c: (-upper[c], c))
-    order += [int(c) for c in np.lexsort((np.arange(len(upper)), -upper))]
-    seen: set[int] = set()
-    pool: list[int] = []
-    for c in order:
-        if c in seen or upper[c] <= 0:
-            continue
-        seen.add(c)
-        pool.append(c)
-        if len(pool) >= max(size, len(picks)):
-            break
-    return pool
-
-
 def plan_cameras(
     site: Site,
     *,
@@ -251,7 +126,7 @@ def plan_cameras(
     if not demand.pieces or demand.total_weight() <= 0:
         result.note = "nothing left to cover: no suggestion adds coverage"
         result.target = (
-            _target_report(site, before_an, target, level) if target is not None else None
+            target_report(site, before_an, target, level) if target is not None else None
         )
         result.after_analysis = before_an
         result.seconds = time.perf_counter() - t0
@@ -270,6 +145,7 @@ def plan_cameras(
     geo = GeometryCoverage(demand, pf, mode=mode)
     upper = geo.upper_bounds()
     result.candidates = len(cset)
+    result.skipped_mounts = list(cset.skipped_mounts)
     if mode == "target":
         greedy = greedy_placement(geo, k=None, upper=upper)
         if not geo.m.satisfied(geo.covered):
@@ -280,6 +156,7 @@ def plan_cameras(
             geo = GeometryCoverage(demand, pf, mode=mode)
             for c in selection:
                 geo.add(c)
+        greedy.objective = float(costs[greedy.selected].sum())  # set cover: cameras (cost) used
     elif budget is not None:
         greedy = budgeted_greedy(geo, k=add, budget=budget, costs=costs)
     else:
@@ -381,7 +258,7 @@ def plan_cameras(
     result.objective = best.objective
     _finish(result, site, cset, geo, best, before_an, space, mode)
     if target is not None:
-        result.target = _target_report(site, result.after_analysis, target, level)
+        result.target = target_report(site, result.after_analysis, target, level)
     elif not result.suggestions:
         result.note = "no candidate adds coverage"
     elif add is not None and len(result.suggestions) < add:
@@ -395,41 +272,6 @@ def plan_cameras(
         result.note = f"{len(result.suggestions)} cameras within the budget"
     result.seconds = time.perf_counter() - t0
     return result
-
-
-def exact_subpool(
-    demand: Demand,
-    atoms: Any,
-    ac: AtomCoverage,
-    priority: Sequence[int],
-    current: Sequence[int],
-    mode: str,
-) -> tuple[list[int], AtomCoverage]:
-    """The pool members (pool-local indices) the exact programme gets, and their atoms.
-
-    The max-coverage LP relaxation is weak where many footprints overlap, so
-    HiGHS proves optimality only on programmes of a few thousand atoms. The
-    current solution always stays in; then pool members in ``priority`` order
-    (greedy's picks and neighbours first) are added in doubling steps while
-    the restricted arrangement has at most ``EXACT_MAX_ATOMS`` atoms and
-    ``MAX_EXACT_NNZ`` incidence entries.
-    """
-    if atoms.n_atoms <= EXACT_MAX_ATOMS and len(atoms.cand_atoms) <= MAX_EXACT_NNZ:
-        return list(range(len(atoms.pool))), ac
-    order = list(dict.fromkeys([*current, *priority, *range(len(atoms.pool))]))
-    size = min(len(order), len(current) + EXACT_MIN_EXTRA)
-    best: tuple[list[int], Any] | None = None
-    while True:
-        sub = sorted(order[:size])
-        restricted = restrict_atoms(demand, atoms, sub)
-        fits = restricted.n_atoms <= EXACT_MAX_ATOMS and len(restricted.cand_atoms) <= MAX_EXACT_NNZ
-        if fits or best is None:
-            best = (sub, restricted)
-        if not fits or size >= len(order):
-            break
-        size = min(len(order), size * 2)
-    sub, restricted = best
-    return sub, AtomCoverage(demand, restricted, mode=mode)
 
 
 def _to_global(ac: AtomCoverage, pool: np.ndarray, placement: Placement, mode: str) -> Placement:
@@ -501,38 +343,13 @@ def _capped(demand: Demand, reachable: np.ndarray) -> Demand:
     return Demand(pieces, target=True)
 
 
-def _target_report(
-    site: Site, analysis: Analysis | None, target: float | None, level: str
-) -> dict[str, Any]:
-    """Whether the target is met after the plan, and what cannot be reached and why."""
-    assert analysis is not None and target is not None
-    ratio = analysis.levels[level].ratio
-    failing = [z for z in analysis.zones if not z.passed]
-    unreachable = []
-    for z in failing:
-        unreachable.append(
-            {
-                "zone": z.name,
-                "level": z.required_level,
-                "required_ratio": ZONE_PASS_RATIO,
-                "best_ratio": round(z.ratio, 6),
-                "reason": (
-                    f"no candidate mount sees the rest of zone '{z.name}' at {z.required_level} level "
-                    "(too far for the lens, behind obstacles, or outside every mount's view)"
-                ),
-            }
-        )
-    if ratio < target - 1e-9:
-        unreachable.append(
-            {
-                "zone": None,
-                "level": level,
-                "required_ratio": target,
-                "best_ratio": round(ratio, 6),
-                "reason": (
-                    f"the candidate mounts cannot see {(1 - ratio) * 100:.2f} % of the monitored area "
-                    f"at {level} level"
-                ),
-            }
-        )
-    return {"ratio": target, "level": level, "reached": not unreachable, "unreachable": unreachable}
+__all__ = [
+    "METHODS",
+    "PlanResult",
+    "Suggestion",
+    "plan_cameras",
+    "site_with_suggestions",
+    "DEFAULT_POOL",
+    "candidate_pool",
+    "exact_subpool",
+]

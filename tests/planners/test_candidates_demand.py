@@ -203,3 +203,17 @@ def test_overlays_from_results():
     merged = combine(ov, dev, routes, patrol)
     assert len(merged.devices) == 2 and len(merged.routes) == 1 and merged.patrol is not None
     assert shapely.get_num_geometries(merged.routes[0][0]) == 1
+
+
+def test_forked_workers_give_the_same_candidates(monkeypatch):
+    import planners.candidates as cand
+
+    site = small_compound()
+    space = free_space(site)
+    one = generate_candidates(site, [Lens()], space=space, workers=1)
+    monkeypatch.setattr(cand, "PARALLEL_MIN_SPOTS", 1)
+    two = generate_candidates(site, [Lens()], space=space, workers=2)
+    assert one.candidates == two.candidates
+    assert all(
+        a.equals_exact(b, 0.0) for a, b in zip(one.footprints[0], two.footprints[0], strict=True)
+    )

@@ -1,0 +1,94 @@
+"""Which candidates local search and the exact programme look at.
+
+Greedy runs over every candidate; local search and HiGHS work on exact atoms,
+whose number grows with the square of the candidates they come from, so they
+get a *pool* (:func:`candidate_pool`) and the exact programme a sub-pool it
+can prove optimal on (:func:`exact_subpool`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from planners.candidates import CandidateSet
+from planners.demand import Demand, restrict_atoms
+from planners.placement import AtomCoverage, Placement
+
+DEFAULT_POOL = 300
+MAX_EXACT_NNZ = 400_000  # incidence entries the exact programme gets; larger pools are cut down
+EXACT_MAX_ATOMS = 4_000  # HiGHS proves max-coverage optimality in seconds up to about this size
+EXACT_MIN_EXTRA = 40  # pool members beyond the current solution the exact programme always gets
+
+
+def candidate_pool(
+    cset: CandidateSet, greedy: Placement, upper: np.ndarray, size: int
+) -> list[int]:
+    """Greedy's picks, their neighbours, what greedy evaluated, then the best singles."""
+    picks = list(greedy.selected)
+    order: list[int] = list(picks)
+    by_mount: dict[int, list[int]] = {}
+    for cand in cset.candidates:
+        by_mount.setdefault(cand.mount, []).append(cand.index)
+    pos = np.array([m.position for m in cset.mounts]) if cset.mounts else np.zeros((0, 2))
+    for p in picks:
+        order += by_mount.get(cset.candidates[p].mount, [])
+    for p in picks:
+        cand = cset.candidates[p]
+        near = np.flatnonzero(np.hypot(*(pos - pos[cand.mount]).T) <= 2.5 * max(cset.spacing, 1.0))
+        for m in near.tolist():
+            for c in by_mount.get(m, []):
+                dh = abs(
+                    (cset.candidates[c].heading_deg - cand.heading_deg + 180.0) % 360.0 - 180.0
+                )
+                if dh <= 30.0:
+                    order.append(c)
+    order += sorted(greedy.evaluated, key=lambda c: (-upper[c], c))
+    order += [int(c) for c in np.lexsort((np.arange(len(upper)), -upper))]
+    seen: set[int] = set()
+    pool: list[int] = []
+    for c in order:
+        if c in seen or upper[c] <= 0:
+            continue
+        seen.add(c)
+        pool.append(c)
+        if len(pool) >= max(size, len(picks)):
+            break
+    return pool
+
+
+def exact_subpool(
+    demand: Demand,
+    atoms: Any,
+    ac: AtomCoverage,
+    priority: Sequence[int],
+    current: Sequence[int],
+    mode: str,
+) -> tuple[list[int], AtomCoverage]:
+    """The pool members (pool-local indices) the exact programme gets, and their atoms.
+
+    The max-coverage LP relaxation is weak where many footprints overlap, so
+    HiGHS proves optimality only on programmes of a few thousand atoms. The
+    current solution always stays in; then pool members in ``priority`` order
+    (greedy's picks and neighbours first) are added in doubling steps while
+    the restricted arrangement has at most ``EXACT_MAX_ATOMS`` atoms and
+    ``MAX_EXACT_NNZ`` incidence entries.
+    """
+    if atoms.n_atoms <= EXACT_MAX_ATOMS and len(atoms.cand_atoms) <= MAX_EXACT_NNZ:
+        return list(range(len(atoms.pool))), ac
+    order = list(dict.fromkeys([*current, *priority, *range(len(atoms.pool))]))
+    size = min(len(order), len(current) + EXACT_MIN_EXTRA)
+    best: tuple[list[int], Any] | None = None
+    while True:
+        sub = sorted(order[:size])
+        restricted = restrict_atoms(demand, atoms, sub)
+        fits = restricted.n_atoms <= EXACT_MAX_ATOMS and len(restricted.cand_atoms) <= MAX_EXACT_NNZ
+        if fits or best is None:
+            best = (sub, restricted)
+        if not fits or size >= len(order):
+            break
+        size = min(len(order), size * 2)
+    sub, restricted = best
+    return sub, AtomCoverage(demand, restricted, mode=mode)
