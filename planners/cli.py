@@ -87,6 +87,11 @@ def _check_out(path: str | None) -> None:
     type=click.Path(dir_okay=False),
     help="Save the site with the suggestions as planned cameras.",
 )
+@click.option(
+    "--picture",
+    type=click.Path(dir_okay=False),
+    help="Also draw the plan with the suggestions as ghost cameras (PNG/SVG/PDF).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the SITE_FORMAT §3 JSON object.")
 def plan_cmd(
     site_file: str,
@@ -106,6 +111,7 @@ def plan_cmd(
     pool_size: int,
     seed: int,
     write: str | None,
+    picture: str | None,
     as_json: bool,
 ) -> None:
     """Where to add cameras to SITE_FILE: --add K, --target RATIO or --budget B."""
@@ -113,6 +119,7 @@ def plan_cmd(
     from planners.plan import plan_cameras, site_with_suggestions
 
     _check_out(write)
+    _check_picture(picture)
     if pool_size < 1:
         raise UsageError(f"--pool must be at least 1, got {pool_size}")
     lens = Lens(
@@ -148,6 +155,11 @@ def plan_cmd(
         _print_plan(result)
     if write is not None:
         click.echo(f"wrote {write}", err=True)
+    if picture is not None:
+        from camwatch.geometry.coverage import analyze
+        from planners.overlays import plan_overlays
+
+        _draw(site, analyze(site, include_planned=True), picture, plan_overlays(result))
 
 
 def _print_plan(result: Any) -> None:

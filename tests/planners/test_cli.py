@@ -139,3 +139,10 @@ def test_suggest_routes_patrol_json(site_file):
 def test_route_bad_options_exit_2(site_file, args, message):
     res = run(args[0], site_file, *args[1:])
     assert res.exit_code == 2 and message in res.output
+
+
+def test_plan_picture_draws_ghost_cameras(site_file, tmp_path):
+    out = tmp_path / "plan.png"
+    res = run("plan", site_file, "--add", 1, "--method", "greedy", "--picture", out)
+    assert res.exit_code == 0, res.output
+    assert out.stat().st_size > 10_000
