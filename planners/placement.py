@@ -375,7 +375,7 @@ def local_search(
         if new is None:
             improved = _pair_move(coverage, sel, costs, budget) if pairs else None
             if improved is None and tabu_rounds > 0:
-                improved = _tabu(coverage, sel, k, costs, budget, tabu_rounds, t0 + time_limit)
+                improved = _tabu(coverage, sel, costs, budget, tabu_rounds, t0 + time_limit)
             if improved is None:
                 break
             sel = improved
@@ -437,7 +437,6 @@ def _pair_move(
 def _tabu(
     coverage: AtomCoverage,
     sel: list[int],
-    k: int | None,
     costs: np.ndarray,
     budget: float | None,
     rounds: int,
@@ -499,7 +498,6 @@ def _tabu(
         value = float(w[count > 0].sum())
         if value > best_value + coverage.m.tol:
             best_value, best_sel = value, list(current)
-    del k
     return best_sel
 
 
