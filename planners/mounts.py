@@ -10,7 +10,11 @@ camera stands at its nearest point of free space, as in analysis.
 Headings: every ``heading_step`` degrees plus facade-aware ones — the normal
 into free space and the two headings that put one edge of the field of view
 along the facade (normal ± (90° − α/2)); with ``into_free_space`` only those
-whose central ray enters free space.
+whose central ray enters free space. On a straight facade (free space around
+the spot is a half disc) headings more than 90° − α/2 off the normal are
+dropped: everything behind the facade line is opaque, so such a heading sees
+a sub-wedge of what normal ± (90° − α/2) sees (dominated; equal up to the
+0.5° chords of the arcs).
 """
 
 from __future__ import annotations
@@ -30,6 +34,8 @@ from planners.lenses import Lens
 POSITION_DECIMALS = 3  # millimetres: positions are written to the site file as they are planned
 HEADING_DECIMALS = 1
 NORMAL_PROBE_M = 0.5  # radius of the free-space disc whose centroid gives a facade's normal
+STRAIGHT_TOLERANCE = 0.005  # a spot is on a straight facade when F fills half its disc ± 0.5 %
+STRAIGHT_ANGLE_DEG = 10.0  # ... and the free side's centroid lies within this of the perpendicular
 HEADING_PROBE_M = 0.05  # a heading enters free space when this far along it is still in F
 
 
@@ -42,6 +48,7 @@ class MountPoint:
     normal_deg: float | None  # compass bearing into free space, None in the open
     source: str  # "mount", "facade" or "boundary"
     ref: str  # the feature it belongs to, for explanations
+    straight: bool = False  # on a straight facade: free space around it is a half disc
 
 
 def _round_xy(x: float, y: float) -> tuple[float, float]:
@@ -52,26 +59,50 @@ def _rings(poly: Polygon) -> list[LineString]:
     return [LineString(poly.exterior.coords)] + [LineString(r.coords) for r in poly.interiors]
 
 
-def _sample_line(line: LineString, spacing: float, *, vertices: bool) -> list[tuple[float, float]]:
-    """Points every ``spacing`` metres along ``line`` (and its vertices)."""
+def _sample_line(
+    line: LineString, spacing: float, *, vertices: bool
+) -> list[tuple[tuple[float, float], tuple[float, float] | None]]:
+    """Points every ``spacing`` metres along ``line`` (and its vertices), each with the unit
+    direction of the segment it lies inside (None at a vertex)."""
+    coords = np.asarray(line.coords, dtype=float)
+    if line.is_empty:
+        return []
     if line.length <= 0.0:
-        return [(line.coords[0][0], line.coords[0][1])] if not line.is_empty else []
+        return [((float(coords[0, 0]), float(coords[0, 1])), None)]
+    seg = np.diff(coords, axis=0)
+    seg_len = np.hypot(seg[:, 0], seg[:, 1])
+    ends = np.cumsum(seg_len)
     n = max(1, math.floor(line.length / spacing))
     dists = np.arange(n + 1) * spacing
     dists = dists[dists <= line.length + 1e-9]
     pts = shapely.line_interpolate_point(line, dists)
-    out = list(zip(shapely.get_x(pts).tolist(), shapely.get_y(pts).tolist(), strict=True))
+    out: list[tuple[tuple[float, float], tuple[float, float] | None]] = []
+    for d, x, y in zip(dists, shapely.get_x(pts), shapely.get_y(pts), strict=True):
+        k = int(min(np.searchsorted(ends, d), len(seg) - 1))
+        start = ends[k] - seg_len[k]
+        inside = seg_len[k] > 0 and 1e-6 < d - start < seg_len[k] - 1e-6
+        direction = (
+            (float(seg[k, 0] / seg_len[k]), float(seg[k, 1] / seg_len[k])) if inside else None
+        )
+        out.append(((float(x), float(y)), direction))
     if vertices:
-        out += [(float(x), float(y)) for x, y in line.coords]
+        out += [((float(x), float(y)), None) for x, y in coords]
     else:
-        out.append((line.coords[-1][0], line.coords[-1][1]))
+        out.append(((float(coords[-1, 0]), float(coords[-1, 1])), None))
     return out
 
 
-def _normal(stand: tuple[float, float], space: BaseGeometry) -> float | None:
-    """Compass bearing from ``stand`` into the free space around it (None in the open)."""
+def _normal(
+    stand: tuple[float, float], space: BaseGeometry, direction: tuple[float, float] | None
+) -> tuple[float | None, bool]:
+    """Bearing from ``stand`` into the free space around it, and whether the spot is on a
+    straight facade (free space around it is exactly a half disc).
+
+    On a straight facade the normal is the exact perpendicular of the facade
+    segment; elsewhere (corners, spots in the open) it points to the centroid
+    of the free space within ``NORMAL_PROBE_M`` (None when that is the spot).
+    """
     disc = Point(stand).buffer(NORMAL_PROBE_M, quad_segs=16)
-    x0, y0, x1, y1 = disc.bounds
     x0, y0, x1, y1 = disc.bounds
     try:
         near = shapely.clip_by_rect(space, x0, y0, x1, y1)
@@ -81,19 +112,27 @@ def _normal(stand: tuple[float, float], space: BaseGeometry) -> float | None:
         near = space.intersection(shapely.box(x0, y0, x1, y1))
     local = near.intersection(disc)
     if local.is_empty or local.area <= 0.0:
-        return None
+        return None, False
     c = local.centroid
     dx, dy = c.x - stand[0], c.y - stand[1]
     if math.hypot(dx, dy) < 0.02 * NORMAL_PROBE_M:
-        return None
-    return math.degrees(math.atan2(dx, dy)) % 360.0
+        return None, False
+    toward = math.degrees(math.atan2(dx, dy)) % 360.0
+    if direction is None or abs(local.area - disc.area / 2.0) > STRAIGHT_TOLERANCE * disc.area:
+        return toward, False
+    ux, uy = direction
+    for px, py in ((-uy, ux), (uy, -ux)):  # the two perpendiculars of the facade
+        bearing = math.degrees(math.atan2(px, py)) % 360.0
+        if abs((bearing - toward + 180.0) % 360.0 - 180.0) < STRAIGHT_ANGLE_DEG:
+            return bearing, True
+    return toward, False
 
 
 def mount_points(
     site: Site, space: BaseGeometry, *, spacing: float = 2.0
 ) -> tuple[list[MountPoint], list[str]]:
     """Mounting spots of the site, and descriptions of mount features that cannot hold a camera."""
-    raw: list[tuple[tuple[float, float], str, str]] = []
+    raw: list[tuple[tuple[float, float], tuple[float, float] | None, str, str]] = []
     skipped: list[str] = []
     if site.mounts:
         for i, mount in enumerate(site.mounts):
@@ -102,9 +141,9 @@ def mount_points(
             )
             geom = mount.geometry
             if isinstance(geom, Point):
-                raw.append(((geom.x, geom.y), "mount", ref))
+                raw.append(((geom.x, geom.y), None, "mount", ref))
             else:
-                raw += [(p, "mount", ref) for p in _sample_line(geom, spacing, vertices=True)]
+                raw += [(p, d, "mount", ref) for p, d in _sample_line(geom, spacing, vertices=True)]
     else:
         for i, b in enumerate(site.buildings, 1):
             ref = (
@@ -113,13 +152,18 @@ def mount_points(
                 else f"building #{b.index if b.index is not None else i}"
             )
             for ring in _rings(b.polygon):
-                raw += [(p, "facade", ref) for p in _sample_line(ring, spacing, vertices=True)]
+                raw += [
+                    (p, d, "facade", ref) for p, d in _sample_line(ring, spacing, vertices=True)
+                ]
         for ring in _rings(site.boundary):
-            raw += [(p, "boundary", "boundary") for p in _sample_line(ring, spacing, vertices=True)]
+            raw += [
+                (p, d, "boundary", "boundary")
+                for p, d in _sample_line(ring, spacing, vertices=True)
+            ]
 
     seen: set[tuple[float, float]] = set()
     out: list[MountPoint] = []
-    for (x, y), source, ref in raw:
+    for (x, y), direction, source, ref in raw:
         pos = _round_xy(x, y)
         if pos in seen:
             continue
@@ -133,7 +177,8 @@ def mount_points(
                 skipped.append(f"{ref} at ({pos[0]:g}, {pos[1]:g}) is not in free space")
             continue
         stand = stand_point(pos, space)
-        out.append(MountPoint(pos, stand, _normal(stand, space), source, ref))
+        normal, straight = _normal(stand, space, direction)
+        out.append(MountPoint(pos, stand, normal, source, ref, straight))
     return out, skipped
 
 
@@ -162,6 +207,12 @@ def headings_for(
                 side = 90.0 - lens.hfov_deg / 2.0
                 base += [n - side, n + side]
     headings = sorted({round(float(h) % 360.0, HEADING_DECIMALS) % 360.0 + 0.0 for h in base})
+    if mount.straight and mount.normal_deg is not None and lens.hfov_deg < 180.0:
+        # Behind a straight facade is opaque, so a heading turned more than 90° − α/2 off
+        # the normal sees a sub-wedge of what normal ± (90° − α/2) sees: it is dominated.
+        side = 90.0 - lens.hfov_deg / 2.0 + 0.05
+        n = mount.normal_deg
+        headings = [h for h in headings if abs((h - n + 180.0) % 360.0 - 180.0) <= side]
     if not into_free_space or lens.hfov_deg >= 360.0:
         return headings
     r = np.radians(np.asarray(headings))

@@ -110,11 +110,12 @@ def intruder_routes(
         return []
     source = "outside"
     g.add_node(source)
-    entry_of: dict[int, dict[str, Any]] = {}
-    for geom, info in _entries(site):
+    entries = _entries(site)
+    entry_of: dict[int, int] = {}  # node -> index in entries
+    for e, (geom, _info) in enumerate(entries):
         for k in graph.nodes_near(geom, graph.cell * 1.5):
             if k not in entry_of:
-                entry_of[k] = info
+                entry_of[k] = e
                 g.add_edge(source, k, length=0.0, seen=0.0)
     routes: list[dict[str, Any]] = []
     try:
@@ -148,8 +149,7 @@ def intruder_routes(
             best = min(targets, key=lambda k: (dist[k], k))
             nodes = [k for k in paths[best] if k != source]
             pts = graph.coords(nodes)
-            entry = entry_of[nodes[0]]
-            start_geom = [geom for geom, info in _entries(site) if info == entry][0]
+            start_geom, entry = entries[entry_of[nodes[0]]]
             on_line = nearest_points(start_geom, Point(pts[0]))[0]
             door = nearest_points(b.polygon.exterior, Point(pts[-1]))[0]
             walk = smooth([(on_line.x, on_line.y)] + pts + [(door.x, door.y)], graph.walkable)
