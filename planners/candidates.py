@@ -179,6 +179,15 @@ class _Spots:
             self.templates[key] = sector((0.0, 0.0), h, hfov, near, r) if r > near else EMPTY
         return self.templates[key]
 
+    def safe_candidates_at(
+        self, mount: MountPoint
+    ) -> list[tuple[int, float, list[BaseGeometry]]] | None:
+        """:meth:`candidates_at`, or None when GEOS fails on this spot's geometry (skipped)."""
+        try:
+            return self.candidates_at(mount)
+        except shapely.errors.GEOSException:
+            return None
+
     def candidates_at(self, mount: MountPoint) -> list[tuple[int, float, list[BaseGeometry]]]:
         """(lens, heading, footprint per region) of every useful candidate at ``mount``."""
         if self.radius <= 0.0:
@@ -236,17 +245,20 @@ class _Spots:
 _ACTIVE: tuple[_Spots, list[MountPoint]] | None = None  # shared with forked workers
 
 
-def _work(chunk: list[int]) -> list[tuple[int, list[tuple[int, float, list[BaseGeometry]]]]]:
+SpotRows = list[tuple[int, float, list[BaseGeometry]]] | None  # None: GEOS failed on the spot
+
+
+def _work(chunk: list[int]) -> list[tuple[int, SpotRows]]:
     assert _ACTIVE is not None
     spots, mounts = _ACTIVE
-    return [(i, spots.candidates_at(mounts[i])) for i in chunk]
+    return [(i, spots.safe_candidates_at(mounts[i])) for i in chunk]
 
 
-def _run(spots: _Spots, mounts: list[MountPoint], workers: int) -> list[list]:
+def _run(spots: _Spots, mounts: list[MountPoint], workers: int) -> list[SpotRows]:
     """Candidates of every mount, in mount order; forked worker processes when asked."""
     global _ACTIVE
     if workers <= 1 or len(mounts) < PARALLEL_MIN_SPOTS:
-        return [spots.candidates_at(m) for m in mounts]
+        return [spots.safe_candidates_at(m) for m in mounts]
     import multiprocessing
 
     # contiguous chunks keep each worker's cell cache warm; more chunks than workers balance load
@@ -262,7 +274,7 @@ def _run(spots: _Spots, mounts: list[MountPoint], workers: int) -> list[list]:
             done = pool.map(_work, chunks)
     finally:
         _ACTIVE = None
-    out: list[list] = [[] for _ in mounts]
+    out: list[SpotRows] = [[] for _ in mounts]
     for part in done:
         for i, rows in part:
             out[i] = rows
@@ -304,6 +316,12 @@ def generate_candidates(
     fps: list[list[BaseGeometry]] = [[] for _ in regions]
     used_mounts: list[MountPoint] = []
     for mount, rows in zip(mounts, per_mount, strict=True):
+        if rows is None:
+            skipped.append(
+                f"spot ({mount.position[0]:g}, {mount.position[1]:g}) on {mount.ref}: "
+                "geometry error, skipped"
+            )
+            continue
         if not rows:
             continue
         used_mounts.append(mount)
