@@ -157,3 +157,16 @@ def test_budget_with_lenses_chooses_types():
     assert all(s["lens"] in {"wide", "tele"} for s in out)
     back = _roundtrip(site, result)
     assert analyze(back, include_planned=True).ratios() == result.after
+
+
+def test_target_with_lenses_minimises_cost():
+    # one 30 m fisheye (cost 5) covers the square alone; two 15 m ones (cost 1 each) at the
+    # middles of opposite sides cover it too and cost less
+    wide = replace(PANO_30M, unit_cost=5.0, named=True)
+    small = replace(PANO_15M, unit_cost=1.0, named=True)
+    result = plan_cameras(
+        square_courtyard_site(), target=0.999, lenses=[wide, small], time_limit=10
+    )
+    assert result.target["reached"]
+    assert [s.lens.name for s in result.suggestions] == ["pano15", "pano15"]
+    assert result.after["detection"] >= 0.999
