@@ -147,7 +147,8 @@ def plan_cameras(
     result.candidates = len(cset)
     result.skipped_mounts = list(cset.skipped_mounts)
     if mode == "target":
-        greedy = greedy_placement(geo, k=None, upper=upper)
+        # Wolsey (1982): greedy by gain per unit cost for submodular set cover
+        greedy = greedy_placement(geo, k=None, upper=upper, costs=costs, by_ratio=True)
         if not geo.m.satisfied(geo.covered):
             # some needs cannot be met from these candidates: aim for the most they can reach
             # (greedy stopped only when no candidate adds anything, so it reached that most)
