@@ -44,9 +44,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from shapely.geometry import MultiPolygon, Polygon
+from shapely.geometry import Polygon
 from shapely.geometry.base import BaseGeometry
-from shapely.ops import unary_union
 
 from camwatch.errors import SiteFormatError, UsageError
 from camwatch.model import (
@@ -225,17 +224,8 @@ def load_site(path: str | os.PathLike[str]) -> Site:
 
 
 def site_free_space(site: Site) -> BaseGeometry:
-    """Boundary minus buildings, obstacles and wall footprints (for placement checks).
-
-    Only the polygonal parts count: a zero-width seam left between two touching
-    obstacles is not a place a camera can stand.
-    """
-    space = site.boundary.difference(unary_union(site.opaque_polygons()))
-    if isinstance(space, Polygon | MultiPolygon):
-        return space
-    return MultiPolygon(
-        [g for g in getattr(space, "geoms", []) if isinstance(g, Polygon) and not g.is_empty]
-    )
+    """Boundary minus buildings, obstacles and wall footprints (for placement checks)."""
+    return site.free_space()
 
 
 def _camera_ctx(camera: Camera) -> Ctx:

@@ -21,7 +21,7 @@ def obstacles_union(site: Site) -> BaseGeometry:
 
 
 def free_space(site: Site) -> Polygon | MultiPolygon:
-    """F = boundary − obstacles, as a (multi)polygon.
+    """F = boundary − obstacles, as a (multi)polygon (see :meth:`Site.free_space`).
 
     >>> from shapely.geometry import box
     >>> from camwatch.model import Site, SiteInfo, Building
@@ -29,11 +29,7 @@ def free_space(site: Site) -> Polygon | MultiPolygon:
     >>> free_space(s).area
     0.0
     """
-    space = site.boundary.difference(obstacles_union(site))
-    if isinstance(space, Polygon | MultiPolygon):
-        return space
-    polys = [g for g in getattr(space, "geoms", []) if isinstance(g, Polygon) and not g.is_empty]
-    return MultiPolygon(polys)
+    return site.free_space()
 
 
 def stand_point(position: tuple[float, float], space: BaseGeometry) -> tuple[float, float]:

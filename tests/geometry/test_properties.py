@@ -12,7 +12,7 @@ from shapely.geometry import LineString, Point, box
 from camwatch.geometry.coverage import analyze
 from camwatch.geometry.footprint import camera_footprints, sector
 from camwatch.geometry.optics import ground_limits, reach
-from camwatch.geometry.space import free_space, stand_point
+from camwatch.geometry.space import free_space
 from camwatch.geometry.visibility import visibility_polygon
 from camwatch.model import LEVELS, Camera, Site
 from tests.common import site
@@ -145,7 +145,8 @@ def _moved(s: Site, dx: float, dy: float, angle: float) -> Site:
 def test_translation_and_rotation_leave_areas_unchanged(s, dx, dy, angle):
     a = analyze(s)
     b = analyze(_moved(s, dx, dy, angle))
-    assert math.isclose(a.monitored_area_m2, b.monitored_area_m2, rel_tol=1e-9, abs_tol=1e-6)
+    # free space is snap-rounded to 0.1 µm: a rotated outline moves by < 1e-4 m²
+    assert math.isclose(a.monitored_area_m2, b.monitored_area_m2, rel_tol=1e-9, abs_tol=1e-4)
     for level in LEVELS:
         # arcs are chorded at fixed bearings, so a rotated arc differs by < the chord error
         assert math.isclose(
@@ -156,8 +157,3 @@ def test_translation_and_rotation_leave_areas_unchanged(s, dx, dy, angle):
     total_a = sum(spot.area_m2 for spot in a.blind_spots)
     total_b = sum(spot.area_m2 for spot in b.blind_spots)
     assert math.isclose(total_a, total_b, rel_tol=1e-4, abs_tol=1.0)
-
-
-def test_stand_point_snaps_to_facade():
-    s = site(box(0, 0, 20, 20), buildings=[box(5, 5, 10, 10)])
-    assert stand_point((5.03, 7.0), free_space(s)) == (5.0, 7.0)
