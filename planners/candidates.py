@@ -13,13 +13,14 @@ vectorised shapely call per spot. Mathematically equal to
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import shapely
-from shapely.geometry import MultiPolygon, Point, Polygon
+from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 
 from camwatch.geometry.footprint import sector
@@ -123,9 +124,14 @@ def _overlap(a: tuple[float, ...], b: tuple[float, ...] | None) -> bool:
 
 def _disc(center: tuple[float, float], radius: float) -> Polygon:
     """A polygon containing the disc of ``radius`` (circumscribed 64-gon)."""
-    segs = 16
-    r = radius / math.cos(math.pi / (4 * segs)) * (1 + 1e-9) + 1e-6
-    return Point(center).buffer(r, quad_segs=segs)
+    ring = _unit_disc() * (radius / math.cos(math.pi / 64) * (1 + 1e-9) + 1e-6)
+    return Polygon(ring + np.asarray(center, dtype=float))
+
+
+@functools.cache
+def _unit_disc() -> np.ndarray:
+    angles = np.arange(64) * (2.0 * math.pi / 64)
+    return np.column_stack([np.cos(angles), np.sin(angles)])
 
 
 def _local(geom: BaseGeometry, disc: Polygon) -> BaseGeometry:
