@@ -84,10 +84,11 @@ def test_ids_skip_used_ones():
     assert [s.camera.id for s in result.suggestions] == ["P2", "P3"]
 
 
+@pytest.mark.slow
 def test_same_input_same_output():
     site = small_compound()
-    a = plan_cameras(site, add=2, method="local").to_dict()
-    b = plan_cameras(site, add=2, method="local").to_dict()
+    a = plan_cameras(site, add=2, method="local", pool_size=80).to_dict()
+    b = plan_cameras(site, add=2, method="local", pool_size=80).to_dict()
     for d in (a, b):
         d["planner"].pop("seconds")
     assert a == b
@@ -112,10 +113,11 @@ def test_zone_weight_and_level_counted():
     assert after["gate"] > before["gate"]
 
 
+@pytest.mark.slow
 def test_target_unreachable_is_explained():
     site = small_compound()
     tele = Lens(name="short", hfov_deg=90, resolution=(640, 480))  # identification reach 1.3 m
-    result = plan_cameras(site, target=0.98, lens=tele, time_limit=5)
+    result = plan_cameras(site, target=0.98, lens=tele, time_limit=5, pool_size=80)
     report = result.target
     assert report["reached"] is False
     names = {u["zone"] for u in report["unreachable"]}
@@ -142,6 +144,7 @@ def test_bad_options(kwargs, message):
         plan_cameras(small_compound(), **kwargs)
 
 
+@pytest.mark.slow
 def test_budget_with_lenses_chooses_types():
     lenses = [
         Lens(name="wide", hfov_deg=110, resolution=(1920, 1080), unit_cost=1.0, named=True),
@@ -149,7 +152,7 @@ def test_budget_with_lenses_chooses_types():
     ]
     site = small_compound()
     result = plan_cameras(
-        site, lenses=lenses, budget=3.0, method="auto", time_limit=3, pool_size=60
+        site, lenses=lenses, budget=3.0, method="auto", time_limit=2, pool_size=40
     )
     cost = sum(s.lens.unit_cost for s in result.suggestions)
     assert 0 < cost <= 3.0
