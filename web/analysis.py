@@ -225,7 +225,12 @@ def plan(cid: int):
     result = analysis_of(compound, include_planned=True)
     key = ("plan", result.key, options)
     return jsonify(
-        cache_for(current_app).get_or_compute(key, lambda: plan_for(result.site, options))
+        cache_for(current_app).get_or_compute(
+            key,
+            lambda: plan_for(
+                result.site, options, timeout_s=float(current_app.config["PLAN_TIMEOUT_S"])
+            ),
+        )
     )
 
 

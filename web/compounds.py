@@ -39,6 +39,8 @@ from web.ledger import (
     compound_for,
     compounds_for,
     delete_compound,
+    device_rows,
+    json_response,
 )
 from web.security import can, require
 from web.summary import compound_status, health_of
@@ -105,10 +107,20 @@ def map_page(cid: int):
 def map_data(cid: int):
     """Plan and devices as GeoJSON in site metres, plus what the user may do here."""
     compound = compound_for(cid)
-    site = analysis_of(compound).site
-    minx, miny, maxx, maxy = site.boundary.bounds
-    return jsonify(
-        {
+    abilities = {
+        "edit": can("device.edit"),
+        "plan_devices": can("device.plan"),
+        "maintenance": can("maintenance.log"),
+        "plan": can("plan.run"),
+        "accept": can("plan.accept"),
+        "problem": can("problem.create"),
+    }
+    result = analysis_of(compound)
+
+    def build() -> dict:
+        site = result.site
+        minx, miny, maxx, maxy = site.boundary.bounds
+        return {
             "compound": {
                 "id": compound.id,
                 "code": compound.code,
@@ -118,14 +130,7 @@ def map_data(cid: int):
             "bounds": [[miny, minx], [maxy, maxx]],
             "plan": geojson.plan_features(compound),
             "devices": geojson.device_features(active_devices(compound), site),
-            "can": {
-                "edit": can("device.edit"),
-                "plan_devices": can("device.plan"),
-                "maintenance": can("maintenance.log"),
-                "plan": can("plan.run"),
-                "accept": can("plan.accept"),
-                "problem": can("problem.create"),
-            },
+            "can": abilities,
             "urls": {
                 "coverage": url_for("compounds.coverage_data", cid=cid),
                 "footprint": url_for("compounds.footprint_data", cid=cid),
@@ -137,7 +142,11 @@ def map_data(cid: int):
                 "problem": url_for("analysis.create_problem", cid=cid),
             },
         }
-    )
+
+    # device rows carry ids and versions the digest does not: include them in the key
+    rows = device_rows(compound)
+    key = ("map-json", compound.id, compound.version, result.key, rows, tuple(abilities.items()))
+    return json_response(key, build)
 
 
 @bp.get("/<int:cid>/coverage.json")
@@ -145,10 +154,15 @@ def map_data(cid: int):
 def coverage_data(cid: int):
     """Coverage layers for the map: union per DORI level, blind spots, the §3 summary."""
     compound = compound_for(cid)
-    result = analysis_of(compound, include_planned=_flag("planned"))
-    data = geojson.analysis_features(result.analysis)
-    data["key"] = result.key
-    return jsonify(data)
+    planned = _flag("planned")
+    result = analysis_of(compound, include_planned=planned)
+
+    def build() -> dict:
+        data = geojson.analysis_features(result.analysis)
+        data["key"] = result.key
+        return data
+
+    return json_response(("coverage-json", result.key, planned), build)
 
 
 @bp.get("/<int:cid>/footprint.json")

@@ -39,6 +39,7 @@ DEFAULTS: dict[str, Any] = {
     "DISTRICT_TARGET": 0.80,
     "ANALYSIS_CACHE_SIZE": 64,
     "PROBLEM_DEADLINE_DAYS": 30,
+    "PLAN_TIMEOUT_S": 90.0,  # hard limit of one "Plan K cameras" request (see web.planning)
 }
 
 

@@ -48,6 +48,7 @@ CODES = {
     422: "unprocessable",
     429: "too_many_requests",
     500: "internal_error",
+    503: "unavailable",
 }
 
 

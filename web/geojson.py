@@ -22,6 +22,10 @@ from camwatch.model import LEVELS, Site
 from camwatch.registry.models import Compound, Device
 
 ROUND = 2
+# coverage and blind-spot outlines are simplified by this much for drawing only (the
+# numbers shown come from the exact geometry): a large compound's layers shrink from
+# ~3 MB to ~0.3 MB and the shapes move by at most 2 cm — far below a screen pixel
+DRAW_TOLERANCE_M = 0.02
 
 
 def _round(coords: Any) -> Any:
@@ -30,10 +34,17 @@ def _round(coords: Any) -> Any:
     return [_round(c) for c in coords]
 
 
-def geometry(geom: BaseGeometry) -> dict[str, Any] | None:
-    """A shapely geometry as a GeoJSON geometry with rounded coordinates (None if empty)."""
+def geometry(geom: BaseGeometry, *, simplify: float = 0.0) -> dict[str, Any] | None:
+    """A shapely geometry as a GeoJSON geometry with rounded coordinates (None if empty).
+
+    ``simplify`` > 0 simplifies outlines by that tolerance (metres) for drawing.
+    """
     if geom is None or geom.is_empty:
         return None
+    if simplify > 0:
+        geom = geom.simplify(simplify, preserve_topology=True)
+        if geom.is_empty:
+            return None
     data = mapping(geom)
     if data["type"] == "GeometryCollection":
         polys = [
@@ -98,10 +109,13 @@ def device_features(devices: Iterable[Device], site: Site | None = None) -> dict
 def analysis_features(analysis: Analysis) -> dict[str, Any]:
     """Coverage per level, blind spots and the summary numbers, for the map's layers."""
     summary = analysis.to_dict()
-    levels = {level: geometry(analysis.levels[level].geometry) for level in LEVELS}
+    levels = {
+        level: geometry(analysis.levels[level].geometry, simplify=DRAW_TOLERANCE_M)
+        for level in LEVELS
+    }
     spots = collection(
         feature(
-            geometry(spot.geometry),
+            geometry(spot.geometry, simplify=DRAW_TOLERANCE_M),
             {
                 "id": spot.id,
                 "area_m2": round(spot.area_m2, 2),
@@ -123,5 +137,5 @@ def camera_footprint_features(analysis: Analysis, code: str) -> dict[str, Any] |
         "id": cam.id,
         "counted": cam.counted,
         "footprint_m2": {lv: round(a, 2) for lv, a in cam.footprint_m2.items()},
-        "levels": {lv: geometry(cam.footprints[lv]) for lv in LEVELS},
+        "levels": {lv: geometry(cam.footprints[lv], simplify=DRAW_TOLERANCE_M) for lv in LEVELS},
     }

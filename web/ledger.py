@@ -20,8 +20,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from flask import abort, current_app, g
+from flask import Response, abort, current_app, g
 from sqlalchemy import select
+from sqlalchemy.orm import lazyload
 
 from camwatch.geometry.coverage import Analysis, analyze
 from camwatch.geometry.footprint import camera_footprints
@@ -34,10 +35,12 @@ from web.cache import cache_for
 from web.db import db_session
 from web.security import can_see_compound
 
+_NO_DEVICES = (lazyload(Compound.devices),)  # load devices only when a view needs them
+
 
 def compound_for(cid: int) -> Compound:
     """The compound ``cid`` if the signed-in user may see it, else 404."""
-    compound = db_session().get(Compound, cid)
+    compound = db_session().get(Compound, cid, options=_NO_DEVICES)
     if compound is None or not can_see_compound(g.get("user"), compound):
         abort(404)
     return compound
@@ -45,7 +48,9 @@ def compound_for(cid: int) -> Compound:
 
 def compound_by_code(code: str, user: Any) -> Compound:
     """The compound with this code if ``user`` may see it, else 404."""
-    compound = db_session().scalar(select(Compound).where(Compound.code == code))
+    compound = db_session().scalar(
+        select(Compound).where(Compound.code == code).options(*_NO_DEVICES)
+    )
     if compound is None or not can_see_compound(user, compound):
         abort(404)
     return compound
@@ -60,30 +65,17 @@ def _digest(obj: Any) -> str:
     return hashlib.sha1(json.dumps(obj, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def state_key(compound: Compound) -> str:
-    """A digest of everything the site (and so the analysis) is made of.
+def device_rows(compound: Compound) -> tuple[tuple[int, int, str, str], ...]:
+    """``(id, version, kind, status)`` of every device of the compound (a light query)."""
+    rows = db_session().execute(
+        select(Device.id, Device.version, Device.kind, Device.status)
+        .where(Device.compound_id == compound.id)
+        .order_by(Device.id)
+    )
+    return tuple(tuple(r) for r in rows)  # type: ignore[misc]
 
-    Content-addressed — the plan, the compound's identity and every live
-    device's fields — rather than version numbers, so a cached value can
-    never be served for different data, even across databases.
-    """
-    # the plan's digest is remembered per row version in this app (plans are large, rarely change)
-    digests = current_app.extensions.setdefault("camwatch_plan_digests", {})
-    plan_key = (compound.id, compound.version)
-    plan = digests.get(plan_key)
-    if plan is None:
-        plan = _digest(
-            [
-                compound.plan_json,
-                compound.name,
-                compound.district,
-                compound.address,
-                compound.georef,
-            ]
-        )
-        if len(digests) > 10_000:
-            digests.clear()
-        digests[plan_key] = plan
+
+def _content_digest(compound: Compound) -> str:
     devices = sorted(
         (
             d.code,
@@ -101,7 +93,29 @@ def state_key(compound: Compound) -> str:
         for d in compound.devices
         if d.status != "retired"
     )
+    plan = [compound.plan_json, compound.name, compound.district, compound.address, compound.georef]
     return _digest([compound.code, plan, devices])
+
+
+def state_key(compound: Compound) -> str:
+    """A digest of everything the site (and so the analysis) is made of.
+
+    Content-addressed — the plan, the compound's identity and every live
+    device's fields — so a cached value is never served for different data,
+    even across databases. Computing it needs every device row; this app
+    remembers it per row versions (``version`` grows with every change of a
+    row, so within one database equal versions mean equal content), which
+    makes the common case a single light query.
+    """
+    memo = current_app.extensions.setdefault("camwatch_state_digests", {})
+    versions = (compound.id, compound.version, device_rows(compound))
+    digest = memo.get(versions)
+    if digest is None:
+        digest = _content_digest(compound)
+        if len(memo) > 10_000:
+            memo.clear()
+        memo[versions] = digest
+    return digest
 
 
 def site_of(compound: Compound) -> Site:
@@ -197,3 +211,15 @@ def delete_compound(session: Any, compound: Compound, *, actor: str) -> None:
     session.flush()
     session.delete(compound)
     session.flush()
+
+
+def json_response(key: tuple[Any, ...], build: Any) -> Response:
+    """A JSON response whose text is built once and cached under ``key``.
+
+    ``key`` must name the content (e.g. contain :func:`state_key`); the text is
+    shared by every request for it, so a warm request costs no serialisation.
+    """
+    text = cache_for(current_app).get_or_compute(
+        key, lambda: json.dumps(build(), ensure_ascii=False, separators=(",", ":"))
+    )
+    return Response(text, mimetype="application/json")

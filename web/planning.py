@@ -2,34 +2,59 @@
 
 The planner (:mod:`planners.plan`, issue 4) is imported on first use, so the
 web starts without it and answers 503 with a clear message while it is absent.
+It runs in a child process with a hard time limit (``PLAN_TIMEOUT_S``, app
+config ``PLAN_TIMEOUT_S``), one plan at a time; results are cached by the
+caller per compound state and options.
 """
 
 from __future__ import annotations
 
 import importlib
+import multiprocessing
+import threading
 from dataclasses import dataclass
 from typing import Any
 
 from werkzeug.exceptions import ServiceUnavailable
 
+from camwatch import errors
 from camwatch.errors import UsageError
 from camwatch.model import LEVELS, Site
 
-TIME_LIMIT_S = 15.0  # planner time limit for interactive requests
+TIME_LIMIT_S = 15.0  # the planner's own time limit (passed to plan_cameras)
+PLAN_TIMEOUT_S = 90.0  # hard wall-clock limit of a web plan request (the child is stopped)
 MAX_K = 20  # the web asks for at most this many cameras at once (interactive use)
+# lens bounds for web requests: real cameras, and candidate footprints that stay computable
+MIN_HFOV_DEG = 1.0
+MAX_RANGE_M = 500.0
+MAX_HEIGHT_M = 50.0
+MAX_PIXELS = 8192
+# at most this many plans are computed at once; more get 503 "busy" instead of tying up
+# every server thread (the planner is CPU-bound)
+_running = threading.BoundedSemaphore(1)
+BUSY_WAIT_S = 20.0
 METHODS = ("auto", "greedy", "local", "exact")
 
 
 def _num(
-    data: dict[str, Any], key: str, default: float | None, lo: float, hi: float
+    data: dict[str, Any],
+    key: str,
+    default: float | None,
+    lo: float,
+    hi: float,
+    *,
+    closed: bool = False,
 ) -> float | None:
+    """A number in (lo, hi] — or [lo, hi] when ``closed`` — else UsageError naming ``key``."""
     value = data.get(key, default)
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise UsageError(f"{key} must be a number, got {value!r}")
-    if not lo < value <= hi:
-        raise UsageError(f"{key} must be in ({lo:g}, {hi:g}], got {value!r}")
+    inside = lo <= value <= hi if closed else lo < value <= hi
+    if not inside:
+        bounds = f"[{lo:g}, {hi:g}]" if closed else f"({lo:g}, {hi:g}]"
+        raise UsageError(f"{key} must be in {bounds}, got {value!r}")
     return float(value)
 
 
@@ -79,11 +104,12 @@ class PlanOptions:
             raise UsageError(f"tilt must be in [-90, 90], got {tilt!r}")
         return cls(
             k=k,
-            hfov_deg=_num(data, "hfov", data.get("hfov_deg", 90.0), 0, 360) or 90.0,
+            hfov_deg=_num(data, "hfov", data.get("hfov_deg", 90.0), MIN_HFOV_DEG, 360, closed=True)
+            or 90.0,
             resolution=(int(res[0]), int(res[1])),
-            height_m=_num(data, "height", data.get("height_m", 3.0), 0, 100) or 3.0,
+            height_m=_num(data, "height", data.get("height_m", 3.0), 0, MAX_HEIGHT_M) or 3.0,
             tilt_deg=float(tilt),
-            range_m=_num(data, "range", data.get("range_m"), 0, 10000),
+            range_m=_num(data, "range", data.get("range_m"), 0, MAX_RANGE_M),
             level=level,
             method=method,
         )
@@ -96,11 +122,70 @@ def _planner() -> Any:
         raise ServiceUnavailable("the camera planner (planners.plan) is not installed") from None
 
 
-def plan_for(site: Site, options: PlanOptions) -> dict[str, Any]:
-    """The planner's answer (SITE_FORMAT §3 ``plan`` object) with ghost footprints added."""
+def plan_for(
+    site: Site, options: PlanOptions, *, timeout_s: float = PLAN_TIMEOUT_S
+) -> dict[str, Any]:
+    """The planner's answer (SITE_FORMAT §3 ``plan`` object) with ghost footprints added.
+
+    The planner runs in a child process with a hard wall-clock limit
+    (``timeout_s``): a request that would run away is stopped and answered
+    422 (PlanningError), and a server thread is never tied up for longer.
+    One plan at a time; a second one waits up to ``BUSY_WAIT_S``, then 503.
+    """
     from web.analysis import ghost_features
 
-    planner = _planner()
+    _planner()  # a clear 503 when the planner is not installed
+    if not _running.acquire(timeout=BUSY_WAIT_S):
+        raise ServiceUnavailable("the planner is busy with another request; try again in a moment")
+    try:
+        result = _run_isolated(site, options, timeout_s)
+    finally:
+        _running.release()
+    result["suggestions"] = ghost_features(site, result["suggestions"])
+    return result
+
+
+def _run_isolated(site: Site, options: PlanOptions, timeout_s: float) -> dict[str, Any]:
+    context = multiprocessing.get_context("spawn")  # no fork of a threaded server
+    receiver, sender = context.Pipe(duplex=False)
+    process = context.Process(target=_child, args=(site, options, sender), daemon=True)
+    process.start()
+    sender.close()
+    try:
+        if not receiver.poll(timeout_s):
+            raise errors.PlanningError(
+                f"the planner did not finish within {timeout_s:g} s; ask for fewer cameras "
+                "or a simpler lens, or use `camwatch plan` for large jobs"
+            )
+        outcome, payload = receiver.recv()
+    except EOFError:
+        raise RuntimeError("the planner process stopped without an answer") from None
+    finally:
+        receiver.close()
+        if process.is_alive():
+            process.terminate()
+        process.join(timeout=5)
+    if outcome == "ok":
+        return payload
+    if outcome == "camwatch":
+        kind, message = payload
+        raise getattr(errors, kind, errors.CamwatchError)(message)
+    raise RuntimeError(f"planner failed: {payload}")
+
+
+def _child(site: Site, options: PlanOptions, sender: Any) -> None:
+    """Child process: run the planner, send ("ok", result) or the error back."""
+    try:
+        sender.send(("ok", _plan(site, options)))
+    except errors.CamwatchError as exc:
+        sender.send(("camwatch", (type(exc).__name__, str(exc))))
+    except Exception as exc:  # reported to the parent, which answers 500
+        sender.send(("crash", f"{type(exc).__name__}: {exc}"))
+    finally:
+        sender.close()
+
+
+def _plan(site: Site, options: PlanOptions) -> dict[str, Any]:
     from planners.lenses import Lens
 
     lens = Lens(
@@ -110,13 +195,15 @@ def plan_for(site: Site, options: PlanOptions) -> dict[str, Any]:
         tilt_deg=options.tilt_deg,
         range_m=options.range_m,
     )
-    result = planner.plan_cameras(
-        site,
-        add=options.k,
-        level=options.level,
-        lens=lens,
-        method=options.method,
-        time_limit=TIME_LIMIT_S,
-    ).to_dict()
-    result["suggestions"] = ghost_features(site, result["suggestions"])
-    return result
+    return (
+        _planner()
+        .plan_cameras(
+            site,
+            add=options.k,
+            level=options.level,
+            lens=lens,
+            method=options.method,
+            time_limit=TIME_LIMIT_S,
+        )
+        .to_dict()
+    )

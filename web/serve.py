@@ -51,6 +51,42 @@ def prepare_database(url: str, *, sites_dir: Path = SAMPLE_SITES, seed: bool = T
         engine.dispose()
 
 
+class BackgroundServer:
+    """Waitress serving ``app`` on a free loopback port in a thread (tests and benchmarks).
+
+    ``stop()`` ends the loop from its own thread and closes every socket, so no
+    poll runs on a closed descriptor.
+    """
+
+    def __init__(self, app: object, *, host: str = "127.0.0.1", threads: int = 4) -> None:
+        import threading
+
+        import waitress
+
+        self.server = waitress.create_server(app, host=host, port=0, threads=threads)
+        self.url = f"http://{host}:{self.server.effective_port}"
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="camwatch-test-server", daemon=True)
+
+    def _loop(self) -> None:
+        server = self.server
+        try:
+            while not self._stop.is_set():
+                server.asyncore.loop(timeout=0.1, map=server._map, count=1)
+        finally:
+            for channel in list(server._map.values()):
+                channel.close()
+            server.task_dispatcher.shutdown()
+
+    def start(self) -> BackgroundServer:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=10)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Prepare the database, print the demo users, serve until interrupted."""
     parser = argparse.ArgumentParser(

@@ -227,3 +227,10 @@ def test_delete_compound_needs_code(app, client, tiny):
     resp = client.post(f"/compounds/{tiny}/delete", data={"confirm": "tiny-court"})
     assert resp.status_code == 302
     assert client.get(f"/compounds/{tiny}").status_code == 404
+
+
+def test_plan_runaway_is_stopped(app, client, tiny):
+    app.config["PLAN_TIMEOUT_S"] = 0.001
+    resp = client.post(f"/compounds/{tiny}/plan", json={"k": 1}, headers=JSON)
+    assert resp.status_code == 422
+    assert "did not finish" in resp.get_json()["error"]["message"]

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import threading
 from pathlib import Path
 
 import pytest
@@ -39,20 +38,16 @@ pytestmark = [
 @pytest.fixture(scope="module")
 def live_server(template_db, tmp_path_factory):
     """The app on a free loopback port, served by waitress in a thread."""
-    import waitress
-
     from tests.web.conftest import make_app
     from web.cache import LRUCache
+    from web.serve import BackgroundServer
 
     path = tmp_path_factory.mktemp("browser") / "camwatch.db"
     shutil.copyfile(template_db, path)
     app = make_app(path, LRUCache(4000), TESTING=False, WTF_CSRF_ENABLED=True)
-    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}", app
-    server.close()
-    thread.join(timeout=5)
+    server = BackgroundServer(app).start()
+    yield server.url, app
+    server.stop()
     from web.db import engine
 
     engine(app).dispose()

@@ -39,7 +39,7 @@ CHECKS = [
 def st_app(template_db, shared_cache, tmp_path_factory):
     path = tmp_path_factory.mktemp("schemathesis") / "camwatch.db"
     shutil.copyfile(template_db, path)
-    app = make_app(path, shared_cache)
+    app = make_app(path, shared_cache, PLAN_TIMEOUT_S=8.0)  # runaway plans end as a 503
     s = new_session(app)
     app.config["TEST_TOKEN"] = issue_token(s, "admin", actor="tests")
     s.commit()

@@ -281,16 +281,10 @@ SCHEMAS: dict[str, Any] = {
         "type": "object",
         "properties": {
             "k": {"type": "integer", "minimum": 1, "maximum": 20, "default": 3},
-            "hfov": {
-                "type": "number",
-                "exclusiveMinimum": True,
-                "minimum": 0,
-                "maximum": 360,
-                "default": 90,
-            },
+            "hfov": {"type": "number", "minimum": 1, "maximum": 360, "default": 90},
             "resolution": {
                 "type": "array",
-                "items": {"type": "integer", "minimum": 1, "maximum": 20000},
+                "items": {"type": "integer", "minimum": 1, "maximum": 8192},
                 "minItems": 2,
                 "maxItems": 2,
             },
@@ -298,11 +292,11 @@ SCHEMAS: dict[str, Any] = {
                 "type": "number",
                 "exclusiveMinimum": True,
                 "minimum": 0,
-                "maximum": 100,
+                "maximum": 50,
                 "default": 3,
             },
             "tilt": {"type": "number", "minimum": -90, "maximum": 90, "default": 15},
-            "range": {"type": "number", "exclusiveMinimum": True, "minimum": 0, "maximum": 10000},
+            "range": {"type": "number", "exclusiveMinimum": True, "minimum": 0, "maximum": 500},
             "level": {"type": "string", "enum": LEVELS, "default": "detection"},
             "method": {
                 "type": "string",

@@ -37,7 +37,7 @@ from web.devices import (
     _next_code,
     _properties,
 )
-from web.ledger import analysis_of, compound_by_code, compounds_for
+from web.ledger import analysis_of, compound_by_code, compounds_for, json_response
 from web.planning import PlanOptions, plan_for
 from web.security import has_permission
 
@@ -346,9 +346,9 @@ def _bool_arg(name: str) -> bool:
 def get_analysis(code: str):
     _need("analysis.run")
     compound = compound_by_code(code, g.user)
-    return jsonify(
-        analysis_of(compound, include_planned=_bool_arg("include_planned")).analysis.to_dict()
-    )
+    planned = _bool_arg("include_planned")
+    result = analysis_of(compound, include_planned=planned)
+    return json_response(("analysis-json", result.key, planned), result.analysis.to_dict)
 
 
 @bp.post("/compounds/<code>/plan")
@@ -360,7 +360,10 @@ def post_plan(code: str):
     from flask import current_app
 
     plan = cache_for(current_app).get_or_compute(
-        ("plan", result.key, options), lambda: plan_for(result.site, options)
+        ("plan", result.key, options),
+        lambda: plan_for(
+            result.site, options, timeout_s=float(current_app.config["PLAN_TIMEOUT_S"])
+        ),
     )
     suggestions = [{k: v for k, v in s.items() if k != "footprints"} for s in plan["suggestions"]]
     return jsonify({**plan, "suggestions": suggestions})
