@@ -150,7 +150,8 @@ def plan_cmd(
 
         save_site(site_with_suggestions(site, result), write)
     if as_json:
-        _echo_json(result.to_dict())
+        _echo_json(result.to_dict())  # exactly the SITE_FORMAT §3 object
+        click.echo(_method_line(result), err=True)
     else:
         _print_plan(result)
     if write is not None:
@@ -203,8 +204,13 @@ def _print_plan(result: Any) -> None:
         )
         for u in t["unreachable"]:
             console.print(f"  - {u['reason']} (best {u['best_ratio']:.2%})")
+    console.print(_method_line(result))
+
+
+def _method_line(result: Any) -> str:
+    """One line on how the plan was found (method, optimality gap, sizes, time)."""
     gap = "" if result.gap is None else f", gap {result.gap:.3%}"
-    console.print(
+    return (
         f"method {result.method}{' (optimal)' if result.optimal else ''}{gap}; "
         f"{result.candidates} candidates, pool {result.pool}, {result.atoms} atoms; {result.seconds:.1f} s"
     )

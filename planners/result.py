@@ -81,7 +81,16 @@ class PlanResult:
             out["note"] = self.note
         if self.target is not None:
             out["target"] = self.target
-        out["planner"] = {
+        return out
+
+    def planner_info(self) -> dict[str, Any]:
+        """How the plan was found: method, objective, bound and optimality gap, sizes, times.
+
+        Kept out of :meth:`to_dict` so ``plan --json`` prints exactly the
+        SITE_FORMAT §3 object; the CLI prints this on stderr and the web API
+        returns it beside the plan.
+        """
+        return {
             "method": self.method,
             "objective": round(self.objective, 4),
             "bound": None if self.bound is None else round(self.bound, 4),
@@ -95,7 +104,6 @@ class PlanResult:
             "runs": {k: round(v, 4) for k, v in self.runs.items()},
             "seconds": round(self.seconds, 2),
         }
-        return out
 
 
 def site_with_suggestions(site: Site, result: PlanResult) -> Site:
