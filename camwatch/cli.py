@@ -162,10 +162,24 @@ def analyze(site_file: str, include_planned: bool, as_json: bool) -> None:
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
 @click.option("--include-planned", is_flag=True, help="Count planned cameras too.")
 @click.option("--dpi", type=click.IntRange(50, 600), default=150, show_default=True)
+@click.option("--suggest", "with_suggest", is_flag=True, help="Draw device suggestions (planners).")
+@click.option("--routes", "with_routes", is_flag=True, help="Draw the worst intruder routes.")
+@click.option("--patrol", "with_patrol", is_flag=True, help="Draw the patrol route.")
 def render(
-    site_file: str, output: str, level: str | None, lang: str, include_planned: bool, dpi: int
+    site_file: str,
+    output: str,
+    level: str | None,
+    lang: str,
+    include_planned: bool,
+    dpi: int,
+    with_suggest: bool,
+    with_routes: bool,
+    with_patrol: bool,
 ) -> None:
-    """Draw SITE_FILE to scale with footprints, blind spots, scale bar and legend."""
+    """Draw SITE_FILE to scale with footprints, blind spots, scale bar and legend.
+
+    Ghost cameras of a placement plan are drawn by ``camwatch plan --picture``.
+    """
     from camwatch.geometry.coverage import analyze as run
     from camwatch.render import render_plan
 
@@ -173,7 +187,22 @@ def render(
         raise UsageError(f"output folder does not exist: {Path(output).parent}")
     site = _load(site_file)
     result = run(site, include_planned=include_planned)
-    path = render_plan(site, result, output, level=level, lang=lang, dpi=dpi)
+    overlays = None
+    if with_suggest or with_routes or with_patrol:
+        # The planners sit above the core: reached lazily, only when asked for.
+        from planners import overlays as ov
+        from planners.devices import suggest_devices
+        from planners.routes import intruder_routes, patrol_route
+
+        parts = []
+        if with_suggest:
+            parts.append(ov.device_overlays(suggest_devices(site, result)))
+        if with_routes:
+            parts.append(ov.route_overlays(intruder_routes(site, result)))
+        if with_patrol:
+            parts.append(ov.patrol_overlay(patrol_route(site, result)))
+        overlays = ov.combine(*parts)
+    path = render_plan(site, result, output, level=level, lang=lang, dpi=dpi, overlays=overlays)
     click.echo(f"wrote {path}", err=True)
 
 
