@@ -27,7 +27,7 @@ run: $(STAMP) fonts
 
 ## make test: install what the tests need and run the whole suite
 test: $(STAMP) fonts
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not slow and not browser and not postgres"
