@@ -87,6 +87,18 @@ class Client:
         self.conn.close()
 
 
+def _request(
+    port: int, method: str, path: str, token: str, body: object = None
+) -> tuple[int, bytes]:
+    conn = http.client.HTTPConnection(HOST, port, timeout=120)
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    conn.request(method, path, body=None if body is None else json.dumps(body), headers=headers)
+    resp = conn.getresponse()
+    data = resp.read()
+    conn.close()
+    return resp.status, data
+
+
 def login_cookie(port: int) -> str:
     """Sign in through the form (as a browser would) and return the session cookie."""
     conn = http.client.HTTPConnection(HOST, port, timeout=30)
@@ -160,6 +172,25 @@ def main(argv: list[str] | None = None) -> int:
                     raise RuntimeError(f"{name}: HTTP {status}")
                 warm = statistics.median(one.get(path)[1] for _ in range(20))
                 print(f"  {name:<15} {cold * 1000:9.1f} {warm * 1000:9.1f} {size:10d}")
+            # one camera turned: only its footprints are recomputed, then the union
+            listing = json.loads(
+                _request(port, "GET", f"/api/v1/compounds/{code}/devices?kind=camera", token)[1]
+            )
+            cam = listing["devices"][0]
+            heading = (cam["properties"].get("heading_deg", 0) + 30) % 360
+            status, _ = _request(
+                port,
+                "PATCH",
+                f"/api/v1/compounds/{code}/devices/{cam['code']}",
+                token,
+                {"version": cam["version"], "heading_deg": heading},
+            )
+            if status != 200:
+                raise RuntimeError(f"turning a camera: HTTP {status}")
+            status, after_edit, _ = one.get(paths["analysis API"])
+            print(
+                f"  {'after one edit':<15} {after_edit * 1000:9.1f}  (analysis API, one camera turned)"
+            )
             one.close()
 
             print(

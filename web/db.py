@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, current_app, g
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 
 from camwatch.registry.db import RegistrySession, make_engine, make_session_factory
 
@@ -45,8 +45,15 @@ def db_session() -> RegistrySession:
     if session is None:
         user = g.get("user")
         session = new_session(actor=user.username if user is not None else None)
+        # per-request memos of row versions (web.ledger.device_rows) end with any write
+        event.listen(session, "after_flush", _forget_versions)
+        event.listen(session, "after_rollback", _forget_versions)
         g._db_session = session
     return session
+
+
+def _forget_versions(*_args: Any) -> None:
+    g.pop("_device_rows", None)
 
 
 def _close_session(_exc: Any = None) -> None:

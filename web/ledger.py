@@ -22,7 +22,7 @@ from typing import Any
 
 from flask import Response, abort, current_app, g
 from sqlalchemy import select
-from sqlalchemy.orm import lazyload
+from sqlalchemy.orm import defer, lazyload
 
 from camwatch.geometry.coverage import Analysis, analyze
 from camwatch.geometry.footprint import camera_footprints
@@ -35,7 +35,8 @@ from web.cache import cache_for
 from web.db import db_session
 from web.security import can_see_compound
 
-_NO_DEVICES = (lazyload(Compound.devices),)  # load devices only when a view needs them
+# load devices and the (large) plan only when a view needs them
+_NO_DEVICES = (lazyload(Compound.devices), defer(Compound.plan_json))
 
 
 def compound_for(cid: int) -> Compound:
@@ -66,13 +67,18 @@ def _digest(obj: Any) -> str:
 
 
 def device_rows(compound: Compound) -> tuple[tuple[int, int, str, str], ...]:
-    """``(id, version, kind, status)`` of every device of the compound (a light query)."""
-    rows = db_session().execute(
-        select(Device.id, Device.version, Device.kind, Device.status)
-        .where(Device.compound_id == compound.id)
-        .order_by(Device.id)
-    )
-    return tuple(tuple(r) for r in rows)  # type: ignore[misc]
+    """``(id, version, kind, status)`` of every device of the compound (a light query,
+    made once per request and compound)."""
+    memo = g.setdefault("_device_rows", {})
+    key = (compound.id, compound.version)
+    if key not in memo:
+        rows = db_session().execute(
+            select(Device.id, Device.version, Device.kind, Device.status)
+            .where(Device.compound_id == compound.id)
+            .order_by(Device.id)
+        )
+        memo[key] = tuple(tuple(r) for r in rows)
+    return memo[key]  # type: ignore[no-any-return]
 
 
 def _content_digest(compound: Compound) -> str:

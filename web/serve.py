@@ -59,10 +59,13 @@ class BackgroundServer:
     """
 
     def __init__(self, app: object, *, host: str = "127.0.0.1", threads: int = 4) -> None:
+        import logging
         import threading
 
         import waitress
 
+        # "task queue depth" warnings are expected when a load test queues requests on purpose
+        logging.getLogger("waitress.queue").setLevel(logging.ERROR)
         self.server = waitress.create_server(app, host=host, port=0, threads=threads)
         self.url = f"http://{host}:{self.server.effective_port}"
         self._stop = threading.Event()
