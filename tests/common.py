@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from shapely.geometry import Polygon, box
 
-from camwatch.model import Building, Camera, Obstacle, Site, SiteInfo, Wall, Zone
+from camwatch.model import (
+    Building,
+    Camera,
+    Gate,
+    Intercom,
+    Mount,
+    Obstacle,
+    Site,
+    SiteInfo,
+    Wall,
+    Zone,
+)
 
 square_room = box(0, 0, 10, 10)
 # An L-shaped corridor 2 m wide: a horizontal leg along y ∈ [0, 2] and a vertical leg x ∈ [0, 2].
@@ -22,19 +33,29 @@ def site(
     boundary: Polygon = square_room,
     *,
     buildings: list[Polygon] | None = None,
-    obstacles: list[Polygon] | None = None,
+    obstacles: list[Polygon | tuple[Polygon, str]] | None = None,
     walls: list[Wall] | None = None,
     zones: list[Zone] | None = None,
     cameras: list[Camera] | None = None,
+    gates: list[Gate] | None = None,
+    intercoms: list[Intercom] | None = None,
+    mounts: list[Mount] | None = None,
     sid: str = "test",
 ) -> Site:
-    """A site built directly from geometry (no file round trip)."""
+    """A site built directly from geometry (no file round trip).
+
+    Obstacles are polygons (named O1, O2, …) or (polygon, name) pairs.
+    """
+    named = [o if isinstance(o, tuple) else (o, f"O{i}") for i, o in enumerate(obstacles or [], 1)]
     return Site(
         info=SiteInfo(sid, name=sid),
         boundary=boundary,
         buildings=tuple(Building(p, name=f"B{i}") for i, p in enumerate(buildings or [], 1)),
-        obstacles=tuple(Obstacle(p, name=f"O{i}") for i, p in enumerate(obstacles or [], 1)),
+        obstacles=tuple(Obstacle(p, name=n) for p, n in named),
         walls=tuple(walls or []),
         zones=tuple(zones or []),
         cameras=tuple(cameras or []),
+        gates=tuple(gates or []),
+        intercoms=tuple(intercoms or []),
+        mounts=tuple(mounts or []),
     )

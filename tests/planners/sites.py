@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from shapely.geometry import Point, Polygon, box
+from shapely.geometry import Point, box
 
-from camwatch.model import Building, Camera, Gate, Intercom, Mount, Obstacle, Site, SiteInfo, Zone
+from camwatch.model import Camera, Gate, Site, Zone
 from planners.lenses import Lens
+from tests.common import l_corridor, site
 
-# A 2 m wide L corridor with 20 m legs (as tests/common.l_corridor).
-L_CORRIDOR = Polygon([(0, 0), (20, 0), (20, 2), (2, 2), (2, 20), (0, 20)])
+# A 2 m wide L corridor with 20 m legs.
+L_CORRIDOR = l_corridor
 # Panoramic lens whose detection reach is 2400 / (2π · 25) = 15.28 m: from no point of the
 # L can one camera reach both leg ends (≥ 18.1 m from the corner square), two on the legs can.
 PANO_15M = Lens(name="pano15", hfov_deg=360.0, resolution=(2400, 2400))
@@ -16,29 +17,8 @@ PANO_15M = Lens(name="pano15", hfov_deg=360.0, resolution=(2400, 2400))
 PANO_30M = Lens(name="pano30", hfov_deg=360.0, resolution=(4800, 4800))
 
 
-def make_site(
-    boundary: Polygon,
-    *,
-    buildings: list[Polygon] | None = None,
-    obstacles: list[tuple[Polygon, str]] | None = None,
-    zones: list[Zone] | None = None,
-    cameras: list[Camera] | None = None,
-    gates: list[Gate] | None = None,
-    intercoms: list[Intercom] | None = None,
-    mounts: list[Mount] | None = None,
-    sid: str = "test",
-) -> Site:
-    return Site(
-        info=SiteInfo(sid, name=sid),
-        boundary=boundary,
-        buildings=tuple(Building(p, name=f"B{i}") for i, p in enumerate(buildings or [], 1)),
-        obstacles=tuple(Obstacle(p, name=n) for p, n in obstacles or []),
-        zones=tuple(zones or []),
-        cameras=tuple(cameras or []),
-        gates=tuple(gates or []),
-        intercoms=tuple(intercoms or []),
-        mounts=tuple(mounts or []),
-    )
+# The planner tests build sites with the suite's common builder.
+make_site = site
 
 
 def l_corridor_site() -> Site:
