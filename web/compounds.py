@@ -28,7 +28,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 
 from camwatch.errors import CamwatchError, UsageError
-from camwatch.registry.compounds import import_site
+from camwatch.registry.compounds import delete_compound, import_site
 from camwatch.registry.problems import list_problems
 from camwatch.sitefile import dumps_site, parse_site
 from web import geojson
@@ -38,7 +38,6 @@ from web.ledger import (
     analysis_of,
     compound_for,
     compounds_for,
-    delete_compound,
     device_rows,
     json_response,
 )

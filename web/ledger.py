@@ -183,42 +183,6 @@ def active_devices(compound: Compound) -> list[Device]:
     )
 
 
-def delete_compound(session: Any, compound: Compound, *, actor: str) -> None:
-    """Delete a compound and everything recorded about it (admin only, audited row by row).
-
-    The registry retires devices instead of deleting them; removing a whole
-    compound (e.g. one imported by mistake) is the one deletion the web
-    offers. Every row goes through the ORM so that the audit trail records it.
-    """
-    from camwatch.registry.models import Inspection, MaintenanceRecord, Problem, ProblemEvent, User
-
-    session.info["actor"] = actor
-    for problem in session.scalars(select(Problem).where(Problem.compound_id == compound.id)):
-        for event in session.scalars(
-            select(ProblemEvent).where(ProblemEvent.problem_id == problem.id)
-        ):
-            session.delete(event)
-        session.delete(problem)
-    session.flush()
-    for inspection in session.scalars(
-        select(Inspection).where(Inspection.compound_id == compound.id)
-    ):
-        session.delete(inspection)
-    for device in list(compound.devices):
-        for record in session.scalars(
-            select(MaintenanceRecord).where(MaintenanceRecord.device_id == device.id)
-        ):
-            session.delete(record)
-    session.flush()
-    for device in list(compound.devices):
-        session.delete(device)
-    for user in session.scalars(select(User).where(User.compounds.any(Compound.id == compound.id))):
-        user.compounds = [c for c in user.compounds if c.id != compound.id]
-    session.flush()
-    session.delete(compound)
-    session.flush()
-
-
 def json_response(key: tuple[Any, ...], build: Any) -> Response:
     """A JSON response whose text is built once and cached under ``key``.
 

@@ -44,7 +44,11 @@ from camwatch.registry.models import (
     UNRESOLVED_PROBLEM_STATUSES,
     Compound,
     Device,
+    Inspection,
+    MaintenanceRecord,
     Problem,
+    ProblemEvent,
+    User,
     utcnow,
 )
 from camwatch.sitefile import site_to_geojson
@@ -337,3 +341,37 @@ def compound_summary(session: Session, compound: Compound, *, today: date) -> di
         "open_problems": int(open_count or 0),
         "overdue_problems": int(overdue_count or 0),
     }
+
+
+def delete_compound(session: Session, compound: Compound, *, actor: str) -> None:
+    """Delete a compound and everything recorded about it (admin only, audited row by row).
+
+    The ledger retires devices instead of deleting them; removing a whole
+    compound (e.g. one imported by mistake) is the one deletion it offers.
+    Every row goes through the ORM so that the audit trail records it.
+    """
+    set_actor(session, actor)
+    for problem in session.scalars(select(Problem).where(Problem.compound_id == compound.id)):
+        for event in session.scalars(
+            select(ProblemEvent).where(ProblemEvent.problem_id == problem.id)
+        ):
+            session.delete(event)
+        session.delete(problem)
+    session.flush()
+    for inspection in session.scalars(
+        select(Inspection).where(Inspection.compound_id == compound.id)
+    ):
+        session.delete(inspection)
+    for device in list(compound.devices):
+        for record in session.scalars(
+            select(MaintenanceRecord).where(MaintenanceRecord.device_id == device.id)
+        ):
+            session.delete(record)
+    session.flush()
+    for device in list(compound.devices):
+        session.delete(device)
+    for user in session.scalars(select(User).where(User.compounds.any(Compound.id == compound.id))):
+        user.compounds = [c for c in user.compounds if c.id != compound.id]
+    session.flush()
+    session.delete(compound)
+    session.flush()

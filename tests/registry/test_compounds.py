@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -178,3 +179,29 @@ def test_sample_sites_round_trip(engine):
         with session_scope(engine) as s:
             exported = export_site(s, code)
         assert analyze(exported).to_dict() == analyze(original).to_dict(), path.name
+
+
+def test_delete_compound_removes_everything_and_audits_it(engine):
+    from camwatch.registry.compounds import delete_compound
+    from camwatch.registry.problems import open_problem
+
+    load_tiny(engine)
+    with session_scope(engine, actor="ann") as s:
+        open_problem(
+            s,
+            "tiny-court",
+            description="blind spot by the gate",
+            deadline=date(2026, 12, 31),
+            actor="ann",
+        )
+    with session_scope(engine, actor="root") as s:
+        delete_compound(s, get_compound(s, "tiny-court"), actor="root")
+    with session_scope(engine) as s:
+        assert s.scalar(select(func.count()).select_from(Compound)) == 0
+        assert s.scalar(select(func.count()).select_from(Device)) == 0
+        deletes = s.scalars(
+            select(AuditLog).where(AuditLog.action == "delete", AuditLog.actor == "root")
+        ).all()
+        assert {a.entity for a in deletes} >= {"compounds", "devices", "problems"}
+        with pytest.raises(NotFoundError):
+            get_compound(s, "tiny-court")
