@@ -15,7 +15,9 @@ registry's checklist on the compound's current analysis and are recorded
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
+from typing import Any
 
 from flask import (
     Blueprint,
@@ -177,6 +179,24 @@ def detail(pid: int):
     )
 
 
+def _version(problem: Any) -> int:
+    """The version the form was filled in against (optimistic locking)."""
+    return int(request.form.get("version") or problem.version)
+
+
+def _save(pid: int, change: Callable[[Any], object], done: str):
+    """Run one ledger change of problem ``pid`` in a transaction, flash the outcome, go back."""
+    db = db_session()
+    try:
+        change(db)
+        db.commit()
+        flash(done, "ok")
+    except CamwatchError as exc:
+        db.rollback()
+        flash(str(exc), "error")
+    return redirect(url_for("problems.detail", pid=pid))
+
+
 @bp.post("/problems/<int:pid>/status")
 @require("problem.progress")
 def set_status(pid: int):
@@ -187,22 +207,18 @@ def set_status(pid: int):
     if not form.validate_on_submit():
         flash(_("Choose a status the problem can move to."), "error")
         return redirect(url_for("problems.detail", pid=pid))
-    db = db_session()
-    try:
-        update_problem(
+    return _save(
+        pid,
+        lambda db: update_problem(
             db,
             pid,
             status=form.status.data,
             note=form.note.data or None,
-            expected_version=int(request.form.get("version") or problem.version),
+            expected_version=_version(problem),
             actor=g.user.username,
-        )
-        db.commit()
-        flash(_("Status changed."), "ok")
-    except CamwatchError as exc:
-        db.rollback()
-        flash(str(exc), "error")
-    return redirect(url_for("problems.detail", pid=pid))
+        ),
+        _("Status changed."),
+    )
 
 
 @bp.post("/problems/<int:pid>/recheck")
@@ -214,23 +230,19 @@ def do_recheck(pid: int):
     if not form.validate_on_submit():
         flash(_("Describe what the re-check found."), "error")
         return redirect(url_for("problems.detail", pid=pid))
-    db = db_session()
-    try:
-        recheck(
+    return _save(
+        pid,
+        lambda db: recheck(
             db,
             pid,
             passed=form.passed.data == "yes",
             result=form.result.data,
             new_deadline=form.new_deadline.data if form.passed.data != "yes" else None,
-            expected_version=int(request.form.get("version") or problem.version),
+            expected_version=_version(problem),
             actor=g.user.username,
-        )
-        db.commit()
-        flash(_("Re-check recorded."), "ok")
-    except CamwatchError as exc:
-        db.rollback()
-        flash(str(exc), "error")
-    return redirect(url_for("problems.detail", pid=pid))
+        ),
+        _("Re-check recorded."),
+    )
 
 
 @bp.post("/problems/<int:pid>/edit")
@@ -242,24 +254,20 @@ def edit(pid: int):
     if not form.validate_on_submit():
         flash(_("Please check the form."), "error")
         return redirect(url_for("problems.detail", pid=pid))
-    db = db_session()
-    try:
-        update_problem(
+    return _save(
+        pid,
+        lambda db: update_problem(
             db,
             pid,
             responsible_unit=form.responsible_unit.data or None,
             responsible_person=form.responsible_person.data or None,
             deadline=form.deadline.data if form.deadline.data != problem.deadline else None,
             note=form.note.data or None,
-            expected_version=int(request.form.get("version") or problem.version),
+            expected_version=_version(problem),
             actor=g.user.username,
-        )
-        db.commit()
-        flash(_("Saved."), "ok")
-    except CamwatchError as exc:
-        db.rollback()
-        flash(str(exc), "error")
-    return redirect(url_for("problems.detail", pid=pid))
+        ),
+        _("Saved."),
+    )
 
 
 @bp.route("/problems/new", methods=["GET", "POST"])
