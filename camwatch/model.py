@@ -273,12 +273,30 @@ class Site:
         of outline.
         """
         opaque = unary_union(self.opaque_polygons(), grid_size=ROBUST_GRID_M)
-        return _areal(self.boundary.difference(opaque, grid_size=ROBUST_GRID_M))
+        return areal(self.boundary.difference(opaque, grid_size=ROBUST_GRID_M))
 
 
-def _areal(geom: BaseGeometry) -> Polygon | MultiPolygon:
-    """The polygonal part of an overlay result."""
+def polygon_parts(geom: BaseGeometry | None) -> list[Polygon]:
+    """The non-empty polygons of any geometry (collections flattened; lines and points dropped).
+
+    >>> from shapely.geometry import GeometryCollection, LineString, box
+    >>> len(polygon_parts(GeometryCollection([box(0, 0, 1, 1), LineString([(0, 0), (1, 1)])])))
+    1
+    >>> polygon_parts(None)
+    []
+    """
+    if geom is None or geom.is_empty:
+        return []
+    if isinstance(geom, Polygon):
+        return [geom]
+    return [p for g in getattr(geom, "geoms", ()) for p in polygon_parts(g)]
+
+
+def areal(geom: BaseGeometry) -> Polygon | MultiPolygon:
+    """The areal part of an overlay result: itself if polygonal, else its polygons of positive area."""
     if isinstance(geom, Polygon | MultiPolygon):
         return geom
-    polys = [g for g in getattr(geom, "geoms", []) if isinstance(g, Polygon) and not g.is_empty]
-    return MultiPolygon(polys)
+    polys = [p for p in polygon_parts(geom) if p.area > 0.0]
+    if not polys:
+        return Polygon()
+    return polys[0] if len(polys) == 1 else MultiPolygon(polys)

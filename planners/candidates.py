@@ -20,14 +20,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import shapely
-from shapely.geometry import MultiPolygon, Polygon
+from shapely.geometry import Polygon
 from shapely.geometry.base import BaseGeometry
 
 from camwatch.geometry.footprint import sector
 from camwatch.geometry.optics import ground_limits, reach
 from camwatch.geometry.space import free_space as site_free_space
 from camwatch.geometry.visibility import visible_region
-from camwatch.model import Camera, Site
+from camwatch.model import Camera, Site, areal
 from planners.lenses import Lens
 from planners.mounts import MountPoint, headings_for, mount_points
 
@@ -78,15 +78,6 @@ class CandidateSet:
 
     def costs(self) -> np.ndarray:
         return np.array([c.cost for c in self.candidates], dtype=float)
-
-
-def _areal(geom: BaseGeometry) -> Polygon | MultiPolygon:
-    if isinstance(geom, Polygon | MultiPolygon):
-        return geom
-    polys = [g for g in shapely.get_parts(geom) if isinstance(g, Polygon) and g.area > 0.0]
-    if not polys:
-        return EMPTY
-    return polys[0] if len(polys) == 1 else MultiPolygon(polys)
 
 
 class _CellClipper:
@@ -148,7 +139,7 @@ def _local_box(geom: BaseGeometry, box: Polygon) -> BaseGeometry:
             return out
     except shapely.errors.GEOSException:  # a collapsed ring in the clipped output
         pass
-    return _areal(geom.intersection(box))
+    return areal(geom.intersection(box))
 
 
 class _Spots:
@@ -200,7 +191,7 @@ class _Spots:
             return []
         disc = _disc(mount.stand, self.radius)
         near_parts = self.cells.around(mount.stand)
-        domain = _areal(_local(near_parts[0], disc).intersection(disc))
+        domain = areal(_local(near_parts[0], disc).intersection(disc))
         if domain.is_empty:
             return []
         vis = visible_region(mount.stand, domain, cutoff=self.radius)
@@ -212,7 +203,7 @@ class _Spots:
             if area is None
             else EMPTY
             if not _overlap(vb, self.bounds[r])
-            else _areal(vis.intersection(_local(near_parts[r + 1], disc)))
+            else areal(vis.intersection(_local(near_parts[r + 1], disc)))
             for r, (_, area) in enumerate(self.regions)
         ]
         if all(g.is_empty for g in seen):
@@ -240,7 +231,7 @@ class _Spots:
             shapes[:] = [self.template(li, h, level) for li, h in rows]
             # translating the template adds the same numbers sector(stand, ...) would
             placed = shapely.transform(shapes, lambda c, o=stand: c + o)
-            parts[r] = [_areal(g) for g in shapely.intersection(seen[r], placed)]
+            parts[r] = [areal(g) for g in shapely.intersection(seen[r], placed)]
         return [
             (li, h, list(parts[:, k]))
             for k, (li, h) in enumerate(rows)

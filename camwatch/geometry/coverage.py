@@ -20,7 +20,7 @@ from shapely.geometry.base import BaseGeometry
 
 from camwatch.geometry.footprint import EMPTY, camera_footprints
 from camwatch.geometry.space import free_space, stand_point
-from camwatch.model import LEVELS, MIN_BLIND_SPOT_M2, ZONE_PASS_RATIO, Site
+from camwatch.model import LEVELS, MIN_BLIND_SPOT_M2, ZONE_PASS_RATIO, Site, polygon_parts
 
 OPENING_M = 0.001  # morphological opening that separates parts joined by a point or < 2 mm sliver
 ZONE_TOUCH_M2 = 1e-6  # a blind spot "touches" a zone when they overlap by more than this
@@ -138,14 +138,6 @@ def _ratio(part: float, whole: float) -> float:
     return min(max(part / whole, 0.0), 1.0)
 
 
-def _polygons(geom: BaseGeometry) -> list[Polygon]:
-    if geom.is_empty:
-        return []
-    if isinstance(geom, Polygon):
-        return [geom]
-    return [p for g in getattr(geom, "geoms", []) for p in _polygons(g)]
-
-
 def union(geoms: Iterable[BaseGeometry]) -> BaseGeometry:
     """Union of polygons (empty polygon when there are none)."""
     items = [g for g in geoms if not g.is_empty]
@@ -168,8 +160,8 @@ def blind_spot_parts(
     eroded = uncovered.buffer(-OPENING_M, join_style="mitre")
     # Dilate each eroded part on its own, so parts that touch again after
     # dilation (joined at a point or by a < 2 mm sliver) stay separate spots.
-    opened = (part.buffer(OPENING_M, join_style="mitre") for part in _polygons(eroded))
-    parts = [p for g in opened for p in _polygons(g) if p.area >= min_area_m2]
+    opened = (part.buffer(OPENING_M, join_style="mitre") for part in polygon_parts(eroded))
+    parts = [p for g in opened for p in polygon_parts(g) if p.area >= min_area_m2]
     return sorted(parts, key=lambda p: -p.area)
 
 

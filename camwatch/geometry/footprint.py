@@ -22,7 +22,7 @@ from shapely.geometry.base import BaseGeometry
 from camwatch.geometry.optics import ground_limits, max_reach, reach
 from camwatch.geometry.space import stand_point
 from camwatch.geometry.visibility import visible_region
-from camwatch.model import LEVELS, Camera
+from camwatch.model import LEVELS, Camera, areal
 
 ARC_STEP_DEG = 0.5
 EMPTY = Polygon()
@@ -79,16 +79,6 @@ def clip_wedge(camera: Camera, origin: tuple[float, float], radius: float) -> Po
     )
 
 
-def _clean(geom: BaseGeometry) -> Polygon | MultiPolygon:
-    """Keep only the areal part of an overlay result."""
-    if isinstance(geom, Polygon | MultiPolygon):
-        return geom
-    polys = [g for g in getattr(geom, "geoms", []) if isinstance(g, Polygon) and g.area > 0]
-    if not polys:
-        return EMPTY
-    return polys[0] if len(polys) == 1 else MultiPolygon(polys)
-
-
 def visible_wedge(camera: Camera, free_space: BaseGeometry) -> Polygon | MultiPolygon:
     """V(p) ∩ the camera's widest wedge: the part of free space the camera could see at all."""
     near, far = ground_limits(camera)
@@ -101,7 +91,7 @@ def visible_wedge(camera: Camera, free_space: BaseGeometry) -> Polygon | MultiPo
     # An exact overlay with the wedge's bounding box first keeps the wedge overlay small.
     # (GEOS's faster clip_by_rect is not used: it can return invalid or collapsed rings.)
     local = free_space.intersection(shapely.box(minx, miny, maxx, maxy))
-    domain = _clean(local.intersection(wedge))
+    domain = areal(local.intersection(wedge))
     if domain.is_empty:
         return EMPTY
     return visible_region(origin, domain, cutoff=radius)
@@ -131,5 +121,5 @@ def camera_footprints(
             result[level] = EMPTY
             continue
         cone = sector(origin, camera.heading_deg, camera.hfov, near, radius)
-        result[level] = _clean(visible.intersection(cone))
+        result[level] = areal(visible.intersection(cone))
     return result

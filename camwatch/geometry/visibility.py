@@ -28,25 +28,17 @@ from shapely import orient_polygons
 from shapely.geometry import MultiPolygon, Point, Polygon
 from shapely.geometry.base import BaseGeometry
 
+from camwatch.model import polygon_parts
+
 # Relative tolerance under which p counts as collinear with an edge.
 COLLINEAR_EPS = 1e-10
 # Distance under which a part of the domain counts as containing p.
 TOUCH_EPS = 1e-7
 
 
-def _polygons(geom: BaseGeometry) -> list[Polygon]:
-    if geom.is_empty:
-        return []
-    if isinstance(geom, Polygon):
-        return [geom]
-    if isinstance(geom, MultiPolygon):
-        return list(geom.geoms)
-    return [g for part in getattr(geom, "geoms", []) for g in _polygons(part)]
-
-
 def _component_at(domain: BaseGeometry, origin: Point) -> list[Polygon]:
     """The parts of ``domain`` that contain or touch ``origin``."""
-    return [p for p in _polygons(domain) if p.distance(origin) <= TOUCH_EPS]
+    return [p for p in polygon_parts(domain) if p.distance(origin) <= TOUCH_EPS]
 
 
 def _segment_distance(px: float, py: float, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -178,7 +170,7 @@ def visible_region(
     if not blockers:
         return component
     seen = component.difference(shapely.union_all(blockers))
-    polys = [p for p in _polygons(seen) if p.area > 0.0]
+    polys = [p for p in polygon_parts(seen) if p.area > 0.0]
     if not polys:
         return Polygon()
     return polys[0] if len(polys) == 1 else MultiPolygon(polys)

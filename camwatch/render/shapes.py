@@ -15,17 +15,7 @@ from shapely.geometry.base import BaseGeometry
 from shapely.geometry.polygon import orient
 from shapely.ops import polylabel
 
-
-def polygon_parts(geom: BaseGeometry | None) -> list[Polygon]:
-    """The non-empty polygons of any geometry (collections flattened; lines and points dropped)."""
-    if geom is None or geom.is_empty:
-        return []
-    if isinstance(geom, Polygon):
-        return [geom]
-    parts: list[Polygon] = []
-    for g in getattr(geom, "geoms", ()):
-        parts += polygon_parts(g)
-    return parts
+from camwatch.model import polygon_parts
 
 
 def line_parts(geom: BaseGeometry | None) -> list[np.ndarray]:
