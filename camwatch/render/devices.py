@@ -181,30 +181,7 @@ def draw_alarms(cv: Canvas, site: Site) -> None:
         else:
             points.append((geom.x, geom.y))
     if points:
-        cv.ax.scatter(
-            [p[0] for p in points],
-            [p[1] for p in points],
-            s=30,
-            marker="^",
-            c=style.ALARM,
-            edgecolors="white",
-            linewidths=0.6,
-            zorder=11,
-        )
-        cv.icons.extend(points)
-        cv.add_legend(
-            32,
-            Line2D(
-                [],
-                [],
-                linestyle="none",
-                marker="^",
-                markersize=6,
-                markerfacecolor=style.ALARM,
-                markeredgecolor="white",
-            ),
-            cv.t("alarm"),
-        )
+        _markers(cv, points, marker="^", area=30, size=6, colour=style.ALARM, order=32, key="alarm")
 
 
 def draw_intercoms(cv: Canvas, site: Site) -> None:
@@ -212,29 +189,44 @@ def draw_intercoms(cv: Canvas, site: Site) -> None:
     if not site.intercoms:
         return
     xy = [i.position for i in site.intercoms]
+    _markers(cv, xy, marker="D", area=22, size=5, colour=style.INTERCOM, order=33, key="intercom")
+
+
+def _markers(
+    cv: Canvas,
+    xy: list[tuple[float, float]],
+    *,
+    marker: str,
+    area: float,
+    size: float,
+    colour: str,
+    order: int,
+    key: str,
+) -> None:
+    """Point devices as white-edged markers, kept clear of labels, with their legend entry."""
     cv.ax.scatter(
         [p[0] for p in xy],
         [p[1] for p in xy],
-        s=22,
-        marker="D",
-        c=style.INTERCOM,
+        s=area,
+        marker=marker,
+        c=colour,
         edgecolors="white",
         linewidths=0.6,
         zorder=11,
     )
     cv.icons.extend(xy)
     cv.add_legend(
-        33,
+        order,
         Line2D(
             [],
             [],
             linestyle="none",
-            marker="D",
-            markersize=5,
-            markerfacecolor=style.INTERCOM,
+            marker=marker,
+            markersize=size,
+            markerfacecolor=colour,
             markeredgecolor="white",
         ),
-        cv.t("intercom"),
+        cv.t(key),
     )
 
 
