@@ -34,6 +34,9 @@ from camwatch.model import polygon_parts
 COLLINEAR_EPS = 1e-10
 # Distance under which a part of the domain counts as containing p.
 TOUCH_EPS = 1e-7
+# Visible parts whose mean width (2·area/perimeter) is below this are needles: rounding
+# leftovers between the shadows of vertices collinear with p, not something seen.
+NEEDLE_WIDTH_M = 1e-6
 
 
 def _component_at(domain: BaseGeometry, origin: Point) -> list[Polygon]:
@@ -141,6 +144,32 @@ def exit_cones(origin: tuple[float, float], rings: list[np.ndarray], far: float)
     return cones
 
 
+def _needle(poly: Polygon) -> bool:
+    """True for a part of negligible width: mean width 2·area/perimeter below NEEDLE_WIDTH_M."""
+    return 2.0 * poly.area < NEEDLE_WIDTH_M * poly.length
+
+
+def _visible_in_part(part: Polygon, cutoff: float | None) -> list[Polygon]:
+    """Visible parts of one component ``part``, in coordinates local to the viewpoint (0, 0).
+
+    Shadows and exit cones come from this component's own rings only: another
+    component meeting it at the viewpoint is not in the way of its sight lines.
+    """
+    rings = _rings([part])
+    edges = np.concatenate([np.stack([r, np.roll(r, -1, axis=0)], axis=1) for r in rings])
+    dist = _segment_distance(0.0, 0.0, edges[:, 0], edges[:, 1])
+    keep = dist > TOUCH_EPS
+    if cutoff is not None:
+        keep &= dist <= cutoff
+    minx, miny, maxx, maxy = part.bounds
+    far = max(math.hypot(x, y) for x in (minx, maxx) for y in (miny, maxy))
+    blockers = list(shadows((0.0, 0.0), edges[keep], far)) if np.any(keep) else []
+    if np.any(dist <= TOUCH_EPS):
+        blockers += exit_cones((0.0, 0.0), rings, far)
+    seen = part.difference(shapely.union_all(blockers)) if blockers else part
+    return [p for p in polygon_parts(seen) if p.area > 0.0 and not _needle(p)]
+
+
 def visible_region(
     origin: tuple[float, float], domain: BaseGeometry, *, cutoff: float | None = None
 ) -> Polygon | MultiPolygon:
@@ -149,28 +178,27 @@ def visible_region(
     ``origin`` must lie in the domain or on its boundary. With ``cutoff``, only
     the result within that distance of ``origin`` is guaranteed exact (edges
     wholly farther away are skipped); callers pass a domain already clipped to
-    that disc.
+    that disc. Each part of the domain that contains or touches ``origin`` is
+    treated on its own (parts meeting at the origin, e.g. a view wedge pinched
+    at the mount, do not hide each other), in coordinates local to ``origin``
+    so the result does not depend on where the site sits; parts of negligible
+    width (needles, mean width < ``NEEDLE_WIDTH_M``) are dropped.
+
+    >>> from shapely.geometry import box
+    >>> wedge = Polygon([(0, 0), (10, 10), (10, 0)]).union(Polygon([(0, 0), (-10, 10), (-10, 0)]))
+    >>> round(visible_region((0.0, 0.0), wedge).area, 6)   # two triangles meeting at the viewpoint
+    100.0
     """
     point = Point(origin)
     parts = _component_at(domain, point)
     if not parts:
         return Polygon()
-    component = parts[0] if len(parts) == 1 else MultiPolygon(parts)
-    rings = _rings(parts)
-    edges = np.concatenate([np.stack([r, np.roll(r, -1, axis=0)], axis=1) for r in rings])
-    dist = _segment_distance(origin[0], origin[1], edges[:, 0], edges[:, 1])
-    keep = dist > TOUCH_EPS
-    if cutoff is not None:
-        keep &= dist <= cutoff
-    minx, miny, maxx, maxy = component.bounds
-    far = max(math.hypot(x - origin[0], y - origin[1]) for x in (minx, maxx) for y in (miny, maxy))
-    blockers = list(shadows(origin, edges[keep], far)) if np.any(keep) else []
-    if np.any(dist <= TOUCH_EPS):
-        blockers += exit_cones(origin, rings, far)
-    if not blockers:
-        return component
-    seen = component.difference(shapely.union_all(blockers))
-    polys = [p for p in polygon_parts(seen) if p.area > 0.0]
+    ox, oy = float(origin[0]), float(origin[1])
+    polys = []
+    for part in parts:
+        local = shapely.transform(part, lambda xy: xy - (ox, oy))
+        seen = _visible_in_part(local, cutoff)
+        polys.extend(shapely.transform(p, lambda xy: xy + (ox, oy)) for p in seen)
     if not polys:
         return Polygon()
     return polys[0] if len(polys) == 1 else MultiPolygon(polys)
