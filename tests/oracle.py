@@ -20,7 +20,9 @@ from shapely.geometry.base import BaseGeometry
 from shapely.ops import unary_union
 
 HAIR = 1e-7
-GAP = 1e-6  # m: gaps along a ray shorter than this do not block sight
+GAP = 1e-6  # m: a gap this short next to the viewpoint does not block sight
+NEAR_P = 1e-5  # m: how near the viewpoint such a gap must be
+SAME_POINT = 1e-6  # m: a free-space corner this near the stand point is the stand point
 
 
 def _vertices(geom: BaseGeometry) -> list[tuple[float, float]]:
@@ -40,8 +42,9 @@ def _vertices(geom: BaseGeometry) -> list[tuple[float, float]]:
 def _exit_distance(p: tuple[float, float], theta: float, domain: BaseGeometry, far: float) -> float:
     """How far a ray from p at angle theta travels before leaving the domain's closure.
 
-    Gaps shorter than ``GAP`` along the ray are crossed: free space is snap-rounded
-    to 0.1 µm, so a mount on a rotated corner may sit a hair off its outline.
+    A gap shorter than ``GAP`` within ``NEAR_P`` of p is crossed: free space is
+    snap-rounded to 0.1 µm, so where a building's corner touches another or the
+    boundary, the two sides of a corner mount may meet a grid step apart.
     """
     d = (math.cos(theta), math.sin(theta))
     probe = Point(p[0] + d[0] * 1e-6, p[1] + d[1] * 1e-6)
@@ -57,7 +60,8 @@ def _exit_distance(p: tuple[float, float], theta: float, domain: BaseGeometry, f
             spans.append((min(ends), max(ends)))
     reached = 0.0
     for start, end in sorted(spans):
-        if start > reached + GAP:
+        # Only gaps right at p are crossed (within NEAR_P); elsewhere a ray stops at a gap.
+        if start > reached + (GAP if reached <= NEAR_P else 1e-12 * far):
             break
         reached = max(reached, end)
     return reached
@@ -202,6 +206,11 @@ def oracle_footprints(cam, space: BaseGeometry) -> dict[str, BaseGeometry]:
     ox, oy = cam.position
     local = translate(space, -ox, -oy)
     p = oracle_stand_point((0.0, 0.0), local)
+    # A mount at an obstacle's corner stands on that corner of (snap-rounded) free space,
+    # so hair-angle rays along its facades start on them.
+    corner = min(_vertices(local), key=lambda v: math.hypot(v[0] - p[0], v[1] - p[1]), default=p)
+    if math.hypot(corner[0] - p[0], corner[1] - p[1]) <= SAME_POINT:
+        p = (float(corner[0]), float(corner[1]))
     near, _ = oracle_ground_limits(cam)
     reaches = {level: oracle_reach(cam, level) for level, _ in PX_PER_M}
     r = max(reaches.values()) + 1.0

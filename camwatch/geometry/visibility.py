@@ -33,7 +33,10 @@ from camwatch.model import polygon_parts
 # Relative tolerance under which p counts as collinear with an edge.
 COLLINEAR_EPS = 1e-10
 # Distance under which a part of the domain counts as containing p.
-TOUCH_EPS = 1e-7
+# (free space is snap-rounded to 1e-7 m, so corners that touch may meet a grid step apart).
+TOUCH_EPS = 1e-6
+# How far out a probe tells whether a sector at the viewpoint is inside the domain.
+PROBE_M = 1e-5
 # Visible parts whose mean width (2·area/perimeter) is below this are needles: rounding
 # leftovers between the shadows of vertices collinear with p, not something seen.
 NEEDLE_WIDTH_M = 1e-6
@@ -106,42 +109,59 @@ def _fan(origin: np.ndarray, start: float, sweep: float, far: float) -> Polygon:
     return Polygon(np.vstack([origin, arc]))
 
 
-def exit_cones(origin: tuple[float, float], rings: list[np.ndarray], far: float) -> list[Polygon]:
-    """Directions in which a line of sight leaves the domain at ``origin`` itself.
+def _incident_directions(rings: list[np.ndarray]) -> list[float]:
+    """Directions (radians) of the boundary edges that leave the viewpoint (0, 0).
 
-    When p lies on the domain's boundary (a facade mount, or the apex of a
-    clipping wedge), the rays that leave the domain immediately are those
-    outside its tangent cone at p: clockwise from the outgoing edge to the
-    reversed incoming edge at a vertex, the far half-plane on an edge.
+    A ring vertex within ``TOUCH_EPS`` of the viewpoint counts as at it (free space is
+    snap-rounded, so two obstacles touching at a corner may meet a grid step apart);
+    its directions are those to the nearest ring vertices on each side that are not.
+    A viewpoint inside an edge gives that edge's two directions.
     """
-    p = np.asarray(origin, dtype=float)
-    cones = []
+    dirs = []
     for ring in rings:
         n = len(ring)
         if n < 3:
             continue
         nxt = np.roll(ring, -1, axis=0)
-        at_vertex = np.hypot(*(ring - p).T) <= TOUCH_EPS
-        on_edge = (_segment_distance(p[0], p[1], ring, nxt) <= TOUCH_EPS) & ~at_vertex
+        at_vertex = np.hypot(ring[:, 0], ring[:, 1]) <= TOUCH_EPS
+        on_edge = (_segment_distance(0.0, 0.0, ring, nxt) <= TOUCH_EPS) & ~at_vertex
         on_edge &= ~np.roll(at_vertex, -1)
-        pairs = []
+        ends = [ring[i] for i in np.flatnonzero(on_edge)] + [
+            nxt[i] for i in np.flatnonzero(on_edge)
+        ]
         for i in np.flatnonzero(at_vertex):
-            before = next(
-                (ring[(i - k) % n] for k in range(1, n) if not at_vertex[(i - k) % n]), None
-            )
-            after = next(
-                (ring[(i + k) % n] for k in range(1, n) if not at_vertex[(i + k) % n]), None
-            )
-            if before is not None and after is not None:
-                pairs.append((before, after))
-        pairs.extend((ring[i], nxt[i]) for i in np.flatnonzero(on_edge))
-        for before, after in pairs:
-            start = math.atan2(before[1] - p[1], before[0] - p[0])
-            end = math.atan2(after[1] - p[1], after[0] - p[0])
-            sweep = (end - start) % (2.0 * math.pi)
-            if sweep > 1e-12:
-                cones.append(_fan(p, start, sweep, far))
-    return cones
+            for step in (-1, 1):
+                k = next((k for k in range(1, n) if not at_vertex[(i + step * k) % n]), None)
+                if k is not None:
+                    ends.append(ring[(i + step * k) % n])
+        dirs.extend(math.atan2(y, x) for x, y in ends)
+    return dirs
+
+
+def exit_cones(part: Polygon, rings: list[np.ndarray], far: float, probe: float) -> list[Polygon]:
+    """Directions in which a line of sight leaves the domain at the viewpoint (0, 0) itself.
+
+    When the viewpoint lies on the domain's boundary (a facade mount, the apex
+    of a clipping wedge, a corner where two buildings touch) the boundary edges
+    leaving it cut the directions into sectors; each sector is wholly inside or
+    wholly outside the domain near the viewpoint, and a point ``probe`` metres
+    out along its bisector tells which. The outside sectors are the exit cones.
+    """
+    dirs = sorted(set(_incident_directions(rings)))
+    if not dirs:
+        return []
+    starts = np.array(dirs)
+    sweeps = (np.roll(starts, -1) - starts) % (2.0 * math.pi)
+    if len(dirs) == 1:
+        sweeps[:] = 2.0 * math.pi
+    mids = starts + sweeps / 2.0
+    inside = shapely.contains_xy(part, probe * np.cos(mids), probe * np.sin(mids))
+    origin = np.zeros(2)
+    return [
+        _fan(origin, start, sweep, far)
+        for start, sweep, seen in zip(starts, sweeps, inside, strict=True)
+        if not seen and sweep > 1e-12
+    ]
 
 
 def _needle(poly: Polygon) -> bool:
@@ -165,7 +185,9 @@ def _visible_in_part(part: Polygon, cutoff: float | None) -> list[Polygon]:
     far = max(math.hypot(x, y) for x in (minx, maxx) for y in (miny, maxy))
     blockers = list(shadows((0.0, 0.0), edges[keep], far)) if np.any(keep) else []
     if np.any(dist <= TOUCH_EPS):
-        blockers += exit_cones((0.0, 0.0), rings, far)
+        # Probe well beyond the touch tolerance, but nearer than any other edge.
+        nearest = float(dist[dist > TOUCH_EPS].min()) if np.any(dist > TOUCH_EPS) else far
+        blockers += exit_cones(part, rings, far, min(PROBE_M, nearest / 2.0))
     seen = part.difference(shapely.union_all(blockers)) if blockers else part
     return [p for p in polygon_parts(seen) if p.area > 0.0 and not _needle(p)]
 
