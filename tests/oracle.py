@@ -207,10 +207,10 @@ def oracle_footprints(cam, space: BaseGeometry) -> dict[str, BaseGeometry]:
     local = translate(space, -ox, -oy)
     p = oracle_stand_point((0.0, 0.0), local)
     # A mount at an obstacle's corner stands on that corner of (snap-rounded) free space,
-    # so hair-angle rays along its facades start on them.
-    corner = min(_vertices(local), key=lambda v: math.hypot(v[0] - p[0], v[1] - p[1]), default=p)
-    if math.hypot(corner[0] - p[0], corner[1] - p[1]) <= SAME_POINT:
-        p = (float(corner[0]), float(corner[1]))
+    # so hair-angle rays along its facades start on them. Where two corners touch (a
+    # building's corner on the boundary or on another building) snap rounding may leave
+    # them a grid step apart: the camera sees from both.
+    views = {v for v in _vertices(local) if math.hypot(v[0] - p[0], v[1] - p[1]) <= SAME_POINT}
     near, _ = oracle_ground_limits(cam)
     reaches = {level: oracle_reach(cam, level) for level, _ in PX_PER_M}
     r = max(reaches.values()) + 1.0
@@ -219,7 +219,10 @@ def oracle_footprints(cam, space: BaseGeometry) -> dict[str, BaseGeometry]:
     window = Polygon(
         [(p[0] - r, p[1] - r), (p[0] + r, p[1] - r), (p[0] + r, p[1] + r), (p[0] - r, p[1] + r)]
     )
-    seen = ray_visibility(p, local.intersection(window))
+    domain = local.intersection(window)
+    seen = unary_union([ray_visibility(v, domain) for v in sorted(views)] if views else [])
+    if not views:
+        seen = ray_visibility(p, domain)
     return {
         level: translate(
             seen.intersection(oracle_sector(p, cam.heading_deg, cam.hfov, near, reach)), ox, oy

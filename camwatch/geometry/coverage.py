@@ -251,7 +251,10 @@ def analyze(
     zones = []
     for zone in site.zones:
         watched = zone.polygon.intersection(monitored)
-        covered = watched.intersection(levels[zone.required_level].geometry).area
+        cover = levels[zone.required_level].geometry
+        # GEOS cannot intersect two empty geometries of different kinds (a zone wholly
+        # inside a building has an empty collection as its watched part).
+        covered = 0.0 if watched.is_empty or cover.is_empty else watched.intersection(cover).area
         ratio = _ratio(covered, watched.area)
         zones.append(
             ZoneResult(

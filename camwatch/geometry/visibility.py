@@ -144,8 +144,10 @@ def exit_cones(part: Polygon, rings: list[np.ndarray], far: float, probe: float)
     When the viewpoint lies on the domain's boundary (a facade mount, the apex
     of a clipping wedge, a corner where two buildings touch) the boundary edges
     leaving it cut the directions into sectors; each sector is wholly inside or
-    wholly outside the domain near the viewpoint, and a point ``probe`` metres
-    out along its bisector tells which. The outside sectors are the exit cones.
+    wholly outside the domain near the viewpoint, and a point on its bisector
+    tells which: ``PROBE_M`` out, farther for a narrow sector (clear of the touch
+    tolerance), never beyond ``probe`` (half the distance to the nearest other
+    edge). The outside sectors are the exit cones.
     """
     dirs = sorted(set(_incident_directions(rings)))
     if not dirs:
@@ -155,7 +157,12 @@ def exit_cones(part: Polygon, rings: list[np.ndarray], far: float, probe: float)
     if len(dirs) == 1:
         sweeps[:] = 2.0 * math.pi
     mids = starts + sweeps / 2.0
-    inside = shapely.contains_xy(part, probe * np.cos(mids), probe * np.sin(mids))
+    # A narrow sector needs a farther probe to clear the touch tolerance around (0, 0).
+    half = np.minimum(sweeps / 2.0, math.pi / 2.0)
+    dist = np.minimum(
+        probe, np.maximum(PROBE_M, 10.0 * TOUCH_EPS / np.maximum(np.sin(half), 1e-300))
+    )
+    inside = shapely.contains_xy(part, dist * np.cos(mids), dist * np.sin(mids))
     origin = np.zeros(2)
     return [
         _fan(origin, start, sweep, far)
@@ -187,7 +194,7 @@ def _visible_in_part(part: Polygon, cutoff: float | None) -> list[Polygon]:
     if np.any(dist <= TOUCH_EPS):
         # Probe well beyond the touch tolerance, but nearer than any other edge.
         nearest = float(dist[dist > TOUCH_EPS].min()) if np.any(dist > TOUCH_EPS) else far
-        blockers += exit_cones(part, rings, far, min(PROBE_M, nearest / 2.0))
+        blockers += exit_cones(part, rings, far, nearest / 2.0)
     seen = part.difference(shapely.union_all(blockers)) if blockers else part
     return [p for p in polygon_parts(seen) if p.area > 0.0 and not _needle(p)]
 
