@@ -76,7 +76,8 @@ def ray_visibility(p: tuple[float, float], domain: BaseGeometry) -> BaseGeometry
         if math.hypot(vx - p[0], vy - p[1]) < 1e-9:
             continue
         a = math.atan2(vy - p[1], vx - p[0])
-        angles.update((a - HAIR, a, a + HAIR))
+        # angles kept in [-π, π): a hair past π wraps round, so no fan triangle spans ±π
+        angles.update((b + math.pi) % (2.0 * math.pi) - math.pi for b in (a - HAIR, a, a + HAIR))
     angles.update(np.linspace(-math.pi, math.pi, 16, endpoint=False).tolist())
     pts = []
     for a in sorted(angles):
