@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 from hypothesis import strategies as st
 from shapely.geometry import LineString, Point, Polygon, box
 
@@ -103,9 +101,20 @@ def moved_site(s: Site, dx: float, dy: float, angle: float) -> Site:
     )
 
 
-def _bearing(a, b) -> float:
-    """Compass bearing (clockwise from north) from a to b, degrees."""
-    return math.degrees(math.atan2(b[0] - a[0], b[1] - a[1])) % 360.0
+def same_blind_spots(a, b, spot_m2: float = 0.01) -> bool:
+    """Two analyses have the same blind spots: ids, areas (within ``spot_m2``) and zones.
+
+    Spots of equal area (a symmetric site) may swap ids under rotation, so their zones
+    are compared as a set."""
+    if len(a.blind_spots) != len(b.blind_spots):
+        return False
+    for x, y in zip(a.blind_spots, b.blind_spots, strict=True):
+        if x.id != y.id or abs(x.area_m2 - y.area_m2) > spot_m2:
+            return False
+        twins = [z for z in a.blind_spots if abs(z.area_m2 - x.area_m2) <= 2 * spot_m2]
+        if len(twins) == 1 and x.zones != y.zones:
+            return False
+    return sorted(x.zones for x in a.blind_spots) == sorted(y.zones for y in b.blind_spots)
 
 
 @st.composite

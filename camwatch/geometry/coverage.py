@@ -184,7 +184,13 @@ def blind_spot_parts(
     # dilation (joined at a point or by a < 2 mm sliver) stay separate spots.
     opened = (part.buffer(OPENING_M, join_style="mitre") for part in polygon_parts(eroded))
     parts = [p for g in opened for p in polygon_parts(g) if p.area >= min_area_m2]
-    return sorted(parts, key=lambda p: -p.area)
+    return sorted(parts, key=_spot_order)
+
+
+def _spot_order(part: Polygon) -> tuple[float, float, float]:
+    """Largest first; equal areas (to 1e-6 m²) north to south, then west to east."""
+    c = part.centroid
+    return (-round(part.area, 6), -round(c.y, 3), round(c.x, 3))
 
 
 def analyze(

@@ -14,14 +14,13 @@ from hypothesis import strategies as st
 from camwatch.geometry.coverage import analyze
 from camwatch.geometry.footprint import camera_footprints
 from camwatch.model import LEVELS
-from tests.common import CGCS2000_OFFSET, hard_compounds, moved_site
+from tests.common import CGCS2000_OFFSET, hard_compounds, moved_site, same_blind_spots
 from tests.oracle import oracle_footprints
 
 # Measured worst relative difference engine vs oracle: 7e-7 on 4 400 footprints, 3e-6 where
 # snap rounding leaves a touching corner a grid step apart
 # (docs/coverage.md); areas below 1 m² are compared absolutely.
 REL_TOL = 5e-6
-SPOT_M2 = 0.01  # blind-spot areas agree to the JSON's rounding
 
 
 def agree(ours: float, oracle: float) -> bool:
@@ -49,15 +48,6 @@ def _spots(analysis):
     return [(b.id, round(b.area_m2, 2), b.zones) for b in analysis.blind_spots]
 
 
-def _same_spots(a, b) -> bool:
-    if len(a.blind_spots) != len(b.blind_spots):
-        return False
-    return all(
-        x.id == y.id and abs(x.area_m2 - y.area_m2) <= SPOT_M2 and x.zones == y.zones
-        for x, y in zip(a.blind_spots, b.blind_spots, strict=True)
-    )
-
-
 @given(
     hard_compounds(move=False),
     st.sampled_from(
@@ -69,7 +59,7 @@ def test_blind_spots_invariant_under_translation_and_rotation(s, motion):
     here = analyze(s)
     assume(here.levels["detection"].covered_m2 > 0.0)
     there = analyze(moved_site(s, *motion))
-    assert _same_spots(here, there), (_spots(here), _spots(there))
+    assert same_blind_spots(here, there), (_spots(here), _spots(there))
     for level in LEVELS:
         a, b = here.levels[level].covered_m2, there.levels[level].covered_m2
         # arcs are chorded at bearings fixed to the heading: a rotated site has rotated chords
