@@ -7,15 +7,19 @@ the polygon a, b, and points on the rays p→b and p→a pushed beyond D. A ray
 from p that leaves D must first cross a front-facing edge (p on the domain's
 side of it), and everything behind that crossing is in that edge's shadow, so
 back-facing edges are culled without loss. Edges collinear with p (p on a
-facade, or on the line of a wall) cast no shadow.
+facade, or on the line of a wall) cast no shadow. Where p lies on D's boundary,
+exit cones remove the directions that leave D at p itself; each part of D
+touching p is treated on its own (see docs/coverage.md, "Exact visibility").
 
 The result is exact up to floating-point rounding: every vertex is an input
 vertex, an input point moved along a ray, or an intersection of such segments.
 
 Notes: O(n) shadows built in one numpy pass and merged by GEOS's cascaded
 union, O(n log n) in practice for n edges. Callers clip D to the camera's
-reach first (a wedge with apex p is star-shaped from p, so visibility inside
-``D ∩ wedge`` equals ``V_D(p) ∩ wedge``), which keeps n small.
+reach first (a wedge star-shaped from p, so visibility inside ``D ∩ wedge``
+equals ``V_D(p) ∩ wedge``), which keeps n small. Computed in coordinates local
+to p; needles (mean width < 1 µm) dropped. Measured agreement with an
+independent vertex-ray construction: ≤ 3e-6 relative (docs/coverage.md, "Accuracy").
 """
 
 from __future__ import annotations
@@ -117,7 +121,7 @@ def _incident_directions(rings: list[np.ndarray]) -> list[float]:
     its directions are those to the nearest ring vertices on each side that are not.
     A viewpoint inside an edge gives that edge's two directions.
     """
-    dirs = []
+    dirs: list[float] = []
     for ring in rings:
         n = len(ring)
         if n < 3:
@@ -223,7 +227,7 @@ def visible_region(
     if not parts:
         return Polygon()
     ox, oy = float(origin[0]), float(origin[1])
-    polys = []
+    polys: list[Polygon] = []
     for part in parts:
         local = shapely.transform(part, lambda xy: xy - (ox, oy))
         seen = _visible_in_part(local, cutoff)
