@@ -1,8 +1,10 @@
 """Signing in and out, the language switcher, the account page and user admin.
 
 Sessions: on sign-in the session is cleared and refilled (no fixation), and it
-holds only the user's id and name; every request re-reads the user, so a
-deactivated account is signed out at once. Failed sign-ins are rate-limited
+holds only the user's id, name and session version; every request re-reads the
+user, so a deactivated account is signed out at once, and signing out or a new
+password (which moves the user's session version on) ends every session of the
+user, copies of the cookie included (docs/web.md, "Security"). Failed sign-ins are rate-limited
 per client address and per user name (see :class:`web.security.LoginLimiter`).
 """
 
@@ -109,14 +111,24 @@ def login():
             session.permanent = True
             session["uid"] = user.id
             session["username"] = user.username
+            session["sv"] = user.session_version
             return redirect(_safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form)
 
 
 @bp.post("/logout")
 def logout():
-    """Sign out (POST with CSRF token, so other sites cannot sign people out)."""
+    """Sign out (POST with CSRF token, so other sites cannot sign people out).
+
+    Ends every session of the user, not only this cookie: a copy of the cookie
+    (another browser, a stolen one) stops working too.
+    """
     lang = session.get("lang")
+    user = g.get("user")
+    if user is not None:
+        db = db_session()
+        users_service.end_sessions(db, user.username, actor=user.username)
+        db.commit()
     session.clear()
     if lang:
         session["lang"] = lang
@@ -231,7 +243,11 @@ def user_edit(username: str):
                 actor=g.user.username,
             )
             if form.password.data:
-                users_service.set_password(db, username, form.password.data, actor=g.user.username)
+                changed = users_service.set_password(
+                    db, username, form.password.data, actor=g.user.username
+                )
+                if changed.id == g.user.id:  # the admin who made the change stays signed in
+                    session["sv"] = changed.session_version
             db.commit()
         except CamwatchError as exc:
             db.rollback()

@@ -211,7 +211,12 @@ def _load_user() -> None:
         return
     db = db_session()
     user = db.get(User, uid)
-    if user is None or not user.active or user.username != session.get("username"):
+    if (
+        user is None
+        or not user.active
+        or user.username != session.get("username")
+        or user.session_version != session.get("sv")
+    ):
         session.clear()
         return
     g.user = user

@@ -140,23 +140,31 @@ def client(app):
 
 
 def user_id(app, username: str) -> int:
+    return _user_row(app, username)[0]
+
+
+def _user_row(app, username: str) -> tuple[int, int]:
     from web.db import new_session
 
     with app.app_context():
         session = new_session(app)
         try:
-            return session.scalar(select(User.id).where(User.username == username))
+            row = session.execute(
+                select(User.id, User.session_version).where(User.username == username)
+            ).one_or_none()
+            return (row[0], row[1]) if row is not None else (None, None)  # type: ignore[return-value]
         finally:
             session.close()
 
 
 def login(client, username: str) -> None:
     """Sign ``username`` in by writing the session cookie (fast; no password hashing)."""
-    uid = user_id(client.application, username)
+    uid, version = _user_row(client.application, username)
     assert uid is not None, username
     with client.session_transaction() as sess:
         sess["uid"] = uid
         sess["username"] = username
+        sess["sv"] = version
 
 
 @pytest.fixture(scope="session")
