@@ -4,7 +4,9 @@ Sessions: on sign-in the session is cleared and refilled (no fixation), and it
 holds only the user's id, name and session version; every request re-reads the
 user, so a deactivated account is signed out at once, and signing out or a new
 password (which moves the user's session version on) ends every session of the
-user, copies of the cookie included (docs/web.md, "Security"). Failed sign-ins are rate-limited
+user, copies of the cookie included (docs/web.md, "Security"). Failed sign-ins
+are rate-limited per client address and per address + user name (see
+:class:`web.security.LoginLimiter`). Failed sign-ins are rate-limited
 per client address and per user name (see :class:`web.security.LoginLimiter`).
 """
 
@@ -78,10 +80,6 @@ def _safe_next(target: str | None) -> str:
     return target
 
 
-def _client_key() -> str:
-    return f"ip:{request.remote_addr or '?'}"
-
-
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     """Sign-in form; rate-limited."""
@@ -90,8 +88,8 @@ def login():
     form = LoginForm()
     if request.method == "POST":
         name = (form.username.data or "").strip()
-        keys = (_client_key(), f"user:{name.lower()}")
-        wait = limiter().retry_after(*keys)
+        address = request.remote_addr or "?"
+        wait = limiter().retry_after(address, name)
         if wait > 0:
             exc = TooManyRequests(
                 _("Too many failed sign-ins; try again in %(s)d s.", s=int(wait) + 1)
@@ -102,11 +100,11 @@ def login():
             db = db_session()
             user = users_service.authenticate(db, name, form.password.data or "")
             if user is None:
-                limiter().failed(*keys)
+                limiter().failed(address, name)
                 flash(_("Wrong user name or password."), "error")
                 return render_template("auth/login.html", form=form), 401
             db.commit()  # a re-hashed password, if any
-            limiter().succeeded(keys[1])
+            limiter().succeeded(address, name)
             session.clear()
             session.permanent = True
             session["uid"] = user.id

@@ -32,9 +32,15 @@ DEFAULTS: dict[str, Any] = {
     "BABEL_DEFAULT_LOCALE": "zh",
     "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
     "LANGUAGES": ("zh", "en"),
-    # login rate limit: this many failures per IP or per user name within the window
+    # login rate limit: this many failures per address + user name, and per address,
+    # within the window (web.security.LoginLimiter)
     "LOGIN_MAX_FAILURES": 5,
+    "LOGIN_MAX_FAILURES_PER_ADDRESS": 20,
     "LOGIN_WINDOW_S": 300,
+    # where the counts live: process memory, or a shared store for several processes
+    # (CAMWATCH_RATELIMIT_STORAGE_URI, e.g. redis://host:6379)
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_STRATEGY": "moving-window",
     # district target share of compliant compounds
     "DISTRICT_TARGET": 0.80,
     "ANALYSIS_CACHE_SIZE": 64,
@@ -76,6 +82,8 @@ def load_config(app: Flask, test_config: Mapping[str, Any] | None = None) -> Non
     secure = _env_flag("CAMWATCH_SECURE_COOKIES")
     if secure is not None:
         app.config["SESSION_COOKIE_SECURE"] = secure
+    if os.environ.get("CAMWATCH_RATELIMIT_STORAGE_URI"):
+        app.config["RATELIMIT_STORAGE_URI"] = os.environ["CAMWATCH_RATELIMIT_STORAGE_URI"]
     if os.environ.get("DATABASE_URL"):
         app.config["DATABASE_URL"] = os.environ["DATABASE_URL"]
     if test_config:
