@@ -5,7 +5,6 @@ from __future__ import annotations
 import urllib.request
 
 import pytest
-
 from sqlalchemy import func, select
 
 from camwatch.registry.db import make_engine, session_scope
