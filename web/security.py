@@ -203,10 +203,12 @@ def _security_headers(response: Any) -> Any:
     headers.setdefault("Referrer-Policy", "same-origin")
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-    if current_app.config.get("SESSION_COOKIE_SECURE"):
+    if current_app.config.get("HTTPS"):
         headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-    if g.get("user") is not None and "Cache-Control" not in headers:
-        headers["Cache-Control"] = "no-store"  # signed-in pages stay out of shared caches
+    if (g.get("user") is not None or request.path.startswith("/api/")) and (
+        "Cache-Control" not in headers
+    ):
+        headers["Cache-Control"] = "no-store"  # signed-in pages and API answers stay private
     return response
 
 
@@ -246,6 +248,11 @@ def init_app(app: Flask) -> None:
         max_failures_per_address=int(app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"]),
         window_s=int(app.config["LOGIN_WINDOW_S"]),
     )
+    if app.config["PROXIES"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = int(app.config["PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     app.before_request(_load_user)
     app.after_request(_security_headers)
     app.jinja_env.globals["can"] = can

@@ -48,6 +48,7 @@ def prepare_database(url: str, *, sites_dir: Path = SAMPLE_SITES, seed: bool = T
     try:
         revision = init_db(engine)
         lines = [f"database: {engine.url.render_as_string()} (revision {revision})"]
+        lines += _make_private(engine.url.database if engine.dialect.name == "sqlite" else None)
         with session_scope(engine, actor="web.serve") as session:
             empty = not session.scalar(select(func.count(Compound.id)))
             if seed and empty and sites_dir.is_dir():
@@ -71,6 +72,20 @@ def prepare_database(url: str, *, sites_dir: Path = SAMPLE_SITES, seed: bool = T
         return lines
     finally:
         engine.dispose()
+
+
+def _make_private(database: str | None) -> list[str]:
+    """Take group and world access away from an SQLite ledger made before files were
+    created private (its ``-wal``/``-shm`` files too). Returns lines to print."""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return []
+    lines = []
+    for path in (Path(database), Path(database + "-wal"), Path(database + "-shm")):
+        if path.exists() and path.stat().st_mode & 0o077:
+            old = path.stat().st_mode & 0o777
+            path.chmod(0o600)
+            lines.append(f"made {path} readable by its owner only (mode 0600, was {old:o})")
+    return lines
 
 
 class BackgroundServer:
@@ -145,8 +160,8 @@ def main(argv: list[str] | None = None) -> int:
     from web import create_app
 
     config = {"DATABASE_URL": args.database} if args.database else None
-    app = create_app(config)
     try:
+        app = create_app(config)
         lines = prepare_database(app.config["DATABASE_URL"], seed=seed)
     except CamwatchError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -98,7 +98,7 @@ def make_app(db_file: Path, cache: LRUCache, **config):
     application = create_app(
         {
             "TESTING": True,
-            "SECRET_KEY": "test-secret",
+            "SECRET_KEY": "test-secret-of-at-least-32-characters",
             "DATABASE_URL": f"sqlite:///{db_file}",
             "WTF_CSRF_ENABLED": False,
             **config,

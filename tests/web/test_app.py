@@ -32,7 +32,7 @@ def test_database_url_from_environment(monkeypatch, db_path, shared_cache):
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{db_path}")
     from web import create_app
 
-    app = create_app({"SECRET_KEY": "x"})
+    app = create_app({"SECRET_KEY": "x" * 32})
     assert app.config["DATABASE_URL"] == f"sqlite:///{db_path}"
 
 
