@@ -60,7 +60,8 @@ DEFAULTS: dict[str, Any] = {
     "RATELIMIT_STRATEGY": "moving-window",
     # district target share of compliant compounds
     "DISTRICT_TARGET": 0.80,
-    "ANALYSIS_CACHE_SIZE": 64,
+    # the web cache's cap on the estimated bytes it holds (web.cache; CAMWATCH_CACHE_BYTES)
+    "CACHE_BYTES": 256 * 1024 * 1024,
     "PROBLEM_DEADLINE_DAYS": 30,
     "PLAN_TIMEOUT_S": 90.0,  # hard limit of one "Plan K cameras" request (see web.planning)
 }
@@ -104,6 +105,8 @@ def load_config(app: Flask, test_config: Mapping[str, Any] | None = None) -> Non
         app.config["PROXIES"] = _env_int("CAMWATCH_PROXIES")
     if os.environ.get("CAMWATCH_RATELIMIT_STORAGE_URI"):
         app.config["RATELIMIT_STORAGE_URI"] = os.environ["CAMWATCH_RATELIMIT_STORAGE_URI"]
+    if os.environ.get("CAMWATCH_CACHE_BYTES"):
+        app.config["CACHE_BYTES"] = _env_int("CAMWATCH_CACHE_BYTES")
     if os.environ.get("DATABASE_URL"):
         app.config["DATABASE_URL"] = os.environ["DATABASE_URL"]
     if test_config:

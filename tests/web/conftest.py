@@ -84,7 +84,7 @@ def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def shared_cache() -> LRUCache:
-    return LRUCache(4000)
+    return LRUCache(1024 * 2**20)
 
 
 @pytest.fixture

@@ -44,7 +44,7 @@ def live_server(template_db, tmp_path_factory):
 
     path = tmp_path_factory.mktemp("browser") / "camwatch.db"
     shutil.copyfile(template_db, path)
-    app = make_app(path, LRUCache(4000), TESTING=False, WTF_CSRF_ENABLED=True)
+    app = make_app(path, LRUCache(1024 * 2**20), TESTING=False, WTF_CSRF_ENABLED=True)
     server = BackgroundServer(app).start()
     yield server.url, app
     server.stop()

@@ -38,7 +38,7 @@ def test_prepare_without_seed(tmp_path):
 
 
 def test_background_server_serves_and_stops(db_path):
-    app = make_app(db_path, LRUCache(10))
+    app = make_app(db_path, LRUCache(2**20))
     server = BackgroundServer(app).start()
     try:
         with urllib.request.urlopen(f"{server.url}/login", timeout=10) as resp:
