@@ -173,13 +173,13 @@ def analysis_of(compound: Compound, *, include_planned: bool = False) -> Compoun
         site = site_of(compound)
         plan = _digest(compound.plan_json)
         space = cache.get_or_compute(("space", plan), lambda: free_space(site))
-        footprints = {
-            cam.id: cache.get_or_compute(
-                ("fp", plan, _camera_key(cam)),
-                lambda cam=cam: camera_footprints(cam, space),
+
+        def footprint(cam: Any) -> Any:
+            return cache.get_or_compute(
+                ("fp", plan, _camera_key(cam)), lambda: camera_footprints(cam, space)
             )
-            for cam in site.cameras
-        }
+
+        footprints = {cam.id: footprint(cam) for cam in site.cameras}
         result = analyze(site, include_planned=include_planned, footprints=footprints, space=space)
         return CompoundAnalysis(site, result, key)
 
