@@ -6,8 +6,7 @@ user, so a deactivated account is signed out at once, and signing out or a new
 password (which moves the user's session version on) ends every session of the
 user, copies of the cookie included (docs/web.md, "Security"). Failed sign-ins
 are rate-limited per client address and per address + user name (see
-:class:`web.security.LoginLimiter`). Failed sign-ins are rate-limited
-per client address and per user name (see :class:`web.security.LoginLimiter`).
+:class:`web.security.LoginLimiter`).
 """
 
 from __future__ import annotations
