@@ -314,6 +314,9 @@ class User(Base):
     api_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # a session cookie names the session_version it was issued under; signing out or
+    # changing the password increments it, which ends every session of the user
+    session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     version: Mapped[int] = mapped_column(Integer)
 
     compounds: Mapped[list[Compound]] = relationship(
