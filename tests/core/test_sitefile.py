@@ -461,7 +461,7 @@ def _rect(x0: float, y0: float, w: float, h: float) -> Polygon:
 @st.composite
 def sites(draw: st.DrawFn) -> Site:
     """Boundary [ox, ox+100] x [oy, oy+100]; opaque things in the east half, cameras in the west."""
-    from camwatch.sitefile_features import KNOWN_PROPERTIES as K
+    from camwatch.sitefile.features import KNOWN_PROPERTIES as K
 
     ox, oy = draw(_coord), draw(_coord)
     pos = st.tuples(

@@ -7,8 +7,7 @@ from typing import Any
 
 import click
 
-from camwatch.errors import UsageError
-from camwatch.registry.cli_common import (
+from camwatch.commands.common import (
     DATE,
     actor,
     console,
@@ -20,6 +19,7 @@ from camwatch.registry.cli_common import (
     parse_point,
     table,
 )
+from camwatch.errors import UsageError
 from camwatch.registry.models import DEVICE_KINDS, DEVICE_STATUSES, MAINTENANCE_KINDS
 
 LIVE_STATUSES = [s for s in DEVICE_STATUSES if s != "retired"]

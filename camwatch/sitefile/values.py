@@ -1,6 +1,6 @@
 """Checked reading of single values and geometries from a site file (SITE_FORMAT §1).
 
-The helpers here are the vocabulary of :mod:`camwatch.sitefile_features`: each
+The helpers here are the vocabulary of :mod:`camwatch.sitefile.features`: each
 reads one property or geometry, checks it strictly (no silent coercion: a
 number given as a string is an error) and raises :class:`SiteFormatError`
 through a :class:`Ctx`, which knows which feature the value belongs to so the

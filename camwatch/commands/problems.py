@@ -7,8 +7,8 @@ from typing import Any
 
 import click
 
+from camwatch.commands.common import DATE, actor, console, iso, ledger, ledger_options, table
 from camwatch.errors import UsageError
-from camwatch.registry.cli_common import DATE, actor, console, iso, ledger, ledger_options, table
 from camwatch.registry.models import PROBLEM_SOURCES, PROBLEM_STATUSES
 
 

@@ -1,9 +1,9 @@
-"""Registry commands: ``db``, ``import-site``, ``export-site``, ``compounds``, ``users``.
+"""Ledger commands: ``db``, ``import-site``, ``export-site``, ``compounds``, ``users``.
 
-Devices and maintenance are in :mod:`.cli_devices`, problems and inspections
-in :mod:`.cli_problems`; shared options (``--db``, ``--actor``) in
-:mod:`.cli_common`.  Commands that need a coverage analysis import
-:mod:`camwatch.geometry` inside the command (the registry itself never does).
+Devices and maintenance are in :mod:`.devices`, problems and inspections
+in :mod:`.problems`; shared options (``--db``, ``--actor``) in
+:mod:`.common`.  Commands that need a coverage analysis import
+:mod:`camwatch.geometry` inside the command (the registry library never does).
 """
 
 from __future__ import annotations
@@ -13,8 +13,7 @@ from typing import Any
 
 import click
 
-from camwatch.errors import UsageError
-from camwatch.registry.cli_common import (
+from camwatch.commands.common import (
     actor,
     console,
     iso,
@@ -23,6 +22,7 @@ from camwatch.registry.cli_common import (
     open_engine,
     table,
 )
+from camwatch.errors import UsageError
 
 
 def _echo_json(obj: object) -> None:
