@@ -1,6 +1,6 @@
 """Click commands of the planners: ``plan``, ``suggest``, ``routes``, ``patrol``.
 
-Registered lazily in :data:`camwatch.cli.LAZY_COMMANDS`. ``--json`` prints the
+Registered as ``camwatch.commands`` entry points (pyproject.toml). ``--json`` prints the
 machine-readable object (SITE_FORMAT §3 for ``plan``); otherwise a readable
 table. Bad options raise :class:`~camwatch.errors.UsageError` before anything
 is computed or written (exit 2); ``--write`` saves atomically.
@@ -13,14 +13,9 @@ from typing import Any
 
 import click
 
+from camwatch.clikit import echo_json
 from camwatch.errors import UsageError
 from camwatch.model import LEVELS
-
-
-def _echo_json(obj: object) -> None:
-    from camwatch.cli import echo_json
-
-    echo_json(obj)
 
 
 def _load(path: str):  # noqa: ANN202
@@ -150,7 +145,7 @@ def plan_cmd(
 
         save_site(site_with_suggestions(site, result), write)
     if as_json:
-        _echo_json(result.to_dict())  # exactly the SITE_FORMAT §3 object
+        echo_json(result.to_dict())  # exactly the SITE_FORMAT §3 object
         click.echo(_method_line(result), err=True)
     else:
         _print_plan(result)
@@ -258,7 +253,7 @@ def suggest_cmd(site_file: str, include_planned: bool, picture: str | None, as_j
     analysis = _analysis(site, include_planned)
     items = suggest_devices(site, analysis)
     if as_json:
-        _echo_json({"site": site.id, "suggestions": items})
+        echo_json({"site": site.id, "suggestions": items})
     else:
         from rich.console import Console
         from rich.table import Table
@@ -299,7 +294,7 @@ def routes_cmd(
     analysis = _analysis(site, include_planned)
     routes = intruder_routes(site, analysis, cell_m=cell_m)
     if as_json:
-        _echo_json({"site": site.id, "routes": routes})
+        echo_json({"site": site.id, "routes": routes})
     else:
         from rich.console import Console
         from rich.table import Table
@@ -378,7 +373,7 @@ def patrol_cmd(
         site, analysis, start=point, min_area_m2=min_area, speed_m_s=speed, cell_m=cell_m
     )
     if as_json:
-        _echo_json({"site": site.id, **patrol})
+        echo_json({"site": site.id, **patrol})
     else:
         click.echo(
             f"{site.id}: patrol from {patrol['start'].get('name') or patrol['start']['point']} "

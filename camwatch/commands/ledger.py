@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 
+from camwatch.clikit import echo_json
 from camwatch.commands.common import (
     actor,
     console,
@@ -23,13 +24,6 @@ from camwatch.commands.common import (
     table,
 )
 from camwatch.errors import UsageError
-
-
-def _echo_json(obj: object) -> None:
-    from camwatch.cli import echo_json
-
-    echo_json(obj)
-
 
 # -- db ------------------------------------------------------------------------------
 
@@ -183,7 +177,7 @@ def import_site_cmd(
             actor=actor(),
         ).to_dict()
     if as_json:
-        _echo_json(diff)
+        echo_json(diff)
     else:
         _print_diff(diff)
 
@@ -240,7 +234,7 @@ def compounds_cmd(district: str | None, as_json: bool) -> None:
             for c in list_compounds(session, district=district)
         ]
     if as_json:
-        _echo_json(rows)
+        echo_json(rows)
         return
 
     def count(r: dict, kind: str) -> str:
@@ -355,7 +349,7 @@ def users_list(as_json: bool) -> None:
             for u in list_users(session)
         ]
     if as_json:
-        _echo_json(rows)
+        echo_json(rows)
         return
     console().print(
         table(

@@ -174,8 +174,8 @@ def test_facing_a_wall_gives_no_candidates():
 
 
 def test_overlays_from_results():
+    from camwatch.render.overlays import combine
     from planners.overlays import (
-        combine,
         device_overlays,
         patrol_overlay,
         plan_overlays,
