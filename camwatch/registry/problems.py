@@ -501,8 +501,3 @@ def problems_from_analysis(
         "existing": existing,
         "resolved_candidates": candidates,
     }
-
-
-def problem_history(session: Session, problem_id: int) -> Sequence[ProblemEvent]:
-    """The problem's events, oldest first."""
-    return get_problem(session, problem_id).events
