@@ -20,6 +20,8 @@ from shapely import unary_union
 from shapely.geometry import LineString, MultiPolygon, Point, Polygon
 from shapely.geometry.base import BaseGeometry
 
+from camwatch.errors import UsageError
+
 # Pixel densities at the target, px/m — EN 62676-4:2015 (IEC 62676-4) DORI levels.
 DORI_PX_PER_M: dict[str, float] = {
     "detection": 25.0,
@@ -88,6 +90,32 @@ def hfov_from_lens(focal_mm: float, sensor_width_mm: float) -> float:
     67.74
     """
     return math.degrees(2.0 * math.atan(sensor_width_mm / (2.0 * focal_mm)))
+
+
+def parse_resolution(value: Any, *, where: str = "resolution") -> tuple[int, int]:
+    """``"1920x1080"``, ``"1920×1080"``, ``"1920,1080"`` or ``[1920, 1080]`` → (1920, 1080).
+
+    The one ``WIDTHxHEIGHT`` reader of the project (command line, lens tables,
+    device CSV, web forms and API); a bad value is a UsageError naming ``where``.
+
+    >>> parse_resolution("2560x1440"), parse_resolution([640, 480])
+    ((2560, 1440), (640, 480))
+    """
+    if isinstance(value, list | tuple):
+        parts = list(value)
+    else:
+        parts = str(value).lower().replace("×", "x").replace(",", "x").split("x")
+    try:
+        if len(parts) != 2:
+            raise ValueError
+        width, height = (int(str(p).strip()) for p in parts)
+    except ValueError:
+        raise UsageError(
+            f"{where}: expected WIDTHxHEIGHT such as 1920x1080, got {value!r}"
+        ) from None
+    if width <= 0 or height <= 0:
+        raise UsageError(f"{where}: expected positive WIDTHxHEIGHT, got {value!r}")
+    return width, height
 
 
 @dataclass(frozen=True)

@@ -110,7 +110,8 @@ def plan_cmd(
     as_json: bool,
 ) -> None:
     """Where to add cameras to SITE_FILE: --add K, --target RATIO or --budget B."""
-    from planners.lenses import Lens, load_lenses, parse_resolution
+    from camwatch.model import parse_resolution
+    from planners.lenses import Lens, load_lenses
     from planners.plan import plan_cameras, site_with_suggestions
 
     _check_out(write)

@@ -26,6 +26,7 @@ from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from camwatch.errors import CamwatchError, StaleEditError, UsageError
+from camwatch.model import parse_resolution
 from camwatch.registry import devices as devices_service
 from camwatch.registry.maintenance import log_maintenance
 from camwatch.registry.models import DEVICE_KINDS, MAINTENANCE_KINDS, Device
@@ -138,10 +139,7 @@ def _properties(data: dict[str, Any]) -> dict[str, Any]:
     if "resolution" in data and data["resolution"] not in (None, ""):
         res = data["resolution"]
         if isinstance(res, str):
-            parts = res.lower().replace("×", "x").split("x")
-            if len(parts) != 2 or not all(p.strip().isdigit() for p in parts):
-                raise UsageError(f"resolution must be WIDTHxHEIGHT, got {res!r}")
-            res = [int(parts[0]), int(parts[1])]
+            res = list(parse_resolution(res))
         props["resolution"] = res
     for key in ("access_control", "alarm_type", "building", "intercom"):
         if key in data:
