@@ -56,6 +56,17 @@ ALARM_TYPES: tuple[str, ...] = (
     "panic_button",
     "vibration",
 )
+# The ledger's vocabulary (camwatch.registry, the command line, the web forms and API).
+DEVICE_KINDS: tuple[str, ...] = ("camera", "gate", "alarm", "intercom")
+DEVICE_STATUSES: tuple[str, ...] = ("active", "faulty", "offline", "planned", "retired")
+# what a device in service may be set to (everything but "retired", which is final)
+LIVE_DEVICE_STATUSES: tuple[str, ...] = tuple(s for s in DEVICE_STATUSES if s != "retired")
+MAINTENANCE_KINDS: tuple[str, ...] = ("inspection", "repair", "replacement", "cleaning", "firmware")
+PROBLEM_SOURCES: tuple[str, ...] = ("analysis", "inspection", "patrol", "resident_report")
+PROBLEM_STATUSES: tuple[str, ...] = ("open", "in_progress", "fixed", "verified", "reopened")
+# not yet fixed: these count as open and can be overdue
+UNRESOLVED_PROBLEM_STATUSES: tuple[str, ...] = ("open", "in_progress", "reopened")
+ROLES: tuple[str, ...] = ("admin", "district", "planner", "technician", "manager")
 FEATURE_KINDS: tuple[str, ...] = (
     "boundary",
     "building",

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from camwatch.errors import CamwatchError
 from camwatch.registry.db import init_db, make_engine, session_scope
-from camwatch.registry.demo import demo_password, seed_demo
+from camwatch.registry.demo import DEMO_USERS, demo_password, seed_demo
 from camwatch.registry.models import Compound, User
 
 REPO = Path(__file__).resolve().parent.parent
@@ -37,7 +37,7 @@ def prepare_database(url: str, *, sites_dir: Path = SAMPLE_SITES, seed: bool = T
             demo = [
                 u
                 for u in session.scalars(select(User).order_by(User.id))
-                if u.username in ("admin", "district", "planner", "technician", "manager")
+                if u.username in {name for name, *_ in DEMO_USERS}
             ]
             if demo:
                 lines.append("demo users (user name / password / role):")

@@ -21,9 +21,9 @@ from camwatch.commands.common import (
     table,
 )
 from camwatch.errors import UsageError
-from camwatch.registry.models import DEVICE_KINDS, DEVICE_STATUSES, MAINTENANCE_KINDS
+from camwatch.model import DEVICE_KINDS, DEVICE_STATUSES, LIVE_DEVICE_STATUSES, MAINTENANCE_KINDS
 
-LIVE_STATUSES = [s for s in DEVICE_STATUSES if s != "retired"]
+LIVE_STATUSES = LIVE_DEVICE_STATUSES
 
 
 def device_dict(device: Any) -> dict[str, Any]:

@@ -24,6 +24,7 @@ from camwatch.commands.common import (
     table,
 )
 from camwatch.errors import UsageError
+from camwatch.model import ROLES
 
 # -- db ------------------------------------------------------------------------------
 
@@ -289,7 +290,7 @@ def users() -> None:
 @click.option(
     "--role",
     required=True,
-    type=click.Choice(["admin", "district", "planner", "technician", "manager"]),
+    type=click.Choice(ROLES),
 )
 @click.option(
     "--password",

@@ -10,7 +10,7 @@ import click
 from camwatch.clikit import echo_json
 from camwatch.commands.common import DATE, actor, console, iso, ledger, ledger_options, table
 from camwatch.errors import UsageError
-from camwatch.registry.models import PROBLEM_SOURCES, PROBLEM_STATUSES
+from camwatch.model import PROBLEM_SOURCES, PROBLEM_STATUSES
 
 
 def problem_dict(problem: Any, *, today: date, events: bool = False) -> dict[str, Any]:

@@ -32,11 +32,10 @@ from datetime import date
 from typing import Any
 
 from camwatch.errors import SiteFormatError
-from camwatch.model import Site
-from camwatch.registry.models import DEVICE_KINDS, DEVICE_STATUSES
+from camwatch.model import DEVICE_KINDS, LIVE_DEVICE_STATUSES, Site
 from camwatch.sitefile import feature_to_geojson, parse_site
 
-EXPORTABLE_STATUSES: tuple[str, ...] = tuple(s for s in DEVICE_STATUSES if s != "retired")
+EXPORTABLE_STATUSES: tuple[str, ...] = LIVE_DEVICE_STATUSES
 _TEXT_COLUMNS = ("name", "model", "serial", "manufacturer")
 _DATE_COLUMNS = ("install_date", "warranty_end")
 MAX_CODE_LENGTH = 64

@@ -23,7 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from camwatch.errors import NotFoundError, SiteFormatError, StaleEditError, UsageError
-from camwatch.model import parse_resolution
+from camwatch.model import DEVICE_KINDS, DEVICE_STATUSES, parse_resolution
 from camwatch.registry.audit import set_actor
 from camwatch.registry.codec import (
     DeviceState,
@@ -34,7 +34,7 @@ from camwatch.registry.codec import (
     validate_devices,
 )
 from camwatch.registry.compounds import apply_state, get_compound
-from camwatch.registry.models import DEVICE_KINDS, DEVICE_STATUSES, Compound, Device, utcnow
+from camwatch.registry.models import Compound, Device, utcnow
 
 # fields of update_device(changes=...) besides "properties"
 UPDATABLE = (

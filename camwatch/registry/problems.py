@@ -33,18 +33,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from camwatch.errors import NotFoundError, StaleEditError, UsageError
+from camwatch.model import PROBLEM_SOURCES, PROBLEM_STATUSES, UNRESOLVED_PROBLEM_STATUSES
 from camwatch.registry.audit import set_actor
 from camwatch.registry.compounds import get_compound
 from camwatch.registry.devices import get_device
-from camwatch.registry.models import (
-    PROBLEM_SOURCES,
-    PROBLEM_STATUSES,
-    UNRESOLVED_PROBLEM_STATUSES,
-    Compound,
-    Problem,
-    ProblemEvent,
-    utcnow,
-)
+from camwatch.registry.models import Compound, Problem, ProblemEvent, utcnow
 
 # status -> statuses `update_problem` may move it to (fixed -> verified/reopened is `recheck`)
 TRANSITIONS: dict[str, tuple[str, ...]] = {

@@ -10,15 +10,17 @@ from typing import Any
 
 from flask import jsonify
 
+from camwatch import model
 from web.api import bp
 
-DEVICE_KINDS = ["camera", "gate", "alarm", "intercom"]
-DEVICE_STATUSES = ["active", "faulty", "offline", "planned", "retired"]
-EDITABLE = ["active", "faulty", "offline", "planned"]
-PROBLEM_STATUSES = ["open", "in_progress", "fixed", "verified", "reopened"]
-SOURCES = ["analysis", "inspection", "patrol", "resident_report"]
-MAINTENANCE = ["inspection", "repair", "replacement", "cleaning", "firmware"]
-LEVELS = ["detection", "observation", "recognition", "identification"]
+# The enumerations come from camwatch.model (one place), as JSON lists.
+DEVICE_KINDS = list(model.DEVICE_KINDS)
+DEVICE_STATUSES = list(model.DEVICE_STATUSES)
+EDITABLE = list(model.LIVE_DEVICE_STATUSES)
+PROBLEM_STATUSES = list(model.PROBLEM_STATUSES)
+SOURCES = list(model.PROBLEM_SOURCES)
+MAINTENANCE = list(model.MAINTENANCE_KINDS)
+LEVELS = list(model.LEVELS)
 
 
 def ref(name: str) -> dict[str, str]:
@@ -157,17 +159,8 @@ SCHEMAS: dict[str, Any] = {
             "vfov_deg": NUM,
             "range_m": NUM,
             "resolution": {"type": "array", "items": INT, "minItems": 2, "maxItems": 2},
-            "access_control": {"type": "string", "enum": ["none", "card", "face", "code", "qr"]},
-            "alarm_type": {
-                "type": "string",
-                "enum": [
-                    "infrared_beam",
-                    "electric_fence",
-                    "door_contact",
-                    "panic_button",
-                    "vibration",
-                ],
-            },
+            "access_control": {"type": "string", "enum": list(model.ACCESS_CONTROL_TYPES)},
+            "alarm_type": {"type": "string", "enum": list(model.ALARM_TYPES)},
             "intercom": BOOL,
             "building": STR,
             "properties": {"type": "object"},
