@@ -164,7 +164,7 @@ def analysis_of(compound: Compound, *, include_planned: bool = False) -> Compoun
         footprints = {
             cam.id: cache.get_or_compute(
                 ("fp", plan, _camera_key(cam)),
-                lambda cam=cam: camera_footprints(cam, space),
+                lambda cam=cam: camera_footprints(cam, space),  # type: ignore[misc]
             )
             for cam in site.cameras
         }
