@@ -146,7 +146,9 @@ def _print_summary(analysis) -> None:
 @cli.command()
 @click.argument("site_file", type=click.Path(dir_okay=False))
 @click.option("--include-planned", is_flag=True, help="Count planned cameras too.")
-@click.option("--json", "as_json", is_flag=True, help="Print the SITE_FORMAT §3 JSON object.")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print the docs/site-format.md §3 JSON object."
+)
 def analyze(site_file: str, include_planned: bool, as_json: bool) -> None:
     """Coverage per DORI level, blind spots and zone compliance of SITE_FILE."""
     from camwatch.geometry.coverage import analyze as run

@@ -1,4 +1,4 @@
-"""The site model: frozen dataclasses mirroring SITE_FORMAT §1–2.
+"""The site model: frozen dataclasses mirroring docs/site-format.md §1–2.
 
 Geometry is held as shapely objects in local planar metres. The model does no
 I/O and no geometry beyond simple properties; :mod:`camwatch.sitefile` turns
@@ -80,7 +80,7 @@ FEATURE_KINDS: tuple[str, ...] = (
     "mount",
 )
 
-# Tolerances of SITE_FORMAT §1–2.
+# Tolerances of docs/site-format.md §1–2.
 MOUNT_TOLERANCE_M = 0.05  # a camera may stand this far inside an obstacle / outside the boundary
 MIN_BLIND_SPOT_M2 = 1.0
 ZONE_PASS_RATIO = 0.98
@@ -90,7 +90,7 @@ ROBUST_GRID_M = 1e-7
 
 
 def required_level_for(zone_type: str) -> str:
-    """Default DORI level a zone of this type must reach (SITE_FORMAT §1)."""
+    """Default DORI level a zone of this type must reach (docs/site-format.md §1)."""
     return DEFAULT_REQUIRED_LEVEL.get(zone_type, "detection")
 
 
@@ -209,7 +209,7 @@ class Wall:
 
     @property
     def footprint(self) -> Polygon:
-        """The wall's opaque area: flat caps, mitre joins (SITE_FORMAT §1)."""
+        """The wall's opaque area: flat caps, mitre joins (docs/site-format.md §1)."""
         return self.line.buffer(self.thickness_m / 2.0, cap_style="flat", join_style="mitre")
 
 
@@ -302,7 +302,7 @@ class Site:
         return polys
 
     def free_space(self) -> Polygon | MultiPolygon:
-        """Free space F = boundary − (buildings ∪ obstacles ∪ wall footprints) (SITE_FORMAT §1).
+        """Free space F = boundary − (buildings ∪ obstacles ∪ wall footprints) (docs/site-format.md §1).
 
         Only areal parts are kept (a zero-width seam between touching
         obstacles is not space). The overlay snap-rounds to a 0.1 µm grid:

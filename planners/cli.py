@@ -1,7 +1,7 @@
 """Click commands of the planners: ``plan``, ``suggest``, ``routes``, ``patrol``.
 
 Registered as ``camwatch.commands`` entry points (pyproject.toml). ``--json`` prints the
-machine-readable object (SITE_FORMAT §3 for ``plan``); otherwise a readable
+machine-readable object (docs/site-format.md §3 for ``plan``); otherwise a readable
 table. Bad options raise :class:`~camwatch.errors.UsageError` before anything
 is computed or written (exit 2); ``--write`` saves atomically.
 """
@@ -87,7 +87,9 @@ def _check_out(path: str | None) -> None:
     type=click.Path(dir_okay=False),
     help="Also draw the plan with the suggestions as ghost cameras (PNG/SVG/PDF).",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the SITE_FORMAT §3 JSON object.")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print the docs/site-format.md §3 JSON object."
+)
 def plan_cmd(
     site_file: str,
     add: int | None,
@@ -146,7 +148,7 @@ def plan_cmd(
 
         save_site(site_with_suggestions(site, result), write)
     if as_json:
-        echo_json(result.to_dict())  # exactly the SITE_FORMAT §3 object
+        echo_json(result.to_dict())  # exactly the docs/site-format.md §3 object
         click.echo(_method_line(result), err=True)
     else:
         _print_plan(result)

@@ -120,7 +120,7 @@ def _planner() -> Any:
 def plan_for(
     site: Site, options: PlanOptions, *, timeout_s: float = PLAN_TIMEOUT_S
 ) -> dict[str, Any]:
-    """The planner's answer (SITE_FORMAT §3 ``plan`` object) with ghost footprints added.
+    """The planner's answer (docs/site-format.md §3 ``plan`` object) with ghost footprints added.
 
     The planner runs in a child process with a hard wall-clock limit
     (``timeout_s``): a request that would run away is stopped and answered

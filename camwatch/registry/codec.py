@@ -9,7 +9,7 @@ Mapping between a device feature's properties and a row:
 * ``id`` ↔ ``code``; ``name``, ``model``, ``serial`` ↔ their columns;
 * ``manufacturer``, ``install_date``, ``warranty_end`` (``YYYY-MM-DD``) ↔
   their columns — a site file may carry them, an export writes them when set;
-* ``status`` ↔ ``status``: cameras always carry it (SITE_FORMAT §2); gates,
+* ``status`` ↔ ``status``: cameras always carry it (docs/site-format.md §2); gates,
   alarms and intercoms carry it only when it is not ``active`` (the site format
   has no status for them, so an unset one reads as active);
 * every other property (camera optics, ``access_control``, ``intercom``,

@@ -17,7 +17,7 @@ version.  Enumerations are plain strings guarded by CHECK constraints so that
 SQLite and PostgreSQL hold the same rules.
 
 Times are stored as UTC (``UTCDateTime``), dates as ``Date``; geometry is the
-GeoJSON geometry object of SITE_FORMAT §1 (local metres) in a JSON column.
+GeoJSON geometry object of docs/site-format.md §1 (local metres) in a JSON column.
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ problem.
 due today is *not* overdue; it becomes overdue the next day.  A problem that
 was fixed late is not overdue (its re-check is pending, not its work).
 
-:func:`problems_from_analysis` turns a coverage analysis (the SITE_FORMAT §3
+:func:`problems_from_analysis` turns a coverage analysis (the docs/site-format.md §3
 JSON object, computed by the caller) into problems: one per blind spot and
 one per failing zone, never duplicating an unresolved one (see its docstring
 for how findings are matched).

@@ -1,4 +1,4 @@
-"""Load, validate and save site files (SITE_FORMAT §1–2).
+"""Load, validate and save site files (docs/site-format.md §1–2).
 
 A site file is a GeoJSON FeatureCollection in local planar metres with a
 top-level ``site`` member. :func:`load_site` / :func:`parse_site` turn it into a
@@ -22,7 +22,7 @@ Saving is atomic: the text is built and re-validated first, then written to a
 temporary file in the same directory and moved over the target, so an error
 leaves nothing written.
 
-Decisions where SITE_FORMAT is silent: a property given as JSON ``null`` takes
+Decisions where docs/site-format.md is silent: a property given as JSON ``null`` takes
 its default; gate, alarm and intercom ids are optional but unique per kind
 when given; a camera ``serial`` may be an integer (kept as a string); zones,
 gates and devices outside the boundary are allowed (only cameras are placed).

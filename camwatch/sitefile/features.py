@@ -1,4 +1,4 @@
-"""One site-file feature <-> one model object (SITE_FORMAT §1–2).
+"""One site-file feature <-> one model object (docs/site-format.md §1–2).
 
 ``parse_<kind>(props, geometry, index=None)`` validates one feature's
 properties and geometry and returns the model dataclass (for ``boundary``, a
