@@ -18,13 +18,16 @@ from collections.abc import Callable
 from functools import cache
 from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from camwatch.clikit import InputError, echo_json
 from camwatch.errors import CamwatchError, UsageError
 from camwatch.model import LEVELS
+
+if TYPE_CHECKING:
+    from camwatch.render.overlays import Overlays
 
 COMMANDS_GROUP = "camwatch.commands"  # name -> "module:attribute" of a click command
 OVERLAYS_GROUP = "camwatch.overlays"  # name -> "module:function(site, analysis) -> Overlays"
@@ -75,10 +78,28 @@ class LazyGroup(click.Group):
         try:
             command = load_plugin(COMMANDS_GROUP, cmd_name)
         except CamwatchError as exc:
-            raise InputError(str(exc)) from exc
+            return _unavailable(cmd_name, str(exc))
         if not isinstance(command, click.Command):
-            raise InputError(f"entry point {cmd_name!r} is not a click command")
+            return _unavailable(cmd_name, f"entry point {cmd_name!r} is not a click command")
         return command
+
+
+def _unavailable(name: str, message: str) -> click.Command:
+    """A stand-in for a command group that cannot be loaded.
+
+    ``camwatch --help`` still lists every other command; running this one
+    prints ``message`` and exits with code 2.
+    """
+
+    def fail() -> None:
+        raise InputError(message)
+
+    return click.Command(
+        name,
+        callback=fail,
+        help=f"(not available: {message})",
+        context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
+    )
 
 
 @click.group(cls=LazyGroup)
@@ -189,28 +210,27 @@ def render(
     """
     from camwatch.geometry.coverage import analyze as run
     from camwatch.render import render_plan
+    from camwatch.render.overlays import combine
 
     if not Path(output).parent.exists():
         raise UsageError(f"output folder does not exist: {Path(output).parent}")
-    site = _load(site_file)
-    result = run(site, include_planned=include_planned)
     wanted = [n for n, on in (("suggest", with_suggest), ("routes", with_routes)) if on]
     wanted += ["patrol"] if with_patrol else []
-    overlays = _overlays(wanted, site, result) if wanted else None
+    layers = _layers(wanted)  # before any work: a missing layer is a usage error
+    site = _load(site_file)
+    result = run(site, include_planned=include_planned)
+    overlays = combine(*(layer(site, result) for layer in layers)) if layers else None
     path = render_plan(site, result, output, level=level, lang=lang, dpi=dpi, overlays=overlays)
     click.echo(f"wrote {path}", err=True)
 
 
-def _overlays(names: list[str], site: Any, analysis: Any) -> Any:
-    """The ``camwatch.overlays`` layers ``names`` drawn together (planners reached by entry point)."""
-    from camwatch.render.overlays import combine
-
+def _layers(names: list[str]) -> list[Callable[[Any, Any], Overlays]]:
+    """The ``camwatch.overlays`` layers ``names``: f(site, analysis) -> Overlays each."""
     missing = [n for n in names if n not in plugins(OVERLAYS_GROUP)]
     if missing:
         flags = ", ".join(f"--{n}" for n in missing)
         raise UsageError(f"{flags}: no such layer is installed (entry points {OVERLAYS_GROUP})")
-    layers: list[Callable[[Any, Any], Any]] = [load_plugin(OVERLAYS_GROUP, n) for n in names]
-    return combine(*(layer(site, analysis) for layer in layers))
+    return [load_plugin(OVERLAYS_GROUP, n) for n in names]
 
 
 def main(argv: list[str] | None = None) -> None:
