@@ -34,6 +34,8 @@ LAZY_COMMANDS: dict[str, str] = {
     "plan": "planners.cli:plan_cmd",
     "suggest": "planners.cli:suggest_cmd",
     "routes": "planners.cli:routes_cmd",
+    "import-dxf": "camwatch.importers.cli:import_dxf_cmd",
+    "import-image": "camwatch.importers.cli:import_image_cmd",
     "patrol": "planners.cli:patrol_cmd",
 }
 
