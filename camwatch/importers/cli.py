@@ -110,3 +110,54 @@ def import_dxf_cmd(
     for line in report.lines():
         click.echo(line, err=True)
     click.echo(f"wrote {output} ({len(data['features'])} features)", err=True)
+
+
+@click.command("import-image")
+@click.argument("plan", type=click.Path(dir_okay=False))
+@click.option(
+    "--scale",
+    "scale_text",
+    required=True,
+    help="X1,Y1,X2,Y2,METRES: two pixel points a known distance apart.",
+)
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False))
+@click.option(
+    "--boundary-from-buildings",
+    is_flag=True,
+    help="Boundary = the buildings' hull grown by 5 m (no outline drawn).",
+)
+@click.option("--id", "site_id", help="site.id (default: the output file name).")
+def import_image_cmd(
+    plan: str, scale_text: str, output: str, boundary_from_buildings: bool, site_id: str | None
+) -> None:
+    """Trace a scanned plan PLAN (PNG, JPEG, TIFF) into a draft site file (docs/importers.md)."""
+    import math
+
+    import cv2
+
+    from camwatch.importers.image import parse_scale, to_metres, trace_plan, trace_to_site
+
+    x1, y1, x2, y2, metres = parse_scale(scale_text)
+    _check_output(output)
+    if not Path(plan).is_file():
+        raise UsageError(f"{plan}: no such file")
+    gray = cv2.imread(plan, cv2.IMREAD_GRAYSCALE)
+    if gray is None:
+        raise UsageError(f"{plan}: not an image OpenCV can read (PNG, JPEG, TIFF...)")
+    s = math.hypot(x2 - x1, y2 - y1) / metres
+    trace = trace_plan(gray, px_per_m=s, boundary_from_buildings=boundary_from_buildings)
+    data = trace_to_site(
+        trace, px_per_m=s, image_height=gray.shape[0], site_id=site_id or Path(output).stem
+    )
+    _save(data, output)
+    boundary = to_metres(trace.boundary, px_per_m=s, image_height=gray.shape[0])
+    click.echo(f"scale: {s:.3f} px/m; skew of the drawing: {trace.skew_deg:.1f}°", err=True)
+    click.echo(
+        f"boundary ({trace.boundary_source}): {boundary.area:,.0f} m²; "
+        f"buildings: {len(trace.buildings)}",
+        err=True,
+    )
+    for what, n in trace.dropped.items():
+        if n:
+            click.echo(f"dropped: {n} {what}", err=True)
+    click.echo(f"wrote {output} (a draft: check it on the map)", err=True)
