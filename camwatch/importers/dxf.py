@@ -364,8 +364,10 @@ def convert_shapes(
     features = [_feature("boundary", ("Polygon", boundary), {}, x0, y0)]
     report.layer(boundaries[0].layer).written["boundary"] += 1
     for kind in ("building", "obstacle", "zone"):
-        for o in got.outlines.get(kind, []):
+        for n, o in enumerate(got.outlines.get(kind, []), 1):
             props = _outline_props(kind, o, rule_for(o.layer, overrides))
+            if kind == "zone" and "name" not in props:  # zone names are required and unique
+                props["name"] = f"{o.layer} #{n}"
             features.append(_feature(kind, ("Polygon", o.poly), props, x0, y0))
             report.layer(o.layer).written[kind] += 1
     counters: Counter[str] = Counter()
