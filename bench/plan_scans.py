@@ -68,7 +68,7 @@ def render_scan(
     big = np.full((height * k, width * k), 255, np.uint8)
 
     def draw(poly: Polygon, *, fill: bool, thick: float) -> None:
-        rings = [poly.exterior, *poly.interiors] if fill else [poly.exterior]
+        rings = [poly.exterior, *poly.interiors]
         for n, ring in enumerate(rings):
             pts = np.round((np.asarray(ring.coords) * k - 0.5) * 16).astype(np.int32)
             if fill:

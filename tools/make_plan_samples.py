@@ -171,6 +171,9 @@ def make_dxf(site: dict[str, Any], path: Path) -> None:
     # A road centre line the importer does not map: an arc and a line.
     msp.add_arc(mm([75, 55]), 20 * MM, 200, 340, dxfattribs={"layer": "道路中心线"})
     msp.add_line(mm([0, 55]), mm([150, 55]), dxfattribs={"layer": "道路中心线"})
+    # CLASS entries are added from a set when saving: add and sort them first (same bytes each run)
+    doc.classes.add_required_classes(doc.dxfversion)
+    doc.classes.classes = dict(sorted(doc.classes.classes.items()))
     doc.saveas(path)
 
 

@@ -189,6 +189,23 @@ def _big_enough(poly: Polygon, s: float) -> bool:
     )
 
 
+def _courtyards(polys: Sequence[Polygon]) -> list[Polygon]:
+    """An outline enclosed by a bigger one is its courtyard: cut it out, do not keep it.
+
+    >>> from shapely.geometry import box
+    >>> [p.area for p in _courtyards([box(4, 4, 6, 6), box(0, 0, 10, 10), box(20, 0, 25, 5)])]
+    [96.0, 25.0]
+    """
+    kept: list[Polygon] = []
+    for p in sorted(polys, key=lambda q: -q.area):
+        hosts = [i for i, q in enumerate(kept) if q.contains(p.representative_point())]
+        if hosts:
+            kept[hosts[0]] = kept[hosts[0]].difference(p)
+        else:
+            kept.append(p)
+    return kept
+
+
 def trace_plan(
     gray: np.ndarray, *, px_per_m: float, boundary_from_buildings: bool = False
 ) -> PlanTrace:
@@ -264,7 +281,7 @@ def trace_plan(
                 outlined.append(grown)
             else:
                 dropped["lines and small shapes"] += 1
-    buildings += outlined
+    buildings += _courtyards(outlined)
     if boundary is not None:
         inside = [b for b in buildings if boundary.contains(b.representative_point())]
         if len(inside) < len(buildings):
