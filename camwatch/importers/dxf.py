@@ -23,6 +23,7 @@ from camwatch.importers.outlines import close_chains, drop_duplicates, valid_pol
 from camwatch.sitefile import parse_site
 
 POLYGON_KINDS = ("boundary", "building", "obstacle", "zone")
+POINT_KINDS = ("camera", "gate", "door", "mount")
 # A drawing whose coordinates reach beyond this (metres) is moved to a local origin.
 LOCAL_ORIGIN_ABOVE_M = 1e5
 MAX_COORD_M = 1e7  # site-format limit on |x|, |y|
@@ -326,6 +327,11 @@ def convert_shapes(
     for raw in shapes:
         rule = rule_for(raw.layer, overrides)
         lr = report.layer(raw.layer, rule.kind if rule else None)
+        if raw.block and (rule is None or rule.kind in ("label", "ignore")):
+            # a camera/gate/door/mount symbol on a neutral layer: known by its block name
+            by_name = rule_for(raw.block, overrides)
+            if by_name and by_name.kind in POINT_KINDS:
+                rule = by_name
         if rule is None:
             if not raw.props.get("in_block"):
                 lr.ignored[f"{raw.dxftype} (layer not mapped)"] += 1

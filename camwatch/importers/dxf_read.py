@@ -159,7 +159,8 @@ def _entity_shapes(entity: Any, layer: str, chord: float, depth: int = 0) -> Ite
     elif t in ("TEXT", "MTEXT"):
         text = entity.plain_text().strip()
         if text:
-            p = entity.dxf.insert
+            # an aligned TEXT is placed by its alignment point, not its insert
+            p = entity.get_placement()[1] if t == "TEXT" else entity.dxf.insert
             yield Shape(layer, t, "text", [(float(p.x), float(p.y))], text=text)
     elif t == "POINT":
         p = entity.dxf.location

@@ -232,3 +232,21 @@ def test_bad_files_get_one_message_and_nothing_written(tmp_path, content, messag
     assert result.exit_code == 2
     assert message in result.output and result.output.startswith("error: ")
     assert result.output.count("\n") == 1 and not out.exists()
+
+
+def test_symbol_on_layer_0_is_known_by_its_block_name_and_aligned_text_names(tmp_path):
+    from ezdxf.enums import TextEntityAlignment
+
+    doc, msp = new_doc()
+    square(msp, 0, 0, 100, "用地红线")
+    square(msp, 40, 40, 20, "BUILDING")
+    doc.blocks.new("CCTV-DOME").add_circle((0, 0), 0.3)
+    msp.add_blockref("CCTV-DOME", (10, 10), dxfattribs={"rotation": 180})  # layer 0
+    text = msp.add_text("商业楼", dxfattribs={"layer": "TEXT"})
+    text.set_placement((50, 50), align=TextEntityAlignment.MIDDLE_CENTER)
+    text.dxf.insert = (0, 0)  # writers may leave it unset: aligned text is placed by group 11
+    result, site = run(doc, tmp_path)
+    assert result.exit_code == 0, result.output
+    (camera,) = kinds(site, "camera")
+    assert camera["properties"]["heading_deg"] == pytest.approx(270.0)
+    assert kinds(site, "building")[0]["properties"]["name"] == "商业楼"
