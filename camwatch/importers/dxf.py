@@ -193,7 +193,10 @@ def _collect(shape: Shape, rule: LayerRule, lr: LayerReport, got: _Collected) ->
             if poly is None:
                 lr.ignored[f"{shape.dxftype} (self-intersecting or empty outline)"] += 1
             else:
-                got.outlines.setdefault(kind, []).append(_Outline(poly, shape.layer, shape.props))
+                props = attribute_props(shape.props.get("block_attribs", {}))
+                if "height" in shape.props:
+                    props["height"] = shape.props["height"]
+                got.outlines.setdefault(kind, []).append(_Outline(poly, shape.layer, props))
         elif form == "line":
             got.chains.setdefault((kind, shape.layer), []).append(shape.coords)
         elif form == "point" and shape.props.get("attribs"):

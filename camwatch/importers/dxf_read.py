@@ -157,7 +157,7 @@ def _entity_shapes(entity: Any, layer: str, chord: float, depth: int = 0) -> Ite
     elif t == "HATCH":
         yield from _hatch(entity, layer, chord)
     elif t in ("TEXT", "MTEXT"):
-        text = entity.plain_text().strip()
+        text = " ".join(entity.plain_text().split())  # MTEXT paragraphs on one line
         if text:
             # an aligned TEXT is placed by its alignment point, not its insert
             p = entity.get_placement()[1] if t == "TEXT" else entity.dxf.insert
@@ -180,6 +180,8 @@ def _entity_shapes(entity: Any, layer: str, chord: float, depth: int = 0) -> Ite
             sub_layer = sub.dxf.layer if sub.dxf.layer != "0" else layer
             for shape in _entity_shapes(sub, sub_layer, chord, depth + 1):
                 shape.props["in_block"] = True
+                if shape.form == "polygon" and attribs:  # a building block's NAME, HEIGHT...
+                    shape.props.setdefault("block_attribs", attribs)
                 yield shape
     else:
         yield Shape(layer, t, "unsupported", [])

@@ -107,7 +107,9 @@ def test_blocks_are_exploded_with_their_transforms_and_cameras_get_headings(tmp_
     house.add_lwpolyline([(0, 0), (10, 0), (10, 4), (0, 4)], close=True)  # layer 0
     outer = doc.blocks.new("ROW")
     outer.add_blockref("HOUSE", (0, 0))
-    msp.add_blockref("ROW", (50, 50), dxfattribs={"layer": "建筑", "rotation": 90})
+    outer.add_attdef("NAME", (0, 0))
+    row = msp.add_blockref("ROW", (50, 50), dxfattribs={"layer": "建筑", "rotation": 90})
+    row.add_auto_attribs({"NAME": "沿街商铺"})
     cam = doc.blocks.new("CAM")
     cam.add_lwpolyline([(0, -0.3), (0.8, 0), (0, 0.3)], close=True)
     cam.add_attdef("ID", (1, 0))
@@ -119,6 +121,11 @@ def test_blocks_are_exploded_with_their_transforms_and_cameras_get_headings(tmp_
     assert result.exit_code == 0, result.output
     building = shape(kinds(site, "building")[0]["geometry"])
     assert building.bounds == pytest.approx((46, 50, 50, 60))  # 10 × 4 turned 90° ccw
+    assert kinds(site, "building")[0]["properties"] == {
+        "kind": "building",
+        "name": "沿街商铺",
+        "height_m": 10.0,
+    }
     (camera,) = kinds(site, "camera")
     assert camera["geometry"]["coordinates"] == [20, 20]
     props = camera["properties"]
