@@ -174,6 +174,7 @@ def _scaled(shape: Shape, scale: float) -> Shape:
 
 def _collect(shape: Shape, rule: LayerRule, lr: LayerReport, got: _Collected) -> None:
     kind, form = rule.kind, shape.form
+    props: dict[str, Any]
     in_block = shape.props.get("in_block", False)
     if form in ("unsupported", "broken"):
         lr.ignored[f"{shape.dxftype} ({shape.text or 'entity type not read'})"] += 1
@@ -193,17 +194,17 @@ def _collect(shape: Shape, rule: LayerRule, lr: LayerReport, got: _Collected) ->
             if poly is None:
                 lr.ignored[f"{shape.dxftype} (self-intersecting or empty outline)"] += 1
             else:
-                props = attribute_props(shape.props.get("block_attribs", {}))
+                found = attribute_props(shape.props.get("block_attribs", {}))
                 if "height" in shape.props:
-                    props["height"] = shape.props["height"]
-                got.outlines.setdefault(kind, []).append(_Outline(poly, shape.layer, props))
+                    found["height"] = shape.props["height"]
+                got.outlines.setdefault(kind, []).append(_Outline(poly, shape.layer, found))
         elif form == "line":
             got.chains.setdefault((kind, shape.layer), []).append(shape.coords)
         elif form == "point" and shape.props.get("attribs"):
             got.tags.append((kind, shape))
     elif kind == "wall" and form in ("line", "polygon"):
         coords = shape.coords + shape.coords[:1] if form == "polygon" else shape.coords
-        props: dict[str, Any] = {}
+        props = {}
         if "width" in shape.props:
             props["thickness_m"] = round(shape.props["width"], _ROUND)
         if "height" in shape.props:

@@ -12,7 +12,6 @@ from shapely.geometry import shape
 
 from camwatch.cli import cli
 
-
 # the tolerances docs/importers.md promises (not imported from the code they check)
 CHORD_ERROR_M = 0.01
 SNAP_M = 0.05
