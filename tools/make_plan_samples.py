@@ -2,7 +2,7 @@
 
 - ``old_residential_plan.dxf`` — 幸福里小区 (``old_residential.geojson``) as a CAD
   site plan: millimetres ($INSUNITS 4), a projected offset of (500 000,
-  3 400 000) m, Chinese layer names, the boundary as loose LINEs, buildings as
+  3 400 000) m, Chinese layer names, the boundary as loose LINEs (a 3 mm gap), buildings as
   closed polylines with extrusion thickness = height, names as TEXT, walls as
   wide polylines, one obstacle as a HATCH named by a tag block, one obstacle as
   a SPLINE, camera blocks with attributes (rotation = heading), and layers the
@@ -37,7 +37,11 @@ OFFSET_M = (500_000.0, 3_400_000.0)  # a CGCS2000 3° zone easting/northing
 MM = 1000.0
 ZONE_LAYERS = {
     "entrance": "区域-入口",
+    "perimeter": "区域-周界",
+    "parking": "区域-停车",
     "bike_shed": "区域-车棚",
+    "playground": "区域-儿童游乐",
+    "lobby": "区域-大堂",
     "road": "区域-道路",
     "square": "区域-广场",
     "other": "区域-其他",
@@ -49,6 +53,7 @@ CAMERA_TAGS = {
     "height_m": "HEIGHT",
     "tilt_deg": "TILT",
     "hfov_deg": "HFOV",
+    "vfov_deg": "VFOV",
     "focal_mm": "FOCAL",
     "sensor_width_mm": "SENSOR",
     "resolution": "RESOLUTION",
@@ -78,6 +83,15 @@ def _text(msp: Any, text: str, at: tuple[float, float], layer: str) -> None:
     msp.add_text(text, height=800, dxfattribs={"layer": layer}).set_placement(at)
 
 
+def _own_point(zone: Any, zones: list[Any]) -> Any:
+    """A point of ``zone`` outside every smaller zone (so its label names it, not them)."""
+    own = zone
+    for other in zones:
+        if other.area < zone.area:
+            own = own.difference(other)
+    return (own if not own.is_empty else zone).representative_point()
+
+
 def make_dxf(site: dict[str, Any], path: Path) -> None:
     """Write ``site`` (a sample FeatureCollection) as a CAD plan (see module docstring)."""
     from shapely.geometry import shape
@@ -87,6 +101,7 @@ def make_dxf(site: dict[str, Any], path: Path) -> None:
     _blocks(doc)
     msp = doc.modelspace()
     hatched = spline = False
+    zones = [shape(f["geometry"]) for f in site["features"] if f["properties"]["kind"] == "zone"]
     for f in site["features"]:
         props, geom = f["properties"], f["geometry"]
         kind, coords = props["kind"], geom["coordinates"]
@@ -94,10 +109,17 @@ def make_dxf(site: dict[str, Any], path: Path) -> None:
             ring = coords[0][:-1]
             for i, a in enumerate(ring):
                 b = ring[(i + 1) % len(ring)]
-                end = mm(b)
-                if i == 1:  # a 3 mm gap at one corner, closed by endpoint snapping
-                    end = (end[0] + 3.0, end[1])
-                msp.add_line(mm(a), end, dxfattribs={"layer": "用地红线"})
+                start = mm(a)
+                if i == 2:  # a 3 mm gap at one corner, closed by endpoint snapping
+                    start = (start[0] + 3.0, start[1])
+                msp.add_line(start, mm(b), dxfattribs={"layer": "用地红线"})
+        elif kind == "building" and len(coords) > 1:  # a courtyard: a HATCH with a hole
+            hatch = msp.add_hatch(dxfattribs={"layer": "建筑"})
+            for ring in coords:
+                hatch.paths.add_polyline_path([mm(p) for p in ring[:-1]], is_closed=True)
+            label = shape(geom).representative_point()
+            ref = msp.add_blockref("标注", mm([label.x, label.y]), dxfattribs={"layer": "建筑"})
+            ref.add_auto_attribs({"NAME": props["name"], "HEIGHT": str(props["height_m"])})
         elif kind == "building":
             msp.add_lwpolyline(
                 [mm(p) for p in coords[0][:-1]],
@@ -143,8 +165,14 @@ def make_dxf(site: dict[str, Any], path: Path) -> None:
             msp.add_lwpolyline(
                 [mm(p) for p in coords[0][:-1]], close=True, dxfattribs={"layer": layer}
             )
-            label = shape(geom).representative_point()
+            label = _own_point(shape(geom), zones)
             _text(msp, props["name"], mm([label.x, label.y]), layer)
+            extra = {"LEVEL": props.get("required_level"), "WEIGHT": props.get("weight")}
+            if any(v is not None for v in extra.values()):
+                ref = msp.add_blockref("标注", mm([label.x, label.y]), dxfattribs={"layer": layer})
+                for tag, value in extra.items():
+                    if value is not None:
+                        ref.add_attrib(tag, str(value), mm([label.x, label.y]))
         elif kind == "camera":
             ref = msp.add_blockref(
                 "摄像机",
@@ -157,8 +185,10 @@ def make_dxf(site: dict[str, Any], path: Path) -> None:
                     v = props[key]
                     values[tag] = "x".join(map(str, v)) if key == "resolution" else str(v)
             ref.add_auto_attribs(values)
+        elif kind == "gate" and geom["type"] == "Point":
+            msp.add_point(mm(coords), dxfattribs={"layer": "大门"})
         elif kind == "gate":
-            msp.add_line(mm(coords[0]), mm(coords[1]), dxfattribs={"layer": "大门"})
+            msp.add_lwpolyline([mm(p) for p in coords], dxfattribs={"layer": "大门"})
         elif kind == "mount":
             if geom["type"] == "Point":
                 msp.add_point(mm(coords), dxfattribs={"layer": "安装点"})

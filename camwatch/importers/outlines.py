@@ -25,6 +25,8 @@ SNAP_M = 0.05
 # are one outline drawn twice (e.g. a polyline and the hatch filling it).
 DUPLICATE_SHARE = 0.01
 
+COLLINEAR_M = 1e-6
+
 Coords = Sequence[tuple[float, float]]
 
 
@@ -79,7 +81,10 @@ def valid_polygon(shell: Coords, holes: Sequence[Coords] = ()) -> Polygon | None
         return None
     poly = Polygon(shell, [h for h in holes if len(h) >= 3])
     if poly.is_valid and poly.area > 0:
-        return poly
+        # drop vertices within 1 µm of the line through their neighbours (flattened
+        # straight splines, split polyline edges): the same shape, fewer vertices
+        slim = poly.simplify(COLLINEAR_M, preserve_topology=True)
+        return slim if isinstance(slim, Polygon) and slim.is_valid else poly
     parts = polygon_parts(make_valid(poly))
     if len(parts) == 1 and parts[0].area > 0:
         return parts[0]

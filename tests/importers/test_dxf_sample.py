@@ -34,10 +34,9 @@ def _close(a: float, b: float) -> bool:
     return abs(a - b) <= REL * max(abs(a), abs(b)) + 1e-9
 
 
-def test_sample_dxf_analysis_matches_the_original(imported):
-    out, _ = imported
-    want = analyze(load_site(ORIGINAL)).to_dict()
-    got = analyze(load_site(out)).to_dict()
+def _assert_same_analysis(original: Path, imported: Path) -> None:
+    want = analyze(load_site(original)).to_dict()
+    got = analyze(load_site(imported)).to_dict()
     assert _close(got["monitored_area_m2"], want["monitored_area_m2"])
     for level, cov in want["levels"].items():
         assert _close(got["levels"][level]["covered_m2"], cov["covered_m2"]), level
@@ -45,12 +44,38 @@ def test_sample_dxf_analysis_matches_the_original(imported):
     assert sorted(zones) == sorted(z["name"] for z in want["zones"])
     for z in want["zones"]:
         assert zones[z["name"]]["zone_type"] == z["zone_type"]
+        assert zones[z["name"]]["required_level"] == z["required_level"]
         assert _close(zones[z["name"]]["area_m2"], z["area_m2"]), z["name"]
         assert _close(zones[z["name"]]["covered_m2"], z["covered_m2"]), z["name"]
     spots_want = sorted(s["area_m2"] for s in want["blind_spots"])
     spots_got = sorted(s["area_m2"] for s in got["blind_spots"])
     assert len(spots_got) == len(spots_want)
     assert all(_close(a, b) for a, b in zip(spots_got, spots_want, strict=True))
+
+
+def test_sample_dxf_analysis_matches_the_original(imported):
+    _assert_same_analysis(ORIGINAL, imported[0])
+
+
+def _generator():
+    sys.path.insert(0, str(ROOT / "tools"))
+    try:
+        import make_plan_samples
+    finally:
+        sys.path.remove(str(ROOT / "tools"))
+    return make_plan_samples
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["modern_gated", "urban_village"])
+def test_other_compounds_drawn_as_cad_plans_import_to_the_same_analysis(tmp_path, name):
+    """The other samples drawn the same way (zone tags, a courtyard HATCH, gate points)."""
+    original = ROOT / "sample_sites" / f"{name}.geojson"
+    plan, out = tmp_path / "plan.dxf", tmp_path / "site.geojson"
+    _generator().make_dxf(json.loads(original.read_text(encoding="utf-8")), plan)
+    result = CliRunner().invoke(cli, ["import-dxf", str(plan), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    _assert_same_analysis(original, out)
 
 
 def test_sample_dxf_keeps_names_heights_cameras_and_offset(imported):
@@ -79,11 +104,7 @@ def test_sample_dxf_keeps_names_heights_cameras_and_offset(imported):
 
 
 def test_sample_dxf_is_what_the_script_writes(tmp_path, monkeypatch):
-    sys.path.insert(0, str(ROOT / "tools"))
-    try:
-        import make_plan_samples
-    finally:
-        sys.path.remove(str(ROOT / "tools"))
+    make_plan_samples = _generator()
     monkeypatch.setattr(ezdxf.options, "write_fixed_meta_data_for_testing", True)
     site = json.loads(ORIGINAL.read_text(encoding="utf-8"))
     make_plan_samples.make_dxf(site, tmp_path / "plan.dxf")
