@@ -19,6 +19,7 @@ from typing import Any
 
 import ezdxf
 from ezdxf import path as dxfpath
+from ezdxf.lldxf.encoding import decode_dxf_unicode
 
 from camwatch.errors import UsageError
 
@@ -157,34 +158,49 @@ def _entity_shapes(entity: Any, layer: str, chord: float, depth: int = 0) -> Ite
     elif t == "HATCH":
         yield from _hatch(entity, layer, chord)
     elif t in ("TEXT", "MTEXT"):
-        text = " ".join(entity.plain_text().split())  # MTEXT paragraphs on one line
+        text = _text(entity.plain_text())  # MTEXT paragraphs on one line
         if text:
-            # an aligned TEXT is placed by its alignment point, not its insert
-            p = entity.get_placement()[1] if t == "TEXT" else entity.dxf.insert
+            # an aligned TEXT is placed by its alignment point, not its insert; TEXT is in OCS
+            p = entity.ocs().to_wcs(entity.get_placement()[1]) if t == "TEXT" else entity.dxf.insert
             yield Shape(layer, t, "text", [(float(p.x), float(p.y))], text=text)
     elif t == "POINT":
         p = entity.dxf.location
         yield Shape(layer, t, "point", [(float(p.x), float(p.y))])
     elif t == "INSERT" and depth < _MAX_DEPTH:
-        p = entity.dxf.insert
-        attribs = {a.dxf.tag.strip().upper(): a.dxf.text.strip() for a in entity.attribs}
-        yield Shape(
-            layer,
-            t,
-            "point",
-            [(float(p.x), float(p.y))],
-            props={"rotation": float(entity.dxf.rotation), "attribs": attribs},
-            block=entity.dxf.name,
-        )
-        for sub in entity.virtual_entities():
-            sub_layer = sub.dxf.layer if sub.dxf.layer != "0" else layer
-            for shape in _entity_shapes(sub, sub_layer, chord, depth + 1):
-                shape.props["in_block"] = True
-                if shape.form == "polygon" and attribs:  # a building block's NAME, HEIGHT...
-                    shape.props.setdefault("block_attribs", attribs)
-                yield shape
+        inserts = entity.multi_insert() if entity.mcount > 1 else [entity]  # MINSERT arrays
+        for ref in inserts:
+            yield from _insert_shapes(ref, layer, chord, depth)
     else:
         yield Shape(layer, t, "unsupported", [])
+
+
+def _insert_shapes(ref: Any, layer: str, chord: float, depth: int) -> Iterator[Shape]:
+    """A block reference: its point (insertion, direction of the block's +x axis in the
+    drawing, attributes), then its exploded entities."""
+    m = ref.matrix44()  # handles rotation, mirroring, scale and the OCS
+    origin = m.transform((0, 0, 0))
+    axis = m.transform_direction((1, 0, 0))
+    attribs = {_text(a.dxf.tag).upper(): _text(a.dxf.text) for a in ref.attribs}
+    yield Shape(
+        layer,
+        "INSERT",
+        "point",
+        [(float(origin.x), float(origin.y))],
+        props={"rotation": math.degrees(math.atan2(axis.y, axis.x)), "attribs": attribs},
+        block=ref.dxf.name,
+    )
+    for sub in ref.virtual_entities():
+        sub_layer = sub.dxf.layer if sub.dxf.layer != "0" else layer
+        for shape in _entity_shapes(sub, sub_layer, chord, depth + 1):
+            shape.props["in_block"] = True
+            if shape.form == "polygon" and attribs:  # a building block's NAME, HEIGHT...
+                shape.props.setdefault("block_attribs", attribs)
+            yield shape
+
+
+def _text(value: str) -> str:
+    """Attribute or text value, with DXF \\U+XXXX escapes decoded and whitespace folded."""
+    return " ".join(decode_dxf_unicode(value).split())
 
 
 def _open(path: str | Path) -> Any:

@@ -259,3 +259,22 @@ def test_symbol_on_layer_0_is_known_by_its_block_name_and_aligned_text_names(tmp
     (camera,) = kinds(site, "camera")
     assert camera["properties"]["heading_deg"] == pytest.approx(270.0)
     assert kinds(site, "building")[0]["properties"]["name"] == "商业楼"
+
+
+def test_mirrored_symbols_arrays_and_escaped_text(tmp_path):
+    doc, msp = new_doc()
+    square(msp, 0, 0, 100, "用地红线")
+    doc.blocks.new("CAM").add_line((0, 0), (1, 0))
+    ref = msp.add_blockref("CAM", (30, 30), dxfattribs={"layer": "摄像机", "xscale": -1})
+    assert ref.dxf.rotation == 0  # mirrored: the symbol points west
+    house = doc.blocks.new("HOUSE")
+    house.add_lwpolyline([(0, 0), (8, 0), (8, 5), (0, 5)], close=True)
+    row = msp.add_blockref("HOUSE", (10, 60), dxfattribs={"layer": "BLDG"})
+    row.grid(size=(1, 3), spacing=(0, 12))  # MINSERT: one row, three columns 12 m apart
+    msp.add_text(r"\U+5EFA\U+7B51A", dxfattribs={"layer": "TEXT"}).set_placement((12, 62))
+    result, site = run(doc, tmp_path)
+    assert result.exit_code == 0, result.output
+    assert kinds(site, "camera")[0]["properties"]["heading_deg"] == pytest.approx(270.0)
+    houses = sorted(shape(f["geometry"]).bounds for f in kinds(site, "building"))
+    assert houses == [(10, 60, 18, 65), (22, 60, 30, 65), (34, 60, 42, 65)]
+    assert [f["properties"].get("name") for f in kinds(site, "building")].count("建筑A") == 1
