@@ -29,6 +29,9 @@ MIN_BUILDING_SIDE_M = 2.0  # thinner shapes are lines (walls, dimension lines, s
 FILLED_DENSITY = 0.5  # ink share of a filled footprint (outlines are far below)
 RIGHT_ANGLE_TOL_DEG = 12.0  # building edges this close to the building's axes are squared
 BOUNDARY_ANGLE_TOL_DEG = 3.0  # boundaries are often irregular: square only near-exact edges
+# An outlined area nowhere this wide is a gap (between a house and the boundary line,
+# an alley closed by walls), not a building.
+MIN_OUTLINED_WIDTH_M = 3.0
 MIN_RECTANGULARITY = 0.55  # area / minimum rotated rectangle: slivers and wedges are below
 HULL_PAD_M = 5.0  # --boundary-from-buildings: hull of the buildings grown by this
 
@@ -178,6 +181,11 @@ def _components(mask: np.ndarray) -> tuple[Sequence[np.ndarray], list[int], dict
     return contours, outers, holes
 
 
+def _narrow(poly: Polygon, s: float) -> bool:
+    """Nowhere MIN_OUTLINED_WIDTH_M wide (``s`` pixels per metre)."""
+    return bool(poly.buffer(-MIN_OUTLINED_WIDTH_M * s / 2).is_empty)
+
+
 def _big_enough(poly: Polygon, s: float) -> bool:
     rect = poly.minimum_rotated_rectangle
     xs, ys = rect.exterior.coords.xy
@@ -256,10 +264,11 @@ def trace_plan(
     k = int(min(max(3, 2 * round(pen) + 1), MIN_BUILDING_SIDE_M * s / 2)) | 1
     solid = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((k, k), np.uint8))
     s_contours, s_outers, s_holes = _components(solid)
+    solids: list[Polygon] = []
     for i in s_outers:
         poly = _polygon(s_contours, i, s_holes.get(i, []), eps, min_px)
         if poly is not None and _big_enough(poly, s):
-            buildings.append(_squared(poly, 0.5))
+            solids.append(_squared(poly, 0.5))
     # outlined footprints: holes of thin components (not the site's inside)
     outlined: list[Polygon] = []
     for i in outers:
@@ -277,11 +286,21 @@ def trace_plan(
             if poly is None:
                 continue
             grown = _squared(poly, width / 2 - 0.5)
-            if _big_enough(grown, s):
-                outlined.append(grown)
-            else:
+            if not _big_enough(grown, s):
                 dropped["lines and small shapes"] += 1
+            elif _narrow(grown, s):
+                dropped["narrow enclosed areas"] = dropped.get("narrow enclosed areas", 0) + 1
+            else:
+                outlined.append(grown)
     buildings += _courtyards(outlined)
+    # In a plan drawn in outline, a solid blob is usually lines run together (a house
+    # outline close to the boundary line): it must be wide enough to be a building.
+    outline_plan = len(outlined) > len(solids)
+    for poly in solids:
+        if outline_plan and _narrow(poly, s):
+            dropped["narrow enclosed areas"] = dropped.get("narrow enclosed areas", 0) + 1
+        else:
+            buildings.append(poly)
     if boundary is not None:
         inside = [b for b in buildings if boundary.contains(b.representative_point())]
         if len(inside) < len(buildings):

@@ -28,15 +28,14 @@ ROOT = Path(__file__).resolve().parents[2]
         ("modern_gated", False, 2.0, 0.965),
         ("urban_village", True, 0.0, 0.935),
         ("urban_village", True, -3.5, 0.935),
-        ("urban_village", False, 2.0, 0.9),  # dense, outlines touching the boundary
+        ("urban_village", False, 2.0, 0.92),  # dense, outlines touching the boundary
     ],
 )
 def test_traced_scans_match_the_truth(site, filled, rotation, buildings_floor):
     r = measure_scan(site, filled=filled, rotation_deg=rotation)
     assert r.buildings_iou >= buildings_floor
     assert r.boundary_iou >= 0.99
-    if site != "urban_village" or filled:
-        assert r.found == r.truth
+    assert r.found == r.truth or (site == "urban_village" and r.found == r.truth - 1)
 
 
 def _page(tmp_path: Path, draw) -> Path:
