@@ -342,7 +342,15 @@ def trace_to_site(
             "geometry": {"type": "Polygon", "coordinates": ring(trace.boundary)},
         }
     ]
-    for n, b in enumerate(trace.buildings, 1):
+
+    # numbered in reading order: rows from the top (5 m bands across the drawing's
+    # skew), left to right
+    def reading(b: Polygon) -> tuple[int, float]:
+        c = affinity.rotate(b.centroid, -trace.skew_deg, origin=(0, 0))
+        return round(c.y / (5 * px_per_m)), c.x
+
+    order = sorted(trace.buildings, key=reading)
+    for n, b in enumerate(order, 1):
         features.append(
             {
                 "type": "Feature",

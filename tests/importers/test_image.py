@@ -128,3 +128,13 @@ def test_sample_scan_imports(tmp_path):
     result = CliRunner().invoke(cli, ["import-image", str(plan), "--scale", scale, "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert "buildings: 8" in result.output
+    site = json.loads(out.read_text(encoding="utf-8"))
+    centres = {
+        f["properties"]["name"]: shape(f["geometry"]).centroid
+        for f in site["features"]
+        if f["properties"]["kind"] == "building"
+    }
+    top, bottom = [centres[f"B{n}"] for n in (1, 2, 3, 4)], [centres[f"B{n}"] for n in (5, 6, 7, 8)]
+    assert min(c.y for c in top) > max(c.y for c in bottom)  # reading order: top row first
+    assert [c.x for c in top] == sorted(c.x for c in top)
+    assert [c.x for c in bottom] == sorted(c.x for c in bottom)
