@@ -283,12 +283,17 @@ def convert_shapes(
     boundaries = sorted(got.outlines.get("boundary", []), key=lambda o: -o.poly.area)
     if not boundaries:
         raise UsageError("no closed boundary outline found (a boundary layer such as 用地红线)")
-    for extra in boundaries[1:]:
-        report.layer(extra.layer).ignored[
-            "boundary outline (a site has one: kept the largest)"
-        ] += 1
-    _name_outlines(got, report)
     boundary = boundaries[0].poly
+    for extra in boundaries[1:]:
+        lr = report.layer(extra.layer)
+        if boundaries[0].poly.contains(extra.poly):  # an enclave: a hole of the boundary
+            boundary = boundary.difference(extra.poly)
+            lr.written["boundary hole"] += 1
+        else:
+            lr.ignored["boundary outline (a site has one: kept the largest)"] += 1
+    if not isinstance(boundary, Polygon) or boundary.is_empty:
+        raise UsageError("the boundary's enclaves split it into pieces; draw one outline")
+    _name_outlines(got, report)
     x0, y0 = _offset(boundary, keep_coordinates, report)
     info = dict(site or {})
     crs: dict[str, Any] = {}

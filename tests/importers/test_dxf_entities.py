@@ -278,3 +278,15 @@ def test_mirrored_symbols_arrays_and_escaped_text(tmp_path):
     houses = sorted(shape(f["geometry"]).bounds for f in kinds(site, "building"))
     assert houses == [(10, 60, 18, 65), (22, 60, 30, 65), (34, 60, 42, 65)]
     assert [f["properties"].get("name") for f in kinds(site, "building")].count("建筑A") == 1
+
+
+def test_a_boundary_outline_inside_the_boundary_is_an_enclave(tmp_path):
+    doc, msp = new_doc()
+    square(msp, 0, 0, 100, "用地红线")
+    square(msp, 40, 40, 10, "用地红线")  # not part of the compound
+    square(msp, 300, 0, 20, "用地红线")  # another plot on the sheet
+    result, site = run(doc, tmp_path)
+    assert result.exit_code == 0, result.output
+    (boundary,) = kinds(site, "boundary")
+    assert shape(boundary["geometry"]).area == pytest.approx(100 * 100 - 10 * 10)
+    assert "1 boundary hole" in result.output and "kept the largest" in result.output
