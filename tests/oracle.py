@@ -258,3 +258,11 @@ def oracle_blind_spots(
         spot = core.buffer(opening, join_style="mitre").intersection(monitored)
         areas.append(spot.area)
     return sorted((a for a in areas if a >= min_m2), reverse=True)
+
+
+def split_corner(position, space: BaseGeometry) -> bool:
+    """True where snap rounding left two free-space corners within ``SAME_POINT`` of a camera
+    mounted where two corners touch: its viewpoint is ambiguous by a grid step (~1.4e-7 m),
+    so a shadow edge past an obstacle d metres away may swing by 1.4e-7/d rad."""
+    x, y = position
+    return sum(math.hypot(vx - x, vy - y) <= SAME_POINT for vx, vy in _vertices(space)) >= 2
