@@ -23,6 +23,9 @@ from camwatch.geometry.space import free_space, stand_point
 from camwatch.model import LEVELS, MIN_BLIND_SPOT_M2, ZONE_PASS_RATIO, Site, polygon_parts
 
 OPENING_M = 0.001  # morphological opening that separates parts joined by a point or < 2 mm sliver
+# Watched slits narrower than 2 × SLIT_M (sight lines grazing a corner, rounding needles)
+# do not cut a blind spot in two (see docs/coverage.md, "Blind spots").
+SLIT_M = 1e-4
 ZONE_TOUCH_M2 = 1e-6  # a blind spot "touches" a zone when they overlap by more than this
 
 Footprints = dict[str, Polygon | MultiPolygon]
@@ -144,6 +147,25 @@ def union(geoms: Iterable[BaseGeometry]) -> BaseGeometry:
     return shapely.union_all(items) if items else EMPTY
 
 
+def without_slits(cover: BaseGeometry, *, width: float = SLIT_M) -> BaseGeometry:
+    """``cover`` after a morphological opening by ``width``: slits narrower than 2·width go.
+
+    Convex corners come back exactly (mitre joins); only corners sharper than
+    about 23° lose a tip within 5·width of the vertex.
+
+    >>> from shapely.geometry import box
+    >>> needle = box(0, 0, 1, 1).union(box(1, 0.5, 9, 0.5 + 1e-6))
+    >>> round(without_slits(needle).area, 9)
+    1.0
+    >>> without_slits(Polygon()).is_empty
+    True
+    """
+    if cover.is_empty:
+        return cover
+    eroded = cover.buffer(-width, join_style="mitre")
+    return eroded.buffer(width, join_style="mitre") if not eroded.is_empty else EMPTY
+
+
 def blind_spot_parts(
     uncovered: BaseGeometry, *, min_area_m2: float = MIN_BLIND_SPOT_M2
 ) -> list[Polygon]:
@@ -162,7 +184,13 @@ def blind_spot_parts(
     # dilation (joined at a point or by a < 2 mm sliver) stay separate spots.
     opened = (part.buffer(OPENING_M, join_style="mitre") for part in polygon_parts(eroded))
     parts = [p for g in opened for p in polygon_parts(g) if p.area >= min_area_m2]
-    return sorted(parts, key=lambda p: -p.area)
+    return sorted(parts, key=_spot_order)
+
+
+def _spot_order(part: Polygon) -> tuple[float, float, float]:
+    """Largest first; equal areas (to 1e-6 m²) north to south, then west to east."""
+    c = part.centroid
+    return (-round(part.area, 6), -round(c.y, 3), round(c.x, 3))
 
 
 def analyze(
@@ -216,7 +244,7 @@ def analyze(
             cover = cover.intersection(monitored)
         levels[level] = LevelCoverage(level, cover.area, _ratio(cover.area, monitored_area), cover)
 
-    uncovered = monitored.difference(levels["detection"].geometry)
+    uncovered = monitored.difference(without_slits(levels["detection"].geometry))
     spots = []
     for i, part in enumerate(blind_spot_parts(uncovered, min_area_m2=min_blind_spot_m2), 1):
         touched = tuple(
@@ -229,7 +257,10 @@ def analyze(
     zones = []
     for zone in site.zones:
         watched = zone.polygon.intersection(monitored)
-        covered = watched.intersection(levels[zone.required_level].geometry).area
+        cover = levels[zone.required_level].geometry
+        # GEOS cannot intersect two empty geometries of different kinds (a zone wholly
+        # inside a building has an empty collection as its watched part).
+        covered = 0.0 if watched.is_empty or cover.is_empty else watched.intersection(cover).area
         ratio = _ratio(covered, watched.area)
         zones.append(
             ZoneResult(

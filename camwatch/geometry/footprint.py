@@ -25,6 +25,7 @@ from camwatch.geometry.visibility import visible_region
 from camwatch.model import LEVELS, Camera, areal
 
 ARC_STEP_DEG = 0.5
+APEX_BACK_M = 1e-3  # the clipping wedge's apex sits this far behind the camera
 EMPTY = Polygon()
 
 
@@ -71,12 +72,22 @@ def sector(
 
 
 def clip_wedge(camera: Camera, origin: tuple[float, float], radius: float) -> Polygon:
-    """The camera's widest wedge, circumscribing the true arc so it contains every level's sector."""
+    """The camera's widest wedge, grown to contain every level's sector and a neighbourhood of
+    ``origin``.
+
+    It circumscribes the true arc (radius / cos(Δ/2)) and its apex sits ``APEX_BACK_M``
+    behind the camera, so the free space right around the camera is not cut by the
+    wedge's edges: where two corners touch at the mount, snap rounding may have left
+    them a grid step apart, and clipping at the camera itself would leave a sliver
+    apex a few µm away, hidden behind that step. The grown wedge is still
+    star-shaped from the camera (the camera lies in its kernel).
+    """
     n = max(1, math.ceil(min(camera.hfov, 360.0) / ARC_STEP_DEG))
     half_step = math.radians(min(camera.hfov, 360.0) / n) / 2.0
-    return sector(
-        origin, camera.heading_deg, camera.hfov, 0.0, radius / math.cos(half_step) * (1 + 1e-9)
-    )
+    back = math.radians(camera.heading_deg)
+    apex = (origin[0] - APEX_BACK_M * math.sin(back), origin[1] - APEX_BACK_M * math.cos(back))
+    far = (radius + APEX_BACK_M) / math.cos(half_step) * (1 + 1e-9)
+    return sector(apex, camera.heading_deg, camera.hfov, 0.0, far)
 
 
 def visible_wedge(camera: Camera, free_space: BaseGeometry) -> Polygon | MultiPolygon:

@@ -7,15 +7,19 @@ the polygon a, b, and points on the rays p→b and p→a pushed beyond D. A ray
 from p that leaves D must first cross a front-facing edge (p on the domain's
 side of it), and everything behind that crossing is in that edge's shadow, so
 back-facing edges are culled without loss. Edges collinear with p (p on a
-facade, or on the line of a wall) cast no shadow.
+facade, or on the line of a wall) cast no shadow. Where p lies on D's boundary,
+exit cones remove the directions that leave D at p itself; each part of D
+touching p is treated on its own (see docs/coverage.md, "Exact visibility").
 
 The result is exact up to floating-point rounding: every vertex is an input
 vertex, an input point moved along a ray, or an intersection of such segments.
 
 Notes: O(n) shadows built in one numpy pass and merged by GEOS's cascaded
 union, O(n log n) in practice for n edges. Callers clip D to the camera's
-reach first (a wedge with apex p is star-shaped from p, so visibility inside
-``D ∩ wedge`` equals ``V_D(p) ∩ wedge``), which keeps n small.
+reach first (a wedge star-shaped from p, so visibility inside ``D ∩ wedge``
+equals ``V_D(p) ∩ wedge``), which keeps n small. Computed in coordinates local
+to p; needles (mean width < 1 µm) dropped. Measured agreement with an
+independent vertex-ray construction: ≤ 3e-6 relative (docs/coverage.md, "Accuracy").
 """
 
 from __future__ import annotations
@@ -33,7 +37,13 @@ from camwatch.model import polygon_parts
 # Relative tolerance under which p counts as collinear with an edge.
 COLLINEAR_EPS = 1e-10
 # Distance under which a part of the domain counts as containing p.
-TOUCH_EPS = 1e-7
+# (free space is snap-rounded to 1e-7 m, so corners that touch may meet a grid step apart).
+TOUCH_EPS = 1e-6
+# How far out a probe tells whether a sector at the viewpoint is inside the domain.
+PROBE_M = 1e-5
+# Visible parts whose mean width (2·area/perimeter) is below this are needles: rounding
+# leftovers between the shadows of vertices collinear with p, not something seen.
+NEEDLE_WIDTH_M = 1e-6
 
 
 def _component_at(domain: BaseGeometry, origin: Point) -> list[Polygon]:
@@ -103,42 +113,94 @@ def _fan(origin: np.ndarray, start: float, sweep: float, far: float) -> Polygon:
     return Polygon(np.vstack([origin, arc]))
 
 
-def exit_cones(origin: tuple[float, float], rings: list[np.ndarray], far: float) -> list[Polygon]:
-    """Directions in which a line of sight leaves the domain at ``origin`` itself.
+def _incident_directions(rings: list[np.ndarray]) -> list[float]:
+    """Directions (radians) of the boundary edges that leave the viewpoint (0, 0).
 
-    When p lies on the domain's boundary (a facade mount, or the apex of a
-    clipping wedge), the rays that leave the domain immediately are those
-    outside its tangent cone at p: clockwise from the outgoing edge to the
-    reversed incoming edge at a vertex, the far half-plane on an edge.
+    A ring vertex within ``TOUCH_EPS`` of the viewpoint counts as at it (free space is
+    snap-rounded, so two obstacles touching at a corner may meet a grid step apart);
+    its directions are those to the nearest ring vertices on each side that are not.
+    A viewpoint inside an edge gives that edge's two directions.
     """
-    p = np.asarray(origin, dtype=float)
-    cones = []
+    dirs: list[float] = []
     for ring in rings:
         n = len(ring)
         if n < 3:
             continue
         nxt = np.roll(ring, -1, axis=0)
-        at_vertex = np.hypot(*(ring - p).T) <= TOUCH_EPS
-        on_edge = (_segment_distance(p[0], p[1], ring, nxt) <= TOUCH_EPS) & ~at_vertex
+        at_vertex = np.hypot(ring[:, 0], ring[:, 1]) <= TOUCH_EPS
+        on_edge = (_segment_distance(0.0, 0.0, ring, nxt) <= TOUCH_EPS) & ~at_vertex
         on_edge &= ~np.roll(at_vertex, -1)
-        pairs = []
+        ends = [ring[i] for i in np.flatnonzero(on_edge)] + [
+            nxt[i] for i in np.flatnonzero(on_edge)
+        ]
         for i in np.flatnonzero(at_vertex):
-            before = next(
-                (ring[(i - k) % n] for k in range(1, n) if not at_vertex[(i - k) % n]), None
-            )
-            after = next(
-                (ring[(i + k) % n] for k in range(1, n) if not at_vertex[(i + k) % n]), None
-            )
-            if before is not None and after is not None:
-                pairs.append((before, after))
-        pairs.extend((ring[i], nxt[i]) for i in np.flatnonzero(on_edge))
-        for before, after in pairs:
-            start = math.atan2(before[1] - p[1], before[0] - p[0])
-            end = math.atan2(after[1] - p[1], after[0] - p[0])
-            sweep = (end - start) % (2.0 * math.pi)
-            if sweep > 1e-12:
-                cones.append(_fan(p, start, sweep, far))
-    return cones
+            for step in (-1, 1):
+                k = next((k for k in range(1, n) if not at_vertex[(i + step * k) % n]), None)
+                if k is not None:
+                    ends.append(ring[(i + step * k) % n])
+        dirs.extend(math.atan2(y, x) for x, y in ends)
+    return dirs
+
+
+def exit_cones(part: Polygon, rings: list[np.ndarray], far: float, probe: float) -> list[Polygon]:
+    """Directions in which a line of sight leaves the domain at the viewpoint (0, 0) itself.
+
+    When the viewpoint lies on the domain's boundary (a facade mount, the apex
+    of a clipping wedge, a corner where two buildings touch) the boundary edges
+    leaving it cut the directions into sectors; each sector is wholly inside or
+    wholly outside the domain near the viewpoint, and a point on its bisector
+    tells which: ``PROBE_M`` out, farther for a narrow sector (clear of the touch
+    tolerance), never beyond ``probe`` (half the distance to the nearest other
+    edge). The outside sectors are the exit cones.
+    """
+    dirs = sorted(set(_incident_directions(rings)))
+    if not dirs:
+        return []
+    starts = np.array(dirs)
+    sweeps = (np.roll(starts, -1) - starts) % (2.0 * math.pi)
+    if len(dirs) == 1:
+        sweeps[:] = 2.0 * math.pi
+    mids = starts + sweeps / 2.0
+    # A narrow sector needs a farther probe to clear the touch tolerance around (0, 0).
+    half = np.minimum(sweeps / 2.0, math.pi / 2.0)
+    dist = np.minimum(
+        probe, np.maximum(PROBE_M, 10.0 * TOUCH_EPS / np.maximum(np.sin(half), 1e-300))
+    )
+    inside = shapely.contains_xy(part, dist * np.cos(mids), dist * np.sin(mids))
+    origin = np.zeros(2)
+    return [
+        _fan(origin, start, sweep, far)
+        for start, sweep, seen in zip(starts, sweeps, inside, strict=True)
+        if not seen and sweep > 1e-12
+    ]
+
+
+def _needle(poly: Polygon) -> bool:
+    """True for a part of negligible width: mean width 2·area/perimeter below NEEDLE_WIDTH_M."""
+    return 2.0 * poly.area < NEEDLE_WIDTH_M * poly.length
+
+
+def _visible_in_part(part: Polygon, cutoff: float | None) -> list[Polygon]:
+    """Visible parts of one component ``part``, in coordinates local to the viewpoint (0, 0).
+
+    Shadows and exit cones come from this component's own rings only: another
+    component meeting it at the viewpoint is not in the way of its sight lines.
+    """
+    rings = _rings([part])
+    edges = np.concatenate([np.stack([r, np.roll(r, -1, axis=0)], axis=1) for r in rings])
+    dist = _segment_distance(0.0, 0.0, edges[:, 0], edges[:, 1])
+    keep = dist > TOUCH_EPS
+    if cutoff is not None:
+        keep &= dist <= cutoff
+    minx, miny, maxx, maxy = part.bounds
+    far = max(math.hypot(x, y) for x in (minx, maxx) for y in (miny, maxy))
+    blockers = list(shadows((0.0, 0.0), edges[keep], far)) if np.any(keep) else []
+    if np.any(dist <= TOUCH_EPS):
+        # Probe well beyond the touch tolerance, but nearer than any other edge.
+        nearest = float(dist[dist > TOUCH_EPS].min()) if np.any(dist > TOUCH_EPS) else far
+        blockers += exit_cones(part, rings, far, nearest / 2.0)
+    seen = part.difference(shapely.union_all(blockers)) if blockers else part
+    return [p for p in polygon_parts(seen) if p.area > 0.0 and not _needle(p)]
 
 
 def visible_region(
@@ -149,28 +211,27 @@ def visible_region(
     ``origin`` must lie in the domain or on its boundary. With ``cutoff``, only
     the result within that distance of ``origin`` is guaranteed exact (edges
     wholly farther away are skipped); callers pass a domain already clipped to
-    that disc.
+    that disc. Each part of the domain that contains or touches ``origin`` is
+    treated on its own (parts meeting at the origin, e.g. a view wedge pinched
+    at the mount, do not hide each other), in coordinates local to ``origin``
+    so the result does not depend on where the site sits; parts of negligible
+    width (needles, mean width < ``NEEDLE_WIDTH_M``) are dropped.
+
+    >>> from shapely.geometry import box
+    >>> wedge = Polygon([(0, 0), (10, 10), (10, 0)]).union(Polygon([(0, 0), (-10, 10), (-10, 0)]))
+    >>> round(visible_region((0.0, 0.0), wedge).area, 6)   # two triangles meeting at the viewpoint
+    100.0
     """
     point = Point(origin)
     parts = _component_at(domain, point)
     if not parts:
         return Polygon()
-    component = parts[0] if len(parts) == 1 else MultiPolygon(parts)
-    rings = _rings(parts)
-    edges = np.concatenate([np.stack([r, np.roll(r, -1, axis=0)], axis=1) for r in rings])
-    dist = _segment_distance(origin[0], origin[1], edges[:, 0], edges[:, 1])
-    keep = dist > TOUCH_EPS
-    if cutoff is not None:
-        keep &= dist <= cutoff
-    minx, miny, maxx, maxy = component.bounds
-    far = max(math.hypot(x - origin[0], y - origin[1]) for x in (minx, maxx) for y in (miny, maxy))
-    blockers = list(shadows(origin, edges[keep], far)) if np.any(keep) else []
-    if np.any(dist <= TOUCH_EPS):
-        blockers += exit_cones(origin, rings, far)
-    if not blockers:
-        return component
-    seen = component.difference(shapely.union_all(blockers))
-    polys = [p for p in polygon_parts(seen) if p.area > 0.0]
+    ox, oy = float(origin[0]), float(origin[1])
+    polys: list[Polygon] = []
+    for part in parts:
+        local = shapely.transform(part, lambda xy: xy - (ox, oy))
+        seen = _visible_in_part(local, cutoff)
+        polys.extend(shapely.transform(p, lambda xy: xy + (ox, oy)) for p in seen)
     if not polys:
         return Polygon()
     return polys[0] if len(polys) == 1 else MultiPolygon(polys)

@@ -50,6 +50,7 @@ from shapely.geometry.base import BaseGeometry
 from camwatch.errors import SiteFormatError, UsageError
 from camwatch.model import (
     MOUNT_TOLERANCE_M,
+    ROBUST_GRID_M,
     Alarm,
     Building,
     Camera,
@@ -269,7 +270,13 @@ def check_camera_placement(
     if free.is_empty:
         raise ctx.error("the site has no free space to place a camera in")
     inside = pt.distance(free)
-    if inside > MOUNT_TOLERANCE_M + _EPS:
+    # Free space is snap-rounded to ROBUST_GRID_M, which may move its edge that far.
+    if inside > MOUNT_TOLERANCE_M + _EPS + ROBUST_GRID_M and not site.boundary.covers(pt):
+        raise ctx.error(
+            f"camera at ({pt.x:g}, {pt.y:g}) is outside the boundary, "
+            f"{inside:.2f} m from free space (allowed {MOUNT_TOLERANCE_M} m)"
+        )
+    if inside > MOUNT_TOLERANCE_M + _EPS + ROBUST_GRID_M:
         raise ctx.error(
             f"camera at ({pt.x:g}, {pt.y:g}) is inside {_blocker(site, camera)}, "
             f"{inside:.2f} m from free space (allowed {MOUNT_TOLERANCE_M} m)"

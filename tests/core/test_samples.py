@@ -14,6 +14,7 @@ from shapely.geometry import Point
 from camwatch.geometry.coverage import analyze
 from camwatch.model import ZONE_TYPES
 from camwatch.sitefile import load_site, site_free_space
+from tests.common import moved_site
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_DIR = ROOT / "sample_sites"
@@ -119,3 +120,22 @@ def test_coverage_is_plausible(analyses, name, low, high):
     assert len(result["blind_spots"]) >= 3
     assert not result["compliant"]  # every sample leaves work for the planners
     assert any(z["pass"] is False for z in result["zones"])
+
+
+@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize(
+    "dx, dy, angle",
+    [(500000.0, 3400000.0, 0.0), (0.0, 0.0, 17.0), (0.0, 0.0, 45.0), (0.0, 0.0, 90.0)],
+    ids=["cgcs2000", "rot17", "rot45", "rot90"],
+)
+def test_blind_spots_do_not_depend_on_where_the_site_sits(analyses, samples, name, dx, dy, angle):
+    """Same blind spots (ids, count, areas within 0.01 m², zones) after moving the site.
+
+    Regression: old_residential moved by (500000, 3400000) had 7 spots instead of 5.
+    """
+    here = analyses[name]
+    there = analyze(moved_site(samples[name], dx, dy, angle))
+    assert [s.id for s in there.blind_spots] == [s.id for s in here.blind_spots]
+    for a, b in zip(here.blind_spots, there.blind_spots, strict=True):
+        assert abs(a.area_m2 - b.area_m2) <= 0.01, a.id
+        assert a.zones == b.zones, a.id

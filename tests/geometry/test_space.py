@@ -34,3 +34,45 @@ def test_stand_point_snaps_to_facade():
     s = site(box(0, 0, 20, 20), buildings=[box(5, 5, 10, 10)])
     assert stand_point((5.03, 7.0), free_space(s)) == pytest.approx((5.0, 7.0))
     assert stand_point((1.0, 1.0), free_space(s)) == (1.0, 1.0)
+
+
+def _just_outside(boundary, along: float, extra: float):
+    """A point ``0.05 m + extra`` outside ``boundary`` (a rotated box), ``along`` its outline."""
+    from shapely.geometry import Point
+
+    ring = boundary.exterior
+    on = ring.interpolate(along)
+    c = boundary.centroid
+    dx, dy = on.x - c.x, on.y - c.y
+    lo, hi = 0.0, 1.0
+    for _ in range(200):  # bisect the outward step to the wanted distance
+        mid = (lo + hi) / 2
+        probe = Point(on.x + dx * mid, on.y + dy * mid)
+        lo, hi = (mid, hi) if probe.distance(boundary) < 0.05 + extra else (lo, mid)
+    return (on.x + dx * hi, on.y + dy * hi)
+
+
+@pytest.mark.parametrize("along", [3.3, 17.9, 30.25, 41.7])
+def test_camera_just_outside_the_boundary_is_not_inside_an_obstacle(along):
+    """Regression: 0.05 m + 1e-10 outside a rotated boundary read "inside an obstacle"."""
+    from camwatch.errors import SiteFormatError
+    from camwatch.model import Camera
+    from camwatch.sitefile import check_camera_placement
+
+    boundary = affinity.rotate(box(500000.123456789, 3400000.0, 500010.98, 3400012.3), 23.0)
+    s = site(boundary)
+    x, y = _just_outside(boundary, along, 1e-10)
+    check_camera_placement(Camera(id="c", position=(x, y)), s)  # within the tolerance
+    x, y = _just_outside(boundary, along, 1e-3)
+    with pytest.raises(SiteFormatError, match="outside the boundary"):
+        check_camera_placement(Camera(id="c", position=(x, y)), s)
+
+
+def test_camera_outside_the_boundary_next_to_a_building_says_so():
+    from camwatch.errors import SiteFormatError
+    from camwatch.model import Camera
+    from camwatch.sitefile import check_camera_placement
+
+    s = site(box(0, 0, 10, 10), buildings=[box(8, 0, 10, 3)])  # flush with the east fence
+    with pytest.raises(SiteFormatError, match=r"is outside the boundary, 2\.00 m from free space"):
+        check_camera_placement(Camera(id="c", position=(10.04, 1.0)), s)
