@@ -2,7 +2,8 @@
 
 **Intruder routes** (``camwatch routes``). An intruder enters from outside
 the boundary, either over the perimeter where no alarm line stops him (the
-boundary facing free space, minus LineString alarms and gates) or through a
+boundary facing free space, minus LineString alarms and gates; stretches of at
+least ``MIN_ENTRY_M``, shorter ones are overlay leftovers) or through a
 gate without access control, and walks to a building. For every building,
 the route reported is the one that *stays unseen longest*: on the free-space
 grid (:class:`planners.paths.WalkGraph`) it minimises
@@ -34,7 +35,8 @@ from typing import Any
 import networkx as nx
 import numpy as np
 from networkx.algorithms.approximation import traveling_salesman_problem
-from shapely.geometry import LineString, Point
+from shapely import get_parts, line_merge, union_all
+from shapely.geometry import LineString, MultiLineString, Point
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import nearest_points
 
@@ -48,6 +50,9 @@ EPSILON = 1e-3  # metres walked are worth this many seen metres: ties go to the 
 ALARM_REACH_M = 1.0
 GATE_GAP_M = 1.0
 OUTSIDE_M = 1.0  # routes start this far outside the boundary
+# Perimeter entry stretches shorter than this are ignored: overlay leftovers between buffered
+# alarms, gates and buildings (sub-millimetre on rotated sites) are not a way in (docs/planners.md §6).
+MIN_ENTRY_M = 0.5
 KIOSK_WORDS = ("岗亭", "门卫", "保安", "值班", "guard", "kiosk")  # in order of preference
 WALK_SPEED_M_S = 1.2
 MIN_PATROL_SPOT_M2 = 10.0
@@ -57,13 +62,20 @@ def _xy(p: Sequence[float]) -> list[float]:
     return [round(float(p[0]), 3), round(float(p[1]), 3)]
 
 
+def _stretches(geom: BaseGeometry) -> list[LineString]:
+    """The maximal connected stretches of a linear geometry (pieces split at ring starts merged)."""
+    lines = [g for g in get_parts(geom) if isinstance(g, LineString) and not g.is_empty]
+    if not lines:
+        return []
+    merged = line_merge(MultiLineString(lines))
+    return [g for g in get_parts(merged) if isinstance(g, LineString)]
+
+
 def _entries(site: Site) -> list[tuple[BaseGeometry, dict[str, Any]]]:
     """Where an intruder can get in: unguarded perimeter, gates without access control."""
     rings = [LineString(site.boundary.exterior.coords)] + [
         LineString(r.coords) for r in site.boundary.interiors
     ]
-    from shapely import union_all
-
     perimeter: BaseGeometry = union_all(rings)
     blocked = obstacles_union(site)
     if not blocked.is_empty:
@@ -75,8 +87,9 @@ def _entries(site: Site) -> list[tuple[BaseGeometry, dict[str, Any]]]:
     if stops:
         perimeter = perimeter.difference(union_all(stops))
     out: list[tuple[BaseGeometry, dict[str, Any]]] = []
-    if not perimeter.is_empty and perimeter.length > 0:
-        out.append((perimeter, {"kind": "perimeter"}))
+    stretches = [line for line in _stretches(perimeter) if line.length >= MIN_ENTRY_M]
+    if stretches:
+        out.append((MultiLineString(stretches), {"kind": "perimeter"}))
     for gate in site.gates:
         if gate.access_control == "none":
             out.append((gate.geometry, {"kind": "gate", "id": gate.id, "name": gate.name}))
