@@ -44,11 +44,13 @@ from camwatch.errors import PlanningError, UsageError
 from camwatch.geometry.coverage import Analysis
 from camwatch.geometry.space import obstacles_union
 from camwatch.model import Building, Site
-from planners.paths import SEEN_SAMPLES, WalkGraph, seen_length, to_mm
+from planners.paths import DIAGONAL, SEEN_SAMPLES, SeenLength, WalkGraph, to_mm
 
 EPSILON = 1e-3  # metres walked are worth this many seen metres: ties go to the shorter route
 SEEN_WEIGHT = round(1 / (EPSILON * SEEN_SAMPLES))  # a seen sample of an edge, in EPSILON units
 NEAR_CELLS = 1.5  # entry and target nodes lie within this many cells of the entry or building
+MAX_TIED_DOORS = 6  # target nodes of (nearly) equal grid weight compared by their exact walks
+TIE_SLACK = 2 * DIAGONAL  # "nearly": within two unseen diagonal steps of the grid
 ALARM_REACH_M = 1.0
 GATE_GAP_M = 1.0
 OUTSIDE_M = 1.0  # routes start this far outside the boundary
@@ -122,16 +124,24 @@ def _facing(building: Building, graph: WalkGraph) -> BaseGeometry:
     return facing if not facing.is_empty and facing.length > 0 else outline
 
 
-def _door(
+def _doors(
     graph: WalkGraph, facing: BaseGeometry, targets: list[int], dist: dict[Any, int]
-) -> tuple[int, tuple[float, float]] | None:
-    """The best target node with a straight leg to the facade, and that door point."""
+) -> list[tuple[int, tuple[float, float]]]:
+    """The best target nodes with a clear leg to the facade, and their door points.
+
+    Every such node within ``TIE_SLACK`` of the least grid weight (at most
+    ``MAX_TIED_DOORS``): nodes the grid cannot tell apart (its lengths are a
+    cell off at the ends); the caller compares their walks exactly.
+    """
+    found: list[tuple[int, tuple[float, float]]] = []
     for k in sorted(targets, key=lambda k: (dist[k], k)):
+        if found and (dist[k] > dist[found[0][0]] + TIE_SLACK or len(found) >= MAX_TIED_DOORS):
+            break
         door = nearest_points(facing, Point(graph.xy[k]))[0]
         end = graph.stand_off((door.x, door.y), k)
         if end is not None:
-            return k, end
-    return None
+            found.append((k, end))
+    return found
 
 
 def _weight(u: Any, v: Any, d: dict[str, Any]) -> int:
@@ -148,6 +158,7 @@ def intruder_routes(
 ) -> list[dict[str, Any]]:
     """For every building, the way in from outside that stays unseen longest (worst first)."""
     seen = analysis.levels["detection"].geometry
+    seen_m_of = SeenLength(seen)
     graph = WalkGraph(analysis.monitored, cell_m=cell_m, seen=seen)
     g = graph.graph
     if len(graph) == 0:
@@ -184,8 +195,9 @@ def intruder_routes(
         for i, b in enumerate(site.buildings, 1):
             name = b.name or f"#{b.index if b.index is not None else i}"
             targets = [k for k in graph.nodes_near(b.polygon, graph.cell * NEAR_CELLS) if k in dist]
-            found = _door(graph, _facing(b, graph), targets, dist) if targets else None
-            if found is None:
+            facing = _facing(b, graph)
+            doors = _doors(graph, facing, targets, dist) if targets else []
+            if not doors:
                 routes.append(
                     {
                         "building": name,
@@ -194,21 +206,30 @@ def intruder_routes(
                     }
                 )
                 continue
-            best, door = found
-            nodes = [k for k in paths[best] if k != source]
-            e, start = entry_of[nodes[0]]
+            walks = []
+            for best, door in doors:
+                nodes = [k for k in paths[best] if k != source]
+                e, start = entry_of[nodes[0]]
+                walk = graph.smooth([start, *graph.coords(nodes), door])
+                walk = graph.tighten(walk, entries[e][0], facing)
+                line = LineString(walk)
+                score = EPSILON * line.length
+                if len(doors) > 1:
+                    score += seen_m_of(line)
+                walks.append((round(score, 9), best, e, walk))
+            _, _, e, walk = min(walks)
             entry = entries[e][1]
-            walk = graph.smooth([start, *graph.coords(nodes), door])
+            start = walk[0]
             outside = _outside_point(site, Point(start)) if entry["kind"] == "perimeter" else None
             line = LineString(walk)
-            seen_m = seen_length(line, seen)
+            seen_m = seen_m_of(line)
             full = [to_mm(outside), *walk] if outside else walk
             routes.append(
                 {
                     "building": name,
                     "reachable": True,
                     "entry": entry,
-                    "entry_point": _xy(start),
+                    "entry_point": _xy(nearest_points(entries[e][0], Point(start))[0].coords[0]),
                     "length_m": round(LineString(full).length, 2),
                     "seen_m": round(seen_m, 2),
                     "unseen_m": round(line.length - seen_m, 2),

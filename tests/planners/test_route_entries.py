@@ -55,7 +55,8 @@ def test_gaps_shorter_than_min_entry_are_no_way_in(gap_m, reachable):
         r = routes[0]
         assert r["entry"]["kind"] == "perimeter"
         x, y = r["entry_point"]
-        assert 29.0 - 1e-6 <= x <= 29.0 + gap_m + 1e-6 and y == pytest.approx(0.0, abs=1e-6)
+        # on the fence, to the mm (the walk itself starts 2 cm inside)
+        assert 29.0 - 1e-3 <= x <= 29.0 + gap_m + 1e-3 and y == pytest.approx(0.0, abs=1e-3)
     else:
         assert "no way in" in routes[0]["reason"]
 
