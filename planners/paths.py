@@ -1,19 +1,23 @@
-"""Walking in free space: a grid graph of free space, shortest paths and path smoothing.
+"""Walking in free space: a grid graph of free space, shortest paths and straightened walks.
 
-:class:`WalkGraph` puts nodes on a square grid over free space F (cell
-``cell_m``, chosen so the graph stays around ``GRID_NODES`` nodes) and joins
-8-neighbours whose straight segment stays inside F, so walls, buildings and
-obstacles are never crossed. Each edge carries its length and the length of
-it that a given coverage polygon sees (estimated from ``SEEN_SAMPLES`` points
-along it; routes report exact figures afterwards with :func:`seen_length`).
+:class:`WalkGraph` puts nodes on a square lattice over free space F (cell
+``cell_m``, chosen so the graph stays around ``GRID_NODES`` nodes), centred on
+F's centroid and turned with F's outlines (:func:`grid_angle`), so a moved or
+turned site gets the moved or turned lattice. Nodes and 8-neighbour edges lie
+in F shrunk by ``CLEARANCE_M``: walls, buildings and obstacles are never
+crossed nor touched. Each edge carries its length, an integer length
+(``UNIT``; equal grid paths tie exactly) and how many of ``SEEN_SAMPLES``
+points along it a coverage polygon sees (routes report exact figures
+afterwards with :class:`SeenLength`).
 
-:func:`smooth` straightens a grid path by string pulling: from each point it
-jumps to the farthest later point it can see in F, so reported paths are
-close to true shortest paths (a grid path alone is up to 8 % longer).
+:meth:`WalkGraph.smooth` straightens a walk by string pulling and taut passes;
+legs that touch an outline (a fence, a facade) are checked exactly
+(:meth:`WalkGraph.leg_ok`) and walks stop ``STANDOFF_M`` short of them.
+Reported points are rounded to the millimetre and checked as rounded.
 
 Notes: passages narrower than about a cell may be missed by the grid; the
 cell is at most ``MAX_CELL_M``. Building the graph is O(nodes) vectorised
-shapely predicates.
+shapely predicates; docs/planners.md §6 has the decisions and measurements.
 """
 
 from __future__ import annotations

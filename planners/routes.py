@@ -12,7 +12,10 @@ grid (:class:`planners.paths.WalkGraph`) it minimises
 
 (seen = inside detection-level coverage of the counted cameras), so among
 routes seen equally little it takes the shortest. The target is the
-building's facade (doors are not part of the site format). Reported figures
+building's facade facing free space (doors are not part of the site format;
+never a wall shared with another building), reached by a clear leg; walks
+never enter an obstacle and stop 2 cm short of fence and facade
+(docs/planners.md §6). Reported figures
 are exact for the smoothed route geometry: ``seen_m``, ``unseen_m``,
 ``length_m``. Routes are sorted worst first (least seen, then most unseen
 metres): those are what planners fix first.
