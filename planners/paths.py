@@ -1,19 +1,23 @@
-"""Walking in free space: a grid graph of free space, shortest paths and path smoothing.
+"""Walking in free space: a grid graph of free space, shortest paths and straightened walks.
 
-:class:`WalkGraph` puts nodes on a square grid over free space F (cell
-``cell_m``, chosen so the graph stays around ``GRID_NODES`` nodes) and joins
-8-neighbours whose straight segment stays inside F, so walls, buildings and
-obstacles are never crossed. Each edge carries its length and the length of
-it that a given coverage polygon sees (estimated from ``SEEN_SAMPLES`` points
-along it; routes report exact figures afterwards with :func:`seen_length`).
+:class:`WalkGraph` puts nodes on a square lattice over free space F (cell
+``cell_m``, chosen so the graph stays around ``GRID_NODES`` nodes), centred on
+F's centroid and turned with F's outlines (:func:`grid_angle`), so a moved or
+turned site gets the moved or turned lattice. Nodes and 8-neighbour edges lie
+in F shrunk by ``CLEARANCE_M``: walls, buildings and obstacles are never
+crossed nor touched. Each edge carries its length, an integer length
+(``UNIT``; equal grid paths tie exactly) and how many of ``SEEN_SAMPLES``
+points along it a coverage polygon sees (routes report exact figures
+afterwards with :class:`SeenLength`).
 
-:func:`smooth` straightens a grid path by string pulling: from each point it
-jumps to the farthest later point it can see in F, so reported paths are
-close to true shortest paths (a grid path alone is up to 8 % longer).
+:meth:`WalkGraph.smooth` straightens a walk by string pulling and taut passes;
+legs that touch an outline (a fence, a facade) are checked exactly
+(:meth:`WalkGraph.leg_ok`) and walks stop ``STANDOFF_M`` short of them.
+Reported points are rounded to the millimetre and checked as rounded.
 
 Notes: passages narrower than about a cell may be missed by the grid; the
 cell is at most ``MAX_CELL_M``. Building the graph is O(nodes) vectorised
-shapely predicates.
+shapely predicates; docs/planners.md §6 has the decisions and measurements.
 """
 
 from __future__ import annotations
@@ -26,12 +30,22 @@ import numpy as np
 import shapely
 from shapely.geometry import LineString, Point
 from shapely.geometry.base import BaseGeometry
+from shapely.ops import nearest_points
 
 GRID_NODES = 12_000
 MIN_CELL_M = 0.5
 MAX_CELL_M = 3.0
 SEEN_SAMPLES = 5
 EDGE_SLACK_M = 1e-6
+CLEARANCE_M = 0.01  # grid nodes, grid edges and smoothed legs between them keep this off obstacles
+STANDOFF_M = 0.02  # walks start and end this far from the fence, facade or kiosk they touch
+LEG_TOL_M = 1e-7  # a leg to or from a point on an outline may run this long on blocked space
+UNIT = 1_000_000  # integer edge lengths: a straight edge is UNIT, a diagonal DIAGONAL (× cell)
+DIAGONAL = 1_414_214  # round(√2 · UNIT): equal grid paths weigh exactly equal (no float ties)
+NEAREST_CANDIDATES = 24
+TAUT_PASSES = 3  # densify-and-pull passes after string pulling: walks near the taut path
+TAUT_STEP_CELLS = 0.25  # densify every quarter cell
+PULL_CHUNK = 8  # legs checked per vectorised call while string pulling
 
 
 def cell_size(space: BaseGeometry, *, nodes: int = GRID_NODES) -> float:
@@ -41,8 +55,44 @@ def cell_size(space: BaseGeometry, *, nodes: int = GRID_NODES) -> float:
     return min(max(math.sqrt(space.area / nodes), MIN_CELL_M), MAX_CELL_M)
 
 
+def grid_angle(space: BaseGeometry) -> float:
+    """Orientation (radians, in (-π/4, π/4]) of the grid: the dominant direction of the outlines.
+
+    The mean of the edge directions modulo 90°, weighted by length
+    (arg Σ Lᵢ·e^{4iθᵢ} / 4): it turns with the site, so a rotated site gets the
+    rotated grid. 0 when the outlines have no dominant direction (|Σ| below
+    1e-9 of the total length, e.g. a regular octagon).
+
+    >>> from shapely.geometry import box
+    >>> from shapely import affinity
+    >>> round(math.degrees(grid_angle(affinity.rotate(box(0, 0, 40, 10), 17))), 9)
+    17.0
+    """
+    rings = [r for p in shapely.get_parts(space) for r in (p.exterior, *p.interiors)]
+    z, total = 0j, 0.0
+    for ring in rings:
+        xy = np.asarray(ring.coords)
+        d = (xy[1:, 0] - xy[:-1, 0]) + 1j * (xy[1:, 1] - xy[:-1, 1])
+        length = np.abs(d)
+        keep = length > 0
+        z += complex(np.sum(d[keep] ** 4 / length[keep] ** 3))
+        total += float(np.sum(length))
+    if total <= 0 or abs(z) < 1e-9 * total:
+        return 0.0
+    return float(np.angle(z)) / 4.0
+
+
 class WalkGraph:
-    """A grid graph of free space; node attribute ``xy``, edge attributes ``length``, ``seen``."""
+    """A grid graph of free space.
+
+    Node attribute-free; edge attributes ``length`` (m), ``units`` (integer
+    length, see ``UNIT``), ``n_seen`` (samples inside ``seen``) and ``seen``
+    (m, estimated). The grid is the lattice centre + R(angle)·((i+½)·cell,
+    (j+½)·cell) with the centre at free space's centroid and the angle of
+    :func:`grid_angle`: moving or turning the site moves the lattice with it
+    (a quarter turn maps the lattice onto itself), so routes do not depend on
+    where the site sits.
+    """
 
     def __init__(
         self, space: BaseGeometry, *, cell_m: float | None = None, seen: BaseGeometry | None = None
@@ -50,63 +100,135 @@ class WalkGraph:
         self.space = space
         self.cell = cell_size(space) if cell_m is None else float(cell_m)
         self.walkable = space.buffer(EDGE_SLACK_M)
+        self.inner = space.buffer(-CLEARANCE_M)
         shapely.prepare(self.walkable)
+        shapely.prepare(self.inner)
+        self.xy = np.zeros((0, 2))
+        self.graph = nx.Graph()
+        self.tree: shapely.STRtree | None = None
+        if space.is_empty:
+            self.blocked: BaseGeometry = shapely.Polygon()
+            return
         x0, y0, x1, y1 = space.bounds
-        xs = np.arange(x0 + self.cell / 2, x1, self.cell)
-        ys = np.arange(y0 + self.cell / 2, y1, self.cell)
-        gx, gy = np.meshgrid(xs, ys, indexing="ij")
-        inside = shapely.contains_xy(self.walkable, gx, gy)
+        frame = shapely.box(x0, y0, x1, y1).buffer(max(self.cell, 1.0), join_style="mitre")
+        self.blocked = frame.difference(space)
+        shapely.prepare(self.blocked)
+        self._build_nodes()
+        self._build_edges(seen)
+
+    def _build_nodes(self) -> None:
+        centre = self.space.centroid
+        self.angle = grid_angle(self.space)
+        c, s = math.cos(self.angle), math.sin(self.angle)
+        xy = shapely.get_coordinates(self.space) - (centre.x, centre.y)
+        u = xy[:, 0] * c + xy[:, 1] * s
+        v = -xy[:, 0] * s + xy[:, 1] * c
+        h = self.cell
+        i0, i1 = math.floor(u.min() / h - 0.5), math.ceil(u.max() / h - 0.5)
+        j0, j1 = math.floor(v.min() / h - 0.5), math.ceil(v.max() / h - 0.5)
+        gi, gj = np.meshgrid(np.arange(i0, i1 + 1), np.arange(j0, j1 + 1), indexing="ij")
+        gu, gv = (gi + 0.5) * h, (gj + 0.5) * h
+        gx = centre.x + gu * c - gv * s
+        gy = centre.y + gu * s + gv * c
+        inside = shapely.contains_xy(self.inner, gx, gy)
         ii, jj = np.nonzero(inside)
         self.ij = {(int(i), int(j)): k for k, (i, j) in enumerate(zip(ii, jj, strict=True))}
         self.xy = np.column_stack([gx[ii, jj], gy[ii, jj]]) if len(ii) else np.zeros((0, 2))
-        self.graph = nx.Graph()
         self.graph.add_nodes_from(range(len(self.xy)))
-        a_list, b_list = [], []
+        if len(self.xy):
+            self.tree = shapely.STRtree(shapely.points(self.xy))
+
+    def _build_edges(self, seen: BaseGeometry | None) -> None:
+        a_list, b_list, diag = [], [], []
         for di, dj in ((1, 0), (0, 1), (1, 1), (1, -1)):
             for (i, j), k in self.ij.items():
                 m = self.ij.get((i + di, j + dj))
                 if m is not None:
                     a_list.append(k)
                     b_list.append(m)
+                    diag.append(di != 0 and dj != 0)
         if not a_list:
-            self.tree = shapely.STRtree(shapely.points(self.xy)) if len(self.xy) else None
             return
-        a, b = np.asarray(a_list), np.asarray(b_list)
+        a, b, d = np.asarray(a_list), np.asarray(b_list), np.asarray(diag)
         segs = shapely.linestrings(np.stack([self.xy[a], self.xy[b]], axis=1))
-        ok = shapely.covers(self.walkable, segs)
-        a, b = a[ok], b[ok]
-        length = np.hypot(*(self.xy[a] - self.xy[b]).T)
-        seen_len = np.zeros(len(a))
+        ok = shapely.covers(self.inner, segs)
+        a, b, d = a[ok], b[ok], d[ok]
+        units = np.where(d, DIAGONAL, UNIT)
+        length = units * (self.cell / UNIT)
+        n_seen = np.zeros(len(a), dtype=int)
         if seen is not None and not seen.is_empty:
             prepared = seen.buffer(0)
             shapely.prepare(prepared)
             t = (np.arange(SEEN_SAMPLES) + 0.5) / SEEN_SAMPLES
             px = self.xy[a, 0][:, None] * (1 - t) + self.xy[b, 0][:, None] * t
             py = self.xy[a, 1][:, None] * (1 - t) + self.xy[b, 1][:, None] * t
-            frac = shapely.contains_xy(prepared, px, py).mean(axis=1)
-            seen_len = frac * length
+            n_seen = shapely.contains_xy(prepared, px, py).sum(axis=1)
         self.graph.add_edges_from(
-            (int(u), int(v), {"length": float(d), "seen": float(s)})
-            for u, v, d, s in zip(a, b, length, seen_len, strict=True)
+            (
+                int(u),
+                int(v),
+                {
+                    "length": float(m),
+                    "units": int(n),
+                    "n_seen": int(k),
+                    "seen": float(k) / SEEN_SAMPLES * float(m),
+                },
+            )
+            for u, v, m, n, k in zip(a, b, length, units, n_seen, strict=True)
         )
-        self.tree = shapely.STRtree(shapely.points(self.xy))
 
     def __len__(self) -> int:
         return len(self.xy)
 
+    def leg_ok(self, a: tuple[float, float], b: tuple[float, float]) -> bool:
+        """Whether the straight leg a–b stays in free space, touching outlines at most at points.
+
+        For legs with an end on an outline (a door on a facade, an entry on the
+        fence): covered by free space (+``EDGE_SLACK_M``) and running on
+        blocked space (obstacles, outside) for at most ``LEG_TOL_M``.
+        """
+        seg = LineString([a, b])
+        if not self.walkable.covers(seg):
+            return False
+        return bool(seg.intersection(self.blocked).length <= LEG_TOL_M)
+
+    def inner_ok(self, a: tuple[float, float], b: tuple[float, float]) -> bool:
+        """Whether the straight leg a–b keeps ``CLEARANCE_M`` off every obstacle."""
+        return bool(self.inner.covers(LineString([a, b])))
+
     def nearest(self, point: Point | tuple[float, float]) -> int | None:
-        """The node nearest to ``point`` that it can walk to in a straight line (else the nearest)."""
+        """The nearest node that ``point`` reaches by a straight leg (:meth:`leg_ok`), else None."""
         if self.tree is None or not len(self.xy):
             return None
         p = point if isinstance(point, Point) else Point(point)
-        near = self.tree.query(p.buffer(self.cell * 2.5))
-        if len(near) == 0:
-            near = np.array([self.tree.nearest(p)])
-        order = near[np.argsort(np.hypot(*(self.xy[near] - (p.x, p.y)).T))]
-        for k in order[:8]:
-            if self.walkable.covers(LineString([(p.x, p.y), tuple(self.xy[k])])):
-                return int(k)
-        return int(order[0])
+        for radius in (2.5, 8.0):
+            near = self.tree.query(p.buffer(self.cell * radius))
+            dist = np.hypot(*(self.xy[near] - (p.x, p.y)).T)
+            order = sorted(zip(np.round(dist / self.cell, 9), near, strict=True))
+            for _, k in order[:NEAREST_CANDIDATES]:
+                if self.leg_ok((p.x, p.y), to_mm(self.xy[k])):
+                    return int(k)
+        return None
+
+    def reach(self, target: BaseGeometry, around: Point) -> tuple[tuple[float, float], int] | None:
+        """A point by ``target`` and a node joined by a clear leg, nodes nearest ``around`` first.
+
+        For a start on an outline (a kiosk's facade facing free space, a gate):
+        the point of ``target`` nearest each candidate node, until its leg is
+        clear; the point returned is its :meth:`stand_off`.
+        """
+        if self.tree is None or target.is_empty:
+            return None
+        for radius in (2.5, 8.0, 20.0):
+            near = self.tree.query(around.buffer(self.cell * radius + target.length / 2))
+            dist = np.hypot(*(self.xy[near] - (around.x, around.y)).T)
+            for _, k in sorted(zip(np.round(dist / self.cell, 9), near, strict=True))[:200]:
+                node = (float(self.xy[k, 0]), float(self.xy[k, 1]))
+                p = nearest_points(target, Point(node))[0]
+                near_p = self.stand_off((p.x, p.y), int(k))
+                if near_p is not None:
+                    return near_p, int(k)
+        return None
 
     def nodes_near(self, geom: BaseGeometry, distance: float) -> list[int]:
         """Nodes within ``distance`` of ``geom``."""
@@ -115,25 +237,150 @@ class WalkGraph:
         return sorted(int(k) for k in self.tree.query(geom, predicate="dwithin", distance=distance))
 
     def coords(self, path: Sequence[int]) -> list[tuple[float, float]]:
-        return [(float(self.xy[k, 0]), float(self.xy[k, 1])) for k in path]
+        """Node coordinates to the millimetre (nodes keep ``CLEARANCE_M``, rounding moves < 1 mm)."""
+        return [to_mm(self.xy[k]) for k in path]
+
+    def smooth(self, points: Sequence[tuple[float, float]]) -> list[tuple[float, float]]:
+        """String-pull a walk: shortcuts must keep ``CLEARANCE_M`` (:meth:`inner_ok`).
+
+        Consecutive input points must already be walkable (grid edges, and end
+        legs checked with :meth:`leg_ok`); they are kept when no shortcut is clear.
+        Then up to ``TAUT_PASSES`` passes densify the walk every
+        ``TAUT_STEP_CELLS`` cells and pull it forward again: corners move
+        towards the taut (locally shortest) walk, which does not depend on
+        which of several equal grid paths Dijkstra returned.
+        """
+        walk = self._pull(list(points), farthest=True)
+        for _ in range(TAUT_PASSES):
+            tighter = self._pull(densify(walk, self.cell * TAUT_STEP_CELLS), farthest=False)
+            if tighter == walk:
+                break
+            walk = tighter
+        return walk
+
+    def _clear_from(self, a: tuple[float, float], ends: np.ndarray) -> np.ndarray:
+        """For each end point, whether the leg from ``a`` keeps ``CLEARANCE_M`` (vectorised)."""
+        starts = np.broadcast_to(np.asarray(a, dtype=float), ends.shape)
+        return np.asarray(
+            shapely.covers(self.inner, shapely.linestrings(np.stack([starts, ends], axis=1)))
+        )
+
+    def _pull(self, pts: list[tuple[float, float]], *, farthest: bool) -> list[tuple[float, float]]:
+        """String pulling with vectorised checks (``PULL_CHUNK`` legs a call).
+
+        ``farthest``: from each kept point jump to the farthest clear later point
+        (a grid path alone is up to 8 % longer than the pulled one); else walk
+        on while the legs are clear (O(points) checks: on a densified walk this
+        tightens corners towards the taut path).
+        """
+        if len(pts) <= 2:
+            return pts
+        arr = np.asarray(pts, dtype=float)
+        n, chunk = len(pts), PULL_CHUNK
+        out = [pts[0]]
+        i = 0
+        while i < n - 1:
+            j = i + 1
+            if (
+                farthest
+            ):  # chunks from the end down: the last clear point of the first chunk with one
+                for hi in range(n, i + 2, -chunk):
+                    lo = max(hi - chunk, i + 2)
+                    good = np.nonzero(self._clear_from(pts[i], arr[lo:hi]))[0]
+                    if len(good):
+                        j = lo + int(good[-1])
+                        break
+            else:  # chunks forward: up to the point before the first blocked leg
+                for lo in range(i + 2, n, chunk):
+                    hi = min(lo + chunk, n)
+                    bad = np.nonzero(~self._clear_from(pts[i], arr[lo:hi]))[0]
+                    if len(bad):
+                        j = lo + int(bad[0]) - 1
+                        break
+                    j = hi - 1
+            out.append(pts[j])
+            i = j
+        return out
+
+    def stand_off(self, on: tuple[float, float], node: int) -> tuple[float, float] | None:
+        """:meth:`toward` the node ``node``."""
+        return self.toward(on, to_mm(self.xy[node]))
+
+    def toward(self, on: tuple[float, float], q: tuple[float, float]) -> tuple[float, float] | None:
+        """The point ``STANDOFF_M`` from ``on`` (on an outline) towards ``q``, to the mm.
+
+        None unless the leg ``on``–``q`` is clear (:meth:`leg_ok`) and the rounded
+        point reaches ``q`` keeping ``CLEARANCE_M`` (so the reported walk,
+        rounded to the millimetre, never touches an obstacle).
+        """
+        if not self.leg_ok(on, q):
+            return None
+        d = math.hypot(q[0] - on[0], q[1] - on[1])
+        t = min(STANDOFF_M / d, 1.0) if d > 0 else 1.0
+        p = to_mm((on[0] + t * (q[0] - on[0]), on[1] + t * (q[1] - on[1])))
+        return p if self.inner_ok(p, q) else None
+
+    def tighten(
+        self, walk: list[tuple[float, float]], start_on: BaseGeometry, end_on: BaseGeometry
+    ) -> list[tuple[float, float]]:
+        """Slide the walk's ends along ``start_on`` / ``end_on`` to the points nearest its
+        next / previous turning point, and smooth again, until nothing changes (≤ 4 times).
+
+        The grid picks ends to within a cell; this makes a straight walk from a
+        fence to a facade their shortest link, wherever the grid lies.
+        """
+        for _ in range(4):
+            if len(walk) <= 2:
+                return walk
+            first = nearest_points(start_on, Point(walk[1]))[0]
+            start = self.toward((first.x, first.y), walk[1])
+            last = nearest_points(end_on, Point(walk[-2]))[0]
+            end = self.toward((last.x, last.y), walk[-2])
+            tighter = self.smooth([start or walk[0], *walk[1:-1], end or walk[-1]])
+            if tighter == walk:
+                return walk
+            walk = tighter
+        return walk
 
 
-def smooth(
-    points: Sequence[tuple[float, float]], walkable: BaseGeometry
-) -> list[tuple[float, float]]:
-    """String pulling: keep only the turning points needed to stay in ``walkable``."""
-    pts = list(points)
-    if len(pts) <= 2:
-        return pts
-    out = [pts[0]]
-    i = 0
-    while i < len(pts) - 1:
-        j = len(pts) - 1
-        while j > i + 1 and not walkable.covers(LineString([pts[i], pts[j]])):
-            j -= 1
-        out.append(pts[j])
-        i = j
+def densify(points: Sequence[tuple[float, float]], step: float) -> list[tuple[float, float]]:
+    """The polyline with points inserted every ``step`` at most along each leg (to the mm).
+
+    >>> densify([(0.0, 0.0), (1.0, 0.0)], 0.4)
+    [(0.0, 0.0), (0.333, 0.0), (0.667, 0.0), (1.0, 0.0)]
+    """
+    out = [points[0]]
+    for (ax, ay), (bx, by) in zip(points, points[1:], strict=False):
+        n = max(1, math.ceil(math.hypot(bx - ax, by - ay) / step))
+        out += [to_mm((ax + (bx - ax) * k / n, ay + (by - ay) * k / n)) for k in range(1, n)]
+        out.append((bx, by))
     return out
+
+
+def to_mm(p: Sequence[float]) -> tuple[float, float]:
+    """A point rounded to the millimetre (how walks are reported)."""
+    return (round(float(p[0]), 3) + 0.0, round(float(p[1]), 3) + 0.0)
+
+
+class SeenLength:
+    """Exact length of lines inside a coverage geometry, fast on large sites.
+
+    The coverage's polygons (disjoint parts of a union; lines and points in a
+    collection are not area and are dropped) go in an STR tree; a line is
+    intersected with the parts its box meets only (one overlay with a whole
+    large compound's coverage, a geometry collection, took ~35 ms; this ~0.3 ms).
+    """
+
+    def __init__(self, seen: BaseGeometry) -> None:
+        parts = shapely.get_parts(seen) if not seen.is_empty else []
+        self.parts = [p for p in parts if p.area > 0]
+        self.tree = shapely.STRtree(self.parts) if self.parts else None
+
+    def __call__(self, line: LineString) -> float:
+        if self.tree is None or line.is_empty:
+            return 0.0
+        hits = self.tree.query(line)
+        return float(sum(line.intersection(self.parts[k]).length for k in hits))
 
 
 def seen_length(line: LineString, seen: BaseGeometry) -> float:

@@ -2,7 +2,8 @@
 
 **Intruder routes** (``camwatch routes``). An intruder enters from outside
 the boundary, either over the perimeter where no alarm line stops him (the
-boundary facing free space, minus LineString alarms and gates) or through a
+boundary facing free space, minus LineString alarms and gates; stretches of at
+least ``MIN_ENTRY_M``, shorter ones are overlay leftovers) or through a
 gate without access control, and walks to a building. For every building,
 the route reported is the one that *stays unseen longest*: on the free-space
 grid (:class:`planners.paths.WalkGraph`) it minimises
@@ -11,7 +12,10 @@ grid (:class:`planners.paths.WalkGraph`) it minimises
 
 (seen = inside detection-level coverage of the counted cameras), so among
 routes seen equally little it takes the shortest. The target is the
-building's facade (doors are not part of the site format). Reported figures
+building's facade facing free space (doors are not part of the site format;
+never a wall shared with another building), reached by a clear leg; walks
+never enter an obstacle and stop 2 cm short of fence and facade
+(docs/planners.md §6). Reported figures
 are exact for the smoothed route geometry: ``seen_m``, ``unseen_m``,
 ``length_m``. Routes are sorted worst first (least seen, then most unseen
 metres): those are what planners fix first.
@@ -34,20 +38,28 @@ from typing import Any
 import networkx as nx
 import numpy as np
 from networkx.algorithms.approximation import traveling_salesman_problem
-from shapely.geometry import LineString, Point
+from shapely import get_parts, line_merge, union_all
+from shapely.geometry import LineString, MultiLineString, Point
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import nearest_points
 
 from camwatch.errors import PlanningError, UsageError
 from camwatch.geometry.coverage import Analysis
 from camwatch.geometry.space import obstacles_union
-from camwatch.model import Site
-from planners.paths import WalkGraph, seen_length, smooth
+from camwatch.model import Building, Site
+from planners.paths import DIAGONAL, SEEN_SAMPLES, SeenLength, WalkGraph, to_mm
 
 EPSILON = 1e-3  # metres walked are worth this many seen metres: ties go to the shorter route
+SEEN_WEIGHT = round(1 / (EPSILON * SEEN_SAMPLES))  # a seen sample of an edge, in EPSILON units
+NEAR_CELLS = 1.5  # entry and target nodes lie within this many cells of the entry or building
+MAX_TIED_DOORS = 6  # target nodes of (nearly) equal grid weight compared by their exact walks
+TIE_SLACK = 2 * DIAGONAL  # "nearly": within two unseen diagonal steps of the grid
 ALARM_REACH_M = 1.0
 GATE_GAP_M = 1.0
 OUTSIDE_M = 1.0  # routes start this far outside the boundary
+# Perimeter entry stretches shorter than this are ignored: overlay leftovers between buffered
+# alarms, gates and buildings (sub-millimetre on rotated sites) are not a way in (docs/planners.md §6).
+MIN_ENTRY_M = 0.5
 KIOSK_WORDS = ("岗亭", "门卫", "保安", "值班", "guard", "kiosk")  # in order of preference
 WALK_SPEED_M_S = 1.2
 MIN_PATROL_SPOT_M2 = 10.0
@@ -57,13 +69,20 @@ def _xy(p: Sequence[float]) -> list[float]:
     return [round(float(p[0]), 3), round(float(p[1]), 3)]
 
 
+def _stretches(geom: BaseGeometry) -> list[LineString]:
+    """The maximal connected stretches of a linear geometry (pieces split at ring starts merged)."""
+    lines = [g for g in get_parts(geom) if isinstance(g, LineString) and not g.is_empty]
+    if not lines:
+        return []
+    merged = line_merge(MultiLineString(lines))
+    return [g for g in get_parts(merged) if isinstance(g, LineString)]
+
+
 def _entries(site: Site) -> list[tuple[BaseGeometry, dict[str, Any]]]:
     """Where an intruder can get in: unguarded perimeter, gates without access control."""
     rings = [LineString(site.boundary.exterior.coords)] + [
         LineString(r.coords) for r in site.boundary.interiors
     ]
-    from shapely import union_all
-
     perimeter: BaseGeometry = union_all(rings)
     blocked = obstacles_union(site)
     if not blocked.is_empty:
@@ -75,8 +94,9 @@ def _entries(site: Site) -> list[tuple[BaseGeometry, dict[str, Any]]]:
     if stops:
         perimeter = perimeter.difference(union_all(stops))
     out: list[tuple[BaseGeometry, dict[str, Any]]] = []
-    if not perimeter.is_empty and perimeter.length > 0:
-        out.append((perimeter, {"kind": "perimeter"}))
+    stretches = [line for line in _stretches(perimeter) if line.length >= MIN_ENTRY_M]
+    if stretches:
+        out.append((MultiLineString(stretches), {"kind": "perimeter"}))
     for gate in site.gates:
         if gate.access_control == "none":
             out.append((gate.geometry, {"kind": "gate", "id": gate.id, "name": gate.name}))
@@ -85,7 +105,8 @@ def _entries(site: Site) -> list[tuple[BaseGeometry, dict[str, Any]]]:
 
 def _outside_point(site: Site, at: Point) -> tuple[float, float]:
     """A point ``OUTSIDE_M`` beyond the boundary next to ``at`` (where the route starts)."""
-    ring = site.boundary.exterior
+    rings = [site.boundary.exterior, *site.boundary.interiors]
+    ring = min(rings, key=lambda r: r.distance(at))
     on = nearest_points(ring, at)[0]
     d = ring.project(on)
     a = ring.interpolate(max(d - 0.5, 0.0))
@@ -99,45 +120,87 @@ def _outside_point(site: Site, at: Point) -> tuple[float, float]:
     return cand
 
 
+def _facing(building: Building, graph: WalkGraph) -> BaseGeometry:
+    """The part of the building's outline that faces free space (where a door can be)."""
+    outline = building.polygon.boundary
+    facing = outline.intersection(graph.walkable)
+    return facing if not facing.is_empty and facing.length > 0 else outline
+
+
+def _doors(
+    graph: WalkGraph, facing: BaseGeometry, targets: list[int], dist: dict[Any, int]
+) -> list[tuple[int, tuple[float, float]]]:
+    """The best target nodes with a clear leg to the facade, and their door points.
+
+    Every such node within ``TIE_SLACK`` of the least grid weight (at most
+    ``MAX_TIED_DOORS``): nodes the grid cannot tell apart (its lengths are a
+    cell off at the ends); the caller compares their walks exactly.
+    """
+    found: list[tuple[int, tuple[float, float]]] = []
+    for k in sorted(targets, key=lambda k: (dist[k], k)):
+        if found and (dist[k] > dist[found[0][0]] + TIE_SLACK or len(found) >= MAX_TIED_DOORS):
+            break
+        door = nearest_points(facing, Point(graph.xy[k]))[0]
+        end = graph.stand_off((door.x, door.y), k)
+        if end is not None:
+            found.append((k, end))
+    return found
+
+
+def _weight(u: Any, v: Any, d: dict[str, Any]) -> int:
+    """Edge weight: seen metres + ``EPSILON`` × metres walked, as an exact integer.
+
+    units × (n_seen / SEEN_SAMPLES + EPSILON) scaled by 1 / EPSILON: integers add
+    exactly, so equally good grid paths tie exactly whatever the site's position.
+    """
+    return int(d["units"]) * (SEEN_WEIGHT * int(d["n_seen"]) + 1)
+
+
 def intruder_routes(
     site: Site, analysis: Analysis, *, cell_m: float | None = None
 ) -> list[dict[str, Any]]:
     """For every building, the way in from outside that stays unseen longest (worst first)."""
     seen = analysis.levels["detection"].geometry
+    seen_m_of = SeenLength(seen)
     graph = WalkGraph(analysis.monitored, cell_m=cell_m, seen=seen)
     g = graph.graph
     if len(graph) == 0:
         return []
     source = "outside"
-    g.add_node(source)
     entries = _entries(site)
-    entry_of: dict[int, int] = {}  # node -> index in entries
+    entry_of: dict[int, tuple[int, tuple[float, float]]] = {}  # node -> (entry, entry point)
     for e, (geom, _info) in enumerate(entries):
-        for k in graph.nodes_near(geom, graph.cell * 1.5):
-            if k not in entry_of:
-                entry_of[k] = e
-                g.add_edge(source, k, length=0.0, seen=0.0)
+        for k in graph.nodes_near(geom, graph.cell * NEAR_CELLS):
+            if k in entry_of:
+                continue
+            node = (float(graph.xy[k, 0]), float(graph.xy[k, 1]))
+            on = nearest_points(geom, Point(node))[0]
+            start = graph.stand_off((on.x, on.y), k)
+            if start is not None:
+                entry_of[k] = (e, start)
+    if not entry_of:
+        why = "no way in: alarm lines cover the open perimeter and every gate has access control"
+        return [
+            {
+                "id": f"R{i}",
+                "building": b.name or f"#{b.index if b.index is not None else i}",
+                "reachable": False,
+                "reason": why,
+            }
+            for i, b in enumerate(site.buildings, 1)
+        ]
+    g.add_node(source)
     routes: list[dict[str, Any]] = []
     try:
-        if not entry_of:
-            why = (
-                "no way in: alarm lines cover the open perimeter and every gate has access control"
-            )
-            return [
-                {
-                    "id": f"R{i}",
-                    "building": b.name or f"#{b.index if b.index is not None else i}",
-                    "reachable": False,
-                    "reason": why,
-                }
-                for i, b in enumerate(site.buildings, 1)
-            ]
-        weight = lambda u, v, d: d["seen"] + EPSILON * d["length"]  # noqa: E731
-        dist, paths = nx.single_source_dijkstra(g, source, weight=weight)
+        for k in sorted(entry_of):
+            g.add_edge(source, k, units=0, n_seen=0, length=0.0, seen=0.0)
+        dist, paths = nx.single_source_dijkstra(g, source, weight=_weight)
         for i, b in enumerate(site.buildings, 1):
             name = b.name or f"#{b.index if b.index is not None else i}"
-            targets = [k for k in graph.nodes_near(b.polygon, graph.cell * 1.5) if k in dist]
-            if not targets:
+            targets = [k for k in graph.nodes_near(b.polygon, graph.cell * NEAR_CELLS) if k in dist]
+            facing = _facing(b, graph)
+            doors = _doors(graph, facing, targets, dist) if targets else []
+            if not doors:
                 routes.append(
                     {
                         "building": name,
@@ -146,24 +209,31 @@ def intruder_routes(
                     }
                 )
                 continue
-            best = min(targets, key=lambda k: (dist[k], k))
-            nodes = [k for k in paths[best] if k != source]
-            pts = graph.coords(nodes)
-            start_geom, entry = entries[entry_of[nodes[0]]]
-            on_line = nearest_points(start_geom, Point(pts[0]))[0]
-            door = nearest_points(b.polygon.exterior, Point(pts[-1]))[0]
-            walk = smooth([(on_line.x, on_line.y)] + pts + [(door.x, door.y)], graph.walkable)
-            outside = _outside_point(site, on_line) if entry["kind"] == "perimeter" else None
+            walks = []
+            for best, door in doors:
+                nodes = [k for k in paths[best] if k != source]
+                e, start = entry_of[nodes[0]]
+                walk = graph.smooth([start, *graph.coords(nodes), door])
+                walk = graph.tighten(walk, entries[e][0], facing)
+                line = LineString(walk)
+                score = EPSILON * line.length
+                if len(doors) > 1:
+                    score += seen_m_of(line)
+                walks.append((round(score, 9), best, e, walk))
+            _, _, e, walk = min(walks)
+            entry = entries[e][1]
+            start = walk[0]
+            outside = _outside_point(site, Point(start)) if entry["kind"] == "perimeter" else None
             line = LineString(walk)
-            seen_m = seen_length(line, seen)
-            full = [outside] + walk if outside else walk
+            seen_m = seen_m_of(line)
+            full = [to_mm(outside), *walk] if outside else walk
             routes.append(
                 {
                     "building": name,
                     "reachable": True,
                     "entry": entry,
-                    "entry_point": _xy((on_line.x, on_line.y)),
-                    "length_m": round(line.length + (OUTSIDE_M if outside else 0.0), 2),
+                    "entry_point": _xy(nearest_points(entries[e][0], Point(start))[0].coords[0]),
+                    "length_m": round(LineString(full).length, 2),
                     "seen_m": round(seen_m, 2),
                     "unseen_m": round(line.length - seen_m, 2),
                     "path": [_xy(p) for p in full],
@@ -184,19 +254,30 @@ def intruder_routes(
     return routes
 
 
-def patrol_start(site: Site, space: BaseGeometry) -> tuple[tuple[float, float], dict[str, Any]]:
-    """A guard kiosk's door (nearest free point to it), else the first gate."""
+def patrol_start(site: Site, graph: WalkGraph) -> tuple[tuple[float, float], dict[str, Any]]:
+    """A guard kiosk's door, else the first gate: a point walkable straight to the grid.
+
+    The door is the point of the kiosk's outline facing free space nearest to
+    the grid nodes closest to the kiosk (a kiosk between a lane and a narrow
+    gap opens onto the lane).
+    """
     for word in KIOSK_WORDS:
         for ob in site.obstacles:
             if word in (ob.name or "").lower():
-                p = nearest_points(space, ob.polygon.representative_point())[0]
-                return (p.x, p.y), {"kind": "obstacle", "name": ob.name}
-    if site.gates:
-        gate = sorted(site.gates, key=lambda g: (g.id is None, str(g.id), g.index or 0))[0]
-        p = nearest_points(space, gate.geometry.representative_point())[0]
-        return (p.x, p.y), {"kind": "gate", "id": gate.id, "name": gate.name}
+                facing = ob.polygon.boundary.intersection(graph.walkable)
+                found = graph.reach(facing, ob.polygon.representative_point())
+                if found is not None:
+                    return found[0], {"kind": "obstacle", "name": ob.name}
+    for gate in sorted(site.gates, key=lambda g: (g.id is None, str(g.id), g.index or 0)):
+        where = gate.geometry
+        if not graph.walkable.covers(where):
+            where = nearest_points(graph.space, where.representative_point())[0]
+        found = graph.reach(where, where.representative_point())
+        if found is not None:
+            return found[0], {"kind": "gate", "id": gate.id, "name": gate.name}
     raise PlanningError(
-        "no start for a patrol: the site has no guard kiosk obstacle and no gate; give --start X,Y"
+        "no start for a patrol: the site has no guard kiosk obstacle and no gate "
+        "walkable from free space; give --start X,Y"
     )
 
 
@@ -236,22 +317,28 @@ def patrol_route(
     if not (math.isfinite(speed_m_s) and speed_m_s > 0):
         raise UsageError(f"--speed must be > 0, got {speed_m_s:g}")
     space = analysis.monitored
+    graph = WalkGraph(space, cell_m=cell_m)
     if start is None:
-        start_xy, start_info = patrol_start(site, space)
+        start_xy, start_info = patrol_start(site, graph)
     else:
         if space.distance(Point(start)) > 1.0:
             raise UsageError(
                 f"--start ({start[0]:g}, {start[1]:g}) is not in the compound's free space"
             )
-        start_xy, start_info = (float(start[0]), float(start[1])), {"kind": "point"}
-    graph = WalkGraph(space, cell_m=cell_m)
+        # a start just outside free space (in a kiosk, on a facade) walks from its nearest point
+        p = nearest_points(space, Point(start))[0]
+        start_xy, start_info = to_mm((p.x, p.y)), {"kind": "point"}
     spots = [b for b in analysis.blind_spots if b.area_m2 >= min_area_m2]
-    stops = [("start", start_xy)] + [(b.id, b.label_point) for b in spots]
+    stops = [("start", start_xy)] + [(b.id, to_mm(b.label_point)) for b in spots]
     nodes = [graph.nearest(p) for _, p in stops]
     if nodes[0] is None:
-        raise PlanningError("the compound has no free space to patrol")
+        raise PlanningError(
+            f"the patrol start ({start_xy[0]:.1f}, {start_xy[1]:.1f}) reaches no point of the "
+            "walking grid in a straight line (no free space, or a passage narrower than a cell: "
+            "give --cell)"
+        )
     lengths = [
-        nx.single_source_dijkstra_path_length(graph.graph, n, weight="length")
+        nx.single_source_dijkstra_path_length(graph.graph, n, weight="units")
         if n is not None
         else {}
         for n in nodes
@@ -263,13 +350,17 @@ def patrol_route(
         {
             "blind_spot": stops[i][0],
             "point": _xy(stops[i][1]),
-            "reason": "not reachable on foot from the start (an enclosed or cut-off part of the compound)",
+            "reason": (
+                "not reachable on foot from the start (an enclosed or cut-off part of the compound)"
+                if nodes[i] is not None
+                else "no point of the walking grid in a straight line from it (give --cell)"
+            ),
         }
         for i in range(1, len(stops))
         if i not in reachable
     ]
     n = len(reachable)
-    d = np.zeros((n, n))
+    d = np.zeros((n, n))  # integer grid lengths (see planners.paths.UNIT): exact ties
     for a in range(n):
         for b in range(n):
             d[a, b] = lengths[reachable[a]].get(nodes[reachable[b]], math.inf)
@@ -292,9 +383,9 @@ def patrol_route(
     coords: list[tuple[float, float]] = [start_xy]
     for a, b in zip(order, order[1:] + order[:1], strict=True):
         ia, ib = reachable[a], reachable[b]
-        path = nx.shortest_path(graph.graph, nodes[ia], nodes[ib], weight="length")
-        leg = [stops[ia][1]] + graph.coords(path) + [stops[ib][1]]
-        coords += smooth(leg, graph.walkable)[1:]
+        path = nx.shortest_path(graph.graph, nodes[ia], nodes[ib], weight="units")
+        leg = [stops[ia][1], *graph.coords(path), stops[ib][1]]
+        coords += graph.smooth(leg)[1:]
     line = LineString(coords) if len(coords) >= 2 else LineString([start_xy, start_xy])
     length = line.length
     return {

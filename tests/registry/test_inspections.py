@@ -126,3 +126,148 @@ def test_inspection_refuses_a_stale_or_foreign_analysis(engine):
         update_device(s, code, "P1", {"status": "offline"})
         with pytest.raises(UsageError, match="does not match the ledger's active cameras"):
             run_inspection(s, code, analysis, inspector="Li")
+
+
+# --------------------------------------------------------------------------- #
+# Boundaries of the checklist items (each test kills a mutant that survived)
+# --------------------------------------------------------------------------- #
+
+
+def _fenced_site(alarm_coords, *, cameras=None, gates=None) -> dict:
+    """A 10 m square (perimeter 40 m) with one alarm line along ``alarm_coords``."""
+    cams = cameras or [feature("camera", point(5, 5), id="P1", hfov_deg=360)]
+    gate_features = gates or [
+        feature("gate", line((4, 10), (6, 10)), id="G1", access_control="face")
+    ]
+    return {
+        "type": "FeatureCollection",
+        "site": {"id": "fenced", "name": "Fenced Yard", "units": "m"},
+        "features": [
+            feature("boundary", rect(0, 0, 10, 10)),
+            *cams,
+            *gate_features,
+            feature("alarm", line(*alarm_coords), id="A1", alarm_type="infrared_beam"),
+        ],
+    }
+
+
+def _item(engine, site: dict, key: str) -> dict:
+    code = load_tiny(engine, site)
+    with session_scope(engine, actor="insp") as s:
+        inspection = run_inspection(s, code, _analysis(s, code), inspector="Li", today=TODAY)
+    return next(i for i in inspection.items if i["key"] == key)
+
+
+# The alarm runs round the square from the west side's (0, y_top) to its (0, y_bottom); it
+# guards up to 2 m beyond its ends, so the west side's unguarded gap is y_top - y_bottom - 4.
+def _west_gap_alarm(y_bottom: float, y_top: float):
+    return [(0, y_top), (0, 10), (10, 10), (10, 0), (0, 0), (0, y_bottom)]
+
+
+@pytest.mark.parametrize(
+    "y_bottom, y_top, share, passed",
+    [
+        (1.0, 9.0, 0.9, True),  # a 4 m gap: exactly 90 % (36 of 40 m) passes
+        (0.8, 9.0, 0.895, False),  # a 4.2 m gap: 89.5 % fails
+        (2.0, 8.0, 0.95, True),
+        (0.0, 10.0, 0.85, False),  # degenerate: the alarm ends at the corners (6 m open)
+    ],
+)
+def test_perimeter_alarm_threshold_is_ninety_percent_inclusive(
+    engine, y_bottom, y_top, share, passed
+):
+    item = _item(engine, _fenced_site(_west_gap_alarm(y_bottom, y_top)), "perimeter_alarms")
+    assert item["value"]["perimeter_m"] == 40.0
+    assert item["value"]["share"] == pytest.approx(share, abs=1e-9)
+    assert item["passed"] is passed
+
+
+def test_a_gate_closes_its_stretch_of_the_perimeter(engine):
+    # the alarm leaves 6 m of the west side open (85 %); the gate there closes it (100 %)
+    alarm = _west_gap_alarm(0.0, 10.0)
+    gate = [feature("gate", line((0, 4), (0, 6)), id="G1", access_control="face")]
+    item = _item(engine, _fenced_site(alarm, gates=gate), "perimeter_alarms")
+    assert item["value"]["guarded_m"] == pytest.approx(40.0, abs=1e-9)
+    assert item["passed"]
+    elsewhere = [feature("gate", line((4, 10), (6, 10)), id="G1", access_control="face")]
+    item = _item(engine, _fenced_site(alarm, gates=elsewhere), "perimeter_alarms")
+    assert item["value"]["guarded_m"] == pytest.approx(34.0, abs=1e-9)
+    assert not item["passed"]
+
+
+def test_an_inactive_gate_is_not_controlled(engine):
+    gates = [
+        feature("gate", line((4, 10), (6, 10)), id="G1", access_control="face"),
+        feature("gate", line((10, 4), (10, 6)), id="G2", access_control="card"),
+    ]
+    code = load_tiny(engine, _fenced_site(_west_gap_alarm(2.0, 8.0), gates=gates))
+    for status, passed in (("active", True), ("faulty", False), ("offline", False)):
+        with session_scope(engine, actor="tech") as s:
+            update_device(s, code, "G2", {"status": status})
+        with session_scope(engine, actor="insp") as s:
+            inspection = run_inspection(s, code, _analysis(s, code), inspector="Li", today=TODAY)
+        item = next(i for i in inspection.items if i["key"] == "access_control")
+        assert item["passed"] is passed, status
+        assert item["value"]["lacking"] == ([] if passed else ["G2"])
+
+
+def _cameras(n_active: int, n_faulty: int) -> list[dict]:
+    spots = [(1 + (k % 5) * 2, 1 + (k // 5) * 2) for k in range(n_active + n_faulty)]
+    return [
+        feature(
+            "camera",
+            point(x, y),
+            id=f"C{k:02d}",
+            hfov_deg=360,
+            status="active" if k < n_active else "faulty",
+        )
+        for k, (x, y) in enumerate(spots)
+    ]
+
+
+@pytest.mark.parametrize(
+    "n_active, n_faulty, passed",
+    [
+        (19, 1, True),  # exactly 95 % passes
+        (18, 1, False),  # 94.7 %
+        (18, 2, False),  # 90 %
+        (20, 0, True),
+        (0, 0, False),  # degenerate: no installed camera
+    ],
+)
+def test_device_health_needs_ninety_five_percent_inclusive(engine, n_active, n_faulty, passed):
+    site = _fenced_site(_west_gap_alarm(2.0, 8.0), cameras=_cameras(n_active, n_faulty))
+    if n_active + n_faulty == 0:
+        site["features"] = [f for f in site["features"] if f["properties"]["kind"] != "camera"]
+    item = _item(engine, site, "device_health")
+    installed = n_active + n_faulty
+    assert item["value"]["installed"] == installed and item["value"]["active"] == n_active
+    if installed:
+        assert item["value"]["share"] == round(n_active / installed, 6)
+    assert item["passed"] is passed
+
+
+def test_due_today_is_not_overdue_anywhere(engine):
+    # the checklist, the overdue list and the dashboard counts agree on the deadline day itself
+    from camwatch.registry.compounds import compound_summary, get_compound
+    from camwatch.registry.problems import is_overdue, list_problems
+
+    code = load_tiny(engine, good_site())
+    with session_scope(engine, actor="tech") as s:
+        open_problem(
+            s, code, description="lamp out", deadline=TODAY, today=TODAY - timedelta(days=3)
+        )
+    for day, overdue in (
+        (TODAY - timedelta(days=1), False),
+        (TODAY, False),
+        (TODAY + timedelta(days=1), True),
+    ):
+        with session_scope(engine, actor="insp") as s:
+            (problem,) = list_problems(s, compound=code)
+            assert is_overdue(problem, day) is overdue
+            assert len(list_problems(s, compound=code, overdue=True, today=day)) == int(overdue)
+            summary = compound_summary(s, get_compound(s, code), today=day)
+            assert summary["open_problems"] == 1
+            assert summary["overdue_problems"] == int(overdue)
+            inspection = run_inspection(s, code, _analysis(s, code), inspector="Li", today=day)
+            assert _items(inspection)["problems"] is not overdue
