@@ -231,7 +231,7 @@ class Client:
         self.tally.status[resp.status] += 1
         if resp.status >= 300 and resp.status != 409:  # redirects too: a lost session
             self.tally.failures.append(f"{method} {path}: HTTP {resp.status} {raw[:200]!r}")
-        if token and raw:
+        if token and raw and resp.status < 500:
             try:
                 return resp.status, json.loads(raw)
             except ValueError:

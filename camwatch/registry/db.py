@@ -25,7 +25,7 @@ from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
@@ -136,12 +136,30 @@ def alembic_config(engine: Engine | None = None) -> Any:
     return cfg
 
 
+@contextmanager
+def _schema_transaction(engine: Engine) -> Iterator[Connection]:
+    """A connection whose migration is one transaction, DDL included (all of it or nothing).
+
+    Python's sqlite3 driver opens a transaction only before INSERT, UPDATE or
+    DELETE, so each ``CREATE TABLE`` of a migration would be committed on its
+    own and a migration killed midway would leave a half-made schema (which
+    :func:`init_db` then refuses as "not a camwatch ledger").  SQLite's DDL is
+    transactional: an explicit ``BEGIN IMMEDIATE`` (which also waits for, then
+    excludes, other writers) makes the whole migration one transaction.
+    PostgreSQL's DDL is transactional already.
+    """
+    with engine.begin() as connection:
+        if engine.dialect.name == "sqlite":
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        yield connection
+
+
 def upgrade_db(engine: Engine, revision: str = "head") -> str | None:
     """Migrate the database to ``revision`` (default the newest); return the revision reached."""
     from alembic import command
 
     cfg = alembic_config(engine)
-    with engine.begin() as connection:
+    with _schema_transaction(engine) as connection:
         cfg.attributes["connection"] = connection
         command.upgrade(cfg, revision)
     return current_revision(engine)
@@ -152,7 +170,7 @@ def downgrade_db(engine: Engine, revision: str = "base") -> str | None:
     from alembic import command
 
     cfg = alembic_config(engine)
-    with engine.begin() as connection:
+    with _schema_transaction(engine) as connection:
         cfg.attributes["connection"] = connection
         command.downgrade(cfg, revision)
     return current_revision(engine)
@@ -221,8 +239,8 @@ def backup_db(engine: Engine, path: str | os.PathLike[str]) -> Path:
     if not target.parent.is_dir():
         raise UsageError(f"backup folder {target.parent} does not exist")
     url = engine.url
+    source_path = url.database or ""
     if engine.dialect.name == "sqlite":
-        source_path = url.database
         if not source_path or source_path == ":memory:":
             raise UsageError("cannot back up an in-memory SQLite database")
     elif engine.dialect.name != "postgresql":

@@ -13,7 +13,8 @@ STAGE is one of:
                are written inside the transaction, which is not committed;
 ``commit``     the transaction's ``COMMIT`` is about to be sent;
 ``committed``  the transaction is committed; the command has not printed its result;
-``publish``    a backup's copy is complete and is about to get its final name.
+``publish``    a backup's copy is complete and is about to get its final name;
+``ddl``        a schema migration has run its third ``CREATE TABLE``.
 
 The hooks are SQLAlchemy events and a wrapper of ``os.link``/``os.replace``
 set up in this process only: the registry has no test hook.
@@ -26,7 +27,7 @@ import sys
 import time
 from typing import Any
 
-STAGES = ("start", "flushed", "commit", "committed", "publish")
+STAGES = ("start", "flushed", "commit", "committed", "publish", "ddl")
 
 
 def main(argv: list[str]) -> None:
@@ -54,6 +55,17 @@ def main(argv: list[str]) -> None:
         event.listen(Engine, "commit", reach)
     elif stage == "committed":
         event.listen(Session, "after_commit", reach)
+    elif stage == "ddl":
+        created = 0
+
+        def count(_conn: Any, _cursor: Any, statement: str, *_rest: Any) -> None:
+            nonlocal created
+            if statement.lstrip().upper().startswith("CREATE TABLE"):
+                created += 1
+                if created == 3:
+                    reach()
+
+        event.listen(Engine, "after_cursor_execute", count)
     elif stage == "publish":
         for name in ("link", "replace"):
             original = getattr(os, name)

@@ -36,15 +36,15 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from contextlib import closing, suppress
+from contextlib import ExitStack, closing, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, inspect, text
 
-from camwatch.registry.db import make_engine
+from camwatch.registry.db import head_revision, make_engine
 from camwatch.registry.models import Base
 
 from .conftest import PG_ENV, _empty_pg, fresh_pg_database
@@ -431,3 +431,48 @@ def test_two_backups_to_one_name_give_one_copy_and_one_clear_refusal(
     assert "already exists" in out and "Traceback" not in out
     check_backup(target, url, tmp_path)
     assert not list(tmp_path.glob("*.partial"))
+
+
+def _schema(url: str) -> tuple[list[str], list[str]]:
+    """(table names, Alembic revisions) of a database."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as c:
+            tables = sorted(inspect(c).get_table_names())
+            revisions = (
+                [r for (r,) in c.execute(text("SELECT version_num FROM alembic_version"))]
+                if "alembic_version" in tables
+                else []
+            )
+    finally:
+        engine.dispose()
+    return tables, revisions
+
+
+@pytest.mark.parametrize("kind", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def test_kill_9_during_db_init_leaves_no_half_made_schema(kind: str, tmp_path: Path) -> None:
+    """A migration killed midway leaves no table; ``db init`` then makes the whole ledger."""
+    marker = tmp_path / "stage"
+    full = sorted([*Base.metadata.tables, "alembic_version"])
+    head = head_revision()
+    rng = random.Random(f"init-{kind}")
+    delays = [None, rng.uniform(0, 0.3), rng.uniform(0, 0.3)]  # None: at the third CREATE TABLE
+    for n, delay in enumerate(delays):
+        with ExitStack() as stack:
+            if kind == "sqlite":
+                url = f"sqlite:///{tmp_path / f'init{n}.db'}"
+            else:
+                if not os.environ.get(PG_ENV):
+                    pytest.skip(f"set {PG_ENV} to run on PostgreSQL")
+                url = stack.enter_context(fresh_pg_database(os.environ[PG_ENV]))
+            args = ["db", "init", "--db", url]
+            stage = "ddl" if delay is None else "start"
+            killed = run_camwatch(args, marker, stage=stage, kill_after=delay or 0.0)
+            assert killed.stage_reached, killed.out
+            tables, revisions = _schema(url)
+            assert (tables, revisions) in (([], []), (full, [head])), "half-made schema"
+            assert stage != "ddl" or tables == [], tables
+            for _ in range(2):  # the rerun makes the ledger; the next one changes nothing
+                rerun = run_camwatch(args, marker)
+                assert rerun.code == 0, rerun.out
+                assert _schema(url) == (full, [head])
