@@ -378,7 +378,7 @@ def main(argv: list[str] | None = None) -> int:
         server = start_server(url, port, args.threads, Path(tmp) / "server.log")
         try:
             print(f"server: python -m web.serve on {HOST}:{port}, pid {server.pid}, {url}")
-            print(f"  memory at start: {memory_kb(server.pid)}")
+            print(f"  memory at start: RSS {memory_kb(server.pid)['VmRSS'] / 1024:.0f} MB")
             for name, role in roles.items():
                 role.cookie = login(port, name, demo_password(name))
             print(f"  signed in: {', '.join(roles)}; compounds: {len(roles['admin'].compounds)}")
@@ -405,9 +405,9 @@ def main(argv: list[str] | None = None) -> int:
                 server.wait()
         if failures:
             log = (Path(tmp) / "server.log").read_text(errors="replace")
-            print(f"\nFAILED: {len(failures)} server error(s) or unexpected answer(s); first ones:")
-            for line in failures[:10]:
-                print(f"  {line}")
+            print(f"\nFAILED: {len(failures)} server error(s) or unexpected answer(s):")
+            for line, n in Counter(failures).most_common(10):
+                print(f"  {n} × {line}")
             print(f"server log (end):\n{log[-3000:]}")
             return 1
     print("\nOK: no server errors")
