@@ -37,6 +37,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.bench_planners
 	$(BIN)/python -m bench.bench_web
 	$(BIN)/python -m bench.bench_import
+	$(BIN)/python -m bench.bench_load
 
 lint: $(STAMP)
 	$(BIN)/ruff check camwatch planners web tests bench tools

@@ -19,12 +19,13 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import tempfile
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
@@ -135,12 +136,30 @@ def alembic_config(engine: Engine | None = None) -> Any:
     return cfg
 
 
+@contextmanager
+def _schema_transaction(engine: Engine) -> Iterator[Connection]:
+    """A connection whose migration is one transaction, DDL included (all of it or nothing).
+
+    Python's sqlite3 driver opens a transaction only before INSERT, UPDATE or
+    DELETE, so each ``CREATE TABLE`` of a migration would be committed on its
+    own and a migration killed midway would leave a half-made schema (which
+    :func:`init_db` then refuses as "not a camwatch ledger").  SQLite's DDL is
+    transactional: an explicit ``BEGIN IMMEDIATE`` (which also waits for, then
+    excludes, other writers) makes the whole migration one transaction.
+    PostgreSQL's DDL is transactional already.
+    """
+    with engine.begin() as connection:
+        if engine.dialect.name == "sqlite":
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        yield connection
+
+
 def upgrade_db(engine: Engine, revision: str = "head") -> str | None:
     """Migrate the database to ``revision`` (default the newest); return the revision reached."""
     from alembic import command
 
     cfg = alembic_config(engine)
-    with engine.begin() as connection:
+    with _schema_transaction(engine) as connection:
         cfg.attributes["connection"] = connection
         command.upgrade(cfg, revision)
     return current_revision(engine)
@@ -151,7 +170,7 @@ def downgrade_db(engine: Engine, revision: str = "base") -> str | None:
     from alembic import command
 
     cfg = alembic_config(engine)
-    with engine.begin() as connection:
+    with _schema_transaction(engine) as connection:
         cfg.attributes["connection"] = connection
         command.downgrade(cfg, revision)
     return current_revision(engine)
@@ -203,25 +222,38 @@ def backup_db(engine: Engine, path: str | os.PathLike[str]) -> Path:
 
     SQLite: the online backup API (safe while others write; WAL included).
     PostgreSQL: ``pg_dump --format=custom`` (restore with ``pg_restore``); a
-    clear error if ``pg_dump`` is not installed.  The copy is written to a
-    temporary name and renamed, so a failed backup leaves nothing behind.
+    clear error if ``pg_dump`` is not installed.
+
+    The copy is written to a temporary file of its own next to ``path``
+    (``<name>.<random>.partial``), flushed to disk, then hard-linked to
+    ``path``, which fails if ``path`` exists.  So ``path`` is either absent
+    or a complete copy, even when the process is killed (``kill -9``) at any
+    moment; two backups started together to one name give one copy and one
+    "already exists" error; and a ``pg_dump`` orphaned by a killed backup
+    writes only into its own ``.partial`` file.  A killed backup may leave
+    that ``.partial`` file behind (never the final name); delete it.
     """
     target = Path(path)
     if target.exists():
         raise UsageError(f"backup target {target} already exists; choose a new file name")
     if not target.parent.is_dir():
         raise UsageError(f"backup folder {target.parent} does not exist")
-    tmp = target.with_name(target.name + ".partial")
     url = engine.url
+    source_path = url.database or ""
+    if engine.dialect.name == "sqlite":
+        if not source_path or source_path == ":memory:":
+            raise UsageError("cannot back up an in-memory SQLite database")
+    elif engine.dialect.name != "postgresql":
+        raise UsageError(f"backup is not supported for {engine.dialect.name} databases")
+    # mkstemp creates the file readable by its owner only (0600); pg_dump and SQLite keep that
+    fd, tmp_name = tempfile.mkstemp(prefix=f"{target.name}.", suffix=".partial", dir=target.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
     try:
         if engine.dialect.name == "sqlite":
-            source_path = url.database
-            if not source_path or source_path == ":memory:":
-                raise UsageError("cannot back up an in-memory SQLite database")
-            create_private_file(tmp)
             with closing(sqlite3.connect(source_path)) as src, closing(sqlite3.connect(tmp)) as dst:
                 src.backup(dst)
-        elif engine.dialect.name == "postgresql":
+        else:
             pg_dump = shutil.which("pg_dump")
             if pg_dump is None:
                 raise UsageError("backing up PostgreSQL needs pg_dump on PATH (postgresql-client)")
@@ -234,9 +266,35 @@ def backup_db(engine: Engine, path: str | os.PathLike[str]) -> Path:
             )
             if done.returncode != 0:
                 raise UsageError(f"pg_dump failed: {done.stderr.strip().splitlines()[-1:]}")
-        else:
-            raise UsageError(f"backup is not supported for {engine.dialect.name} databases")
-        tmp.replace(target)
+        _fsync(tmp)
+        _publish(tmp, target)
+        _fsync(target.parent)
     finally:
         tmp.unlink(missing_ok=True)
     return target
+
+
+def _fsync(path: Path) -> None:
+    """Flush a file's (or a folder's) data to disk, so a rename survives a power cut."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    except OSError:  # some file systems cannot fsync a folder; the copy is still complete
+        if not path.is_dir():
+            raise
+    finally:
+        os.close(fd)
+
+
+def _publish(tmp: Path, target: Path) -> None:
+    """Give the complete ``tmp`` the name ``target``, never replacing an existing file."""
+    try:
+        os.link(tmp, target)
+    except FileExistsError:
+        raise UsageError(f"backup target {target} already exists; choose a new file name") from None
+    except OSError:  # no hard links on this file system: check, then rename
+        if target.exists():
+            raise UsageError(
+                f"backup target {target} already exists; choose a new file name"
+            ) from None
+        tmp.replace(target)

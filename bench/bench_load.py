@@ -1,0 +1,418 @@
+"""Load benchmark (``make bench``): mixed reads and 10 % writes by every role, 0 server errors.
+
+A throw-away SQLite ledger is seeded with the sample sites and the demo users
+(:func:`camwatch.registry.demo.seed_demo`; each demo user also gets an API
+token), then the web app is served by ``python -m web.serve`` (waitress) in a
+**separate process** on a free **loopback** port (127.0.0.1 only), so its
+memory can be read from ``/proc/<pid>/status``.  One browser session per role
+(admin, district, planner, technician, manager) signs in through the login
+form; each client uses the session and API token of one role (round robin).
+
+For each client count (default 20, then 50) the clients loop for ``--seconds``
+(default 30) over keep-alive connections.  Each step is a write with
+probability ``--writes`` (default 0.1), else one of these reads, chosen
+uniformly, on a compound the role may see:
+
+* compound list (``/compounds/``; a manager's own compound overview, where the list
+  redirects), map data (``map.json``), analysis page,
+  device page (``/devices/<id>``);
+* API GETs: compounds, devices of a compound, analysis of a compound.
+
+A write reads a camera through the API (``GET``, for its ``version``) and
+turns it with ``PATCH {"version", "heading_deg"}``; a 409 conflict is
+retried with the version the 409 body reports (at most 5 tries).  Writes go
+to four "hot" cameras per compound, so writers collide on purpose, and are
+made by the technician's token (admin clients use their own): the other roles
+may not edit devices.
+
+Printed per client count: requests, p50/p95/p99/max latency per request
+kind, 409 conflicts (expected, counted apart), other 3xx/4xx, server errors (any
+5xx or a failed connection) and the server's resident memory (``VmRSS``)
+before and after plus its peak (``VmHWM``).  The exit status is 1 if there
+was any server error or unexpected status, so ``make bench`` fails on one.
+
+Run: ``python -m bench.bench_load [--clients 20,50] [--seconds 30] [--writes 0.1]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import math
+import os
+import random
+import secrets
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from camwatch.registry.db import init_db, make_engine, session_scope
+from camwatch.registry.demo import DEMO_USERS, demo_password, seed_demo
+from camwatch.registry.models import Compound, Device, User
+from camwatch.registry.users import issue_token
+
+HOST = "127.0.0.1"  # never anything but loopback
+REPO = Path(__file__).resolve().parent.parent
+TIMEOUT_S = 60.0  # one request; the whole run is bounded by --seconds plus this
+MAX_TRIES = 5  # PATCH attempts on conflicts
+HOT_CAMERAS = 4
+READS = (
+    "compound list",
+    "map.json",
+    "analysis page",
+    "device page",
+    "API compounds",
+    "API devices",
+    "API analysis",
+)
+
+
+@dataclass
+class Role:
+    """What one role may see, and its credentials."""
+
+    name: str
+    token: str
+    cookie: str = ""
+    compounds: list[tuple[int, str]] = field(default_factory=list)  # (id, code)
+    devices: dict[str, list[int]] = field(default_factory=dict)  # code -> device ids
+    hot: dict[str, list[str]] = field(default_factory=dict)  # code -> camera codes
+
+
+def prepare(folder: Path) -> tuple[str, dict[str, Role]]:
+    """Seed a SQLite ledger with the sample sites and demo users; give every user a token."""
+    url = f"sqlite:///{folder / 'load.db'}"
+    engine = make_engine(url)
+    try:
+        init_db(engine)
+        roles: dict[str, Role] = {}
+        with session_scope(engine, actor="bench") as s:
+            seed_demo(s, sites_dir=REPO / "sample_sites", actor="bench")
+            everything = s.scalars(select(Compound).order_by(Compound.id)).all()
+            for username, role, _name, _lang in DEMO_USERS:
+                user = s.scalar(select(User).where(User.username == username))
+                assert user is not None
+                visible = list(user.compounds) if role == "manager" else list(everything)
+                r = Role(role, issue_token(s, username, actor="bench"))
+                for c in visible:
+                    devices = s.scalars(select(Device).where(Device.compound_id == c.id)).all()
+                    live = [d for d in devices if d.status != "retired"]
+                    r.compounds.append((c.id, c.code))
+                    r.devices[c.code] = [d.id for d in live]
+                    r.hot[c.code] = [d.code for d in live if d.kind == "camera"][:HOT_CAMERAS]
+                roles[role] = r
+    finally:
+        engine.dispose()
+    return url, roles
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return int(sock.getsockname()[1])
+
+
+def start_server(url: str, port: int, threads: int, log: Path) -> subprocess.Popen[bytes]:
+    env = dict(os.environ, DATABASE_URL=url, CAMWATCH_SECRET_KEY=secrets.token_hex(32))
+    argv = [sys.executable, "-m", "web.serve", "--host", HOST, "--port", str(port)]
+    argv += ["--threads", str(threads), "--database", url]
+    with log.open("wb") as out:
+        proc = subprocess.Popen(argv, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited ({proc.returncode}):\n{log.read_text()[-2000:]}")
+        try:
+            conn = http.client.HTTPConnection(HOST, port, timeout=5)
+            conn.request("GET", "/login")
+            if conn.getresponse().status == 200:
+                conn.close()
+                return proc
+        except OSError:
+            time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError("server did not answer within 60 s")
+
+
+def memory_kb(pid: int) -> dict[str, int]:
+    """VmRSS and VmHWM (peak) of a process, in kB, from /proc."""
+    out = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _, value = line.partition(":")
+        if key in ("VmRSS", "VmHWM"):
+            out[key] = int(value.split()[0])
+    return out
+
+
+def login(port: int, username: str, password: str) -> str:
+    """Sign in through the form (CSRF token included); return the session cookie."""
+    conn = http.client.HTTPConnection(HOST, port, timeout=TIMEOUT_S)
+    conn.request("GET", "/login")
+    resp = conn.getresponse()
+    page = resp.read().decode()
+    cookie = resp.getheader("Set-Cookie", "").split(";")[0]
+    csrf = page.split('name="csrf_token" type="hidden" value="', 1)[1].split('"', 1)[0]
+    body = f"csrf_token={csrf}&username={username}&password={password}"
+    headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie}
+    conn.request("POST", "/login", body=body, headers=headers)
+    resp = conn.getresponse()
+    resp.read()
+    conn.close()
+    if resp.status != 302:
+        raise RuntimeError(f"login of {username} failed: HTTP {resp.status}")
+    return resp.getheader("Set-Cookie", "").split(";")[0]
+
+
+@dataclass
+class Tally:
+    """What the clients saw (one per client; merged at the end)."""
+
+    latency: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    status: Counter[int] = field(default_factory=Counter)
+    conflicts: int = 0
+    gave_up: int = 0  # writes still in conflict after MAX_TRIES
+    broken: int = 0  # requests without an answer (socket error, timeout)
+    failures: list[str] = field(default_factory=list)  # 5xx, unexpected statuses, socket errors
+
+    def merge(self, other: Tally) -> None:
+        for key, values in other.latency.items():
+            self.latency[key].extend(values)
+        self.status.update(other.status)
+        self.conflicts += other.conflicts
+        self.gave_up += other.gave_up
+        self.broken += other.broken
+        self.failures.extend(other.failures)
+
+
+class Client:
+    """One keep-alive connection acting as one role."""
+
+    def __init__(self, port: int, role: Role, writer: Role, seed: int) -> None:
+        self.port = port
+        self.role = role
+        self.writer = writer
+        self.rng = random.Random(seed)
+        self.tally = Tally()
+        self.conn = http.client.HTTPConnection(HOST, port, timeout=TIMEOUT_S)
+
+    def request(
+        self, kind: str, method: str, path: str, *, token: str = "", body: Any = None
+    ) -> tuple[int, Any]:
+        headers = {"Accept": "application/json" if token else "text/html"}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        else:
+            headers["Cookie"] = self.role.cookie
+        data = None
+        if body is not None:
+            data = json.dumps(body)
+            headers["Content-Type"] = "application/json"
+        start = time.perf_counter()
+        try:
+            self.conn.request(method, path, body=data, headers=headers)
+            resp = self.conn.getresponse()
+            raw = resp.read()
+        except (OSError, http.client.HTTPException) as exc:
+            self.conn.close()  # reconnects on the next request
+            self.tally.broken += 1
+            self.tally.failures.append(f"{method} {path}: {type(exc).__name__}: {exc}")
+            return 0, None
+        self.tally.latency[kind].append(time.perf_counter() - start)
+        self.tally.status[resp.status] += 1
+        if resp.status >= 300 and resp.status != 409:  # redirects too: a lost session
+            self.tally.failures.append(f"{method} {path}: HTTP {resp.status} {raw[:200]!r}")
+        if token and raw and resp.status < 500:
+            try:
+                return resp.status, json.loads(raw)
+            except ValueError:
+                self.tally.failures.append(f"{method} {path}: not JSON {raw[:200]!r}")
+        return resp.status, None
+
+    def read(self) -> None:
+        cid, code = self.rng.choice(self.role.compounds)
+        kind = self.rng.choice(READS)
+        token = self.role.token
+        paths = {
+            # a manager of one compound is sent from the list to its overview: ask for that
+            "compound list": (
+                "/compounds/" if self.role.name != "manager" else f"/compounds/{cid}",
+                "",
+            ),
+            "map.json": (f"/compounds/{cid}/map.json", ""),
+            "analysis page": (f"/compounds/{cid}/analysis", ""),
+            "device page": (f"/devices/{self.rng.choice(self.role.devices[code])}", ""),
+            "API compounds": ("/api/v1/compounds", token),
+            "API devices": (f"/api/v1/compounds/{code}/devices", token),
+            "API analysis": (f"/api/v1/compounds/{code}/analysis", token),
+        }
+        path, tok = paths[kind]
+        self.request(kind, "GET", path, token=tok)
+
+    def write(self) -> None:
+        _cid, code = self.rng.choice(self.role.compounds)
+        camera = self.rng.choice(self.role.hot[code])
+        token = self.writer.token
+        path = f"/api/v1/compounds/{code}/devices/{camera}"
+        status, device = self.request("API device GET", "GET", path, token=token)
+        if status != 200 or not device:
+            return
+        version = device["version"]
+        for _ in range(MAX_TRIES):
+            heading = self.rng.randrange(360)
+            body = {"version": version, "heading_deg": heading}
+            status, answer = self.request("API PATCH", "PATCH", path, token=token, body=body)
+            if status != 409:
+                return
+            self.tally.conflicts += 1
+            current = (answer or {}).get("current") or {}
+            if "version" not in current:
+                self.tally.failures.append(f"PATCH {path}: 409 without the current version")
+                return
+            version = current["version"]
+        self.tally.gave_up += 1
+
+    def run(self, until: float, write_share: float) -> None:
+        while time.monotonic() < until:
+            if self.rng.random() < write_share:
+                self.write()
+            else:
+                self.read()
+        self.conn.close()
+
+
+def run_phase(
+    port: int, roles: dict[str, Role], n_clients: int, seconds: float, write_share: float, seed: int
+) -> tuple[Tally, float]:
+    order = [roles[name] for name in ("admin", "district", "planner", "technician", "manager")]
+    clients = []
+    for i in range(n_clients):
+        role = order[i % len(order)]
+        writer = role if role.name == "admin" else roles["technician"]
+        clients.append(Client(port, role, writer, seed * 1000 + i))
+    start = time.monotonic()
+    until = start + seconds
+    threads = [
+        threading.Thread(target=c.run, args=(until, write_share), daemon=True) for c in clients
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=max(0.0, until - time.monotonic()) + TIMEOUT_S * MAX_TRIES * 2 + 10)
+    elapsed = time.monotonic() - start
+    total = Tally()
+    for c in clients:
+        total.merge(c.tally)
+    stuck = sum(t.is_alive() for t in threads)
+    if stuck:
+        total.failures.append(f"{stuck} client(s) still waiting when the phase ended")
+    return total, elapsed
+
+
+def _pct(values: list[float], q: float) -> float:
+    """Nearest-rank percentile (q in 0..1), in milliseconds."""
+    ordered = sorted(values)
+    return 1000 * ordered[max(0, math.ceil(q * len(ordered)) - 1)]
+
+
+def report(tally: Tally, elapsed: float) -> None:
+    print(f"  {'request':<15} {'count':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8}")
+    every: list[float] = []
+    for kind in (*READS, "API device GET", "API PATCH"):
+        values = tally.latency.get(kind, [])
+        every.extend(values)
+        if values:
+            print(
+                f"  {kind:<15} {len(values):7d} {_pct(values, 0.5):8.1f} {_pct(values, 0.95):8.1f}"
+                f" {_pct(values, 0.99):8.1f} {max(values) * 1000:8.1f}"
+            )
+    if every:
+        print(
+            f"  {'all':<15} {len(every):7d} {_pct(every, 0.5):8.1f} {_pct(every, 0.95):8.1f}"
+            f" {_pct(every, 0.99):8.1f} {max(every) * 1000:8.1f}"
+        )
+    writes = len(tally.latency.get("API PATCH", []))
+    fivexx = sum(n for s, n in tally.status.items() if s >= 500)
+    other4xx = sum(n for s, n in tally.status.items() if 300 <= s < 500 and s != 409)
+    print(
+        f"  {len(every)} requests in {elapsed:.1f} s ({len(every) / elapsed:.1f}/s); "
+        f"PATCH {writes} ({tally.conflicts} × 409 conflict, {tally.gave_up} gave up after "
+        f"{MAX_TRIES} tries); other 3xx/4xx {other4xx}; 5xx {fivexx}; "
+        f"no answer {tally.broken}"
+    )
+    print(f"  status counts: {dict(sorted(tally.status.items()))}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.bench_load", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument("--clients", default="20,50", help="client counts, one phase each")
+    parser.add_argument("--seconds", type=float, default=30.0, help="seconds per phase (30)")
+    parser.add_argument("--writes", type=float, default=0.1, help="share of writes (0.1)")
+    parser.add_argument("--threads", type=int, default=8, help="waitress threads (8)")
+    parser.add_argument("--seed", type=int, default=1, help="random seed of the clients")
+    args = parser.parse_args(argv)
+    try:
+        counts = [int(n) for n in args.clients.split(",")]
+    except ValueError:
+        parser.error(f"--clients must be numbers separated by commas, got {args.clients!r}")
+    if not all(1 <= n <= 64 for n in counts) or not 0 < args.seconds <= 300:
+        parser.error("keep it bounded: 1–64 clients, at most 300 s per phase")
+    if not 0 <= args.writes <= 1:
+        parser.error("--writes is a share between 0 and 1")
+
+    failures: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="camwatch-load-") as tmp:
+        url, roles = prepare(Path(tmp))
+        port = free_port()
+        server = start_server(url, port, args.threads, Path(tmp) / "server.log")
+        try:
+            print(f"server: python -m web.serve on {HOST}:{port}, pid {server.pid}, {url}")
+            print(f"  memory at start: RSS {memory_kb(server.pid)['VmRSS'] / 1024:.0f} MB")
+            for name, role in roles.items():
+                role.cookie = login(port, name, demo_password(name))
+            print(f"  signed in: {', '.join(roles)}; compounds: {len(roles['admin'].compounds)}")
+            for n in counts:
+                before = memory_kb(server.pid)
+                print(
+                    f"\n{n} clients × {args.seconds:g} s, {args.writes:.0%} writes "
+                    f"(waitress, {args.threads} threads)"
+                )
+                tally, elapsed = run_phase(port, roles, n, args.seconds, args.writes, args.seed)
+                after = memory_kb(server.pid)
+                report(tally, elapsed)
+                print(
+                    f"  server memory: RSS {before['VmRSS'] / 1024:.0f} MB before, "
+                    f"{after['VmRSS'] / 1024:.0f} MB after; peak {after['VmHWM'] / 1024:.0f} MB"
+                )
+                failures += tally.failures
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+        if failures:
+            log = (Path(tmp) / "server.log").read_text(errors="replace")
+            print(f"\nFAILED: {len(failures)} server error(s) or unexpected answer(s):")
+            for line, n in Counter(failures).most_common(10):
+                print(f"  {n} × {line}")
+            print(f"server log (end):\n{log[-3000:]}")
+            return 1
+    print("\nOK: no server errors")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
