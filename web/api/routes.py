@@ -6,6 +6,7 @@ before a view runs; the views check the role, then call the registry.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from flask import abort, current_app, g, jsonify, url_for
@@ -66,6 +67,20 @@ def _need(permission: str) -> None:
         abort(403)
 
 
+def _requires(permission: str) -> Any:
+    """403 without ``permission``, checked before the body is read (placed under ``route``)."""
+
+    def decorate(func: Any) -> Any:
+        @functools.wraps(func)
+        def view(*args: Any, **kwargs: Any) -> Any:
+            _need(permission)
+            return func(*args, **kwargs)
+
+        return view
+
+    return decorate
+
+
 def _device(code: str, device_code: str) -> tuple[Any, Device]:
     compound = compound_by_code(code, g.user)
     device = next((d for d in compound.devices if d.code == device_code), None)
@@ -93,40 +108,40 @@ def _current_problem(pid: int) -> dict[str, Any] | None:
 
 
 @bp.route("/compounds", methods=["GET"])
+@_requires("compound.view")
 @bp.response(200, CompoundList)
 @_errors()
 def list_compounds():
     """Compounds the caller may see."""
-    _need("compound.view")
     return {"compounds": compounds_for(g.user)}
 
 
 @bp.route("/compounds/<code>", methods=["GET"])
+@_requires("compound.view")
 @bp.response(200, CompoundOut)
 @_errors()
 def get_compound(code: str):
     """One compound."""
-    _need("compound.view")
     return compound_by_code(code, g.user)
 
 
 @bp.route("/compounds/<code>/site", methods=["GET"])
+@_requires("compound.view")
 @bp.response(200, AnyObject, description="the compound as a site file (docs/site-format.md)")
 @_errors()
 def get_site(code: str):
     """The compound as a site file."""
-    _need("compound.view")
     compound = compound_by_code(code, g.user)
     return jsonify(site_to_geojson(analysis_of(compound).site))
 
 
 @bp.route("/compounds/<code>/devices", methods=["GET"])
+@_requires("compound.view")
 @bp.arguments(DeviceQuery, location="query")
 @bp.response(200, DeviceList)
 @_errors(400)
 def list_devices(query: dict[str, Any], code: str):
     """Devices (not retired unless filtered by status)."""
-    _need("compound.view")
     compound = compound_by_code(code, g.user)
     rows = devices_service.list_devices(
         db_session(), compound.code, kind=query.get("kind"), status=query.get("status")
@@ -135,12 +150,12 @@ def list_devices(query: dict[str, Any], code: str):
 
 
 @bp.route("/compounds/<code>/devices", methods=["POST"])
+@_requires("device.plan")
 @bp.arguments(DeviceCreate)
 @bp.response(201, DeviceOut)
 @_errors(400)
 def add_device(data: dict[str, Any], code: str):
     """Add a device (validated like a site-file feature)."""
-    _need("device.plan")
     compound = compound_by_code(code, g.user)
     status = data.get("status", "active")
     if status != "planned":
@@ -167,21 +182,21 @@ def add_device(data: dict[str, Any], code: str):
 
 
 @bp.route("/compounds/<code>/devices/<device_code>", methods=["GET"])
+@_requires("compound.view")
 @bp.response(200, DeviceOut)
 @_errors()
 def get_device(code: str, device_code: str):
     """One device."""
-    _need("compound.view")
     return _device(code, device_code)[1]
 
 
 @bp.route("/compounds/<code>/devices/<device_code>", methods=["PATCH"])
+@_requires("device.plan")
 @bp.arguments(DevicePatch)
 @bp.response(200, DeviceOut)
 @_errors(400, 409)
 def update_device(data: dict[str, Any], code: str, device_code: str):
     """Move, turn or edit a device (optimistic locking: send the version you read)."""
-    _need("device.plan")
     compound, device = _device(code, device_code)
     status = data.get("status")
     if not has_permission(g.user, "device.edit") and (
@@ -218,12 +233,12 @@ def update_device(data: dict[str, Any], code: str, device_code: str):
 
 
 @bp.route("/compounds/<code>/devices/<device_code>/maintenance", methods=["POST"])
+@_requires("maintenance.log")
 @bp.arguments(MaintenanceInput)
 @bp.response(201, MaintenanceOut)
 @_errors(400, 409)
 def add_maintenance(data: dict[str, Any], code: str, device_code: str):
     """Log maintenance (status_after changes the device's status)."""
-    _need("maintenance.log")
     compound, device = _device(code, device_code)
     device_id = device.id
     if "version" in data and data["version"] != device.version:
@@ -257,12 +272,12 @@ def add_maintenance(data: dict[str, Any], code: str, device_code: str):
 
 
 @bp.route("/compounds/<code>/analysis", methods=["GET"])
+@_requires("analysis.run")
 @bp.arguments(AnalysisQuery, location="query")
 @bp.response(200, AnyObject, description="the analysis object (docs/site-format.md)")
 @_errors(400)
 def get_analysis(query: dict[str, Any], code: str):
     """Coverage analysis."""
-    _need("analysis.run")
     compound = compound_by_code(code, g.user)
     planned = query.get("include_planned", "false") in ("true", "1")
     result = analysis_of(compound, include_planned=planned)
@@ -270,12 +285,12 @@ def get_analysis(query: dict[str, Any], code: str):
 
 
 @bp.route("/compounds/<code>/plan", methods=["POST"])
+@_requires("plan.run")
 @bp.arguments(PlanInput)
 @bp.response(200, AnyObject, description="the plan object (docs/site-format.md)")
 @_errors(400, 422, 503)
 def post_plan(data: dict[str, Any], code: str):
     """Suggest K new cameras."""
-    _need("plan.run")
     compound = compound_by_code(code, g.user)
     options = PlanOptions.from_json(data)
     result = analysis_of(compound, include_planned=True)
@@ -290,12 +305,12 @@ def post_plan(data: dict[str, Any], code: str):
 
 
 @bp.route("/problems", methods=["GET"])
+@_requires("problem.view")
 @bp.arguments(ProblemQuery, location="query")
 @bp.response(200, ProblemList)
 @_errors(400)
 def list_all_problems(query: dict[str, Any]):
     """Rectification items by deadline."""
-    _need("problem.view")
     code = query.get("compound")
     if code is not None:
         compound_by_code(code, g.user)
@@ -311,12 +326,12 @@ def list_all_problems(query: dict[str, Any]):
 
 
 @bp.route("/compounds/<code>/problems", methods=["POST"])
+@_requires("problem.create")
 @bp.arguments(ProblemInput)
 @bp.response(201, ProblemOut)
 @_errors(400)
 def add_problem(data: dict[str, Any], code: str):
     """Open a rectification item."""
-    _need("problem.create")
     compound = compound_by_code(code, g.user)
     if not data["description"].strip():
         from web.errors import FieldError
@@ -330,11 +345,11 @@ def add_problem(data: dict[str, Any], code: str):
 
 
 @bp.route("/problems/<int:pid>", methods=["GET"])
+@_requires("problem.view")
 @bp.response(200, ProblemOut)
 @_errors()
 def get_problem(pid: int):
     """One problem with its history."""
-    _need("problem.view")
     return _problem(pid)
 
 
@@ -361,12 +376,12 @@ def patch_problem(data: dict[str, Any], pid: int):
 
 
 @bp.route("/problems/<int:pid>/recheck", methods=["POST"])
+@_requires("problem.recheck")
 @bp.arguments(RecheckInput)
 @bp.response(200, ProblemOut)
 @_errors(400, 409)
 def post_recheck(data: dict[str, Any], pid: int):
     """Record the recheck of a fixed problem (passed: verified; failed: reopened)."""
-    _need("problem.recheck")
     _problem(pid)
     db = db_session()
     try:
