@@ -155,3 +155,55 @@ def test_map_same_version_patches(race_app):
 
     responses = _race(race_app, send)
     _check(responses, lambda cur: cur["properties"]["heading"], MAP_HEADING)
+
+
+def test_api_same_version_patches_over_a_real_server(db_path: Path, shared_cache: LRUCache):
+    """The same race through waitress (the production server), as a client sees it."""
+    import json
+    import urllib.error
+    import urllib.request
+
+    from web.serve import BackgroundServer
+
+    app = make_app(db_path, shared_cache, TESTING=False)
+    _id, compound, code, version = _camera(app)
+    s = new_session(app)
+    token = issue_token(s, "admin", actor="tests")
+    s.commit()
+    s.close()
+    server = BackgroundServer(app, threads=8).start()
+    url = f"{server.url}/api/v1/compounds/{compound}/devices/{code}"
+    barrier = threading.Barrier(N)
+    results: list = [None] * N
+
+    def run(i: int) -> None:
+        body = json.dumps({"version": version, "heading_deg": API_HEADING + 50 + i}).encode()
+        req = urllib.request.Request(
+            url,
+            data=body,
+            method="PATCH",
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+        )
+        barrier.wait(timeout=30)
+        try:
+            with urllib.request.urlopen(req, timeout=60) as resp:
+                status, ctype, raw = resp.status, resp.headers["Content-Type"], resp.read()
+        except urllib.error.HTTPError as exc:
+            status, ctype, raw = exc.code, exc.headers["Content-Type"], exc.read()
+        results[i] = (status, ctype, json.loads(raw) if ctype == "application/json" else raw)
+
+    try:
+        threads = [threading.Thread(target=run, args=(i,)) for i in range(N)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=120)
+    finally:
+        server.stop()
+        from web.db import engine
+
+        engine(app).dispose()
+    assert Counter(r[0] for r in results) == {200: 1, 409: N - 1}, results
+    assert all(r[1] == "application/json" for r in results)
+    winner = next(r[2] for r in results if r[0] == 200)
+    assert all(r[2]["current"] == winner for r in results if r[0] == 409)
