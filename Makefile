@@ -40,7 +40,7 @@ bench: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check camwatch planners web tests bench tools
 	$(BIN)/ruff format --check camwatch planners web tests bench tools
-	$(BIN)/mypy camwatch planners
+	$(BIN)/mypy camwatch planners web
 
 format: $(STAMP)
 	$(BIN)/ruff format camwatch planners web tests bench tools

@@ -27,9 +27,10 @@ from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from camwatch.errors import CamwatchError, StaleEditError
+from camwatch.model import MAINTENANCE_KINDS
 from camwatch.registry import devices as devices_service
 from camwatch.registry.maintenance import log_maintenance
-from camwatch.registry.models import MAINTENANCE_KINDS, Device
+from camwatch.registry.models import Device
 from camwatch.registry.problems import list_problems
 from web import geojson
 from web.api.common import conflict, registry_errors

@@ -5,8 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from camwatch.model import ACCESS_CONTROL_TYPES, ALARM_TYPES, CAMERA_STATUSES, LEVELS
-from camwatch.registry.models import DEVICE_KINDS, MAINTENANCE_KINDS, PROBLEM_SOURCES
+from camwatch.model import (
+    ACCESS_CONTROL_TYPES,
+    ALARM_TYPES,
+    DEVICE_KINDS,
+    LEVELS,
+    LIVE_DEVICE_STATUSES,
+    MAINTENANCE_KINDS,
+    PROBLEM_SOURCES,
+)
 from camwatch.registry.users import issue_token
 from tests.web.conftest import login
 from web.api import openapi_document
@@ -69,7 +76,7 @@ def test_document_enumerations_are_the_models(app):
     schemas = openapi_document(app)["components"]["schemas"]
     new = schemas["DeviceCreate"]["properties"]
     assert new["kind"]["enum"] == list(DEVICE_KINDS)
-    assert new["status"]["enum"] == list(CAMERA_STATUSES)
+    assert new["status"]["enum"] == list(LIVE_DEVICE_STATUSES)
     assert new["access_control"]["enum"] == list(ACCESS_CONTROL_TYPES)
     assert new["alarm_type"]["enum"] == list(ALARM_TYPES)
     assert schemas["PlanInput"]["properties"]["level"]["enum"] == list(LEVELS)

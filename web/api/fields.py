@@ -153,20 +153,24 @@ class Resolution(fields.Field):
     """Pixels ``[width, height]`` or ``"WIDTHxHEIGHT"``."""
 
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> list[int]:
-        pair: Any = value
+        from camwatch.errors import UsageError
+        from camwatch.model import parse_resolution
+
+        bad = ValidationError(
+            f"must be WIDTHxHEIGHT or [width, height] in pixels, got {_short(value)}"
+        )
         if isinstance(value, str):
-            parts = check_text(value).lower().replace("×", "x").split("x")
-            pair = [int(p) if p.strip().isdigit() and len(p) < 7 else None for p in parts]
-        if (
-            not isinstance(pair, list)
-            or len(pair) != 2
-            or not all(
-                isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 100_000 for v in pair
-            )
+            check_text(value)
+        elif not isinstance(value, list) or not all(
+            isinstance(v, int) and not isinstance(v, bool) for v in value
         ):
-            raise ValidationError(
-                f"must be WIDTHxHEIGHT or [width, height] in pixels, got {_short(value)}"
-            )
+            raise bad
+        try:
+            pair = parse_resolution(value if isinstance(value, str) else list(value))
+        except UsageError:
+            raise bad from None
+        if max(pair) > 100_000:
+            raise bad
         return list(pair)
 
 

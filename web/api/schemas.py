@@ -14,10 +14,13 @@ from typing import Any
 
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validates_schema
 
-from camwatch.model import ACCESS_CONTROL_TYPES, ALARM_TYPES, CAMERA_STATUSES, LEVELS
-from camwatch.registry.models import (
+from camwatch.model import (
+    ACCESS_CONTROL_TYPES,
+    ALARM_TYPES,
     DEVICE_KINDS,
     DEVICE_STATUSES,
+    LEVELS,
+    LIVE_DEVICE_STATUSES,
     MAINTENANCE_KINDS,
     PROBLEM_SOURCES,
     PROBLEM_STATUSES,
@@ -35,7 +38,7 @@ from web.api.fields import (
 )
 from web.errors import FieldError
 
-EDITABLE_STATUSES = CAMERA_STATUSES  # every status but "retired" (retire has its own route)
+EDITABLE_STATUSES = LIVE_DEVICE_STATUSES  # every status but "retired" (retire has its own route)
 CAMERA_NUMBERS = (
     "height_m",
     "heading_deg",
