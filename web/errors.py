@@ -81,12 +81,23 @@ def status_of(exc: CamwatchError) -> int:
 
 def field_of(exc: BaseException) -> str | None:
     """The input field an error is about: given by a FieldError, else the first
-    ``name must``/``name:`` in the message (the ledger's messages start so)."""
+    ``name must``/``name:`` in the message (the ledger's messages start so), else the
+    first input field the message names."""
     field = getattr(exc, "field", None)
     if field:
         return str(field)
-    match = _FIELD_IN_MESSAGE.search(str(exc))
-    return match.group(1) if match else None
+    message = str(exc)
+    match = _FIELD_IN_MESSAGE.search(message)
+    if match:
+        return match.group(1)
+    from web.api.schemas import INPUT_FIELDS  # the names a client can send
+
+    named = [
+        (m.start(), name)
+        for name in INPUT_FIELDS
+        if (m := re.search(rf"\b{re.escape(name)}\b", message))
+    ]
+    return min(named)[1] if named else None
 
 
 def printable(message: str) -> str:

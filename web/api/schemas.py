@@ -353,6 +353,21 @@ class AnyObject(Schema):
         unknown = EXCLUDE
 
 
+INPUT_FIELDS: frozenset[str] = frozenset(
+    name
+    for schema in (
+        DeviceCreate,
+        DevicePatch,
+        MaintenanceInput,
+        ProblemInput,
+        ProblemPatch,
+        RecheckInput,
+        PlanInput,
+    )
+    for name in schema().fields
+)
+
+
 # ---- loading ------------------------------------------------------------------------------
 
 
