@@ -82,7 +82,8 @@ def status_of(exc: CamwatchError) -> int:
 def field_of(exc: BaseException) -> str | None:
     """The input field an error is about: given by a FieldError, else the first
     ``name must``/``name:`` in the message (the ledger's messages start so), else the
-    first input field the message names."""
+    first input field with an underscore in its name the message names (``focal_mm``;
+    short names such as ``k`` or ``name`` are too ambiguous to find in prose)."""
     field = getattr(exc, "field", None)
     if field:
         return str(field)
@@ -95,7 +96,7 @@ def field_of(exc: BaseException) -> str | None:
     named = [
         (m.start(), name)
         for name in INPUT_FIELDS
-        if (m := re.search(rf"\b{re.escape(name)}\b", message))
+        if "_" in name and (m := re.search(rf"\b{re.escape(name)}\b", message))
     ]
     return min(named)[1] if named else None
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, Response, abort, current_app, g, jsonify, request, url_for
+from flask.json.provider import DefaultJSONProvider
 from flask_smorest import Api, Blueprint
 from webargs.flaskparser import FlaskParser
 
@@ -64,6 +65,17 @@ class _Blueprint(Blueprint):
     ARGUMENTS_PARSER = _Parser()
 
 
+class _SafeJSON(DefaultJSONProvider):
+    """Flask's JSON with one change: a body nested too deep to parse is bad JSON
+    (``ValueError``, so ``request.get_json`` answers 400), not a ``RecursionError``."""
+
+    def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+        try:
+            return super().loads(s, **kwargs)
+        except RecursionError:
+            raise ValueError("the JSON is nested too deeply") from None
+
+
 def _error_schema() -> Any:
     from web.api.schemas import ErrorSchema
 
@@ -82,7 +94,9 @@ bp = _Blueprint("api", __name__, description="camwatch REST API")
 
 
 def init_app(app: Flask) -> None:
-    """Register the API blueprint and build its OpenAPI document."""
+    """Register the API blueprint and build its OpenAPI document; make every route's
+    ``request.get_json`` refuse over-deep JSON as bad input."""
+    app.json = _SafeJSON(app)
     from web import RowId
 
     app.config.setdefault("API_TITLE", "camwatch API")
