@@ -180,6 +180,16 @@ def _camwatch_error(exc: CamwatchError) -> Any:
     return error_response(status, str(exc), **({"field": field} if field else {}))
 
 
+def _unencodable(exc: UnicodeEncodeError) -> Any:
+    """Text with lone surrogates (``"\\ud800"``, valid in JSON, not in UTF-8) that a route
+    did not check reached the database or a file: the client's input, so a 400."""
+    if "surrogates" not in str(exc.reason):
+        return _unexpected(exc)
+    _rollback()
+    message = "body: text with lone surrogates (\\ud800-\\udfff) cannot be stored"
+    return error_response(400, message, field="body")
+
+
 def _csrf_error(exc: CSRFError) -> Any:
     return error_response(
         400, _("The form expired or was sent from elsewhere; reload the page and try again.")
@@ -224,5 +234,6 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, _safe(_csrf_error))
     app.register_error_handler(HTTPException, _safe(_http_error))
     app.register_error_handler(CamwatchError, _safe(_camwatch_error))
+    app.register_error_handler(UnicodeEncodeError, _safe(_unencodable))
     app.register_error_handler(InternalServerError, _unexpected)
     app.register_error_handler(Exception, _unexpected)

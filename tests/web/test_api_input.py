@@ -117,6 +117,13 @@ WEB_CASES = [
     # the map's planning routes read JSON through Flask (web.analysis): deep nesting is bad JSON
     ("POST", "/compounds/{cid}/plan", NESTED, None),
     ("POST", "/compounds/{cid}/plan/accept", NESTED_OBJ, None),
+    # a route without a schema (web.analysis) that stores a lone surrogate: still a 400
+    (
+        "POST",
+        "/compounds/{cid}/plan/accept",
+        {"suggestions": [{"position": [1, 2], "id": "\ud800"}]},
+        "body",
+    ),
 ]
 
 
