@@ -77,7 +77,7 @@ class _SafeJSON(DefaultJSONProvider):
 
 
 def _error_schema() -> Any:
-    from web.api.schemas import ErrorSchema
+    from web.api.outputs import ErrorSchema
 
     return ErrorSchema
 
@@ -130,7 +130,7 @@ def openapi_document(app: Flask | None = None) -> dict[str, Any]:
 
 
 def _any_object() -> Any:
-    from web.api.schemas import AnyObject
+    from web.api.outputs import AnyObject
 
     return AnyObject
 

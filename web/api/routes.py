@@ -19,24 +19,26 @@ from camwatch.registry.problems import list_problems, open_problem, recheck, upd
 from camwatch.sitefile import site_to_geojson
 from web.api import bp
 from web.api.common import conflict, registry_errors
-from web.api.schemas import (
-    TEXT_FIELDS,
-    AnalysisQuery,
+from web.api.outputs import (
     AnyObject,
     CompoundList,
     CompoundOut,
-    DeviceCreate,
     DeviceList,
     DeviceOut,
-    DevicePatch,
-    DeviceQuery,
     ErrorSchema,
-    MaintenanceInput,
     MaintenanceOut,
-    PlanInput,
-    ProblemInput,
     ProblemList,
     ProblemOut,
+)
+from web.api.schemas import (
+    TEXT_FIELDS,
+    AnalysisQuery,
+    DeviceCreate,
+    DevicePatch,
+    DeviceQuery,
+    MaintenanceInput,
+    PlanInput,
+    ProblemInput,
     ProblemPatch,
     ProblemQuery,
     RecheckInput,
