@@ -59,6 +59,13 @@ API_CASES = [
     ("PATCH", "/compounds/{code}/devices/{cam}", {"version": CUR, "name": "\ud800"}, "name"),
     ("PATCH", "/compounds/{code}/devices/{cam}", {"version": CUR, "notes": "a\udfffb"}, "notes"),
     ("POST", "/compounds/{code}/devices", {"x": 1, "y": 2, "serial": "\ud800"}, "serial"),
+    ("POST", "/compounds/{code}/devices", {"x": 1, "y": 2, "model": "a\x00b"}, "model"),
+    (
+        "POST",
+        "/compounds/{code}/devices",
+        {"x": 1, "y": 2, "properties": {"k": "\x00"}},
+        "properties",
+    ),
     ("POST", "/compounds/{code}/devices", {"x": 1, "y": 2, "resolution": [HUGE, 1]}, "resolution"),
     ("POST", "/compounds/{code}/devices", {"x": 1, "y": 2, "code": HUGE}, "code"),
     ("POST", "/compounds/{code}/devices", {"x": 1, "y": 2, "kind": ["camera"]}, "kind"),

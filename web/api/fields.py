@@ -20,7 +20,8 @@ from marshmallow import ValidationError, fields
 
 INT64_MAX = 2**63 - 1
 MAX_DEPTH = 32  # nesting of JSON values kept in a device's free-form properties or geometry
-_SURROGATE = re.compile("[\ud800-\udfff]")
+# lone surrogates cannot be encoded as UTF-8; NUL cannot be stored in PostgreSQL text or JSON
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 class BodyError(ValueError):
@@ -43,9 +44,10 @@ def read_json(raw: bytes | str) -> Any:
 
 
 def check_text(value: str) -> str:
-    """``value`` unless it holds a lone surrogate (not a character; cannot be stored)."""
-    if _SURROGATE.search(value):
-        raise ValidationError("must be text without lone surrogates (\\ud800-\\udfff)")
+    """``value`` unless it holds a lone surrogate (not a character) or NUL: neither can be
+    stored (UTF-8; PostgreSQL)."""
+    if _UNSTORABLE.search(value):
+        raise ValidationError("must be text without NUL or lone surrogates (\\ud800-\\udfff)")
     return value
 
 
