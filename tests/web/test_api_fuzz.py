@@ -42,7 +42,7 @@ values = st.recursive(
 
 
 @pytest.mark.slow
-def test_no_value_in_any_field_is_a_server_error(race_app):
+def test_no_value_in_any_field_is_a_server_error(race_app):  # noqa: F811 (the fixture)
     """On SQLite and PostgreSQL (which, unlike SQLite, cannot store NUL in text)."""
     app = race_app
     device_id, compound, code, _version = _camera(app)
@@ -65,9 +65,7 @@ def test_no_value_in_any_field_is_a_server_error(race_app):
         body = json.dumps({"version": version, field: value})
         for resp in (
             api_client.patch(api_url, data=body, content_type="application/json", headers=auth),
-            web_client.patch(
-                f"/devices/{device_id}", data=body, content_type="application/json"
-            ),
+            web_client.patch(f"/devices/{device_id}", data=body, content_type="application/json"),
         ):
             statuses[resp.status_code] = statuses.get(resp.status_code, 0) + 1
             assert resp.status_code < 500, (field, value, resp.get_data(as_text=True)[:300])
