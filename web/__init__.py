@@ -4,7 +4,7 @@
 database (:mod:`web.db`), languages (Flask-Babel, :mod:`web.i18n`), CSRF
 protection (Flask-WTF; the token-authenticated API is exempt), security
 (:mod:`web.security`), error handlers (:mod:`web.errors`), the Leaflet
-static files and the blueprints. Serve it with ``python -m web.serve``.
+static files and the blueprints (the API's through flask-smorest, :mod:`web.api`). Serve it with ``python -m web.serve``.
 """
 
 from __future__ import annotations
@@ -77,6 +77,6 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(analysis.bp)
     app.register_blueprint(problems.bp)
     app.register_blueprint(district.bp)
-    app.register_blueprint(api.bp, url_prefix="/api/v1")
+    api.init_app(app)  # flask-smorest: the API blueprint and its OpenAPI document
     csrf.exempt(api.bp)
     return app

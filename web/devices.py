@@ -6,7 +6,8 @@ through the registry's services, so a device is validated by the site
 loader's rules (placement inside the compound, optics ranges, enumerations)
 and optimistic locking applies: an edit carries the ``version`` the editor
 saw, and a stale one is refused with 409 and the current state, so the
-editor can re-apply their change — nothing is overwritten.
+editor can re-apply their change — nothing is overwritten. Bodies are loaded
+by the API's schemas (:mod:`web.api.schemas`), so both validate alike.
 
 Planners may add and edit *planned* cameras only (status stays ``planned``);
 technicians and admins edit any device.
@@ -25,14 +26,28 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from camwatch.errors import CamwatchError, StaleEditError, UsageError
-from camwatch.model import DEVICE_KINDS, LIVE_DEVICE_STATUSES, MAINTENANCE_KINDS, parse_resolution
+from camwatch.errors import CamwatchError, StaleEditError
+from camwatch.model import MAINTENANCE_KINDS
 from camwatch.registry import devices as devices_service
 from camwatch.registry.maintenance import log_maintenance
 from camwatch.registry.models import Device
 from camwatch.registry.problems import list_problems
 from web import geojson
+from web.api.common import conflict, registry_errors
+from web.api.fields import BodyError, read_json
+from web.api.schemas import (
+    EDITABLE_STATUSES,
+    TEXT_FIELDS,
+    DeviceCreate,
+    DeviceFields,
+    DevicePatch,
+    MaintenanceInput,
+    device_geometry,
+    device_properties,
+    load,
+)
 from web.db import db_session
+from web.errors import FieldError
 from web.forms import choices
 from web.ledger import analysis_of, compound_for
 from web.security import has_permission, require, wants_json
@@ -41,18 +56,6 @@ from web.templating import MAINTENANCE_LABELS, STATUS_LABELS
 bp = Blueprint("devices", __name__)
 
 CODE_PREFIX = {"camera": "C", "gate": "G", "alarm": "A", "intercom": "I"}
-EDITABLE_STATUSES = LIVE_DEVICE_STATUSES
-CAMERA_NUMBERS = (
-    "height_m",
-    "heading_deg",
-    "tilt_deg",
-    "hfov_deg",
-    "focal_mm",
-    "sensor_width_mm",
-    "vfov_deg",
-    "range_m",
-)
-TEXT_FIELDS = ("name", "manufacturer", "model", "serial")
 
 
 class MaintenanceForm(FlaskForm):
@@ -95,56 +98,13 @@ def _next_code(compound: Any, kind: str) -> str:
     return f"{prefix}{n}"
 
 
-def _json_body() -> dict[str, Any]:
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        raise UsageError("the request body must be a JSON object")
-    return data
-
-
-def _number(value: Any, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise UsageError(f"{name} must be a number, got {value!r}")
+def _json_body(schema: Any) -> dict[str, Any]:
+    """The request's JSON body loaded by ``schema`` (400 naming the field otherwise)."""
     try:
-        number = float(value)
-    except ValueError:
-        raise UsageError(f"{name} must be a number, got {value!r}") from None
-    if number != number or number in (float("inf"), float("-inf")):
-        raise UsageError(f"{name} must be a finite number, got {value!r}")
-    return number
-
-
-def _geometry(data: dict[str, Any]) -> dict[str, Any] | None:
-    if "geometry" in data:
-        geom = data["geometry"]
-        if not isinstance(geom, dict):
-            raise UsageError("geometry must be a GeoJSON Point or LineString object")
-        return geom
-    if "x" in data or "y" in data:
-        return {
-            "type": "Point",
-            "coordinates": [_number(data.get("x"), "x"), _number(data.get("y"), "y")],
-        }
-    return None
-
-
-def _properties(data: dict[str, Any]) -> dict[str, Any]:
-    props = data.get("properties") or {}
-    if not isinstance(props, dict):
-        raise UsageError("properties must be an object")
-    props = dict(props)
-    for key in CAMERA_NUMBERS:
-        if key in data:
-            props[key] = None if data[key] in (None, "") else _number(data[key], key)
-    if "resolution" in data and data["resolution"] not in (None, ""):
-        res = data["resolution"]
-        if isinstance(res, str):
-            res = list(parse_resolution(res))
-        props["resolution"] = res
-    for key in ("access_control", "alarm_type", "building", "intercom"):
-        if key in data:
-            props[key] = data[key]
-    return props
+        data = read_json(request.get_data(cache=True))
+    except BodyError as exc:
+        raise FieldError("body", str(exc)) from None
+    return load(schema, data)
 
 
 def _check_plan_only(status_before: str | None, status_after: str | None) -> None:
@@ -198,15 +158,12 @@ def device_json(device: Device) -> dict[str, Any]:
     return data
 
 
-def _conflict(exc: StaleEditError, device: Device) -> Any:
-    db = db_session()
-    db.rollback()
-    fresh = db.get(Device, device.id)
-    body = {
-        "error": {"code": "conflict", "status": 409, "message": str(exc)},
-        "current": device_json(fresh) if fresh is not None else None,
-    }
-    return jsonify(body), 409
+def _conflict(exc: StaleEditError, device_id: int) -> Any:
+    def current() -> dict[str, Any] | None:
+        fresh = db_session().get(Device, device_id)
+        return device_json(fresh) if fresh is not None else None
+
+    return conflict(exc, current)
 
 
 @bp.post("/compounds/<int:cid>/devices")
@@ -214,31 +171,26 @@ def _conflict(exc: StaleEditError, device: Device) -> Any:
 def create(cid: int):
     """Add a device (JSON: kind, x, y or geometry, optics...; code optional → next free)."""
     compound = compound_for(cid)
-    data = _json_body()
-    kind = data.get("kind", "camera")
-    if kind not in DEVICE_KINDS:
-        raise UsageError(f"kind must be one of {', '.join(DEVICE_KINDS)}, got {kind!r}")
+    data = _json_body(DeviceCreate())
     status = data.get("status", "active" if has_permission(g.user, "device.edit") else "planned")
     _check_plan_only(None, status)
-    geometry = _geometry(data)
-    if geometry is None:
-        raise UsageError("a new device needs a position: x and y, or a geometry")
-    code = data.get("code") or _next_code(compound, kind)
-    texts = {k: (data.get(k) or None) for k in TEXT_FIELDS}
     db = db_session()
-    device = devices_service.add_device(
-        db,
-        compound.code,
-        kind=kind,
-        code=str(code),
-        geometry=geometry,
-        properties=_properties(data),
-        status=status,
-        install_date=data.get("install_date") or None,
-        actor=g.user.username,
-        **texts,
-    )
-    db.commit()
+    with registry_errors():
+        device = devices_service.add_device(
+            db,
+            compound.code,
+            kind=data["kind"],
+            code=data.get("code") or _next_code(compound, data["kind"]),
+            geometry=device_geometry(data) or {},  # the schema requires a position
+            properties=device_properties(data),
+            status=status,
+            install_date=data.get("install_date"),
+            warranty_end=data.get("warranty_end"),
+            notes=data.get("notes"),
+            actor=g.user.username,
+            **{k: data.get(k) for k in TEXT_FIELDS},
+        )
+        db.commit()
     return jsonify(device_json(device)), 201
 
 
@@ -264,42 +216,41 @@ def detail(device_id: int):
 def update(device_id: int):
     """Move, turn or edit a device (JSON with ``version``; 409 with the current state if stale)."""
     device = device_for(device_id)
-    data = _json_body()
-    if "version" not in data:
-        raise UsageError("version is required (the version of the device you edited)")
-    version = int(_number(data["version"], "version"))
+    data = _json_body(DevicePatch())
     new_status = data.get("status")
     _check_plan_only(device.status, new_status)
-    if new_status is not None and new_status not in EDITABLE_STATUSES:
-        raise UsageError(
-            f"status must be one of {', '.join(EDITABLE_STATUSES)}, got {new_status!r}"
-        )
-    changes: dict[str, Any] = {}
-    geometry = _geometry(data)
-    if geometry is not None:
-        changes["geometry"] = geometry
-    props = _properties(data)
-    if props:
-        changes["properties"] = props
-    for key in (*TEXT_FIELDS, "status", "install_date", "warranty_end", "notes"):
-        if key in data:
-            changes[key] = data[key] if data[key] != "" else None
-    if not changes:
-        raise UsageError("nothing to change")
+    changes = _changes(data)
     db = db_session()
     try:
-        devices_service.update_device(
-            db,
-            device.compound.code,
-            device.code,
-            changes,
-            expected_version=version,
-            actor=g.user.username,
-        )
-        db.commit()
+        with registry_errors():
+            devices_service.update_device(
+                db,
+                device.compound.code,
+                device.code,
+                changes,
+                expected_version=data["version"],
+                actor=g.user.username,
+            )
+            db.commit()
     except StaleEditError as exc:
-        return _conflict(exc, device)
+        return _conflict(exc, device_id)
     return jsonify(device_json(device))
+
+
+def _changes(data: dict[str, Any]) -> dict[str, Any]:
+    """The registry's ``changes`` for a loaded device edit."""
+    changes = {
+        k: data[k]
+        for k in (*TEXT_FIELDS, "status", "install_date", "warranty_end", "notes")
+        if k in data
+    }
+    geometry = device_geometry(data)
+    if geometry is not None:
+        changes["geometry"] = geometry
+    props = device_properties(data)
+    if props:
+        changes["properties"] = props
+    return changes
 
 
 @bp.post("/devices/<int:device_id>/edit")
@@ -310,37 +261,31 @@ def edit_form(device_id: int):
     form = FlaskForm()
     if not form.validate_on_submit():
         abort(400)
-    data = {k: v for k, v in request.form.items() if k != "csrf_token"}
+    form_fields = set(DeviceFields().fields) - {"geometry", "properties", "intercom"}
+    data: dict[str, Any] = {
+        k: (v if v != "" else None)
+        for k, v in request.form.items()
+        if k in form_fields or k == "version"
+    }
     version = data.pop("version", None)
-    new_status = data.get("status") or None
+    if data.get("x") is None or data.get("y") is None:
+        data.pop("x", None)
+        data.pop("y", None)
+    if data.get("status") is None:
+        data.pop("status", None)
+    new_status = data.get("status")
     _check_plan_only(device.status, new_status)
-    changes: dict[str, Any] = {}
     try:
-        props = _properties(
-            {
-                k: v
-                for k, v in data.items()
-                if k in CAMERA_NUMBERS
-                or k in ("resolution", "access_control", "alarm_type", "building")
-            }
-        )
-        if "x" in data and "y" in data and data["x"] != "" and data["y"] != "":
-            changes["geometry"] = _geometry({"x": data["x"], "y": data["y"]})
-        if props:
-            changes["properties"] = props
-        for key in (*TEXT_FIELDS, "status", "install_date", "notes"):
-            if key in data:
-                changes[key] = data[key] or None
-        db = db_session()
+        changes = _changes(load(DeviceFields(), data))
         devices_service.update_device(
-            db,
+            db_session(),
             device.compound.code,
             device.code,
             changes,
-            expected_version=int(version) if version else None,
+            expected_version=int(version) if version and version.isdigit() else None,
             actor=g.user.username,
         )
-        db.commit()
+        db_session().commit()
         flash(_("Saved."), "ok")
     except StaleEditError as exc:
         db_session().rollback()
@@ -359,31 +304,26 @@ def maintenance(device_id: int):
     db = db_session()
     technician = g.user.display_name or g.user.username
     if request.is_json:
-        data = _json_body()
-        on = data.get("date")
-        try:
-            day = date.fromisoformat(on) if on else None
-        except (TypeError, ValueError):
-            raise UsageError(f"date must be YYYY-MM-DD, got {on!r}") from None
-        if "version" in data and int(_number(data["version"], "version")) != device.version:
-            return _conflict(
-                StaleEditError(
-                    f"conflict: {device.kind} {device.code!r} was changed by someone else; nothing was saved"
-                ),
-                device,
+        data = _json_body(MaintenanceInput())
+        if "version" in data and data["version"] != device.version:
+            stale = StaleEditError(
+                f"conflict: {device.kind} {device.code!r} was changed by someone else; "
+                "nothing was saved"
             )
-        log_maintenance(
-            db,
-            device.compound.code,
-            device.code,
-            kind=str(data.get("kind", "")),
-            technician=technician,
-            on=day,
-            notes=data.get("notes") or None,
-            status_after=data.get("status_after") or None,
-            actor=g.user.username,
-        )
-        db.commit()
+            return _conflict(stale, device_id)
+        with registry_errors():
+            log_maintenance(
+                db,
+                device.compound.code,
+                device.code,
+                kind=data["kind"],
+                technician=technician,
+                on=data.get("date"),
+                notes=data.get("notes"),
+                status_after=data.get("status_after"),
+                actor=g.user.username,
+            )
+            db.commit()
         return jsonify(device_json(device)), 201
     form = MaintenanceForm()
     if form.validate_on_submit():

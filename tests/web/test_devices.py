@@ -183,7 +183,8 @@ def test_maintenance_changes_status_and_history(client, ids):
     resp = client.post(
         f"/devices/{ids['own_cam']}/maintenance", json={"kind": "teleport"}, headers=JSON
     )
-    assert resp.status_code == 400 and "maintenance kind" in resp.get_json()["error"]["message"]
+    message = resp.get_json()["error"]["message"]
+    assert resp.status_code == 400 and message.startswith("kind") and "teleport" in message
     future = client.post(
         f"/devices/{ids['own_cam']}/maintenance",
         json={"kind": "repair", "date": "2999-01-01"},

@@ -1,45 +1,67 @@
-"""The API's resources (see :mod:`web.api` for authentication and errors)."""
+"""The API's resources (see :mod:`web.api` for authentication and errors).
+
+Bodies and query strings are validated by the schemas of :mod:`web.api.schemas`
+before a view runs; the views check the role, then call the registry.
+"""
 
 from __future__ import annotations
 
-from datetime import date
+import functools
 from typing import Any
 
-from flask import abort, g, jsonify, request, url_for
+from flask import abort, current_app, g, jsonify, url_for
 
-from camwatch.errors import StaleEditError, UsageError
+from camwatch.errors import StaleEditError
 from camwatch.registry import devices as devices_service
 from camwatch.registry.maintenance import log_maintenance
-from camwatch.registry.models import (
-    DEVICE_KINDS,
-    DEVICE_STATUSES,
-    PROBLEM_SOURCES,
-    PROBLEM_STATUSES,
-    Device,
-    Problem,
-)
-from camwatch.registry.problems import (
-    is_overdue,
-    list_problems,
-    open_problem,
-    recheck,
-    update_problem,
-)
+from camwatch.registry.models import Device, Problem
+from camwatch.registry.problems import list_problems, open_problem, recheck, update_problem
 from camwatch.sitefile import site_to_geojson
 from web.api import bp
+from web.api.common import conflict, registry_errors
+from web.api.outputs import (
+    AnyObject,
+    CompoundList,
+    CompoundOut,
+    DeviceList,
+    DeviceOut,
+    ErrorSchema,
+    MaintenanceOut,
+    ProblemList,
+    ProblemOut,
+)
+from web.api.schemas import (
+    TEXT_FIELDS,
+    AnalysisQuery,
+    DeviceCreate,
+    DevicePatch,
+    DeviceQuery,
+    MaintenanceInput,
+    PlanInput,
+    ProblemInput,
+    ProblemPatch,
+    ProblemQuery,
+    RecheckInput,
+    device_geometry,
+    device_properties,
+)
 from web.cache import cache_for
 from web.db import db_session
-from web.devices import (
-    CAMERA_NUMBERS,
-    EDITABLE_STATUSES,
-    TEXT_FIELDS,
-    _geometry,
-    _next_code,
-    _properties,
-)
+from web.devices import _next_code
 from web.ledger import analysis_of, compound_by_code, compounds_for, json_response
 from web.planning import PlanOptions, plan_for
 from web.security import has_permission
+
+
+def _errors(*codes: int) -> Any:
+    """Document the error answers of a route (401, 403, 404 and ``codes``)."""
+
+    def decorate(func: Any) -> Any:
+        for code in sorted({401, 403, 404, *codes}, reverse=True):
+            func = bp.alt_response(code, schema=ErrorSchema, description="error")(func)
+        return func
+
+    return decorate
 
 
 def _need(permission: str) -> None:
@@ -47,104 +69,18 @@ def _need(permission: str) -> None:
         abort(403)
 
 
-def _body() -> dict[str, Any]:
-    data = request.get_json(silent=True, force=True)
-    if not isinstance(data, dict):
-        raise UsageError("the request body must be a JSON object")
-    return data
+def _requires(permission: str) -> Any:
+    """403 without ``permission``, checked before the body is read (placed under ``route``)."""
 
+    def decorate(func: Any) -> Any:
+        @functools.wraps(func)
+        def view(*args: Any, **kwargs: Any) -> Any:
+            _need(permission)
+            return func(*args, **kwargs)
 
-def _date(value: Any, name: str) -> date | None:
-    if value in (None, ""):
-        return None
-    if not isinstance(value, str):
-        raise UsageError(f"{name} must be a date YYYY-MM-DD, got {value!r}")
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise UsageError(f"{name} must be a date YYYY-MM-DD, got {value!r}") from None
+        return view
 
-
-def _text(data: dict[str, Any], key: str, *, max_len: int = 4000) -> str | None:
-    value = data.get(key)
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise UsageError(f"{key} must be a string, got {value!r}")
-    if len(value) > max_len:
-        raise UsageError(f"{key} is longer than {max_len} characters")
-    return value
-
-
-def _version(data: dict[str, Any]) -> int:
-    value = data.get("version")
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise UsageError("version (an integer: the version you read) is required")
-    return value
-
-
-def compound_out(c: Any) -> dict[str, Any]:
-    return {
-        "code": c.code,
-        "name": c.name,
-        "district": c.district,
-        "address": c.address,
-        "version": c.version,
-        "devices": sum(1 for d in c.devices if d.status != "retired"),
-    }
-
-
-def device_out(d: Device) -> dict[str, Any]:
-    return {
-        "code": d.code,
-        "kind": d.kind,
-        "status": d.status,
-        "name": d.name,
-        "geometry": d.geometry,
-        "properties": d.properties or {},
-        "manufacturer": d.manufacturer,
-        "model": d.model,
-        "serial": d.serial,
-        "install_date": d.install_date.isoformat() if d.install_date else None,
-        "warranty_end": d.warranty_end.isoformat() if d.warranty_end else None,
-        "status_changed_at": d.status_changed_at.isoformat(),
-        "notes": d.notes,
-        "version": d.version,
-    }
-
-
-def problem_out(p: Problem, today: date | None = None) -> dict[str, Any]:
-    today = today or date.today()
-    return {
-        "id": p.id,
-        "compound": p.compound.code,
-        "device": p.device.code if p.device else None,
-        "zone": p.zone_name,
-        "description": p.description,
-        "source": p.source,
-        "responsible_unit": p.responsible_unit,
-        "responsible_person": p.responsible_person,
-        "deadline": p.deadline.isoformat(),
-        "status": p.status,
-        "overdue": is_overdue(p, today),
-        "recheck_date": p.recheck_date.isoformat() if p.recheck_date else None,
-        "recheck_result": p.recheck_result,
-        "reference": p.reference,
-        "created_by": p.created_by,
-        "version": p.version,
-        "history": [
-            {
-                "at": e.at.isoformat(),
-                "actor": e.actor,
-                "action": e.action,
-                "from_status": e.from_status,
-                "to_status": e.to_status,
-                "deadline": e.deadline.isoformat() if e.deadline else None,
-                "note": e.note,
-            }
-            for e in p.events
-        ],
-    }
+    return decorate
 
 
 def _device(code: str, device_code: str) -> tuple[Any, Device]:
@@ -163,202 +99,203 @@ def _problem(pid: int) -> Problem:
     return problem
 
 
-def _conflict(exc: StaleEditError, current: dict[str, Any] | None) -> Any:
-    db_session().rollback()
-    return jsonify(
-        {"error": {"code": "conflict", "status": 409, "message": str(exc)}, "current": current}
-    ), 409
+def _current_device(device_id: int) -> dict[str, Any] | None:
+    fresh = db_session().get(Device, device_id)
+    return DeviceOut().dump(fresh) if fresh is not None else None
 
 
-@bp.get("/compounds")
+def _current_problem(pid: int) -> dict[str, Any] | None:
+    fresh = db_session().get(Problem, pid)
+    return ProblemOut().dump(fresh) if fresh is not None else None
+
+
+@bp.route("/compounds", methods=["GET"])
+@_requires("compound.view")
+@bp.response(200, CompoundList)
+@_errors()
 def list_compounds():
-    _need("compound.view")
-    return jsonify({"compounds": [compound_out(c) for c in compounds_for(g.user)]})
+    """Compounds the caller may see."""
+    return {"compounds": compounds_for(g.user)}
 
 
-@bp.get("/compounds/<code>")
+@bp.route("/compounds/<code>", methods=["GET"])
+@_requires("compound.view")
+@bp.response(200, CompoundOut)
+@_errors()
 def get_compound(code: str):
-    _need("compound.view")
-    return jsonify(compound_out(compound_by_code(code, g.user)))
+    """One compound."""
+    return compound_by_code(code, g.user)
 
 
-@bp.get("/compounds/<code>/site")
+@bp.route("/compounds/<code>/site", methods=["GET"])
+@_requires("compound.view")
+@bp.response(200, AnyObject, description="the compound as a site file (docs/site-format.md)")
+@_errors()
 def get_site(code: str):
-    _need("compound.view")
+    """The compound as a site file."""
     compound = compound_by_code(code, g.user)
     return jsonify(site_to_geojson(analysis_of(compound).site))
 
 
-@bp.get("/compounds/<code>/devices")
-def list_devices(code: str):
-    _need("compound.view")
+@bp.route("/compounds/<code>/devices", methods=["GET"])
+@_requires("compound.view")
+@bp.arguments(DeviceQuery, location="query")
+@bp.response(200, DeviceList)
+@_errors(400)
+def list_devices(query: dict[str, Any], code: str):
+    """Devices (not retired unless filtered by status)."""
     compound = compound_by_code(code, g.user)
-    kind = request.args.get("kind")
-    status = request.args.get("status")
-    if kind is not None and kind not in DEVICE_KINDS:
-        raise UsageError(f"kind must be one of {', '.join(DEVICE_KINDS)}, got {kind!r}")
-    if status is not None and status not in DEVICE_STATUSES:
-        raise UsageError(f"status must be one of {', '.join(DEVICE_STATUSES)}, got {status!r}")
-    rows = devices_service.list_devices(db_session(), compound.code, kind=kind, status=status)
-    return jsonify({"devices": [device_out(d) for d in rows]})
+    rows = devices_service.list_devices(
+        db_session(), compound.code, kind=query.get("kind"), status=query.get("status")
+    )
+    return {"devices": rows}
 
 
-@bp.post("/compounds/<code>/devices")
-def add_device(code: str):
-    _need("device.plan")
+@bp.route("/compounds/<code>/devices", methods=["POST"])
+@_requires("device.plan")
+@bp.arguments(DeviceCreate)
+@bp.response(201, DeviceOut)
+@_errors(400)
+def add_device(data: dict[str, Any], code: str):
+    """Add a device (validated like a site-file feature)."""
     compound = compound_by_code(code, g.user)
-    data = _body()
-    kind = data.get("kind", "camera")
-    if kind not in DEVICE_KINDS:
-        raise UsageError(f"kind must be one of {', '.join(DEVICE_KINDS)}, got {kind!r}")
     status = data.get("status", "active")
-    if status not in EDITABLE_STATUSES:
-        raise UsageError(f"status must be one of {', '.join(EDITABLE_STATUSES)}, got {status!r}")
     if status != "planned":
         _need("device.edit")
-    geometry = _geometry(data)
-    if geometry is None:
-        raise UsageError("a new device needs a position: x and y, or a geometry")
-    device_code = data.get("code") if data.get("code") is not None else _next_code(compound, kind)
-    if not isinstance(device_code, str | int) or isinstance(device_code, bool):
-        raise UsageError(f"code must be a string, got {device_code!r}")
-    texts = {k: _text(data, k, max_len=200) for k in TEXT_FIELDS}
     db = db_session()
-    device = devices_service.add_device(
-        db,
-        compound.code,
-        kind=kind,
-        code=str(device_code),
-        geometry=geometry,
-        properties=_properties(data),
-        status=status,
-        install_date=_date(data.get("install_date"), "install_date"),
-        warranty_end=_date(data.get("warranty_end"), "warranty_end"),
-        notes=_text(data, "notes"),
-        actor=g.user.username,
-        **texts,
-    )
-    db.commit()
-    return (
-        jsonify(device_out(device)),
-        201,
-        {"Location": url_for("api.get_device", code=code, device_code=device.code)},
-    )
+    with registry_errors():
+        device = devices_service.add_device(
+            db,
+            compound.code,
+            kind=data["kind"],
+            code=data.get("code") or _next_code(compound, data["kind"]),
+            geometry=device_geometry(data) or {},  # the schema requires a position
+            properties=device_properties(data),
+            status=status,
+            install_date=data.get("install_date"),
+            warranty_end=data.get("warranty_end"),
+            notes=data.get("notes"),
+            actor=g.user.username,
+            **{k: data.get(k) for k in TEXT_FIELDS},
+        )
+        db.commit()
+    location = url_for("api.get_device", code=code, device_code=device.code)
+    return device, 201, {"Location": location}
 
 
-@bp.get("/compounds/<code>/devices/<device_code>")
+@bp.route("/compounds/<code>/devices/<device_code>", methods=["GET"])
+@_requires("compound.view")
+@bp.response(200, DeviceOut)
+@_errors()
 def get_device(code: str, device_code: str):
-    _need("compound.view")
-    return jsonify(device_out(_device(code, device_code)[1]))
+    """One device."""
+    return _device(code, device_code)[1]
 
 
-@bp.patch("/compounds/<code>/devices/<device_code>")
-def update_device(code: str, device_code: str):
-    _need("device.plan")
+@bp.route("/compounds/<code>/devices/<device_code>", methods=["PATCH"])
+@_requires("device.plan")
+@bp.arguments(DevicePatch)
+@bp.response(200, DeviceOut)
+@_errors(400, 409)
+def update_device(data: dict[str, Any], code: str, device_code: str):
+    """Move, turn or edit a device (optimistic locking: send the version you read)."""
     compound, device = _device(code, device_code)
-    data = _body()
-    version = _version(data)
     status = data.get("status")
-    if status is not None and status not in EDITABLE_STATUSES:
-        raise UsageError(f"status must be one of {', '.join(EDITABLE_STATUSES)}, got {status!r}")
     if not has_permission(g.user, "device.edit") and (
         device.status != "planned" or status not in (None, "planned")
     ):
         abort(403)
-    changes: dict[str, Any] = {}
-    geometry = _geometry(data)
-    if geometry is not None:
-        changes["geometry"] = geometry
-    props = _properties(data)
-    if props:
-        changes["properties"] = props
-    for key in (*TEXT_FIELDS, "notes"):
-        if key in data:
-            changes[key] = _text(data, key)
+    changes: dict[str, Any] = {
+        k: data[k] for k in (*TEXT_FIELDS, "notes", "install_date", "warranty_end") if k in data
+    }
     if status is not None:
         changes["status"] = status
-    for key in ("install_date", "warranty_end"):
-        if key in data:
-            changes[key] = _date(data[key], key)
-    if not changes:
-        raise UsageError(
-            f"nothing to change (send version plus any of: x, y, geometry, {', '.join(CAMERA_NUMBERS)}, status, ...)"
+    geometry = device_geometry(data)
+    if geometry is not None:
+        changes["geometry"] = geometry
+    props = device_properties(data)
+    if props:
+        changes["properties"] = props
+    db = db_session()
+    device_id = device.id
+    try:
+        with registry_errors():
+            devices_service.update_device(
+                db,
+                compound.code,
+                device.code,
+                changes,
+                expected_version=data["version"],
+                actor=g.user.username,
+            )
+            db.commit()
+    except StaleEditError as exc:
+        return conflict(exc, lambda: _current_device(device_id))
+    return device
+
+
+@bp.route("/compounds/<code>/devices/<device_code>/maintenance", methods=["POST"])
+@_requires("maintenance.log")
+@bp.arguments(MaintenanceInput)
+@bp.response(201, MaintenanceOut)
+@_errors(400, 409)
+def add_maintenance(data: dict[str, Any], code: str, device_code: str):
+    """Log maintenance (status_after changes the device's status)."""
+    compound, device = _device(code, device_code)
+    device_id = device.id
+    if "version" in data and data["version"] != device.version:
+        stale = StaleEditError(
+            f"conflict: {device.kind} {device.code!r} was changed by someone else "
+            f"(now version {device.version}); nothing was saved"
         )
+        return conflict(stale, lambda: _current_device(device_id))
     db = db_session()
     try:
-        devices_service.update_device(
-            db, compound.code, device.code, changes, expected_version=version, actor=g.user.username
-        )
-        db.commit()
+        with registry_errors():
+            record = log_maintenance(
+                db,
+                compound.code,
+                device.code,
+                kind=data["kind"],
+                technician=data.get("technician") or g.user.display_name or g.user.username,
+                on=data.get("date"),
+                notes=data.get("notes"),
+                status_after=data.get("status_after"),
+                actor=g.user.username,
+            )
+            db.commit()
     except StaleEditError as exc:
-        fresh = db.get(Device, device.id)
-        return _conflict(exc, device_out(fresh) if fresh else None)
-    return jsonify(device_out(device))
+        return conflict(exc, lambda: _current_device(device_id))
+    out = {
+        c: getattr(record, c)
+        for c in ("date", "kind", "technician", "notes", "status_before", "status_after")
+    }
+    return {**out, "device": device}, 201
 
 
-@bp.post("/compounds/<code>/devices/<device_code>/maintenance")
-def add_maintenance(code: str, device_code: str):
-    _need("maintenance.log")
-    compound, device = _device(code, device_code)
-    data = _body()
-    kind = data.get("kind")
-    if not isinstance(kind, str):
-        raise UsageError("kind (inspection, repair, replacement, cleaning or firmware) is required")
-    status_after = data.get("status_after")
-    if status_after is not None and status_after not in EDITABLE_STATUSES:
-        raise UsageError(
-            f"status_after must be one of {', '.join(EDITABLE_STATUSES)}, got {status_after!r}"
-        )
-    db = db_session()
-    record = log_maintenance(
-        db,
-        compound.code,
-        device.code,
-        kind=kind,
-        technician=_text(data, "technician", max_len=100) or g.user.display_name or g.user.username,
-        on=_date(data.get("date"), "date"),
-        notes=_text(data, "notes"),
-        status_after=status_after,
-        actor=g.user.username,
-    )
-    db.commit()
-    return jsonify(
-        {
-            "date": record.date.isoformat(),
-            "kind": record.kind,
-            "technician": record.technician,
-            "notes": record.notes,
-            "status_before": record.status_before,
-            "status_after": record.status_after,
-            "device": device_out(device),
-        }
-    ), 201
-
-
-def _bool_arg(name: str) -> bool:
-    value = request.args.get(name, "false").lower()
-    if value not in ("true", "false", "1", "0"):
-        raise UsageError(f"{name} must be true or false, got {value!r}")
-    return value in ("true", "1")
-
-
-@bp.get("/compounds/<code>/analysis")
-def get_analysis(code: str):
-    _need("analysis.run")
+@bp.route("/compounds/<code>/analysis", methods=["GET"])
+@_requires("analysis.run")
+@bp.arguments(AnalysisQuery, location="query")
+@bp.response(200, AnyObject, description="the analysis object (docs/site-format.md)")
+@_errors(400)
+def get_analysis(query: dict[str, Any], code: str):
+    """Coverage analysis."""
     compound = compound_by_code(code, g.user)
-    planned = _bool_arg("include_planned")
+    planned = query.get("include_planned", "false") in ("true", "1")
     result = analysis_of(compound, include_planned=planned)
     return json_response(("analysis-json", result.key, planned), result.analysis.to_dict)
 
 
-@bp.post("/compounds/<code>/plan")
-def post_plan(code: str):
-    _need("plan.run")
+@bp.route("/compounds/<code>/plan", methods=["POST"])
+@_requires("plan.run")
+@bp.arguments(PlanInput)
+@bp.response(200, AnyObject, description="the plan object (docs/site-format.md)")
+@_errors(400, 422, 503)
+def post_plan(data: dict[str, Any], code: str):
+    """Suggest K new cameras."""
     compound = compound_by_code(code, g.user)
-    options = PlanOptions.from_json(_body())
+    options = PlanOptions.from_json(data)
     result = analysis_of(compound, include_planned=True)
-    from flask import current_app
-
     plan = cache_for(current_app).get_or_compute(
         ("plan", result.key, options),
         lambda: plan_for(
@@ -369,120 +306,99 @@ def post_plan(code: str):
     return jsonify({**plan, "suggestions": suggestions})
 
 
-@bp.get("/problems")
-def list_all_problems():
-    _need("problem.view")
-    code = request.args.get("compound")
-    status = request.args.get("status")
-    if status is not None and status not in PROBLEM_STATUSES:
-        raise UsageError(f"status must be one of {', '.join(PROBLEM_STATUSES)}, got {status!r}")
+@bp.route("/problems", methods=["GET"])
+@_requires("problem.view")
+@bp.arguments(ProblemQuery, location="query")
+@bp.response(200, ProblemList)
+@_errors(400)
+def list_all_problems(query: dict[str, Any]):
+    """Rectification items by deadline."""
+    code = query.get("compound")
     if code is not None:
         compound_by_code(code, g.user)
     ids = [c.id for c in g.user.compounds] if g.user.role == "manager" else None
     rows = list_problems(
-        db_session(), compound=code, status=status, overdue=_bool_arg("overdue"), compound_ids=ids
+        db_session(),
+        compound=code,
+        status=query.get("status"),
+        overdue=query.get("overdue", "false") in ("true", "1"),
+        compound_ids=ids,
     )
-    today = date.today()
-    return jsonify({"problems": [problem_out(p, today) for p in rows]})
+    return {"problems": rows}
 
 
-@bp.post("/compounds/<code>/problems")
-def add_problem(code: str):
-    _need("problem.create")
+@bp.route("/compounds/<code>/problems", methods=["POST"])
+@_requires("problem.create")
+@bp.arguments(ProblemInput)
+@bp.response(201, ProblemOut)
+@_errors(400)
+def add_problem(data: dict[str, Any], code: str):
+    """Open a rectification item."""
     compound = compound_by_code(code, g.user)
-    data = _body()
-    description = _text(data, "description")
-    if not description:
-        raise UsageError("description is required")
-    deadline = _date(data.get("deadline"), "deadline")
-    if deadline is None:
-        raise UsageError("deadline (YYYY-MM-DD) is required")
-    source = data.get("source", "patrol")
-    if source not in PROBLEM_SOURCES:
-        raise UsageError(f"source must be one of {', '.join(PROBLEM_SOURCES)}, got {source!r}")
+    if not data["description"].strip():
+        from web.errors import FieldError
+
+        raise FieldError("description", "is required")
     db = db_session()
-    problem = open_problem(
-        db,
-        compound.code,
-        description=description,
-        deadline=deadline,
-        source=source,
-        responsible_unit=_text(data, "responsible_unit", max_len=200),
-        responsible_person=_text(data, "responsible_person", max_len=100),
-        device=_text(data, "device", max_len=64),
-        zone=_text(data, "zone", max_len=200),
-        actor=g.user.username,
-    )
-    db.commit()
-    return (
-        jsonify(problem_out(problem)),
-        201,
-        {"Location": url_for("api.get_problem", pid=problem.id)},
-    )
+    with registry_errors():
+        problem = open_problem(db, compound.code, **data, actor=g.user.username)
+        db.commit()
+    return problem, 201, {"Location": url_for("api.get_problem", pid=problem.id)}
 
 
-@bp.get("/problems/<int:pid>")
+@bp.route("/problems/<int:pid>", methods=["GET"])
+@_requires("problem.view")
+@bp.response(200, ProblemOut)
+@_errors()
 def get_problem(pid: int):
-    _need("problem.view")
-    return jsonify(problem_out(_problem(pid)))
+    """One problem with its history."""
+    return _problem(pid)
 
 
-@bp.patch("/problems/<int:pid>")
-def patch_problem(pid: int):
+@bp.route("/problems/<int:pid>", methods=["PATCH"])
+@bp.arguments(ProblemPatch)
+@bp.response(200, ProblemOut)
+@_errors(400, 409)
+def patch_problem(data: dict[str, Any], pid: int):
+    """Move a problem along or change who/what/when (a new deadline needs a note)."""
     problem = _problem(pid)
-    data = _body()
-    version = _version(data)
-    status = data.get("status")
-    if status is not None and status not in PROBLEM_STATUSES:
-        raise UsageError(f"status must be one of {', '.join(PROBLEM_STATUSES)}, got {status!r}")
     edits = any(
         k in data for k in ("responsible_unit", "responsible_person", "description", "deadline")
     )
     _need("problem.create" if edits else "problem.progress")
     db = db_session()
+    version = data.pop("version")
     try:
-        update_problem(
-            db,
-            pid,
-            status=status,
-            responsible_unit=_text(data, "responsible_unit", max_len=200),
-            responsible_person=_text(data, "responsible_person", max_len=100),
-            description=_text(data, "description"),
-            deadline=_date(data.get("deadline"), "deadline"),
-            note=_text(data, "note"),
-            expected_version=version,
-            actor=g.user.username,
-        )
-        db.commit()
+        with registry_errors():
+            update_problem(db, pid, **data, expected_version=version, actor=g.user.username)
+            db.commit()
     except StaleEditError as exc:
-        fresh = db.get(Problem, problem.id)
-        return _conflict(exc, problem_out(fresh) if fresh else None)
-    return jsonify(problem_out(problem))
+        return conflict(exc, lambda: _current_problem(pid))
+    return problem
 
 
-@bp.post("/problems/<int:pid>/recheck")
-def post_recheck(pid: int):
-    _need("problem.recheck")
-    problem = _problem(pid)
-    data = _body()
-    version = _version(data)
-    passed = data.get("passed")
-    if not isinstance(passed, bool):
-        raise UsageError("passed (true or false) is required")
+@bp.route("/problems/<int:pid>/recheck", methods=["POST"])
+@_requires("problem.recheck")
+@bp.arguments(RecheckInput)
+@bp.response(200, ProblemOut)
+@_errors(400, 409)
+def post_recheck(data: dict[str, Any], pid: int):
+    """Record the recheck of a fixed problem (passed: verified; failed: reopened)."""
+    _problem(pid)
     db = db_session()
     try:
-        recheck(
-            db,
-            pid,
-            passed=passed,
-            result=_text(data, "result") or "",
-            new_deadline=_date(data.get("new_deadline"), "new_deadline"),
-            on=_date(data.get("date"), "date"),
-            expected_version=version,
-            actor=g.user.username,
-        )
-        db.commit()
+        with registry_errors():
+            problem = recheck(
+                db,
+                pid,
+                passed=data["passed"],
+                result=data.get("result") or "",
+                new_deadline=data.get("new_deadline"),
+                on=data.get("date"),
+                expected_version=data["version"],
+                actor=g.user.username,
+            )
+            db.commit()
     except StaleEditError as exc:
-        fresh = db.get(Problem, problem.id)
-        return _conflict(exc, problem_out(fresh) if fresh else None)
-    return jsonify(problem_out(problem))
+        return conflict(exc, lambda: _current_problem(pid))
+    return problem
