@@ -4,6 +4,7 @@
 
     CamwatchError                 anything camwatch reports to a person (CLI exit 2, HTTP 4xx)
     ├── SiteFormatError           a site file or site feature breaks SITE_FORMAT §1–2
+    │   └── ValueRangeError       a numeric property outside its range (camwatch.properties)
     ├── UsageError                bad option or argument value (CLI flags, API parameters)
     ├── NotFoundError             a compound, device, problem... that does not exist
     ├── StaleEditError            optimistic-locking conflict: the row changed since it was read
@@ -44,6 +45,55 @@ class SiteFormatError(CamwatchError):
         if self.kind:
             who += f" ({self.kind}" + (f" '{self.ident}'" if self.ident is not None else "") + ")"
         return f"{who}: {self.detail}"
+
+
+class ValueRangeError(SiteFormatError):
+    """A numeric value outside its physically sensible range (see ``docs/ranges.md``).
+
+    Carries the property, the range and the value as text (``prop``,
+    ``range_text``, ``value``) so a reader can word it in their own language,
+    and ``where`` (e.g. ``"line 7: camera 'C9'"``) when it names a device.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        prop: str,
+        range_text: str,
+        value: str,
+        index: int | None = None,
+        kind: str | None = None,
+        ident: str | None = None,
+        where: str | None = None,
+    ) -> None:
+        self.prop = prop
+        self.range_text = range_text
+        self.value = value
+        self.where = where
+        self.message = message
+        text = f"{where}: {message}" if where else message
+        super().__init__(text, index=index, kind=kind, ident=ident)
+
+    def located(
+        self,
+        *,
+        index: int | None = None,
+        kind: str | None = None,
+        ident: str | None = None,
+        where: str | None = None,
+    ) -> ValueRangeError:
+        """The same error about a given feature (index, kind, id) or named by ``where``."""
+        return ValueRangeError(
+            self.message,
+            prop=self.prop,
+            range_text=self.range_text,
+            value=self.value,
+            index=index,
+            kind=kind,
+            ident=ident,
+            where=where,
+        )
 
 
 class UsageError(CamwatchError):

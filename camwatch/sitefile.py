@@ -232,8 +232,8 @@ def _camera_ctx(camera: Camera) -> Ctx:
     return Ctx(camera.index, "camera", camera.id)
 
 
-def _blocker(site: Site, camera: Camera) -> str:
-    """Which opaque feature holds the camera, for the message."""
+def _blocker(site: Site, camera: Camera) -> str | None:
+    """Which opaque feature holds the camera, for the message (None: none does)."""
     pt = camera.point
     named: Iterable[tuple[str, Any, Polygon]] = (
         [("building", b, b.polygon) for b in site.buildings]
@@ -245,7 +245,13 @@ def _blocker(site: Site, camera: Camera) -> str:
             label = f" '{obj.name}'" if obj.name else ""
             where = f" (feature #{obj.index})" if obj.index is not None else ""
             return f"{kind}{label}{where}"
-    return "an obstacle"
+    return "an obstacle" if site.boundary.covers(pt) else None
+
+
+def _metres(distance: float) -> str:
+    """A distance for a message, with enough digits to show it exceeds the tolerance."""
+    text = f"{distance:.2f}"
+    return text if float(text) > MOUNT_TOLERANCE_M else f"{distance:.9g}"
 
 
 def check_camera_placement(
@@ -256,23 +262,32 @@ def check_camera_placement(
     On a facade (an obstacle's edge) is fine; up to 0.05 m inside an obstacle or
     outside the boundary is fine (analysis moves it to its nearest free point).
     Pass ``free_space`` (from :func:`site_free_space`) when checking many cameras.
+    A camera too far from free space that no obstacle holds is outside the
+    boundary, and is reported so (free space is snapped to a fine grid, so its
+    distance can exceed the distance to the boundary by a hair).
     """
     ctx = _camera_ctx(camera)
     pt = camera.point
     outside = pt.distance(site.boundary)
+    too_far = f"(allowed {MOUNT_TOLERANCE_M} m)"
     if outside > MOUNT_TOLERANCE_M + _EPS:
         raise ctx.error(
-            f"camera at ({pt.x:g}, {pt.y:g}) is {outside:.2f} m outside the boundary "
-            f"(allowed {MOUNT_TOLERANCE_M} m)"
+            f"camera at ({pt.x:g}, {pt.y:g}) is {_metres(outside)} m outside the boundary {too_far}"
         )
     free = site_free_space(site) if free_space is None else free_space
     if free.is_empty:
         raise ctx.error("the site has no free space to place a camera in")
     inside = pt.distance(free)
     if inside > MOUNT_TOLERANCE_M + _EPS:
+        blocker = _blocker(site, camera)
+        if blocker is None:
+            raise ctx.error(
+                f"camera at ({pt.x:g}, {pt.y:g}) is {_metres(inside)} m outside the boundary "
+                f"{too_far}"
+            )
         raise ctx.error(
-            f"camera at ({pt.x:g}, {pt.y:g}) is inside {_blocker(site, camera)}, "
-            f"{inside:.2f} m from free space (allowed {MOUNT_TOLERANCE_M} m)"
+            f"camera at ({pt.x:g}, {pt.y:g}) is inside {blocker}, "
+            f"{_metres(inside)} m from free space {too_far}"
         )
 
 

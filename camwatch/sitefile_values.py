@@ -19,7 +19,8 @@ from typing import Any, overload
 from shapely.geometry import LineString, MultiPoint, Point, Polygon
 from shapely.validation import explain_validity
 
-from camwatch.errors import SiteFormatError
+from camwatch.errors import SiteFormatError, ValueRangeError
+from camwatch.properties import Property, show
 
 MAX_COORDINATE = 1e7  # |x|, |y| limit of SITE_FORMAT §1
 
@@ -38,51 +39,34 @@ class Ctx:
             message = f"{who}: {message}"
         return SiteFormatError(message, index=self.index, kind=self.kind, ident=self.ident)
 
-
-def show(value: Any) -> str:
-    """A short readable rendering of a bad value for messages."""
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+    def located(self, exc: ValueRangeError) -> ValueRangeError:
+        """A range error from :mod:`camwatch.properties`, about this feature."""
+        if self.index is None and self.kind:
+            who = self.kind + (f" '{self.ident}'" if self.ident is not None else "")
+            return exc.located(kind=self.kind, ident=self.ident, where=who)
+        return exc.located(index=self.index, kind=self.kind, ident=self.ident)
 
 
 # -- numbers -------------------------------------------------------------------
 
 
-def as_number(ctx: Ctx, name: str, value: Any) -> float:
-    """A finite real number (int or float, never bool or str)."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ctx.error(f"{name} must be a number, got {show(value)}")
-    try:
-        number = float(value)
-    except OverflowError:
-        number = math.inf
-    if not math.isfinite(number):
-        raise ctx.error(f"{name} must be finite, got {show(value)}")
-    return number
-
-
 @overload
-def get_number(ctx: Ctx, props: Mapping[str, Any], key: str, default: float) -> float: ...
+def get_property(ctx: Ctx, props: Mapping[str, Any], prop: Property, default: float) -> float: ...
 @overload
-def get_number(ctx: Ctx, props: Mapping[str, Any], key: str, default: None) -> float | None: ...
-def get_number(ctx: Ctx, props: Mapping[str, Any], key: str, default: float | None) -> float | None:
-    """A number property, or ``default`` when absent or null."""
-    value = props.get(key)
-    return default if value is None else as_number(ctx, key, value)
-
-
-@overload
-def get_positive(ctx: Ctx, props: Mapping[str, Any], key: str, default: float) -> float: ...
-@overload
-def get_positive(ctx: Ctx, props: Mapping[str, Any], key: str, default: None) -> float | None: ...
-def get_positive(
-    ctx: Ctx, props: Mapping[str, Any], key: str, default: float | None
+def get_property(
+    ctx: Ctx, props: Mapping[str, Any], prop: Property, default: None
+) -> float | None: ...
+def get_property(
+    ctx: Ctx, props: Mapping[str, Any], prop: Property, default: float | None
 ) -> float | None:
-    """A number > 0 (or the default when absent)."""
-    value = get_number(ctx, props, key, default)
-    if value is not None and value <= 0:
-        raise ctx.error(f"{key} must be > 0, got {show(props[key])}")
-    return value
+    """A numeric property checked against its range (:mod:`camwatch.properties`), or the default."""
+    value = props.get(prop.name)
+    if value is None:
+        return default
+    try:
+        return prop.check(value)
+    except ValueRangeError as exc:
+        raise ctx.located(exc) from None
 
 
 # -- text, ids, flags, enumerations ----------------------------------------------

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from camwatch.errors import SiteFormatError
+from camwatch.errors import SiteFormatError, ValueRangeError
 from camwatch.model import Site
 from camwatch.registry.models import DEVICE_KINDS, DEVICE_STATUSES
 from camwatch.sitefile import feature_to_geojson, parse_site
@@ -243,6 +243,10 @@ def _relabel(
     state = states[exc.index - first]
     where = label(exc.index - first) if label else None
     prefix = f"{where}: " if where else ""
+    if isinstance(exc, ValueRangeError):  # keeps property, range and value for the reader
+        return exc.located(
+            kind=state.kind, ident=state.code, where=f"{prefix}{state.kind} '{state.code}'"
+        )
     return SiteFormatError(f"{prefix}{state.kind} '{state.code}': {exc.detail}")
 
 

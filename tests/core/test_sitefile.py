@@ -473,12 +473,15 @@ def sites(draw: st.DrawFn) -> Site:
         st.floats(min_value=0, max_value=90, allow_nan=False),
         st.floats(min_value=0.5, max_value=10, allow_nan=False),
     )
-    positive = st.floats(min_value=0.01, max_value=1e4, allow_nan=False)
+
+    def within(low: float, high: float) -> st.SearchStrategy[float]:
+        return st.floats(min_value=low, max_value=high)  # docs/ranges.md
+
     buildings = [
         Building(
             _rect(ox + x, oy + y, s, s),
             name=draw(_opt_text),
-            height_m=draw(positive),
+            height_m=draw(within(0.01, 1000)),
             extra=draw(_extra(K["building"])),
         )
         for x, y, s in draw(st.lists(east, max_size=2))
@@ -486,13 +489,13 @@ def sites(draw: st.DrawFn) -> Site:
     walls = [
         Wall(
             LineString([(ox + x, oy + y), (ox + x + s, oy + y)]),
-            thickness_m=draw(positive),
+            thickness_m=draw(within(0.01, 10)),
             name=draw(_opt_text),
         )
         for x, y, s in draw(st.lists(east, max_size=2))
     ]
     ids = draw(st.lists(_text, unique=True, max_size=4))
-    lens = st.none() | st.tuples(positive, positive)
+    lens = st.none() | st.tuples(within(0.5, 2000), within(0.5, 100))
     cameras = []
     for cid in ids:
         focal_sensor = draw(lens)
@@ -502,15 +505,15 @@ def sites(draw: st.DrawFn) -> Site:
                 position=draw(pos),
                 name=draw(_opt_text),
                 status=draw(st.sampled_from(CAMERA_STATUSES)),
-                height_m=draw(positive),
+                height_m=draw(within(0.1, 100)),
                 heading_deg=draw(st.floats(min_value=0, max_value=360, exclude_max=True)),
                 tilt_deg=draw(st.floats(min_value=-90, max_value=90)),
-                hfov_deg=draw(st.none() | st.floats(min_value=0, max_value=360, exclude_min=True)),
+                hfov_deg=draw(st.none() | within(0.01, 360)),
                 focal_mm=focal_sensor[0] if focal_sensor else None,
                 sensor_width_mm=focal_sensor[1] if focal_sensor else None,
-                resolution=draw(st.tuples(st.integers(1, 10000), st.integers(1, 10000))),
+                resolution=draw(st.tuples(st.integers(160, 20000), st.integers(160, 20000))),
                 vfov_deg=draw(st.none() | st.floats(min_value=1e-3, max_value=179.9)),
-                range_m=draw(st.none() | positive),
+                range_m=draw(st.none() | within(0.01, 2000)),
                 model=draw(_opt_text),
                 serial=draw(_opt_text),
                 extra=draw(_extra(K["camera"])),
@@ -526,7 +529,7 @@ def sites(draw: st.DrawFn) -> Site:
                 polygon=_rect(ox + draw(st.floats(0, 90)), oy + draw(st.floats(0, 90)), 5.0, 5.0),
                 zone_type=zone_type,
                 required_level=draw(st.sampled_from(LEVELS)),
-                weight=draw(positive),
+                weight=draw(within(0, 1e6)),
                 extra=draw(_extra(K["zone"])),
             )
         )
