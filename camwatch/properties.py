@@ -28,6 +28,7 @@ floating point, so one typed value cannot make an analysis fail.
 from __future__ import annotations
 
 import math
+import reprlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -40,12 +41,30 @@ from camwatch.model import DEFAULT_RESOLUTION, DORI_PX_PER_M, hfov_from_lens
 MAX_DORI_DISTANCE_M = 1e7
 
 
+class _Short(reprlib.Repr):
+    """repr cut short: a few levels and items deep, big integers by their size."""
+
+    def repr_int(self, x: int, level: int) -> str:
+        if x.bit_length() > 200:
+            return f"<an integer of {x.bit_length()} bits>"
+        return repr(x)
+
+
+_SHORT = _Short()
+_SHORT.maxlevel, _SHORT.maxlist, _SHORT.maxdict, _SHORT.maxstring = 3, 4, 4, 40
+_SHORT.maxlong, _SHORT.maxother = 60, 40
+
+
 def show(value: Any) -> str:
-    """A short readable rendering of a value for messages (never fails)."""
+    """A short readable rendering of a value for messages (never fails, never long).
+
+    >>> show([[[[[1]]]]]), show(10**400)
+    ('[[[[...]]]]', '<an integer of 1329 bits>')
+    """
     try:
-        text = repr(value)
-    except ValueError:  # an integer with more digits than Python will print
-        return f"an integer of {value.bit_length()} bits"
+        text = _SHORT.repr(value)
+    except (ValueError, RecursionError):  # pragma: no cover - reprlib bounds both
+        text = f"<a {type(value).__name__}>"
     return text if len(text) <= 60 else text[:57] + "..."
 
 

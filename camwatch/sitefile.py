@@ -77,7 +77,7 @@ from camwatch.sitefile_features import (
     parse_wall,
     parse_zone,
 )
-from camwatch.sitefile_values import Ctx, show
+from camwatch.sitefile_values import Ctx, check_tree, show
 from camwatch.sitefile_write import feature_to_geojson
 
 __all__ = [
@@ -171,6 +171,7 @@ def parse_site(data: Mapping[str, Any], *, default_id: str = "site") -> Site:
             groups[type(obj)].append(obj)
     if boundary is None:
         raise SiteFormatError("site has no boundary feature (exactly one is required)")
+    _check_values(data, features, groups)
 
     site = Site(
         info=info,
@@ -188,6 +189,22 @@ def parse_site(data: Mapping[str, Any], *, default_id: str = "site") -> Site:
     )
     check_site(site)
     return site
+
+
+def _check_values(
+    data: Mapping[str, Any], features: list[Any], groups: dict[type, list[Any]]
+) -> None:
+    """Every value, kept or interpreted, is writable JSON (:func:`check_tree`); after the
+    per-feature checks, so a value out of its range gets that range's message first."""
+    named = {obj.index: obj for items in groups.values() for obj in items}
+    for index, feature in enumerate(features):
+        obj = named.get(index)
+        kind = feature["properties"]["kind"]
+        ident = getattr(obj, "id", None) or getattr(obj, "name", None)
+        check_tree(Ctx(index, kind, ident), feature, "feature")
+    for key, value in data.items():
+        if key != "features":
+            check_tree(Ctx(), value, key)
 
 
 def _reject_constant(name: str) -> Any:
@@ -374,8 +391,9 @@ def dumps_site(site: Site) -> str:
     """The site file text: JSON, 2-space indent, UTF-8 characters kept, trailing newline."""
     try:
         text = json.dumps(site_to_geojson(site), indent=2, ensure_ascii=False, allow_nan=False)
-    except (TypeError, ValueError) as exc:
-        raise SiteFormatError(f"site cannot be written as JSON: {exc}") from None
+        text.encode("utf-8")
+    except (TypeError, ValueError, RecursionError) as exc:  # UnicodeEncodeError is a ValueError
+        raise SiteFormatError(f"site cannot be written as JSON: {show(str(exc))}") from None
     return text + "\n"
 
 

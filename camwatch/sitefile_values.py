@@ -23,6 +23,9 @@ from camwatch.errors import SiteFormatError, ValueRangeError
 from camwatch.properties import Property, show
 
 MAX_COORDINATE = 1e7  # |x|, |y| limit of SITE_FORMAT §1
+# Limits on any value a site file carries, interpreted or kept (docs/ranges.md):
+MAX_DEPTH = 32  # nesting of lists and objects below a feature or top-level member
+MAX_INTEGER = 2**63  # an integer must fit 64 bits (JSON readers and databases round beyond)
 
 
 @dataclass
@@ -45,6 +48,48 @@ class Ctx:
             who = self.kind + (f" '{self.ident}'" if self.ident is not None else "")
             return exc.located(kind=self.kind, ident=self.ident, where=who)
         return exc.located(index=self.index, kind=self.kind, ident=self.ident)
+
+
+# -- any value: depth, text, integers -----------------------------------------------
+
+
+def _bad_text(text: str) -> bool:
+    """True when ``text`` holds a lone surrogate (not Unicode; cannot be written as UTF-8)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def check_tree(ctx: Ctx, value: Any, where: str) -> None:
+    """Every value below ``value`` is writable JSON: at most MAX_DEPTH deep, text valid
+    Unicode, integers within 64 bits, numbers finite. Iterative (no recursion limit)."""
+    stack: list[tuple[Any, str, int]] = [(value, where, 0)]
+    while stack:
+        item, path, depth = stack.pop()
+        if isinstance(item, str):
+            if _bad_text(item):
+                raise ctx.error(f"{path}: text {show(item)} is not valid Unicode (lone surrogate)")
+        elif isinstance(item, bool) or item is None:
+            continue
+        elif isinstance(item, int):
+            if abs(item) >= MAX_INTEGER:
+                raise ctx.error(f"{path}: integer {show(item)} does not fit 64 bits")
+        elif isinstance(item, float):
+            if not math.isfinite(item):
+                raise ctx.error(f"{path}: number {show(item)} is not finite")
+        elif isinstance(item, Mapping | list | tuple):
+            if depth >= MAX_DEPTH:
+                raise ctx.error(f"{path}: nested more than {MAX_DEPTH} levels deep")
+            pairs = item.items() if isinstance(item, Mapping) else enumerate(item)
+            for key, child in pairs:
+                if isinstance(item, Mapping) and (not isinstance(key, str) or _bad_text(key)):
+                    raise ctx.error(f"{path}: key {show(key)} is not valid text")
+                child_path = f"{path}.{key}" if isinstance(item, Mapping) else f"{path}[{key}]"
+                stack.append((child, child_path, depth + 1))
+        else:
+            raise ctx.error(f"{path}: {type(item).__name__} is not a JSON value")
 
 
 # -- numbers -------------------------------------------------------------------

@@ -93,6 +93,13 @@ def _add(feature: dict[str, Any]) -> Callable[[dict[str, Any]], None]:
     return mutate
 
 
+def _nested(depth: int) -> Any:
+    value: Any = 1
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
 def _site(**members: Any) -> Callable[[dict[str, Any]], None]:
     def mutate(site: dict[str, Any]) -> None:
         site["site"].update(members)
@@ -417,7 +424,7 @@ ERROR_CASES: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
     (
         "huge int focal",
         _set(5, focal_mm=10**400, sensor_width_mm=5),
-        "re:focal_mm must be in \\[0.5, 2000\\], got 1000000",
+        CAM + "focal_mm must be in [0.5, 2000], got <an integer of 1329 bits>",
     ),
     ("resolution 159", _set(5, resolution=[159, 1080]), CAM + R + "[159, 1080]"),
     ("resolution 20001", _set(5, resolution=[1920, 20001]), CAM + R + "[1920, 20001]"),
@@ -426,6 +433,32 @@ ERROR_CASES: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
         _set(5, hfov_deg=1e-300),
         CAM
         + "hfov_deg 1e-300 at 1920 px gives a detection distance of 4.4e+303 m, which must be at most 1e+07 m",
+    ),
+    # any value, kept or interpreted, must be writable JSON
+    (
+        "lone surrogate in a name",
+        _set(5, name="cam \ud800"),
+        CAM + "feature.properties.name: text 'cam \\ud800' is not valid Unicode (lone surrogate)",
+    ),
+    (
+        "lone surrogate in a key",
+        _set(5, **{"\udfff": 1}),
+        CAM + "feature.properties: key '\\udfff' is not valid text",
+    ),
+    (
+        "deeply nested extra",
+        _set(5, note=_nested(34)),
+        "re:^feature #5 \\(camera 'C1'\\): feature.properties.note(\\[0\\])+: nested more than 32 levels deep$",
+    ),
+    (
+        "integer beyond 64 bits in an extra",
+        _set(5, note=2**64),
+        CAM + "feature.properties.note: integer 18446744073709551616 does not fit 64 bits",
+    ),
+    (
+        "surrogate in the site member",
+        _site(name="\ud800"),
+        "site.name: text '\\ud800' is not valid Unicode (lone surrogate)",
     ),
     (
         "wall 10.5 m thick",
@@ -990,3 +1023,12 @@ def test_a_lens_cannot_take_down_the_analysis() -> None:
         props.update(focal_mm=focal, sensor_width_mm=sensor, resolution=res)
         summary = analyze(parse_site(data)).to_dict()
         assert 0 <= summary["levels"]["detection"]["ratio"] <= 1
+
+
+def test_non_finite_number_kept_in_an_extra_is_refused() -> None:
+    """A document built in code (the API) may hold NaN where a file cannot."""
+    data = base_site()
+    data["features"][5]["properties"]["note"] = [1.0, math.nan]
+    with pytest.raises(SiteFormatError) as info:
+        parse_site(data)
+    assert str(info.value) == CAM + "feature.properties.note[1]: number nan is not finite"
