@@ -17,6 +17,11 @@ Messages are one line and name the offender, e.g.
 from __future__ import annotations
 
 
+def short(name: str, limit: int = 40) -> str:
+    """A name cut to ``limit`` characters for a one-line message."""
+    return name if len(name) <= limit else name[: limit - 3] + "..."
+
+
 class CamwatchError(Exception):
     """Base of every error camwatch reports to a person instead of a traceback."""
 
@@ -43,7 +48,11 @@ class SiteFormatError(CamwatchError):
             return self.detail
         who = f"feature #{self.index}"
         if self.kind:
-            who += f" ({self.kind}" + (f" '{self.ident}'" if self.ident is not None else "") + ")"
+            who += (
+                f" ({self.kind}"
+                + (f" '{short(self.ident)}'" if self.ident is not None else "")
+                + ")"
+            )
         return f"{who}: {self.detail}"
 
 

@@ -48,6 +48,7 @@ from camwatch.properties import (
     check_resolution,
 )
 from camwatch.sitefile_values import (
+    MAX_INTEGER,
     Ctx,
     geometry_coords,
     get_bool,
@@ -113,7 +114,7 @@ def _extra(props: Mapping[str, Any], kind: str) -> dict[str, Any]:
 def _ctx(props: Mapping[str, Any], kind: str, index: int | None, key: str) -> Ctx:
     """Context naming the feature by its id/name when that value is usable."""
     value = props.get(key)
-    if isinstance(value, int) and not isinstance(value, bool):
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) < MAX_INTEGER:
         value = str(value)
     return Ctx(index, kind, value if isinstance(value, str) and value.strip() else None)
 

@@ -19,7 +19,7 @@ from typing import Any, overload
 from shapely.geometry import LineString, MultiPoint, Point, Polygon
 from shapely.validation import explain_validity
 
-from camwatch.errors import SiteFormatError, ValueRangeError
+from camwatch.errors import SiteFormatError, ValueRangeError, short
 from camwatch.properties import Property, show
 
 MAX_COORDINATE = 1e7  # |x|, |y| limit of SITE_FORMAT §1
@@ -38,14 +38,14 @@ class Ctx:
 
     def error(self, message: str) -> SiteFormatError:
         if self.index is None and self.kind:  # a lone feature (e.g. from the registry)
-            who = self.kind + (f" '{self.ident}'" if self.ident is not None else "")
+            who = self.kind + (f" '{short(self.ident)}'" if self.ident is not None else "")
             message = f"{who}: {message}"
         return SiteFormatError(message, index=self.index, kind=self.kind, ident=self.ident)
 
     def located(self, exc: ValueRangeError) -> ValueRangeError:
         """A range error from :mod:`camwatch.properties`, about this feature."""
         if self.index is None and self.kind:
-            who = self.kind + (f" '{self.ident}'" if self.ident is not None else "")
+            who = self.kind + (f" '{short(self.ident)}'" if self.ident is not None else "")
             return exc.located(kind=self.kind, ident=self.ident, where=who)
         return exc.located(index=self.index, kind=self.kind, ident=self.ident)
 
@@ -133,6 +133,8 @@ def get_ident(ctx: Ctx, props: Mapping[str, Any], key: str, *, required: bool) -
             raise ctx.error(f"{key} is required")
         return None
     if isinstance(value, int) and not isinstance(value, bool):
+        if abs(value) >= MAX_INTEGER:
+            raise ctx.error(f"{key} must be a string or a 64-bit integer, got {show(value)}")
         return str(value)
     if not isinstance(value, str):
         raise ctx.error(f"{key} must be a string or an integer, got {show(value)}")

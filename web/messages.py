@@ -13,7 +13,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from camwatch.errors import CamwatchError, ValueRangeError
+from camwatch.errors import CamwatchError, ValueRangeError, short
 
 FEATURE_LABELS = {
     "camera": _l("Camera"),
@@ -47,7 +47,7 @@ PROPERTY_LABELS = {
 def _who(exc: ValueRangeError) -> str:
     """The feature the error is about, in the reader's language ('' when unnamed)."""
     label = str(FEATURE_LABELS.get(exc.kind or "", exc.kind or ""))
-    name = f"{label} '{exc.ident}'" if exc.ident is not None else label
+    name = f"{label} '{short(exc.ident)}'" if exc.ident is not None else label
     if exc.index is not None:
         return _("feature #%(n)d (%(name)s)", n=exc.index, name=name) if name else f"#{exc.index}"
     return name
