@@ -28,6 +28,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
+from hypothesis.errors import InvalidArgument
 
 from camwatch.errors import SiteFormatError
 from camwatch.geometry.optics import dori_distance, ground_limits
@@ -201,6 +202,14 @@ documents = st.fixed_dictionaries(
 )
 
 
+def _note(text: str) -> None:
+    """Count outcomes in hypothesis's statistics (``--hypothesis-show-statistics``)."""
+    try:
+        event(text)
+    except InvalidArgument:  # not inside a hypothesis test
+        pass
+
+
 def check(data: Any) -> None:
     """The loader's contract on one input (see the module docstring)."""
     try:
@@ -208,9 +217,9 @@ def check(data: Any) -> None:
     except SiteFormatError as exc:
         message = str(exc)
         assert message and "\n" not in message and len(message) < 500, message
-        event("refused: " + re.sub(r"[^a-z ]", "", exc.detail.split(",")[0].lower())[:30])
+        _note("refused: " + re.sub(r"[^a-z ]", "", exc.detail.split(",")[0].lower())[:30])
         return
-    event(f"loaded, {len(site.cameras)} cameras")
+    _note(f"loaded, {len(site.cameras)} cameras")
     text = dumps_site(site)  # a site that loads can be written...
     assert parse_site(json.loads(text), default_id=site.id) == site  # ...and read back equal
     for camera in site.cameras:
