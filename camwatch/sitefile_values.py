@@ -53,13 +53,16 @@ class Ctx:
 # -- any value: depth, text, integers -----------------------------------------------
 
 
-def _bad_text(text: str) -> bool:
-    """True when ``text`` holds a lone surrogate (not Unicode; cannot be written as UTF-8)."""
+def bad_text(text: str) -> str | None:
+    """Why ``text`` cannot be stored as it is, or None: a lone surrogate (not Unicode, cannot
+    be written as UTF-8) or a NUL character (PostgreSQL text and JSON refuse it)."""
+    if "\x00" in text:
+        return "contains a NUL character"
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        return True
-    return False
+        return "is not valid Unicode (lone surrogate)"
+    return None
 
 
 def check_tree(ctx: Ctx, value: Any, where: str) -> None:
@@ -69,8 +72,9 @@ def check_tree(ctx: Ctx, value: Any, where: str) -> None:
     while stack:
         item, path, depth = stack.pop()
         if isinstance(item, str):
-            if _bad_text(item):
-                raise ctx.error(f"{path}: text {show(item)} is not valid Unicode (lone surrogate)")
+            why = bad_text(item)
+            if why:
+                raise ctx.error(f"{path}: text {show(item)} {why}")
         elif isinstance(item, bool) or item is None:
             continue
         elif isinstance(item, int):
@@ -84,7 +88,7 @@ def check_tree(ctx: Ctx, value: Any, where: str) -> None:
                 raise ctx.error(f"{path}: nested more than {MAX_DEPTH} levels deep")
             pairs = item.items() if isinstance(item, Mapping) else enumerate(item)
             for key, child in pairs:
-                if isinstance(item, Mapping) and (not isinstance(key, str) or _bad_text(key)):
+                if isinstance(item, Mapping) and (not isinstance(key, str) or bad_text(key)):
                     raise ctx.error(f"{path}: key {show(key)} is not valid text")
                 child_path = f"{path}.{key}" if isinstance(item, Mapping) else f"{path}[{key}]"
                 stack.append((child, child_path, depth + 1))
