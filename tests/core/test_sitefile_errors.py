@@ -1032,3 +1032,20 @@ def test_non_finite_number_kept_in_an_extra_is_refused() -> None:
     with pytest.raises(SiteFormatError) as info:
         parse_site(data)
     assert str(info.value) == CAM + "feature.properties.note[1]: number nan is not finite"
+
+
+def test_docs_table_lists_every_range() -> None:
+    """docs/ranges.md shows exactly the ranges the validators enforce."""
+    from pathlib import Path
+
+    from camwatch.properties import PROPERTIES
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "ranges.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| (\w+) \| `(\w+)` \| ([^|]+) \|", doc, flags=re.MULTILINE)
+    table = {(kind, name): rng.strip() for kind, name, rng in rows}
+    expected = {
+        (kind, name): str(prop.range)
+        for kind, props in PROPERTIES.items()
+        for name, prop in props.items()
+    }
+    assert table == expected
