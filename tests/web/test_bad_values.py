@@ -203,3 +203,22 @@ def test_api_answers_400_naming_the_field(app, client, ids):
     assert resp.status_code == 400, resp.get_data(as_text=True)
     assert "focal_mm must be in [0.5, 2000], got 1e+308" in resp.get_json()["error"]["message"]
     assert _device(app, dev) == (version, props)
+
+
+def test_the_broken_camera_can_be_repaired_from_its_page(broken, ids):
+    """The device page answers, and saving a sensible focal length there heals the compound."""
+    client = broken.test_client()
+    login(client, "technician")
+    dev = ids["own_cam"]
+    version, _ = _device(broken, dev)
+    page = client.get(f"/devices/{dev}")
+    assert page.status_code == 200 and FOCAL_ZH in _text(page)
+    resp = client.post(
+        f"/devices/{dev}/edit",
+        data={"version": str(version), "focal_mm": "4", "sensor_width_mm": "5.37"},
+        follow_redirects=True,
+    )
+    assert resp.status_code == 200 and FAILED["zh"] not in _text(resp)
+    assert _device(broken, dev)[1]["focal_mm"] == 4
+    for name, url in _pages(ids).items():
+        assert FAILED["zh"] not in _text(client.get(url)), name
