@@ -18,7 +18,9 @@ from __future__ import annotations
 
 
 def short(name: str, limit: int = 40) -> str:
-    """A name cut to ``limit`` characters for a one-line message."""
+    """A name for a one-line message: control characters escaped, cut to ``limit``."""
+    if not name.isprintable():
+        name = "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in name)
     return name if len(name) <= limit else name[: limit - 3] + "..."
 
 

@@ -47,7 +47,7 @@ from typing import Any
 from shapely.geometry import Polygon
 from shapely.geometry.base import BaseGeometry
 
-from camwatch.errors import SiteFormatError, UsageError
+from camwatch.errors import SiteFormatError, UsageError, short
 from camwatch.model import (
     MOUNT_TOLERANCE_M,
     Alarm,
@@ -259,7 +259,7 @@ def _blocker(site: Site, camera: Camera) -> str | None:
     )
     for kind, obj, poly in named:
         if poly.covers(pt):
-            label = f" '{obj.name}'" if obj.name else ""
+            label = f" '{short(obj.name)}'" if obj.name else ""
             where = f" (feature #{obj.index})" if obj.index is not None else ""
             return f"{kind}{label}{where}"
     return "an obstacle" if site.boundary.covers(pt) else None
@@ -313,7 +313,9 @@ def check_camera_id_free(camera: Camera, site: Site) -> None:
     for other in site.cameras:
         if other.id == camera.id and other is not camera:
             where = f"feature #{other.index}" if other.index is not None else "another camera"
-            raise _camera_ctx(camera).error(f"duplicate camera id '{camera.id}' (also {where})")
+            raise _camera_ctx(camera).error(
+                f"duplicate camera id '{short(camera.id)}' (also {where})"
+            )
 
 
 def _check_unique(kind: str, items: Iterable[Any], attr: str, what: str) -> None:
@@ -325,7 +327,7 @@ def _check_unique(kind: str, items: Iterable[Any], attr: str, what: str) -> None
         if key in seen:
             first = seen[key].index
             where = f" (also feature #{first})" if first is not None else ""
-            raise Ctx(item.index, kind, key).error(f"duplicate {what} '{key}'{where}")
+            raise Ctx(item.index, kind, key).error(f"duplicate {what} '{short(key)}'{where}")
         seen[key] = item
 
 

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from camwatch.errors import SiteFormatError, ValueRangeError
+from camwatch.errors import SiteFormatError, ValueRangeError, short
 from camwatch.model import Site
 from camwatch.registry.models import DEVICE_KINDS, DEVICE_STATUSES
 from camwatch.sitefile import feature_to_geojson, parse_site
@@ -95,7 +95,7 @@ def state_of(device: Any) -> DeviceState:
 def _error(index: int | None, kind: str, code: str | None, message: str) -> SiteFormatError:
     """A SiteFormatError naming the feature (by index in a file) or else the device."""
     if index is None:
-        who = f"{kind} '{code}'" if code is not None else kind
+        who = f"{kind} '{short(code)}'" if code is not None else kind
         return SiteFormatError(f"{who}: {message}")
     return SiteFormatError(message, index=index, kind=kind, ident=code)
 
@@ -245,9 +245,9 @@ def _relabel(
     prefix = f"{where}: " if where else ""
     if isinstance(exc, ValueRangeError):  # keeps property, range and value for the reader
         return exc.located(
-            kind=state.kind, ident=state.code, where=f"{prefix}{state.kind} '{state.code}'"
+            kind=state.kind, ident=state.code, where=f"{prefix}{state.kind} '{short(state.code)}'"
         )
-    return SiteFormatError(f"{prefix}{state.kind} '{state.code}': {exc.detail}")
+    return SiteFormatError(f"{prefix}{state.kind} '{short(state.code)}': {exc.detail}")
 
 
 def validate_devices(
@@ -272,8 +272,8 @@ def validate_devices(
             prefix = f"{where}: " if where else ""
             other = states[seen[state.code]]
             raise SiteFormatError(
-                f"{prefix}{state.kind} '{state.code}': device code already used by "
-                f"{other.kind} '{other.code}' (codes are unique within a compound)"
+                f"{prefix}{state.kind} '{short(state.code)}': device code already used by "
+                f"{other.kind} '{short(other.code)}' (codes are unique within a compound)"
             )
         seen[state.code] = i
     collection, first = assemble(plan, site_member, live)

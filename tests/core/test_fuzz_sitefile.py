@@ -17,6 +17,7 @@ back equal, and every camera's DORI distances must be finite (docs/ranges.md).
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 import math
@@ -204,10 +205,8 @@ documents = st.fixed_dictionaries(
 
 def _note(text: str) -> None:
     """Count outcomes in hypothesis's statistics (``--hypothesis-show-statistics``)."""
-    try:
+    with contextlib.suppress(InvalidArgument):  # not inside a hypothesis test
         event(text)
-    except InvalidArgument:  # not inside a hypothesis test
-        pass
 
 
 def check(data: Any) -> None:
@@ -264,6 +263,8 @@ def mutated_samples(draw: st.DrawFn) -> Any:
             old = parent[key]
         except (KeyError, IndexError, TypeError):
             continue  # an earlier mutation moved it
+        if not isinstance(parent, dict | list):
+            continue  # an earlier mutation turned it into text
         op = draw(st.sampled_from(["replace", "delete", "duplicate", "wrap", "stringify"]))
         if op == "replace":
             parent[key] = draw(scalars | json_values)

@@ -1049,3 +1049,12 @@ def test_docs_table_lists_every_range() -> None:
         for name, prop in props.items()
     }
     assert table == expected
+
+
+def test_messages_stay_on_one_line_whatever_the_names() -> None:
+    """Ids and names with newlines or control characters are escaped in messages."""
+    data = base_site()
+    data["features"][5]["properties"].update(id="C\n1", tilt_deg=95)
+    with pytest.raises(SiteFormatError) as info:
+        parse_site(data)
+    assert str(info.value) == "feature #5 (camera 'C\\n1'): tilt_deg must be in [-90, 90], got 95"

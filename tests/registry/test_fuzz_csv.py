@@ -156,7 +156,7 @@ def check(engine, text: str) -> None:
             added = import_devices_csv(s, io.StringIO(text), compound="tiny-court")
     except CamwatchError as exc:
         message = str(exc)
-        assert message and len(message) < 2000, message
+        assert message and len(message) < 2000 and "\n" not in message, message
         assert _counts(engine) == before, message  # nothing written
         _note("refused: " + re.sub(r"^line \d+: |[^a-z :]", "", message.lower())[:28])
         return
