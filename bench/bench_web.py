@@ -150,7 +150,9 @@ def main(argv: list[str] | None = None) -> int:
             f"compound {code}: {args.buildings} buildings, {args.cameras} cameras "
             f"(generated and imported in {time.perf_counter() - t0:.1f} s)"
         )
-        app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "LOGIN_MAX_FAILURES": 1000})
+        app = create_app(
+            {"DATABASE_URL": url, "SECRET_KEY": "bench-" * 8, "LOGIN_MAX_FAILURES": 1000}
+        )
         server = BackgroundServer(app, host=HOST, threads=args.threads).start()
         port = server.server.effective_port
         try:

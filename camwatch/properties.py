@@ -2,7 +2,7 @@
 
 Each :class:`Property` names a value, its :class:`Range` and its unit. It is
 defined once here and used by every way a value gets in: the site loader
-(:mod:`camwatch.sitefile_features`), hence the ledger (every device write is
+(:mod:`camwatch.sitefile.features`), hence the ledger (every device write is
 checked by the loader), ``camwatch devices add|update``, the web forms and the
 API. The table is in ``docs/ranges.md``; the properties themselves in
 ``docs/site-format.md``.
@@ -36,7 +36,7 @@ from typing import Any
 from camwatch.errors import ValueRangeError
 from camwatch.model import DEFAULT_RESOLUTION, DORI_PX_PER_M, hfov_from_lens
 
-# A DORI distance beyond the largest coordinate a site may hold (SITE_FORMAT §1:
+# A DORI distance beyond the largest coordinate a site may hold (docs/site-format.md §1:
 # |x|, |y| <= 1e7 m) means nothing and breaks the geometry; a lens giving more is refused.
 MAX_DORI_DISTANCE_M = 1e7
 
@@ -225,7 +225,7 @@ def check_properties(kind: str, props: Mapping[str, Any]) -> None:
 
 
 def detection_distance(hfov_deg: float, width_px: int) -> float:
-    """The detection DORI distance of SITE_FORMAT §2 (the formula of ``optics.dori_distance``).
+    """The detection DORI distance of docs/site-format.md §2 (the formula of ``optics.dori_distance``).
 
     >>> round(detection_distance(90, 1920), 2)
     38.4

@@ -1,9 +1,12 @@
 """Signing in and out, the language switcher, the account page and user admin.
 
 Sessions: on sign-in the session is cleared and refilled (no fixation), and it
-holds only the user's id and name; every request re-reads the user, so a
-deactivated account is signed out at once. Failed sign-ins are rate-limited
-per client address and per user name (see :class:`web.security.LoginLimiter`).
+holds only the user's id, name and session version; every request re-reads the
+user, so a deactivated account is signed out at once, and signing out or a new
+password (which moves the user's session version on) ends every session of the
+user, copies of the cookie included (docs/web.md, "Security"). Failed sign-ins
+are rate-limited per client address and per address + user name (see
+:class:`web.security.LoginLimiter`).
 """
 
 from __future__ import annotations
@@ -76,10 +79,6 @@ def _safe_next(target: str | None) -> str:
     return target
 
 
-def _client_key() -> str:
-    return f"ip:{request.remote_addr or '?'}"
-
-
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     """Sign-in form; rate-limited."""
@@ -88,8 +87,8 @@ def login():
     form = LoginForm()
     if request.method == "POST":
         name = (form.username.data or "").strip()
-        keys = (_client_key(), f"user:{name.lower()}")
-        wait = limiter().retry_after(*keys)
+        address = request.remote_addr or "?"
+        wait = limiter().retry_after(address, name)
         if wait > 0:
             exc = TooManyRequests(
                 _("Too many failed sign-ins; try again in %(s)d s.", s=int(wait) + 1)
@@ -100,23 +99,33 @@ def login():
             db = db_session()
             user = users_service.authenticate(db, name, form.password.data or "")
             if user is None:
-                limiter().failed(*keys)
+                limiter().failed(address, name)
                 flash(_("Wrong user name or password."), "error")
                 return render_template("auth/login.html", form=form), 401
             db.commit()  # a re-hashed password, if any
-            limiter().succeeded(keys[1])
+            limiter().succeeded(address, name)
             session.clear()
             session.permanent = True
             session["uid"] = user.id
             session["username"] = user.username
+            session["sv"] = user.session_version
             return redirect(_safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form)
 
 
 @bp.post("/logout")
 def logout():
-    """Sign out (POST with CSRF token, so other sites cannot sign people out)."""
+    """Sign out (POST with CSRF token, so other sites cannot sign people out).
+
+    Ends every session of the user, not only this cookie: a copy of the cookie
+    (another browser, a stolen one) stops working too.
+    """
     lang = session.get("lang")
+    user = g.get("user")
+    if user is not None:
+        db = db_session()
+        users_service.end_sessions(db, user.username, actor=user.username)
+        db.commit()
     session.clear()
     if lang:
         session["lang"] = lang
@@ -231,7 +240,11 @@ def user_edit(username: str):
                 actor=g.user.username,
             )
             if form.password.data:
-                users_service.set_password(db, username, form.password.data, actor=g.user.username)
+                changed = users_service.set_password(
+                    db, username, form.password.data, actor=g.user.username
+                )
+                if changed.id == g.user.id:  # the admin who made the change stays signed in
+                    session["sv"] = changed.session_version
             db.commit()
         except CamwatchError as exc:
             db.rollback()

@@ -7,7 +7,15 @@ Order (later wins): :data:`DEFAULTS`, environment variables (``CAMWATCH_*``,
 The secret key signs session cookies and CSRF tokens. If neither
 ``SECRET_KEY`` nor ``CAMWATCH_SECRET_KEY`` is set, a random key is generated
 once and kept in ``<instance>/secret_key`` (mode 0600), so sessions survive
-a restart without anyone having to invent a key.
+a restart without anyone having to invent a key. A configured key shorter than
+:data:`MIN_SECRET_KEY_LENGTH` characters is refused (:func:`check_secret_key`):
+the app does not start.
+
+``CAMWATCH_HTTPS=1`` (older name: ``CAMWATCH_SECURE_COOKIES``) says the app is
+reached over HTTPS: session cookies get ``Secure``, responses carry HSTS and
+URLs are built with ``https``. Behind a reverse proxy, ``CAMWATCH_PROXIES=N``
+trusts the ``X-Forwarded-For``/``-Proto`` headers of N proxies (werkzeug's
+``ProxyFix``), so the login throttle sees the client's address, not the proxy's.
 """
 
 from __future__ import annotations
@@ -20,11 +28,20 @@ from typing import Any
 
 from flask import Flask
 
+from camwatch.errors import UsageError
+
+MIN_SECRET_KEY_LENGTH = 32
+
 DEFAULTS: dict[str, Any] = {
     # session cookie: not readable by scripts, not sent on cross-site sub-requests
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
-    "SESSION_COOKIE_SECURE": False,  # set CAMWATCH_SECURE_COOKIES=1 behind HTTPS
+    "SESSION_COOKIE_SECURE": False,  # CAMWATCH_HTTPS=1 behind HTTPS (see load_config)
+    # served over HTTPS: Secure cookies, HSTS, https URLs (CAMWATCH_HTTPS=1)
+    "HTTPS": False,
+    # reverse proxies in front of the app whose X-Forwarded-For/-Proto are trusted
+    # (CAMWATCH_PROXIES=N; 0 = none, the app sees clients directly)
+    "PROXIES": 0,
     "SESSION_COOKIE_NAME": "camwatch_session",
     "PERMANENT_SESSION_LIFETIME": 12 * 3600,
     "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,  # site files and forms; larger bodies get 413
@@ -32,12 +49,19 @@ DEFAULTS: dict[str, Any] = {
     "BABEL_DEFAULT_LOCALE": "zh",
     "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
     "LANGUAGES": ("zh", "en"),
-    # login rate limit: this many failures per IP or per user name within the window
+    # login rate limit: this many failures per address + user name, and per address,
+    # within the window (web.security.LoginLimiter)
     "LOGIN_MAX_FAILURES": 5,
+    "LOGIN_MAX_FAILURES_PER_ADDRESS": 20,
     "LOGIN_WINDOW_S": 300,
+    # where the counts live: process memory, or a shared store for several processes
+    # (CAMWATCH_RATELIMIT_STORAGE_URI, e.g. redis://host:6379)
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_STRATEGY": "moving-window",
     # district target share of compliant compounds
     "DISTRICT_TARGET": 0.80,
-    "ANALYSIS_CACHE_SIZE": 64,
+    # the web cache's cap on the estimated bytes it holds (web.cache; CAMWATCH_CACHE_BYTES)
+    "CACHE_BYTES": 256 * 1024 * 1024,
     "PROBLEM_DEADLINE_DAYS": 30,
     "PLAN_TIMEOUT_S": 90.0,  # hard limit of one "Plan K cameras" request (see web.planning)
 }
@@ -73,9 +97,16 @@ def secret_key(instance_path: str | os.PathLike[str]) -> str:
 def load_config(app: Flask, test_config: Mapping[str, Any] | None = None) -> None:
     """Fill ``app.config`` from defaults, environment and ``test_config``."""
     app.config.from_mapping(DEFAULTS)
-    secure = _env_flag("CAMWATCH_SECURE_COOKIES")
-    if secure is not None:
-        app.config["SESSION_COOKIE_SECURE"] = secure
+    for name in ("CAMWATCH_SECURE_COOKIES", "CAMWATCH_HTTPS"):  # the older name first
+        https = _env_flag(name)
+        if https is not None:
+            app.config["HTTPS"] = https
+    if os.environ.get("CAMWATCH_PROXIES"):
+        app.config["PROXIES"] = _env_int("CAMWATCH_PROXIES")
+    if os.environ.get("CAMWATCH_RATELIMIT_STORAGE_URI"):
+        app.config["RATELIMIT_STORAGE_URI"] = os.environ["CAMWATCH_RATELIMIT_STORAGE_URI"]
+    if os.environ.get("CAMWATCH_CACHE_BYTES"):
+        app.config["CACHE_BYTES"] = _env_int("CAMWATCH_CACHE_BYTES")
     if os.environ.get("DATABASE_URL"):
         app.config["DATABASE_URL"] = os.environ["DATABASE_URL"]
     if test_config:
@@ -85,3 +116,26 @@ def load_config(app: Flask, test_config: Mapping[str, Any] | None = None) -> Non
         app.config["DATABASE_URL"] = f"sqlite:///{db_path}"
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = secret_key(app.instance_path)
+    check_secret_key(app.config["SECRET_KEY"])
+    if app.config["HTTPS"]:
+        app.config["SESSION_COOKIE_SECURE"] = True
+        app.config["PREFERRED_URL_SCHEME"] = "https"
+
+
+def check_secret_key(key: str | bytes) -> None:
+    """Refuse a secret key shorter than :data:`MIN_SECRET_KEY_LENGTH` (a short key can be
+    guessed offline from one signed cookie, and then any session can be forged)."""
+    if len(key) < MIN_SECRET_KEY_LENGTH:
+        raise UsageError(
+            f"the secret key (CAMWATCH_SECRET_KEY / SECRET_KEY) has {len(key)} characters; "
+            f"it needs at least {MIN_SECRET_KEY_LENGTH} — make one with "
+            "python3 -c 'import secrets; print(secrets.token_hex(32))', or unset it and "
+            "camwatch keeps a random one in instance/secret_key"
+        )
+
+
+def _env_int(name: str) -> int:
+    value = os.environ[name].strip()
+    if not value.isdigit():
+        raise UsageError(f"{name} must be a whole number ≥ 0, got {value!r}")
+    return int(value)

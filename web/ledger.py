@@ -112,9 +112,21 @@ def state_key(compound: Compound) -> str:
     remembers it per row versions (``version`` grows with every change of a
     row, so within one database equal versions mean equal content), which
     makes the common case a single light query.
+
+    Row ids alone do not name a compound for good: SQLite gives a deleted
+    row's id to the next insert, so a compound deleted and imported again gets
+    the old compound and device ids with versions back at 1. The memo key
+    therefore also holds the compound's ``created_at`` (devices are only ever
+    deleted with their compound, so a new compound row stands for new device
+    rows too).
     """
     memo = current_app.extensions.setdefault("camwatch_state_digests", {})
-    versions = (compound.id, compound.version, device_rows(compound))
+    versions = (
+        compound.id,
+        compound.created_at.isoformat(),
+        compound.version,
+        device_rows(compound),
+    )
     digest = memo.get(versions)
     if digest is None:
         digest = _content_digest(compound)
@@ -161,13 +173,13 @@ def analysis_of(compound: Compound, *, include_planned: bool = False) -> Compoun
         site = site_of(compound)
         plan = _digest(compound.plan_json)
         space = cache.get_or_compute(("space", plan), lambda: free_space(site))
-        footprints = {
-            cam.id: cache.get_or_compute(
-                ("fp", plan, _camera_key(cam)),
-                lambda cam=cam: camera_footprints(cam, space),
+
+        def footprint(cam: Any) -> Any:
+            return cache.get_or_compute(
+                ("fp", plan, _camera_key(cam)), lambda: camera_footprints(cam, space)
             )
-            for cam in site.cameras
-        }
+
+        footprints = {cam.id: footprint(cam) for cam in site.cameras}
         result = analyze(site, include_planned=include_planned, footprints=footprints, space=space)
         return CompoundAnalysis(site, result, key)
 

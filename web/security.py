@@ -1,6 +1,6 @@
 """Who may do what: signed-in user, roles and permissions, login rate limit, headers.
 
-Roles (``camwatch.registry.models.ROLES``) map to permissions in one table,
+Roles (``camwatch.model.ROLES``) map to permissions in one table,
 :data:`PERMISSIONS`, so the rules are read in one place and tested row by row:
 
 ============== ================================================================
@@ -17,30 +17,33 @@ manager        read their own compounds (``user.compounds``) and move their
 Every role except ``manager`` sees every compound; a manager gets 404 for a
 compound that is not theirs (not 403, so compound ids do not leak).
 
-Login rate limiting (:class:`LoginLimiter`) is a small in-process counter:
-at most ``LOGIN_MAX_FAILURES`` failed logins per client address and per user
-name within ``LOGIN_WINDOW_S`` seconds; further attempts get HTTP 429 until
-the oldest failure leaves the window. It lives in the server process, which
-is right for the single waitress process camwatch runs; several processes
-would each count separately (put a shared limiter in front of them then).
+Login rate limiting (:class:`LoginLimiter`, on Flask-Limiter's storage): at
+most ``LOGIN_MAX_FAILURES`` failed sign-ins per client address and user name,
+and ``LOGIN_MAX_FAILURES_PER_ADDRESS`` per client address, within
+``LOGIN_WINDOW_S`` seconds; further attempts from there get HTTP 429 until the
+window moves on. Nothing is counted per user name alone, so nobody can lock a
+user out from elsewhere. ``RATELIMIT_STORAGE_URI`` (``CAMWATCH_RATELIMIT_STORAGE_URI``)
+names a shared store when several server processes must count together.
 """
 
 from __future__ import annotations
 
 import functools
-import threading
 import time
-from collections import deque
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from flask import Flask, abort, current_app, g, redirect, request, session, url_for
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from limits import RateLimitItem, RateLimitItemPerSecond
 
+from camwatch.model import ROLES
 from camwatch.registry.models import Compound, User
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-ALL_ROLES = ("admin", "district", "planner", "technician", "manager")
+ALL_ROLES = ROLES
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     name: frozenset(roles)
@@ -134,45 +137,52 @@ def wants_json() -> bool:
 
 
 class LoginLimiter:
-    """Failed-login counter per key (client address, user name) over a sliding window."""
+    """Failed sign-ins per client address and per address + user name, in Flask-Limiter's
+    storage (``RATELIMIT_STORAGE_URI``: process memory by default; a shared store such as
+    ``redis://`` lets several server processes count together).
 
-    def __init__(self, *, max_failures: int, window_s: float) -> None:
-        self.max_failures = max_failures
-        self.window_s = window_s
-        self._failures: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
+    Only failures count, and only where they came from: a flood of wrong
+    passwords for ``admin`` from some addresses never stops the right password
+    from another one. A successful sign-in forgets its address + user count.
+    """
 
-    def _recent(self, key: str, now: float) -> deque[float]:
-        times = self._failures.setdefault(key, deque())
-        while times and now - times[0] >= self.window_s:
-            times.popleft()
-        return times
+    def __init__(
+        self,
+        limiter: Limiter,
+        *,
+        max_failures: int,
+        max_failures_per_address: int,
+        window_s: int,
+    ) -> None:
+        self.flask_limiter = limiter
+        self.per_user = RateLimitItemPerSecond(max_failures, window_s)
+        self.per_address = RateLimitItemPerSecond(max_failures_per_address, window_s)
 
-    def retry_after(self, *keys: str, now: float | None = None) -> float:
-        """Seconds until another attempt is allowed for all ``keys`` (0 = allowed now)."""
-        now = time.monotonic() if now is None else now
+    def _items(self, address: str, username: str) -> list[tuple[RateLimitItem, tuple[str, ...]]]:
+        return [
+            (self.per_address, ("login", address)),
+            (self.per_user, ("login", address, username.lower())),
+        ]
+
+    def retry_after(self, address: str, username: str) -> float:
+        """Seconds until ``address`` may try ``username`` again (0 = now)."""
+        strategy = self.flask_limiter.limiter
         wait = 0.0
-        with self._lock:
-            for key in keys:
-                times = self._recent(key, now)
-                if len(times) >= self.max_failures:
-                    wait = max(wait, self.window_s - (now - times[0]))
+        for item, ids in self._items(address, username):
+            if not strategy.test(item, *ids):
+                reset = strategy.get_window_stats(item, *ids).reset_time
+                wait = max(wait, reset - time.time(), 1.0)
         return wait
 
-    def failed(self, *keys: str, now: float | None = None) -> None:
-        """Record a failed attempt for every key."""
-        now = time.monotonic() if now is None else now
-        with self._lock:
-            for key in keys:
-                self._recent(key, now).append(now)
-            if len(self._failures) > 10_000:  # forget idle keys so memory stays bounded
-                for key in [k for k, v in self._failures.items() if not v]:
-                    del self._failures[key]
+    def failed(self, address: str, username: str) -> None:
+        """Count a failed sign-in of ``username`` from ``address``."""
+        for item, ids in self._items(address, username):
+            self.flask_limiter.limiter.hit(item, *ids)
 
-    def succeeded(self, key: str) -> None:
-        """Forget the failures of ``key`` (a user name after a successful login)."""
-        with self._lock:
-            self._failures.pop(key, None)
+    def succeeded(self, address: str, username: str) -> None:
+        """Forget the failures of ``username`` from ``address`` (after signing in)."""
+        item, ids = self._items(address, username)[1]
+        self.flask_limiter.limiter.clear(item, *ids)
 
 
 def limiter() -> LoginLimiter:
@@ -194,10 +204,12 @@ def _security_headers(response: Any) -> Any:
     headers.setdefault("Referrer-Policy", "same-origin")
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-    if current_app.config.get("SESSION_COOKIE_SECURE"):
+    if current_app.config.get("HTTPS"):
         headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-    if g.get("user") is not None and "Cache-Control" not in headers:
-        headers["Cache-Control"] = "no-store"  # signed-in pages stay out of shared caches
+    if (g.get("user") is not None or request.path.startswith("/api/")) and (
+        "Cache-Control" not in headers
+    ):
+        headers["Cache-Control"] = "no-store"  # signed-in pages and API answers stay private
     return response
 
 
@@ -211,7 +223,12 @@ def _load_user() -> None:
         return
     db = db_session()
     user = db.get(User, uid)
-    if user is None or not user.active or user.username != session.get("username"):
+    if (
+        user is None
+        or not user.active
+        or user.username != session.get("username")
+        or user.session_version != session.get("sv")
+    ):
         session.clear()
         return
     g.user = user
@@ -220,10 +237,23 @@ def _load_user() -> None:
 
 def init_app(app: Flask) -> None:
     """Install the limiter, the user loader, security headers and template helpers."""
-    app.extensions["camwatch_login_limiter"] = LoginLimiter(
-        max_failures=int(app.config["LOGIN_MAX_FAILURES"]),
-        window_s=float(app.config["LOGIN_WINDOW_S"]),
+    flask_limiter = Limiter(
+        get_remote_address,
+        app=app,
+        storage_uri=app.config["RATELIMIT_STORAGE_URI"],
+        strategy=app.config["RATELIMIT_STRATEGY"],
     )
+    app.extensions["camwatch_login_limiter"] = LoginLimiter(
+        flask_limiter,
+        max_failures=int(app.config["LOGIN_MAX_FAILURES"]),
+        max_failures_per_address=int(app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"]),
+        window_s=int(app.config["LOGIN_WINDOW_S"]),
+    )
+    if app.config["PROXIES"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = int(app.config["PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     app.before_request(_load_user)
     app.after_request(_security_headers)
     app.jinja_env.globals["can"] = can

@@ -1,14 +1,18 @@
 """Serve camwatch with waitress: ``python -m web.serve --host 127.0.0.1 --port 8000``.
 
-On start it brings the database up to date (Alembic migrations), and when the
-ledger has no compounds yet, seeds the sample sites and one demo user per
-role (``camwatch.registry.demo.seed_demo``) and prints the demo users and
-passwords. The database is ``$DATABASE_URL`` or ``instance/camwatch.db``.
+On start it brings the database up to date (Alembic migrations). Demo data —
+the sample sites and one user per role with a known password
+(``camwatch.registry.demo.seed_demo``) — is seeded into an empty ledger only
+when serving on a loopback address (``make run``) or with ``--demo``; on any
+other address an empty ledger stays empty and the server prints how to create
+the first administrator (``camwatch users add NAME --role admin``, which asks
+for the password). The database is ``$DATABASE_URL`` or ``instance/camwatch.db``.
 """
 
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import sys
 from pathlib import Path
 
@@ -16,30 +20,48 @@ from sqlalchemy import func, select
 
 from camwatch.errors import CamwatchError
 from camwatch.registry.db import init_db, make_engine, session_scope
-from camwatch.registry.demo import demo_password, seed_demo
+from camwatch.registry.demo import DEMO_USERS, demo_password, seed_demo
 from camwatch.registry.models import Compound, User
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE_SITES = REPO / "sample_sites"
 
 
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is only reachable from this machine (127.0.0.0/8, ::1, localhost)."""
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
 def prepare_database(url: str, *, sites_dir: Path = SAMPLE_SITES, seed: bool = True) -> list[str]:
-    """Create or upgrade the schema; seed demo data into an empty ledger. Returns lines to print."""
+    """Create or upgrade the schema; with ``seed``, seed demo data into an empty ledger.
+
+    Returns lines to print: the database, what was seeded, the demo users, or —
+    when the ledger has no user at all — how to create the first administrator.
+    """
     engine = make_engine(url)
     try:
         revision = init_db(engine)
         lines = [f"database: {engine.url.render_as_string()} (revision {revision})"]
+        lines += _make_private(engine.url.database if engine.dialect.name == "sqlite" else None)
         with session_scope(engine, actor="web.serve") as session:
             empty = not session.scalar(select(func.count(Compound.id)))
             if seed and empty and sites_dir.is_dir():
                 result = seed_demo(session, sites_dir=sites_dir, actor="web.serve")
                 lines.append(f"seeded {len(result['compounds'])} sample compounds from {sites_dir}")
-            demo = [
-                u
-                for u in session.scalars(select(User).order_by(User.id))
-                if u.username in ("admin", "district", "planner", "technician", "manager")
-            ]
-            if demo:
+            users = list(session.scalars(select(User).order_by(User.id)))
+            demo = [u for u in users if u.username in {name for name, *_ in DEMO_USERS}]
+            if not users:
+                lines += [
+                    "no users yet: create the first administrator (it asks for the password):",
+                    f"  camwatch users add NAME --role admin --db {engine.url.render_as_string()}",
+                    "  (python -m web.serve --demo seeds demo users and sample compounds instead)",
+                ]
+            elif demo and seed:
                 lines.append("demo users (user name / password / role):")
                 for user in demo:
                     lines.append(
@@ -49,6 +71,20 @@ def prepare_database(url: str, *, sites_dir: Path = SAMPLE_SITES, seed: bool = T
         return lines
     finally:
         engine.dispose()
+
+
+def _make_private(database: str | None) -> list[str]:
+    """Take group and world access away from an SQLite ledger made before files were
+    created private (its ``-wal``/``-shm`` files too). Returns lines to print."""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return []
+    lines = []
+    for path in (Path(database), Path(database + "-wal"), Path(database + "-shm")):
+        if path.exists() and path.stat().st_mode & 0o077:
+            old = path.stat().st_mode & 0o777
+            path.chmod(0o600)
+            lines.append(f"made {path} readable by its owner only (mode 0600, was {old:o})")
+    return lines
 
 
 class BackgroundServer:
@@ -91,7 +127,7 @@ class BackgroundServer:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Prepare the database, print the demo users, serve until interrupted."""
+    """Prepare the database, print the demo users (or how to add the first admin), serve."""
     parser = argparse.ArgumentParser(
         prog="python -m web.serve", description=__doc__.splitlines()[0]
     )
@@ -105,19 +141,27 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="database URL (default $DATABASE_URL or instance/camwatch.db)",
     )
-    parser.add_argument(
-        "--no-seed", action="store_true", help="do not seed demo data into an empty ledger"
+    seeding = parser.add_mutually_exclusive_group()
+    seeding.add_argument(
+        "--demo",
+        action="store_true",
+        help="seed demo users (known passwords) and sample compounds into an empty ledger, "
+        "whatever the address (default: only on a loopback address)",
+    )
+    seeding.add_argument(
+        "--no-seed", action="store_true", help="never seed demo data, even on loopback"
     )
     args = parser.parse_args(argv)
+    seed = args.demo or (is_loopback(args.host) and not args.no_seed)
 
     import waitress
 
     from web import create_app
 
     config = {"DATABASE_URL": args.database} if args.database else None
-    app = create_app(config)
     try:
-        lines = prepare_database(app.config["DATABASE_URL"], seed=not args.no_seed)
+        app = create_app(config)
+        lines = prepare_database(app.config["DATABASE_URL"], seed=seed)
     except CamwatchError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

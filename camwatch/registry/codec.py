@@ -9,7 +9,7 @@ Mapping between a device feature's properties and a row:
 * ``id`` ↔ ``code``; ``name``, ``model``, ``serial`` ↔ their columns;
 * ``manufacturer``, ``install_date``, ``warranty_end`` (``YYYY-MM-DD``) ↔
   their columns — a site file may carry them, an export writes them when set;
-* ``status`` ↔ ``status``: cameras always carry it (SITE_FORMAT §2); gates,
+* ``status`` ↔ ``status``: cameras always carry it (docs/site-format.md §2); gates,
   alarms and intercoms carry it only when it is not ``active`` (the site format
   has no status for them, so an unset one reads as active);
 * every other property (camera optics, ``access_control``, ``intercom``,
@@ -29,17 +29,25 @@ import copy
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any
+from typing import Any, cast
+
+from sqlalchemy import String
 
 from camwatch.errors import SiteFormatError, ValueRangeError, short
-from camwatch.model import Site
-from camwatch.registry.models import DEVICE_KINDS, DEVICE_STATUSES
+from camwatch.model import DEVICE_KINDS, LIVE_DEVICE_STATUSES, Site
+from camwatch.registry.models import Device
 from camwatch.sitefile import feature_to_geojson, parse_site
+from camwatch.sitefile.values import show
 
-EXPORTABLE_STATUSES: tuple[str, ...] = tuple(s for s in DEVICE_STATUSES if s != "retired")
+EXPORTABLE_STATUSES: tuple[str, ...] = LIVE_DEVICE_STATUSES
 _TEXT_COLUMNS = ("name", "model", "serial", "manufacturer")
 _DATE_COLUMNS = ("install_date", "warranty_end")
 MAX_CODE_LENGTH = 64
+# What the ledger's columns hold (PostgreSQL refuses longer text; SQLite would not notice).
+TEXT_LIMITS: dict[str, int] = {
+    key: cast(String, Device.__table__.c[key].type).length or 0
+    for key in ("name", "model", "serial", "manufacturer")
+}
 
 
 @dataclass(frozen=True)
@@ -104,9 +112,12 @@ def _text(value: Any, key: str, index: int | None, kind: str, code: str | None) 
     if value is None:
         return None
     if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
+        value = str(value)
     if not isinstance(value, str):
-        raise _error(index, kind, code, f"{key} must be a string, got {value!r}")
+        raise _error(index, kind, code, f"{key} must be a string, got {show(value)}")
+    limit = TEXT_LIMITS.get(key)
+    if limit is not None and len(value) > limit:
+        raise _error(index, kind, code, f"{key} is longer than {limit} characters")
     return value
 
 
@@ -278,10 +289,10 @@ def validate_devices(
         seen[state.code] = i
     collection, first = assemble(plan, site_member, live)
     position = [i for i, s in enumerate(states) if s.status != "retired"]
+    live_label = (lambda j: label(position[j])) if label else None
     try:
         site = parse_site(collection, default_id=str(site_member.get("id", "site")))
     except SiteFormatError as exc:
-        live_label = (lambda j: label(position[j])) if label else None
         raise _relabel(exc, first, live, live_label) from None
     parsed = _parsed_devices(site)
     normal: list[DeviceState] = []
@@ -292,5 +303,9 @@ def validate_devices(
             continue
         j = next(live_iter)
         feature = feature_to_geojson(parsed[first + j])
-        normal.append(replace(state_from_feature(feature, index=first + j), status=state.status))
+        try:  # the ledger's own limits (text lengths)
+            normal_state = state_from_feature(feature, index=first + j)
+        except SiteFormatError as exc:
+            raise _relabel(exc, first, live, live_label) from None
+        normal.append(replace(normal_state, status=state.status))
     return site, normal

@@ -6,7 +6,8 @@ Which database: :func:`database_url` — an explicit URL wins, else the
 created on first use).  PostgreSQL works through
 ``postgresql+psycopg://user:pass@host/db``.
 
-SQLite connections get ``journal_mode=WAL`` (readers do not block the writer),
+A new SQLite file is created readable by its owner only (mode 0600; backups
+too). SQLite connections get ``journal_mode=WAL`` (readers do not block the writer),
 ``foreign_keys=ON`` and a 5 s busy timeout.  The schema is only ever created
 by the Alembic migrations shipped in ``camwatch/registry/migrations`` (one
 path for a new and an old database alike); see :func:`upgrade_db`.
@@ -54,13 +55,22 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
         cursor.close()
 
 
+def create_private_file(path: Path) -> None:
+    """Create ``path`` (and its folder) readable and writable by its owner only (0600),
+    unless it exists. An empty file is an empty SQLite database, and SQLite gives
+    its ``-wal`` and ``-shm`` files the database file's mode."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+
+
 def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
     """An engine for ``url`` (see :func:`database_url`), with SQLite pragmas set on connect."""
     resolved = make_url(database_url(url))
     if resolved.get_backend_name() == "sqlite":
         path = resolved.database
         if path and path != ":memory:" and not path.startswith("file:"):
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            create_private_file(Path(path))
     elif resolved.get_backend_name() == "postgresql" and resolved.drivername == "postgresql":
         resolved = resolved.set(drivername="postgresql+psycopg")  # psycopg 3, not psycopg2
     engine = create_engine(resolved, **kwargs)
@@ -208,6 +218,7 @@ def backup_db(engine: Engine, path: str | os.PathLike[str]) -> Path:
             source_path = url.database
             if not source_path or source_path == ":memory:":
                 raise UsageError("cannot back up an in-memory SQLite database")
+            create_private_file(tmp)
             with closing(sqlite3.connect(source_path)) as src, closing(sqlite3.connect(tmp)) as dst:
                 src.backup(dst)
         elif engine.dialect.name == "postgresql":

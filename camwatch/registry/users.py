@@ -4,6 +4,9 @@ Passwords are hashed with Argon2id (argon2-cffi's ``PasswordHasher`` defaults);
 hashes are upgraded on the next successful login when the parameters change.
 API tokens are random 256-bit strings shown once; only their SHA-256 is
 stored (a slow hash adds nothing for a random token and would prevent lookup).
+Sessions: a web session holds the user's ``session_version``; :func:`end_sessions`
+(signing out) and :func:`set_password` move it on, which ends every session of
+the user, and a new password also revokes the API token.
 
 Roles: ``admin`` (everything, manages users), ``district`` (all compounds,
 read + problems), ``planner`` (compounds, analyses, problems), ``technician``
@@ -26,8 +29,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from camwatch.errors import NotFoundError, StaleEditError, UsageError
+from camwatch.model import ROLES
 from camwatch.registry.audit import set_actor
-from camwatch.registry.models import LANGUAGES, ROLES, Compound, User
+from camwatch.registry.models import LANGUAGES, Compound, User
 
 MIN_PASSWORD_LENGTH = 8
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.@-]{2,64}$")
@@ -161,11 +165,24 @@ def _expect(user: User, expected_version: int | None) -> None:
 def set_password(
     session: Session, username: str, password: str, *, actor: str | None = None
 ) -> User:
-    """Replace a user's password."""
+    """Replace a user's password; this ends every session of the user and revokes their
+    API token (whoever knew the old password may have signed in or taken the token)."""
     set_actor(session, actor)
     _check_password(password)
     user = get_user(session, username)
     user.password_hash = hash_password(password)
+    user.api_token_hash = None
+    user.session_version = (user.session_version or 1) + 1
+    session.flush()
+    return user
+
+
+def end_sessions(session: Session, username: str, *, actor: str | None = None) -> User:
+    """End every web session of ``username`` (signing out does this): session cookies
+    carry the :attr:`User.session_version` they were issued under, and it moves on."""
+    set_actor(session, actor)
+    user = get_user(session, username)
+    user.session_version = (user.session_version or 1) + 1
     session.flush()
     return user
 

@@ -1,4 +1,4 @@
-"""Site files: defaults, normalisation and save -> load round trips (SITE_FORMAT §1–2)."""
+"""Site files: defaults, normalisation and save -> load round trips (docs/site-format.md §1–2)."""
 
 from __future__ import annotations
 
@@ -435,22 +435,26 @@ def test_save_invalid_site_raises_before_writing(tmp_path: Any) -> None:
 # -- hypothesis: generated small sites survive save -> load ---------------------------------
 
 _coord = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False, allow_infinity=False)
-_text = st.text(min_size=1, max_size=8).filter(lambda s: s.strip() != "")
+_chars = st.characters(codec="utf-8", exclude_characters="\x00")  # NUL cannot be stored (docs/ranges.md)
+_text = st.text(_chars, min_size=1, max_size=8).filter(lambda s: s.strip() != "")
 _opt_text = st.none() | _text
 _json_scalar = (
-    st.none() | st.booleans() | st.integers(-(10**6), 10**6) | _coord | st.text(max_size=6)
+    st.none() | st.booleans() | st.integers(-(10**6), 10**6) | _coord | st.text(_chars, max_size=6)
 )
 _json = st.recursive(
     _json_scalar,
     lambda inner: (
-        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
+        st.lists(inner, max_size=3)
+        | st.dictionaries(st.text(_chars, max_size=5), inner, max_size=3)
     ),
     max_leaves=6,
 )
 
 
 def _extra(kind_keys: tuple[str, ...]) -> st.SearchStrategy[dict[str, Any]]:
-    keys = st.text(min_size=1, max_size=6).filter(lambda k: k not in kind_keys and k != "kind")
+    keys = st.text(_chars, min_size=1, max_size=6).filter(
+        lambda k: k not in kind_keys and k != "kind"
+    )
     return st.dictionaries(keys, _json, max_size=2)
 
 
@@ -461,7 +465,7 @@ def _rect(x0: float, y0: float, w: float, h: float) -> Polygon:
 @st.composite
 def sites(draw: st.DrawFn) -> Site:
     """Boundary [ox, ox+100] x [oy, oy+100]; opaque things in the east half, cameras in the west."""
-    from camwatch.sitefile_features import KNOWN_PROPERTIES as K
+    from camwatch.sitefile.features import KNOWN_PROPERTIES as K
 
     ox, oy = draw(_coord), draw(_coord)
     pos = st.tuples(
@@ -658,7 +662,7 @@ def test_arbitrary_polygons_raise_only_site_format_errors(kind: str, rings: list
 
 
 def test_ring_zone_with_hole_loads():
-    """A perimeter strip is drawn as a zone with a hole (SITE_FORMAT is silent; we allow it)."""
+    """A perimeter strip is drawn as a zone with a hole (docs/site-format.md is silent; we allow it)."""
     from camwatch.sitefile import parse_site
 
     data = {

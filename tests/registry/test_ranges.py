@@ -147,3 +147,19 @@ def test_cli_import_and_analyze_refuse_the_same_file(run, engine, tmp_path):
     for result in (imported, analysed):
         assert "(camera 'C9'): focal_mm must be in [0.5, 2000], got 1e+308" in result.output
     assert _counts(engine) == before
+
+
+@pytest.mark.parametrize("field, limit", [("name", 200), ("model", 100), ("serial", 100)])
+def test_text_longer_than_its_column_is_refused(engine, tiny, field, limit):
+    """PostgreSQL refuses text longer than the column (SQLite would store it): refuse first."""
+    before = _counts(engine)
+    with pytest.raises(CamwatchError) as info, session_scope(engine, actor="tech") as s:
+        add_device(
+            s, tiny, kind="camera", code="C9", geometry=point(10, 15), **{field: "x" * (limit + 1)}
+        )
+    assert str(info.value) == f"camera 'C9': {field} is longer than {limit} characters"
+    assert _counts(engine) == before
+    with session_scope(engine, actor="tech") as s:  # exactly the limit is fine
+        add_device(
+            s, tiny, kind="camera", code="C9", geometry=point(10, 15), **{field: "x" * limit}
+        )

@@ -84,7 +84,7 @@ def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def shared_cache() -> LRUCache:
-    return LRUCache(4000)
+    return LRUCache(1024 * 2**20)
 
 
 @pytest.fixture
@@ -98,7 +98,7 @@ def make_app(db_file: Path, cache: LRUCache, **config):
     application = create_app(
         {
             "TESTING": True,
-            "SECRET_KEY": "test-secret",
+            "SECRET_KEY": "test-secret-of-at-least-32-characters",
             "DATABASE_URL": f"sqlite:///{db_file}",
             "WTF_CSRF_ENABLED": False,
             **config,
@@ -140,23 +140,31 @@ def client(app):
 
 
 def user_id(app, username: str) -> int:
+    return _user_row(app, username)[0]
+
+
+def _user_row(app, username: str) -> tuple[int, int]:
     from web.db import new_session
 
     with app.app_context():
         session = new_session(app)
         try:
-            return session.scalar(select(User.id).where(User.username == username))
+            row = session.execute(
+                select(User.id, User.session_version).where(User.username == username)
+            ).one_or_none()
+            return (row[0], row[1]) if row is not None else (None, None)  # type: ignore[return-value]
         finally:
             session.close()
 
 
 def login(client, username: str) -> None:
     """Sign ``username`` in by writing the session cookie (fast; no password hashing)."""
-    uid = user_id(client.application, username)
+    uid, version = _user_row(client.application, username)
     assert uid is not None, username
     with client.session_transaction() as sess:
         sess["uid"] = uid
         sess["username"] = username
+        sess["sv"] = version
 
 
 @pytest.fixture(scope="session")

@@ -56,7 +56,7 @@ def test_rate_limit_per_user_name(db_path, shared_cache):
 
 
 def test_rate_limit_per_address(db_path, shared_cache):
-    app = make_app(db_path, shared_cache, LOGIN_MAX_FAILURES=2)
+    app = make_app(db_path, shared_cache, LOGIN_MAX_FAILURES_PER_ADDRESS=2)
     client = app.test_client()
     env = {"REMOTE_ADDR": "10.1.1.1"}
     _login(client, "a1", "x-x-x-x-x", environ_base=env)

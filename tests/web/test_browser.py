@@ -44,7 +44,7 @@ def live_server(template_db, tmp_path_factory):
 
     path = tmp_path_factory.mktemp("browser") / "camwatch.db"
     shutil.copyfile(template_db, path)
-    app = make_app(path, LRUCache(4000), TESTING=False, WTF_CSRF_ENABLED=True)
+    app = make_app(path, LRUCache(1024 * 2**20), TESTING=False, WTF_CSRF_ENABLED=True)
     server = BackgroundServer(app).start()
     yield server.url, app
     server.stop()
@@ -226,3 +226,70 @@ def test_pages_render_without_errors(page_for, live_server, ids, username, path,
     assert overflow <= 1
     name = re.sub(r"[^a-z0-9]+", "-", f"{username}{path.format(**ids)}").strip("-")
     shot(page, f"{name}-{'phone' if width < 500 else 'desktop'}")
+
+
+HOSTILE = '<img src=x class=pwn onerror="window.pwned=1">'
+
+
+def _hostile_compound(app) -> tuple[int, list[tuple[str, str, tuple[float, float]]]]:
+    """modern_gated imported as ``xss-court`` with an ``<img onerror>`` in the name of every
+    building, obstacle, zone, gate and alarm line; returns its id and, per named feature,
+    (kind, name, a point on it)."""
+    import json
+
+    from shapely.geometry import shape
+
+    from camwatch.registry.compounds import get_compound, import_site
+    from camwatch.sitefile import parse_site
+    from tests.web.conftest import SAMPLE_SITES
+    from web.db import new_session
+
+    doc = json.loads((SAMPLE_SITES / "modern_gated.geojson").read_text(encoding="utf-8"))
+    targets = []
+    for i, feature in enumerate(doc["features"]):
+        props, geom = feature["properties"], shape(feature["geometry"])
+        kind = props.get("kind")
+        if kind in ("building", "obstacle", "zone") or (
+            kind in ("gate", "alarm") and geom.geom_type == "LineString"
+        ):
+            props["name"] = f"{HOSTILE}{kind}-{i}"
+            if geom.geom_type == "LineString":
+                a, b = geom.coords[0], geom.coords[1]
+                point = ((a[0] + b[0]) / 2, (a[1] + b[1]) / 2)
+            else:
+                rep = geom.representative_point()
+                point = (rep.x, rep.y)
+            targets.append((kind, props["name"], point))
+    session = new_session(app)
+    try:
+        import_site(session, parse_site(doc), code="xss-court", actor="tests")
+        session.commit()
+        return get_compound(session, "xss-court").id, targets
+    finally:
+        session.close()
+
+
+def test_names_in_map_tooltips_are_text(page_for, live_server):
+    """Names reach the map's tooltips as text: no <img> element appears (its onerror
+    would run without the CSP, and its request and the blocked handler would show as
+    errors), and the markup shows literally."""
+    base, app = live_server
+    cid, targets = _hostile_compound(app)
+    page = page_for("admin")
+    open_map(page, base, cid)
+    # every tooltip of the map opened at once (plan outlines lie under the device layer's
+    # canvas, so a pointer does not reach them all)
+    opened = page.evaluate(
+        "(() => { let n = 0; window.camwatch.map.eachLayer(l => {"
+        " if (l.getTooltip && l.getTooltip()) { l.openTooltip(); n += 1; } }); return n; })()"
+    )
+    assert opened >= len(targets)
+    texts = page.locator(".leaflet-tooltip").all_inner_texts()
+    shot(page, "map-hostile-names")
+    assert page.locator(".leaflet-tooltip img").count() == 0
+    assert page.locator("img.pwn").count() == 0
+    assert page.evaluate("window.pwned === undefined")
+    shown = {kind for kind, name, _ in targets if any(name in t for t in texts)}
+    assert shown == {"building", "obstacle", "zone", "gate", "alarm"}
+    missing = [name for _, name, _ in targets if not any(name in t for t in texts)]
+    assert missing == []

@@ -124,6 +124,14 @@
     }
   }
 
+  // Tooltips are built from text nodes, never from HTML strings: names of buildings,
+  // zones, gates and alarm lines come from site files and users (docs/web.md, "Security").
+  function tip(text) {
+    var node = document.createElement('span');
+    node.textContent = String(text);
+    return node;
+  }
+
   function drawPlan(plan) {
     var groups = { boundary: [], building: [], obstacle: [], wall: [], zone: [], mount: [] };
     state.zonesByName = {};
@@ -136,10 +144,10 @@
         if (!groups[kind]) return;
         groups[kind].push(layer);
         if (kind === 'building' || kind === 'obstacle') {
-          if (p.name) layer.bindTooltip(p.name, { sticky: true, className: 'tip' });
+          if (p.name) layer.bindTooltip(tip(p.name), { sticky: true, className: 'tip' });
         } else if (kind === 'zone') {
           state.zonesByName[p.name] = layer;
-          layer.bindTooltip(p.name, { sticky: true, className: 'tip' });
+          layer.bindTooltip(tip(p.name), { sticky: true, className: 'tip' });
         }
       }
     });
@@ -209,7 +217,7 @@
           color: p.kind === 'alarm' ? '#c93a32' : '#1d5fa7', dashArray: p.kind === 'alarm' ? '6 4' : null,
           opacity: p.status === 'active' ? 0.9 : 0.45
         });
-        layer.bindTooltip(deviceLabel(p), { sticky: true, className: 'tip' });
+        layer.bindTooltip(tip(deviceLabel(p)), { sticky: true, className: 'tip' });
       }
       layer.on('click', function (e) { L.DomEvent.stopPropagation(e); select(p.id); });
       layer.feature = f;
@@ -244,7 +252,7 @@
         var p = f.properties;
         var text = T.blind_spot + ' ' + p.id + ' · ' + fmt(p.area_m2) + ' ' + T.m2 +
           (p.zones.length ? ' · ' + T.zones + ': ' + p.zones.join(', ') : '');
-        layer.bindTooltip(text, { sticky: true, className: 'tip tip-spot' });
+        layer.bindTooltip(tip(text), { sticky: true, className: 'tip tip-spot' });
       }
     });
     state.layers.spots = spots;
@@ -255,7 +263,7 @@
       var layer = state.zonesByName[z.name];
       if (!layer) return;
       layer.setStyle({ color: z.pass ? '#2c9a6b' : '#c47f12', dashArray: z.pass ? '5 4' : null, weight: z.pass ? 1.5 : 2.5 });
-      layer.setTooltipContent(z.name + ' · ' + pct(z.ratio) + ' · ' + (z.pass ? T.compliant : T.not_compliant));
+      layer.setTooltipContent(tip(z.name + ' · ' + pct(z.ratio) + ' · ' + (z.pass ? T.compliant : T.not_compliant)));
     });
     rebuildLayerControl();
     renderSummary(cov.summary);
@@ -650,7 +658,7 @@
         icon: cameraIcon({ id: s.id, status: 'planned' }, true), title: s.id + ' · +' + fmt(s.gain_m2) + ' ' + T.m2
       });
       m.on('add', function () { rotate(m, s.heading_deg); });
-      m.bindTooltip(s.id + ' · ' + T.gain + ' ' + fmt(s.gain_m2) + ' ' + T.m2 + ' · ' + T.heading + ' ' + fmt(s.heading_deg, 0) + '°', { className: 'tip' });
+      m.bindTooltip(tip(s.id + ' · ' + T.gain + ' ' + fmt(s.gain_m2) + ' ' + T.m2 + ' · ' + T.heading + ' ' + fmt(s.heading_deg, 0) + '°'), { className: 'tip' });
       group.addLayer(m);
     });
     state.ghosts = group.addTo(map);
