@@ -435,9 +435,8 @@ def test_save_invalid_site_raises_before_writing(tmp_path: Any) -> None:
 # -- hypothesis: generated small sites survive save -> load ---------------------------------
 
 _coord = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False, allow_infinity=False)
-_chars = st.characters(
-    codec="utf-8", exclude_characters="\x00"
-)  # NUL cannot be stored (docs/ranges.md)
+# text the ledger can store: no NUL, no lone surrogates (docs/ranges.md)
+_chars = st.characters(codec="utf-8", exclude_characters="\x00")
 _text = st.text(_chars, min_size=1, max_size=8).filter(lambda s: s.strip() != "")
 _opt_text = st.none() | _text
 _json_scalar = (
