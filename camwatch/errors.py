@@ -4,6 +4,7 @@
 
     CamwatchError                 anything camwatch reports to a person (CLI exit 2, HTTP 4xx)
     ├── SiteFormatError           a site file or site feature breaks docs/site-format.md §1–2
+    │   └── ValueRangeError       a numeric property outside its range (docs/ranges.md)
     ├── UsageError                bad option or argument value (CLI flags, API parameters)
     ├── NotFoundError             a compound, device, problem... that does not exist
     ├── StaleEditError            optimistic-locking conflict: the row changed since it was read
@@ -14,6 +15,13 @@ Messages are one line and name the offender, e.g.
 """
 
 from __future__ import annotations
+
+
+def short(name: str, limit: int = 40) -> str:
+    """A name for a one-line message: control characters escaped, cut to ``limit``."""
+    if not name.isprintable():
+        name = "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in name)
+    return name if len(name) <= limit else name[: limit - 3] + "..."
 
 
 class CamwatchError(Exception):
@@ -42,8 +50,61 @@ class SiteFormatError(CamwatchError):
             return self.detail
         who = f"feature #{self.index}"
         if self.kind:
-            who += f" ({self.kind}" + (f" '{self.ident}'" if self.ident is not None else "") + ")"
+            who += (
+                f" ({self.kind}"
+                + (f" '{short(self.ident)}'" if self.ident is not None else "")
+                + ")"
+            )
         return f"{who}: {self.detail}"
+
+
+class ValueRangeError(SiteFormatError):
+    """A numeric value outside its physically sensible range (see ``docs/ranges.md``).
+
+    Carries the property, the range and the value as text (``prop``,
+    ``range_text``, ``value``) so a reader can word it in their own language,
+    and ``where`` (e.g. ``"line 7: camera 'C9'"``) when it names a device.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        prop: str,
+        range_text: str,
+        value: str,
+        index: int | None = None,
+        kind: str | None = None,
+        ident: str | None = None,
+        where: str | None = None,
+    ) -> None:
+        self.prop = prop
+        self.range_text = range_text
+        self.value = value
+        self.where = where
+        self.message = message
+        text = f"{where}: {message}" if where else message
+        super().__init__(text, index=index, kind=kind, ident=ident)
+
+    def located(
+        self,
+        *,
+        index: int | None = None,
+        kind: str | None = None,
+        ident: str | None = None,
+        where: str | None = None,
+    ) -> ValueRangeError:
+        """The same error about a given feature (index, kind, id) or named by ``where``."""
+        return ValueRangeError(
+            self.message,
+            prop=self.prop,
+            range_text=self.range_text,
+            value=self.value,
+            index=index,
+            kind=kind,
+            ident=ident,
+            where=where,
+        )
 
 
 class UsageError(CamwatchError):

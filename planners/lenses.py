@@ -18,8 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from camwatch.errors import UsageError
+from camwatch.errors import UsageError, ValueRangeError
 from camwatch.model import Camera, hfov_from_lens, parse_resolution
+from camwatch.properties import CAMERA, check_optics, check_resolution
 
 
 @dataclass(frozen=True)
@@ -39,17 +40,26 @@ class Lens:
 
     def __post_init__(self) -> None:
         where = f"lens '{self.name}'"
-        if not (math.isfinite(self.hfov_deg) and 0.0 < self.hfov_deg <= 360.0):
-            raise UsageError(f"{where}: hfov_deg must be in (0, 360], got {self.hfov_deg:g}")
-        w, h = self.resolution
-        if w <= 0 or h <= 0:
-            raise UsageError(f"{where}: resolution must be positive, got {w}x{h}")
-        if not (math.isfinite(self.height_m) and self.height_m > 0.0):
-            raise UsageError(f"{where}: height_m must be > 0, got {self.height_m:g}")
-        if not (math.isfinite(self.tilt_deg) and -90.0 <= self.tilt_deg <= 90.0):
-            raise UsageError(f"{where}: tilt_deg must be in [-90, 90], got {self.tilt_deg:g}")
-        if self.range_m is not None and not (math.isfinite(self.range_m) and self.range_m > 0):
-            raise UsageError(f"{where}: range_m must be > 0, got {self.range_m:g}")
+        try:  # the ranges of docs/ranges.md, by the core's one validator per property
+            for key in (
+                "hfov_deg",
+                "height_m",
+                "tilt_deg",
+                "range_m",
+                "focal_mm",
+                "sensor_width_mm",
+            ):
+                if getattr(self, key) is not None:
+                    CAMERA[key].check(getattr(self, key))
+            check_resolution(list(self.resolution))
+            check_optics(
+                hfov_deg=None if self.focal_mm is not None else self.hfov_deg,
+                focal_mm=self.focal_mm,
+                sensor_width_mm=self.sensor_width_mm,
+                resolution=self.resolution,
+            )
+        except ValueRangeError as exc:
+            raise UsageError(f"{where}: {exc}") from None
         if not (math.isfinite(self.unit_cost) and self.unit_cost >= 0.0):
             raise UsageError(f"{where}: unit_cost must be >= 0, got {self.unit_cost:g}")
 

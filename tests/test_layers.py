@@ -27,11 +27,17 @@ PACKAGES = ("camwatch", "planners", "web")
 ALLOWED: dict[str, tuple[str, ...]] = {
     "camwatch.errors": (),
     "camwatch.model": ("camwatch.errors",),
+    "camwatch.properties": ("camwatch.errors", "camwatch.model"),  # ranges (docs/ranges.md)
     "camwatch.clikit": ("camwatch.errors",),
-    "camwatch.sitefile": ("camwatch.errors", "camwatch.model"),
+    "camwatch.sitefile": ("camwatch.errors", "camwatch.model", "camwatch.properties"),
     "camwatch.geometry": ("camwatch.errors", "camwatch.model"),
     "camwatch.render": ("camwatch.errors", "camwatch.model", "camwatch.geometry"),
-    "camwatch.registry": ("camwatch.errors", "camwatch.model", "camwatch.sitefile"),
+    "camwatch.registry": (
+        "camwatch.errors",
+        "camwatch.model",
+        "camwatch.properties",
+        "camwatch.sitefile",
+    ),
 }
 
 # Project modules a layer must never import (checked in addition to ALLOWED).
@@ -47,6 +53,7 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
 # Third-party packages a layer must never import.
 FORBIDDEN_THIRD_PARTY: dict[str, tuple[str, ...]] = {
     "camwatch.model": ("sqlalchemy", "flask", "matplotlib", "click", "highspy"),
+    "camwatch.properties": ("sqlalchemy", "flask", "matplotlib", "click", "highspy"),
     "camwatch.sitefile": ("sqlalchemy", "flask", "matplotlib", "click", "highspy"),
     "camwatch.geometry": ("sqlalchemy", "flask", "matplotlib", "click", "highspy", "networkx"),
     "camwatch.registry": ("flask", "click", "matplotlib", "highspy"),

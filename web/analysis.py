@@ -1,7 +1,8 @@
 """Planner work: the analysis page, "Plan K cameras", accepting suggestions, problems from findings.
 
 * ``GET  /compounds/<id>/analysis`` — ratios per DORI level, zones pass/fail,
-  the blind-spot list (each with "create problem"), with and without planned cameras.
+  the blind-spot list (each with "create problem"), with and without planned cameras;
+  when the analysis fails, the page (200) says why (JSON: 422 with the reason).
 * ``POST /compounds/<id>/plan`` — JSON ``{"k": 3, "hfov": 90, ...}`` → the
   planner's suggestions (docs/site-format.md §3 ``plan`` object) plus each suggestion's
   footprints for the map's ghost layer. Computed by :mod:`planners.plan`
@@ -42,9 +43,11 @@ from web import geojson
 from web.cache import cache_for
 from web.db import db_session
 from web.devices import _next_code
-from web.ledger import analysis_of, compound_for
+from web.ledger import compound_for
+from web.messages import analysis_failed
 from web.planning import PlanOptions, plan_for
 from web.security import require, wants_json
+from web.summary import analysis_or_422, analysis_outcome
 
 bp = Blueprint("analysis", __name__)
 
@@ -64,10 +67,19 @@ def run(cid: int):
     """The analysis page: levels, zones, blind spots; with planned cameras on request."""
     compound = compound_for(cid)
     planned = request.args.get("planned", "0") in ("1", "true", "on")
-    result = analysis_of(compound, include_planned=planned)
-    summary = result.analysis.to_dict()
     if wants_json():
-        return jsonify(summary)
+        return jsonify(analysis_or_422(compound, include_planned=planned).analysis.to_dict())
+    result, failure = analysis_outcome(compound, include_planned=planned)
+    if result is None:
+        return render_template(
+            "analysis/analysis.html",
+            compound=compound,
+            s=None,
+            planned=planned,
+            n_planned=None,
+            error=analysis_failed(failure or RuntimeError("unknown")),
+        )
+    summary = result.analysis.to_dict()
     open_refs = _open_refs(compound)
     return render_template(
         "analysis/analysis.html",
@@ -95,7 +107,7 @@ def _open_refs(compound: Any) -> dict[str, int]:
 
 def _finding(compound: Any, *, blind_spot: str | None, zone: str | None) -> dict[str, Any]:
     """The blind spot or failing zone named, from the current analysis (404 if gone)."""
-    summary = analysis_of(compound).analysis.to_dict()
+    summary = analysis_or_422(compound).analysis.to_dict()
     if blind_spot:
         spot = next((s for s in summary["blind_spots"] if s["id"] == blind_spot), None)
         if spot is None:
@@ -222,7 +234,7 @@ def plan(cid: int):
     if not isinstance(data, dict):
         raise UsageError('the request body must be a JSON object, e.g. {"k": 3}')
     options = PlanOptions.from_json(data)
-    result = analysis_of(compound, include_planned=True)
+    result = analysis_or_422(compound, include_planned=True)
     key = ("plan", result.key, options)
     return jsonify(
         cache_for(current_app).get_or_compute(

@@ -3,12 +3,19 @@
 The map page is a plain template; its data comes from JSON endpoints:
 ``map.json`` (plan + devices, what the user may do) and ``coverage.json``
 (per-level coverage, blind spots, zone results), each in site coordinates.
+
+When a compound's analysis fails (:func:`web.summary.analysis_outcome`) its
+pages still answer and say why: the overview and the map page show the reason,
+``map.json`` serves the plan and devices without their reach plus
+``analysis_error``, and the coverage data answers 422 with the reason (which
+the map shows in its status line).
 """
 
 from __future__ import annotations
 
 import json
 from datetime import date
+from typing import Any
 
 from flask import (
     Blueprint,
@@ -35,14 +42,15 @@ from web import geojson
 from web.db import db_session
 from web.ledger import (
     active_devices,
-    analysis_of,
     compound_for,
     compounds_for,
     device_rows,
     json_response,
+    state_key,
 )
+from web.messages import analysis_failed
 from web.security import can, require
-from web.summary import compound_status, health_of
+from web.summary import analysis_or_422, analysis_outcome, compound_status, health_of
 
 bp = Blueprint("compounds", __name__, url_prefix="/compounds")
 
@@ -98,7 +106,9 @@ def overview(cid: int):
 def map_page(cid: int):
     """The compound map (Leaflet, CRS.Simple in metres)."""
     compound = compound_for(cid)
-    return render_template("compounds/map.html", compound=compound)
+    _, failure = analysis_outcome(compound)
+    error = analysis_failed(failure) if failure is not None else None
+    return render_template("compounds/map.html", compound=compound, error=error)
 
 
 @bp.get("/<int:cid>/map.json")
@@ -114,11 +124,12 @@ def map_data(cid: int):
         "accept": can("plan.accept"),
         "problem": can("problem.create"),
     }
-    result = analysis_of(compound)
+    result, failure = analysis_outcome(compound)
+    error = analysis_failed(failure) if failure is not None else None
 
     def build() -> dict:
-        site = result.site
-        minx, miny, maxx, maxy = site.boundary.bounds
+        site = result.site if result is not None else None
+        minx, miny, maxx, maxy = _bounds(compound) if site is None else site.boundary.bounds
         return {
             "compound": {
                 "id": compound.id,
@@ -140,12 +151,36 @@ def map_data(cid: int):
                 "accept": url_for("analysis.accept", cid=cid),
                 "problem": url_for("analysis.create_problem", cid=cid),
             },
+            "analysis_error": error,
         }
 
     # device rows carry ids and versions the digest does not: include them in the key
     rows = device_rows(compound)
-    key = ("map-json", compound.id, compound.version, result.key, rows, tuple(abilities.items()))
+    content = result.key if result is not None else ("failed", state_key(compound), error)
+    key = ("map-json", compound.id, compound.version, content, rows, tuple(abilities.items()))
     return json_response(key, build)
+
+
+def _bounds(compound: Any) -> tuple[float, float, float, float]:
+    """The plan's extent from its raw features (when the site itself cannot be built)."""
+    xs: list[float] = []
+    ys: list[float] = []
+
+    def walk(coords: Any) -> None:
+        if isinstance(coords, list | tuple):
+            if len(coords) >= 2 and all(isinstance(v, int | float) for v in coords[:2]):
+                xs.append(float(coords[0]))
+                ys.append(float(coords[1]))
+            else:
+                for item in coords:
+                    walk(item)
+
+    for feature in (compound.plan_json or {}).get("features") or []:
+        if isinstance(feature, dict) and isinstance(feature.get("geometry"), dict):
+            walk(feature["geometry"].get("coordinates"))
+    if not xs:
+        return (0.0, 0.0, 1.0, 1.0)
+    return (min(xs), min(ys), max(xs), max(ys))
 
 
 @bp.get("/<int:cid>/coverage.json")
@@ -154,7 +189,7 @@ def coverage_data(cid: int):
     """Coverage layers for the map: union per DORI level, blind spots, the §3 summary."""
     compound = compound_for(cid)
     planned = _flag("planned")
-    result = analysis_of(compound, include_planned=planned)
+    result = analysis_or_422(compound, include_planned=planned)
 
     def build() -> dict:
         data = geojson.analysis_features(result.analysis)
@@ -170,7 +205,7 @@ def footprint_data(cid: int):
     """One camera's four DORI footprints (``?camera=CODE``)."""
     compound = compound_for(cid)
     code = request.args.get("camera", "")
-    result = analysis_of(compound, include_planned=True)
+    result = analysis_or_422(compound, include_planned=True)
     data = geojson.camera_footprint_features(result.analysis, code)
     if data is None:
         abort(404)
@@ -182,7 +217,7 @@ def footprint_data(cid: int):
 def export(cid: int):
     """The compound as a site file (plan + devices), the same as ``camwatch export-site``."""
     compound = compound_for(cid)
-    text = dumps_site(analysis_of(compound).site)
+    text = dumps_site(analysis_or_422(compound).site)
     return Response(
         text,
         mimetype="application/geo+json",

@@ -26,8 +26,9 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from camwatch.errors import CamwatchError, StaleEditError
+from camwatch.errors import CamwatchError, StaleEditError, ValueRangeError
 from camwatch.model import MAINTENANCE_KINDS
+from camwatch.properties import PROPERTIES
 from camwatch.registry import devices as devices_service
 from camwatch.registry.maintenance import log_maintenance
 from camwatch.registry.models import Device
@@ -49,8 +50,10 @@ from web.api.schemas import (
 from web.db import db_session
 from web.errors import FieldError
 from web.forms import choices
-from web.ledger import analysis_of, compound_for
+from web.ledger import compound_for
+from web.messages import analysis_failed, error_text
 from web.security import has_permission, require, wants_json
+from web.summary import analysis_outcome
 from web.templating import MAINTENANCE_LABELS, STATUS_LABELS
 
 bp = Blueprint("devices", __name__)
@@ -120,8 +123,11 @@ def _check_plan_only(status_before: str | None, status_after: str | None) -> Non
 def device_json(device: Device) -> dict[str, Any]:
     """A device with its maintenance history and open problems, for the map's side panel."""
     compound = device.compound
-    site = analysis_of(compound).site if device.kind == "camera" else None
+    result, failure = analysis_outcome(compound) if device.kind == "camera" else (None, None)
+    site = result.site if result is not None else None  # no reach when the analysis failed
     data = geojson.feature(device.geometry, geojson.device_props(device, site))
+    if failure is not None:
+        data["properties"]["analysis_error"] = analysis_failed(failure)
     records = sorted(device.maintenance, key=lambda r: (r.date, r.id), reverse=True)
     data["properties"]["notes"] = device.notes
     data["properties"]["status_changed_at"] = device.status_changed_at.isoformat()
@@ -253,6 +259,26 @@ def _changes(data: dict[str, Any]) -> dict[str, Any]:
     return changes
 
 
+def _check_form_numbers(device: Device, data: dict[str, Any]) -> None:
+    """The form's typed numbers against their ranges (:mod:`camwatch.properties`), first,
+    so a wrong value is named in the reader's language before anything else runs."""
+    known = PROPERTIES.get(device.kind, {})
+    for key, text in data.items():
+        prop = known.get(key)
+        if prop is None or key == "resolution" or text in (None, ""):
+            continue
+        try:
+            number = float(text)
+        except ValueError:
+            raise prop.error(text, wrong_type=True).located(
+                kind=device.kind, ident=device.code
+            ) from None
+        try:
+            prop.check(number)
+        except ValueRangeError as exc:
+            raise exc.located(kind=device.kind, ident=device.code) from None
+
+
 @bp.post("/devices/<int:device_id>/edit")
 @require("device.plan")
 def edit_form(device_id: int):
@@ -276,6 +302,7 @@ def edit_form(device_id: int):
     new_status = data.get("status")
     _check_plan_only(device.status, new_status)
     try:
+        _check_form_numbers(device, data)
         changes = _changes(load(DeviceFields(), data))
         devices_service.update_device(
             db_session(),
@@ -292,7 +319,7 @@ def edit_form(device_id: int):
         flash(str(exc), "error")
     except (CamwatchError, ValueError) as exc:
         db_session().rollback()
-        flash(_("Not saved: %(e)s", e=str(exc)), "error")
+        flash(_("Not saved: %(e)s", e=error_text(exc)), "error")
     return redirect(url_for("devices.detail", device_id=device_id))
 
 

@@ -9,6 +9,9 @@
   level) — where new cameras are needed most.
 
 Filter by district with ``?district=``. Read-only for every role that sees it.
+A compound whose analysis fails is listed with the reason, counts as not
+meeting the standard, and is left out of the score chart and the ranking
+(its coverage is unknown).
 """
 
 from __future__ import annotations
@@ -35,6 +38,8 @@ def dashboard():
     if chosen:
         compounds = [c for c in compounds if c.district == chosen]
     rows = [compound_status(c) for c in compounds]
+    failed = [r for r in rows if r["error"]]
+    analysed = [r for r in rows if not r["error"]]
     target = float(current_app.config["DISTRICT_TARGET"])
     meeting = sum(1 for r in rows if r["meets_standard"])
     share = meeting / len(rows) if rows else None
@@ -45,19 +50,23 @@ def dashboard():
         target_label=_("target %(t)d %%", t=round(target * 100)),
     )
     scores = bar_chart(
-        [(r["compound"].name or r["compound"].code, r["score"], r["meets_standard"]) for r in rows],
+        [
+            (r["compound"].name or r["compound"].code, r["score"], r["meets_standard"])
+            for r in analysed
+        ],
         target=PASS_SCORE,
         max_value=100,
         label=_("Checklist score per compound"),
         target_label=_("pass %(s)d", s=int(PASS_SCORE)),
     )
-    ranking = sorted(rows, key=lambda r: (-r["key_uncovered"], -r["blind_area"]))
+    ranking = sorted(analysed, key=lambda r: (-r["key_uncovered"], -r["blind_area"]))
     overdue = sorted(
         (r for r in rows if r["overdue_problems"]), key=lambda r: -r["overdue_problems"]
     )
     return render_template(
         "district/dashboard.html",
         rows=rows,
+        failed=failed,
         ranking=ranking,
         overdue=overdue,
         meeting=meeting,

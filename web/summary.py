@@ -8,6 +8,13 @@ request, the live inspection checklist (the registry's own checklist run on
 today's state without recording anything). A compound **meets the standard**
 when that live checklist passes (score ≥ 80 and every zone compliant); the
 district share is counted on this.
+
+A compound whose analysis fails — a value an old database holds that today's
+ranges refuse (``docs/ranges.md``), or any error in the engine — does not take
+the lists down: :func:`analysis_outcome` returns the error instead, remembered
+per compound state like a result, and ``compound_status`` carries it as
+``error`` (worded for the reader) with the coverage numbers ``None``. Such a
+compound does not meet the standard (its coverage is unknown).
 """
 
 from __future__ import annotations
@@ -16,7 +23,8 @@ from collections import Counter
 from datetime import date
 from typing import Any
 
-from flask import current_app
+from flask import abort, current_app
+from sqlalchemy.exc import SQLAlchemyError
 
 from camwatch.model import DEVICE_KINDS
 from camwatch.registry.inspections import checklist, latest_inspection, passed_of, score_of
@@ -24,7 +32,41 @@ from camwatch.registry.models import Compound
 from camwatch.registry.problems import is_overdue, list_problems
 from web.cache import cache_for
 from web.db import db_session
-from web.ledger import analysis_of, state_key
+from web.ledger import CompoundAnalysis, analysis_of, state_key
+from web.messages import analysis_failed
+
+Outcome = tuple[CompoundAnalysis | None, BaseException | None]
+
+
+def analysis_outcome(compound: Compound, *, include_planned: bool = False) -> Outcome:
+    """``(analysis, None)``, or ``(None, error)`` when the analysis fails (never raises for it).
+
+    A failure is remembered under the compound's state key, so an unchanged
+    broken compound is not re-analysed on every request; database errors are
+    not analysis failures and propagate.
+    """
+
+    def compute() -> Outcome:
+        try:
+            return analysis_of(compound, include_planned=include_planned), None
+        except SQLAlchemyError:
+            raise
+        except Exception as exc:  # any failure of the analysis is shown, not raised
+            current_app.logger.warning("analysis of %s failed: %r", compound.code, exc)
+            exc.__traceback__ = None  # keep no frames alive in the cache
+            exc.__context__ = exc.__cause__ = None
+            return None, exc
+
+    key = ("analysis-outcome", state_key(compound), include_planned)
+    return cache_for(current_app).get_or_compute(key, compute)
+
+
+def analysis_or_422(compound: Compound, *, include_planned: bool = False) -> CompoundAnalysis:
+    """The compound's analysis, or a 422 answer saying why it failed (for JSON and downloads)."""
+    result, failure = analysis_outcome(compound, include_planned=include_planned)
+    if result is None:
+        abort(422, description=analysis_failed(failure or RuntimeError("unknown")))
+    return result
 
 
 def uncovered_key_area(zones: list[dict[str, Any]]) -> float:
@@ -55,25 +97,19 @@ def live_checklist(
 
 
 def compound_status(compound: Compound, *, with_checklist: bool = True) -> dict[str, Any]:
-    """Everything the lists and dashboards show about one compound."""
+    """Everything the lists and dashboards show about one compound.
+
+    When its analysis fails, ``error`` says why and the coverage numbers are ``None``.
+    """
     today = date.today()
-    result = analysis_of(compound)
-    summary = result.analysis.to_dict()
+    result, failure = analysis_outcome(compound)
     problems = list_problems(db_session(), compound=compound.code, unresolved=True)
     overdue = [p for p in problems if is_overdue(p, today)]
     cams = Counter(d.status for d in compound.devices if d.kind == "camera")
     installed = cams["active"] + cams["faulty"] + cams["offline"]
-    zones = summary["zones"]
     status: dict[str, Any] = {
         "compound": compound,
-        "summary": summary,
-        "compliant": summary["compliant"],
-        "detection": summary["levels"]["detection"]["ratio"],
-        "blind_spots": len(summary["blind_spots"]),
-        "blind_area": sum(s["area_m2"] for s in summary["blind_spots"]),
-        "key_uncovered": round(uncovered_key_area(zones), 2),
-        "zones_pass": sum(1 for z in zones if z["pass"]),
-        "zones": len(zones),
+        "error": analysis_failed(failure) if failure is not None else None,
         "cameras": cams,
         "cameras_installed": installed,
         "camera_health": (cams["active"] / installed) if installed else None,
@@ -81,6 +117,25 @@ def compound_status(compound: Compound, *, with_checklist: bool = True) -> dict[
         "overdue_problems": len(overdue),
         "last_inspection": latest_inspection(db_session(), compound.code),
     }
+    if result is None:
+        unknown = ("summary", "compliant", "detection", "blind_spots", "blind_area")
+        status.update(dict.fromkeys(unknown + ("key_uncovered", "zones_pass", "zones")))
+        status["compliant"] = False
+        if with_checklist:
+            status.update(checklist=[], score=None, meets_standard=False)
+        return status
+    summary = result.analysis.to_dict()
+    zones = summary["zones"]
+    status.update(
+        summary=summary,
+        compliant=summary["compliant"],
+        detection=summary["levels"]["detection"]["ratio"],
+        blind_spots=len(summary["blind_spots"]),
+        blind_area=sum(s["area_m2"] for s in summary["blind_spots"]),
+        key_uncovered=round(uncovered_key_area(zones), 2),
+        zones_pass=sum(1 for z in zones if z["pass"]),
+        zones=len(zones),
+    )
     if with_checklist:
         items = live_checklist(compound, summary, today)
         status["checklist"] = items

@@ -20,7 +20,7 @@ from camwatch.commands.common import (
     parse_point,
     table,
 )
-from camwatch.errors import UsageError
+from camwatch.errors import UsageError, ValueRangeError
 from camwatch.model import DEVICE_KINDS, DEVICE_STATUSES, LIVE_DEVICE_STATUSES, MAINTENANCE_KINDS
 
 LIVE_STATUSES = LIVE_DEVICE_STATUSES
@@ -149,6 +149,16 @@ def _geometry(at: str | None, line: str | None) -> dict[str, Any] | None:
     return None
 
 
+def _check_values(kind: str, code: str, properties: dict[str, Any]) -> None:
+    """The typed numbers against their ranges (camwatch.properties, docs/ranges.md), first."""
+    from camwatch.properties import check_properties
+
+    try:
+        check_properties(kind, properties)
+    except ValueRangeError as exc:
+        raise exc.located(kind=kind, ident=code, where=f"{kind} '{code}'") from None
+
+
 _common_fields = [
     click.option("--name"),
     click.option("--manufacturer"),
@@ -190,6 +200,7 @@ def devices_add(compound: str, code: str, kind: str, status: str, **fields: Any)
     if geometry is None:
         raise UsageError("a new device needs a position: --at X,Y or --line 'X1,Y1 X2,Y2'")
     properties = parse_assignments(fields.pop("assignments"))
+    _check_values(kind, code, properties)
     with ledger() as session:
         device = add_device(
             session,
@@ -226,7 +237,7 @@ def devices_update(
     **fields: Any,
 ) -> None:
     """Change fields or properties of device CODE."""
-    from camwatch.registry.devices import update_device
+    from camwatch.registry.devices import get_device, update_device
 
     changes: dict[str, Any] = {
         k: v for k, v in fields.items() if k not in ("at", "line", "assignments") and v is not None
@@ -243,6 +254,7 @@ def devices_update(
     if not changes:
         raise UsageError("nothing to change (see --help for the options)")
     with ledger() as session:
+        _check_values(get_device(session, compound, code).kind, code, props)
         device = update_device(
             session, compound, code, changes, expected_version=expected_version, actor=actor()
         )

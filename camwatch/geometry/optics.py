@@ -53,9 +53,15 @@ def dori_distance(camera: Camera, level: str) -> float:
     width = camera.resolution[0]
     density = DORI_PX_PER_M[level]
     alpha = math.radians(camera.hfov)
-    if is_panoramic(camera):
-        return width / (alpha * density)
-    return width / (2.0 * density * math.tan(alpha / 2.0))
+    # Guard: the loader keeps hfov and resolution in range (docs/ranges.md); a camera
+    # built in code with a degenerate field of view gets a clear error, not a division by 0.
+    denominator = alpha * density if is_panoramic(camera) else 2.0 * density * math.tan(alpha / 2.0)
+    if not (denominator > 0.0 and math.isfinite(denominator)):
+        raise ValueError(f"camera {camera.id!r}: hfov {camera.hfov!r} gives no DORI distance")
+    distance = width / denominator
+    if not math.isfinite(distance):
+        raise ValueError(f"camera {camera.id!r}: hfov {camera.hfov!r} gives no DORI distance")
+    return distance
 
 
 def ground_limits(camera: Camera) -> tuple[float, float]:
@@ -78,9 +84,15 @@ def ground_limits(camera: Camera) -> tuple[float, float]:
     h = camera.height_m
     lower = tau + half_beta
     upper = tau - half_beta
-    near = h / math.tan(math.radians(lower)) if lower < 90.0 else 0.0
-    far = h / math.tan(math.radians(upper)) if upper > 0.0 else math.inf
+    near = _over_tan(h, lower) if lower < 90.0 else 0.0
+    far = _over_tan(h, upper) if upper > 0.0 else math.inf
     return max(near, 0.0), far
+
+
+def _over_tan(h: float, angle_deg: float) -> float:
+    """h / tan(angle) for 0 < angle < 90; ∞ when the angle is too small to have a tangent."""
+    tangent = math.tan(math.radians(angle_deg))
+    return h / tangent if tangent > 0.0 else math.inf
 
 
 def reach(camera: Camera, level: str) -> float:

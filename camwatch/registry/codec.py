@@ -29,16 +29,25 @@ import copy
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
-from camwatch.errors import SiteFormatError
+from sqlalchemy import String
+
+from camwatch.errors import SiteFormatError, ValueRangeError, short
 from camwatch.model import DEVICE_KINDS, LIVE_DEVICE_STATUSES, Site
+from camwatch.registry.models import Device
 from camwatch.sitefile import feature_to_geojson, parse_site
+from camwatch.sitefile.values import show
 
 EXPORTABLE_STATUSES: tuple[str, ...] = LIVE_DEVICE_STATUSES
 _TEXT_COLUMNS = ("name", "model", "serial", "manufacturer")
 _DATE_COLUMNS = ("install_date", "warranty_end")
 MAX_CODE_LENGTH = 64
+# What the ledger's columns hold (PostgreSQL refuses longer text; SQLite would not notice).
+TEXT_LIMITS: dict[str, int] = {
+    key: cast(String, Device.__table__.c[key].type).length or 0
+    for key in ("name", "model", "serial", "manufacturer")
+}
 
 
 @dataclass(frozen=True)
@@ -94,7 +103,7 @@ def state_of(device: Any) -> DeviceState:
 def _error(index: int | None, kind: str, code: str | None, message: str) -> SiteFormatError:
     """A SiteFormatError naming the feature (by index in a file) or else the device."""
     if index is None:
-        who = f"{kind} '{code}'" if code is not None else kind
+        who = f"{kind} '{short(code)}'" if code is not None else kind
         return SiteFormatError(f"{who}: {message}")
     return SiteFormatError(message, index=index, kind=kind, ident=code)
 
@@ -103,9 +112,12 @@ def _text(value: Any, key: str, index: int | None, kind: str, code: str | None) 
     if value is None:
         return None
     if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
+        value = str(value)
     if not isinstance(value, str):
-        raise _error(index, kind, code, f"{key} must be a string, got {value!r}")
+        raise _error(index, kind, code, f"{key} must be a string, got {show(value)}")
+    limit = TEXT_LIMITS.get(key)
+    if limit is not None and len(value) > limit:
+        raise _error(index, kind, code, f"{key} is longer than {limit} characters")
     return value
 
 
@@ -242,7 +254,11 @@ def _relabel(
     state = states[exc.index - first]
     where = label(exc.index - first) if label else None
     prefix = f"{where}: " if where else ""
-    return SiteFormatError(f"{prefix}{state.kind} '{state.code}': {exc.detail}")
+    if isinstance(exc, ValueRangeError):  # keeps property, range and value for the reader
+        return exc.located(
+            kind=state.kind, ident=state.code, where=f"{prefix}{state.kind} '{short(state.code)}'"
+        )
+    return SiteFormatError(f"{prefix}{state.kind} '{short(state.code)}': {exc.detail}")
 
 
 def validate_devices(
@@ -267,16 +283,16 @@ def validate_devices(
             prefix = f"{where}: " if where else ""
             other = states[seen[state.code]]
             raise SiteFormatError(
-                f"{prefix}{state.kind} '{state.code}': device code already used by "
-                f"{other.kind} '{other.code}' (codes are unique within a compound)"
+                f"{prefix}{state.kind} '{short(state.code)}': device code already used by "
+                f"{other.kind} '{short(other.code)}' (codes are unique within a compound)"
             )
         seen[state.code] = i
     collection, first = assemble(plan, site_member, live)
     position = [i for i, s in enumerate(states) if s.status != "retired"]
+    live_label = (lambda j: label(position[j])) if label else None
     try:
         site = parse_site(collection, default_id=str(site_member.get("id", "site")))
     except SiteFormatError as exc:
-        live_label = (lambda j: label(position[j])) if label else None
         raise _relabel(exc, first, live, live_label) from None
     parsed = _parsed_devices(site)
     normal: list[DeviceState] = []
@@ -287,5 +303,9 @@ def validate_devices(
             continue
         j = next(live_iter)
         feature = feature_to_geojson(parsed[first + j])
-        normal.append(replace(state_from_feature(feature, index=first + j), status=state.status))
+        try:  # the ledger's own limits (text lengths)
+            normal_state = state_from_feature(feature, index=first + j)
+        except SiteFormatError as exc:
+            raise _relabel(exc, first, live, live_label) from None
+        normal.append(replace(normal_state, status=state.status))
     return site, normal

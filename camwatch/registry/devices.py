@@ -35,6 +35,7 @@ from camwatch.registry.codec import (
 )
 from camwatch.registry.compounds import apply_state, get_compound
 from camwatch.registry.models import Compound, Device, utcnow
+from camwatch.sitefile.values import bad_text
 
 # fields of update_device(changes=...) besides "properties"
 UPDATABLE = (
@@ -87,6 +88,17 @@ def get_device(session: Session, compound: str, code: str) -> Device:
 def _choice(what: str, value: str, allowed: Sequence[str]) -> None:
     if value not in allowed:
         raise UsageError(f"{what} must be one of {', '.join(allowed)}, got {value!r}")
+
+
+def _check_notes(notes: Any) -> None:
+    """Notes are not part of the site feature, so the loader does not see them: check here."""
+    if notes is None:
+        return
+    if not isinstance(notes, str):
+        raise UsageError(f"notes must be text, got {type(notes).__name__}")
+    why = bad_text(notes)
+    if why:
+        raise UsageError(f"notes {why}")
 
 
 def _expect(device: Device, expected_version: int | None) -> None:
@@ -164,6 +176,7 @@ def add_device(
 ) -> Device:
     """Register a device; validated like a site-file feature against the compound's plan."""
     set_actor(session, actor)
+    _check_notes(notes)
     comp = get_compound(session, compound)
     state = _new_state(
         kind=kind,
@@ -240,6 +253,7 @@ def update_device(
     normal = _validate(comp, others + [new_state])[-1]
     apply_state(device, normal)
     if "notes" in changes:
+        _check_notes(changes["notes"])
         device.notes = changes["notes"]
     session.flush()
     return device
@@ -424,7 +438,21 @@ def import_devices_csv(
     written; the first problem is reported with its line number.
     """
     set_actor(session, actor)
-    text = _read_text(source)
+    try:
+        return _import_csv(session, _read_text(source), compound)
+    except csv.Error as exc:  # e.g. a field over the csv module's size limit
+        raise UsageError(f"not a readable CSV file: {exc}") from None
+
+
+def _check_cells(line: int, cells: Mapping[str, str]) -> None:
+    """Every cell is text the ledger can store (no lone surrogates, no NUL)."""
+    for column, value in cells.items():
+        why = bad_text(value)
+        if why:
+            raise UsageError(f"line {line}: {column} {why}")
+
+
+def _import_csv(session: Session, text: str, compound: str | None) -> dict[str, list[str]]:
     reader = csv.DictReader(io.StringIO(text))
     header = [h.strip() for h in (reader.fieldnames or [])]
     if not header:
@@ -443,6 +471,7 @@ def import_devices_csv(
         if None in row:
             raise UsageError(f"line {line}: more cells than header columns")
         cells = {k: (v or "").strip() for k, v in row.items()}
+        _check_cells(line, cells)
         if not any(cells.values()):
             continue
         rows += 1

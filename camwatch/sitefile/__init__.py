@@ -47,7 +47,7 @@ from typing import Any
 from shapely.geometry import Polygon
 from shapely.geometry.base import BaseGeometry
 
-from camwatch.errors import SiteFormatError, UsageError
+from camwatch.errors import SiteFormatError, UsageError, short
 from camwatch.model import (
     MOUNT_TOLERANCE_M,
     ROBUST_GRID_M,
@@ -78,7 +78,7 @@ from camwatch.sitefile.features import (
     parse_wall,
     parse_zone,
 )
-from camwatch.sitefile.values import Ctx, show
+from camwatch.sitefile.values import Ctx, check_tree, show
 from camwatch.sitefile.write import feature_to_geojson
 
 __all__ = [
@@ -172,6 +172,7 @@ def parse_site(data: Mapping[str, Any], *, default_id: str = "site") -> Site:
             groups[type(obj)].append(obj)
     if boundary is None:
         raise SiteFormatError("site has no boundary feature (exactly one is required)")
+    _check_values(data, features, groups)
 
     site = Site(
         info=info,
@@ -189,6 +190,22 @@ def parse_site(data: Mapping[str, Any], *, default_id: str = "site") -> Site:
     )
     check_site(site)
     return site
+
+
+def _check_values(
+    data: Mapping[str, Any], features: list[Any], groups: dict[type, list[Any]]
+) -> None:
+    """Every value, kept or interpreted, is writable JSON (:func:`check_tree`); after the
+    per-feature checks, so a value out of its range gets that range's message first."""
+    named = {obj.index: obj for items in groups.values() for obj in items}
+    for index, feature in enumerate(features):
+        obj = named.get(index)
+        kind = feature["properties"]["kind"]
+        ident = getattr(obj, "id", None) or getattr(obj, "name", None)
+        check_tree(Ctx(index, kind, ident), feature, "feature")
+    for key, value in data.items():
+        if key != "features":
+            check_tree(Ctx(), value, key)
 
 
 def _reject_constant(name: str) -> Any:
@@ -233,8 +250,8 @@ def _camera_ctx(camera: Camera) -> Ctx:
     return Ctx(camera.index, "camera", camera.id)
 
 
-def _blocker(site: Site, camera: Camera) -> str:
-    """Which opaque feature holds the camera, for the message."""
+def _blocker(site: Site, camera: Camera) -> str | None:
+    """Which opaque feature holds the camera, for the message (None: none does)."""
     pt = camera.point
     named: Iterable[tuple[str, Any, Polygon]] = (
         [("building", b, b.polygon) for b in site.buildings]
@@ -243,10 +260,16 @@ def _blocker(site: Site, camera: Camera) -> str:
     )
     for kind, obj, poly in named:
         if poly.covers(pt):
-            label = f" '{obj.name}'" if obj.name else ""
+            label = f" '{short(obj.name)}'" if obj.name else ""
             where = f" (feature #{obj.index})" if obj.index is not None else ""
             return f"{kind}{label}{where}"
-    return "an obstacle"
+    return "an obstacle" if site.boundary.covers(pt) else None
+
+
+def _metres(distance: float) -> str:
+    """A distance for a message, with enough digits to show it exceeds the tolerance."""
+    text = f"{distance:.2f}"
+    return text if float(text) > MOUNT_TOLERANCE_M else f"{distance:.9g}"
 
 
 def check_camera_placement(
@@ -257,29 +280,33 @@ def check_camera_placement(
     On a facade (an obstacle's edge) is fine; up to 0.05 m inside an obstacle or
     outside the boundary is fine (analysis moves it to its nearest free point).
     Pass ``free_space`` (from :func:`site_free_space`) when checking many cameras.
+    A camera too far from free space that no obstacle holds is outside the
+    boundary, and is reported so (free space is snapped to a fine grid, so its
+    distance can exceed the distance to the boundary by a hair).
     """
     ctx = _camera_ctx(camera)
     pt = camera.point
     outside = pt.distance(site.boundary)
+    too_far = f"(allowed {MOUNT_TOLERANCE_M} m)"
     if outside > MOUNT_TOLERANCE_M + _EPS:
         raise ctx.error(
-            f"camera at ({pt.x:g}, {pt.y:g}) is {outside:.2f} m outside the boundary "
-            f"(allowed {MOUNT_TOLERANCE_M} m)"
+            f"camera at ({pt.x:g}, {pt.y:g}) is {_metres(outside)} m outside the boundary {too_far}"
         )
     free = site_free_space(site) if free_space is None else free_space
     if free.is_empty:
         raise ctx.error("the site has no free space to place a camera in")
     inside = pt.distance(free)
     # Free space is snap-rounded to ROBUST_GRID_M, which may move its edge that far.
-    if inside > MOUNT_TOLERANCE_M + _EPS + ROBUST_GRID_M and not site.boundary.covers(pt):
-        raise ctx.error(
-            f"camera at ({pt.x:g}, {pt.y:g}) is outside the boundary, "
-            f"{inside:.2f} m from free space (allowed {MOUNT_TOLERANCE_M} m)"
-        )
     if inside > MOUNT_TOLERANCE_M + _EPS + ROBUST_GRID_M:
+        blocker = _blocker(site, camera)
+        if blocker is None:
+            raise ctx.error(
+                f"camera at ({pt.x:g}, {pt.y:g}) is {_metres(inside)} m outside the boundary "
+                f"{too_far}"
+            )
         raise ctx.error(
-            f"camera at ({pt.x:g}, {pt.y:g}) is inside {_blocker(site, camera)}, "
-            f"{inside:.2f} m from free space (allowed {MOUNT_TOLERANCE_M} m)"
+            f"camera at ({pt.x:g}, {pt.y:g}) is inside {blocker}, "
+            f"{_metres(inside)} m from free space {too_far}"
         )
 
 
@@ -288,7 +315,9 @@ def check_camera_id_free(camera: Camera, site: Site) -> None:
     for other in site.cameras:
         if other.id == camera.id and other is not camera:
             where = f"feature #{other.index}" if other.index is not None else "another camera"
-            raise _camera_ctx(camera).error(f"duplicate camera id '{camera.id}' (also {where})")
+            raise _camera_ctx(camera).error(
+                f"duplicate camera id '{short(camera.id)}' (also {where})"
+            )
 
 
 def _check_unique(kind: str, items: Iterable[Any], attr: str, what: str) -> None:
@@ -300,7 +329,7 @@ def _check_unique(kind: str, items: Iterable[Any], attr: str, what: str) -> None
         if key in seen:
             first = seen[key].index
             where = f" (also feature #{first})" if first is not None else ""
-            raise Ctx(item.index, kind, key).error(f"duplicate {what} '{key}'{where}")
+            raise Ctx(item.index, kind, key).error(f"duplicate {what} '{short(key)}'{where}")
         seen[key] = item
 
 
@@ -366,8 +395,9 @@ def dumps_site(site: Site) -> str:
     """The site file text: JSON, 2-space indent, UTF-8 characters kept, trailing newline."""
     try:
         text = json.dumps(site_to_geojson(site), indent=2, ensure_ascii=False, allow_nan=False)
-    except (TypeError, ValueError) as exc:
-        raise SiteFormatError(f"site cannot be written as JSON: {exc}") from None
+        text.encode("utf-8")
+    except (TypeError, ValueError, RecursionError) as exc:  # UnicodeEncodeError is a ValueError
+        raise SiteFormatError(f"site cannot be written as JSON: {show(str(exc))}") from None
     return text + "\n"
 
 

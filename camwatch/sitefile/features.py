@@ -18,7 +18,7 @@ from typing import Any, TypeAlias
 
 from shapely.geometry import Polygon
 
-from camwatch.errors import SiteFormatError
+from camwatch.errors import SiteFormatError, ValueRangeError
 from camwatch.model import (
     ACCESS_CONTROL_TYPES,
     ALARM_TYPES,
@@ -38,14 +38,23 @@ from camwatch.model import (
     Zone,
     required_level_for,
 )
+from camwatch.properties import (
+    BUILDING_HEIGHT,
+    CAMERA,
+    OBSTACLE_HEIGHT,
+    WALL_THICKNESS,
+    ZONE_WEIGHT,
+    check_optics,
+    check_resolution,
+)
 from camwatch.sitefile.values import (
+    MAX_INTEGER,
     Ctx,
     geometry_coords,
     get_bool,
     get_enum,
     get_ident,
-    get_number,
-    get_positive,
+    get_property,
     get_text,
     parse_lineal,
     parse_linestring,
@@ -105,7 +114,7 @@ def _extra(props: Mapping[str, Any], kind: str) -> dict[str, Any]:
 def _ctx(props: Mapping[str, Any], kind: str, index: int | None, key: str) -> Ctx:
     """Context naming the feature by its id/name when that value is usable."""
     value = props.get(key)
-    if isinstance(value, int) and not isinstance(value, bool):
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) < MAX_INTEGER:
         value = str(value)
     return Ctx(index, kind, value if isinstance(value, str) and value.strip() else None)
 
@@ -125,10 +134,11 @@ def _parse_block(kind: str, props: Any, geometry: Any, index: int | None) -> dic
     props = _props(ctx, props)
     ctx = _ctx(props, kind, index, "name")
     default_height = 10.0 if kind == "building" else 2.0
+    height = BUILDING_HEIGHT if kind == "building" else OBSTACLE_HEIGHT
     return {
         "polygon": parse_polygon(ctx, geometry, holes=kind == "building"),
         "name": get_text(ctx, props, "name"),
-        "height_m": get_positive(ctx, props, "height_m", default_height),
+        "height_m": get_property(ctx, props, height, default_height),
         "extra": _extra(props, kind),
         "index": index,
     }
@@ -149,7 +159,7 @@ def parse_wall(props: Any, geometry: Any, index: int | None = None) -> Wall:
     _, coords = geometry_coords(ctx, geometry, ("LineString",))
     return Wall(
         line=parse_linestring(ctx, coords),
-        thickness_m=get_positive(ctx, props, "thickness_m", 0.2),
+        thickness_m=get_property(ctx, props, WALL_THICKNESS, 0.2),
         name=get_text(ctx, props, "name"),
         extra=_extra(props, "wall"),
         index=index,
@@ -175,32 +185,20 @@ def parse_zone(props: Any, geometry: Any, index: int | None = None) -> Zone:
         required_level=get_enum(
             ctx, props, "required_level", LEVELS, required_level_for(zone_type)
         ),
-        weight=get_positive(ctx, props, "weight", 1.0),
+        weight=get_property(ctx, props, ZONE_WEIGHT, 1.0),
         extra=_extra(props, "zone"),
         index=index,
     )
-
-
-def _in_range(
-    ctx: Ctx, props: Mapping[str, Any], key: str, value: float | None, ok: bool, rng: str
-) -> None:
-    if value is not None and not ok:
-        raise ctx.error(f"{key} must be in {rng}, got {show(props[key])}")
 
 
 def _resolution(ctx: Ctx, props: Mapping[str, Any]) -> tuple[int, int]:
     value = props.get("resolution")
     if value is None:
         return DEFAULT_RESOLUTION
-    if (
-        not isinstance(value, list | tuple)
-        or len(value) != 2
-        or not all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in value)
-    ):
-        raise ctx.error(
-            f"resolution must be [width, height] in positive integer pixels, got {show(value)}"
-        )
-    return (value[0], value[1])
+    try:
+        return check_resolution(value)
+    except ValueRangeError as exc:
+        raise ctx.located(exc) from None
 
 
 def parse_camera(props: Any, geometry: Any, index: int | None = None) -> Camera:
@@ -213,26 +211,28 @@ def parse_camera(props: Any, geometry: Any, index: int | None = None) -> Camera:
     _, coords = geometry_coords(ctx, geometry, ("Point",))
     point = parse_point(ctx, coords)
 
-    hfov = get_number(ctx, props, "hfov_deg", None)
-    _in_range(ctx, props, "hfov_deg", hfov, hfov is not None and 0 < hfov <= 360, "(0, 360]")
-    focal = get_positive(ctx, props, "focal_mm", None)
-    sensor = get_positive(ctx, props, "sensor_width_mm", None)
+    hfov = get_property(ctx, props, CAMERA["hfov_deg"], None)
+    focal = get_property(ctx, props, CAMERA["focal_mm"], None)
+    sensor = get_property(ctx, props, CAMERA["sensor_width_mm"], None)
     if (focal is None) != (sensor is None):
         given, missing = (
             ("focal_mm", "sensor_width_mm") if sensor is None else ("sensor_width_mm", "focal_mm")
         )
         raise ctx.error(f"{given} given without {missing} (give both, or hfov_deg)")
-    tilt = get_number(ctx, props, "tilt_deg", 15.0)
-    _in_range(ctx, props, "tilt_deg", tilt, tilt is not None and -90 <= tilt <= 90, "[-90, 90]")
-    vfov = get_number(ctx, props, "vfov_deg", None)
-    _in_range(ctx, props, "vfov_deg", vfov, vfov is not None and 0 < vfov < 180, "(0, 180)")
-    heading = get_number(ctx, props, "heading_deg", 0.0)
+    tilt = get_property(ctx, props, CAMERA["tilt_deg"], 15.0)
+    vfov = get_property(ctx, props, CAMERA["vfov_deg"], None)
+    heading = get_property(ctx, props, CAMERA["heading_deg"], 0.0)
     heading = math.fmod(heading, 360.0)
     if heading < 0:
         heading += 360.0
     if heading >= 360.0:  # -1e-20 + 360 rounds to 360
         heading = 0.0
-    height = get_positive(ctx, props, "height_m", 3.0)
+    height = get_property(ctx, props, CAMERA["height_m"], 3.0)
+    resolution = _resolution(ctx, props)
+    try:  # derived values: the lens's field of view, the DORI distance
+        check_optics(hfov_deg=hfov, focal_mm=focal, sensor_width_mm=sensor, resolution=resolution)
+    except ValueRangeError as exc:
+        raise ctx.located(exc) from None
 
     return Camera(
         id=camera_id,
@@ -245,9 +245,9 @@ def parse_camera(props: Any, geometry: Any, index: int | None = None) -> Camera:
         hfov_deg=hfov,
         focal_mm=focal,
         sensor_width_mm=sensor,
-        resolution=_resolution(ctx, props),
+        resolution=resolution,
         vfov_deg=vfov,
-        range_m=get_positive(ctx, props, "range_m", None),
+        range_m=get_property(ctx, props, CAMERA["range_m"], None),
         model=get_text(ctx, props, "model"),
         serial=get_ident(ctx, props, "serial", required=False),
         extra=_extra(props, "camera"),

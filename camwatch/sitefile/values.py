@@ -19,9 +19,13 @@ from typing import Any, overload
 from shapely.geometry import LineString, MultiPoint, Point, Polygon
 from shapely.validation import explain_validity
 
-from camwatch.errors import SiteFormatError
+from camwatch.errors import SiteFormatError, ValueRangeError, short
+from camwatch.properties import Property, show
 
 MAX_COORDINATE = 1e7  # |x|, |y| limit of docs/site-format.md §1
+# Limits on any value a site file carries, interpreted or kept (docs/ranges.md):
+MAX_DEPTH = 32  # nesting of lists and objects below a feature or top-level member
+MAX_INTEGER = 2**63  # an integer must fit 64 bits (JSON readers and databases round beyond)
 
 
 @dataclass
@@ -34,55 +38,84 @@ class Ctx:
 
     def error(self, message: str) -> SiteFormatError:
         if self.index is None and self.kind:  # a lone feature (e.g. from the registry)
-            who = self.kind + (f" '{self.ident}'" if self.ident is not None else "")
+            who = self.kind + (f" '{short(self.ident)}'" if self.ident is not None else "")
             message = f"{who}: {message}"
         return SiteFormatError(message, index=self.index, kind=self.kind, ident=self.ident)
 
+    def located(self, exc: ValueRangeError) -> ValueRangeError:
+        """A range error from :mod:`camwatch.properties`, about this feature."""
+        if self.index is None and self.kind:
+            who = self.kind + (f" '{short(self.ident)}'" if self.ident is not None else "")
+            return exc.located(kind=self.kind, ident=self.ident, where=who)
+        return exc.located(index=self.index, kind=self.kind, ident=self.ident)
 
-def show(value: Any) -> str:
-    """A short readable rendering of a bad value for messages."""
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+
+# -- any value: depth, text, integers -----------------------------------------------
+
+
+def bad_text(text: str) -> str | None:
+    """Why ``text`` cannot be stored as it is, or None: a lone surrogate (not Unicode, cannot
+    be written as UTF-8) or a NUL character (PostgreSQL text and JSON refuse it)."""
+    if "\x00" in text:
+        return "contains a NUL character"
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return "is not valid Unicode (lone surrogate)"
+    return None
+
+
+def check_tree(ctx: Ctx, value: Any, where: str) -> None:
+    """Every value below ``value`` is writable JSON: at most MAX_DEPTH deep, text valid
+    Unicode, integers within 64 bits, numbers finite. Iterative (no recursion limit)."""
+    stack: list[tuple[Any, str, int]] = [(value, where, 0)]
+    while stack:
+        item, path, depth = stack.pop()
+        if isinstance(item, str):
+            why = bad_text(item)
+            if why:
+                raise ctx.error(f"{path}: text {show(item)} {why}")
+        elif isinstance(item, bool) or item is None:
+            continue
+        elif isinstance(item, int):
+            if abs(item) >= MAX_INTEGER:
+                raise ctx.error(f"{path}: integer {show(item)} does not fit 64 bits")
+        elif isinstance(item, float):
+            if not math.isfinite(item):
+                raise ctx.error(f"{path}: number {show(item)} is not finite")
+        elif isinstance(item, Mapping | list | tuple):
+            if depth >= MAX_DEPTH:
+                raise ctx.error(f"{path}: nested more than {MAX_DEPTH} levels deep")
+            pairs = item.items() if isinstance(item, Mapping) else enumerate(item)
+            for key, child in pairs:
+                if isinstance(item, Mapping) and (not isinstance(key, str) or bad_text(key)):
+                    raise ctx.error(f"{path}: key {show(key)} is not valid text")
+                child_path = f"{path}.{key}" if isinstance(item, Mapping) else f"{path}[{key}]"
+                stack.append((child, child_path, depth + 1))
+        else:
+            raise ctx.error(f"{path}: {type(item).__name__} is not a JSON value")
 
 
 # -- numbers -------------------------------------------------------------------
 
 
-def as_number(ctx: Ctx, name: str, value: Any) -> float:
-    """A finite real number (int or float, never bool or str)."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ctx.error(f"{name} must be a number, got {show(value)}")
-    try:
-        number = float(value)
-    except OverflowError:
-        number = math.inf
-    if not math.isfinite(number):
-        raise ctx.error(f"{name} must be finite, got {show(value)}")
-    return number
-
-
 @overload
-def get_number(ctx: Ctx, props: Mapping[str, Any], key: str, default: float) -> float: ...
+def get_property(ctx: Ctx, props: Mapping[str, Any], prop: Property, default: float) -> float: ...
 @overload
-def get_number(ctx: Ctx, props: Mapping[str, Any], key: str, default: None) -> float | None: ...
-def get_number(ctx: Ctx, props: Mapping[str, Any], key: str, default: float | None) -> float | None:
-    """A number property, or ``default`` when absent or null."""
-    value = props.get(key)
-    return default if value is None else as_number(ctx, key, value)
-
-
-@overload
-def get_positive(ctx: Ctx, props: Mapping[str, Any], key: str, default: float) -> float: ...
-@overload
-def get_positive(ctx: Ctx, props: Mapping[str, Any], key: str, default: None) -> float | None: ...
-def get_positive(
-    ctx: Ctx, props: Mapping[str, Any], key: str, default: float | None
+def get_property(
+    ctx: Ctx, props: Mapping[str, Any], prop: Property, default: None
+) -> float | None: ...
+def get_property(
+    ctx: Ctx, props: Mapping[str, Any], prop: Property, default: float | None
 ) -> float | None:
-    """A number > 0 (or the default when absent)."""
-    value = get_number(ctx, props, key, default)
-    if value is not None and value <= 0:
-        raise ctx.error(f"{key} must be > 0, got {show(props[key])}")
-    return value
+    """A numeric property checked against its range (:mod:`camwatch.properties`), or the default."""
+    value = props.get(prop.name)
+    if value is None:
+        return default
+    try:
+        return prop.check(value)
+    except ValueRangeError as exc:
+        raise ctx.located(exc) from None
 
 
 # -- text, ids, flags, enumerations ----------------------------------------------
@@ -104,6 +137,8 @@ def get_ident(ctx: Ctx, props: Mapping[str, Any], key: str, *, required: bool) -
             raise ctx.error(f"{key} is required")
         return None
     if isinstance(value, int) and not isinstance(value, bool):
+        if abs(value) >= MAX_INTEGER:
+            raise ctx.error(f"{key} must be a string or a 64-bit integer, got {show(value)}")
         return str(value)
     if not isinstance(value, str):
         raise ctx.error(f"{key} must be a string or an integer, got {show(value)}")

@@ -435,22 +435,27 @@ def test_save_invalid_site_raises_before_writing(tmp_path: Any) -> None:
 # -- hypothesis: generated small sites survive save -> load ---------------------------------
 
 _coord = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False, allow_infinity=False)
-_text = st.text(min_size=1, max_size=8).filter(lambda s: s.strip() != "")
+# text the ledger can store: no NUL, no lone surrogates (docs/ranges.md)
+_chars = st.characters(codec="utf-8", exclude_characters="\x00")
+_text = st.text(_chars, min_size=1, max_size=8).filter(lambda s: s.strip() != "")
 _opt_text = st.none() | _text
 _json_scalar = (
-    st.none() | st.booleans() | st.integers(-(10**6), 10**6) | _coord | st.text(max_size=6)
+    st.none() | st.booleans() | st.integers(-(10**6), 10**6) | _coord | st.text(_chars, max_size=6)
 )
 _json = st.recursive(
     _json_scalar,
     lambda inner: (
-        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
+        st.lists(inner, max_size=3)
+        | st.dictionaries(st.text(_chars, max_size=5), inner, max_size=3)
     ),
     max_leaves=6,
 )
 
 
 def _extra(kind_keys: tuple[str, ...]) -> st.SearchStrategy[dict[str, Any]]:
-    keys = st.text(min_size=1, max_size=6).filter(lambda k: k not in kind_keys and k != "kind")
+    keys = st.text(_chars, min_size=1, max_size=6).filter(
+        lambda k: k not in kind_keys and k != "kind"
+    )
     return st.dictionaries(keys, _json, max_size=2)
 
 
@@ -473,12 +478,15 @@ def sites(draw: st.DrawFn) -> Site:
         st.floats(min_value=0, max_value=90, allow_nan=False),
         st.floats(min_value=0.5, max_value=10, allow_nan=False),
     )
-    positive = st.floats(min_value=0.01, max_value=1e4, allow_nan=False)
+
+    def within(low: float, high: float) -> st.SearchStrategy[float]:
+        return st.floats(min_value=low, max_value=high)  # docs/ranges.md
+
     buildings = [
         Building(
             _rect(ox + x, oy + y, s, s),
             name=draw(_opt_text),
-            height_m=draw(positive),
+            height_m=draw(within(0.01, 1000)),
             extra=draw(_extra(K["building"])),
         )
         for x, y, s in draw(st.lists(east, max_size=2))
@@ -486,13 +494,13 @@ def sites(draw: st.DrawFn) -> Site:
     walls = [
         Wall(
             LineString([(ox + x, oy + y), (ox + x + s, oy + y)]),
-            thickness_m=draw(positive),
+            thickness_m=draw(within(0.01, 10)),
             name=draw(_opt_text),
         )
         for x, y, s in draw(st.lists(east, max_size=2))
     ]
     ids = draw(st.lists(_text, unique=True, max_size=4))
-    lens = st.none() | st.tuples(positive, positive)
+    lens = st.none() | st.tuples(within(0.5, 2000), within(0.5, 100))
     cameras = []
     for cid in ids:
         focal_sensor = draw(lens)
@@ -502,15 +510,15 @@ def sites(draw: st.DrawFn) -> Site:
                 position=draw(pos),
                 name=draw(_opt_text),
                 status=draw(st.sampled_from(CAMERA_STATUSES)),
-                height_m=draw(positive),
+                height_m=draw(within(0.1, 100)),
                 heading_deg=draw(st.floats(min_value=0, max_value=360, exclude_max=True)),
                 tilt_deg=draw(st.floats(min_value=-90, max_value=90)),
-                hfov_deg=draw(st.none() | st.floats(min_value=0, max_value=360, exclude_min=True)),
+                hfov_deg=draw(st.none() | within(0.01, 360)),
                 focal_mm=focal_sensor[0] if focal_sensor else None,
                 sensor_width_mm=focal_sensor[1] if focal_sensor else None,
-                resolution=draw(st.tuples(st.integers(1, 10000), st.integers(1, 10000))),
+                resolution=draw(st.tuples(st.integers(160, 20000), st.integers(160, 20000))),
                 vfov_deg=draw(st.none() | st.floats(min_value=1e-3, max_value=179.9)),
-                range_m=draw(st.none() | positive),
+                range_m=draw(st.none() | within(0.01, 2000)),
                 model=draw(_opt_text),
                 serial=draw(_opt_text),
                 extra=draw(_extra(K["camera"])),
@@ -526,7 +534,7 @@ def sites(draw: st.DrawFn) -> Site:
                 polygon=_rect(ox + draw(st.floats(0, 90)), oy + draw(st.floats(0, 90)), 5.0, 5.0),
                 zone_type=zone_type,
                 required_level=draw(st.sampled_from(LEVELS)),
-                weight=draw(positive),
+                weight=draw(within(0, 1e6)),
                 extra=draw(_extra(K["zone"])),
             )
         )

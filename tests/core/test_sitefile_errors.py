@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from camwatch.errors import CamwatchError, SiteFormatError
+from camwatch.errors import CamwatchError, SiteFormatError, ValueRangeError
 from camwatch.sitefile import (
     check_camera_id_free,
     check_camera_placement,
@@ -93,6 +93,13 @@ def _add(feature: dict[str, Any]) -> Callable[[dict[str, Any]], None]:
     return mutate
 
 
+def _nested(depth: int) -> Any:
+    value: Any = 1
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
 def _site(**members: Any) -> Callable[[dict[str, Any]], None]:
     def mutate(site: dict[str, Any]) -> None:
         site["site"].update(members)
@@ -108,6 +115,7 @@ def _remove(index: int) -> Callable[[dict[str, Any]], None]:
 
 
 CAM = "feature #5 (camera 'C1'): "
+R = "resolution must be [width, height] in integer pixels, each in [160, 20000], got "
 BOWTIE = _poly((10, 10), (30, 30), (30, 10), (10, 30))
 
 # (id, mutation, expected message: exact string, or a regex when starting with "re:")
@@ -331,7 +339,11 @@ ERROR_CASES: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
     ("hfov 0", _set(5, hfov_deg=0), CAM + "hfov_deg must be in (0, 360], got 0"),
     ("hfov negative", _set(5, hfov_deg=-10.5), CAM + "hfov_deg must be in (0, 360], got -10.5"),
     ("hfov over 360", _set(5, hfov_deg=360.5), CAM + "hfov_deg must be in (0, 360], got 360.5"),
-    ("hfov as string", _set(5, hfov_deg="90"), CAM + "hfov_deg must be a number, got '90'"),
+    (
+        "hfov as string",
+        _set(5, hfov_deg="90"),
+        CAM + "hfov_deg must be a number in (0, 360], got '90'",
+    ),
     (
         "focal without sensor",
         _set(5, focal_mm=4),
@@ -342,47 +354,150 @@ ERROR_CASES: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
         _set(5, sensor_width_mm=5.37),
         CAM + "sensor_width_mm given without focal_mm (give both, or hfov_deg)",
     ),
-    ("focal zero", _set(5, focal_mm=0, sensor_width_mm=5.37), CAM + "focal_mm must be > 0, got 0"),
+    (
+        "focal zero",
+        _set(5, focal_mm=0, sensor_width_mm=5.37),
+        CAM + "focal_mm must be in [0.5, 2000], got 0",
+    ),
     (
         "sensor negative",
         _set(5, focal_mm=4, sensor_width_mm=-1),
-        CAM + "sensor_width_mm must be > 0, got -1",
+        CAM + "sensor_width_mm must be in [0.5, 100], got -1",
     ),
     ("tilt over 90", _set(5, tilt_deg=91), CAM + "tilt_deg must be in [-90, 90], got 91"),
     ("tilt under -90", _set(5, tilt_deg=-90.1), CAM + "tilt_deg must be in [-90, 90], got -90.1"),
-    ("height zero", _set(5, height_m=0), CAM + "height_m must be > 0, got 0"),
-    ("height negative", _set(5, height_m=-3), CAM + "height_m must be > 0, got -3"),
-    ("height as string", _set(5, height_m="3"), CAM + "height_m must be a number, got '3'"),
-    ("height as bool", _set(5, height_m=True), CAM + "height_m must be a number, got True"),
-    ("height infinite", _set(5, height_m=math.inf), CAM + "height_m must be finite, got inf"),
+    ("height zero", _set(5, height_m=0), CAM + "height_m must be in [0.1, 100], got 0"),
+    ("height negative", _set(5, height_m=-3), CAM + "height_m must be in [0.1, 100], got -3"),
+    (
+        "height as string",
+        _set(5, height_m="3"),
+        CAM + "height_m must be a number in [0.1, 100], got '3'",
+    ),
+    (
+        "height as bool",
+        _set(5, height_m=True),
+        CAM + "height_m must be a number in [0.1, 100], got True",
+    ),
+    (
+        "height infinite",
+        _set(5, height_m=math.inf),
+        CAM + "height_m must be in [0.1, 100], got inf",
+    ),
     (
         "heading as string",
         _set(5, heading_deg="north"),
         CAM + "heading_deg must be a number, got 'north'",
     ),
-    ("heading nan", _set(5, heading_deg=math.nan), CAM + "heading_deg must be finite, got nan"),
+    (
+        "heading nan",
+        _set(5, heading_deg=math.nan),
+        CAM + "heading_deg must be a finite number, got nan",
+    ),
     ("vfov 180", _set(5, vfov_deg=180), CAM + "vfov_deg must be in (0, 180), got 180"),
     ("vfov 0", _set(5, vfov_deg=0), CAM + "vfov_deg must be in (0, 180), got 0"),
-    ("range zero", _set(5, range_m=0), CAM + "range_m must be > 0, got 0"),
+    ("range zero", _set(5, range_m=0), CAM + "range_m must be in (0, 2000], got 0"),
+    # physically sensible ranges (docs/ranges.md): one value must not take down an analysis
+    (
+        "focal 1e308",
+        _set(5, focal_mm=1e308, sensor_width_mm=5.37),
+        CAM + "focal_mm must be in [0.5, 2000], got 1e+308",
+    ),
+    (
+        "focal 0.49",
+        _set(5, focal_mm=0.49, sensor_width_mm=5),
+        CAM + "focal_mm must be in [0.5, 2000], got 0.49",
+    ),
+    (
+        "focal 2000.5",
+        _set(5, focal_mm=2000.5, sensor_width_mm=5),
+        CAM + "focal_mm must be in [0.5, 2000], got 2000.5",
+    ),
+    (
+        "sensor 100.1",
+        _set(5, focal_mm=4, sensor_width_mm=100.1),
+        CAM + "sensor_width_mm must be in [0.5, 100], got 100.1",
+    ),
+    ("height 100.5", _set(5, height_m=100.5), CAM + "height_m must be in [0.1, 100], got 100.5"),
+    ("height 0.05", _set(5, height_m=0.05), CAM + "height_m must be in [0.1, 100], got 0.05"),
+    ("range 2001", _set(5, range_m=2001), CAM + "range_m must be in (0, 2000], got 2001"),
+    ("range 1e308", _set(5, range_m=1e308), CAM + "range_m must be in (0, 2000], got 1e+308"),
+    (
+        "huge int focal",
+        _set(5, focal_mm=10**400, sensor_width_mm=5),
+        CAM + "focal_mm must be in [0.5, 2000], got <an integer of 1329 bits>",
+    ),
+    ("resolution 159", _set(5, resolution=[159, 1080]), CAM + R + "[159, 1080]"),
+    ("resolution 20001", _set(5, resolution=[1920, 20001]), CAM + R + "[1920, 20001]"),
+    (
+        "tiny hfov",
+        _set(5, hfov_deg=1e-300),
+        CAM
+        + "hfov_deg 1e-300 at 1920 px gives a detection distance of 4.4e+303 m, which must be at most 1e+07 m",
+    ),
+    # any value, kept or interpreted, must be writable JSON
+    (
+        "lone surrogate in a name",
+        _set(5, name="cam \ud800"),
+        CAM + "feature.properties.name: text 'cam \\ud800' is not valid Unicode (lone surrogate)",
+    ),
+    (
+        "lone surrogate in a key",
+        _set(5, **{"\udfff": 1}),
+        CAM + "feature.properties: key '\\udfff' is not valid text",
+    ),
+    (
+        "deeply nested extra",
+        _set(5, note=_nested(34)),
+        "re:^feature #5 \\(camera 'C1'\\): feature.properties.note(\\[0\\])+: nested more than 32 levels deep$",
+    ),
+    (
+        "integer beyond 64 bits in an extra",
+        _set(5, note=2**64),
+        CAM + "feature.properties.note: integer 18446744073709551616 does not fit 64 bits",
+    ),
+    (
+        "surrogate in the site member",
+        _site(name="\ud800"),
+        "site.name: text '\\ud800' is not valid Unicode (lone surrogate)",
+    ),
+    (
+        "wall 10.5 m thick",
+        _set(3, thickness_m=10.5),
+        "feature #3 (wall 'Garden wall'): thickness_m must be in (0, 10], got 10.5",
+    ),
+    (
+        "building 1001 m",
+        _set(1, height_m=1001),
+        "feature #1 (building 'Block A'): height_m must be in (0, 1000], got 1001",
+    ),
+    (
+        "zone weight 1e7",
+        _set(4, weight=1e7),
+        "feature #4 (zone 'north gate'): weight must be in [0, 1e+06], got 10000000.0",
+    ),
     (
         "resolution one value",
         _set(5, resolution=[1920]),
-        CAM + "resolution must be [width, height] in positive integer pixels, got [1920]",
+        CAM
+        + "resolution must be [width, height] in integer pixels, each in [160, 20000], got [1920]",
     ),
     (
         "resolution zero",
         _set(5, resolution=[0, 1080]),
-        CAM + "resolution must be [width, height] in positive integer pixels, got [0, 1080]",
+        CAM
+        + "resolution must be [width, height] in integer pixels, each in [160, 20000], got [0, 1080]",
     ),
     (
         "resolution float",
         _set(5, resolution=[1920.0, 1080]),
-        CAM + "resolution must be [width, height] in positive integer pixels, got [1920.0, 1080]",
+        CAM
+        + "resolution must be [width, height] in integer pixels, each in [160, 20000], got [1920.0, 1080]",
     ),
     (
         "resolution string",
         _set(5, resolution="1920x1080"),
-        CAM + "resolution must be [width, height] in positive integer pixels, got '1920x1080'",
+        CAM
+        + "resolution must be [width, height] in integer pixels, each in [160, 20000], got '1920x1080'",
     ),
     (
         "unknown status",
@@ -416,30 +531,30 @@ ERROR_CASES: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
         "feature #4 (zone 'north gate'): unknown required_level 'face' (expected one of: detection, observation, recognition, identification)",
     ),
     (
-        "zone weight zero",
-        _set(4, weight=0),
-        "feature #4 (zone 'north gate'): weight must be > 0, got 0",
+        "zone weight negative",
+        _set(4, weight=-1),
+        "feature #4 (zone 'north gate'): weight must be in [0, 1e+06], got -1",
     ),
     (
         "zone weight infinite",
         _set(4, weight=math.inf),
-        "feature #4 (zone 'north gate'): weight must be finite, got inf",
+        "feature #4 (zone 'north gate'): weight must be in [0, 1e+06], got inf",
     ),
     # other kinds
     (
         "wall thickness zero",
         _set(3, thickness_m=0),
-        "feature #3 (wall 'Garden wall'): thickness_m must be > 0, got 0",
+        "feature #3 (wall 'Garden wall'): thickness_m must be in (0, 10], got 0",
     ),
     (
         "building height zero",
         _set(1, height_m=0),
-        "feature #1 (building 'Block A'): height_m must be > 0, got 0",
+        "feature #1 (building 'Block A'): height_m must be in (0, 1000], got 0",
     ),
     (
         "obstacle height negative",
         _set(2, height_m=-2),
-        "feature #2 (obstacle 'Kiosk'): height_m must be > 0, got -2",
+        "feature #2 (obstacle 'Kiosk'): height_m must be in (0, 1000], got -2",
     ),
     (
         "unknown access_control",
@@ -580,6 +695,37 @@ def test_camera_in_boundary_hole_is_outside() -> None:
         SiteFormatError, match=r"^feature #5 \(camera 'C1'\): .* 5.00 m outside the boundary"
     ):
         parse_site(data)
+
+
+@pytest.mark.parametrize("over", [1e-10, 5e-10, 2e-9, 1e-6])
+def test_camera_a_hair_beyond_the_tolerance_is_outside_not_in_an_obstacle(over: float) -> None:
+    """Just over 0.05 m outside a slanted boundary edge: "outside the boundary", never "inside
+    an obstacle" (free space is snapped to a grid, the boundary is not), and the distance has
+    enough digits to show it exceeds 0.05 m."""
+    import math as m
+
+    angle = m.radians(51.2283487339991)
+    c, s_ = m.cos(angle), m.sin(angle)
+    corners = [(0.0, 0.0), (100.0, 0.0), (100.0, 100.0), (0.0, 100.0)]
+    ring = [[x * c - y * s_, x * s_ + y * c] for x, y in corners]
+    (x0, y0), (x1, y1) = ring[0], ring[1]
+    # the outward normal of the first (bottom) edge, rotated
+    nx, ny = s_, -c
+    d = 0.05 + over
+    data = base_site()
+    data["features"] = [data["features"][0], data["features"][5]]
+    data["features"][0]["geometry"] = {"type": "Polygon", "coordinates": [ring]}
+    px, py = x0 + 0.4 * (x1 - x0) + nx * d, y0 + 0.4 * (y1 - y0) + ny * d
+    data["features"][1]["geometry"] = _pt(px, py)
+    try:
+        parse_site(data)
+    except SiteFormatError as exc:
+        message = str(exc)
+        assert "outside the boundary" in message and "obstacle" not in message, message
+        shown = float(re.search(r"is ([0-9.e-]+) m outside", message).group(1))
+        assert shown > 0.05, message
+    else:  # within the 1e-9 m rounding allowance of the loader
+        assert over < 1e-9
 
 
 def test_site_entirely_blocked_has_no_free_space() -> None:
@@ -817,3 +963,98 @@ def test_cli_analyze_rejects_invalid_site(
         assert re.search(expected[3:], message), message
     else:
         assert message == expected
+
+
+# -- every numeric property's range (docs/ranges.md), written out here independently ----------
+
+# (feature index in base_site, property, values accepted, values refused); a lens value is
+# tried with the other lens value set to 4 mm / 5.37 mm.
+RANGES = [
+    (5, "height_m", [0.1, 3, 100], [0.0999, 100.01, 0, -1]),
+    (5, "tilt_deg", [-90, 0, 90], [-90.01, 90.01]),
+    (5, "hfov_deg", [0.01, 90, 360], [0, -1, 360.01]),
+    (5, "focal_mm", [0.5, 4, 2000], [0.4999, 2000.01, 0]),
+    (5, "sensor_width_mm", [0.5, 5.37, 100], [0.4999, 100.01, 0]),
+    (5, "vfov_deg", [0.01, 179.99], [0, 180, -5]),
+    (5, "range_m", [0.01, 2000], [0, 2000.01, -1]),
+    (5, "resolution", [[160, 160], [20000, 20000], [1920, 1080]], [[159, 1080], [1920, 20001]]),
+    (5, "heading_deg", [-1e6, 0, 359.99, 1e6], [math.inf, math.nan]),
+    (1, "height_m", [0.01, 1000], [0, 1000.01]),
+    (2, "height_m", [0.01, 1000], [0, 1000.01]),
+    (3, "thickness_m", [0.01, 10], [0, 10.01]),
+    (4, "weight", [0, 1, 1e6], [-0.01, 1e6 + 1]),
+]
+_PARTNER = {"focal_mm": ("sensor_width_mm", 5.37), "sensor_width_mm": ("focal_mm", 4.0)}
+_RANGE_CASES = [
+    pytest.param(index, key, value, ok, id=f"#{index} {key}={value!r} {'ok' if ok else 'bad'}")
+    for index, key, good, bad in RANGES
+    for values, ok in ((good, True), (bad, False))
+    for value in values
+]
+
+
+@pytest.mark.parametrize("index, key, value, ok", _RANGE_CASES)
+def test_every_numeric_property_has_its_range(index: int, key: str, value: Any, ok: bool) -> None:
+    data = base_site()
+    data["features"][index]["properties"][key] = value
+    if key in _PARTNER:
+        other, partner = _PARTNER[key]
+        data["features"][index]["properties"][other] = partner
+        data["features"][index]["properties"].pop("hfov_deg", None)
+    if ok:
+        parse_site(data)
+        return
+    with pytest.raises(ValueRangeError) as info:
+        parse_site(data)
+    message = str(info.value)
+    assert info.value.prop == key and f"{key} must be" in message
+    assert re.search(r"[\[(].*, .*[\])]|finite", message), message  # names the range
+    assert info.value.index == index
+
+
+def test_a_lens_cannot_take_down_the_analysis() -> None:
+    """The widest and narrowest lenses the ranges allow still analyse (finite DORI distances)."""
+    from camwatch.geometry.coverage import analyze
+
+    for focal, sensor, res in ((0.5, 100, [20000, 160]), (2000, 0.5, [20000, 20000])):
+        data = base_site()
+        props = data["features"][5]["properties"]
+        props.pop("hfov_deg", None)
+        props.update(focal_mm=focal, sensor_width_mm=sensor, resolution=res)
+        summary = analyze(parse_site(data)).to_dict()
+        assert 0 <= summary["levels"]["detection"]["ratio"] <= 1
+
+
+def test_non_finite_number_kept_in_an_extra_is_refused() -> None:
+    """A document built in code (the API) may hold NaN where a file cannot."""
+    data = base_site()
+    data["features"][5]["properties"]["note"] = [1.0, math.nan]
+    with pytest.raises(SiteFormatError) as info:
+        parse_site(data)
+    assert str(info.value) == CAM + "feature.properties.note[1]: number nan is not finite"
+
+
+def test_docs_table_lists_every_range() -> None:
+    """docs/ranges.md shows exactly the ranges the validators enforce."""
+    from pathlib import Path
+
+    from camwatch.properties import PROPERTIES
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "ranges.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| (\w+) \| `(\w+)` \| ([^|]+) \|", doc, flags=re.MULTILINE)
+    table = {(kind, name): rng.strip() for kind, name, rng in rows}
+    expected = {
+        (kind, name): str(prop.range)
+        for kind, props in PROPERTIES.items()
+        for name, prop in props.items()
+    }
+    assert table == expected
+
+
+def test_messages_stay_on_one_line_whatever_the_names() -> None:
+    """Ids and names with newlines or control characters are escaped in messages."""
+    data = base_site()
+    data["features"][5]["properties"].update(id="C\n1", tilt_deg=95)
+    with pytest.raises(SiteFormatError) as info:
+        parse_site(data)
+    assert str(info.value) == "feature #5 (camera 'C\\n1'): tilt_deg must be in [-90, 90], got 95"
