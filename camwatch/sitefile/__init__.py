@@ -177,8 +177,7 @@ def parse_site(data: Mapping[str, Any], *, default_id: str = "site") -> Site:
     boundary: Polygon | None = None
     boundary_index = -1
     groups: dict[type, list[Any]] = {
-        t: []
-        for t in (Building, Obstacle, Wall, Zone, Camera, Gate, Alarm, Intercom, Mount, Door)
+        t: [] for t in (Building, Obstacle, Wall, Zone, Camera, Gate, Alarm, Intercom, Mount, Door)
     }
     for index, feature in enumerate(features):
         kind = feature_kind(feature, index)

@@ -99,7 +99,9 @@ def _known_props(obj: Feature) -> tuple[dict[str, Any], Any]:
             "range_m": obj.range_m,
             "model": obj.model,
             "serial": obj.serial,
-            **_non_default(obj, {"ptz": False, "wdr": False, "indoor": False, "purpose": "general"}),
+            **_non_default(
+                obj, {"ptz": False, "wdr": False, "indoor": False, "purpose": "general"}
+            ),
         }
         return props, obj.point
     if isinstance(obj, Gate):

@@ -1,0 +1,156 @@
+"""``camwatch check SITE|COMPOUND``: the standards check (docs/standards.md, docs/site-format.md §7).
+
+SITE is a site file (an existing path, or any name ending in ``.geojson`` or
+``.json``); anything else is a COMPOUND code in the ledger, checked on its
+current export plus the ledger's device facts (DEVICE-HEALTH). A compound
+that fails the standard is not an error: exit 0; bad input exits 2.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+from camwatch.clikit import echo_json
+from camwatch.model import SEVERITIES, Site
+from camwatch.sitefile import load_site
+from camwatch.standards import RULES, DeviceHealth, Report, check, load_profile
+
+SEVERITY_ZH = {"error": "不达标", "warning": "警告", "info": "提示"}
+
+
+def is_site_file(target: str) -> bool:
+    return Path(target).is_file() or target.lower().endswith((".geojson", ".json"))
+
+
+def _day(value: datetime | date | None) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    return value
+
+
+def ledger_site(session: Any, code: str) -> tuple[Site, list[DeviceHealth]]:
+    """The compound's site and the device facts DEVICE-HEALTH needs."""
+    from sqlalchemy import select
+
+    from camwatch.model import UNRESOLVED_PROBLEM_STATUSES
+    from camwatch.registry.compounds import export_site, get_compound
+    from camwatch.registry.models import Device, Problem
+
+    site = export_site(session, code)
+    compound = get_compound(session, code)
+    devices = session.scalars(
+        select(Device).where(Device.compound_id == compound.id, Device.status != "retired")
+    ).all()
+    deadlines: dict[int, date] = {}
+    problems = session.scalars(
+        select(Problem).where(
+            Problem.compound_id == compound.id,
+            Problem.device_id.is_not(None),
+            Problem.status.in_(UNRESOLVED_PROBLEM_STATUSES),
+        )
+    ).all()
+    for pr in problems:
+        assert pr.device_id is not None
+        if pr.device_id not in deadlines or pr.deadline < deadlines[pr.device_id]:
+            deadlines[pr.device_id] = pr.deadline
+    facts = []
+    for dev in devices:
+        coords = (dev.geometry or {}).get("coordinates")
+        point = (
+            (float(coords[0]), float(coords[1])) if dev.geometry.get("type") == "Point" else None
+        )
+        facts.append(
+            DeviceHealth(
+                code=dev.code,
+                kind=dev.kind,
+                status=dev.status,
+                since=_day(dev.status_changed_at),
+                deadline=deadlines.get(dev.id),
+                position=point,
+            )
+        )
+    return site, facts
+
+
+def run_check(
+    target: str, *, profile: str | None, include_planned: bool, today: date | None = None
+) -> tuple[Site, Report]:
+    """Load SITE or COMPOUND and check it (the ledger only for a compound)."""
+    if is_site_file(target):
+        site = load_site(target)
+        devices = None
+    else:
+        from camwatch.commands.common import ledger
+
+        with ledger() as session:
+            site, devices = ledger_site(session, target)
+    chosen = load_profile(profile if profile is not None else site.info.rule_profile)
+    report = check(site, chosen, include_planned=include_planned, devices=devices, today=today)
+    return site, report
+
+
+def not_checked(site: Site, report: Report) -> list[str]:
+    """Rules of the profile that could not run for lack of facts (text output only)."""
+    notes = [f"{r} (needs the ledger: check a COMPOUND)" for r in report.not_checked]
+    if site.info.retention_days is None and "RETENTION" in RULES:
+        notes.append("RETENTION (the site does not record retention_days)")
+    return notes
+
+
+def print_report(site: Site, report: Report) -> None:
+    verdict = (
+        "meets the standard 达标" if report.meets_standard else "does NOT meet the standard 不达标"
+    )
+    click.echo(f"{site.info.name or site.id} ({site.id}) — profile {report.profile}: {verdict}")
+    if not report.findings:
+        click.echo("no findings")
+    for severity in SEVERITIES:
+        group = [f for f in report.findings if f.severity == severity]
+        if not group:
+            continue
+        click.echo(f"\n{severity.upper()} {SEVERITY_ZH[severity]} ({len(group)})")
+        for f in group:
+            about = f" [{', '.join(f.features)}]" if f.features else ""
+            click.echo(f"  {f.rule}{about}: {f.message['en']}")
+            click.echo(f"      {f.message['zh']}")
+            click.echo(f"      clause: {f.clause}")
+            if f.fix:
+                click.echo(f"      fix: {f.fix}")
+    if report.findings:
+        counts = ", ".join(f"{k} {v}" for k, v in report.counts().items())
+        click.echo(f"\ncounts: {counts}")
+    skipped = not_checked(site, report)
+    if skipped:
+        click.echo("not checked: " + "; ".join(skipped))
+
+
+@click.command("check")
+@click.argument("target", metavar="SITE|COMPOUND")
+@click.option(
+    "--profile",
+    metavar="P",
+    help="Rule profile: national, shanghai or a TOML file [default: the one the site names, "
+    "else national].",
+)
+@click.option("--include-planned", is_flag=True, help="Count planned cameras as installed.")
+@click.option(
+    "--db", metavar="URL", help="Ledger database for a COMPOUND [default: $DATABASE_URL]."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the docs/site-format.md §7 object.")
+def check_cmd(
+    target: str, profile: str | None, include_planned: bool, db: str | None, as_json: bool
+) -> None:
+    """Check SITE (a file) or COMPOUND (in the ledger) against a standards profile."""
+    if db is not None:
+        from camwatch.commands.common import DB_KEY
+
+        click.get_current_context().meta[DB_KEY] = db
+    site, report = run_check(target, profile=profile, include_planned=include_planned)
+    if as_json:
+        echo_json(report.to_dict())
+    else:
+        print_report(site, report)
