@@ -59,10 +59,11 @@ def ledger_site(session: Any, code: str) -> tuple[Site, list[DeviceHealth]]:
             deadlines[pr.device_id] = pr.deadline
     facts = []
     for dev in devices:
-        coords = (dev.geometry or {}).get("coordinates")
-        point = (
-            (float(coords[0]), float(coords[1])) if dev.geometry.get("type") == "Point" else None
-        )
+        geom = dev.geometry or {}
+        coords = geom.get("coordinates")
+        point = None
+        if geom.get("type") == "Point" and isinstance(coords, list) and len(coords) >= 2:
+            point = (float(coords[0]), float(coords[1]))
         facts.append(
             DeviceHealth(
                 code=dev.code,
