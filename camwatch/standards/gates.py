@@ -84,7 +84,7 @@ def _matching(options: list[list[str]]) -> int:
     clause="Shanghai residential technical-prevention rules (2008); DB31/T 329.1-2019 §4.2.2",
     severity="error",
     params={"max_angle_deg": 45.0, "throat_m": 1.0, "lane_width_m": 3.5},
-    note="A lane's camera is a counted camera whose detection footprint (ground model) holds "
+    note="A lane's camera is a counted, non-panoramic camera whose detection footprint (ground model) holds "
     "the lane's throat (throat_m inside the gate) and whose heading is within max_angle_deg "
     "of the outward normal; each lane needs its own camera.",
 )
@@ -101,7 +101,8 @@ def gate_lane_camera(ctx: Context, p: Mapping[str, Any]) -> Iterator[Draft]:
                 [
                     cam.id
                     for cam, fps in ctx.counted
-                    if fps["detection"].buffer(0.01).contains(throat)
+                    if cam.hfov < 180.0  # a panoramic camera faces no direction
+                    and fps["detection"].buffer(0.01).contains(throat)
                     and angle_between(heading_vector(cam.heading_deg), lane.outward)
                     <= p["max_angle_deg"]
                 ]
