@@ -52,13 +52,29 @@ def baseline() -> dict[str, Any]:
         "features": [
             _f("boundary", _box(0, 0, 60, 40)),
             _f("building", _box(20, 15, 40, 25), name="B1", height_m=18),
-            _f("gate", _line((25, 0), (35, 0)), id="G1", access_control="card",
-               gate_type="mixed", lanes=1),  # fmt: skip
+            _f(
+                "gate",
+                _line((25, 0), (35, 0)),
+                id="G1",
+                access_control="card",
+                gate_type="mixed",
+                lanes=1,
+            ),  # fmt: skip
             # lines round the boundary except the gate: 25 + 40 + 30 = 95 m each
-            _f("alarm", _line((25, 0), (0, 0), (0, 40), (30, 40)), id="IR-1",
-               alarm_type="infrared_beam", zone="Z1"),  # fmt: skip
-            _f("alarm", _line((30, 40), (60, 40), (60, 0), (35, 0)), id="IR-2",
-               alarm_type="infrared_beam", zone="Z2"),  # fmt: skip
+            _f(
+                "alarm",
+                _line((25, 0), (0, 0), (0, 40), (30, 40)),
+                id="IR-1",
+                alarm_type="infrared_beam",
+                zone="Z1",
+            ),  # fmt: skip
+            _f(
+                "alarm",
+                _line((30, 40), (60, 40), (60, 0), (35, 0)),
+                id="IR-2",
+                alarm_type="infrared_beam",
+                zone="Z2",
+            ),  # fmt: skip
             _fisheye("F1", 15, 10),
             _fisheye("F2", 45, 10),
             _fisheye("F3", 15, 30),
@@ -68,12 +84,29 @@ def baseline() -> dict[str, Any]:
             # 3 / tan(10° + 11.5°) = 7.6 m, so the lane axis y ∈ [0, 1.4] is identified and
             # the throat (30, 1) is seen; face depression atan(1.4 / 8) = 10° ≤ 30°,
             # plate atan(2.5 / 8) = 17° ≤ 30°
-            _f("camera", _pt(30, 9), id="GC", height_m=3.0, heading_deg=180, tilt_deg=10,
-               hfov_deg=40, resolution=[2560, 1440], purpose="face"),  # fmt: skip
+            _f(
+                "camera",
+                _pt(30, 9),
+                id="GC",
+                height_m=3.0,
+                heading_deg=180,
+                tilt_deg=10,
+                hfov_deg=40,
+                resolution=[2560, 1440],
+                purpose="face",
+            ),  # fmt: skip
             # door camera: 8.5 m from the point 1 m in front of the door, recognition
             # reach 2560 / (250 tan 45°) = 10.2 m, near limit 3.5 / tan(15° + 29.4°) = 3.6 m
-            _f("camera", _pt(36, 8), id="DC", height_m=3.5, heading_deg=315, tilt_deg=15,
-               hfov_deg=90, resolution=[2560, 1440]),  # fmt: skip
+            _f(
+                "camera",
+                _pt(36, 8),
+                id="DC",
+                height_m=3.5,
+                heading_deg=315,
+                tilt_deg=15,
+                hfov_deg=90,
+                resolution=[2560, 1440],
+            ),  # fmt: skip
             _f("door", _pt(30, 15), id="D1", building="B1", door_type="unit", intercom=True),
             _f("zone", _box(40, 28, 55, 36), name="square", zone_type="square"),
             # within 7.6 m of F3 (observation reach 10.2 m)
@@ -149,8 +182,16 @@ def plant_retention(site: dict[str, Any]) -> Planted:
 def plant_low_res(site: dict[str, Any]) -> Planted:
     # a planned 1280 × 720 (0.9 MP) camera: not counted in coverage, still checked
     site["features"].append(
-        _f("camera", _pt(50, 20), id="LR", height_m=4.0, heading_deg=90, hfov_deg=60,
-           resolution=[1280, 720], status="planned")  # fmt: skip
+        _f(
+            "camera",
+            _pt(50, 20),
+            id="LR",
+            height_m=4.0,
+            heading_deg=90,
+            hfov_deg=60,
+            resolution=[1280, 720],
+            status="planned",
+        )  # fmt: skip
     )
     return {("RESOLUTION", ("LR",))}
 
@@ -170,16 +211,26 @@ def plant_key_area(site: dict[str, Any]) -> Planted:
     # a parking zone asked only for detection: ZONE-LEVEL passes, KEY-AREAS wants observation
     # (F4 at (45, 30) is 15 m from (58, 38): beyond its 10.2 m observation reach)
     site["features"].append(
-        _f("zone", _box(54, 34, 59, 39), name="far parking", zone_type="parking",
-           required_level="detection")  # fmt: skip
+        _f(
+            "zone",
+            _box(54, 34, 59, 39),
+            name="far parking",
+            zone_type="parking",
+            required_level="detection",
+        )  # fmt: skip
     )
     return {("KEY-AREAS", ("far parking",))}
 
 
 def plant_zone_level(site: dict[str, Any]) -> Planted:
     site["features"].append(
-        _f("zone", _box(54, 34, 59, 39), name="corner", zone_type="other",
-           required_level="recognition")  # fmt: skip
+        _f(
+            "zone",
+            _box(54, 34, 59, 39),
+            name="corner",
+            zone_type="other",
+            required_level="recognition",
+        )  # fmt: skip
     )
     return {("ZONE-LEVEL", ("corner",))}
 
@@ -187,8 +238,9 @@ def plant_zone_level(site: dict[str, Any]) -> Planted:
 def plant_vehicle_gate_without_camera(site: dict[str, Any]) -> Planted:
     # a second, vehicle-only gate on the north edge with nothing watching it outward
     site["features"].append(
-        _f("gate", _line((10, 40), (16, 40)), id="G2", access_control="card",
-           gate_type="vehicle")  # fmt: skip
+        _f(
+            "gate", _line((10, 40), (16, 40)), id="G2", access_control="card", gate_type="vehicle"
+        )  # fmt: skip
     )
     # the alarm line IR-1 ran over it: give the gate its opening (IR-1 stops at 10, resumes at 16)
     feature(site, "IR-1")["geometry"] = _line((25, 0), (0, 0), (0, 40), (10, 40))
@@ -200,8 +252,13 @@ def plant_vehicle_gate_without_camera(site: dict[str, Any]) -> Planted:
 
 def plant_pedestrian_gate_without_face(site: dict[str, Any]) -> Planted:
     site["features"].append(
-        _f("gate", _line((10, 40), (13, 40)), id="G3", access_control="face",
-           gate_type="pedestrian")  # fmt: skip
+        _f(
+            "gate",
+            _line((10, 40), (13, 40)),
+            id="G3",
+            access_control="face",
+            gate_type="pedestrian",
+        )  # fmt: skip
     )
     feature(site, "IR-1")["geometry"] = _line((25, 0), (0, 0), (0, 40), (10, 40))
     site["features"].append(

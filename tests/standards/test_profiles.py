@@ -35,7 +35,7 @@ def test_a_user_profile_file(tmp_path):
         ('name = "x"\n[rules.RETENTION]\nmax_days = 3\n', "unknown parameter 'max_days'"),
         ('name = "x"\n[rules.RETENTION]\nmin_days = "thirty"\n', "min_days must be like 30"),
         ('name = "x"\n[rules.RETENTION]\nmin_days = -1\n', "min_days must be >= 0"),
-        ('[rules.RETENTION]\n', "needs a name"),
+        ("[rules.RETENTION]\n", "needs a name"),
         ('name = "x"\n', "lists no [rules.<ID>] tables"),
         ('name = "x"\nrule = 1\n[rules.RETENTION]\n', "unknown key(s) rule"),
         ("", "needs a name"),

@@ -44,9 +44,7 @@ def test_the_planted_set_covers_every_rule_but_the_ledger_and_video_ones():
 
 
 def _only(rule_id, **params):
-    return parse_profile(
-        {"name": "one", "rules": {rule_id: params}}, source="test profile"
-    )
+    return parse_profile({"name": "one", "rules": {rule_id: params}}, source="test profile")
 
 
 def test_perim_video_fails_when_the_cameras_on_a_zone_are_offline():
