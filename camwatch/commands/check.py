@@ -155,3 +155,54 @@ def check_cmd(
         echo_json(report.to_dict())
     else:
         print_report(site, report)
+
+
+@click.command("from-findings")
+@click.argument("compound")
+@click.option("--deadline-days", type=click.IntRange(min=0), required=True)
+@click.option("--profile", metavar="P", help="Rule profile [default: the compound's].")
+@click.option(
+    "--min-severity",
+    type=click.Choice(SEVERITIES),
+    default="warning",
+    show_default=True,
+    help="Skip findings less severe than this.",
+)
+@click.option("--unit", "responsible_unit", help="Responsible unit of the new problems.")
+@click.option("--person", "responsible_person", help="Responsible person of the new problems.")
+@click.option("--json", "as_json", is_flag=True)
+def from_findings_cmd(
+    compound: str,
+    deadline_days: int,
+    profile: str | None,
+    min_severity: str,
+    responsible_unit: str | None,
+    responsible_person: str | None,
+    as_json: bool,
+) -> None:
+    """Check COMPOUND and keep one problem per rule × feature (idempotent; re-checks fixed ones)."""
+    from camwatch.commands.common import actor, ledger
+    from camwatch.registry.findings import problems_from_findings
+
+    with ledger() as session:
+        site, devices = ledger_site(session, compound)
+        chosen = load_profile(profile if profile is not None else site.info.rule_profile)
+        report = check(site, chosen, devices=devices)
+        result = problems_from_findings(
+            session,
+            compound,
+            report.to_dict(),
+            deadline_days=deadline_days,
+            min_severity=min_severity,
+            responsible_unit=responsible_unit,
+            responsible_person=responsible_person,
+            actor=actor(),
+        )
+    if as_json:
+        echo_json(result)
+        return
+    parts = [f"{len(v)} {k.replace('_', ' ')}" for k, v in result.items() if v]
+    click.echo(f"{compound}: " + (", ".join(parts) if parts else "no findings, no problems"))
+    for key, ids in result.items():
+        if ids:
+            click.echo(f"  {key.replace('_', ' ')}: #" + ", #".join(map(str, ids)))
