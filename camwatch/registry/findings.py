@@ -106,8 +106,8 @@ def problems_from_findings(
         for p in list_problems(session, compound=compound)
         if (p.ref_key or "").startswith(FINDING_KEY_PREFIX)
     ]
-    unresolved = {p.ref_key: p for p in mine if p.status in UNRESOLVED_PROBLEM_STATUSES}
-    fixed = {p.ref_key: p for p in mine if p.status == "fixed"}
+    unresolved = {p.ref_key or "": p for p in mine if p.status in UNRESOLVED_PROBLEM_STATUSES}
+    fixed = {p.ref_key or "": p for p in mine if p.status == "fixed"}
     out: dict[str, list[int]] = {
         "created": [],
         "existing": [],
@@ -145,8 +145,8 @@ def problems_from_findings(
                 actor=actor,
             )
             out["created"].append(problem.id)
-    for key, p in fixed.items():
-        if key not in wanted:
+    for fixed_key, p in fixed.items():
+        if fixed_key not in wanted:
             recheck(
                 session,
                 p.id,
