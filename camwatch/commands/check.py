@@ -17,7 +17,7 @@ import click
 from camwatch.clikit import echo_json
 from camwatch.model import SEVERITIES, Site
 from camwatch.sitefile import load_site
-from camwatch.standards import RULES, DeviceHealth, Report, check, load_profile
+from camwatch.standards import DeviceHealth, Profile, Report, check, load_profile
 
 SEVERITY_ZH = {"error": "不达标", "warning": "警告", "info": "提示"}
 
@@ -79,7 +79,7 @@ def ledger_site(session: Any, code: str) -> tuple[Site, list[DeviceHealth]]:
 
 def run_check(
     target: str, *, profile: str | None, include_planned: bool, today: date | None = None
-) -> tuple[Site, Report]:
+) -> tuple[Site, Profile, Report]:
     """Load SITE or COMPOUND and check it (the ledger only for a compound)."""
     if is_site_file(target):
         site = load_site(target)
@@ -91,18 +91,18 @@ def run_check(
             site, devices = ledger_site(session, target)
     chosen = load_profile(profile if profile is not None else site.info.rule_profile)
     report = check(site, chosen, include_planned=include_planned, devices=devices, today=today)
-    return site, report
+    return site, chosen, report
 
 
-def not_checked(site: Site, report: Report) -> list[str]:
+def not_checked(site: Site, profile: Profile, report: Report) -> list[str]:
     """Rules of the profile that could not run for lack of facts (text output only)."""
     notes = [f"{r} (needs the ledger: check a COMPOUND)" for r in report.not_checked]
-    if site.info.retention_days is None and "RETENTION" in RULES:
+    if site.info.retention_days is None and "RETENTION" in profile.rules:
         notes.append("RETENTION (the site does not record retention_days)")
     return notes
 
 
-def print_report(site: Site, report: Report) -> None:
+def print_report(site: Site, profile: Profile, report: Report) -> None:
     verdict = (
         "meets the standard 达标" if report.meets_standard else "does NOT meet the standard 不达标"
     )
@@ -124,7 +124,7 @@ def print_report(site: Site, report: Report) -> None:
     if report.findings:
         counts = ", ".join(f"{k} {v}" for k, v in report.counts().items())
         click.echo(f"\ncounts: {counts}")
-    skipped = not_checked(site, report)
+    skipped = not_checked(site, profile, report)
     if skipped:
         click.echo("not checked: " + "; ".join(skipped))
 
@@ -150,11 +150,11 @@ def check_cmd(
         from camwatch.commands.common import DB_KEY
 
         click.get_current_context().meta[DB_KEY] = db
-    site, report = run_check(target, profile=profile, include_planned=include_planned)
+    site, chosen, report = run_check(target, profile=profile, include_planned=include_planned)
     if as_json:
         echo_json(report.to_dict())
     else:
-        print_report(site, report)
+        print_report(site, chosen, report)
 
 
 @click.command("from-findings")
