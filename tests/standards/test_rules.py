@@ -191,3 +191,22 @@ def test_site_names_its_profile():
     assert report.profile == "shanghai"
     assert load_profile("shanghai").rules["GATE-FIXED"].severity == "error"
     assert load_profile("national").rules["GATE-FIXED"].severity == "warning"
+
+
+@pytest.mark.parametrize(
+    "props, failing",
+    [
+        ({"height_m": 3.0}, True),  # outdoor below 3.5 m
+        ({"height_m": 3.0, "indoor": True}, False),  # indoor 2.5–5 m
+        ({"height_m": 6.0, "indoor": True}, True),
+        ({"height_m": 2.0, "purpose": "plate"}, False),  # face and plate cameras exempt
+        ({"height_m": 2.0, "purpose": "face"}, False),
+        ({"height_m": 2.0, "purpose": "overview"}, True),
+        ({"height_m": 10.0}, False),  # limits inclusive
+    ],
+)
+def test_mount_height_ranges_and_exemptions(props, failing):
+    site = baseline()
+    feature(site, "DC")["properties"].update(props)
+    _, got = found(site, _only("MOUNT-HEIGHT"))
+    assert got == ({("MOUNT-HEIGHT", ("DC",))} if failing else set())
