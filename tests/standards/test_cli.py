@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -119,13 +120,24 @@ def test_samples_name_their_findings():
 # -- the ledger path --------------------------------------------------------------
 
 
-@pytest.fixture
-def ledger_url(tmp_path, monkeypatch):
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def ledger_url(request, tmp_path, monkeypatch):
+    """A fresh ledger (SQLite; PostgreSQL too when CAMWATCH_TEST_POSTGRES_URL is set)."""
     monkeypatch.delenv("DATABASE_URL", raising=False)
     monkeypatch.setenv("CAMWATCH_USER", "tester")
-    url = f"sqlite:///{tmp_path / 'ledger.db'}"
-    invoke("db", "init", "--db", url)
-    return url
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'ledger.db'}"
+        invoke("db", "init", "--db", url)
+        yield url
+        return
+    server = os.environ.get("CAMWATCH_TEST_POSTGRES_URL")
+    if not server:  # tests/conftest.py turns this skip into a failure in CI
+        pytest.skip("set CAMWATCH_TEST_POSTGRES_URL to run on PostgreSQL")
+    from tests.registry.conftest import fresh_pg_database
+
+    with fresh_pg_database(server) as url:
+        invoke("db", "init", "--db", url)
+        yield url
 
 
 def test_check_a_compound_from_the_ledger(tmp_path, ledger_url):
