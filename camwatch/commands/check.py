@@ -17,7 +17,14 @@ import click
 from camwatch.clikit import echo_json
 from camwatch.model import SEVERITIES, Site
 from camwatch.sitefile import load_site
-from camwatch.standards import DeviceHealth, Profile, Report, check, load_profile
+from camwatch.standards import (
+    SHIPPED_PROFILES,
+    DeviceHealth,
+    Profile,
+    Report,
+    check,
+    load_profile,
+)
 
 SEVERITY_ZH = {"error": "不达标", "warning": "警告", "info": "提示"}
 
@@ -77,6 +84,14 @@ def ledger_site(session: Any, code: str) -> tuple[Site, list[DeviceHealth]]:
     return site, facts
 
 
+def site_profile(site: Site, target: str) -> str:
+    """The profile a site names; a relative path in a site file is relative to that file."""
+    named = site.info.rule_profile
+    if named in SHIPPED_PROFILES or Path(named).is_absolute() or not is_site_file(target):
+        return named
+    return str(Path(target).parent / named)
+
+
 def run_check(
     target: str, *, profile: str | None, include_planned: bool, today: date | None = None
 ) -> tuple[Site, Profile, Report]:
@@ -89,7 +104,7 @@ def run_check(
 
         with ledger() as session:
             site, devices = ledger_site(session, target)
-    chosen = load_profile(profile if profile is not None else site.info.rule_profile)
+    chosen = load_profile(profile if profile is not None else site_profile(site, target))
     report = check(site, chosen, include_planned=include_planned, devices=devices, today=today)
     return site, chosen, report
 

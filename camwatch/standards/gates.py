@@ -54,12 +54,21 @@ def _lane_name(lane: Lane) -> tuple[str, str]:
     return zh, en
 
 
-def _suggest(lane: Lane, inward_m: float, height_m: float) -> str:
-    x, y = lane.inward_point(inward_m)
-    return (
-        f"suggested position ({x:.1f}, {y:.1f}), {inward_m:g} m inside the gate on the lane "
-        f"axis, height {height_m:g} m, facing {bearing(lane.outward):.0f}° (outward)"
-    )
+def _suggest(ctx: Context, lane: Lane, inward_m: float, height_m: float) -> str:
+    """A position on the lane axis ``inward_m`` inside the gate (or the next free point).
+
+    Up to 10 m further in, in 0.5 m steps, when the first point is not in free space.
+    """
+    free = ctx.analysis.monitored
+    for step in range(21):
+        d = inward_m + 0.5 * step
+        x, y = lane.inward_point(d)
+        if free.covers(Point(x, y)):
+            return (
+                f"suggested position ({x:.1f}, {y:.1f}), {d:g} m inside the gate on the lane "
+                f"axis, height {height_m:g} m, facing {bearing(lane.outward):.0f}° (outward)"
+            )
+    return "no free point on the lane axis for a camera: mount one on a pole or the gate frame"
 
 
 def _matching(options: list[list[str]]) -> int:
@@ -119,7 +128,7 @@ def gate_lane_camera(ctx: Context, p: Mapping[str, Any]) -> Iterator[Draft]:
             f"watching them facing outward",
             features=(label,),
             geometry=LineString([lane.point, lane.inward_point(6.0)]),
-            fix=f"add a camera at {en} facing outward; " + _suggest(lane, 6.0, 3.5),
+            fix=f"add a camera at {en} facing outward; " + _suggest(ctx, lane, 6.0, 3.5),
         )
 
 
@@ -191,7 +200,8 @@ def gate_plate(ctx: Context, p: Mapping[str, Any]) -> Iterator[Draft]:
             en=f"{en}: no plate capture at identification level",
             features=(lane.label,),
             geometry=LineString([lane.point, lane.inward_point(p["stretch_m"])]),
-            fix=f"add a plate-capture camera for {en}; " + _suggest(lane, round(inward, 1), 3.5),
+            fix=f"add a plate-capture camera for {en}; "
+            + _suggest(ctx, lane, round(inward, 1), 3.5),
         )
 
 
@@ -234,7 +244,7 @@ def gate_face(ctx: Context, p: Mapping[str, Any]) -> Iterator[Draft]:
             features=(lane.label,),
             geometry=LineString([lane.point, lane.inward_point(p["stretch_m"])]),
             fix=f"add a face-capture camera for {en}; "
-            + _suggest(lane, round(max(inward, 3.0) + 1.0, 1), height),
+            + _suggest(ctx, lane, round(max(inward, 3.0) + 1.0, 1), height),
         )
 
 

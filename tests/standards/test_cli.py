@@ -81,6 +81,17 @@ def test_profile_option_and_user_profile(tmp_path):
     assert out["profile"] == "shanghai" and out["meets_standard"] is False
 
 
+def test_a_site_names_a_profile_file_next_to_it(tmp_path):
+    site, _ = planted(plant_no_access)
+    site["site"]["profile"] = "rules/ours.toml"
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "ours.toml").write_text(
+        'name = "ours"\n[rules.RETENTION]\n', encoding="utf-8"
+    )
+    out = json.loads(invoke("check", str(write(tmp_path, site)), "--json"))
+    assert out["profile"] == "ours" and out["findings"] == []
+
+
 @pytest.mark.parametrize(
     "args, message",
     [
