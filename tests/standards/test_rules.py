@@ -210,3 +210,29 @@ def test_mount_height_ranges_and_exemptions(props, failing):
     feature(site, "DC")["properties"].update(props)
     _, got = found(site, _only("MOUNT-HEIGHT"))
     assert got == ({("MOUNT-HEIGHT", ("DC",))} if failing else set())
+
+
+def test_plate_needs_the_camera_near_the_lane_axis_face_allows_more():
+    site = baseline()
+    # from (36, 9) the lane axis x = 30, y ∈ [0, 2] is seen 33.7°–40.6° off the axis:
+    # more than GATE-PLATE's 30°, less than GATE-FACE's 45°
+    gc = feature(site, "GC")
+    gc["geometry"]["coordinates"] = [36, 9]
+    gc["properties"]["heading_deg"] = 216.9
+    _, got = found(site)
+    assert got == {("GATE-PLATE", ("G1",))}
+    _, got = found(site, _only("GATE-PLATE", max_axis_deg=42.0))
+    assert got == set()
+
+
+def test_a_point_gate_is_an_opening_of_its_width():
+    site = baseline()
+    gate = feature(site, "G1")
+    gate["geometry"] = {"type": "Point", "coordinates": [30, 0]}  # 6 m wide by default
+    feature(site, "IR-1")["geometry"]["coordinates"][0] = [27, 0]
+    feature(site, "IR-2")["geometry"]["coordinates"][-1] = [33, 0]
+    _, got = found(site, _only("PERIM-CONTINUOUS"))
+    assert got == set()
+    # 2 m wide: gaps from 27.5 (line end + 0.5 m tolerance) to 29 and from 31 to 32.5
+    _, got = found(site, _only("PERIM-CONTINUOUS", point_gate_width_m=2.0))
+    assert got == {("PERIM-CONTINUOUS", ("Z1",)), ("PERIM-CONTINUOUS", ("Z2",))}
