@@ -42,11 +42,17 @@ ZONE_TYPES: tuple[str, ...] = (
     "road",
     "square",
     "other",
+    "ebike_charging",
+    "garage",
+    "lift",
 )
 DEFAULT_REQUIRED_LEVEL: dict[str, str] = {
     "entrance": "identification",
     "parking": "observation",
     "bike_shed": "observation",
+    "ebike_charging": "observation",
+    "garage": "observation",
+    "lift": "recognition",
 }
 ACCESS_CONTROL_TYPES: tuple[str, ...] = ("none", "card", "face", "code", "qr")
 ALARM_TYPES: tuple[str, ...] = (
@@ -56,6 +62,13 @@ ALARM_TYPES: tuple[str, ...] = (
     "panic_button",
     "vibration",
 )
+# Facts for the standards checks (docs/site-format.md §5).
+GATE_TYPES: tuple[str, ...] = ("mixed", "vehicle", "pedestrian")
+DOOR_TYPES: tuple[str, ...] = ("unit", "garage", "bike_garage", "shop")
+CAMERA_PURPOSES: tuple[str, ...] = ("general", "face", "plate", "overview")
+DEFAULT_PROFILE = "national"  # the rule profile a site is checked against unless it names one
+# Severities of a standards finding (docs/site-format.md §7), most serious first.
+SEVERITIES: tuple[str, ...] = ("error", "warning", "info")
 # The ledger's vocabulary (camwatch.registry, the command line, the web forms and API).
 DEVICE_KINDS: tuple[str, ...] = ("camera", "gate", "alarm", "intercom")
 DEVICE_STATUSES: tuple[str, ...] = ("active", "faulty", "offline", "planned", "retired")
@@ -78,10 +91,13 @@ FEATURE_KINDS: tuple[str, ...] = (
     "alarm",
     "intercom",
     "mount",
+    "door",
 )
 
 # Tolerances of docs/site-format.md §1–2.
 MOUNT_TOLERANCE_M = 0.05  # a camera may stand this far inside an obstacle / outside the boundary
+# A door (§5) is a point on a facade: at most this far from a building's outline.
+DOOR_FACADE_TOLERANCE_M = 0.5
 MIN_BLIND_SPOT_M2 = 1.0
 ZONE_PASS_RATIO = 0.98
 DEFAULT_RESOLUTION: tuple[int, int] = (1920, 1080)
@@ -138,7 +154,15 @@ class SiteInfo:
     district: str | None = None
     address: str | None = None
     units: str = "m"
+    households: int | None = None
+    retention_days: int | None = None
+    profile: str | None = None  # None: DEFAULT_PROFILE
     extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def rule_profile(self) -> str:
+        """The profile the site names, or the default ``national`` (docs/site-format.md §5)."""
+        return self.profile if self.profile is not None else DEFAULT_PROFILE
 
 
 @dataclass(frozen=True)
@@ -160,6 +184,10 @@ class Camera:
     range_m: float | None = None
     model: str | None = None
     serial: str | None = None
+    ptz: bool = False
+    wdr: bool = False
+    indoor: bool = False
+    purpose: str = "general"
     extra: dict[str, Any] = field(default_factory=dict)
     index: int | None = field(default=None, compare=False)
 
@@ -231,6 +259,8 @@ class Gate:
     name: str | None = None
     access_control: str = "none"
     intercom: bool = False
+    gate_type: str = "mixed"
+    lanes: int = 1
     extra: dict[str, Any] = field(default_factory=dict)
     index: int | None = field(default=None, compare=False)
 
@@ -241,6 +271,7 @@ class Alarm:
     geometry: Point | LineString
     alarm_type: str
     name: str | None = None
+    zone: str | None = None  # perimeter defence zone (防区) id, docs/site-format.md §5
     extra: dict[str, Any] = field(default_factory=dict)
     index: int | None = field(default=None, compare=False)
 
@@ -253,6 +284,24 @@ class Intercom:
     name: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
     index: int | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Door:
+    """A building entrance (单元门), a point on a facade (docs/site-format.md §5)."""
+
+    id: str | None
+    position: tuple[float, float]
+    building: str | None = None
+    name: str | None = None
+    door_type: str = "unit"
+    intercom: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+    index: int | None = field(default=None, compare=False)
+
+    @property
+    def point(self) -> Point:
+        return Point(self.position)
 
 
 @dataclass(frozen=True)
@@ -278,6 +327,7 @@ class Site:
     alarms: tuple[Alarm, ...] = ()
     intercoms: tuple[Intercom, ...] = ()
     mounts: tuple[Mount, ...] = ()
+    doors: tuple[Door, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property

@@ -38,6 +38,7 @@ ALLOWED: dict[str, tuple[str, ...]] = {
         "camwatch.properties",
         "camwatch.sitefile",
     ),
+    "camwatch.standards": ("camwatch.errors", "camwatch.model", "camwatch.geometry"),
 }
 
 # Project modules a layer must never import (checked in addition to ALLOWED).
@@ -58,6 +59,7 @@ FORBIDDEN_THIRD_PARTY: dict[str, tuple[str, ...]] = {
     "camwatch.geometry": ("sqlalchemy", "flask", "matplotlib", "click", "highspy", "networkx"),
     "camwatch.registry": ("flask", "click", "matplotlib", "highspy"),
     "camwatch.render": ("sqlalchemy", "flask", "highspy"),
+    "camwatch.standards": ("sqlalchemy", "flask", "matplotlib", "click", "highspy"),
     "planners": ("sqlalchemy", "flask"),
 }
 

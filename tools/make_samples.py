@@ -58,6 +58,8 @@ def old_residential() -> dict[str, Any]:
         address="解放路 88 号 88 Jiefang Rd",
         built=1994,
         compound_type="old_residential",
+        households=192,
+        retention_days=15,
     )
     s.boundary(box(0, 0, 150, 110), name="幸福里小区红线 property line")
 
@@ -88,8 +90,9 @@ def old_residential() -> dict[str, Any]:
     s.obstacle(box(143, 50, 147, 56), "配电房 power room", 3.5)
 
     s.gate(
-        [(69, 0), (79, 0)], "G1", "南大门 main gate", "card", intercom=False, opened="06:00-23:00"
-    )
+        [(69, 0), (79, 0)], "G1", "南大门 main gate", "card", intercom=False, opened="06:00-23:00",
+        gate_type="mixed", lanes=1,
+    )  # fmt: skip
     s.zone(box(68, 0, 80, 9), "大门入口 main gate entrance", "entrance")
     s.zone(box(20, 27, 38, 31.5), "1号车棚 bike shed 1", "bike_shed")
     s.zone(box(96, 53, 114, 57.5), "2号车棚 bike shed 2", "bike_shed")
@@ -99,6 +102,11 @@ def old_residential() -> dict[str, Any]:
 
     s.intercom((38, 48), "IC-3-1", "3号楼 Building 3", unit="1单元")
     s.intercom((110, 48), "IC-4-2", "4号楼 Building 4", unit="2单元", status="faulty")
+    # Unit doors (单元门) on the north facades; only some have an intercom.
+    s.door((38, 48), "D-3-1", "3号楼 Building 3", "unit", name="3号楼1单元 unit 1")
+    s.door((110, 48), "D-4-2", "4号楼 Building 4", "unit", name="4号楼2单元 unit 2")
+    s.door((38, 22), "D-1-1", "1号楼 Building 1", "unit", name="1号楼1单元 unit 1")
+    s.door((60, 74), "D-5-S", "5号楼 Building 5", "shop", name="5号楼小卖部 corner shop")
     s.alarm((86.9, 3), "AL1", "panic_button", name="门卫室一键报警 guard room panic button")
     s.alarm((105, 53), "AL2", "vibration", name="2号车棚振动报警 bike shed 2 vibration")
 
@@ -148,6 +156,9 @@ def modern_gated() -> dict[str, Any]:
         address="科技大道 1288 号 1288 Keji Ave",
         built=2018,
         compound_type="modern_gated",
+        households=960,
+        retention_days=30,
+        profile="national",
     )
     # The property line has its north-east corner cut off by the road junction.
     boundary = s.boundary(
@@ -180,9 +191,11 @@ def modern_gated() -> dict[str, Any]:
     )
 
     s.gate([(100, 0), (120, 0)], "G-S", "南门 south gate", "face", intercom=True,
-           vehicle_barrier=True)  # fmt: skip
-    s.gate([(102, 180), (118, 180)], "G-N", "北门 north gate", "card", intercom=True)
-    s.gate((0, 90), "G-W", "西侧消防门 west fire gate", "code", normally_locked=True)
+           vehicle_barrier=True, gate_type="mixed", lanes=2)  # fmt: skip
+    s.gate([(102, 180), (118, 180)], "G-N", "北门 north gate", "card", intercom=True,
+           gate_type="pedestrian", lanes=2)  # fmt: skip
+    s.gate((0, 90), "G-W", "西侧消防门 west fire gate", "code", normally_locked=True,
+           gate_type="vehicle")  # fmt: skip
 
     s.zone(box(100, 0, 120, 10), "南门入口 south gate entrance", "entrance", weight=3)
     s.zone(box(102, 170, 118, 180), "北门入口 north gate entrance", "entrance", weight=3)
@@ -193,7 +206,7 @@ def modern_gated() -> dict[str, Any]:
     s.zone(west, "西侧周界 perimeter west", "perimeter", weight=2)
     s.zone(east, "东侧周界 perimeter east", "perimeter", weight=2)
     s.zone(box(150, 62, 212, 104), "地面停车场 surface parking", "parking")
-    s.zone(box(159, 94, 168, 101), "车库入口 garage entrance", "parking",
+    s.zone(box(159, 94, 168, 101), "车库入口 garage entrance", "garage",
            required_level="recognition", weight=2)  # fmt: skip
     s.zone(box(36, 76, 64, 100), "儿童游乐场 playground", "playground", weight=2)
     s.zone(box(86, 72, 134, 106), "中心广场 central square", "square")
@@ -201,20 +214,34 @@ def modern_gated() -> dict[str, Any]:
     for num, poly in towers.items():
         x0, _, _, y1 = poly.bounds
         # Entrances face north; the lobby apron is the 7 × 5 m area in front of the door.
-        s.zone(box(x0 + 9, y1, x0 + 16, y1 + 5), f"{num}栋大堂入口 Tower {num} lobby", "lobby")
+        if num == "8":  # the open ground floor (架空层) of Tower 8 is its lift lobby
+            s.zone(box(x0 + 9, y1, x0 + 16, y1 + 5), "8栋架空层电梯厅 Tower 8 open lift lobby",
+                   "lift", required_level="detection")  # fmt: skip
+        else:
+            s.zone(box(x0 + 9, y1, x0 + 16, y1 + 5), f"{num}栋大堂入口 Tower {num} lobby", "lobby")
         s.intercom((x0 + 12.5, y1), f"IC-{num}", f"{num}栋 Tower {num}", model="DS-KD8003-IME1")
+        s.door((x0 + 12.5, y1), f"D-{num}", f"{num}栋 Tower {num}", "unit", intercom=True,
+               name=f"{num}栋大堂门 Tower {num} lobby door")  # fmt: skip
+    s.door((93, 39), "D-2-B", "2栋 Tower 2", "bike_garage",
+           name="2栋非机动车库门 Tower 2 bike garage door")  # fmt: skip
+    s.door((189.5, 30), "D-4-S", "4栋 Tower 4", "shop", name="4栋便利店 Tower 4 convenience store")
 
     # Infrared beams along the fence, interrupted at the gates.
-    s.alarm([(100, 0), (0, 0), (0, 88)], "IR-1", "infrared_beam", name="西南周界 south-west")
-    s.alarm([(0, 92), (0, 180), (102, 180)], "IR-2", "infrared_beam", name="西北周界 north-west")
+    # Four defence zones (防区); the south-east one, 250 m, is longer than the 200 m limit.
+    s.alarm([(100, 0), (0, 0), (0, 88)], "IR-1", "infrared_beam", name="西南周界 south-west",
+            zone="FQ-1")  # fmt: skip
+    s.alarm([(0, 92), (0, 180), (102, 180)], "IR-2", "infrared_beam", name="西北周界 north-west",
+            zone="FQ-2")  # fmt: skip
     s.alarm([(118, 180), (190, 180), (220, 150)], "IR-3", "infrared_beam",
-            name="东北周界 north-east")  # fmt: skip
-    s.alarm([(220, 150), (220, 0), (120, 0)], "IR-4", "infrared_beam", name="东南周界 south-east")
+            name="东北周界 north-east", zone="FQ-3")  # fmt: skip
+    s.alarm([(220, 150), (220, 0), (120, 0)], "IR-4", "infrared_beam", name="东南周界 south-east",
+            zone="FQ-4")  # fmt: skip
     s.alarm((124.9, 4), "PB-S", "panic_button", name="南门岗亭一键报警 south kiosk panic button")
     s.alarm((124.9, 176), "PB-N", "panic_button", name="北门岗亭一键报警 north kiosk panic button")
     s.alarm((163.5, 72), "DC-1", "door_contact", name="车库门磁 garage door contact")
 
     faulty = {"status": "faulty", "fault": "IR灯不亮 IR LEDs dead"}
+    face = {"purpose": "face", "wdr": True}
     planned = {"status": "planned", "installed": None}
     # fmt: off
     rows: list[tuple] = [
@@ -230,13 +257,17 @@ def modern_gated() -> dict[str, Any]:
         ("P09", (205, 165), 225, "东北切角 NE chamfer", "dome4mp_2.8", 4.0, 20),
         ("P10", (0, 180), 112, "西北角-东 NW corner looking east", "bullet4mp_6", 5.0, 12, faulty),
         # Gates: face capture looking at people coming in, kiosk overviews.
-        ("G01", (116, 16), (110, 4), "南门人脸抓拍 south gate face capture", "face4mp_8", 2.8, 15),
-        ("G02", (104, 16), (110, 4), "南门人脸抓拍2 south gate face capture 2", "face4mp_8", 2.8, 15),
+        ("G01", (116, 16), (110, 4), "南门人脸抓拍 south gate face capture", "face4mp_8", 2.8, 15,
+         face),
+        ("G02", (104, 16), (110, 4), "南门人脸抓拍2 south gate face capture 2", "face4mp_8", 2.8, 15,
+         face),
         ("G03", (125, 6), (100, 0.5), "南门岗亭 south gate overview", "dome4mp_2.8", 3.5, 20),
-        ("G04", (110, 164), (110, 176), "北门人脸抓拍 north gate face capture", "face4mp_8", 2.8, 15),
-        ("G05", (121, 174), (102, 179), "北门岗亭 north gate overview", "dome4mp_2.8", 3.5, 20),
+        ("G04", (110, 164), (110, 176), "北门人脸抓拍 north gate face capture", "face4mp_8", 2.8, 15,
+         face),
+        ("G05", (121, 174), (102, 179), "北门岗亭 north gate overview (PTZ)", "dome4mp_2.8", 3.5,
+         20, {"ptz": True}),
         ("G06", (98, 164), (110, 176), "北门人脸抓拍2 north gate face capture 2", "face4mp_8",
-         2.8, 15, planned),
+         2.8, 15, {**planned, **face}),
     ]
     # fmt: on
     for num, poly in towers.items():
@@ -252,7 +283,8 @@ def modern_gated() -> dict[str, Any]:
     # fmt: off
     rows += [
         # Open areas: two 360° fisheyes on poles, the ramp, parking and the drives.
-        ("S01", (100, 80), 0, "中心广场全景 square panoramic", "fisheye12mp", 6.0, 90),
+        ("S01", (100, 80), 0, "中心广场全景 square panoramic", "fisheye12mp", 6.0, 90,
+         {"purpose": "overview"}),
         ("S02", (44, 82), 0, "游乐场全景 playground panoramic", "fisheye12mp", 5.0, 90),
         ("S03", (163.5, 94), (163.5, 120), "车库坡道口 ramp entrance", "bullet4mp_4", 3.0, 18),
         ("S04", (210, 62), (160, 100), "停车场 parking overview", "bullet8mp_4", 5.5, 15),
@@ -342,6 +374,8 @@ def urban_village() -> dict[str, Any]:
         district="城东街道 Chengdong Subdistrict",
         address="南岗村 Nangang Village",
         compound_type="urban_village",
+        households=680,
+        retention_days=30,
     )
     boundary = s.boundary(Polygon(_VILLAGE_BOUNDARY), name="南岗村管理范围 village boundary")
     rng = random.Random(20240611)
@@ -374,10 +408,10 @@ def urban_village() -> dict[str, Any]:
     s.wall([(116, 72), (116, 78), (104, 78)], thickness_m=0.12, name="菜地篱笆 garden fence")
 
     arch = [segment_point(_VILLAGE_BOUNDARY[1], _VILLAGE_BOUNDARY[2], t) for t in (0.8, 0.95)]
-    s.gate(arch, "V-S", "南村口牌坊 south village arch", "none")
-    s.gate([(10, 47), (10, 53)], "V-W", "西村口 west street entrance", "none")
+    s.gate(arch, "V-S", "南村口牌坊 south village arch", "none", gate_type="mixed")
+    s.gate([(10, 47), (10, 53)], "V-W", "西村口 west street entrance", "none", gate_type="mixed")
     s.gate([(121, 47), (121, 53)], "V-E", "东门 east gate", "face", intercom=True,
-           installed="2022-05")  # fmt: skip
+           installed="2022-05", gate_type="pedestrian")  # fmt: skip
 
     south_mouth = box(arch[0][0], 1.5, arch[1][0], 8).intersection(boundary)
     s.zone(south_mouth, "南村口 south entrance", "entrance")
@@ -385,9 +419,17 @@ def urban_village() -> dict[str, Any]:
     s.zone(box(56, 8, 84, 22), "村口广场 village square", "square", weight=2)
     s.zone(box(10, 46, 114, 54), "主街 main street", "road", weight=2)
     s.zone(market, "农贸市场 market", "other")
-    s.zone(box(45, 56, 53, 62), "电动车充电点 e-bike charging point", "bike_shed")
+    s.zone(box(45, 56, 53, 62), "电动车充电点 e-bike charging point", "ebike_charging")
     s.zone(courtyard, "祠堂天井 hall courtyard", "other", weight=0.5)
 
+    # Doors on the main street: two rental blocks' stairs (one with an intercom) and a shop.
+    street = [h for h in houses if h.bounds[3] <= _STREET[0] + 0.5 and h.bounds[1] > 30]
+    for n, house in enumerate(sorted(street, key=lambda h: h.bounds[0])[2:5], 1):
+        x0, _, x1, y1 = house.bounds
+        at = facade_point(house, ((x0 + x1) / 2, _STREET[0]))
+        kind = "shop" if n == 3 else "unit"
+        s.door(at, f"VD-{n}", f"{houses.index(house) + 1}号民房 house {houses.index(house) + 1}",
+               kind, intercom=n == 1)  # fmt: skip
     s.alarm((31, 67), "AL-H", "door_contact", name="祠堂门磁 hall door contact")
     s.alarm((45, 56), "AL-E", "panic_button", name="充电点一键报警 charging point panic button")
 

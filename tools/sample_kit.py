@@ -142,6 +142,11 @@ class SiteBuilder:
     def intercom(self, where: Coord, iid: str, building: str, **props: Any) -> None:
         self._point_or_line("intercom", where, {"id": iid, "building": building, **props})
 
+    def door(self, where: Coord, did: str, building: str, door_type: str, **props: Any) -> None:
+        """A building entrance on a facade (docs/site-format.md §5)."""
+        props = {"id": did, "building": building, "door_type": door_type, **props}
+        self._point_or_line("door", where, props)
+
     def mount(self, where: Any, **props: Any) -> None:
         self._point_or_line("mount", where, props)
 

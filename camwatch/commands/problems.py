@@ -319,6 +319,16 @@ def problems_from_analysis_cmd(
         click.echo(f"no longer found by the analysis (re-check them): #{ids}")
 
 
+def _add_from_findings() -> None:
+    """``problems from-findings`` lives with the check command (camwatch/commands/check.py)."""
+    from camwatch.commands.check import from_findings_cmd
+
+    problems.add_command(ledger_options(from_findings_cmd))
+
+
+_add_from_findings()
+
+
 # -- inspect -------------------------------------------------------------------------
 
 

@@ -43,6 +43,9 @@ TERMS: dict[str, str] = {
     "road": "道路",
     "square": "广场",
     "other": "其他",
+    "ebike_charging": "电动车充电点",
+    "garage": "地下车库",
+    "lift": "电梯",
     # gates, access control, alarms, intercoms
     "gate": "出入口",
     "access control": "门禁",

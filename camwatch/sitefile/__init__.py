@@ -15,7 +15,7 @@ obstacles, walls, mounts) when the feature has a usable one.
 :func:`site_to_geojson` / :func:`dumps_site` / :func:`save_site` write a site
 back; ``parse_site(site_to_geojson(s)) == s``. Features are written grouped by
 kind (boundary, buildings, obstacles, walls, zones, cameras, gates, alarms,
-intercoms, mounts); properties camwatch does not interpret, and unknown
+intercoms, mounts, doors); properties camwatch does not interpret, and unknown
 top-level members, are kept and written back. Feature-level foreign members
 (a Feature's own ``id`` or ``bbox``) and position altitudes are not kept.
 Saving is atomic: the text is built and re-validated first, then written to a
@@ -49,11 +49,13 @@ from shapely.geometry.base import BaseGeometry
 
 from camwatch.errors import SiteFormatError, UsageError, short
 from camwatch.model import (
+    DOOR_FACADE_TOLERANCE_M,
     MOUNT_TOLERANCE_M,
     ROBUST_GRID_M,
     Alarm,
     Building,
     Camera,
+    Door,
     Gate,
     Intercom,
     Mount,
@@ -66,10 +68,12 @@ from camwatch.model import (
 from camwatch.sitefile.features import (
     Feature,
     feature_kind,
+    get_count,
     parse_alarm,
     parse_boundary,
     parse_building,
     parse_camera,
+    parse_door,
     parse_feature,
     parse_gate,
     parse_intercom,
@@ -92,6 +96,7 @@ __all__ = [
     "parse_boundary",
     "parse_building",
     "parse_camera",
+    "parse_door",
     "parse_feature",
     "parse_gate",
     "parse_intercom",
@@ -105,7 +110,16 @@ __all__ = [
     "site_to_geojson",
 ]
 
-_SITE_KEYS = ("id", "name", "district", "address", "units")
+_SITE_KEYS = (
+    "id",
+    "name",
+    "district",
+    "address",
+    "units",
+    "households",
+    "retention_days",
+    "profile",
+)
 _TOP_KEYS = ("type", "features", "site")
 # Tolerance on top of MOUNT_TOLERANCE_M for floating-point distance error.
 _EPS = 1e-9
@@ -133,12 +147,19 @@ def _site_info(raw: Any, default_id: str) -> SiteInfo:
     units = raw.get("units", "m")
     if units != "m":
         raise ctx.error(f'site: units must be "m" (local planar metres), got {show(units)}')
+    profile = raw.get("profile")
+    if profile is not None and (not isinstance(profile, str) or not profile.strip()):
+        raise ctx.error(f"site: profile must be a non-empty string, got {show(profile)}")
+    site_ctx = Ctx(kind="site")
     return SiteInfo(
         id=site_id,
         name=raw.get("name"),
         district=raw.get("district"),
         address=raw.get("address"),
         units="m",
+        households=get_count(site_ctx, raw, "households", None),
+        retention_days=get_count(site_ctx, raw, "retention_days", None),
+        profile=profile,
         extra={k: v for k, v in raw.items() if k not in _SITE_KEYS},
     )
 
@@ -157,7 +178,7 @@ def parse_site(data: Mapping[str, Any], *, default_id: str = "site") -> Site:
     boundary: Polygon | None = None
     boundary_index = -1
     groups: dict[type, list[Any]] = {
-        t: [] for t in (Building, Obstacle, Wall, Zone, Camera, Gate, Alarm, Intercom, Mount)
+        t: [] for t in (Building, Obstacle, Wall, Zone, Camera, Gate, Alarm, Intercom, Mount, Door)
     }
     for index, feature in enumerate(features):
         kind = feature_kind(feature, index)
@@ -186,6 +207,7 @@ def parse_site(data: Mapping[str, Any], *, default_id: str = "site") -> Site:
         alarms=tuple(groups[Alarm]),
         intercoms=tuple(groups[Intercom]),
         mounts=tuple(groups[Mount]),
+        doors=tuple(groups[Door]),
         extra={k: v for k, v in data.items() if k not in _TOP_KEYS},
     )
     check_site(site)
@@ -333,6 +355,20 @@ def _check_unique(kind: str, items: Iterable[Any], attr: str, what: str) -> None
         seen[key] = item
 
 
+def check_door_on_facade(door: Door, site: Site) -> None:
+    """A door (docs/site-format.md §5) lies on a building's outline, within 0.5 m."""
+    ctx = Ctx(door.index, "door", door.id)
+    pt = door.point
+    gap = min((b.polygon.boundary.distance(pt) for b in site.buildings), default=None)
+    if gap is None:
+        raise ctx.error("a door must be on a building facade, but the site has no buildings")
+    if gap > DOOR_FACADE_TOLERANCE_M + _EPS:
+        raise ctx.error(
+            f"door at ({pt.x:g}, {pt.y:g}) is {gap:.2f} m from the nearest building facade "
+            f"(allowed {DOOR_FACADE_TOLERANCE_M} m)"
+        )
+
+
 def check_site(site: Site) -> None:
     """Cross-feature rules: unique camera ids, zone names and device ids; camera placement."""
     _check_unique("camera", site.cameras, "id", "camera id")
@@ -340,6 +376,9 @@ def check_site(site: Site) -> None:
     _check_unique("gate", site.gates, "id", "gate id")
     _check_unique("alarm", site.alarms, "id", "alarm id")
     _check_unique("intercom", site.intercoms, "id", "intercom id")
+    _check_unique("door", site.doors, "id", "door id")
+    for door in site.doors:
+        check_door_on_facade(door, site)
     if site.cameras:
         free = site_free_space(site)
         for camera in site.cameras:
@@ -361,6 +400,7 @@ def _features(site: Site) -> list[Feature]:
         *site.alarms,
         *site.intercoms,
         *site.mounts,
+        *site.doors,
     ]
 
 
@@ -374,6 +414,15 @@ def site_to_geojson(site: Site) -> dict[str, Any]:
         if v is not None
     )
     meta["units"] = info.units
+    meta.update(
+        (k, v)
+        for k, v in (
+            ("households", info.households),
+            ("retention_days", info.retention_days),
+            ("profile", info.profile),
+        )
+        if v is not None
+    )
     clash = sorted(k for k in info.extra if k in _SITE_KEYS)
     if clash:
         raise SiteFormatError(

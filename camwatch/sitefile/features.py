@@ -22,14 +22,18 @@ from camwatch.errors import SiteFormatError, ValueRangeError
 from camwatch.model import (
     ACCESS_CONTROL_TYPES,
     ALARM_TYPES,
+    CAMERA_PURPOSES,
     CAMERA_STATUSES,
     DEFAULT_RESOLUTION,
+    DOOR_TYPES,
     FEATURE_KINDS,
+    GATE_TYPES,
     LEVELS,
     ZONE_TYPES,
     Alarm,
     Building,
     Camera,
+    Door,
     Gate,
     Intercom,
     Mount,
@@ -64,7 +68,7 @@ from camwatch.sitefile.values import (
 )
 
 Feature: TypeAlias = (
-    Polygon | Building | Obstacle | Wall | Zone | Camera | Gate | Alarm | Intercom | Mount
+    Polygon | Building | Obstacle | Wall | Zone | Camera | Gate | Alarm | Intercom | Mount | Door
 )
 
 # Properties each kind interprets; everything else goes to ``extra``.
@@ -90,12 +94,27 @@ KNOWN_PROPERTIES: dict[str, tuple[str, ...]] = {
         "range_m",
         "model",
         "serial",
+        "ptz",
+        "wdr",
+        "indoor",
+        "purpose",
     ),
-    "gate": ("kind", "id", "name", "access_control", "intercom"),
-    "alarm": ("kind", "id", "name", "alarm_type"),
+    "gate": ("kind", "id", "name", "access_control", "intercom", "gate_type", "lanes"),
+    "alarm": ("kind", "id", "name", "alarm_type", "zone"),
     "intercom": ("kind", "id", "name", "building"),
     "mount": ("kind", "name"),
+    "door": ("kind", "id", "name", "building", "door_type", "intercom"),
 }
+
+
+def get_count(ctx: Ctx, props: Mapping[str, Any], key: str, default: int | None) -> int | None:
+    """A whole number >= 1 (lanes, households), or ``default`` when absent or null."""
+    value = props.get(key)
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ctx.error(f"{key} must be a whole number >= 1, got {show(value)}")
+    return value
 
 
 def _props(ctx: Ctx, props: Any) -> Mapping[str, Any]:
@@ -250,6 +269,10 @@ def parse_camera(props: Any, geometry: Any, index: int | None = None) -> Camera:
         range_m=get_property(ctx, props, CAMERA["range_m"], None),
         model=get_text(ctx, props, "model"),
         serial=get_ident(ctx, props, "serial", required=False),
+        ptz=get_bool(ctx, props, "ptz", False),
+        wdr=get_bool(ctx, props, "wdr", False),
+        indoor=get_bool(ctx, props, "indoor", False),
+        purpose=get_enum(ctx, props, "purpose", CAMERA_PURPOSES, "general"),
         extra=_extra(props, "camera"),
         index=index,
     )
@@ -265,6 +288,8 @@ def parse_gate(props: Any, geometry: Any, index: int | None = None) -> Gate:
         name=get_text(ctx, props, "name"),
         access_control=get_enum(ctx, props, "access_control", ACCESS_CONTROL_TYPES, "none"),
         intercom=get_bool(ctx, props, "intercom", False),
+        gate_type=get_enum(ctx, props, "gate_type", GATE_TYPES, "mixed"),
+        lanes=get_count(ctx, props, "lanes", 1) or 1,
         extra=_extra(props, "gate"),
         index=index,
     )
@@ -279,6 +304,7 @@ def parse_alarm(props: Any, geometry: Any, index: int | None = None) -> Alarm:
         geometry=parse_lineal(ctx, geometry, ("Point", "LineString")),
         alarm_type=get_enum(ctx, props, "alarm_type", ALARM_TYPES, None),
         name=get_text(ctx, props, "name"),
+        zone=get_ident(ctx, props, "zone", required=False),
         extra=_extra(props, "alarm"),
         index=index,
     )
@@ -312,6 +338,25 @@ def parse_mount(props: Any, geometry: Any, index: int | None = None) -> Mount:
     )
 
 
+def parse_door(props: Any, geometry: Any, index: int | None = None) -> Door:
+    """A building entrance (§5): a Point on a facade (checked against the buildings by the site)."""
+    ctx = Ctx(index, "door")
+    props = _props(ctx, props)
+    ctx = _ctx(props, "door", index, "id")
+    _, coords = geometry_coords(ctx, geometry, ("Point",))
+    point = parse_point(ctx, coords)
+    return Door(
+        id=get_ident(ctx, props, "id", required=False),
+        position=(point.x, point.y),
+        building=get_text(ctx, props, "building"),
+        name=get_text(ctx, props, "name"),
+        door_type=get_enum(ctx, props, "door_type", DOOR_TYPES, "unit"),
+        intercom=get_bool(ctx, props, "intercom", False),
+        extra=_extra(props, "door"),
+        index=index,
+    )
+
+
 PARSERS: dict[str, Callable[[Any, Any, int | None], Feature]] = {
     "boundary": parse_boundary,
     "building": parse_building,
@@ -323,6 +368,7 @@ PARSERS: dict[str, Callable[[Any, Any, int | None], Feature]] = {
     "alarm": parse_alarm,
     "intercom": parse_intercom,
     "mount": parse_mount,
+    "door": parse_door,
 }
 
 
@@ -358,6 +404,7 @@ __all__ = [
     "parse_boundary",
     "parse_building",
     "parse_camera",
+    "parse_door",
     "parse_feature",
     "parse_gate",
     "parse_intercom",

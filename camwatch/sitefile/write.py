@@ -12,7 +12,18 @@ from typing import Any
 
 from shapely.geometry import LineString, Point, Polygon
 
-from camwatch.model import Alarm, Building, Camera, Gate, Intercom, Mount, Obstacle, Wall, Zone
+from camwatch.model import (
+    Alarm,
+    Building,
+    Camera,
+    Door,
+    Gate,
+    Intercom,
+    Mount,
+    Obstacle,
+    Wall,
+    Zone,
+)
 from camwatch.sitefile.features import KNOWN_PROPERTIES, Feature
 from camwatch.sitefile.values import Ctx
 
@@ -44,7 +55,16 @@ _KIND_OF: dict[type, str] = {
     Alarm: "alarm",
     Intercom: "intercom",
     Mount: "mount",
+    Door: "door",
 }
+
+
+def _non_default(obj: Any, defaults: dict[str, Any]) -> dict[str, Any]:
+    """The docs/site-format.md §5 members that differ from their default (None = leave out).
+
+    They are written only when set, so a v1 file stays a v1 file through load and save.
+    """
+    return {k: (v if (v := getattr(obj, k)) != d else None) for k, d in defaults.items()}
 
 
 def _known_props(obj: Feature) -> tuple[dict[str, Any], Any]:
@@ -79,6 +99,9 @@ def _known_props(obj: Feature) -> tuple[dict[str, Any], Any]:
             "range_m": obj.range_m,
             "model": obj.model,
             "serial": obj.serial,
+            **_non_default(
+                obj, {"ptz": False, "wdr": False, "indoor": False, "purpose": "general"}
+            ),
         }
         return props, obj.point
     if isinstance(obj, Gate):
@@ -87,12 +110,23 @@ def _known_props(obj: Feature) -> tuple[dict[str, Any], Any]:
             "name": obj.name,
             "access_control": obj.access_control,
             "intercom": obj.intercom,
+            **_non_default(obj, {"gate_type": "mixed", "lanes": 1}),
         }
         return props, obj.geometry
     if isinstance(obj, Alarm):
-        return {"id": obj.id, "name": obj.name, "alarm_type": obj.alarm_type}, obj.geometry
+        props = {"id": obj.id, "name": obj.name, "alarm_type": obj.alarm_type, "zone": obj.zone}
+        return props, obj.geometry
     if isinstance(obj, Intercom):
         props = {"id": obj.id, "name": obj.name, "building": obj.building}
+        return props, Point(obj.position)
+    if isinstance(obj, Door):
+        props = {
+            "id": obj.id,
+            "name": obj.name,
+            "building": obj.building,
+            "door_type": obj.door_type,
+            "intercom": obj.intercom,
+        }
         return props, Point(obj.position)
     if isinstance(obj, Mount):
         return {"name": obj.name}, obj.geometry

@@ -27,7 +27,16 @@ def _fake(monkeypatch, group: str, entries: dict[str, str]) -> None:
 def test_installed_entry_points_name_every_group():
     commands = cli_module.plugins(COMMANDS_GROUP)
     expected = {"db", "import-site", "export-site", "compounds", "users", "devices"}
-    expected |= {"maintenance", "problems", "inspect", "plan", "suggest", "routes", "patrol"}
+    expected |= {
+        "maintenance",
+        "problems",
+        "inspect",
+        "check",
+        "plan",
+        "suggest",
+        "routes",
+        "patrol",
+    }
     assert set(commands) == expected
     assert set(cli_module.plugins(OVERLAYS_GROUP)) == {"suggest", "routes", "patrol"}
     assert all(ep.value.startswith(("camwatch.commands.", "planners.")) for ep in commands.values())

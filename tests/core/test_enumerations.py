@@ -26,6 +26,10 @@ ENUMERATIONS = {
         "PROBLEM_STATUSES",
         "UNRESOLVED_PROBLEM_STATUSES",
         "ROLES",
+        "GATE_TYPES",
+        "DOOR_TYPES",
+        "CAMERA_PURPOSES",
+        "SEVERITIES",
     )
 }
 

@@ -248,7 +248,14 @@ def test_defaults() -> None:
 @pytest.mark.parametrize("zone_type", ZONE_TYPES)
 def test_required_level_defaults_by_zone_type(zone_type: str) -> None:
     site = parse_site(_collection(_f("zone", SQUARE, name="z", zone_type=zone_type)))
-    expected = {"entrance": "identification", "parking": "observation", "bike_shed": "observation"}
+    expected = {
+        "entrance": "identification",
+        "parking": "observation",
+        "bike_shed": "observation",
+        "ebike_charging": "observation",
+        "garage": "observation",
+        "lift": "recognition",
+    }
     assert site.zones[0].required_level == expected.get(zone_type, "detection")
     assert site.zones[0].required_level == required_level_for(zone_type)
 

@@ -1,0 +1,223 @@
+"""``camwatch check SITE|COMPOUND``: the standards check (docs/standards.md, docs/site-format.md §7).
+
+SITE is a site file (an existing path, or any name ending in ``.geojson`` or
+``.json``); anything else is a COMPOUND code in the ledger, checked on its
+current export plus the ledger's device facts (DEVICE-HEALTH). A compound
+that fails the standard is not an error: exit 0; bad input exits 2.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+from camwatch.clikit import echo_json
+from camwatch.model import SEVERITIES, Site
+from camwatch.sitefile import load_site
+from camwatch.standards import (
+    SHIPPED_PROFILES,
+    DeviceHealth,
+    Profile,
+    Report,
+    check,
+    load_profile,
+)
+
+SEVERITY_ZH = {"error": "不达标", "warning": "警告", "info": "提示"}
+
+
+def is_site_file(target: str) -> bool:
+    return Path(target).is_file() or target.lower().endswith((".geojson", ".json"))
+
+
+def _day(value: datetime | date | None) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    return value
+
+
+def ledger_site(session: Any, code: str) -> tuple[Site, list[DeviceHealth]]:
+    """The compound's site and the device facts DEVICE-HEALTH needs."""
+    from sqlalchemy import select
+
+    from camwatch.model import UNRESOLVED_PROBLEM_STATUSES
+    from camwatch.registry.compounds import export_site, get_compound
+    from camwatch.registry.models import Device, Problem
+
+    site = export_site(session, code)
+    compound = get_compound(session, code)
+    devices = session.scalars(
+        select(Device).where(Device.compound_id == compound.id, Device.status != "retired")
+    ).all()
+    deadlines: dict[int, date] = {}
+    problems = session.scalars(
+        select(Problem).where(
+            Problem.compound_id == compound.id,
+            Problem.device_id.is_not(None),
+            Problem.status.in_(UNRESOLVED_PROBLEM_STATUSES),
+        )
+    ).all()
+    for pr in problems:
+        assert pr.device_id is not None
+        if pr.device_id not in deadlines or pr.deadline < deadlines[pr.device_id]:
+            deadlines[pr.device_id] = pr.deadline
+    facts = []
+    for dev in devices:
+        geom = dev.geometry or {}
+        coords = geom.get("coordinates")
+        point = None
+        if geom.get("type") == "Point" and isinstance(coords, list) and len(coords) >= 2:
+            point = (float(coords[0]), float(coords[1]))
+        facts.append(
+            DeviceHealth(
+                code=dev.code,
+                kind=dev.kind,
+                status=dev.status,
+                since=_day(dev.status_changed_at),
+                deadline=deadlines.get(dev.id),
+                position=point,
+            )
+        )
+    return site, facts
+
+
+def site_profile(site: Site, target: str) -> str:
+    """The profile a site names; a relative path in a site file is relative to that file."""
+    named = site.info.rule_profile
+    if named in SHIPPED_PROFILES or Path(named).is_absolute() or not is_site_file(target):
+        return named
+    return str(Path(target).parent / named)
+
+
+def run_check(
+    target: str, *, profile: str | None, include_planned: bool, today: date | None = None
+) -> tuple[Site, Profile, Report]:
+    """Load SITE or COMPOUND and check it (the ledger only for a compound)."""
+    if is_site_file(target):
+        site = load_site(target)
+        devices = None
+    else:
+        from camwatch.commands.common import ledger
+
+        with ledger() as session:
+            site, devices = ledger_site(session, target)
+    chosen = load_profile(profile if profile is not None else site_profile(site, target))
+    report = check(site, chosen, include_planned=include_planned, devices=devices, today=today)
+    return site, chosen, report
+
+
+def not_checked(site: Site, profile: Profile, report: Report) -> list[str]:
+    """Rules of the profile that could not run for lack of facts (text output only)."""
+    notes = [f"{r} (needs the ledger: check a COMPOUND)" for r in report.not_checked]
+    if site.info.retention_days is None and "RETENTION" in profile.rules:
+        notes.append("RETENTION (the site does not record retention_days)")
+    return notes
+
+
+def print_report(site: Site, profile: Profile, report: Report) -> None:
+    verdict = (
+        "meets the standard 达标" if report.meets_standard else "does NOT meet the standard 不达标"
+    )
+    click.echo(f"{site.info.name or site.id} ({site.id}) — profile {report.profile}: {verdict}")
+    if not report.findings:
+        click.echo("no findings")
+    for severity in SEVERITIES:
+        group = [f for f in report.findings if f.severity == severity]
+        if not group:
+            continue
+        click.echo(f"\n{severity.upper()} {SEVERITY_ZH[severity]} ({len(group)})")
+        for f in group:
+            about = f" [{', '.join(f.features)}]" if f.features else ""
+            click.echo(f"  {f.rule}{about}: {f.message['en']}")
+            click.echo(f"      {f.message['zh']}")
+            click.echo(f"      clause: {f.clause}")
+            if f.fix:
+                click.echo(f"      fix: {f.fix}")
+    if report.findings:
+        counts = ", ".join(f"{k} {v}" for k, v in report.counts().items())
+        click.echo(f"\ncounts: {counts}")
+    skipped = not_checked(site, profile, report)
+    if skipped:
+        click.echo("not checked: " + "; ".join(skipped))
+
+
+@click.command("check")
+@click.argument("target", metavar="SITE|COMPOUND")
+@click.option(
+    "--profile",
+    metavar="P",
+    help="Rule profile: national, shanghai or a TOML file [default: the one the site names, "
+    "else national].",
+)
+@click.option("--include-planned", is_flag=True, help="Count planned cameras as installed.")
+@click.option(
+    "--db", metavar="URL", help="Ledger database for a COMPOUND [default: $DATABASE_URL]."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the docs/site-format.md §7 object.")
+def check_cmd(
+    target: str, profile: str | None, include_planned: bool, db: str | None, as_json: bool
+) -> None:
+    """Check SITE (a file) or COMPOUND (in the ledger) against a standards profile."""
+    if db is not None:
+        from camwatch.commands.common import DB_KEY
+
+        click.get_current_context().meta[DB_KEY] = db
+    site, chosen, report = run_check(target, profile=profile, include_planned=include_planned)
+    if as_json:
+        echo_json(report.to_dict())
+    else:
+        print_report(site, chosen, report)
+
+
+@click.command("from-findings")
+@click.argument("compound")
+@click.option("--deadline-days", type=click.IntRange(min=0), required=True)
+@click.option("--profile", metavar="P", help="Rule profile [default: the compound's].")
+@click.option(
+    "--min-severity",
+    type=click.Choice(SEVERITIES),
+    default="warning",
+    show_default=True,
+    help="Skip findings less severe than this.",
+)
+@click.option("--unit", "responsible_unit", help="Responsible unit of the new problems.")
+@click.option("--person", "responsible_person", help="Responsible person of the new problems.")
+@click.option("--json", "as_json", is_flag=True)
+def from_findings_cmd(
+    compound: str,
+    deadline_days: int,
+    profile: str | None,
+    min_severity: str,
+    responsible_unit: str | None,
+    responsible_person: str | None,
+    as_json: bool,
+) -> None:
+    """Check COMPOUND and keep one problem per rule × feature (idempotent; re-checks fixed ones)."""
+    from camwatch.commands.common import actor, ledger
+    from camwatch.registry.findings import problems_from_findings
+
+    with ledger() as session:
+        site, devices = ledger_site(session, compound)
+        chosen = load_profile(profile if profile is not None else site.info.rule_profile)
+        report = check(site, chosen, devices=devices)
+        result = problems_from_findings(
+            session,
+            compound,
+            report.to_dict(),
+            deadline_days=deadline_days,
+            min_severity=min_severity,
+            responsible_unit=responsible_unit,
+            responsible_person=responsible_person,
+            actor=actor(),
+        )
+    if as_json:
+        echo_json(result)
+        return
+    parts = [f"{len(v)} {k.replace('_', ' ')}" for k, v in result.items() if v]
+    click.echo(f"{compound}: " + (", ".join(parts) if parts else "no findings, no problems"))
+    for key, ids in result.items():
+        if ids:
+            click.echo(f"  {key.replace('_', ' ')}: #" + ", #".join(map(str, ids)))

@@ -1,0 +1,290 @@
+"""The rule catalogue, profiles and the check itself (docs/standards.md, docs/site-format.md §7).
+
+A **rule** is one function registered with :func:`rule`: it has a stable id
+(``GATE-LANE-CAM``), the clause it implements, a default severity and
+parameters with defaults, and yields :class:`Draft` findings for a
+:class:`~camwatch.standards.context.Context`. A **profile** is data (TOML):
+which rules run, at which severity, with which parameters. :func:`check`
+runs a profile's rules and returns a :class:`Report` whose
+:meth:`Report.to_dict` is the §7 JSON object.
+
+Adding a rule is one function in a rule module plus one test.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from shapely.geometry import mapping
+from shapely.geometry.base import BaseGeometry
+
+from camwatch.errors import UsageError
+from camwatch.model import SEVERITIES
+
+RuleFunc = Callable[["Any", Mapping[str, Any]], Iterable["Draft"]]
+
+
+@dataclass(frozen=True)
+class Draft:
+    """What a rule reports; the engine adds the rule's id, clause and severity.
+
+    ``severity`` overrides the profile's severity for this finding (e.g.
+    PERIM-VIDEO on a beam with no physical barrier is an error).
+    """
+
+    zh: str
+    en: str
+    features: tuple[str, ...] = ()
+    geometry: BaseGeometry | None = None
+    fix: str = ""
+    severity: str | None = None
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    clause: str
+    severity: str
+    params: Mapping[str, Any]
+    func: RuleFunc
+    note: str = ""
+    needs_ledger: bool = False
+
+
+RULES: dict[str, Rule] = {}
+
+
+def rule(
+    rule_id: str,
+    *,
+    clause: str,
+    severity: str,
+    params: Mapping[str, Any] | None = None,
+    note: str = "",
+    needs_ledger: bool = False,
+) -> Callable[[RuleFunc], RuleFunc]:
+    """Register a rule function under ``rule_id`` (ids are stable: they appear in output)."""
+    if severity not in SEVERITIES:
+        raise ValueError(f"{rule_id}: unknown severity {severity!r}")
+
+    def register(func: RuleFunc) -> RuleFunc:
+        if rule_id in RULES:
+            raise ValueError(f"rule {rule_id} registered twice")
+        RULES[rule_id] = Rule(
+            rule_id, clause, severity, dict(params or {}), func, note or (func.__doc__ or ""),
+            needs_ledger,
+        )  # fmt: skip
+        return func
+
+    return register
+
+
+# -- findings ---------------------------------------------------------------------
+
+
+def geometry_json(geom: BaseGeometry | None) -> dict[str, Any] | None:
+    """A GeoJSON geometry with plain lists, coordinates rounded to the millimetre."""
+    if geom is None or geom.is_empty:
+        return None
+
+    def rnd(value: Any) -> Any:
+        if isinstance(value, list | tuple):
+            if value and isinstance(value[0], float | int):
+                return [round(float(v), 3) + 0.0 for v in value[:2]]
+            return [rnd(v) for v in value]
+        return value
+
+    raw = mapping(geom)
+    if raw["type"] == "GeometryCollection":
+        return {"type": raw["type"], "geometries": [geometry_json(g) for g in geom.geoms]}
+    return {"type": raw["type"], "coordinates": rnd(raw["coordinates"])}
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    clause: str
+    severity: str
+    message: dict[str, str]
+    features: tuple[str, ...]
+    geometry: dict[str, Any] | None
+    fix: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "clause": self.clause,
+            "severity": self.severity,
+            "message": dict(self.message),
+            "features": list(self.features),
+            "geometry": self.geometry,
+            "fix": self.fix,
+        }
+
+
+@dataclass(frozen=True)
+class Report:
+    site: str
+    profile: str
+    findings: tuple[Finding, ...]
+    not_checked: tuple[str, ...] = field(default=())  # rule ids that could not run (text only)
+
+    @property
+    def meets_standard(self) -> bool:
+        """True when no finding is an error (docs/site-format.md §7)."""
+        return not any(f.severity == "error" for f in self.findings)
+
+    def counts(self) -> dict[str, int]:
+        return dict(sorted(Counter(f.rule for f in self.findings).items()))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The docs/site-format.md §7 JSON object."""
+        return {
+            "site": self.site,
+            "profile": self.profile,
+            "meets_standard": self.meets_standard,
+            "findings": [f.to_dict() for f in self.findings],
+            "counts": self.counts(),
+        }
+
+
+# -- profiles ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RuleSetting:
+    severity: str
+    params: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    rules: Mapping[str, RuleSetting]
+    description: str = ""
+
+
+SHIPPED_PROFILES: tuple[str, ...] = ("national", "shanghai")
+
+
+def _check_value(where: str, key: str, default: Any, value: Any) -> Any:
+    """A profile parameter must have its default's type (an int is fine for a float)."""
+    if isinstance(default, bool) or isinstance(value, bool):
+        ok = isinstance(value, bool) and isinstance(default, bool)
+    elif isinstance(default, int | float):
+        ok = isinstance(value, int | float)
+    elif isinstance(default, list):
+        ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
+    else:
+        ok = isinstance(value, type(default))
+    if not ok:
+        raise UsageError(f"{where}: {key} must be like {default!r}, got {value!r}")
+    if isinstance(default, int | float) and not isinstance(default, bool) and value < 0:
+        raise UsageError(f"{where}: {key} must be >= 0, got {value!r}")
+    return float(value) if isinstance(default, float) else value
+
+
+def parse_profile(data: Mapping[str, Any], *, source: str) -> Profile:
+    """Validate a decoded profile: known rule ids, known severities and parameters."""
+    name = data.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise UsageError(f'{source}: the profile needs a name = "..."')
+    unknown_top = sorted(set(data) - {"name", "description", "rules"})
+    if unknown_top:
+        raise UsageError(f"{source}: unknown key(s) {', '.join(unknown_top)}")
+    rules = data.get("rules")
+    if not isinstance(rules, Mapping) or not rules:
+        raise UsageError(f"{source}: the profile lists no [rules.<ID>] tables")
+    settings: dict[str, RuleSetting] = {}
+    for rule_id, table in rules.items():
+        where = f"{source}: rules.{rule_id}"
+        if rule_id not in RULES:
+            raise UsageError(
+                f"{source}: unknown rule id {rule_id!r} (known: {', '.join(sorted(RULES))})"
+            )
+        if not isinstance(table, Mapping):
+            raise UsageError(f"{where} must be a table")
+        known = RULES[rule_id]
+        severity = table.get("severity", known.severity)
+        if severity not in SEVERITIES:
+            raise UsageError(
+                f"{where}: unknown severity {severity!r} (expected one of: {', '.join(SEVERITIES)})"
+            )
+        params = dict(known.params)
+        for key, value in table.items():
+            if key == "severity":
+                continue
+            if key not in known.params:
+                names = ", ".join(known.params) or "none"
+                raise UsageError(f"{where}: unknown parameter {key!r} (parameters: {names})")
+            params[key] = _check_value(where, key, known.params[key], value)
+        settings[rule_id] = RuleSetting(severity, params)
+    description = data.get("description", "")
+    return Profile(name=name, rules=settings, description=str(description))
+
+
+def load_profile(name_or_path: str | Path) -> Profile:
+    """A shipped profile by name (``national``, ``shanghai``) or a TOML file by path."""
+    text: str
+    source = str(name_or_path)
+    if isinstance(name_or_path, str) and name_or_path in SHIPPED_PROFILES:
+        text = (
+            resources.files("camwatch.standards")
+            .joinpath(f"{name_or_path}.toml")
+            .read_text(encoding="utf-8")
+        )
+    else:
+        path = Path(name_or_path)
+        if not path.is_file():
+            raise UsageError(
+                f"profile {source!r}: neither a shipped profile "
+                f"({', '.join(SHIPPED_PROFILES)}) nor a TOML file"
+            )
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UsageError(f"profile {source}: cannot read ({exc})") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise UsageError(f"profile {source}: not valid TOML ({exc})") from None
+    return parse_profile(data, source=f"profile {source}")
+
+
+# -- running -----------------------------------------------------------------------
+
+
+def severity_rank(severity: str) -> int:
+    return SEVERITIES.index(severity)
+
+
+def run_rules(ctx: Any, profile: Profile, *, site_id: str) -> Report:
+    """Run the profile's rules on a context; findings sorted by severity, rule, features."""
+    findings: list[Finding] = []
+    skipped: list[str] = []
+    for rule_id, setting in profile.rules.items():
+        known = RULES[rule_id]
+        if known.needs_ledger and not ctx.has_ledger:
+            skipped.append(rule_id)
+            continue
+        for draft in known.func(ctx, setting.params):
+            findings.append(
+                Finding(
+                    rule=rule_id,
+                    clause=known.clause,
+                    severity=draft.severity or setting.severity,
+                    message={"zh": draft.zh, "en": draft.en},
+                    features=tuple(draft.features),
+                    geometry=geometry_json(draft.geometry),
+                    fix=draft.fix,
+                )
+            )
+    order = list(profile.rules)
+    findings.sort(key=lambda f: (severity_rank(f.severity), order.index(f.rule), f.features))
+    return Report(site_id, profile.name, tuple(findings), tuple(skipped))
