@@ -35,6 +35,10 @@ LAZY_COMMANDS: dict[str, str] = {
     "suggest": "planners.cli:suggest_cmd",
     "routes": "planners.cli:routes_cmd",
     "patrol": "planners.cli:patrol_cmd",
+    "report": "camwatch.report.cli:report_cmd",
+    "schedule": "camwatch.report.cli:schedule_cmd",
+    "export": "camwatch.report.cli:export_cmd",
+    "district": "camwatch.report.cli:district",
 }
 
 

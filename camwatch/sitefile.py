@@ -62,6 +62,7 @@ from camwatch.model import (
     Wall,
     Zone,
 )
+from camwatch.sitefile_crs import parse_crs
 from camwatch.sitefile_features import (
     Feature,
     feature_kind,
@@ -132,6 +133,8 @@ def _site_info(raw: Any, default_id: str) -> SiteInfo:
     units = raw.get("units", "m")
     if units != "m":
         raise ctx.error(f'site: units must be "m" (local planar metres), got {show(units)}')
+    if raw.get("crs") is not None:
+        parse_crs(raw["crs"])  # docs/site-format.md §6; kept as given in ``extra``
     return SiteInfo(
         id=site_id,
         name=raw.get("name"),
