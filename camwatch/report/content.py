@@ -19,7 +19,7 @@ from camwatch.geometry.optics import DORI_PX_PER_M, dori_distance
 from camwatch.model import LEVELS, Camera, Site
 from camwatch.report import fmt
 from camwatch.report.blocks import KeyValues, Para, Picture, Report, Section, SignOff, Table
-from camwatch.report.facts import LedgerFacts
+from camwatch.report.facts import LedgerFacts, ProblemFact
 from camwatch.report.words import word
 
 DEFAULT_PROFILE = "national"  # docs/site-format.md §5: site.profile defaults to "national"
@@ -29,7 +29,7 @@ def lens_text(cam: Camera) -> str:
     """The lens as installers name it: focal length when known, and the horizontal field.
 
     >>> lens_text(Camera(id="c", position=(0, 0), focal_mm=4, sensor_width_mm=5.37))
-    '4 mm / 67.8°'
+    '4 mm / 67.7°'
     >>> lens_text(Camera(id="c", position=(0, 0)))
     '90°'
     """
@@ -226,6 +226,35 @@ def _suggestions(plan: Mapping[str, Any], lang: str) -> Section:
     return Section(f"{word('Suggested additions', lang)} ({len(items)})", tuple(blocks))
 
 
+def problem_text(p: ProblemFact, lang: str) -> str:
+    """A problem in the reader's language: findings of an analysis are worded again from
+    their reference; what a person wrote is shown as written.
+
+    >>> ref = {"type": "blind_spot", "id": "B2", "area_m2": 73.5, "centroid": [51, 60], "zones": []}
+    >>> p = ProblemFact(1, "Blind spot B2: ...", "", date(2026, 1, 1), "open", 0, ref)
+    >>> problem_text(p, "zh")
+    '盲区 B2:73.5 m² 无摄像机覆盖,位于 (51.0, 60.0) 附近'
+    """
+    ref = p.reference or {}
+    if lang != "zh" or ref.get("type") not in ("blind_spot", "zone"):
+        return p.description
+    try:
+        if ref["type"] == "blind_spot":
+            cx, cy = (float(v) for v in ref["centroid"])
+            zones = "、".join(str(z) for z in ref.get("zones") or [])
+            text = f"盲区 {ref.get('id') or ''}:{float(ref['area_m2']):.1f} m² 无摄像机覆盖,"
+            text += f"位于 ({cx:.1f}, {cy:.1f}) 附近"
+            return text + (f"(涉及区域:{zones})" if zones else "")
+        level = word(str(ref.get("required_level") or "detection"), lang)
+        kind = word(str(ref.get("zone_type") or "other"), lang)
+        return (
+            f"区域“{ref['name']}”({kind})达到{level}等级的面积占 {fmt.pct(float(ref['ratio']))}"
+            f"(区域面积 {float(ref['area_m2']):.1f} m²),要求不低于 98%"
+        )
+    except (KeyError, TypeError, ValueError):
+        return p.description
+
+
 def _problems(facts: LedgerFacts, lang: str, today: date) -> Section:
     title = f"{word('Open problems', lang)} ({len(facts.problems)})"
     if not facts.problems:
@@ -234,7 +263,7 @@ def _problems(facts: LedgerFacts, lang: str, today: date) -> Section:
     rows = tuple(
         (
             f"#{p.id}",
-            p.description,
+            problem_text(p, lang),
             p.responsible or "–",
             fmt.day(p.deadline),
             word(p.status, lang),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,7 @@ class ProblemFact:
     deadline: date
     status: str
     overdue_days: int
+    reference: dict[str, Any] | None = None  # what an analysis finding refers to (ledger)
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,7 @@ def compound_inputs(session: Any, code: str, *, today: date) -> tuple[Site, Ledg
             deadline=p.deadline,
             status=p.status,
             overdue_days=days_overdue(p, today),
+            reference=dict(p.reference) if isinstance(p.reference, dict) else None,
         )
         for p in list_problems(session, compound=code, unresolved=True)
     )

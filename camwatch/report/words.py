@@ -122,7 +122,12 @@ WORDS: dict[str, str] = {
     "No faulty or offline cameras.": "无故障或离线摄像机。",
     "Camera": "摄像机",
     "Since": "状态起始",
+    "All districts": "全部辖区",
     "Weight": "分值",
+    # problem statuses (the ledger's)
+    "open": "待整改",
+    "in_progress": "整改中",
+    "reopened": "重新整改",
     "count": "数量",
     "cost": "金额",
     "total": "合计",
