@@ -23,13 +23,20 @@ def compound_inputs(session: Any, code: str, *, today: date) -> tuple[Site, Ledg
 
     Raises NotFoundError (a CamwatchError) for an unknown compound.
     """
-    from camwatch.registry.compounds import export_site, get_compound
+    from camwatch.registry.compounds import export_site
+
+    facts = ledger_facts(session, code, today=today)
+    return export_site(session, code), facts
+
+
+def ledger_facts(session: Any, code: str, *, today: date) -> LedgerFacts:
+    """The compound's open problems, latest inspection and device dates on ``today``."""
+    from camwatch.registry.compounds import get_compound
     from camwatch.registry.inspections import latest_inspection
     from camwatch.registry.maintenance import list_maintenance
     from camwatch.registry.problems import days_overdue, list_problems
 
     compound = get_compound(session, code)
-    site = export_site(session, code)
     problems = tuple(
         ProblemFact(
             id=p.id,
@@ -71,4 +78,4 @@ def compound_inputs(session: Any, code: str, *, today: date) -> tuple[Site, Ledg
         for d in compound.devices
         if d.status != "retired"
     }
-    return site, LedgerFacts(compound.code, problems, inspection, devices)
+    return LedgerFacts(compound.code, problems, inspection, devices)
