@@ -170,7 +170,7 @@ def district() -> None:
 @ledger_options
 def district_report_cmd(output: str, name: str | None, lang: str, target: float) -> None:
     """Compounds ranked, share meeting the standard, overdue items, faulty cameras."""
-    from camwatch.report import district as dist
+    import camwatch.report.district as dist
 
     path = check_output(output, [".pdf", ".csv"])
     today = date.today()

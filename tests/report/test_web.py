@@ -1,3 +1,4 @@
+# ruff: noqa: F811 - the web fixtures are imported by name and used as parameters
 """Web downloads of the report and schedule: the compound's viewing rules, real files."""
 
 from __future__ import annotations
