@@ -36,6 +36,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.bench_coverage
 	$(BIN)/python -m bench.bench_planners
 	$(BIN)/python -m bench.bench_web
+	$(BIN)/python -m bench.bench_report
 
 lint: $(STAMP)
 	$(BIN)/ruff check camwatch planners web tests bench tools
