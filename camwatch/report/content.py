@@ -62,7 +62,7 @@ def _cover(
         (w("Rule profile"), str(info.extra.get("profile", DEFAULT_PROFILE))),
         (w("Prepared by"), prepared_by or "–"),
         (w("Cameras counted"), f"{counted} / {len(site.cameras)} ({scope})"),
-        (w("monitored area"), fmt.area(analysis.monitored_area_m2)),
+        (w("Monitored area"), fmt.area(analysis.monitored_area_m2)),
     ]
     det = analysis.levels["detection"]
     items.append((f"{w('Coverage')} ({w('detection')})", fmt.pct(det.ratio)))
@@ -80,7 +80,7 @@ def _levels(analysis: Analysis, lang: str) -> Section:
         for level, cov in analysis.levels.items()
     )
     cols = tuple(word(k, lang) for k in ("Level", "Pixel density", "Covered area", "Coverage"))
-    note = f"{word('monitored area', lang)}: {fmt.area(analysis.monitored_area_m2)}"
+    note = f"{word('Monitored area', lang)}: {fmt.area(analysis.monitored_area_m2)}"
     return Section(
         word("Coverage per DORI level", lang),
         (Table(cols, rows, (1.2, 1, 1.4, 1), "LRRR"), Para(note, small=True)),
@@ -101,13 +101,13 @@ def _zones(analysis: Analysis, lang: str) -> Section:
             fmt.area(z.area_m2),
             fmt.area(z.covered_m2),
             fmt.pct(z.ratio),
-            word("pass" if z.passed else "fail", lang),
+            word("Pass" if z.passed else "Fail", lang),
         )
         for z in analysis.zones
     )
     marks = tuple("pass" if z.passed else "fail" for z in analysis.zones)
     table = Table(
-        tuple(word(c, lang) for c in cols), rows, (2.2, 1.1, 1, 1.3, 1.3, 1, 0.9), "LLLRRRC", marks
+        tuple(word(c, lang) for c in cols), rows, (2.0, 1.1, 1.3, 1.3, 1.3, 1, 0.8), "LLLRRRC", marks
     )
     note = Para(
         word("A zone passes when at least 98 % of its area reaches its required level.", lang),
@@ -295,7 +295,7 @@ def _inspection(facts: LedgerFacts, lang: str) -> Section:
         title = word(f"check:{item.key}", lang) if lang == "zh" else item.title
         if title.startswith("check:"):
             title = item.title
-        row = (title, fmt.number(item.weight), word("passed" if item.passed else "failed", lang))
+        row = (title, fmt.number(item.weight), word("Passed" if item.passed else "Failed", lang))
         rows.append(row + ((item.detail,) if lang == "en" else ()))
         marks.append("pass" if item.passed else "fail")
     cols = ("Item", "Weight", "Result") + (("Detail",) if lang == "en" else ())

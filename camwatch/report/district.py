@@ -192,7 +192,7 @@ def district_report(summary: DistrictSummary, *, lang: str = "zh") -> Report:
         tuple(
             (str(i), r.name, f"{r.score:g}", fmt.pct(r.detection), f"{r.zones_pass}/{r.zones}",
              fmt.area(r.key_uncovered_m2), str(r.open_problems), str(len(r.overdue)),
-             w("pass" if r.meets else "fail"))
+             w("Pass" if r.meets else "Fail"))
             for i, r in enumerate(rows, start=1)
         ),
         (0.5, 2.2, 0.8, 0.9, 0.7, 1.3, 0.6, 0.7, 0.7),

@@ -8,7 +8,7 @@ the English text.
 
 from __future__ import annotations
 
-from camwatch.render.terms import LANGS, term
+from camwatch.render.terms import LANGS, heading
 
 WORDS: dict[str, str] = {
     # title and cover
@@ -53,8 +53,8 @@ WORDS: dict[str, str] = {
     "Required level": "要求等级",
     "Area": "面积",
     "Result": "结果",
-    "pass": "达标",
-    "fail": "不达标",
+    "Pass": "达标",
+    "Fail": "不达标",
     "Label": "编号",
     "Centre": "中心位置",
     "In zones": "所在区域",
@@ -81,10 +81,10 @@ WORDS: dict[str, str] = {
     "Score": "得分",
     "Item": "检查项",
     "Detail": "说明",
-    "passed": "通过",
-    "failed": "未通过",
+    "Passed": "通过",
+    "Failed": "未通过",
     # notes
-    "monitored area": "监控范围面积",
+    "Monitored area": "监控范围面积",
     "No blind spot of 1 m² or more.": "无 1 平方米及以上的盲区。",
     "No zones are defined on this plan.": "平面图未划定重点区域。",
     "No cameras.": "无摄像机。",
@@ -144,13 +144,16 @@ WORDS: dict[str, str] = {
 
 
 def word(key: str, lang: str) -> str:
-    """The report's word for ``key`` in ``lang``; enumerations fall back to the picture's terms.
+    """The report's word for ``key`` in ``lang``; enumerations fall back to the picture's
+    terms, with a capital first letter in English (they stand alone in table cells).
 
     >>> word("Blind spots", "zh"), word("Blind spots", "en"), word("bike_shed", "zh")
     ('盲区', 'Blind spots', '非机动车棚')
+    >>> word("bike_shed", "en"), word("days", "en")
+    ('Bike shed', 'days')
     """
     if lang not in LANGS:
         raise ValueError(f"unknown language {lang!r}")
     if key in WORDS:
         return WORDS[key] if lang == "zh" else key
-    return term(key, lang)
+    return heading(key, lang)
