@@ -168,3 +168,18 @@ def test_ledger_compound_report_has_problems_and_inspection(run, ledger_url, tmp
     assert f"{score}/100" in text
     for figure in _figures(expected):
         assert squeeze(figure) in text, figure
+
+
+@pytest.mark.parametrize("lang, good, bad", [("zh", "达标", "不达标"), ("en", "Pass", "Fail")])
+def test_zone_rows_say_pass_or_fail_as_analyze(lang, good, bad):
+    from camwatch.report.blocks import Table
+
+    path = SAMPLES / "modern_gated.geojson"
+    expected = {z["name"]: z["pass"] for z in analyze_json(path)["zones"]}
+    site = load_site(path)
+    report = compound_report(site, analyze(site), lang=lang)
+    zones = next(s for s in report.sections if s.title in ("重点区域", "Zones"))
+    table = next(b for b in zones.blocks if isinstance(b, Table))
+    shown = {row[0]: row[-1] for row in table.rows}
+    assert shown == {name: good if ok else bad for name, ok in expected.items()}
+    assert False in expected.values() and True in expected.values()
