@@ -1,10 +1,13 @@
-"""Downloads of a compound's report (PDF) and camera schedule (CSV, XLSX).
+"""Downloads of a compound's report (PDF) and camera schedule (CSV, XLSX), and of
+the district report (PDF, CSV).
 
-The same builders as ``camwatch report`` and ``camwatch schedule``
-(docs/reports.md), on the compound's cached analysis (installed cameras, as
-the overview shows). Whoever may view the compound may download them; a
-manager gets 404 for another compound, as on every compound page. The
-report's language is the page's unless ``?lang=zh|en`` asks otherwise.
+The same builders as ``camwatch report``, ``camwatch schedule`` and
+``camwatch district report`` (docs/reports.md); a compound's on its cached
+analysis (installed cameras, as the overview shows). Whoever may view the
+compound may download them (a manager gets 404 for another compound, as on
+every compound page); the district report needs the dashboard's permission
+and takes its ``?district=`` filter and target. The language is the page's
+unless ``?lang=zh|en`` asks otherwise.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from __future__ import annotations
 import io
 from datetime import date
 
-from flask import Blueprint, abort, g, request, send_file
+from flask import Blueprint, abort, current_app, g, request, send_file
 
 from camwatch.report.output import safe_filename
 from web.db import db_session
@@ -20,7 +23,7 @@ from web.i18n import select_locale
 from web.ledger import analysis_of, compound_for
 from web.security import require
 
-bp = Blueprint("reports", __name__, url_prefix="/compounds")
+bp = Blueprint("reports", __name__)
 
 MIMETYPES = {
     "csv": "text/csv",
@@ -35,7 +38,7 @@ def _lang() -> str:
     return lang
 
 
-@bp.get("/<int:cid>/report.pdf")
+@bp.get("/compounds/<int:cid>/report.pdf")
 @require("compound.view")
 def report(cid: int):
     """The compound report as a PDF attachment."""
@@ -61,7 +64,7 @@ def report(cid: int):
     )
 
 
-@bp.get("/<int:cid>/schedule.<fmt>")
+@bp.get("/compounds/<int:cid>/schedule.<fmt>")
 @require("compound.view")
 def schedule(cid: int, fmt: str):
     """The camera schedule as CSV (re-importable) or XLSX."""
@@ -84,3 +87,26 @@ def schedule(cid: int, fmt: str):
     return send_file(
         io.BytesIO(data), mimetype=MIMETYPES[fmt], as_attachment=True, download_name=name
     )
+
+
+@bp.get("/district/report.<fmt>")
+@require("district.view")
+def district_report(fmt: str):
+    """The district report as PDF or CSV (``?district=`` as on the dashboard)."""
+    import camwatch.report.district as dist
+    from camwatch.report.pdf import report_pdf
+
+    if fmt not in ("pdf", "csv"):
+        abort(404)
+    lang = _lang()
+    chosen = request.args.get("district") or None
+    today = date.today()
+    rows = dist.district_rows(db_session(), district=chosen, today=today)
+    target = float(current_app.config["DISTRICT_TARGET"])
+    summary = dist.DistrictSummary.of(rows, target=target, district=chosen, today=today)
+    if fmt == "csv":
+        data, mimetype = dist.district_csv(summary, lang=lang), "text/csv"
+    else:
+        data, mimetype = report_pdf(dist.district_report(summary, lang=lang)), "application/pdf"
+    name = safe_filename(chosen or "district", today.isoformat(), suffix=f".{fmt}")
+    return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=name)

@@ -76,3 +76,17 @@ def test_overview_links_to_the_downloads(read_client, ids):
     assert f"/compounds/{ids['own']}/report.pdf" in page
     assert f"/compounds/{ids['own']}/schedule.xlsx" in page
     assert "小区评估报告" in page and "Compound report" not in page  # no English on Chinese pages
+
+
+def test_district_downloads(read_client):
+    login(read_client, "district")
+    page = read_client.get("/district/").get_data(as_text=True)
+    assert "/district/report.pdf" in page and "辖区报告" in page
+    res = read_client.get("/district/report.csv")
+    assert res.status_code == 200 and res.mimetype == "text/csv"
+    rows = list(csv.DictReader(io.StringIO(res.data.decode("utf-8-sig"))))
+    assert [int(r["rank"]) for r in rows] == list(range(1, len(rows) + 1)) and rows
+    pdf = read_client.get("/district/report.pdf?lang=en")
+    assert pdf.status_code == 200 and "Districtreport" in _pdf_text(pdf.data)
+    login(read_client, "manager")
+    assert read_client.get("/district/report.csv").status_code == 403

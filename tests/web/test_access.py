@@ -50,6 +50,8 @@ TABLE = [
     ("GET", "/compounds/{other}/report.pdf?lang=xx", None, None, {**every(400), M: 404}),
     ("GET", "/compounds/{own}/schedule.csv", None, None, every(200)),
     ("GET", "/compounds/{other}/schedule.xlsx", None, None, {**every(200), M: 404}),
+    ("GET", "/district/report.pdf?lang=xx", None, None, only(400, (A, D, P))),
+    ("GET", "/district/report.csv", None, None, only(200, (A, D, P))),
     ("POST", "/compounds/import", "form", {}, only(302, (A, P))),
     ("POST", "/compounds/{other}/delete", "form", {"confirm": "wrong"}, only(302, (A,))),
     (
