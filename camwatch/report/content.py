@@ -107,7 +107,11 @@ def _zones(analysis: Analysis, lang: str) -> Section:
     )
     marks = tuple("pass" if z.passed else "fail" for z in analysis.zones)
     table = Table(
-        tuple(word(c, lang) for c in cols), rows, (2.0, 1.1, 1.3, 1.3, 1.3, 1, 0.8), "LLLRRRC", marks
+        tuple(word(c, lang) for c in cols),
+        rows,
+        (2.0, 1.1, 1.3, 1.3, 1.3, 1, 0.8),
+        "LLLRRRC",
+        marks,
     )
     note = Para(
         word("A zone passes when at least 98 % of its area reaches its required level.", lang),

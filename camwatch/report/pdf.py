@@ -155,7 +155,8 @@ def _cover(pdf: Any, report: Report) -> None:
 def _heading(pdf: Any, number: int, title: str) -> None:
     if pdf.get_y() > pdf.h - 60:
         pdf.add_page(orientation="L" if _landscape(pdf) else "P")
-    pdf.ln(3)
+    if pdf.get_y() > pdf.t_margin + 15:  # not at the top of a page
+        pdf.ln(3)
     pdf.set_font("cjk", "B", 13)
     pdf.set_text_color(*ACCENT)
     pdf.cell(0, 8, f"{number}  {title}", new_x="LMARGIN", new_y="NEXT")
@@ -203,14 +204,16 @@ def _picture(pdf: Any, picture: Picture) -> None:
     with Image.open(io.BytesIO(picture.png)) as img:
         w_px, h_px = img.size
     room_w = pdf.w - pdf.l_margin - pdf.r_margin
-    room_h = pdf.h - pdf.get_y() - pdf.b_margin - 8
+    room_h = pdf.h - pdf.get_y() - 20  # down to just above the footer, caption included
     scale = min(room_w / w_px, room_h / h_px)
     w, h = w_px * scale, h_px * scale
+    pdf.set_auto_page_break(False)
     pdf.image(io.BytesIO(picture.png), x=pdf.l_margin + (room_w - w) / 2, w=w, h=h)
     pdf.set_font("cjk", size=9)
     pdf.set_text_color(*GREY)
-    pdf.cell(0, 6, picture.caption, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 5, picture.caption, align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_text_color(*INK)
+    pdf.set_auto_page_break(True, margin=18)
 
 
 def _key_values(pdf: Any, kv: KeyValues) -> None:
