@@ -36,12 +36,13 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.bench_coverage
 	$(BIN)/python -m bench.bench_planners
 	$(BIN)/python -m bench.bench_web
+	$(BIN)/python -m bench.bench_import
 	$(BIN)/python -m bench.bench_report
 
 lint: $(STAMP)
 	$(BIN)/ruff check camwatch planners web tests bench tools
 	$(BIN)/ruff format --check camwatch planners web tests bench tools
-	$(BIN)/mypy camwatch planners
+	$(BIN)/mypy camwatch planners web
 
 format: $(STAMP)
 	$(BIN)/ruff format camwatch planners web tests bench tools

@@ -28,7 +28,7 @@ from camwatch.report.content import compound_report
 from camwatch.report.gis import kml
 from camwatch.report.pdf import report_pdf
 from camwatch.sitefile import load_site, parse_site
-from camwatch.sitefile_crs import georef_of
+from camwatch.sitefile.crs import georef_of
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_sites"
 TARGET_S = 10.0

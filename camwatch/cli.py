@@ -1,9 +1,12 @@
 """The ``camwatch`` command line.
 
-The core commands (``analyze``, ``render``) live here; the registry and planner
-command groups are loaded lazily from their own modules (see ``LAZY_COMMANDS``)
-so that ``camwatch analyze`` does not import SQLAlchemy or HiGHS, and so that
-the core never imports the layers above it at import time.
+The core commands (``analyze``, ``render``) live here.  Every other command
+group (the ledger's ``db``, ``devices``, ``problems``, ...; the planners'
+``plan``, ``suggest``, ...) is found through the ``camwatch.commands`` entry
+points declared in pyproject.toml and imported only when used, so
+``camwatch analyze`` imports neither SQLAlchemy nor HiGHS and the core names
+no layer above it.  ``render --suggest/--routes/--patrol`` draws layers found
+the same way (``camwatch.overlays`` entry points).
 
 Every :class:`~camwatch.errors.CamwatchError` is caught once, by the
 top-level group: its one-line message goes to stderr and the exit code is 2.
@@ -11,52 +14,52 @@ top-level group: its one-line message goes to stderr and the exit code is 2.
 
 from __future__ import annotations
 
-import importlib
-import json
+from collections.abc import Callable
+from functools import cache
+from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
+from camwatch.clikit import InputError, echo_json
 from camwatch.errors import CamwatchError, UsageError
 from camwatch.model import LEVELS
 
-# command name -> "module:attribute" of a click command, imported on first use
-LAZY_COMMANDS: dict[str, str] = {
-    "db": "camwatch.registry.cli:db",
-    "import-site": "camwatch.registry.cli:import_site_cmd",
-    "export-site": "camwatch.registry.cli:export_site_cmd",
-    "compounds": "camwatch.registry.cli:compounds_cmd",
-    "users": "camwatch.registry.cli:users",
-    "devices": "camwatch.registry.cli_devices:devices",
-    "maintenance": "camwatch.registry.cli_devices:maintenance",
-    "problems": "camwatch.registry.cli_problems:problems",
-    "inspect": "camwatch.registry.cli_problems:inspect_cmd",
-    "plan": "planners.cli:plan_cmd",
-    "suggest": "planners.cli:suggest_cmd",
-    "routes": "planners.cli:routes_cmd",
-    "patrol": "planners.cli:patrol_cmd",
-    "report": "camwatch.report.cli:report_cmd",
-    "schedule": "camwatch.report.cli:schedule_cmd",
-    "export": "camwatch.report.cli:export_cmd",
-    "district": "camwatch.report.cli:district",
-}
+if TYPE_CHECKING:
+    from camwatch.render.overlays import Overlays
+
+COMMANDS_GROUP = "camwatch.commands"  # name -> "module:attribute" of a click command
+OVERLAYS_GROUP = "camwatch.overlays"  # name -> "module:function(site, analysis) -> Overlays"
 
 
-class InputError(click.ClickException):
-    """A CamwatchError on its way out of the CLI: one line on stderr, exit code 2."""
+@cache
+def plugins(group: str) -> dict[str, EntryPoint]:
+    """The installed entry points of ``group`` by name (metadata only; nothing is imported).
 
-    exit_code = 2
+    When two distributions declare the same name, the first one found wins.
+    """
+    found: dict[str, EntryPoint] = {}
+    for ep in entry_points(group=group):
+        found.setdefault(ep.name, ep)
+    return found
 
-    def show(self, file=None) -> None:  # noqa: ANN001 - click's signature
-        click.echo(f"error: {self.format_message()}", err=True)
+
+def load_plugin(group: str, name: str) -> Any:
+    """Import the object behind entry point ``name`` of ``group`` (a clear error if it fails)."""
+    ep = plugins(group)[name]
+    try:
+        return ep.load()
+    except (ImportError, AttributeError) as exc:
+        raise UsageError(f"{name!r} ({ep.value}) could not be loaded: {exc}") from exc
 
 
 class LazyGroup(click.Group):
-    """A click group whose listed sub-commands are imported only when used.
+    """A click group whose entry-point sub-commands are imported only when used.
 
     It also turns every :class:`CamwatchError` raised below it into
-    :class:`InputError`, so scripts, ``CliRunner`` tests and the console
-    script all see exit code 2 and a one-line message.
+    :class:`~camwatch.clikit.InputError`, so scripts, ``CliRunner`` tests and
+    the console script all see exit code 2 and a one-line message.
     """
 
     def invoke(self, ctx: click.Context):  # noqa: ANN201 - click's signature
@@ -66,24 +69,43 @@ class LazyGroup(click.Group):
             raise InputError(str(exc)) from exc
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(set(super().list_commands(ctx)) | set(LAZY_COMMANDS))
+        return sorted(set(super().list_commands(ctx)) | set(plugins(COMMANDS_GROUP)))
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        if cmd_name in LAZY_COMMANDS:
-            module_name, attr = LAZY_COMMANDS[cmd_name].split(":")
-            return getattr(importlib.import_module(module_name), attr)
-        return super().get_command(ctx, cmd_name)
+        own = super().get_command(ctx, cmd_name)
+        if own is not None or cmd_name not in plugins(COMMANDS_GROUP):
+            return own  # the core's own commands win over an entry point of the same name
+        try:
+            command = load_plugin(COMMANDS_GROUP, cmd_name)
+        except CamwatchError as exc:
+            return _unavailable(cmd_name, str(exc))
+        if not isinstance(command, click.Command):
+            return _unavailable(cmd_name, f"entry point {cmd_name!r} is not a click command")
+        return command
+
+
+def _unavailable(name: str, message: str) -> click.Command:
+    """A stand-in for a command group that cannot be loaded.
+
+    ``camwatch --help`` still lists every other command; running this one
+    prints ``message`` and exits with code 2.
+    """
+
+    def fail() -> None:
+        raise InputError(message)
+
+    return click.Command(
+        name,
+        callback=fail,
+        help=f"(not available: {message})",
+        context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
+    )
 
 
 @click.group(cls=LazyGroup)
 @click.version_option(package_name="camwatch")
 def cli() -> None:
     """camwatch: coverage planner and device ledger for safe compounds."""
-
-
-def echo_json(obj: object) -> None:
-    """Print one JSON object on stdout (UTF-8, Chinese kept readable)."""
-    click.echo(json.dumps(obj, ensure_ascii=False, indent=2))
 
 
 def _load(path: str):
@@ -145,7 +167,9 @@ def _print_summary(analysis) -> None:
 @cli.command()
 @click.argument("site_file", type=click.Path(dir_okay=False))
 @click.option("--include-planned", is_flag=True, help="Count planned cameras too.")
-@click.option("--json", "as_json", is_flag=True, help="Print the SITE_FORMAT §3 JSON object.")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print the docs/site-format.md §3 JSON object."
+)
 def analyze(site_file: str, include_planned: bool, as_json: bool) -> None:
     """Coverage per DORI level, blind spots and zone compliance of SITE_FILE."""
     from camwatch.geometry.coverage import analyze as run
@@ -186,28 +210,27 @@ def render(
     """
     from camwatch.geometry.coverage import analyze as run
     from camwatch.render import render_plan
+    from camwatch.render.overlays import combine
 
     if not Path(output).parent.exists():
         raise UsageError(f"output folder does not exist: {Path(output).parent}")
+    wanted = [n for n, on in (("suggest", with_suggest), ("routes", with_routes)) if on]
+    wanted += ["patrol"] if with_patrol else []
+    layers = _layers(wanted)  # before any work: a missing layer is a usage error
     site = _load(site_file)
     result = run(site, include_planned=include_planned)
-    overlays = None
-    if with_suggest or with_routes or with_patrol:
-        # The planners sit above the core: reached lazily, only when asked for.
-        from planners import overlays as ov
-        from planners.devices import suggest_devices
-        from planners.routes import intruder_routes, patrol_route
-
-        parts = []
-        if with_suggest:
-            parts.append(ov.device_overlays(suggest_devices(site, result)))
-        if with_routes:
-            parts.append(ov.route_overlays(intruder_routes(site, result)))
-        if with_patrol:
-            parts.append(ov.patrol_overlay(patrol_route(site, result)))
-        overlays = ov.combine(*parts)
+    overlays = combine(*(layer(site, result) for layer in layers)) if layers else None
     path = render_plan(site, result, output, level=level, lang=lang, dpi=dpi, overlays=overlays)
     click.echo(f"wrote {path}", err=True)
+
+
+def _layers(names: list[str]) -> list[Callable[[Any, Any], Overlays]]:
+    """The ``camwatch.overlays`` layers ``names``: f(site, analysis) -> Overlays each."""
+    missing = [n for n in names if n not in plugins(OVERLAYS_GROUP)]
+    if missing:
+        flags = ", ".join(f"--{n}" for n in missing)
+        raise UsageError(f"{flags}: no such layer is installed (entry points {OVERLAYS_GROUP})")
+    return [load_plugin(OVERLAYS_GROUP, n) for n in names]
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -3,7 +3,7 @@
 ::
 
     CamwatchError                 anything camwatch reports to a person (CLI exit 2, HTTP 4xx)
-    ├── SiteFormatError           a site file or site feature breaks SITE_FORMAT §1–2
+    ├── SiteFormatError           a site file or site feature breaks docs/site-format.md §1–2
     ├── UsageError                bad option or argument value (CLI flags, API parameters)
     ├── NotFoundError             a compound, device, problem... that does not exist
     ├── StaleEditError            optimistic-locking conflict: the row changed since it was read

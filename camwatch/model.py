@@ -1,4 +1,4 @@
-"""The site model: frozen dataclasses mirroring SITE_FORMAT §1–2.
+"""The site model: frozen dataclasses mirroring docs/site-format.md §1–2.
 
 Geometry is held as shapely objects in local planar metres. The model does no
 I/O and no geometry beyond simple properties; :mod:`camwatch.sitefile` turns
@@ -19,6 +19,8 @@ from typing import Any
 from shapely import unary_union
 from shapely.geometry import LineString, MultiPolygon, Point, Polygon
 from shapely.geometry.base import BaseGeometry
+
+from camwatch.errors import UsageError
 
 # Pixel densities at the target, px/m — EN 62676-4:2015 (IEC 62676-4) DORI levels.
 DORI_PX_PER_M: dict[str, float] = {
@@ -54,6 +56,17 @@ ALARM_TYPES: tuple[str, ...] = (
     "panic_button",
     "vibration",
 )
+# The ledger's vocabulary (camwatch.registry, the command line, the web forms and API).
+DEVICE_KINDS: tuple[str, ...] = ("camera", "gate", "alarm", "intercom")
+DEVICE_STATUSES: tuple[str, ...] = ("active", "faulty", "offline", "planned", "retired")
+# what a device in service may be set to (everything but "retired", which is final)
+LIVE_DEVICE_STATUSES: tuple[str, ...] = tuple(s for s in DEVICE_STATUSES if s != "retired")
+MAINTENANCE_KINDS: tuple[str, ...] = ("inspection", "repair", "replacement", "cleaning", "firmware")
+PROBLEM_SOURCES: tuple[str, ...] = ("analysis", "inspection", "patrol", "resident_report")
+PROBLEM_STATUSES: tuple[str, ...] = ("open", "in_progress", "fixed", "verified", "reopened")
+# not yet fixed: these count as open and can be overdue
+UNRESOLVED_PROBLEM_STATUSES: tuple[str, ...] = ("open", "in_progress", "reopened")
+ROLES: tuple[str, ...] = ("admin", "district", "planner", "technician", "manager")
 FEATURE_KINDS: tuple[str, ...] = (
     "boundary",
     "building",
@@ -67,7 +80,7 @@ FEATURE_KINDS: tuple[str, ...] = (
     "mount",
 )
 
-# Tolerances of SITE_FORMAT §1–2.
+# Tolerances of docs/site-format.md §1–2.
 MOUNT_TOLERANCE_M = 0.05  # a camera may stand this far inside an obstacle / outside the boundary
 MIN_BLIND_SPOT_M2 = 1.0
 ZONE_PASS_RATIO = 0.98
@@ -77,7 +90,7 @@ ROBUST_GRID_M = 1e-7
 
 
 def required_level_for(zone_type: str) -> str:
-    """Default DORI level a zone of this type must reach (SITE_FORMAT §1)."""
+    """Default DORI level a zone of this type must reach (docs/site-format.md §1)."""
     return DEFAULT_REQUIRED_LEVEL.get(zone_type, "detection")
 
 
@@ -88,6 +101,32 @@ def hfov_from_lens(focal_mm: float, sensor_width_mm: float) -> float:
     67.74
     """
     return math.degrees(2.0 * math.atan(sensor_width_mm / (2.0 * focal_mm)))
+
+
+def parse_resolution(value: Any, *, where: str = "resolution") -> tuple[int, int]:
+    """``"1920x1080"``, ``"1920×1080"``, ``"1920,1080"`` or ``[1920, 1080]`` → (1920, 1080).
+
+    The one ``WIDTHxHEIGHT`` reader of the project (command line, lens tables,
+    device CSV, web forms and API); a bad value is a UsageError naming ``where``.
+
+    >>> parse_resolution("2560x1440"), parse_resolution([640, 480])
+    ((2560, 1440), (640, 480))
+    """
+    if isinstance(value, list | tuple):
+        parts = list(value)
+    else:
+        parts = str(value).lower().replace("×", "x").replace(",", "x").split("x")
+    try:
+        if len(parts) != 2:
+            raise ValueError
+        width, height = (int(str(p).strip()) for p in parts)
+    except ValueError:
+        raise UsageError(
+            f"{where}: expected WIDTHxHEIGHT such as 1920x1080, got {value!r}"
+        ) from None
+    if width <= 0 or height <= 0:
+        raise UsageError(f"{where}: expected positive WIDTHxHEIGHT, got {value!r}")
+    return width, height
 
 
 @dataclass(frozen=True)
@@ -170,7 +209,7 @@ class Wall:
 
     @property
     def footprint(self) -> Polygon:
-        """The wall's opaque area: flat caps, mitre joins (SITE_FORMAT §1)."""
+        """The wall's opaque area: flat caps, mitre joins (docs/site-format.md §1)."""
         return self.line.buffer(self.thickness_m / 2.0, cap_style="flat", join_style="mitre")
 
 
@@ -263,7 +302,7 @@ class Site:
         return polys
 
     def free_space(self) -> Polygon | MultiPolygon:
-        """Free space F = boundary − (buildings ∪ obstacles ∪ wall footprints) (SITE_FORMAT §1).
+        """Free space F = boundary − (buildings ∪ obstacles ∪ wall footprints) (docs/site-format.md §1).
 
         Only areal parts are kept (a zero-width seam between touching
         obstacles is not space). The overlay snap-rounds to a 0.1 µm grid:

@@ -1,7 +1,7 @@
 """Click commands of the planners: ``plan``, ``suggest``, ``routes``, ``patrol``.
 
-Registered lazily in :data:`camwatch.cli.LAZY_COMMANDS`. ``--json`` prints the
-machine-readable object (SITE_FORMAT §3 for ``plan``); otherwise a readable
+Registered as ``camwatch.commands`` entry points (pyproject.toml). ``--json`` prints the
+machine-readable object (docs/site-format.md §3 for ``plan``); otherwise a readable
 table. Bad options raise :class:`~camwatch.errors.UsageError` before anything
 is computed or written (exit 2); ``--write`` saves atomically.
 """
@@ -13,14 +13,9 @@ from typing import Any
 
 import click
 
+from camwatch.clikit import echo_json
 from camwatch.errors import UsageError
 from camwatch.model import LEVELS
-
-
-def _echo_json(obj: object) -> None:
-    from camwatch.cli import echo_json
-
-    echo_json(obj)
 
 
 def _load(path: str):  # noqa: ANN202
@@ -92,7 +87,9 @@ def _check_out(path: str | None) -> None:
     type=click.Path(dir_okay=False),
     help="Also draw the plan with the suggestions as ghost cameras (PNG/SVG/PDF).",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the SITE_FORMAT §3 JSON object.")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print the docs/site-format.md §3 JSON object."
+)
 def plan_cmd(
     site_file: str,
     add: int | None,
@@ -115,7 +112,8 @@ def plan_cmd(
     as_json: bool,
 ) -> None:
     """Where to add cameras to SITE_FILE: --add K, --target RATIO or --budget B."""
-    from planners.lenses import Lens, load_lenses, parse_resolution
+    from camwatch.model import parse_resolution
+    from planners.lenses import Lens, load_lenses
     from planners.plan import plan_cameras, site_with_suggestions
 
     _check_out(write)
@@ -150,7 +148,7 @@ def plan_cmd(
 
         save_site(site_with_suggestions(site, result), write)
     if as_json:
-        _echo_json(result.to_dict())  # exactly the SITE_FORMAT §3 object
+        echo_json(result.to_dict())  # exactly the docs/site-format.md §3 object
         click.echo(_method_line(result), err=True)
     else:
         _print_plan(result)
@@ -258,7 +256,7 @@ def suggest_cmd(site_file: str, include_planned: bool, picture: str | None, as_j
     analysis = _analysis(site, include_planned)
     items = suggest_devices(site, analysis)
     if as_json:
-        _echo_json({"site": site.id, "suggestions": items})
+        echo_json({"site": site.id, "suggestions": items})
     else:
         from rich.console import Console
         from rich.table import Table
@@ -299,7 +297,7 @@ def routes_cmd(
     analysis = _analysis(site, include_planned)
     routes = intruder_routes(site, analysis, cell_m=cell_m)
     if as_json:
-        _echo_json({"site": site.id, "routes": routes})
+        echo_json({"site": site.id, "routes": routes})
     else:
         from rich.console import Console
         from rich.table import Table
@@ -378,7 +376,7 @@ def patrol_cmd(
         site, analysis, start=point, min_area_m2=min_area, speed_m_s=speed, cell_m=cell_m
     )
     if as_json:
-        _echo_json({"site": site.id, **patrol})
+        echo_json({"site": site.id, **patrol})
     else:
         click.echo(
             f"{site.id}: patrol from {patrol['start'].get('name') or patrol['start']['point']} "

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from camwatch.errors import UsageError
-from camwatch.model import Camera, hfov_from_lens
+from camwatch.model import Camera, hfov_from_lens, parse_resolution
 
 
 @dataclass(frozen=True)
@@ -76,29 +76,6 @@ class Lens:
             range_m=self.range_m,
             model=self.name if self.named else None,
         )
-
-
-def parse_resolution(text: Any, *, where: str = "resolution") -> tuple[int, int]:
-    """``"1920x1080"``, ``[1920, 1080]`` or ``"1920,1080"`` → (1920, 1080).
-
-    >>> parse_resolution("2560x1440")
-    (2560, 1440)
-    """
-    if isinstance(text, list | tuple):
-        parts = list(text)
-    else:
-        parts = str(text).lower().replace("×", "x").replace(",", "x").split("x")
-    try:
-        if len(parts) != 2:
-            raise ValueError
-        w, h = (int(str(p).strip()) for p in parts)
-    except ValueError:
-        raise UsageError(
-            f"{where}: expected WIDTHxHEIGHT such as 1920x1080, got {text!r}"
-        ) from None
-    if w <= 0 or h <= 0:
-        raise UsageError(f"{where}: expected positive WIDTHxHEIGHT, got {text!r}")
-    return w, h
 
 
 def _number(row: Mapping[str, Any], key: str, where: str, default: float | None) -> float | None:

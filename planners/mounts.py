@@ -1,4 +1,4 @@
-"""Mounting spots and the headings to try there (SITE_FORMAT §3 "mounting spot").
+"""Mounting spots and the headings to try there (docs/site-format.md §3 "mounting spot").
 
 Spots: the site's ``mount`` features if it has any (points as given, lines
 sampled every ``spacing`` metres plus their vertices), else every building

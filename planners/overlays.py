@@ -1,8 +1,9 @@
 """What ``render`` draws of the planners' results (issue 4 item 7).
 
 Each function turns one planner result into a
-:class:`camwatch.render.overlays.Overlays`; :func:`combine` merges several,
-e.g. ``render_plan(site, analysis, "plan.png", overlays=combine(a, b))``.
+:class:`camwatch.render.overlays.Overlays`;
+:func:`camwatch.render.overlays.combine` merges several, e.g.
+``render_plan(site, analysis, "plan.png", overlays=combine(a, b))``.
 Labels are short and bilingual where the picture needs words.
 """
 
@@ -65,15 +66,3 @@ def patrol_overlay(patrol: dict[str, Any]) -> Overlays:
         return Overlays()
     label = f"巡逻 patrol {patrol['length_m']:.0f} m, {patrol['time_min']:.0f} min"
     return Overlays(patrol=LineString(path), patrol_label=label)
-
-
-def combine(*parts: Overlays) -> Overlays:
-    """One Overlays with everything of ``parts`` (the last patrol wins)."""
-    patrol = next((p for p in reversed(parts) if p.patrol is not None), None)
-    return Overlays(
-        ghost_cameras=[g for p in parts for g in p.ghost_cameras],
-        devices=[d for p in parts for d in p.devices],
-        routes=[r for p in parts for r in p.routes],
-        patrol=patrol.patrol if patrol else None,
-        patrol_label=patrol.patrol_label if patrol else None,
-    )

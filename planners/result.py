@@ -1,6 +1,6 @@
 """What ``camwatch plan`` returns: suggestions, before/after, the target report.
 
-:meth:`PlanResult.to_dict` is the SITE_FORMAT §3 object (plus ``note``,
+:meth:`PlanResult.to_dict` is the docs/site-format.md §3 object (plus ``note``,
 ``target`` and ``planner``); :func:`site_with_suggestions` is the site that
 ``--write`` saves and whose re-analysis gives ``after``.
 """
@@ -49,7 +49,7 @@ class Suggestion:
 
 @dataclass
 class PlanResult:
-    """What ``camwatch plan`` prints; ``to_dict`` is the SITE_FORMAT §3 object."""
+    """What ``camwatch plan`` prints; ``to_dict`` is the docs/site-format.md §3 object."""
 
     site_id: str
     before: dict[str, float]
@@ -87,7 +87,7 @@ class PlanResult:
         """How the plan was found: method, objective, bound and optimality gap, sizes, times.
 
         Kept out of :meth:`to_dict` so ``plan --json`` prints exactly the
-        SITE_FORMAT §3 object; the CLI prints this on stderr and the web API
+        docs/site-format.md §3 object; the CLI prints this on stderr and the web API
         returns it beside the plan.
         """
         return {

@@ -2,7 +2,7 @@
 
 Used by ``tools/make_samples.py``. Plain Python + shapely only (no camwatch
 import), so the samples can be written and checked before or without the
-package. Coordinates are local metres, x east, y north (SITE_FORMAT §1).
+package. Coordinates are local metres, x east, y north (docs/site-format.md §1).
 """
 
 from __future__ import annotations

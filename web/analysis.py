@@ -3,7 +3,7 @@
 * ``GET  /compounds/<id>/analysis`` — ratios per DORI level, zones pass/fail,
   the blind-spot list (each with "create problem"), with and without planned cameras.
 * ``POST /compounds/<id>/plan`` — JSON ``{"k": 3, "hfov": 90, ...}`` → the
-  planner's suggestions (SITE_FORMAT §3 ``plan`` object) plus each suggestion's
+  planner's suggestions (docs/site-format.md §3 ``plan`` object) plus each suggestion's
   footprints for the map's ghost layer. Computed by :mod:`planners.plan`
   (imported on first use), cached per compound state and options.
 * ``POST /compounds/<id>/plan/accept`` — JSON ``{"suggestions": [...]}`` → the

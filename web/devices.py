@@ -26,9 +26,10 @@ from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from camwatch.errors import CamwatchError, StaleEditError, UsageError
+from camwatch.model import DEVICE_KINDS, LIVE_DEVICE_STATUSES, MAINTENANCE_KINDS, parse_resolution
 from camwatch.registry import devices as devices_service
 from camwatch.registry.maintenance import log_maintenance
-from camwatch.registry.models import DEVICE_KINDS, MAINTENANCE_KINDS, Device
+from camwatch.registry.models import Device
 from camwatch.registry.problems import list_problems
 from web import geojson
 from web.db import db_session
@@ -40,7 +41,7 @@ from web.templating import MAINTENANCE_LABELS, STATUS_LABELS
 bp = Blueprint("devices", __name__)
 
 CODE_PREFIX = {"camera": "C", "gate": "G", "alarm": "A", "intercom": "I"}
-EDITABLE_STATUSES = ("active", "faulty", "offline", "planned")
+EDITABLE_STATUSES = LIVE_DEVICE_STATUSES
 CAMERA_NUMBERS = (
     "height_m",
     "heading_deg",
@@ -138,10 +139,7 @@ def _properties(data: dict[str, Any]) -> dict[str, Any]:
     if "resolution" in data and data["resolution"] not in (None, ""):
         res = data["resolution"]
         if isinstance(res, str):
-            parts = res.lower().replace("×", "x").split("x")
-            if len(parts) != 2 or not all(p.strip().isdigit() for p in parts):
-                raise UsageError(f"resolution must be WIDTHxHEIGHT, got {res!r}")
-            res = [int(parts[0]), int(parts[1])]
+            res = list(parse_resolution(res))
         props["resolution"] = res
     for key in ("access_control", "alarm_type", "building", "intercom"):
         if key in data:

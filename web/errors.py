@@ -94,8 +94,9 @@ def _http_error(exc: HTTPException) -> Response:
     if exc.description and exc.description != type(exc).description:
         message = exc.description  # a specific message given by the view, e.g. the wait time
     response = error_response(status, message)
-    if status == 405 and getattr(exc, "valid_methods", None):
-        response.headers["Allow"] = ", ".join(exc.valid_methods)
+    methods = getattr(exc, "valid_methods", None)
+    if status == 405 and methods:
+        response.headers["Allow"] = ", ".join(methods)
     retry = getattr(exc, "retry_after", None)
     if retry:
         response.headers["Retry-After"] = str(int(retry))

@@ -35,7 +35,7 @@ def select_locale() -> str:
     if user is not None and user.language in languages:
         return user.language
     chosen = session.get("lang")
-    if chosen in languages:
+    if isinstance(chosen, str) and chosen in languages:
         return chosen
     return (
         request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]

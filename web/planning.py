@@ -19,7 +19,7 @@ from werkzeug.exceptions import ServiceUnavailable
 
 from camwatch import errors
 from camwatch.errors import UsageError
-from camwatch.model import LEVELS, Site
+from camwatch.model import LEVELS, Site, parse_resolution
 
 TIME_LIMIT_S = 15.0  # the planner's own time limit (passed to plan_cameras)
 PLAN_TIMEOUT_S = 90.0  # hard wall-clock limit of a web plan request (the child is stopped)
@@ -79,12 +79,7 @@ class PlanOptions:
             raise UsageError(f"k must be a whole number from 1 to {MAX_K}, got {k!r}")
         res = data.get("resolution", [1920, 1080])
         if isinstance(res, str):
-            parts = res.lower().split("x")
-            res = (
-                [int(p) for p in parts]
-                if len(parts) == 2 and all(p.isdigit() for p in parts)
-                else res
-            )
+            res = list(parse_resolution(res))
         if (
             not isinstance(res, list | tuple)
             or len(res) != 2
@@ -125,7 +120,7 @@ def _planner() -> Any:
 def plan_for(
     site: Site, options: PlanOptions, *, timeout_s: float = PLAN_TIMEOUT_S
 ) -> dict[str, Any]:
-    """The planner's answer (SITE_FORMAT §3 ``plan`` object) with ghost footprints added.
+    """The planner's answer (docs/site-format.md §3 ``plan`` object) with ghost footprints added.
 
     The planner runs in a child process with a hard wall-clock limit
     (``timeout_s``): a request that would run away is stopped and answered

@@ -37,6 +37,7 @@ from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaF
 from wtforms.validators import DataRequired, Length, Optional
 
 from camwatch.errors import CamwatchError
+from camwatch.model import PROBLEM_SOURCES, PROBLEM_STATUSES
 from camwatch.registry.inspections import (
     checklist,
     list_inspections,
@@ -44,7 +45,7 @@ from camwatch.registry.inspections import (
     run_inspection,
     score_of,
 )
-from camwatch.registry.models import PROBLEM_SOURCES, PROBLEM_STATUSES, Inspection, Problem
+from camwatch.registry.models import Inspection, Problem
 from camwatch.registry.problems import (
     TRANSITIONS,
     days_overdue,

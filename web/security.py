@@ -1,6 +1,6 @@
 """Who may do what: signed-in user, roles and permissions, login rate limit, headers.
 
-Roles (``camwatch.registry.models.ROLES``) map to permissions in one table,
+Roles (``camwatch.model.ROLES``) map to permissions in one table,
 :data:`PERMISSIONS`, so the rules are read in one place and tested row by row:
 
 ============== ================================================================
@@ -38,11 +38,12 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from limits import RateLimitItem, RateLimitItemPerSecond
 
+from camwatch.model import ROLES
 from camwatch.registry.models import Compound, User
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-ALL_ROLES = ("admin", "district", "planner", "technician", "manager")
+ALL_ROLES = ROLES
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     name: frozenset(roles)

@@ -20,12 +20,11 @@ from sqlalchemy import func, select
 
 from camwatch.errors import CamwatchError
 from camwatch.registry.db import init_db, make_engine, session_scope
-from camwatch.registry.demo import demo_password, seed_demo
+from camwatch.registry.demo import DEMO_USERS, demo_password, seed_demo
 from camwatch.registry.models import Compound, User
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE_SITES = REPO / "sample_sites"
-DEMO_USERS = ("admin", "district", "planner", "technician", "manager")
 
 
 def is_loopback(host: str) -> bool:
@@ -55,7 +54,7 @@ def prepare_database(url: str, *, sites_dir: Path = SAMPLE_SITES, seed: bool = T
                 result = seed_demo(session, sites_dir=sites_dir, actor="web.serve")
                 lines.append(f"seeded {len(result['compounds'])} sample compounds from {sites_dir}")
             users = list(session.scalars(select(User).order_by(User.id)))
-            demo = [u for u in users if u.username in DEMO_USERS]
+            demo = [u for u in users if u.username in {name for name, *_ in DEMO_USERS}]
             if not users:
                 lines += [
                     "no users yet: create the first administrator (it asks for the password):",

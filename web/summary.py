@@ -18,6 +18,7 @@ from typing import Any
 
 from flask import current_app
 
+from camwatch.model import DEVICE_KINDS
 from camwatch.registry.inspections import checklist, latest_inspection, passed_of, score_of
 from camwatch.registry.models import Compound
 from camwatch.registry.problems import is_overdue, list_problems
@@ -33,7 +34,7 @@ def uncovered_key_area(zones: list[dict[str, Any]]) -> float:
 
 def health_of(compound: Compound) -> dict[str, Counter[str]]:
     """Device counts by kind and status (retired excluded)."""
-    out: dict[str, Counter[str]] = {k: Counter() for k in ("camera", "gate", "alarm", "intercom")}
+    out: dict[str, Counter[str]] = {k: Counter() for k in DEVICE_KINDS}
     for device in compound.devices:
         if device.status != "retired":
             out.setdefault(device.kind, Counter())[device.status] += 1

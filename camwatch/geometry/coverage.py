@@ -1,4 +1,4 @@
-"""Coverage analysis of a site: levels, blind spots, zones, compliance (SITE_FORMAT §2–3).
+"""Coverage analysis of a site: levels, blind spots, zones, compliance (docs/site-format.md §2–3).
 
 :func:`analyze` is the engine behind ``camwatch analyze``; :meth:`Analysis.to_dict`
 is exactly the §3 JSON object. Geometry stays on the result for drawing.
@@ -85,7 +85,7 @@ class Analysis:
         return {level: round(cov.ratio, 6) for level, cov in self.levels.items()}
 
     def to_dict(self) -> dict[str, Any]:
-        """The SITE_FORMAT §3 JSON object."""
+        """The docs/site-format.md §3 JSON object."""
         return {
             "site": self.site_id,
             "monitored_area_m2": _m2(self.monitored_area_m2),
@@ -174,7 +174,7 @@ def analyze(
     footprints: Mapping[str, Footprints] | None = None,
     space: BaseGeometry | None = None,
 ) -> Analysis:
-    """Analyse the coverage of ``site`` (SITE_FORMAT §2).
+    """Analyse the coverage of ``site`` (docs/site-format.md §2).
 
     Counts active cameras (and planned ones with ``include_planned``); faulty
     and offline cameras are reported with their footprints but not counted.

@@ -1,7 +1,7 @@
 """Camera footprints: what a camera sees on the ground at each DORI level.
 
 footprint_L = V(p) ∩ Sector(p, heading, α, near, min(d_L, far, range_m))
-(SITE_FORMAT §2), with V the exact visibility polygon in free space.
+(docs/site-format.md §2), with V the exact visibility polygon in free space.
 
 Notes: arcs are chords every ``ARC_STEP_DEG`` (0.5°): the relative area
 error of a chorded sector is 1 − sin(Δ)/Δ ≈ Δ²/6 = 1.3e-5 < 1e-4 (0.01 %).

@@ -1,4 +1,4 @@
-"""Camera optics: fields of view, DORI distances and ground limits (SITE_FORMAT §2).
+"""Camera optics: fields of view, DORI distances and ground limits (docs/site-format.md §2).
 
 All angles are degrees at the interface, distances metres. Pure functions of a
 :class:`~camwatch.model.Camera`.

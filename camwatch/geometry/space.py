@@ -1,4 +1,4 @@
-"""Free space and mounting positions (SITE_FORMAT §1–2).
+"""Free space and mounting positions (docs/site-format.md §1–2).
 
 Free space F = boundary − (buildings ∪ obstacles ∪ wall footprints); the
 monitored area M equals F. A camera on a facade, slightly inside an obstacle

@@ -3,8 +3,8 @@
 Layers: :mod:`.models` (tables) and :mod:`.db` (engines, sessions, migrations);
 service modules (:mod:`.compounds`, :mod:`.devices`, :mod:`.maintenance`,
 :mod:`.problems`, :mod:`.inspections`, :mod:`.users`) are plain functions
-taking a ``Session`` — no Flask, no globals — and :mod:`.cli` wires them to
-``camwatch`` commands.  Importing the package installs the audit event
+taking a ``Session`` — no Flask, no globals — and :mod:`camwatch.commands`
+(outside this package) wires them to ``camwatch`` commands.  Importing the package installs the audit event
 (:mod:`.audit`), so every change made through the ORM is audited.
 
 The registry imports :mod:`camwatch.model` and :mod:`camwatch.sitefile` only,

@@ -9,7 +9,7 @@ Mapping between a device feature's properties and a row:
 * ``id`` ↔ ``code``; ``name``, ``model``, ``serial`` ↔ their columns;
 * ``manufacturer``, ``install_date``, ``warranty_end`` (``YYYY-MM-DD``) ↔
   their columns — a site file may carry them, an export writes them when set;
-* ``status`` ↔ ``status``: cameras always carry it (SITE_FORMAT §2); gates,
+* ``status`` ↔ ``status``: cameras always carry it (docs/site-format.md §2); gates,
   alarms and intercoms carry it only when it is not ``active`` (the site format
   has no status for them, so an unset one reads as active);
 * every other property (camera optics, ``access_control``, ``intercom``,
@@ -32,11 +32,10 @@ from datetime import date
 from typing import Any
 
 from camwatch.errors import SiteFormatError
-from camwatch.model import Site
-from camwatch.registry.models import DEVICE_KINDS, DEVICE_STATUSES
+from camwatch.model import DEVICE_KINDS, LIVE_DEVICE_STATUSES, Site
 from camwatch.sitefile import feature_to_geojson, parse_site
 
-EXPORTABLE_STATUSES: tuple[str, ...] = tuple(s for s in DEVICE_STATUSES if s != "retired")
+EXPORTABLE_STATUSES: tuple[str, ...] = LIVE_DEVICE_STATUSES
 _TEXT_COLUMNS = ("name", "model", "serial", "manufacturer")
 _DATE_COLUMNS = ("install_date", "warranty_end")
 MAX_CODE_LENGTH = 64

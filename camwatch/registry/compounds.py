@@ -29,7 +29,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from camwatch.errors import NotFoundError, UsageError
-from camwatch.model import Site
+from camwatch.model import DEVICE_KINDS, UNRESOLVED_PROBLEM_STATUSES, Site
 from camwatch.registry.audit import set_actor
 from camwatch.registry.codec import (
     DeviceState,
@@ -40,8 +40,6 @@ from camwatch.registry.codec import (
     validate_devices,
 )
 from camwatch.registry.models import (
-    DEVICE_KINDS,
-    UNRESOLVED_PROBLEM_STATUSES,
     Compound,
     Device,
     Inspection,

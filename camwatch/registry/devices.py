@@ -23,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from camwatch.errors import NotFoundError, SiteFormatError, StaleEditError, UsageError
+from camwatch.model import DEVICE_KINDS, DEVICE_STATUSES, parse_resolution
 from camwatch.registry.audit import set_actor
 from camwatch.registry.codec import (
     DeviceState,
@@ -33,7 +34,7 @@ from camwatch.registry.codec import (
     validate_devices,
 )
 from camwatch.registry.compounds import apply_state, get_compound
-from camwatch.registry.models import DEVICE_KINDS, DEVICE_STATUSES, Compound, Device, utcnow
+from camwatch.registry.models import Compound, Device, utcnow
 
 # fields of update_device(changes=...) besides "properties"
 UPDATABLE = (
@@ -378,12 +379,8 @@ def _csv_state(line: int, row: Mapping[str, str]) -> tuple[DeviceState, str | No
         if row.get(column):
             props[column] = _number(line, column, row[column])
     if row.get("resolution"):
-        parts = row["resolution"].lower().split("x")
-        if len(parts) != 2 or not all(p.strip().isdigit() for p in parts):
-            raise UsageError(
-                f"line {line}: resolution must be WIDTHxHEIGHT, got {row['resolution']!r}"
-            )
-        props["resolution"] = [int(parts[0]), int(parts[1])]
+        where = f"line {line}: resolution"
+        props["resolution"] = list(parse_resolution(row["resolution"], where=where))
     for column in _TEXT_PROPS:
         if row.get(column):
             props[column] = row[column]

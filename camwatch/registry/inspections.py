@@ -20,7 +20,7 @@ passes ("full coverage of key areas" is the programme's core demand).
 
 The coverage analysis is computed by the caller (the registry does not import
 the geometry engine) from the compound's current export, counting active
-cameras only, and passed in as the SITE_FORMAT §3 JSON object; it is refused
+cameras only, and passed in as the docs/site-format.md §3 JSON object; it is refused
 if it is of another site or of a different set of cameras.
 """
 

@@ -15,10 +15,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from camwatch.errors import UsageError
+from camwatch.model import DEVICE_STATUSES, MAINTENANCE_KINDS
 from camwatch.registry.audit import set_actor
 from camwatch.registry.compounds import get_compound
 from camwatch.registry.devices import get_device, set_status
-from camwatch.registry.models import DEVICE_STATUSES, MAINTENANCE_KINDS, Device, MaintenanceRecord
+from camwatch.registry.models import Device, MaintenanceRecord
 
 
 def log_maintenance(

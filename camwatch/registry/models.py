@@ -17,7 +17,7 @@ version.  Enumerations are plain strings guarded by CHECK constraints so that
 SQLite and PostgreSQL hold the same rules.
 
 Times are stored as UTC (``UTCDateTime``), dates as ``Date``; geometry is the
-GeoJSON geometry object of SITE_FORMAT §1 (local metres) in a JSON column.
+GeoJSON geometry object of docs/site-format.md §1 (local metres) in a JSON column.
 """
 
 from __future__ import annotations
@@ -45,14 +45,15 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
-DEVICE_KINDS: tuple[str, ...] = ("camera", "gate", "alarm", "intercom")
-DEVICE_STATUSES: tuple[str, ...] = ("active", "faulty", "offline", "planned", "retired")
-MAINTENANCE_KINDS: tuple[str, ...] = ("inspection", "repair", "replacement", "cleaning", "firmware")
-PROBLEM_SOURCES: tuple[str, ...] = ("analysis", "inspection", "patrol", "resident_report")
-PROBLEM_STATUSES: tuple[str, ...] = ("open", "in_progress", "fixed", "verified", "reopened")
-# not yet fixed: these count as open and can be overdue
-UNRESOLVED_PROBLEM_STATUSES: tuple[str, ...] = ("open", "in_progress", "reopened")
-ROLES: tuple[str, ...] = ("admin", "district", "planner", "technician", "manager")
+from camwatch.model import (
+    DEVICE_KINDS,
+    DEVICE_STATUSES,
+    MAINTENANCE_KINDS,
+    PROBLEM_SOURCES,
+    PROBLEM_STATUSES,
+    ROLES,
+)
+
 LANGUAGES: tuple[str, ...] = ("zh", "en")
 AUDIT_ACTIONS: tuple[str, ...] = ("insert", "update", "delete")
 

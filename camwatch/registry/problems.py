@@ -16,7 +16,7 @@ problem.
 due today is *not* overdue; it becomes overdue the next day.  A problem that
 was fixed late is not overdue (its re-check is pending, not its work).
 
-:func:`problems_from_analysis` turns a coverage analysis (the SITE_FORMAT §3
+:func:`problems_from_analysis` turns a coverage analysis (the docs/site-format.md §3
 JSON object, computed by the caller) into problems: one per blind spot and
 one per failing zone, never duplicating an unresolved one (see its docstring
 for how findings are matched).
@@ -33,18 +33,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from camwatch.errors import NotFoundError, StaleEditError, UsageError
+from camwatch.model import PROBLEM_SOURCES, PROBLEM_STATUSES, UNRESOLVED_PROBLEM_STATUSES
 from camwatch.registry.audit import set_actor
 from camwatch.registry.compounds import get_compound
 from camwatch.registry.devices import get_device
-from camwatch.registry.models import (
-    PROBLEM_SOURCES,
-    PROBLEM_STATUSES,
-    UNRESOLVED_PROBLEM_STATUSES,
-    Compound,
-    Problem,
-    ProblemEvent,
-    utcnow,
-)
+from camwatch.registry.models import Compound, Problem, ProblemEvent, utcnow
 
 # status -> statuses `update_problem` may move it to (fixed -> verified/reopened is `recheck`)
 TRANSITIONS: dict[str, tuple[str, ...]] = {
@@ -501,8 +494,3 @@ def problems_from_analysis(
         "existing": existing,
         "resolved_candidates": candidates,
     }
-
-
-def problem_history(session: Session, problem_id: int) -> Sequence[ProblemEvent]:
-    """The problem's events, oldest first."""
-    return get_problem(session, problem_id).events

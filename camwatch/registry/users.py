@@ -29,8 +29,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from camwatch.errors import NotFoundError, StaleEditError, UsageError
+from camwatch.model import ROLES
 from camwatch.registry.audit import set_actor
-from camwatch.registry.models import LANGUAGES, ROLES, Compound, User
+from camwatch.registry.models import LANGUAGES, Compound, User
 
 MIN_PASSWORD_LENGTH = 8
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.@-]{2,64}$")

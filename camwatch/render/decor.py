@@ -17,7 +17,7 @@ from matplotlib.legend import Legend
 from matplotlib.patches import Polygon as MplPolygon
 from matplotlib.patches import Rectangle
 
-from camwatch.model import LEVELS, Site
+from camwatch.model import CAMERA_STATUSES, LEVELS, Site
 from camwatch.render import style
 from camwatch.render.layers import Canvas
 from camwatch.render.terms import heading, term
@@ -225,7 +225,7 @@ def title_rows(
     rows.append((8.0, "normal", [(0.04, "left", f"{t('zones passed')}: {passed}/{len(zones)}")]))
     counts = [
         f"{v(s)} {n}"
-        for s in ("active", "planned", "faulty", "offline")
+        for s in CAMERA_STATUSES
         if (n := sum(1 for c in site.cameras if c.status == s))
     ]
     rows.append(

@@ -74,3 +74,15 @@ class Overlays:
         if self.patrol is not None:
             geoms.append(self.patrol)
         return [g for g in geoms if not g.is_empty]
+
+
+def combine(*parts: Overlays) -> Overlays:
+    """One Overlays with everything of ``parts`` (the last patrol wins)."""
+    patrol = next((p for p in reversed(parts) if p.patrol is not None), None)
+    return Overlays(
+        ghost_cameras=[g for p in parts for g in p.ghost_cameras],
+        devices=[d for p in parts for d in p.devices],
+        routes=[r for p in parts for r in p.routes],
+        patrol=patrol.patrol if patrol else None,
+        patrol_label=patrol.patrol_label if patrol else None,
+    )

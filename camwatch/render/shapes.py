@@ -116,17 +116,3 @@ def long_axis(poly: Polygon) -> tuple[float, float, float]:
     elif angle <= -90.0:
         angle += 180.0
     return (angle, long_side, short_side)
-
-
-def line_angle_at_middle(line: LineString) -> tuple[float, float, float]:
-    """(x, y, angle in degrees within (-90, 90]) at the middle of a line, for labels along it."""
-    length = line.length
-    a = line.interpolate(max(0.0, 0.5 * length - 0.05 * length))
-    b = line.interpolate(min(length, 0.5 * length + 0.05 * length))
-    m = line.interpolate(0.5, normalized=True)
-    angle = math.degrees(math.atan2(b.y - a.y, b.x - a.x))
-    if angle > 90.0:
-        angle -= 180.0
-    elif angle <= -90.0:
-        angle += 180.0
-    return (m.x, m.y, angle)

@@ -15,9 +15,9 @@ from typing import Any
 
 import click
 
+from camwatch.commands.common import ledger, ledger_options
 from camwatch.errors import UsageError
 from camwatch.model import Site
-from camwatch.registry.cli_common import ledger, ledger_options
 from camwatch.report.facts import LedgerFacts
 from camwatch.report.output import check_output, write_atomic
 

@@ -18,7 +18,7 @@ from shapely.geometry.base import BaseGeometry
 
 from camwatch.errors import UsageError
 from camwatch.model import Site
-from camwatch.sitefile_crs import Georef, georef_of
+from camwatch.sitefile.crs import Georef, georef_of
 
 DECIMALS = 9
 NO_GEOREF = (

@@ -1,4 +1,4 @@
-"""Site files: defaults, normalisation and save -> load round trips (SITE_FORMAT §1–2)."""
+"""Site files: defaults, normalisation and save -> load round trips (docs/site-format.md §1–2)."""
 
 from __future__ import annotations
 
@@ -461,7 +461,7 @@ def _rect(x0: float, y0: float, w: float, h: float) -> Polygon:
 @st.composite
 def sites(draw: st.DrawFn) -> Site:
     """Boundary [ox, ox+100] x [oy, oy+100]; opaque things in the east half, cameras in the west."""
-    from camwatch.sitefile_features import KNOWN_PROPERTIES as K
+    from camwatch.sitefile.features import KNOWN_PROPERTIES as K
 
     ox, oy = draw(_coord), draw(_coord)
     pos = st.tuples(
@@ -655,7 +655,7 @@ def test_arbitrary_polygons_raise_only_site_format_errors(kind: str, rings: list
 
 
 def test_ring_zone_with_hole_loads():
-    """A perimeter strip is drawn as a zone with a hole (SITE_FORMAT is silent; we allow it)."""
+    """A perimeter strip is drawn as a zone with a hole (docs/site-format.md is silent; we allow it)."""
     from camwatch.sitefile import parse_site
 
     data = {

@@ -1,4 +1,4 @@
-"""Every invalid site input of SITE_FORMAT §1–2 is rejected with a message naming the feature."""
+"""Every invalid site input of docs/site-format.md §1–2 is rejected with a message naming the feature."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Footprint areas on the realistic sample compounds agree with an independent
-exact computation (vertex-ray visibility ∩ sector) within 0.5 % (SITE_FORMAT §2)."""
+exact computation (vertex-ray visibility ∩ sector) within 0.5 % (docs/site-format.md §2)."""
 
 from __future__ import annotations
 

@@ -14,11 +14,11 @@ from camwatch.errors import UsageError
 from camwatch.geometry.coverage import analyze
 from camwatch.geometry.footprint import camera_footprints
 from camwatch.geometry.space import free_space
-from camwatch.model import Mount
+from camwatch.model import Mount, parse_resolution
 from planners.candidates import generate_candidates, headings_for, mount_points
 from planners.demand import build_atoms, objective_demand, restrict_atoms, split_by_piece
 from planners.exact import max_coverage_ilp
-from planners.lenses import Lens, load_lenses, parse_resolution
+from planners.lenses import Lens, load_lenses
 from planners.placement import AtomCoverage, GeometryCoverage, greedy_placement, local_search
 from planners.plan import exact_subpool
 from tests.planners.sites import make_site, small_compound
@@ -174,8 +174,8 @@ def test_facing_a_wall_gives_no_candidates():
 
 
 def test_overlays_from_results():
+    from camwatch.render.overlays import combine
     from planners.overlays import (
-        combine,
         device_overlays,
         patrol_overlay,
         plan_overlays,

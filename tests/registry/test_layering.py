@@ -16,9 +16,6 @@ MODULES = [
     "camwatch.registry.inspections",
     "camwatch.registry.users",
     "camwatch.registry.demo",
-    "camwatch.registry.cli",
-    "camwatch.registry.cli_devices",
-    "camwatch.registry.cli_problems",
 ]
 
 

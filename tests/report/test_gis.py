@@ -11,7 +11,7 @@ from pyproj import Transformer
 
 from camwatch.errors import SiteFormatError
 from camwatch.sitefile import load_site, parse_site, site_to_geojson
-from camwatch.sitefile_crs import parse_crs
+from camwatch.sitefile.crs import parse_crs
 from tests.report.conftest import SAMPLES
 
 KML = "{http://www.opengis.net/kml/2.2}"

@@ -93,7 +93,7 @@ def test_safe_filename(parts, expected):
 @pytest.mark.parametrize(
     "module",
     ["camwatch.report.output", "camwatch.report.fmt", "camwatch.report.words",
-     "camwatch.report.content", "camwatch.sitefile_crs"],
+     "camwatch.report.content", "camwatch.sitefile.crs"],
 )  # fmt: skip
 def test_doctests(module):
     result = doctest.testmod(importlib.import_module(module))

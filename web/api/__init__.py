@@ -19,7 +19,7 @@ from flask import Blueprint, abort, g, jsonify, request
 from camwatch.registry.users import user_for_token
 from web.db import db_session
 
-bp = Blueprint("api", __name__)
+bp: Blueprint = Blueprint("api", __name__)
 
 PUBLIC_ENDPOINTS = frozenset({"api.openapi", "api.index"})
 

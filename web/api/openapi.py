@@ -10,15 +10,17 @@ from typing import Any
 
 from flask import jsonify
 
+from camwatch import model
 from web.api import bp
 
-DEVICE_KINDS = ["camera", "gate", "alarm", "intercom"]
-DEVICE_STATUSES = ["active", "faulty", "offline", "planned", "retired"]
-EDITABLE = ["active", "faulty", "offline", "planned"]
-PROBLEM_STATUSES = ["open", "in_progress", "fixed", "verified", "reopened"]
-SOURCES = ["analysis", "inspection", "patrol", "resident_report"]
-MAINTENANCE = ["inspection", "repair", "replacement", "cleaning", "firmware"]
-LEVELS = ["detection", "observation", "recognition", "identification"]
+# The enumerations come from camwatch.model (one place), as JSON lists.
+DEVICE_KINDS = list(model.DEVICE_KINDS)
+DEVICE_STATUSES = list(model.DEVICE_STATUSES)
+EDITABLE = list(model.LIVE_DEVICE_STATUSES)
+PROBLEM_STATUSES = list(model.PROBLEM_STATUSES)
+SOURCES = list(model.PROBLEM_SOURCES)
+MAINTENANCE = list(model.MAINTENANCE_KINDS)
+LEVELS = list(model.LEVELS)
 
 
 def ref(name: str) -> dict[str, str]:
@@ -119,7 +121,7 @@ SCHEMAS: dict[str, Any] = {
             "geometry": ref("Geometry"),
             "properties": {
                 "type": "object",
-                "description": "camera optics (SITE_FORMAT §2), access_control, alarm_type, building...",
+                "description": "camera optics (docs/site-format.md §2), access_control, alarm_type, building...",
             },
             "manufacturer": nullable(STR),
             "model": nullable(STR),
@@ -157,17 +159,8 @@ SCHEMAS: dict[str, Any] = {
             "vfov_deg": NUM,
             "range_m": NUM,
             "resolution": {"type": "array", "items": INT, "minItems": 2, "maxItems": 2},
-            "access_control": {"type": "string", "enum": ["none", "card", "face", "code", "qr"]},
-            "alarm_type": {
-                "type": "string",
-                "enum": [
-                    "infrared_beam",
-                    "electric_fence",
-                    "door_contact",
-                    "panic_button",
-                    "vibration",
-                ],
-            },
+            "access_control": {"type": "string", "enum": list(model.ACCESS_CONTROL_TYPES)},
+            "alarm_type": {"type": "string", "enum": list(model.ALARM_TYPES)},
             "intercom": BOOL,
             "building": STR,
             "properties": {"type": "object"},
@@ -210,7 +203,7 @@ SCHEMAS: dict[str, Any] = {
     },
     "Analysis": {
         "type": "object",
-        "description": "SITE_FORMAT §3 analysis object.",
+        "description": "docs/site-format.md §3 analysis object.",
         "required": [
             "site",
             "monitored_area_m2",
@@ -307,7 +300,7 @@ SCHEMAS: dict[str, Any] = {
     },
     "Plan": {
         "type": "object",
-        "description": "SITE_FORMAT §3 plan object.",
+        "description": "docs/site-format.md §3 plan object.",
         "required": ["before", "after", "suggestions"],
         "properties": {
             "before": {"type": "object", "additionalProperties": NUM},
@@ -446,7 +439,7 @@ PATHS: dict[str, Any] = {
     "/compounds/{code}/site": {
         "parameters": [CODE],
         "get": _op(
-            "The compound as a site file (SITE_FORMAT §1)",
+            "The compound as a site file (docs/site-format.md §1)",
             {"200": ok({"type": "object"}), **errors()},
         ),
     },
@@ -499,7 +492,7 @@ PATHS: dict[str, Any] = {
     "/compounds/{code}/analysis": {
         "parameters": [CODE],
         "get": _op(
-            "Coverage analysis (SITE_FORMAT §3)",
+            "Coverage analysis (docs/site-format.md §3)",
             {"200": ok(ref("Analysis")), **errors(400)},
             parameters=[{"name": "include_planned", "in": "query", "schema": BOOL_Q}],
         ),
@@ -507,7 +500,7 @@ PATHS: dict[str, Any] = {
     "/compounds/{code}/plan": {
         "parameters": [CODE],
         "post": _op(
-            "Suggest K new cameras (SITE_FORMAT §3 plan object)",
+            "Suggest K new cameras (docs/site-format.md §3 plan object)",
             {"200": ok(ref("Plan")), **errors(400, 422, 503)},
             requestBody=json_body(ref("PlanInput")),
         ),
@@ -569,7 +562,7 @@ DOCUMENT: dict[str, Any] = {
         "title": "camwatch API",
         "version": "1.0.0",
         "description": "Compounds, devices, coverage analysis, camera planning and rectification items "
-        "of safe-compound programmes. Coordinates are local metres (SITE_FORMAT §1).",
+        "of safe-compound programmes. Coordinates are local metres (docs/site-format.md §1).",
     },
     "servers": [{"url": "/api/v1"}],
     "security": [{"bearer": []}],

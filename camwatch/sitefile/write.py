@@ -1,4 +1,4 @@
-"""Writing model objects back as GeoJSON (the inverse of :mod:`camwatch.sitefile_features`).
+"""Writing model objects back as GeoJSON (the inverse of :mod:`camwatch.sitefile.features`).
 
 Everything is written as plain lists and dicts, so the result is JSON-ready and
 compares equal to the same file loaded with :func:`json.loads`. ``None`` values
@@ -13,8 +13,8 @@ from typing import Any
 from shapely.geometry import LineString, Point, Polygon
 
 from camwatch.model import Alarm, Building, Camera, Gate, Intercom, Mount, Obstacle, Wall, Zone
-from camwatch.sitefile_features import KNOWN_PROPERTIES, Feature
-from camwatch.sitefile_values import Ctx
+from camwatch.sitefile.features import KNOWN_PROPERTIES, Feature
+from camwatch.sitefile.values import Ctx
 
 
 def _coords(geom: Any) -> list[list[float]]:

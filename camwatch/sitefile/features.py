@@ -1,8 +1,8 @@
-"""One site-file feature <-> one model object (SITE_FORMAT §1–2).
+"""One site-file feature <-> one model object (docs/site-format.md §1–2).
 
 ``parse_<kind>(props, geometry, index=None)`` validates one feature's
 properties and geometry and returns the model dataclass (for ``boundary``, a
-shapely Polygon); :func:`camwatch.sitefile_write.feature_to_geojson` writes
+shapely Polygon); :func:`camwatch.sitefile.write.feature_to_geojson` writes
 it back. Properties this module does not interpret are kept in ``extra`` and
 written back unchanged, so saving then loading gives an equal object. Checks that need the whole site
 (duplicate ids, camera placement) live in :mod:`camwatch.sitefile`.
@@ -38,7 +38,7 @@ from camwatch.model import (
     Zone,
     required_level_for,
 )
-from camwatch.sitefile_values import (
+from camwatch.sitefile.values import (
     Ctx,
     geometry_coords,
     get_bool,

@@ -1,9 +1,9 @@
-"""Registry commands: ``db``, ``import-site``, ``export-site``, ``compounds``, ``users``.
+"""Ledger commands: ``db``, ``import-site``, ``export-site``, ``compounds``, ``users``.
 
-Devices and maintenance are in :mod:`.cli_devices`, problems and inspections
-in :mod:`.cli_problems`; shared options (``--db``, ``--actor``) in
-:mod:`.cli_common`.  Commands that need a coverage analysis import
-:mod:`camwatch.geometry` inside the command (the registry itself never does).
+Devices and maintenance are in :mod:`.devices`, problems and inspections
+in :mod:`.problems`; shared options (``--db``, ``--actor``) in
+:mod:`.common`.  Commands that need a coverage analysis import
+:mod:`camwatch.geometry` inside the command (the registry library never does).
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from typing import Any
 
 import click
 
-from camwatch.errors import UsageError
-from camwatch.registry.cli_common import (
+from camwatch.clikit import echo_json
+from camwatch.commands.common import (
     actor,
     console,
     iso,
@@ -23,13 +23,8 @@ from camwatch.registry.cli_common import (
     open_engine,
     table,
 )
-
-
-def _echo_json(obj: object) -> None:
-    from camwatch.cli import echo_json
-
-    echo_json(obj)
-
+from camwatch.errors import UsageError
+from camwatch.model import ROLES
 
 # -- db ------------------------------------------------------------------------------
 
@@ -183,7 +178,7 @@ def import_site_cmd(
             actor=actor(),
         ).to_dict()
     if as_json:
-        _echo_json(diff)
+        echo_json(diff)
     else:
         _print_diff(diff)
 
@@ -240,7 +235,7 @@ def compounds_cmd(district: str | None, as_json: bool) -> None:
             for c in list_compounds(session, district=district)
         ]
     if as_json:
-        _echo_json(rows)
+        echo_json(rows)
         return
 
     def count(r: dict, kind: str) -> str:
@@ -295,7 +290,7 @@ def users() -> None:
 @click.option(
     "--role",
     required=True,
-    type=click.Choice(["admin", "district", "planner", "technician", "manager"]),
+    type=click.Choice(ROLES),
 )
 @click.option(
     "--password",
@@ -355,7 +350,7 @@ def users_list(as_json: bool) -> None:
             for u in list_users(session)
         ]
     if as_json:
-        _echo_json(rows)
+        echo_json(rows)
         return
     console().print(
         table(

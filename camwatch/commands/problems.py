@@ -7,15 +7,10 @@ from typing import Any
 
 import click
 
+from camwatch.clikit import echo_json
+from camwatch.commands.common import DATE, actor, console, iso, ledger, ledger_options, table
 from camwatch.errors import UsageError
-from camwatch.registry.cli_common import DATE, actor, console, iso, ledger, ledger_options, table
-from camwatch.registry.models import PROBLEM_SOURCES, PROBLEM_STATUSES
-
-
-def _echo_json(obj: object) -> None:
-    from camwatch.cli import echo_json
-
-    echo_json(obj)
+from camwatch.model import PROBLEM_SOURCES, PROBLEM_STATUSES
 
 
 def problem_dict(problem: Any, *, today: date, events: bool = False) -> dict[str, Any]:
@@ -148,7 +143,7 @@ def problems_list(
         )
         rows = [problem_dict(p, today=day) for p in found]
     if as_json:
-        _echo_json(rows)
+        echo_json(rows)
         return
     console().print(
         table(
@@ -182,7 +177,7 @@ def problems_show(problem_id: int, as_json: bool) -> None:
     with ledger() as session:
         data = problem_dict(get_problem(session, problem_id), today=today, events=True)
     if as_json:
-        _echo_json(data)
+        echo_json(data)
         return
     out = console()
     for key in (
@@ -312,7 +307,7 @@ def problems_from_analysis_cmd(
             actor=actor(),
         )
     if as_json:
-        _echo_json(result)
+        echo_json(result)
         return
     click.echo(
         f"{compound}: {len(result['created'])} problem(s) opened"
@@ -360,7 +355,7 @@ def inspect_cmd(
             "items": inspection.items,
         }
     if as_json:
-        _echo_json(data)
+        echo_json(data)
         return
     out = console()
     out.print(

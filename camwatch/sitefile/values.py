@@ -1,6 +1,6 @@
-"""Checked reading of single values and geometries from a site file (SITE_FORMAT §1).
+"""Checked reading of single values and geometries from a site file (docs/site-format.md §1).
 
-The helpers here are the vocabulary of :mod:`camwatch.sitefile_features`: each
+The helpers here are the vocabulary of :mod:`camwatch.sitefile.features`: each
 reads one property or geometry, checks it strictly (no silent coercion: a
 number given as a string is an error) and raises :class:`SiteFormatError`
 through a :class:`Ctx`, which knows which feature the value belongs to so the
@@ -21,7 +21,7 @@ from shapely.validation import explain_validity
 
 from camwatch.errors import SiteFormatError
 
-MAX_COORDINATE = 1e7  # |x|, |y| limit of SITE_FORMAT §1
+MAX_COORDINATE = 1e7  # |x|, |y| limit of docs/site-format.md §1
 
 
 @dataclass
@@ -208,7 +208,7 @@ def parse_lineal(ctx: Ctx, geometry: Any, allowed: tuple[str, ...]) -> Point | L
 def _ring(ctx: Ctx, value: Any, what: str) -> list[tuple[float, float]]:
     pts = positions(ctx, value, what)
     if pts and pts[0] != pts[-1]:
-        pts.append(pts[0])  # rings are closed automatically (SITE_FORMAT §1)
+        pts.append(pts[0])  # rings are closed automatically (docs/site-format.md §1)
     if len(set(pts)) < 3:
         raise ctx.error(f"{what} has fewer than 3 distinct points")
     return pts

@@ -1,4 +1,4 @@
-"""Load, validate and save site files (SITE_FORMAT §1–2).
+"""Load, validate and save site files (docs/site-format.md §1–2).
 
 A site file is a GeoJSON FeatureCollection in local planar metres with a
 top-level ``site`` member. :func:`load_site` / :func:`parse_site` turn it into a
@@ -22,14 +22,14 @@ Saving is atomic: the text is built and re-validated first, then written to a
 temporary file in the same directory and moved over the target, so an error
 leaves nothing written.
 
-Decisions where SITE_FORMAT is silent: a property given as JSON ``null`` takes
+Decisions where docs/site-format.md is silent: a property given as JSON ``null`` takes
 its default; gate, alarm and intercom ids are optional but unique per kind
 when given; a camera ``serial`` may be an integer (kept as a string); zones,
 gates and devices outside the boundary are allowed (only cameras are placed).
 
 Per-feature parsers (``parse_camera`` ...) come from
-:mod:`camwatch.sitefile_features` (value checks in :mod:`camwatch.sitefile_values`,
-writing in :mod:`camwatch.sitefile_write`); a feature without an index (built
+:mod:`camwatch.sitefile.features` (value checks in :mod:`camwatch.sitefile.values`,
+writing in :mod:`camwatch.sitefile.write`); a feature without an index (built
 in code) is named without one: ``camera 'C9': tilt_deg must be ...``. Cross-feature checks
 (:func:`check_site`, :func:`check_camera_placement`, :func:`check_camera_id_free`)
 are here so the registry can validate a device against an existing site.
@@ -62,8 +62,8 @@ from camwatch.model import (
     Wall,
     Zone,
 )
-from camwatch.sitefile_crs import parse_crs
-from camwatch.sitefile_features import (
+from camwatch.sitefile.crs import parse_crs
+from camwatch.sitefile.features import (
     Feature,
     feature_kind,
     parse_alarm,
@@ -78,8 +78,8 @@ from camwatch.sitefile_features import (
     parse_wall,
     parse_zone,
 )
-from camwatch.sitefile_values import Ctx, show
-from camwatch.sitefile_write import feature_to_geojson
+from camwatch.sitefile.values import Ctx, show
+from camwatch.sitefile.write import feature_to_geojson
 
 __all__ = [
     "check_camera_id_free",

@@ -7,8 +7,8 @@ from typing import Any
 
 import click
 
-from camwatch.errors import UsageError
-from camwatch.registry.cli_common import (
+from camwatch.clikit import echo_json
+from camwatch.commands.common import (
     DATE,
     actor,
     console,
@@ -20,15 +20,10 @@ from camwatch.registry.cli_common import (
     parse_point,
     table,
 )
-from camwatch.registry.models import DEVICE_KINDS, DEVICE_STATUSES, MAINTENANCE_KINDS
+from camwatch.errors import UsageError
+from camwatch.model import DEVICE_KINDS, DEVICE_STATUSES, LIVE_DEVICE_STATUSES, MAINTENANCE_KINDS
 
-LIVE_STATUSES = [s for s in DEVICE_STATUSES if s != "retired"]
-
-
-def _echo_json(obj: object) -> None:
-    from camwatch.cli import echo_json
-
-    echo_json(obj)
+LIVE_STATUSES = LIVE_DEVICE_STATUSES
 
 
 def device_dict(device: Any) -> dict[str, Any]:
@@ -122,7 +117,7 @@ def devices_list(
             for d in found
         ]
     if as_json:
-        _echo_json(rows)
+        echo_json(rows)
         return
     console().print(
         table(
@@ -313,7 +308,7 @@ def devices_show(compound: str, code: str, as_json: bool) -> None:
             for a in history(session, "devices", device.id)
         ]
     if as_json:
-        _echo_json(data)
+        echo_json(data)
         return
     out = console()
     for key in (
@@ -464,7 +459,7 @@ def maintenance_list(compound: str, code: str | None, since: date | None, as_jso
             for m in list_maintenance(session, compound, code=code, since=since)
         ]
     if as_json:
-        _echo_json(rows)
+        echo_json(rows)
         return
     console().print(
         table(
