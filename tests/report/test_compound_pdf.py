@@ -111,6 +111,7 @@ def test_content_counts_planned_only_when_asked():
     assert counted.text() != installed.text()
 
 
+@pytest.mark.slow
 def test_suggestions_from_a_plan_file_are_listed(run, tmp_path):
     site = SAMPLES / "old_residential.geojson"
     plan = {
@@ -150,6 +151,7 @@ def test_pdf_builder_is_deterministic_in_content():
     assert data.startswith(b"%PDF") and len(data) > 10_000
 
 
+@pytest.mark.slow
 def test_ledger_compound_report_has_problems_and_inspection(run, ledger_url, tmp_path):
     run("problems", "from-analysis", "xingfu-li", "--deadline-days", "30", "--unit", "物业公司",
         "--db", ledger_url)  # fmt: skip

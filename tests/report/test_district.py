@@ -92,6 +92,7 @@ def test_empty_district_has_no_share():
     assert "无逾期整改事项。" in district_report(summary, lang="zh").text()
 
 
+@pytest.mark.slow
 def test_district_pdf_and_csv_commands(run, with_problems, tmp_path):
     pdf = tmp_path / "d.pdf"
     run("district", "report", "-o", pdf, "--db", with_problems)
