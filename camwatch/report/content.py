@@ -137,7 +137,8 @@ def _blind_spots(analysis: Analysis, lang: str) -> Section:
     )
     rows = tuple((*r[:3], r[3] or "–") for r in rows)
     total = sum(b.area_m2 for b in analysis.blind_spots)
-    note = f"{word('Blind spot labels are those of the plan picture.', lang)} Σ {fmt.area(total)}"
+    note = word("Blind spot labels are those of the plan picture.", lang)
+    note += f" {word('total', lang).capitalize()}: {fmt.area(total)}"
     return Section(
         f"{word('Blind spots', lang)} ({len(analysis.blind_spots)})",
         (Table(cols, rows, (0.7, 1.3, 1.4, 3.0), "LRLL"), Para(note, small=True)),
