@@ -70,6 +70,7 @@ def _plan_file(path: str) -> dict[str, Any]:
 @click.option("--suggestions", "plan_file", type=click.Path(dir_okay=False),
               help="Suggestions from `camwatch plan --json` instead of --suggest.")  # fmt: skip
 @click.option("--prepared-by", default="", help="Who prepared the report (cover).")
+@click.option("--level-pictures", is_flag=True, help="Add a plan page per DORI level.")
 @ledger_options
 def report_cmd(
     source: str,
@@ -79,6 +80,7 @@ def report_cmd(
     add: int | None,
     plan_file: str | None,
     prepared_by: str,
+    level_pictures: bool,
 ) -> None:
     """The compound report of SOURCE (site file or compound code) as a PDF."""
     from camwatch.geometry.coverage import analyze
@@ -94,7 +96,14 @@ def report_cmd(
         plan = _suggestions(site, add)
     analysis = analyze(site, include_planned=include_planned)
     data = compound_pdf(
-        site, analysis, lang=lang, plan=plan, facts=facts, prepared_by=prepared_by, today=today
+        site,
+        analysis,
+        lang=lang,
+        plan=plan,
+        facts=facts,
+        prepared_by=prepared_by,
+        today=today,
+        per_level=level_pictures,
     )
     write_atomic(target, data)
     click.echo(f"wrote {target}", err=True)

@@ -322,12 +322,16 @@ def compound_report(
     *,
     lang: str = "zh",
     picture: bytes | None = None,
+    level_pictures: Mapping[str, bytes] | None = None,
     plan: Mapping[str, Any] | None = None,
     facts: LedgerFacts | None = None,
     prepared_by: str = "",
     today: date | None = None,
 ) -> Report:
-    """The compound report as content (see the module docstring)."""
+    """The compound report as content (see the module docstring).
+
+    ``level_pictures`` (level → PNG) adds one plan page per DORI level after the main plan.
+    """
     if analysis.site_id != site.id:
         raise ValueError(f"analysis is of site {analysis.site_id!r}, not {site.id!r}")
     today = today or date.today()
@@ -335,6 +339,10 @@ def compound_report(
     if picture is not None:
         caption = f"{site.info.name or site.id} — {word('camera coverage plan', lang)}"
         sections.append(Section(word("Plan", lang), (Picture(picture, caption),), True, True))
+    for level, png in (level_pictures or {}).items():
+        title = f"{word('Plan', lang)} · {word(level, lang)}"
+        caption = f"{site.info.name or site.id} — {word(level, lang)} ({word('camera coverage plan', lang)})"
+        sections.append(Section(title, (Picture(png, caption),), True, True))
     sections += [_levels(analysis, lang), _zones(analysis, lang), _blind_spots(analysis, lang)]
     sections.append(_cameras(site, analysis, lang))
     if plan is not None:

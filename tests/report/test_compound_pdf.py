@@ -185,3 +185,18 @@ def test_zone_rows_say_pass_or_fail_as_analyze(lang, good, bad):
     shown = {row[0]: row[-1] for row in table.rows}
     assert shown == {name: good if ok else bad for name, ok in expected.items()}
     assert False in expected.values() and True in expected.values()
+
+
+@pytest.mark.slow
+def test_level_pictures_add_one_plan_page_per_level(run, tmp_path):
+    from pypdf import PdfReader
+
+    site = SAMPLES / "old_residential.geojson"
+    plain, levels = tmp_path / "plain.pdf", tmp_path / "levels.pdf"
+    run("report", site, "-o", plain)
+    run("report", site, "-o", levels, "--level-pictures")
+    n_plain, n_levels = len(PdfReader(str(plain)).pages), len(PdfReader(str(levels)).pages)
+    assert n_levels == n_plain + 4
+    text = pdf_text(levels)
+    for zh in LEVEL_ZH.values():
+        assert f"平面图·{zh}" in text
