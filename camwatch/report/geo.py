@@ -35,6 +35,11 @@ def site_georef(site: Site) -> Georef:
     georef = georef_of(site.info.extra)
     if georef is None:
         raise UsageError(NO_GEOREF.format(site=site.id))
+    if georef.epsg is None:
+        raise UsageError(
+            f'site {site.id!r}: site.crs has an offset but no EPSG code; add "epsg" '
+            "(the projected CRS the offset is in, docs/site-format.md §6) to export it to WGS84"
+        )
     return georef
 
 
@@ -60,6 +65,8 @@ def wgs84_transform(georef: Georef) -> ToWGS84:
     """A function mapping an (n, 2) array of local (x, y) to (n, 2) (longitude, latitude)."""
     from pyproj import Transformer
 
+    if georef.epsg is None:
+        raise UsageError("site.crs has no EPSG code")
     to_geo = Transformer.from_crs(projected_crs(georef.epsg), 4326, always_xy=True)
     r = np.radians(georef.rotation_deg)
     rot = np.array([[np.cos(r), -np.sin(r)], [np.sin(r), np.cos(r)]])

@@ -19,7 +19,7 @@ from typing import Any
 
 from camwatch.errors import SiteFormatError
 
-CRS_KEYS = ("epsg", "offset", "rotation_deg")
+CRS_KEYS = ("epsg", "offset", "rotation_deg")  # epsg may be left out (an offset alone)
 MAX_COORD = 1e7  # same bound as every coordinate of a site file (docs/site-format.md §1)
 ZONE_HINT = (
     "; an easting above 1e7 carries a Gauss-Krüger zone prefix: use the zone's "
@@ -29,9 +29,13 @@ ZONE_HINT = (
 
 @dataclass(frozen=True)
 class Georef:
-    """A validated ``site.crs``: EPSG code, offset (m) and counter-clockwise rotation (°)."""
+    """A validated ``site.crs``: EPSG code, offset (m) and counter-clockwise rotation (°).
 
-    epsg: int
+    ``epsg`` is None when only the offset is known (``camwatch import-dxf``
+    without ``--epsg`` keeps the CAD origin that way, docs/importers.md).
+    """
+
+    epsg: int | None
     offset: tuple[float, float] = (0.0, 0.0)
     rotation_deg: float = 0.0
 
@@ -73,7 +77,7 @@ def parse_crs(raw: Any) -> Georef:
     ...
     camwatch.errors.SiteFormatError: site: crs epsg must be an integer EPSG code, got '4547'
     """
-    if not isinstance(raw, Mapping):
+    if not isinstance(raw, Mapping) or not raw:
         raise SiteFormatError(f"site: crs must be an object like {{'epsg': 4547}}, got {raw!r}")
     unknown = sorted(str(k) for k in raw if k not in CRS_KEYS)
     if unknown:
@@ -81,7 +85,9 @@ def parse_crs(raw: Any) -> Georef:
             f"site: crs has unknown member(s) {', '.join(unknown)} (known: {', '.join(CRS_KEYS)})"
         )
     epsg = raw.get("epsg")
-    if isinstance(epsg, bool) or not isinstance(epsg, int) or not 1 <= epsg <= 999_999:
+    if epsg is not None and (
+        isinstance(epsg, bool) or not isinstance(epsg, int) or not 1 <= epsg <= 999_999
+    ):
         raise SiteFormatError(f"site: crs epsg must be an integer EPSG code, got {epsg!r}")
     offset = raw.get("offset", [0.0, 0.0])
     if not isinstance(offset, list | tuple) or len(offset) != 2:

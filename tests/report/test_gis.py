@@ -23,7 +23,8 @@ GATED = SAMPLES / "modern_gated.geojson"
     [
         ({"epsg": "4547"}, "integer EPSG code"),
         ({"epsg": True}, "integer EPSG code"),
-        ({}, "integer EPSG code"),
+        ({}, "must be an object"),
+        ({"epsg": None, "offset": "x"}, "pair"),
         ({"epsg": 4547, "offset": [1, 2, 3]}, "pair"),
         ({"epsg": 4547, "offset": [float("nan"), 0]}, "finite"),
         ({"epsg": 4526, "offset": [38_500_000, 3_380_000]}, "zone prefix"),
@@ -148,3 +149,14 @@ def test_export_with_an_unknown_epsg_is_refused(run, tmp_path):
     src.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     result = run("export", src, "--format", "kml", "-o", tmp_path / "x.kml", code=2)
     assert "EPSG:999999" in result.output
+
+
+def test_offset_without_epsg_loads_but_does_not_export(run, tmp_path):
+    data = json.loads(GATED.read_text(encoding="utf-8"))
+    data["site"]["crs"] = {"offset": [500000, 3400000]}  # as import-dxf writes it without --epsg
+    src = tmp_path / "site.geojson"
+    src.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    assert load_site(src).info.extra["crs"] == {"offset": [500000, 3400000]}
+    out = tmp_path / "x.kml"
+    result = run("export", src, "--format", "kml", "-o", out, code=2)
+    assert "no EPSG code" in result.output and not out.exists()
