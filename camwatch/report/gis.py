@@ -144,10 +144,10 @@ def _kml_geometry(parent: ET.Element, geom: BaseGeometry) -> None:
 
 
 def _style(doc: ET.Element, layer: str, line: str, fill: str) -> None:
-    style = ET.SubElement(doc, "Style", id=layer)
+    style = ET.SubElement(doc, "Style", id=layer)  # children in the KML 2.2 schema's order
+    ET.SubElement(ET.SubElement(style, "IconStyle"), "color").text = line
     ET.SubElement(ET.SubElement(style, "LineStyle"), "color").text = line
     ET.SubElement(ET.SubElement(style, "PolyStyle"), "color").text = fill
-    ET.SubElement(ET.SubElement(style, "IconStyle"), "color").text = line
 
 
 FOLDERS = (
