@@ -271,14 +271,14 @@ def _problems(facts: LedgerFacts, lang: str, today: date) -> Section:
             problem_text(p, lang),
             p.responsible or "–",
             fmt.day(p.deadline),
-            word(p.status, lang),
+            word(p.status, lang).replace("_", " ").capitalize(),
             f"{p.overdue_days} {word('days', lang)}" if p.overdue_days > 0 else "–",
         )
         for p in facts.problems
     )
     marks = tuple("fail" if p.overdue_days > 0 else None for p in facts.problems)
     cols_w = tuple(word(c, lang) for c in cols)
-    return Section(title, (Table(cols_w, rows, (0.5, 3.6, 1.3, 1.0, 0.8, 0.8), "LLLLLR", marks),))
+    return Section(title, (Table(cols_w, rows, (0.6, 3.5, 1.3, 1.0, 0.9, 0.8), "LLLLLR", marks),))
 
 
 def _inspection(facts: LedgerFacts, lang: str) -> Section:
