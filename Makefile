@@ -38,6 +38,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.bench_web
 	$(BIN)/python -m bench.bench_import
 	$(BIN)/python -m bench.bench_load
+	$(BIN)/python -m bench.bench_report
 
 lint: $(STAMP)
 	$(BIN)/ruff check camwatch planners web tests bench tools

@@ -159,6 +159,8 @@ def modern_gated() -> dict[str, Any]:
         households=960,
         retention_days=30,
         profile="national",
+        # georeference (docs/reports.md): CGCS2000 / 3-degree GK CM 114E, Wuhan Optics Valley
+        crs={"epsg": 4547, "offset": [539411.03, 3374704.31], "rotation_deg": 6.5},
     )
     # The property line has its north-east corner cut off by the road junction.
     boundary = s.boundary(

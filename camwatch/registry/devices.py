@@ -330,6 +330,14 @@ CSV_COLUMNS: tuple[str, ...] = (
     "building",
     "notes",
 )
+# Read-only columns a camera schedule adds (docs/reports.md): accepted in the header, ignored.
+DERIVED_CSV_COLUMNS: tuple[str, ...] = (
+    "dori_detection_m",
+    "dori_observation_m",
+    "dori_recognition_m",
+    "dori_identification_m",
+    "last_maintenance",
+)
 _NUMBER_COLUMNS = (
     "height_m",
     "heading_deg",
@@ -457,7 +465,7 @@ def _import_csv(session: Session, text: str, compound: str | None) -> dict[str, 
     header = [h.strip() for h in (reader.fieldnames or [])]
     if not header:
         raise UsageError("CSV file is empty (a header row is required)")
-    unknown = [h for h in header if h not in CSV_COLUMNS]
+    unknown = [h for h in header if h not in CSV_COLUMNS and h not in DERIVED_CSV_COLUMNS]
     if unknown:
         raise UsageError(
             f"line 1: unknown column(s) {', '.join(repr(u) for u in unknown)} "

@@ -65,6 +65,7 @@ from camwatch.model import (
     Wall,
     Zone,
 )
+from camwatch.sitefile.crs import parse_crs
 from camwatch.sitefile.features import (
     Feature,
     feature_kind,
@@ -147,6 +148,8 @@ def _site_info(raw: Any, default_id: str) -> SiteInfo:
     units = raw.get("units", "m")
     if units != "m":
         raise ctx.error(f'site: units must be "m" (local planar metres), got {show(units)}')
+    if raw.get("crs") is not None:
+        parse_crs(raw["crs"])  # docs/site-format.md §6; kept as given in ``extra``
     profile = raw.get("profile")
     if profile is not None and (not isinstance(profile, str) or not profile.strip()):
         raise ctx.error(f"site: profile must be a non-empty string, got {show(profile)}")

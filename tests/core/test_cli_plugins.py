@@ -37,9 +37,11 @@ def test_installed_entry_points_name_every_group():
         "routes",
         "patrol",
     }
+    expected |= {"import-dxf", "import-image", "report", "schedule", "export", "district"}
     assert set(commands) == expected
     assert set(cli_module.plugins(OVERLAYS_GROUP)) == {"suggest", "routes", "patrol"}
-    assert all(ep.value.startswith(("camwatch.commands.", "planners.")) for ep in commands.values())
+    homes = ("camwatch.commands.", "camwatch.importers.", "camwatch.report.", "planners.")
+    assert all(ep.value.startswith(homes) for ep in commands.values())
 
 
 def test_a_group_that_cannot_be_loaded_is_a_clear_error(monkeypatch):

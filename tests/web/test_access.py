@@ -45,6 +45,13 @@ TABLE = [
     ("GET", "/compounds/{own}/footprint.json?camera={own_cam_code}", None, None, every(200)),
     ("GET", "/compounds/{own}/site.geojson", None, None, every(200)),
     ("GET", "/compounds/{other}/site.geojson", None, None, {**every(200), M: 404}),
+    # reports (docs/reports.md); ?lang=xx is a 400 after the compound check (no PDF built)
+    ("GET", "/compounds/{own}/report.pdf?lang=xx", None, None, every(400)),
+    ("GET", "/compounds/{other}/report.pdf?lang=xx", None, None, {**every(400), M: 404}),
+    ("GET", "/compounds/{own}/schedule.csv", None, None, every(200)),
+    ("GET", "/compounds/{other}/schedule.xlsx", None, None, {**every(200), M: 404}),
+    ("GET", "/district/report.pdf?lang=xx", None, None, only(400, (A, D, P))),
+    ("GET", "/district/report.csv", None, None, only(200, (A, D, P))),
     ("POST", "/compounds/import", "form", {}, only(302, (A, P))),
     ("POST", "/compounds/{other}/delete", "form", {"confirm": "wrong"}, only(302, (A,))),
     (

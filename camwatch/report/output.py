@@ -1,0 +1,88 @@
+"""Output paths and atomic writes for reports and exports.
+
+Every file is written to a hidden temporary file beside the target and renamed
+over it, so a failed report leaves nothing behind. File names offered for
+download (the web) come from :func:`safe_filename`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import unicodedata
+from collections.abc import Sequence
+from pathlib import Path
+
+from camwatch.errors import CamwatchError, UsageError
+
+_UNSAFE = re.compile(r"[^\w.\-]+")
+
+
+def check_output(path: str | os.PathLike[str], suffixes: Sequence[str]) -> Path:
+    """The output path, checked before any work: known suffix, existing folder, not a folder.
+
+    >>> check_output("report.pdf", [".pdf"]).name
+    'report.pdf'
+    >>> check_output("report.doc", [".pdf"])
+    Traceback (most recent call last):
+    ...
+    camwatch.errors.UsageError: output 'report.doc' must end in .pdf
+    """
+    target = Path(path)
+    if target.suffix.lower() not in suffixes:
+        raise UsageError(f"output {str(target)!r} must end in {', '.join(suffixes)}")
+    folder = target.parent
+    if not folder.is_dir():
+        raise UsageError(f"output folder {str(folder)!r} does not exist")
+    if target.is_dir():
+        raise UsageError(f"output {str(target)!r} is a folder")
+    if not os.access(folder, os.W_OK):
+        raise UsageError(f"output folder {str(folder)!r} is not writable")
+    return target
+
+
+def write_atomic(path: Path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` through a temporary file and a rename (nothing half-written)."""
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    except OSError as exc:
+        raise UsageError(f"cannot write to {str(path.parent)!r}: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException as exc:
+        tmp.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise CamwatchError(f"cannot write {str(path)!r}: {exc.strerror or exc}") from None
+        raise
+    return path
+
+
+def safe_filename(*parts: str, suffix: str) -> str:
+    """A download file name from free text: letters (Chinese too), digits, '-', '_' and '.'.
+
+    Path separators, spaces, control characters and leading dots are replaced,
+    so the name can never leave the download folder or hide itself.
+
+    >>> safe_filename("锦绣华庭", "report", suffix=".pdf")
+    '锦绣华庭-report.pdf'
+    >>> safe_filename("../../etc/passwd", suffix=".csv")
+    'etc_passwd.csv'
+    >>> safe_filename("", suffix=".csv")
+    'camwatch.csv'
+    """
+    cleaned = []
+    for part in parts:
+        text = unicodedata.normalize("NFKC", part)
+        text = _UNSAFE.sub("_", text).strip("._-")
+        text = re.sub(r"\.{2,}", "_", text)
+        text = re.sub(r"_+", "_", text)
+        if text:
+            cleaned.append(text[:60])
+    stem = "-".join(cleaned) or "camwatch"
+    return stem + suffix
