@@ -4,7 +4,7 @@
 outlined) to scale, adds what a paper plan carries (labels, dimension lines,
 a scale bar, a north arrow), then what scanning adds (a few degrees of
 rotation, blur, sensor noise, specks, JPEG artefacts). It returns the image
-and the truth: the boundary and buildings in the metres of SITE_FORMAT §8
+and the truth: the boundary and buildings in the metres of docs/site-format.md §8
 (origin at the image's bottom-left corner, x right, y up), computed from the
 site's coordinates and the same transforms, with no code shared with
 :mod:`camwatch.importers.image`.

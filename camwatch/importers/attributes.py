@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from camwatch.errors import UsageError
+from camwatch.model import parse_resolution
+
 _ROUND = 6
 
 # Block attribute tag -> site property (numbers parsed when they parse).
@@ -43,10 +46,10 @@ _TEXT_PROPS = {"id", "name", "model", "serial", "status", "zone_type", "required
 
 def _value(prop: str, text: str) -> Any:
     if prop == "resolution":
-        parts = text.lower().replace("×", "x").replace("*", "x").split("x")
-        if len(parts) == 2 and all(p.strip().isdigit() for p in parts):
-            return [int(parts[0]), int(parts[1])]
-        return text
+        try:
+            return list(parse_resolution(text.replace("*", "x")))
+        except UsageError:
+            return text  # the site loader names the property and the bad value
     if prop == "intercom":
         return text.strip().lower() in ("1", "true", "yes", "y", "是", "有")
     if prop in _TEXT_PROPS:

@@ -3,7 +3,7 @@
 :func:`trace_plan` finds building footprints (filled or outlined) and the
 boundary (the largest closed outline, or a padded hull of the buildings) in a
 grey image; :func:`trace_to_site` writes them as a site FeatureCollection in
-the metres of SITE_FORMAT §8 (origin at the image's bottom-left corner, x
+the metres of docs/site-format.md §8 (origin at the image's bottom-left corner, x
 right, y up). The output is not rotated: the scan's skew is measured and used
 to square the outlines in the skewed frame.
 """

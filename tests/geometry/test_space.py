@@ -74,5 +74,5 @@ def test_camera_outside_the_boundary_next_to_a_building_says_so():
     from camwatch.sitefile import check_camera_placement
 
     s = site(box(0, 0, 10, 10), buildings=[box(8, 0, 10, 3)])  # flush with the east fence
-    with pytest.raises(SiteFormatError, match=r"is outside the boundary, 2\.00 m from free space"):
+    with pytest.raises(SiteFormatError, match=r"is 2\.00 m outside the boundary"):
         check_camera_placement(Camera(id="c", position=(10.04, 1.0)), s)

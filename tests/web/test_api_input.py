@@ -129,7 +129,7 @@ WEB_CASES = [
         "POST",
         "/compounds/{cid}/plan/accept",
         {"suggestions": [{"position": [1, 2], "id": "\ud800"}]},
-        "body",
+        "name",
     ),
 ]
 
