@@ -43,6 +43,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         db,
         devices,
         district,
+        editor,
         errors,
         i18n,
         problems,
@@ -77,6 +78,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(analysis.bp)
     app.register_blueprint(problems.bp)
     app.register_blueprint(district.bp)
+    app.register_blueprint(editor.bp)
     app.register_blueprint(api.bp, url_prefix="/api/v1")
     csrf.exempt(api.bp)
     return app
