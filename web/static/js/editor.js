@@ -73,8 +73,9 @@
 
   function attach(layer) {
     layer.on('click', function (e) {
-      if (map.pm.globalRemovalModeEnabled()) return;
+      if (map.pm.globalRemovalModeEnabled() || state.drawing) return;
       L.DomEvent.stopPropagation(e);
+      if (state.clicks) { state.clickDone(e.latlng); return; }  // calibrating the underlay
       select(layer);
     });
     layer.on('pm:edit', changed);
@@ -427,7 +428,12 @@
     apply(data);
     say('');
     loadSpots();
+    el.setAttribute('data-ready', '1');
   }).catch(function (err) { say(T.error + ': ' + err.message, 'error'); });
 
-  window.camwatchEditor = { state: state, map: map, serialize: serialize };
+  function screenPoint(x, y) {
+    var p = map.latLngToContainerPoint(L.latLng(y, x));
+    return [p.x, p.y];
+  }
+  window.camwatchEditor = { state: state, map: map, serialize: serialize, screenPoint: screenPoint };
 })();

@@ -90,6 +90,16 @@
     if (b.isValid()) map.fitBounds(b, { padding: [pad || 20, pad || 20] });
   }
 
+  /* file inputs are hidden behind a translated button (the browser's own says "Choose File"):
+     clicking the label opens the picker; the chosen name is shown beside it */
+  document.querySelectorAll('.filepick input[type=file]').forEach(function (input) {
+    var name = input.parentNode.querySelector('.filename');
+    var empty = name.textContent;
+    input.addEventListener('change', function () {
+      name.textContent = input.files[0] ? input.files[0].name : empty;
+    });
+  });
+
   window.CW = {
     T: T, STYLE: STYLE, h: h, clear: clear, request: request, styleFor: styleFor,
     featureLayers: featureLayers, roundCoords: roundCoords, pct: pct, m2: m2, fitTo: fitTo

@@ -101,7 +101,7 @@
       step(2);
       showReport(draft);
       showMap(draft);
-      check.scrollIntoView({ behavior: 'smooth', block: 'start' });
+      check.scrollIntoView({ block: 'start' });
     }).catch(function (err) {
       check.classList.add('hidden');
       state.draft = null;
@@ -187,7 +187,7 @@
     }).catch(function (err) {
       step(2);
       showError(err.message);
-      errBox.scrollIntoView({ behavior: 'smooth', block: 'center' });
+      errBox.scrollIntoView({ block: 'center' });
     });
   });
 })();
