@@ -100,7 +100,7 @@ _PATTERNS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = 
     )
 )
 
-_NAMED = re.compile(r"^(\w+) '([^']*)'$")
+_NAMED = re.compile(r"^(\w+) '([^']*)'(?: \(feature #\d+\))?$")
 _DEVICE_PREFIX = re.compile(r"^(camera|gate|alarm|intercom) '([^']*)': (.*)$")
 
 

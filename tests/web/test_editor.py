@@ -183,7 +183,10 @@ def test_building_over_a_camera_is_refused_naming_the_camera(planner, ids):
     resp = _save(planner, cid, data["compound"]["version"], features)
     assert resp.status_code == 400
     err = resp.get_json()["error"]
-    assert ids["own_cam_code"] in err["message"]
+    assert err["device"] == ids["own_cam_code"]
+    assert ids["own_cam_code"] in err["message"] and "压住摄像机" in err["message"]
+    # nothing was written
+    assert _plan(planner, cid)["compound"]["version"] == data["compound"]["version"]
 
 
 def test_second_boundary_and_device_kinds_are_refused(planner, ids):
@@ -266,3 +269,23 @@ def test_compound_in_ledger_untouched_by_failed_save(app, planner, ids):
         s = new_session(app)
         assert s.get(Compound, cid).plan_json == before
         s.close()
+
+
+def test_loader_details_are_worded_in_chinese(app):
+    from camwatch.errors import SiteFormatError
+    from web.editor_messages import plan_error
+
+    with app.test_request_context(headers={"Accept-Language": "zh"}):
+        inside = SiteFormatError(
+            "camera 'C01': camera at (82, 3) is inside building '压住' (feature #42), "
+            "3.00 m from free space (allowed 0.05 m)"
+        )
+        worded = plan_error(inside)
+        assert worded["message"] == "摄像机 «C01»：将位于楼栋 «压住»内部"
+        assert worded["device"] == "C01" and worded["feature"] is None
+        rng = SiteFormatError("height_m must be > 0, got -3", index=4, kind="building", ident="A")
+        assert (
+            plan_error(rng)["message"] == "楼栋 «A»（第 5 个要素）：高度（米） 必须大于 0，现为 -3"
+        )
+        unknown = SiteFormatError("something new", index=0, kind="zone", ident=None)
+        assert plan_error(unknown)["message"] == "区域（第 1 个要素）：something new"
