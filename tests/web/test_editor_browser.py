@@ -14,8 +14,40 @@ from tests.web.test_browser import detection, open_map, shot, wait_until
 # the browser fixtures of test_browser.py (a live waitress server, Debian's chromium)
 browser = tb.browser
 live_server = tb.live_server
-page_for = tb.page_for
 pytestmark = tb.pytestmark
+
+
+@pytest.fixture
+def page_for(browser, live_server):
+    """As test_browser.py's ``page_for`` (signed in, zh-CN, no script errors at the end),
+    except that a test may name failed-request messages it provokes: ``page_for.allow``."""
+    base, _app = live_server
+    contexts = []
+    problems: list[str] = []
+
+    def open_as(username: str, *, width: int = 1366, height: int = 900):
+        ctx = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
+        contexts.append(ctx)
+        page = ctx.new_page()
+        page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+        page.on(
+            "console",
+            lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None,
+        )
+        page.goto(f"{base}/login")
+        page.fill("input[name=username]", username)
+        page.fill("input[name=password]", f"{username}-demo")
+        page.click("button[type=submit]")
+        page.wait_for_load_state("networkidle")
+        return page
+
+    open_as.allow = set()  # type: ignore[attr-defined]
+    yield open_as
+    for ctx in contexts:
+        ctx.close()
+    allowed = open_as.allow  # type: ignore[attr-defined]
+    assert [p for p in problems if not any(a in p for a in allowed)] == []
+
 
 DXF = SAMPLE_SITES / "old_residential_plan.dxf"
 SCAN = SAMPLE_SITES / "modern_gated_scan.png"
@@ -181,3 +213,107 @@ def test_underlay_calibration_and_undo(page_for, live_server, ids):
     page.click("#btn-undo")
     assert page.evaluate("window.camwatchEditor.serialize().length") == n
     assert page.is_disabled("#btn-undo")
+
+
+def _px(page, x: float, y: float) -> tuple[float, float]:
+    return tuple(page.evaluate(f"window.camwatchEditor.screenPoint({x}, {y})"))
+
+
+def test_draw_with_snapping_and_save(page_for, live_server, ids):
+    """Draw a wall starting 6 px off a building corner (it snaps onto the corner) and an
+    obstacle in a blind spot, save, and find both in the ledger."""
+    base, app = live_server
+    page = page_for("admin", width=1366, height=900)
+    page.goto(f"{base}/compounds/{ids['jinxiu-huating']}/editor")
+    page.wait_for_selector("#map[data-ready='1']", timeout=30000)
+    n = page.evaluate("window.camwatchEditor.serialize().length")
+    corner = page.evaluate(
+        "(() => { const f = window.camwatchEditor.serialize().find("
+        "f => f.properties.kind === 'building'); return f.geometry.coordinates[0][0]; })()"
+    )
+    cx, cy = _px(page, *corner)
+    page.click("#draw-buttons [data-kind=wall]")
+    box = page.locator("#map")
+    box.click(position={"x": cx + 6, "y": cy + 4})
+    box.dblclick(position={"x": cx + 80, "y": cy + 60})
+    page.wait_for_selector("#prop-form")
+    wall = page.evaluate("window.camwatchEditor.serialize().slice(-1)[0]")
+    assert wall["properties"] == {"kind": "wall", "thickness_m": 0.2}
+    assert wall["geometry"]["coordinates"][0] == pytest.approx(corner, abs=1e-3)
+    # an obstacle: four clicks and the first point again
+    x, y = _free_spot(page)
+    page.click("#draw-buttons [data-kind=obstacle]")
+    for dx, dy in ((-2, -2), (2, -2), (2, 2), (-2, 2), (-2, -2)):
+        px, py = _px(page, x + dx, y + dy)
+        box.click(position={"x": px, "y": py})
+    page.wait_for_selector("#prop-form input[name=height_m]")
+    page.fill("#prop-form input[name=name]", "新岗亭")
+    page.click("#prop-form button[type=submit]")
+    assert page.evaluate("window.camwatchEditor.serialize().length") == n + 2
+    shot(page, "editor-8-drawn-desktop")
+    page.click("#btn-save")
+    page.wait_for_selector("#save-ok", timeout=60000)
+    from camwatch.registry.compounds import get_compound
+    from web.db import new_session
+
+    s = new_session(app)
+    try:
+        plan = get_compound(s, "jinxiu-huating").plan_json["features"]
+    finally:
+        s.close()
+    kinds = [f["properties"]["kind"] for f in plan]
+    assert len(plan) == n + 2 and "新岗亭" in [f["properties"].get("name") for f in plan]
+    walls = [f for f in plan if f["properties"]["kind"] == "wall"]
+    assert any(w["geometry"]["coordinates"][0] == pytest.approx(corner, abs=1e-3) for w in walls)
+    assert kinds.count("obstacle") >= 1
+
+
+def _free_spot(page) -> tuple[float, float]:
+    """The label point of the largest blind spot the editor shows."""
+    page.wait_for_selector("#summary .sumline", timeout=30000)
+    return tuple(
+        page.evaluate(
+            "(() => { let best = null; window.camwatchEditor.state.spots.eachLayer(l => {"
+            " const b = l.getBounds(); const a = (b.getEast() - b.getWest()) * (b.getNorth() - b.getSouth());"
+            " if (!best || a > best[0]) best = [a, l.feature.properties.label_point]; });"
+            " return best[1]; })()"
+        )
+    )
+
+
+def test_bad_file_and_image_source(page_for, live_server):
+    base, _ = live_server
+    page_for.allow.add("status of 400")  # the bad file, on purpose
+    page = page_for("planner", width=1366, height=900)
+    page.goto(f"{base}/compounds/new")
+    page.fill("#new-code", "scan-court")
+    page.set_input_files("#file-dxf", str(SCAN))  # a PNG is not a DXF drawing
+    page.click("#btn-read")
+    page.wait_for_selector("#draft-error:not(.hidden)")
+    message = page.inner_text("#draft-error")
+    assert message.startswith("文件未能读取") and "\n" not in message.strip()
+    assert page.is_hidden("#check")
+    shot(page, "editor-9-bad-file-desktop")
+    # the scan: click the scale bar's two ends on the shown image, type 50 m
+    page.check("input[name=source][value=image]")
+    page.set_input_files("#file-image", str(SCAN))
+    page.wait_for_selector("#scalebox:not(.hidden)")
+    wait_until(page, lambda: page.evaluate("document.getElementById('scale-img').naturalWidth") > 0)
+    k = page.evaluate(
+        "(() => { const i = document.getElementById('scale-img');"
+        " return i.getBoundingClientRect().width / i.naturalWidth; })()"
+    )
+    img = page.locator("#scale-img")
+    img.click(position={"x": 90.4 * k, "y": 892.6 * k})
+    img.click(position={"x": 290.3 * k, "y": 885.6 * k})
+    page.fill("#scale-metres", "50")
+    x2 = float(page.input_value("input[name=x2]"))
+    assert x2 == pytest.approx(290.3, abs=1.5 / k)
+    page.click("#btn-read")
+    page.wait_for_selector("#draft-ok", timeout=60000)
+    assert page.locator("#draftmap .leaflet-image-layer").count() == 1
+    page.evaluate("window.scrollTo(0, 0)")
+    shot(page, "editor-10-image-draft-desktop")
+    page.click("#btn-create")
+    page.wait_for_url("**/editor", timeout=30000)
+    page.wait_for_selector("#map[data-ready='1']", timeout=30000)

@@ -173,6 +173,7 @@
 
   map.on('pm:create', function (e) {
     var kind = state.drawing;
+    say('');
     state.drawing = null;
     markDrawing(null);
     map.removeLayer(e.layer);
