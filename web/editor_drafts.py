@@ -84,7 +84,10 @@ def dxf_draft(
         path.write_bytes(data)
         if units is not None and units not in UNIT_NAMES:
             raise UsageError(f"unknown units {units!r}")
-        drawing = read_dxf(path, units_m=UNIT_NAMES[units] if units else None)
+        try:
+            drawing = read_dxf(path, units_m=UNIT_NAMES[units] if units else None)
+        except UsageError as exc:  # name the upload, not the temporary file
+            raise UsageError(str(exc).replace(str(path), "the file")) from None
     if drawing.header_scale is not None:
         scale = drawing.header_scale
     elif units:

@@ -97,8 +97,44 @@ _PATTERNS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = 
         (r"^geometry is missing", lambda m: _("the shape is missing")),
         (r"out of range", lambda m: _("a coordinate is out of range")),
         (r"^unknown kind", lambda m: _("unknown feature kind")),
+        # the importers' and the upload's messages (docs/importers.md, "Bad files")
+        (r"not a readable DXF drawing", lambda m: _("not a readable DXF drawing")),
+        (
+            r"^no layer maps to a site feature kind \(layers: (.*)\)",
+            lambda m: _("no layer holds site features (layers: %(layers)s)", layers=m[1]),
+        ),
+        (r"^no closed boundary outline", lambda m: _("no closed boundary outline was found")),
+        (r"has no usable units", lambda m: _("the drawing does not say its units; choose them")),
+        (r"enclaves split it", lambda m: _("the boundary's enclaves split it; draw one outline")),
+        (r"^the image is blank", lambda m: _("the image is blank: no drawing found")),
+        (r"no building footprints found", lambda m: _("no building outlines found in the image")),
+        (r"the two points are equal", lambda m: _("the two scale points are the same point")),
+        (r"distance must be positive", lambda m: _("the distance must be more than 0 m")),
+        (r"^not an image", lambda m: _("not an image that can be read (PNG, JPEG, TIFF)")),
+        (r"^the file is not JSON", lambda m: _("the file is not JSON")),
+        (r"^the file is empty", lambda m: _("the file is empty")),
+        (
+            r"^the size must be between 1 and (\S+) m",
+            lambda m: _("the size must be between 1 and %(max)s m", max=m[1]),
+        ),
+        (r"not a GeoJSON FeatureCollection", lambda m: _("not a GeoJSON site file")),
+        (r"^device code must be a non-empty", lambda m: _("the code must not be empty")),
+        (r"^device code is longer", lambda m: _("the code is too long")),
+        (r"^device code must not start or end", lambda m: _("the code has spaces at an end")),
+        (r"^the imported site is invalid: (.*)$", lambda m: _inner(m[1])),
     )
 )
+
+_FEATURE_PREFIX = re.compile(r"^feature #(\d+) \((\w+)(?: '([^']*)')?\): (.*)$")
+
+
+def _inner(text: str) -> str:
+    """A loader message quoted inside another one (``feature #3 (building 'A'): ...``)."""
+    m = _FEATURE_PREFIX.match(text)
+    if m:
+        return _("%(who)s: %(detail)s", who=who(int(m[1]), m[2], m[3]), detail=detail_words(m[4]))
+    return detail_words(text)
+
 
 _NAMED = re.compile(r"^(\w+) '([^']*)'(?: \(feature #\d+\))?$")
 _DEVICE_PREFIX = re.compile(r"^(camera|gate|alarm|intercom) '([^']*)': (.*)$")

@@ -250,3 +250,24 @@ def test_new_page_is_chinese(planner):
     assert "新建小区" in html and "读取平面图" in html
     for english in ("New compound", "Read the plan", "Empty canvas", "Check the draft"):
         assert english not in html
+
+
+# words a Chinese message may keep: format names, and layer names from the file itself
+KEPT = ("GeoJSON", "DXF", "JSON", "PNG", "JPEG", "TIFF", "DIM")
+
+
+@pytest.mark.parametrize(
+    "source, data, fields, word", BAD, ids=[f"{b[0]}-{i}" for i, b in enumerate(BAD)]
+)
+def test_bad_files_are_worded_in_chinese(planner, source, data, fields, word):
+    import re
+
+    planner.post("/language", data={"lang": "zh"})
+    resp = _draft(planner, source, data, f"bad.{source}", **fields)
+    assert resp.status_code == 400
+    message = resp.get_json()["error"]["message"]
+    rest = message
+    for kept in KEPT:
+        rest = rest.replace(kept, "")
+    assert not re.search(r"[A-Za-z]{2,}", rest), message
+    assert "/tmp" not in message and "camwatch-dxf" not in resp.get_data(as_text=True)
