@@ -156,11 +156,20 @@ def new():
     return render_template("editor/new.html", **_choices())
 
 
+def _field_label(name: str) -> str:
+    labels = {
+        "width": _("Width (m)"),
+        "height": _("Depth (m)"),
+        "metres": _("Distance between the two points (m)"),
+    }
+    return labels.get(name, _("Scale points"))
+
+
 def _number(name: str) -> float:
     try:
         return float(request.form.get(name, ""))
     except ValueError:
-        raise UsageError(_("%(field)s must be a number.", field=name)) from None
+        raise UsageError(_("%(field)s must be a number.", field=_field_label(name))) from None
 
 
 @bp.post("/new/draft")

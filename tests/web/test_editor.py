@@ -285,7 +285,7 @@ def test_loader_details_are_worded_in_chinese(app):
         assert worded["device"] == "C01" and worded["feature"] is None
         rng = SiteFormatError("height_m must be > 0, got -3", index=4, kind="building", ident="A")
         assert (
-            plan_error(rng)["message"] == "楼栋 «A»（第 5 个要素）：高度（米） 必须大于 0，现为 -3"
+            plan_error(rng)["message"] == "楼栋 «A»（第 5 个要素）：高度（米）必须大于 0，现为 -3"
         )
         unknown = SiteFormatError("something new", index=0, kind="zone", ident=None)
         assert plan_error(unknown)["message"] == "区域（第 1 个要素）：something new"

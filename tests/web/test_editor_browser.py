@@ -126,7 +126,7 @@ def test_new_compound_from_dxf_edit_save_add_camera_analyse(page_for, live_serve
     assert not page.is_disabled("#btn-undo")
     page.click("#btn-save")
     page.wait_for_selector("#save-ok", timeout=60000)
-    assert "已重新分析" in page.inner_text("#summary")
+    assert "已重新分析" in page.inner_text("#save-msg")
     assert page.inner_text("#dirty") == "所有修改已保存"
     shot(page, f"editor-4-saved-{size}")
     from camwatch.registry.compounds import get_compound
@@ -317,3 +317,31 @@ def test_bad_file_and_image_source(page_for, live_server):
     page.click("#btn-create")
     page.wait_for_url("**/editor", timeout=30000)
     page.wait_for_selector("#map[data-ready='1']", timeout=30000)
+
+
+def test_refused_save_names_and_selects_the_feature(page_for, live_server, ids):
+    base, _ = live_server
+    page_for.allow.add("status of 400")  # the refused save, on purpose
+    page = page_for("planner", width=390, height=844)
+    page.goto(f"{base}/compounds/{ids['nangang-cun']}/editor")
+    page.wait_for_selector("#map[data-ready='1']", timeout=30000)
+    version = page.evaluate("window.camwatchEditor.state.version")
+    index = page.evaluate(
+        "window.camwatchEditor.serialize().findIndex(f => f.properties.kind === 'building')"
+    )
+    page.evaluate(f"window.camwatchEditor.state.layers[{index}].fire('click')")
+    page.fill("#prop-form input[name=height_m]", "0")  # the form allows 0; the loader needs > 0
+    page.click("#prop-form button[type=submit]")
+    page.click("#btn-save")
+    page.wait_for_selector("#save-error")
+    text = page.inner_text("#save-error")
+    assert (
+        text.startswith("平面图未保存")
+        and "必须大于 0" in text
+        and f"第 {index + 1} 个要素" in text
+    )
+    # the refused feature is the selected one, its form open with the bad value
+    assert page.input_value("#prop-form input[name=height_m]") == "0"
+    assert page.evaluate("window.camwatchEditor.state.version") == version
+    assert page.inner_text("#dirty") == "有未保存的修改"
+    shot(page, "editor-11-refused-phone")

@@ -162,6 +162,8 @@ BAD = [
     ("geojson", b'{"type": "FeatureCollection", "features": []}', {}, "boundary"),
     ("empty", b"", {"width": "0", "height": "10"}, "1"),
     ("dxf", b"", {}, "file"),
+    ("image", SCAN.read_bytes(), {**SCAN_SCALE, "metres": ""}, "number"),
+    ("empty", b"", {"width": "wide", "height": "10"}, "number"),
 ]
 
 

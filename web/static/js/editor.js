@@ -20,6 +20,7 @@
   var statusBox = document.getElementById('status');
   var propsBox = document.getElementById('props');
   var summaryBox = document.getElementById('summary');
+  var saveMsg = document.getElementById('save-msg');
   var undoBtn = document.getElementById('btn-undo');
   var dirtyBox = document.getElementById('dirty');
   var SHAPE = {
@@ -109,6 +110,7 @@
   }
 
   function changed() {
+    clear(saveMsg);
     var snap = snapshot();
     if (snap !== state.history[state.history.length - 1]) state.history.push(snap);
     markDirty();
@@ -269,9 +271,8 @@
   }
 
   // ---------------------------------------------------------------- save, analysis
-  function showSummary(summary, note) {
+  function showSummary(summary) {
     clear(summaryBox);
-    if (note) summaryBox.appendChild(h('div', { class: 'okbox', id: 'save-ok', text: note }));
     if (!summary) return;
     var det = summary.levels.detection;
     var blind = summary.blind_spots.reduce(function (a, s) { return a + s.area_m2; }, 0);
@@ -289,13 +290,12 @@
         pane: 'spots', interactive: false, pmIgnore: true, snapIgnore: true,
         style: { color: '#c93a32', weight: 1, fillColor: '#e5534b', fillOpacity: 0.35 }
       }).addTo(map);
-      showSummary(cov.summary, state.note);
+      showSummary(cov.summary);
     }).catch(function () { /* the plan may not be analysable yet: the save answer said why */ });
   }
 
   function showError(err) {
-    clear(summaryBox);
-    summaryBox.appendChild(h('div', { class: 'errbox', id: 'save-error', text: err.message }));
+    clear(saveMsg).appendChild(h('div', { class: 'errbox', id: 'save-error', text: err.message }));
     var info = err.body && err.body.error;
     if (info && typeof info.feature === 'number' && state.layers[info.feature]) {
       var layer = state.layers[info.feature];
@@ -312,14 +312,15 @@
       build(res.plan.features);
       resetHistory();
       say(res.message, 'ok');
-      showSummary(res.summary, res.message);
-      state.note = res.message;
+      clear(saveMsg).appendChild(h('div', { class: 'okbox', id: 'save-ok', text: res.message }));
+      showSummary(res.summary);
       loadSpots();
     }).catch(function (err) {
       if (err.status === 409 && err.body && err.body.current) {
         var mine = serialize();
         apply(err.body.current);
         say(err.message + ' ' + T.conflict_loaded, 'conflict');
+        clear(saveMsg).appendChild(h('div', { class: 'errbox', id: 'save-conflict', text: err.message + ' ' + T.conflict_loaded }));
         state.lost = mine;
         return;
       }
