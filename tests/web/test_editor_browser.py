@@ -345,3 +345,37 @@ def test_refused_save_names_and_selects_the_feature(page_for, live_server, ids):
     assert page.evaluate("window.camwatchEditor.state.version") == version
     assert page.inner_text("#dirty") == "有未保存的修改"
     shot(page, "editor-11-refused-phone")
+
+
+def test_move_a_vertex_in_edit_mode_then_undo(page_for, live_server, ids):
+    """Geoman's edit mode: drag a building's corner 40 px; the plan changes by that much
+    (in metres at the map's scale); undo puts the corner back."""
+    base, _ = live_server
+    page = page_for("planner", width=1366, height=900)
+    page.goto(f"{base}/compounds/{ids['nangang-cun']}/editor")
+    page.wait_for_selector("#map[data-ready='1']", timeout=30000)
+    index = page.evaluate(
+        "window.camwatchEditor.serialize().findIndex(f => f.properties.kind === 'building')"
+    )
+    corner = page.evaluate(f"window.camwatchEditor.serialize()[{index}].geometry.coordinates[0][0]")
+    page.click(".leaflet-pm-icon-edit")
+    page.wait_for_selector(".marker-icon")
+    x, y = _px(page, *corner)
+    box = page.locator("#map").bounding_box()
+    page.mouse.move(box["x"] + x, box["y"] + y)
+    page.mouse.down()
+    page.mouse.move(box["x"] + x + 20, box["y"] + y, steps=4)
+    page.mouse.move(box["x"] + x + 40, box["y"] + y, steps=4)
+    page.mouse.up()
+    moved = page.evaluate(f"window.camwatchEditor.serialize()[{index}].geometry.coordinates[0][0]")
+    metres_per_px = page.evaluate(
+        "(() => { const m = window.camwatchEditor.map; return 1 / Math.pow(2, m.getZoom()); })()"
+    )
+    assert moved[0] - corner[0] == pytest.approx(40 * metres_per_px, rel=0.1)
+    assert moved[1] == pytest.approx(corner[1], abs=2 * metres_per_px)
+    assert page.inner_text("#dirty") == "有未保存的修改"
+    shot(page, "editor-12-vertex-desktop")
+    page.click("#btn-undo")
+    back = page.evaluate(f"window.camwatchEditor.serialize()[{index}].geometry.coordinates[0][0]")
+    assert back == pytest.approx(corner, abs=1e-3)
+    assert page.inner_text("#dirty") == "所有修改已保存"
