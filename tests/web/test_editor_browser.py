@@ -379,3 +379,54 @@ def test_move_a_vertex_in_edit_mode_then_undo(page_for, live_server, ids):
     back = page.evaluate(f"window.camwatchEditor.serialize()[{index}].geometry.coordinates[0][0]")
     assert back == pytest.approx(corner, abs=1e-3)
     assert page.inner_text("#dirty") == "所有修改已保存"
+
+
+def test_conflict_shows_theirs_and_can_bring_mine_back(page_for, live_server, ids):
+    base, app = live_server
+    page_for.allow.add("status of 409")  # the stale save, on purpose
+    page = page_for("planner", width=1366, height=900)
+    cid = ids["xingfu-li"]
+    page.goto(f"{base}/compounds/{cid}/editor")
+    page.wait_for_selector("#map[data-ready='1']", timeout=30000)
+    index = page.evaluate(
+        "window.camwatchEditor.serialize().findIndex(f => f.properties.kind === 'building')"
+    )
+    # someone else saves the plan meanwhile (renames every building)
+    from camwatch.registry.compounds import get_compound, update_plan
+    from web.db import new_session
+
+    s = new_session(app)
+    try:
+        compound = get_compound(s, "xingfu-li")
+        theirs = [dict(f, properties=dict(f["properties"])) for f in compound.plan_json["features"]]
+        for f in theirs:
+            if f["properties"]["kind"] == "building":
+                f["properties"]["name"] = "他们改的"
+        update_plan(s, compound, theirs, expected_version=compound.version, actor="admin")
+        s.commit()
+    finally:
+        s.close()
+    page.evaluate(f"window.camwatchEditor.state.layers[{index}].fire('click')")
+    page.fill("#prop-form input[name=name]", "我改的")
+    page.click("#prop-form button[type=submit]")
+    page.click("#btn-save")
+    page.wait_for_selector("#save-conflict")
+    names = page.evaluate(
+        "window.camwatchEditor.serialize().filter(f => f.properties.kind === 'building')"
+        ".map(f => f.properties.name)"
+    )
+    assert set(names) == {"他们改的"}
+    shot(page, "editor-13-conflict-desktop")
+    page.click("#btn-reapply")
+    page.click("#btn-save")
+    page.wait_for_selector("#save-ok", timeout=60000)
+    s = new_session(app)
+    try:
+        saved = [
+            f["properties"]["name"]
+            for f in get_compound(s, "xingfu-li").plan_json["features"]
+            if f["properties"]["kind"] == "building"
+        ]
+    finally:
+        s.close()
+    assert "我改的" in saved and "他们改的" not in saved

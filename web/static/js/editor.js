@@ -319,9 +319,18 @@
       if (err.status === 409 && err.body && err.body.current) {
         var mine = serialize();
         apply(err.body.current);
-        say(err.message + ' ' + T.conflict_loaded, 'conflict');
-        clear(saveMsg).appendChild(h('div', { class: 'errbox', id: 'save-conflict', text: err.message + ' ' + T.conflict_loaded }));
-        state.lost = mine;
+        say(err.message, 'conflict');
+        // their version is shown; mine can be brought back on top of it (then saving
+        // replaces theirs, knowingly)
+        clear(saveMsg).appendChild(h('div', { class: 'errbox', id: 'save-conflict' },
+          h('p', { text: err.message + ' ' + T.conflict_loaded }),
+          h('button', {
+            type: 'button', class: 'small', id: 'btn-reapply', text: T.reapply, onclick: function () {
+              build(mine);
+              changed();
+              clear(saveMsg);
+            }
+          })));
         return;
       }
       say(err.message, 'error');
