@@ -30,6 +30,8 @@ from camwatch.importers.layers import LAYER_KINDS, LayerRule, rule_for
 from camwatch.sitefile import parse_site
 
 MAX_EMPTY_SIDE_M = 5000.0  # the importers warn above this width too (docs/importers.md)
+# an A1 sheet scanned at 300 dpi has ~70 million pixels; one byte each once decoded
+MAX_IMAGE_PIXELS = 100_000_000
 
 
 def _report_json(report: Any, counts: Mapping[str, Any], overrides: Mapping[str, Any]) -> list:
@@ -110,6 +112,27 @@ def dxf_draft(
     }
 
 
+def _check_pixels(data: bytes) -> None:
+    """Refuse an image whose header announces more than MAX_IMAGE_PIXELS (before decoding:
+    a small compressed file can unpack to gigabytes)."""
+    import io
+    import warnings
+
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # checked below
+            with Image.open(io.BytesIO(data)) as image:
+                width, height = image.size
+    except Image.DecompressionBombError:
+        raise UsageError(f"the image has more than {MAX_IMAGE_PIXELS} pixels") from None
+    except (UnidentifiedImageError, OSError, ValueError):
+        raise UsageError("not an image that can be read (PNG, JPEG, TIFF...)") from None
+    if width * height > MAX_IMAGE_PIXELS:
+        raise UsageError(f"the image has {width} × {height} pixels, more than {MAX_IMAGE_PIXELS}")
+
+
 def image_draft(
     data: bytes, *, site_id: str, points: tuple[float, float, float, float], metres: float
 ) -> dict[str, Any]:
@@ -121,6 +144,7 @@ def image_draft(
 
     x1, y1, x2, y2 = points
     parse_scale(f"{x1},{y1},{x2},{y2},{metres}")
+    _check_pixels(data)
     gray = cv2.imdecode(np.frombuffer(data, dtype=np.uint8), cv2.IMREAD_GRAYSCALE)
     if gray is None:
         raise UsageError("not an image that can be read (PNG, JPEG, TIFF...)")

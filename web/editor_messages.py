@@ -111,6 +111,16 @@ _PATTERNS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = 
         (r"the two points are equal", lambda m: _("the two scale points are the same point")),
         (r"distance must be positive", lambda m: _("the distance must be more than 0 m")),
         (r"^not an image", lambda m: _("not an image that can be read (PNG, JPEG, TIFF)")),
+        (
+            r"^the image has more than (\d+) pixels",
+            lambda m: _("the image has more than %(n)s pixels", n=m[1]),
+        ),
+        (
+            r"^the image has (\d+) × (\d+) pixels, more than (\d+)",
+            lambda m: _(
+                "the image has %(w)s × %(h)s pixels, more than %(n)s", w=m[1], h=m[2], n=m[3]
+            ),
+        ),
         (r"^the file is not JSON", lambda m: _("the file is not JSON")),
         (r"^the file is empty", lambda m: _("the file is empty")),
         (

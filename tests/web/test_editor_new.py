@@ -129,6 +129,24 @@ def _png(width=200, height=150, ink=False) -> bytes:
     return bytes(buf)
 
 
+def _png_header(width: int, height: int) -> bytes:
+    """A PNG signature and IHDR chunk announcing ``width`` × ``height`` (no pixel data)."""
+    import struct
+    import zlib
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    chunk = b"IHDR" + ihdr
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + struct.pack(">I", len(ihdr))
+        + chunk
+        + struct.pack(">I", zlib.crc32(chunk))
+        + struct.pack(">I", 0)
+        + b"IEND"
+        + struct.pack(">I", zlib.crc32(b"IEND"))
+    )
+
+
 def _dxf_bytes(*, units: int | None, layers: dict[str, list]) -> bytes:
     doc = ezdxf.new()
     if units is not None:
@@ -164,6 +182,8 @@ BAD = [
     ("dxf", b"", {}, "file"),
     ("image", SCAN.read_bytes(), {**SCAN_SCALE, "metres": ""}, "number"),
     ("empty", b"", {"width": "wide", "height": "10"}, "number"),
+    ("image", _png_header(20000, 20000), SCAN_SCALE, "pixels"),  # Pillow's bomb limit
+    ("image", _png_header(12000, 9000), SCAN_SCALE, "pixels"),  # ours: 108 M > 100 M
 ]
 
 
