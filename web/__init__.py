@@ -43,6 +43,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         db,
         devices,
         district,
+        editor,
         errors,
         i18n,
         problems,
@@ -79,6 +80,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(problems.bp)
     app.register_blueprint(district.bp)
     app.register_blueprint(reports.bp)
+    app.register_blueprint(editor.bp)
     api.init_app(app)  # flask-smorest: the API blueprint and its OpenAPI document
     csrf.exempt(api.bp)
     return app

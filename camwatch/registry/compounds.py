@@ -28,7 +28,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from camwatch.errors import NotFoundError, UsageError
+from camwatch.errors import NotFoundError, StaleEditError, UsageError
 from camwatch.model import DEVICE_KINDS, UNRESOLVED_PROBLEM_STATUSES, Site
 from camwatch.registry.audit import set_actor
 from camwatch.registry.codec import (
@@ -373,3 +373,45 @@ def delete_compound(session: Session, compound: Compound, *, actor: str) -> None
     session.flush()
     session.delete(compound)
     session.flush()
+
+
+def update_plan(
+    session: Session,
+    compound: Compound,
+    features: Sequence[dict[str, Any]],
+    *,
+    expected_version: int,
+    actor: str | None = None,
+) -> Site:
+    """Replace the compound's plan features (every non-device feature); return the new site.
+
+    The full site — the new plan plus the compound's live devices — is checked
+    with the site loader before anything changes, so an edit that would put a
+    camera inside a new building is refused like a bad site file. Feature
+    numbers in messages are positions in ``features`` (the plan comes first).
+    ``expected_version`` is the compound ``version`` the editor loaded; a
+    different current version raises :class:`StaleEditError` and nothing is
+    written. The audit trail records the change (session events).
+    """
+    set_actor(session, actor)
+    if compound.version != expected_version:
+        raise StaleEditError(
+            f"compound {compound.code!r} changed since it was opened "
+            f"(now version {compound.version}, you edited version {expected_version})"
+        )
+    for i, feature in enumerate(features):
+        kind = (feature.get("properties") or {}).get("kind") if isinstance(feature, dict) else None
+        if kind in DEVICE_KINDS:
+            raise UsageError(f"feature #{i}: {kind} is a device; edit devices on the map")
+    plan = {k: copy.deepcopy(v) for k, v in (compound.plan_json or {}).items() if k != "features"}
+    plan["features"] = copy.deepcopy(list(features))
+    site, _ = validate_devices(
+        plan, plan_site_member(plan, compound), [state_of(d) for d in compound.devices]
+    )
+    # store the plan as the site writer emits it (defaults filled, rings closed)
+    normal, _devices = split_site(site)
+    normal["site"] = plan.get("site") or normal["site"]
+    if normal != compound.plan_json:
+        compound.plan_json = normal
+        session.flush()
+    return site

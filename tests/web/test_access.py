@@ -53,6 +53,25 @@ TABLE = [
     ("GET", "/district/report.pdf?lang=xx", None, None, only(400, (A, D, P))),
     ("GET", "/district/report.csv", None, None, only(200, (A, D, P))),
     ("POST", "/compounds/import", "form", {}, only(302, (A, P))),
+    # plan editor and new compound (tests/web/test_editor*.py test them in depth)
+    ("GET", "/compounds/{own}/editor", None, None, only(200, (A, P))),
+    ("GET", "/compounds/{own}/editor/plan.json", None, None, only(200, (A, P))),
+    (
+        "POST",
+        "/compounds/{own}/editor/plan",
+        "json",
+        {"version": 0, "features": []},  # stale version: refused after the role check
+        only(409, (A, P)),
+    ),
+    ("GET", "/compounds/new", None, None, only(200, (A, P))),
+    (
+        "POST",
+        "/compounds/new/draft",
+        "form",
+        {"source": "empty", "width": "50", "height": "40"},
+        only(200, (A, P)),
+    ),
+    ("POST", "/compounds/new/create", "json", {"code": "", "site": {}}, only(400, (A, P))),
     ("POST", "/compounds/{other}/delete", "form", {"confirm": "wrong"}, only(302, (A,))),
     (
         "POST",
