@@ -168,9 +168,6 @@ def test_ledger_fields_travel_through_the_site_file(engine):
         import_site(s, parse_site(broken))
 
 
-@pytest.mark.skipif(
-    not any(SAMPLE_SITES.glob("*.geojson")), reason="no sample sites yet (helper D)"
-)
 def test_sample_sites_round_trip(engine):
     for path in sorted(SAMPLE_SITES.glob("*.geojson")):
         original = load_site(path)

@@ -58,9 +58,6 @@ def test_seed_demo_command(db_url, sites):
     assert "user admin       password admin-demo" in result.output
 
 
-@pytest.mark.skipif(
-    not (SAMPLE_SITES / "old_residential.geojson").exists(), reason="no sample sites yet"
-)
 def test_seed_demo_with_the_sample_sites(engine):
     with session_scope(engine) as s:
         report = seed_demo(s, sites_dir=SAMPLE_SITES)
