@@ -44,6 +44,9 @@ ZONE_LAYERS = {
     "lobby": "区域-大堂",
     "road": "区域-道路",
     "square": "区域-广场",
+    "garage": "区域-地下车库",
+    "ebike_charging": "区域-电动车充电",
+    "lift": "区域-电梯厅",
     "other": "区域-其他",
 }
 CAMERA_TAGS = {

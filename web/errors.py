@@ -45,7 +45,7 @@ class FieldError(UsageError):
         super().__init__(message)
 
 
-_FIELD_IN_MESSAGE = re.compile(r"(?:^|: )([a-z][a-z0-9_]*)(?::| must| is| needs)\b")
+_FIELD_IN_MESSAGE = re.compile(r"(?:^|: )([a-z][a-z0-9_.]*)(?::|(?: must| is| needs)\b)")
 
 STATUS_OF: tuple[tuple[type[CamwatchError], int], ...] = (
     (SiteFormatError, 400),
@@ -89,8 +89,8 @@ def field_of(exc: BaseException) -> str | None:
         return str(field)
     message = str(exc)
     match = _FIELD_IN_MESSAGE.search(message)
-    if match:
-        return match.group(1)
+    if match:  # a dotted path (``feature.properties.name``) names its last part
+        return match.group(1).rsplit(".", 1)[-1]
     from web.api.schemas import INPUT_FIELDS  # the names a client can send
 
     named = [

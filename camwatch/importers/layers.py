@@ -68,9 +68,12 @@ DEFAULT_RULES: tuple[tuple[tuple[str, ...], str], ...] = (
 ZONE_WORDS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("入口", "ENTRANCE"), "entrance"),
     (("周界", "PERIMETER"), "perimeter"),
+    (("车库", "地库", "GARAGE"), "garage"),
     (("停车", "PARKING"), "parking"),
+    (("充电", "EBIKE", "CHARGING"), "ebike_charging"),
     (("车棚", "BIKE"), "bike_shed"),
     (("游乐", "儿童", "PLAYGROUND"), "playground"),
+    (("电梯", "LIFT"), "lift"),
     (("大堂", "LOBBY"), "lobby"),
     (("道路", "通道", "ROAD", "LANE"), "road"),
     (("广场", "健身", "SQUARE"), "square"),

@@ -84,7 +84,7 @@ def test_refused_save_names_and_selects_the_feature(page_for, live_server, ids):
     text = page.inner_text("#save-error")
     assert (
         text.startswith("平面图未保存")
-        and "必须大于 0" in text
+        and "高度（米）必须在 (0, 1000] 之内" in text
         and f"第 {index + 1} 个要素" in text
     )
     # the refused feature is the selected one, its form open with the bad value
