@@ -138,7 +138,7 @@ class Position(fields.Field):
         item = Number()
         if not isinstance(value, list) or len(value) != 2:
             raise ValidationError("must be [x, y] (two numbers)")
-        return [float(item.deserialize(v)) for v in value]
+        return [item._deserialize(v, None, None) for v in value]
 
 
 class SuggestionBody(StrictSchema):
