@@ -44,11 +44,11 @@ class PlanOptions:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> PlanOptions:
         """Options from a JSON body, validated by the plan schema
-        (:class:`web.api.plan_schemas.PlanBody`: every range is checked there, by the
+        (:class:`web.api.plan_schemas.PlanInput`: every range is checked there, by the
         core's validators); a FieldError (400) naming the bad field otherwise."""
-        from web.api.plan_schemas import PlanBody, load_plan_body
+        from web.api.plan_schemas import PlanInput, load_plan_body
 
-        body = load_plan_body(PlanBody(), data)
+        body = load_plan_body(PlanInput(), data)
 
         def pick(short: str, long: str, default: Any) -> Any:
             return body.get(short, body.get(long, default))

@@ -114,7 +114,7 @@ class WholeNumber(fields.Integer):
         return value
 
 
-class PlanBody(StrictSchema):
+class PlanInput(StrictSchema):
     """``POST /compounds/<id>/plan``: the planner's options (short names win over ``*_deg``/``*_m``)."""
 
     k = WholeNumber(1, MAX_K, load_default=3)

@@ -35,10 +35,13 @@ from web.api.fields import (
     Version,
     check_json_value,
 )
-from web.api.plan_schemas import AcceptBody, PlanBody, ProblemFromFinding
+from web.api.plan_schemas import (  # the planning routes' schemas (ranges: docs/ranges.md)
+    AcceptBody,
+    PlanInput,
+    ProblemFromFinding,
+)
 from web.errors import FieldError
 
-PlanInput = PlanBody  # the planner's options (web.api.plan_schemas: ranges of docs/ranges.md)
 EDITABLE_STATUSES = LIVE_DEVICE_STATUSES  # every status but "retired" (retire has its own route)
 CAMERA_NUMBERS = (
     "height_m",
