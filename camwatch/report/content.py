@@ -370,6 +370,8 @@ def compound_report(
         )
     )
     compliant = word("compliant" if analysis.compliant else "not compliant", lang)
+    # the box is the zone pass (docs/site-format.md §2); say so beside the standards line
+    compliant = f"{word('Zone coverage', lang)}{'：' if lang == 'zh' else ': '}{compliant}"
     return Report(
         lang=lang,
         title=word("CCTV coverage report", lang),

@@ -25,6 +25,7 @@ WORDS: dict[str, str] = {
     "Planned cameras counted too": "含规划摄像机",
     "Installed cameras only": "仅计已安装摄像机",
     "Verdict": "结论",
+    "Zone coverage": "重点区域覆盖",
     "Key figures": "主要指标",
     "Page": "第",
     "of": "页 / 共",
