@@ -43,7 +43,7 @@ from camwatch.errors import CamwatchError, UsageError
 from camwatch.registry import devices as devices_service
 from camwatch.registry.problems import BLIND_SPOT_KEY, ZONE_KEY_PREFIX, list_problems, open_problem
 from web import geojson
-from web.api.plan_schemas import AcceptBody, PlanInput, ProblemFromFinding, body
+from web.api.plan_schemas import AcceptBody, ProblemFromFinding, body, raw_body
 from web.cache import cache_for
 from web.db import db_session
 from web.devices import _next_code
@@ -229,7 +229,7 @@ def create_problem(cid: int):
 def plan(cid: int):
     """Suggest K new cameras (JSON in and out); ghosts with footprints and gains for the map."""
     compound = compound_for(cid)
-    options = PlanOptions.from_json(body(PlanInput()))
+    options = PlanOptions.from_json(raw_body())  # loaded there by PlanInput
     result = analysis_or_422(compound, include_planned=True)
     key = ("plan", result.key, options)
     return jsonify(

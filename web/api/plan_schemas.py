@@ -202,10 +202,14 @@ def load_plan_body(schema: Schema, data: Any) -> dict[str, Any]:
         raise FieldError(where, message) from None
 
 
-def body(schema: Schema) -> dict[str, Any]:
-    """The request's JSON body loaded by ``schema`` (400 naming the field otherwise)."""
+def raw_body() -> Any:
+    """The request's body parsed as JSON (400 on ``body`` when it is not JSON or too deep)."""
     try:
-        data = read_json(request.get_data(cache=True))
+        return read_json(request.get_data(cache=True))
     except BodyError as exc:
         raise FieldError("body", str(exc)) from None
-    return load_plan_body(schema, data)
+
+
+def body(schema: Schema) -> dict[str, Any]:
+    """The request's JSON body loaded by ``schema`` (400 naming the field otherwise)."""
+    return load_plan_body(schema, raw_body())
