@@ -29,6 +29,7 @@ from camwatch.report.gis import kml
 from camwatch.report.pdf import report_pdf
 from camwatch.sitefile import load_site, parse_site
 from camwatch.sitefile.crs import georef_of
+from camwatch.standards import check
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_sites"
 TARGET_S = 10.0
@@ -43,19 +44,22 @@ def _timed(fn: Callable[[], Any]) -> tuple[Any, float, float]:
 def bench_site(name: str, site: Site) -> tuple[float, float]:
     """Print the times of one site's report and exports; return the report's wall and CPU time."""
     analysis, t_an, c_an = _timed(lambda: analyze(site))
+    standards, t_chk, c_chk = _timed(lambda: check(site))  # the findings section
     png, t_pic, c_pic = _timed(lambda: plan_picture(site, analysis, lang="zh"))
     pdf, t_pdf, c_pdf = _timed(
-        lambda: report_pdf(compound_report(site, analysis, lang="zh", picture=png))
+        lambda: report_pdf(
+            compound_report(site, analysis, lang="zh", picture=png, standards=standards)
+        )
     )
     rows = sch.schedule_rows(site)
     _, t_csv, _ = _timed(lambda: sch.schedule_csv(rows))
     _, t_xlsx, _ = _timed(
         lambda: sch.schedule_xlsx(rows, sch.model_lines(rows), lang="zh", title=name)
     )
-    total, cpu = t_an + t_pic + t_pdf, c_an + c_pic + c_pdf
+    total, cpu = t_an + t_chk + t_pic + t_pdf, c_an + c_chk + c_pic + c_pdf
     line = (
         f"{name:22} {len(site.cameras):4} cams  report {total:5.2f} s (cpu {cpu:5.2f} s: "
-        f"analysis {t_an:4.2f}, picture {t_pic:4.2f}, pdf {t_pdf:4.2f}; {len(pdf) / 1e6:4.2f} MB)"
+        f"analysis {t_an:4.2f}, check {t_chk:4.2f}, picture {t_pic:4.2f}, pdf {t_pdf:4.2f}; {len(pdf) / 1e6:4.2f} MB)"
         f"  schedule csv {t_csv * 1000:5.1f} ms, xlsx {t_xlsx * 1000:6.1f} ms"
     )
     if georef_of(site.info.extra) is not None:

@@ -3,6 +3,9 @@
 * ``GET  /compounds/<id>/analysis`` — ratios per DORI level, zones pass/fail,
   the blind-spot list (each with "create problem"), with and without planned cameras;
   when the analysis fails, the page (200) says why (JSON: 422 with the reason).
+Every JSON body is loaded by its schema (:mod:`web.api.plan_schemas`): a bad one
+is a 400 JSON error naming the field.
+
 * ``POST /compounds/<id>/plan`` — JSON ``{"k": 3, "hfov": 90, ...}`` → the
   planner's suggestions (docs/site-format.md §3 ``plan`` object) plus each suggestion's
   footprints for the map's ghost layer. Computed by :mod:`planners.plan`
@@ -40,6 +43,7 @@ from camwatch.errors import CamwatchError, UsageError
 from camwatch.registry import devices as devices_service
 from camwatch.registry.problems import BLIND_SPOT_KEY, ZONE_KEY_PREFIX, list_problems, open_problem
 from web import geojson
+from web.api.plan_schemas import AcceptBody, ProblemFromFinding, body, raw_body
 from web.cache import cache_for
 from web.db import db_session
 from web.devices import _next_code
@@ -159,27 +163,22 @@ def _finding(compound: Any, *, blind_spot: str | None, zone: str | None) -> dict
 def create_problem(cid: int):
     """Open a rectification item from a blind spot or a zone (form, or JSON from the map)."""
     compound = compound_for(cid)
-    args = request.get_json(silent=True) if request.is_json else None
-    source = args if isinstance(args, dict) else request.values
+    # a JSON body (the map) is loaded by its schema; a form or query by the form below
+    data = body(ProblemFromFinding()) if request.is_json else None
+    source = data if data is not None else request.values
     finding = _finding(
         compound, blind_spot=source.get("blind_spot") or None, zone=source.get("zone") or None
     )
     default_deadline = date.today() + timedelta(
         days=int(current_app.config["PROBLEM_DEADLINE_DAYS"])
     )
-    if request.is_json:
-        data = args or {}
-        try:
-            deadline = (
-                date.fromisoformat(data["deadline"]) if data.get("deadline") else default_deadline
-            )
-        except (TypeError, ValueError):
-            raise UsageError(f"deadline must be YYYY-MM-DD, got {data.get('deadline')!r}") from None
+    if data is not None:
+        deadline = data.get("deadline") or default_deadline
         db = db_session()
         problem = open_problem(
             db,
             compound.code,
-            description=str(data.get("description") or finding["text"]),
+            description=data.get("description") or finding["text"],
             deadline=deadline,
             source="analysis",
             responsible_unit=data.get("responsible_unit") or None,
@@ -230,10 +229,7 @@ def create_problem(cid: int):
 def plan(cid: int):
     """Suggest K new cameras (JSON in and out); ghosts with footprints and gains for the map."""
     compound = compound_for(cid)
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        raise UsageError('the request body must be a JSON object, e.g. {"k": 3}')
-    options = PlanOptions.from_json(data)
+    options = PlanOptions.from_json(raw_body())  # loaded there by PlanInput
     result = analysis_or_422(compound, include_planned=True)
     key = ("plan", result.key, options)
     return jsonify(
@@ -251,22 +247,10 @@ def plan(cid: int):
 def accept(cid: int):
     """Add accepted suggestions as planned cameras (all or nothing)."""
     compound = compound_for(cid)
-    data = request.get_json(silent=True)
-    if (
-        not isinstance(data, dict)
-        or not isinstance(data.get("suggestions"), list)
-        or not data["suggestions"]
-    ):
-        raise UsageError('send {"suggestions": [...]} with at least one suggestion from /plan')
+    data = body(AcceptBody())
     db = db_session()
     added = []
     for i, s in enumerate(data["suggestions"], 1):
-        if (
-            not isinstance(s, dict)
-            or not isinstance(s.get("position"), list)
-            or len(s["position"]) != 2
-        ):
-            raise UsageError(f"suggestion {i}: position [x, y] is required")
         props: dict[str, Any] = {}
         for key in ("heading_deg", "tilt_deg", "height_m", "hfov_deg", "range_m"):
             if s.get(key) is not None:

@@ -18,44 +18,14 @@ from typing import Any
 from werkzeug.exceptions import ServiceUnavailable
 
 from camwatch import errors
-from camwatch.errors import UsageError
-from camwatch.model import LEVELS, Site, parse_resolution
+from camwatch.model import Site
 
 TIME_LIMIT_S = 15.0  # the planner's own time limit (passed to plan_cameras)
 PLAN_TIMEOUT_S = 90.0  # hard wall-clock limit of a web plan request (the child is stopped)
-MAX_K = 20  # the web asks for at most this many cameras at once (interactive use)
-# lens bounds for web requests: real cameras, and candidate footprints that stay computable
-MIN_HFOV_DEG = 1.0
-MAX_RANGE_M = 500.0
-MAX_HEIGHT_M = 50.0
-MAX_PIXELS = 8192
 # at most this many plans are computed at once; more get 503 "busy" instead of tying up
 # every server thread (the planner is CPU-bound)
 _running = threading.BoundedSemaphore(1)
 BUSY_WAIT_S = 20.0
-METHODS = ("auto", "greedy", "local", "exact")
-
-
-def _num(
-    data: dict[str, Any],
-    key: str,
-    default: float | None,
-    lo: float,
-    hi: float,
-    *,
-    closed: bool = False,
-) -> float | None:
-    """A number in (lo, hi] — or [lo, hi] when ``closed`` — else UsageError naming ``key``."""
-    value = data.get(key, default)
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise UsageError(f"{key} must be a number, got {value!r}")
-    inside = lo <= value <= hi if closed else lo < value <= hi
-    if not inside:
-        bounds = f"[{lo:g}, {hi:g}]" if closed else f"({lo:g}, {hi:g}]"
-        raise UsageError(f"{key} must be in {bounds}, got {value!r}")
-    return float(value)
 
 
 @dataclass(frozen=True)
@@ -73,40 +43,26 @@ class PlanOptions:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> PlanOptions:
-        """Validated options; UsageError naming the bad field otherwise."""
-        k = data.get("k", 3)
-        if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= MAX_K:
-            raise UsageError(f"k must be a whole number from 1 to {MAX_K}, got {k!r}")
-        res = data.get("resolution", [1920, 1080])
-        if isinstance(res, str):
-            res = list(parse_resolution(res))
-        if (
-            not isinstance(res, list | tuple)
-            or len(res) != 2
-            or not all(
-                isinstance(v, int) and not isinstance(v, bool) and 0 < v <= 20000 for v in res
-            )
-        ):
-            raise UsageError(f"resolution must be [width, height] in pixels, got {res!r}")
-        level = data.get("level", "detection")
-        if level not in LEVELS:
-            raise UsageError(f"level must be one of {', '.join(LEVELS)}, got {level!r}")
-        method = data.get("method", "greedy")
-        if method not in METHODS:
-            raise UsageError(f"method must be one of {', '.join(METHODS)}, got {method!r}")
-        tilt = data.get("tilt", data.get("tilt_deg", 15.0))
-        if isinstance(tilt, bool) or not isinstance(tilt, int | float) or not -90 <= tilt <= 90:
-            raise UsageError(f"tilt must be in [-90, 90], got {tilt!r}")
+        """Options from a JSON body, validated by the plan schema
+        (:class:`web.api.plan_schemas.PlanInput`: every range is checked there, by the
+        core's validators); a FieldError (400) naming the bad field otherwise."""
+        from web.api.plan_schemas import PlanInput, load_plan_body
+
+        body = load_plan_body(PlanInput(), data)
+
+        def pick(short: str, long: str, default: Any) -> Any:
+            return body.get(short, body.get(long, default))
+
+        res = body.get("resolution", [1920, 1080])
         return cls(
-            k=k,
-            hfov_deg=_num(data, "hfov", data.get("hfov_deg", 90.0), MIN_HFOV_DEG, 360, closed=True)
-            or 90.0,
+            k=body["k"],
+            hfov_deg=pick("hfov", "hfov_deg", 90.0),
             resolution=(int(res[0]), int(res[1])),
-            height_m=_num(data, "height", data.get("height_m", 3.0), 0, MAX_HEIGHT_M) or 3.0,
-            tilt_deg=float(tilt),
-            range_m=_num(data, "range", data.get("range_m"), 0, MAX_RANGE_M),
-            level=level,
-            method=method,
+            height_m=pick("height", "height_m", 3.0),
+            tilt_deg=pick("tilt", "tilt_deg", 15.0),
+            range_m=pick("range", "range_m", None),
+            level=body["level"],
+            method=body["method"],
         )
 
 

@@ -83,6 +83,7 @@ def report_cmd(
     level_pictures: bool,
 ) -> None:
     """The compound report of SOURCE (site file or compound code) as a PDF."""
+    from camwatch.commands.check import run_check
     from camwatch.geometry.coverage import analyze
     from camwatch.report.compound import compound_pdf
 
@@ -95,6 +96,8 @@ def report_cmd(
     if add is not None:
         plan = _suggestions(site, add)
     analysis = analyze(site, include_planned=include_planned)
+    # the very check `camwatch check SOURCE` runs (its profile, the ledger's device facts)
+    _, _, standards = run_check(source, profile=None, include_planned=include_planned, today=today)
     data = compound_pdf(
         site,
         analysis,
@@ -104,6 +107,7 @@ def report_cmd(
         prepared_by=prepared_by,
         today=today,
         per_level=level_pictures,
+        standards=standards,
     )
     write_atomic(target, data)
     click.echo(f"wrote {target}", err=True)

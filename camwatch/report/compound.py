@@ -12,6 +12,7 @@ from camwatch.model import LEVELS, Site
 from camwatch.report.content import compound_report
 from camwatch.report.facts import LedgerFacts
 from camwatch.report.pdf import report_pdf
+from camwatch.standards import Report as StandardsReport
 
 PICTURE_DPI = 170  # sharp on A4 landscape (about 250 mm wide) and quick to draw
 
@@ -46,10 +47,12 @@ def compound_pdf(
     prepared_by: str = "",
     today: date | None = None,
     per_level: bool = False,
+    standards: StandardsReport | None = None,
 ) -> bytes:
     """The compound report as PDF bytes: picture(s), content and layout.
 
-    ``per_level`` adds a plan picture of each DORI level (four more renders).
+    ``per_level`` adds a plan picture of each DORI level (four more renders);
+    ``standards`` (what ``camwatch check`` found) adds the standards findings.
     """
     picture = plan_picture(site, analysis, lang=lang)
     levels = (
@@ -67,5 +70,6 @@ def compound_pdf(
         facts=facts,
         prepared_by=prepared_by,
         today=today,
+        standards=standards,
     )
     return report_pdf(report)

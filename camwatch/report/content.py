@@ -20,9 +20,9 @@ from camwatch.model import LEVELS, Camera, Site
 from camwatch.report import fmt
 from camwatch.report.blocks import KeyValues, Para, Picture, Report, Section, SignOff, Table
 from camwatch.report.facts import LedgerFacts, ProblemFact
+from camwatch.report.findings import findings_section, meets_text
 from camwatch.report.words import word
-
-DEFAULT_PROFILE = "national"  # docs/site-format.md §5: site.profile defaults to "national"
+from camwatch.standards import Report as StandardsReport
 
 
 def lens_text(cam: Camera) -> str:
@@ -45,7 +45,13 @@ def dori_text(cam: Camera) -> str:
 
 
 def _cover(
-    site: Site, analysis: Analysis, lang: str, prepared_by: str, today: date, code: str | None
+    site: Site,
+    analysis: Analysis,
+    lang: str,
+    prepared_by: str,
+    today: date,
+    code: str | None,
+    standards: StandardsReport | None,
 ) -> tuple[tuple[str, str], ...]:
     w = lambda k: word(k, lang)  # noqa: E731 - a short local alias
     info = site.info
@@ -59,13 +65,15 @@ def _cover(
         (w("Address"), info.address or "–"),
         (w("District"), info.district or "–"),
         (w("Report date"), today.isoformat()),
-        (w("Rule profile"), str(info.extra.get("profile", DEFAULT_PROFILE))),
+        (w("Rule profile"), standards.profile if standards else info.rule_profile),
         (w("Prepared by"), prepared_by or "–"),
         (w("Cameras counted"), f"{counted} / {len(site.cameras)} ({scope})"),
         (w("Monitored area"), fmt.area(analysis.monitored_area_m2)),
     ]
     det = analysis.levels["detection"]
     items.append((f"{w('Coverage')} ({w('detection')})", fmt.pct(det.ratio)))
+    if standards is not None:
+        items.append((w("Meets the standard"), meets_text(standards, lang)))
     return tuple(items)
 
 
@@ -327,10 +335,13 @@ def compound_report(
     facts: LedgerFacts | None = None,
     prepared_by: str = "",
     today: date | None = None,
+    standards: StandardsReport | None = None,
 ) -> Report:
     """The compound report as content (see the module docstring).
 
-    ``level_pictures`` (level → PNG) adds one plan page per DORI level after the main plan.
+    ``level_pictures`` (level → PNG) adds one plan page per DORI level after the main plan;
+    ``standards`` (the ``camwatch check`` report) adds the findings and the cover's
+    meets-the-standard line.
     """
     if analysis.site_id != site.id:
         raise ValueError(f"analysis is of site {analysis.site_id!r}, not {site.id!r}")
@@ -344,6 +355,8 @@ def compound_report(
         caption = f"{site.info.name or site.id} — {word(level, lang)} ({word('camera coverage plan', lang)})"
         sections.append(Section(title, (Picture(png, caption),), True, True))
     sections += [_levels(analysis, lang), _zones(analysis, lang), _blind_spots(analysis, lang)]
+    if standards is not None:
+        sections.append(findings_section(standards, lang))
     sections.append(_cameras(site, analysis, lang))
     if plan is not None:
         sections.append(_suggestions(plan, lang))
@@ -357,11 +370,15 @@ def compound_report(
         )
     )
     compliant = word("compliant" if analysis.compliant else "not compliant", lang)
+    # the box is the zone pass (docs/site-format.md §2); say so beside the standards line
+    compliant = f"{word('Zone coverage', lang)}{'：' if lang == 'zh' else ': '}{compliant}"
     return Report(
         lang=lang,
         title=word("CCTV coverage report", lang),
         subtitle=word("Safe compound video surveillance", lang),
-        cover=_cover(site, analysis, lang, prepared_by, today, facts.code if facts else None),
+        cover=_cover(
+            site, analysis, lang, prepared_by, today, facts.code if facts else None, standards
+        ),
         verdict=(compliant, analysis.compliant),
         sections=tuple(sections),
         running_title=f"{site.info.name or site.id} · {word('CCTV coverage report', lang)}",

@@ -140,7 +140,7 @@ def _cover(pdf: Any, report: Report) -> None:
         pdf.set_font("cjk", "B", 16)
         pdf.set_fill_color(*(PASS_FILL if good else FAIL_FILL))
         pdf.set_text_color(*(PASS if good else FAIL))
-        width = 70
+        width = max(70, pdf.get_string_width(text) + 16)
         pdf.set_x((pdf.w - width) / 2)
         pdf.cell(width, 14, text, align="C", fill=True, border=0)
         pdf.set_fill_color(255, 255, 255)

@@ -25,6 +25,7 @@ WORDS: dict[str, str] = {
     "Planned cameras counted too": "含规划摄像机",
     "Installed cameras only": "仅计已安装摄像机",
     "Verdict": "结论",
+    "Zone coverage": "重点区域覆盖",
     "Key figures": "主要指标",
     "Page": "第",
     "of": "页 / 共",
@@ -138,6 +139,25 @@ WORDS: dict[str, str] = {
     "check:problems": "无逾期整改事项",
     "check:access_control": "出入口均有门禁",
     "check:perimeter_alarms": "周界报警",
+    # standards findings (camwatch.report.findings)
+    "Standards findings": "标准符合性检查",
+    "Meets the standard": "是否达标",
+    "Errors": "不达标项",
+    "Warnings": "警告项",
+    "Notes": "提示项",
+    "Rule": "规则",
+    "Clause": "依据条款",
+    "Finding": "检查发现",
+    "Concerns": "涉及对象",
+    "Fix": "整改建议",
+    "No findings: every rule of the profile is met.": "未发现问题：检查标准的各项规则均已满足。",
+    "Rule ids and clauses are those of `camwatch check` (docs/standards.md).": (
+        "规则编号与依据条款同 camwatch check 的检查结果。"
+    ),
+    "Fixes are given in English, as the rule engine words them.": (
+        "整改建议为规则引擎给出的英文原文。"
+    ),
+    "Not checked (needs the device ledger)": "未检查(需设备台账)",
     "yes": "是",
     "no": "否",
 }

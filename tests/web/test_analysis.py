@@ -234,3 +234,48 @@ def test_plan_runaway_is_stopped(app, client, tiny):
     resp = client.post(f"/compounds/{tiny}/plan", json={"k": 1}, headers=JSON)
     assert resp.status_code == 422
     assert "did not finish" in resp.get_json()["error"]["message"]
+
+
+def test_plan_options_from_the_schema():
+    """Short names win over their long forms; defaults as documented; ranges from the schema."""
+    from web.errors import FieldError
+    from web.planning import PlanOptions
+
+    opts = PlanOptions.from_json(
+        {
+            "k": 4,
+            "hfov": 60,
+            "hfov_deg": 100,
+            "height_m": 5,
+            "tilt_deg": -10,
+            "resolution": "2560x1440",
+        }
+    )
+    assert (opts.k, opts.hfov_deg, opts.height_m, opts.tilt_deg) == (4, 60.0, 5.0, -10.0)
+    assert (opts.resolution, opts.range_m, opts.level, opts.method) == (
+        (2560, 1440),
+        None,
+        "detection",
+        "greedy",
+    )
+    assert PlanOptions.from_json({}) == PlanOptions()
+    for body, field, words in (
+        ({"height": 0.05}, "height", "[0.1, 100]"),  # the core's range (docs/ranges.md)
+        ({"range_m": 2500}, "range_m", "(0, 2000]"),
+        ({"hfov": 0.5}, "hfov", "[1, 360]"),  # the web's narrower limit
+    ):
+        with pytest.raises(FieldError) as err:
+            PlanOptions.from_json(body)
+        assert err.value.field == field and words in str(err.value), str(err.value)
+
+
+def test_problem_from_finding_json_keeps_its_fields(client, tiny):
+    spot = client.get(f"/compounds/{tiny}/analysis", headers=JSON).get_json()["blind_spots"][0]
+    resp = client.post(
+        f"/compounds/{tiny}/problems/new",
+        json={"blind_spot": spot["id"], "deadline": "2031-02-03", "responsible_unit": "物业"},
+        headers=JSON,
+    )
+    assert resp.status_code == 201, resp.get_data(as_text=True)
+    page = client.get(resp.get_json()["url"]).get_data(as_text=True)
+    assert "2031-02-03" in page and "物业" in page

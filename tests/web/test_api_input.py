@@ -100,6 +100,89 @@ def test_api_hostile_body_is_400_naming_the_field(client, token, ids, method, pa
     _assert_400_naming(resp, field)
 
 
+DEEP: dict = {}
+for _ in range(40):  # deeper than web.api.fields.MAX_DEPTH, yet valid JSON
+    DEEP = {"a": DEEP}
+SUGGESTION = {"id": "P1", "position": [10, 10], "heading_deg": 90, "hfov_deg": 90}
+PLAN_CASES = [
+    ("POST", "/compounds/{cid}/plan", {"k": HUGE}, "k"),
+    ("POST", "/compounds/{cid}/plan", {"k": 2.5}, "k"),
+    ("POST", "/compounds/{cid}/plan", {"k": True}, "k"),
+    ("POST", "/compounds/{cid}/plan", {"k": 0}, "k"),
+    ("POST", "/compounds/{cid}/plan", {"k": 21}, "k"),
+    ("POST", "/compounds/{cid}/plan", {"hfov": HUGE**6}, "hfov"),
+    ("POST", "/compounds/{cid}/plan", {"hfov": float("nan")}, "hfov"),
+    ("POST", "/compounds/{cid}/plan", {"hfov_deg": float("inf")}, "hfov_deg"),
+    ("POST", "/compounds/{cid}/plan", {"hfov": 0.5}, "hfov"),  # the web's 1° floor
+    ("POST", "/compounds/{cid}/plan", {"height": 0.05}, "height"),  # the core's 0.1 m floor
+    ("POST", "/compounds/{cid}/plan", {"height_m": 60}, "height_m"),  # the web's 50 m cap
+    ("POST", "/compounds/{cid}/plan", {"tilt": 91}, "tilt"),
+    ("POST", "/compounds/{cid}/plan", {"range": 600}, "range"),
+    ("POST", "/compounds/{cid}/plan", {"range_m": -1}, "range_m"),
+    ("POST", "/compounds/{cid}/plan", {"resolution": [100, 100]}, "resolution"),
+    ("POST", "/compounds/{cid}/plan", {"resolution": [HUGE, 1080]}, "resolution"),
+    ("POST", "/compounds/{cid}/plan", {"resolution": "\ud800x1"}, "resolution"),
+    ("POST", "/compounds/{cid}/plan", {"level": ["detection"]}, "level"),
+    ("POST", "/compounds/{cid}/plan", {"method": {"a": 1}}, "method"),
+    ("POST", "/compounds/{cid}/plan", {"level": "\udfff"}, "level"),
+    ("POST", "/compounds/{cid}/plan", {"k": 2, "colour": "red"}, "colour"),
+    ("POST", "/compounds/{cid}/plan", [1, 2], "body"),
+    ("POST", "/compounds/{cid}/plan/accept", {}, "suggestions"),
+    ("POST", "/compounds/{cid}/plan/accept", {"suggestions": []}, "suggestions"),
+    ("POST", "/compounds/{cid}/plan/accept", {"suggestions": {"a": 1}}, "suggestions"),
+    ("POST", "/compounds/{cid}/plan/accept", {"suggestions": ["x"]}, "suggestions[0]"),
+    ("POST", "/compounds/{cid}/plan/accept", {"suggestions": [SUGGESTION], "x": 1}, "x"),
+    *(
+        (
+            "POST",
+            "/compounds/{cid}/plan/accept",
+            {"suggestions": [{**SUGGESTION, **bad}]},
+            f"suggestions[0].{key}",
+        )
+        for key, bad in (
+            ("position", {"position": [HUGE, 1]}),
+            ("position", {"position": [float("nan"), 1]}),
+            ("position", {"position": [1, 2, 3]}),
+            ("position", {"position": "1,2"}),
+            ("heading_deg", {"heading_deg": HUGE}),
+            ("hfov_deg", {"hfov_deg": 400}),
+            ("height_m", {"height_m": [3]}),
+            ("focal_mm", {"focal_mm": 1e308}),
+            ("range_m", {"range_m": 5000}),
+            ("resolution", {"resolution": [20001, 10]}),
+            ("id", {"id": ["P1"]}),
+            ("model", {"model": {"a": "b"}}),
+            ("lens", {"lens": "\ud800"}),
+            ("footprints", {"footprints": DEEP}),
+            ("colour", {"colour": "red"}),
+        )
+    ),
+    ("POST", "/compounds/{cid}/problems/new", {"blind_spot": ["B1"]}, "blind_spot"),
+    ("POST", "/compounds/{cid}/problems/new", {"zone": {"a": 1}}, "zone"),
+    ("POST", "/compounds/{cid}/problems/new", {"zone": "\ud800"}, "zone"),
+    ("POST", "/compounds/{cid}/problems/new", {"zone": "x" * 5000}, "zone"),
+    ("POST", "/compounds/{cid}/problems/new", {"blind_spot": "B1", "deadline": HUGE}, "deadline"),
+    (
+        "POST",
+        "/compounds/{cid}/problems/new",
+        {"blind_spot": "B1", "deadline": "2026-13-40"},
+        "deadline",
+    ),
+    (
+        "POST",
+        "/compounds/{cid}/problems/new",
+        {"blind_spot": "B1", "description": ["a"]},
+        "description",
+    ),
+    (
+        "POST",
+        "/compounds/{cid}/problems/new",
+        {"blind_spot": "B1", "responsible_unit": 5},
+        "responsible_unit",
+    ),
+    ("POST", "/compounds/{cid}/problems/new", {"blind_spot": "B1", "ref_key": "zone:x"}, "ref_key"),
+    ("POST", "/compounds/{cid}/problems/new", NESTED_OBJ, None),
+]
 WEB_CASES = [
     ("PATCH", "/devices/{cam}", {"version": CUR, "name": ["a", "b"]}, "name"),
     ("PATCH", "/devices/{cam}", {"version": CUR, "model": {"a": 1}}, "model"),
@@ -121,16 +204,16 @@ WEB_CASES = [
     ("POST", "/devices/{cam}/maintenance", {"kind": ["repair"]}, "kind"),
     ("POST", "/devices/{cam}/maintenance", {"kind": "repair", "notes": ["x"]}, "notes"),
     ("POST", "/devices/{cam}/maintenance", {"kind": "repair", "version": HUGE}, "version"),
-    # the map's planning routes read JSON through Flask (web.analysis): deep nesting is bad JSON
+    # the map's planning routes (web.analysis) load their bodies by web.api.plan_schemas
     ("POST", "/compounds/{cid}/plan", NESTED, None),
     ("POST", "/compounds/{cid}/plan/accept", NESTED_OBJ, None),
-    # a route without a schema (web.analysis) that stores a lone surrogate: still a 400
     (
         "POST",
         "/compounds/{cid}/plan/accept",
         {"suggestions": [{"position": [1, 2], "id": "\ud800"}]},
-        "name",
+        "suggestions[0].id",
     ),
+    *PLAN_CASES,
 ]
 
 

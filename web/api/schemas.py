@@ -19,7 +19,6 @@ from camwatch.model import (
     ALARM_TYPES,
     DEVICE_KINDS,
     DEVICE_STATUSES,
-    LEVELS,
     LIVE_DEVICE_STATUSES,
     MAINTENANCE_KINDS,
     PROBLEM_SOURCES,
@@ -35,6 +34,11 @@ from web.api.fields import (
     Text,
     Version,
     check_json_value,
+)
+from web.api.plan_schemas import (  # the planning routes' schemas (ranges: docs/ranges.md)
+    AcceptBody,
+    PlanInput,
+    ProblemFromFinding,
 )
 from web.errors import FieldError
 
@@ -189,26 +193,6 @@ class RecheckInput(StrictSchema):
     date = fields.Date(allow_none=True)
 
 
-class PlanInput(Schema):
-    """Planner options (checked again, with their ranges, by ``web.planning.PlanOptions``)."""
-
-    class Meta:
-        unknown = RAISE
-
-    k = fields.Integer(strict=True, metadata={"minimum": 1, "maximum": 20, "default": 3})
-    hfov = Number(metadata={"minimum": 1, "maximum": 360, "default": 90})
-    hfov_deg = Number()
-    resolution = Resolution()
-    height = Number(metadata={"default": 3})
-    height_m = Number()
-    tilt = Number(metadata={"minimum": -90, "maximum": 90, "default": 15})
-    tilt_deg = Number()
-    range = Number(allow_none=True)
-    range_m = Number(allow_none=True)
-    level = Choice(LEVELS, load_default="detection")
-    method = Choice(("auto", "greedy", "local", "exact"), load_default="greedy")
-
-
 class DeviceQuery(Schema):
     kind = Choice(DEVICE_KINDS)
     status = Choice(DEVICE_STATUSES)
@@ -239,6 +223,8 @@ INPUT_FIELDS: frozenset[str] = frozenset(
         ProblemPatch,
         RecheckInput,
         PlanInput,
+        AcceptBody,
+        ProblemFromFinding,
     )
     for name in schema().fields
 )
