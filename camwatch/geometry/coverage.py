@@ -21,7 +21,14 @@ from shapely.geometry.base import BaseGeometry
 from camwatch.geometry.footprint import EMPTY, camera_footprints
 from camwatch.geometry.heights import Scene, standing_footprints, standing_stand_point
 from camwatch.geometry.space import free_space, stand_point
-from camwatch.model import COVERAGE_MODELS, LEVELS, MIN_BLIND_SPOT_M2, ZONE_PASS_RATIO, Site, polygon_parts
+from camwatch.model import (
+    COVERAGE_MODELS,
+    LEVELS,
+    MIN_BLIND_SPOT_M2,
+    ZONE_PASS_RATIO,
+    Site,
+    polygon_parts,
+)
 
 OPENING_M = 0.001  # morphological opening that separates parts joined by a point or < 2 mm sliver
 # Watched slits narrower than 2 × SLIT_M (sight lines grazing a corner, rounding needles)

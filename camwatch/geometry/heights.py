@@ -81,9 +81,7 @@ class Scene:
         """Boundary minus the blockers ``blocking`` (indices), snap-rounded as free space is."""
         cached = self._domains.get(blocking)
         if cached is None:
-            if len(blocking) == len(self.polygons) and len(self._all_opaque) == len(
-                self.polygons
-            ):
+            if len(blocking) == len(self.polygons) and len(self._all_opaque) == len(self.polygons):
                 cached = self.monitored  # every opaque thing blocks: free space itself
             else:
                 opaque = shapely.union_all(
@@ -184,10 +182,7 @@ def standing_footprints(
     True
     """
     origin_t = standing_stand_point(camera, scene)
-    origin = np.array(origin_t)
-    limits = {
-        lv: standing_limits(camera, lv, targets[lv], depressions.get(lv)) for lv in LEVELS
-    }
+    limits = {lv: standing_limits(camera, lv, targets[lv], depressions.get(lv)) for lv in LEVELS}
     radius = max((far for near, far in limits.values() if far > near), default=0.0)
     result: Footprints = dict.fromkeys(LEVELS, EMPTY)
     if not radius > 0.0 or not math.isfinite(radius):

@@ -49,10 +49,10 @@ from shapely.geometry.base import BaseGeometry
 
 from camwatch.errors import SiteFormatError, UsageError, ValueRangeError, short
 from camwatch.model import (
-    DOOR_FACADE_TOLERANCE_M,
-    MOUNT_TOLERANCE_M,
     COVERAGE_MODELS,
+    DOOR_FACADE_TOLERANCE_M,
     LEVELS,
+    MOUNT_TOLERANCE_M,
     ROBUST_GRID_M,
     Alarm,
     Building,
@@ -196,9 +196,7 @@ def _per_level(
         except ValueRangeError as exc:
             raise ctx.located(exc) from None
     if not isinstance(value, Mapping):
-        raise ctx.error(
-            f"{prop.name} must be an object of level → number, got {show(value)}"
-        )
+        raise ctx.error(f"{prop.name} must be an object of level → number, got {show(value)}")
     out: dict[str, float] = {}
     for level, number in value.items():
         if level not in LEVELS:
