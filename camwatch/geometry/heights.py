@@ -127,7 +127,16 @@ def _entry_shadows(origin: np.ndarray, poly: Polygon, ratio: float, far: float) 
     edges = np.concatenate(
         [np.stack([(r[:-1] - origin) * ratio, (r[1:] - origin) * ratio], axis=1) for r in rings]
     )
-    out = shadows((0.0, 0.0), edges, far)
+    a, b = edges[:, 0], edges[:, 1]
+    ab = b - a
+    t = np.clip(
+        -np.einsum("ij,ij->i", a, ab) / np.maximum(np.einsum("ij,ij->i", ab, ab), 1e-300), 0, 1
+    )
+    edges = edges[np.hypot(*(a + ab * t[:, None]).T) <= far]  # edges wholly beyond reach: none
+    if len(edges) == 0:
+        return []
+    # ``shadows`` needs every edge within its ``far``: the scaled edges may reach past it.
+    out = shadows((0.0, 0.0), edges, max(far, float(np.abs(edges).max()) * math.sqrt(2.0)))
     return [shapely.transform(s, lambda xy: xy + origin) for s in out]
 
 
