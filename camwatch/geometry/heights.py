@@ -24,8 +24,8 @@ Notes: per camera, one exact visibility computation per distinct target height
 (usually one for all four levels) in the domain clipped to the widest wedge;
 obstacles are found through one STRtree, and the domain (boundary minus the
 obstacles that block fully) is cached per set of such obstacles. The result is
-intersected with the monitored area M, so lower obstacles' footprints (which
-sight crosses) are never counted as covered.
+restricted to the monitored area M, so lower obstacles' footprints (which
+sight crosses) are never counted as covered: those near the wedge are subtracted.
 """
 
 from __future__ import annotations
@@ -53,19 +53,20 @@ class Scene:
 
     Every sight blocker (buildings, obstacles, walls that are not ``see_through``)
     with its height, an STRtree over their footprints, the monitored area M and a
-    cache of domains (boundary minus the blockers that block fully).
+    cache of domains (boundary minus the blockers that block fully). See-through walls
+    are kept with height −∞: they never block, and their footprints are not watched.
     """
 
     def __init__(self, site: Site, monitored: BaseGeometry | None = None) -> None:
         blockers = [(b.polygon, b.height_m) for b in site.buildings]
         blockers += [(o.polygon, o.height_m) for o in site.obstacles]
-        blockers += [(w.footprint, w.height_m) for w in site.walls if not w.see_through]
+        # A see-through wall never blocks (height −∞) but, like every footprint, is not watched.
+        blockers += [(w.footprint, -math.inf if w.see_through else w.height_m) for w in site.walls]
         self.boundary = site.boundary
         self.polygons = [p for p, _ in blockers]
         self.heights = np.array([h for _, h in blockers], dtype=float)
         self.tree = shapely.STRtree(self.polygons)
         self.monitored = site.free_space() if monitored is None else monitored
-        self._all_opaque = site.opaque_polygons()
         self._domains: dict[frozenset[int], BaseGeometry] = {}
         self._blocking: dict[float, frozenset[int]] = {}
 
@@ -81,7 +82,7 @@ class Scene:
         """Boundary minus the blockers ``blocking`` (indices), snap-rounded as free space is."""
         cached = self._domains.get(blocking)
         if cached is None:
-            if len(blocking) == len(self.polygons) and len(self._all_opaque) == len(self.polygons):
+            if len(blocking) == len(self.polygons):
                 cached = self.monitored  # every opaque thing blocks: free space itself
             else:
                 opaque = shapely.union_all(
@@ -224,7 +225,8 @@ def _visible_for(
     radius: float,
 ) -> BaseGeometry:
     """What the camera sees of targets at height ``z`` within its widest wedge, inside M."""
-    domain = scene.domain(scene.blocking(max(camera.height_m, z)))
+    blocking = scene.blocking(max(camera.height_m, z))
+    domain = scene.domain(blocking)
     minx, miny, maxx, maxy = wedge.bounds
     local = areal(domain.intersection(shapely.box(minx, miny, maxx, maxy)).intersection(wedge))
     if local.is_empty:
@@ -233,6 +235,8 @@ def _visible_for(
     hidden = _hidden(scene, near_idx, np.array(origin), camera.height_m, z, radius)
     if hidden and not seen.is_empty:
         seen = seen.difference(shapely.union_all(hidden))
-    if domain is not scene.monitored and not seen.is_empty:
-        seen = seen.intersection(scene.monitored)  # lower footprints are crossed, not watched
+    crossed = [scene.polygons[i] for i in near_idx if i not in blocking]
+    if crossed and not seen.is_empty:
+        # Lower footprints are crossed by sight, not watched (M excludes every footprint).
+        seen = seen.difference(shapely.union_all(crossed))
     return areal(seen) if polygon_parts(seen) else EMPTY

@@ -44,9 +44,7 @@ def test_everything_below_the_target_is_no_obstacle(seed: int) -> None:
         want = standing_footprints(cam, bare_scene, TARGETS, DEPRESSIONS)
         for level in LEVELS:
             expected = want[level].intersection(monitored)
-            assert got[level].symmetric_difference(expected).area <= 1e-6 * max(
-                1.0, expected.area
-            )
+            assert got[level].symmetric_difference(expected).area <= 1e-6 * max(1.0, expected.area)
 
 
 @pytest.mark.parametrize("seed", [1, 5, 8])
