@@ -170,11 +170,19 @@ def _print_summary(analysis) -> None:
 @click.option(
     "--json", "as_json", is_flag=True, help="Print the docs/site-format.md §3 JSON object."
 )
-def analyze(site_file: str, include_planned: bool, as_json: bool) -> None:
+@click.option(
+    "--coverage-model",
+    type=click.Choice(["ground", "standing"]),
+    help="Override the site's coverage model (docs/site-format.md §4).",
+)
+def analyze(
+    site_file: str, include_planned: bool, as_json: bool, coverage_model: str | None
+) -> None:
     """Coverage per DORI level, blind spots and zone compliance of SITE_FILE."""
     from camwatch.geometry.coverage import analyze as run
 
-    result = run(_load(site_file), include_planned=include_planned)
+    site = _load(site_file)
+    result = run(site, include_planned=include_planned, coverage_model=coverage_model)
     if as_json:
         echo_json(result.to_dict())
     else:

@@ -31,6 +31,13 @@ DORI_PX_PER_M: dict[str, float] = {
 }
 LEVELS: tuple[str, ...] = ("detection", "observation", "recognition", "identification")
 
+# Coverage models (docs/site-format.md §4). A file without ``coverage_model`` keeps the
+# ground model for now (docs/coverage.md, "Heights"); the default flips to standing later.
+COVERAGE_MODELS: tuple[str, ...] = ("ground", "standing")
+DEFAULT_COVERAGE_MODEL = "ground"
+DEFAULT_TARGET_HEIGHT_M = 1.6  # a standing person's face (IEC 62676-4 test target)
+DEFAULT_MAX_DEPRESSION_DEG: dict[str, float] = {"identification": 30.0}
+
 CAMERA_STATUSES: tuple[str, ...] = ("active", "planned", "faulty", "offline")
 ZONE_TYPES: tuple[str, ...] = (
     "entrance",
@@ -157,7 +164,29 @@ class SiteInfo:
     households: int | None = None
     retention_days: int | None = None
     profile: str | None = None  # None: DEFAULT_PROFILE
+    coverage_model: str | None = None  # None: DEFAULT_COVERAGE_MODEL
+    # A number for every level or a per-level object, as given (None: the default 1.6 m).
+    target_height_m: float | dict[str, float] | None = None
+    max_depression_deg: dict[str, float] | None = None  # as given (None: the defaults)
     extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def model(self) -> str:
+        """The coverage model the site names, or :data:`DEFAULT_COVERAGE_MODEL`."""
+        return self.coverage_model if self.coverage_model is not None else DEFAULT_COVERAGE_MODEL
+
+    def target_heights(self) -> dict[str, float]:
+        """Target height z_L per level in the standing model (docs/site-format.md §4)."""
+        given = self.target_height_m
+        if isinstance(given, dict):
+            return {lv: float(given.get(lv, DEFAULT_TARGET_HEIGHT_M)) for lv in LEVELS}
+        value = DEFAULT_TARGET_HEIGHT_M if given is None else float(given)
+        return dict.fromkeys(LEVELS, value)
+
+    def max_depressions(self) -> dict[str, float | None]:
+        """Maximum depression δ_L per level (None: no limit); levels left out keep the defaults."""
+        given = {**DEFAULT_MAX_DEPRESSION_DEG, **(self.max_depression_deg or {})}
+        return {lv: (float(given[lv]) if lv in given else None) for lv in LEVELS}
 
     @property
     def rule_profile(self) -> str:
@@ -232,6 +261,8 @@ class Wall:
     line: LineString
     thickness_m: float = 0.2
     name: str | None = None
+    height_m: float = 2.2
+    see_through: bool = False  # a railing: blocks walking, not sight (standing model)
     extra: dict[str, Any] = field(default_factory=dict)
     index: int | None = field(default=None, compare=False)
 

@@ -169,6 +169,16 @@ RESOLUTION = _prop(
 )
 BUILDING_HEIGHT = _prop("height_m", Range(0, 1000, low_open=True), "m", "building height")
 OBSTACLE_HEIGHT = _prop("height_m", Range(0, 1000, low_open=True), "m", "obstacle height")
+WALL_HEIGHT = _prop("height_m", Range(0, 1000, low_open=True), "m", "wall height")
+TARGET_HEIGHT = _prop(
+    "target_height_m", Range(0, 100), "m", "target height above the ground (standing model)"
+)
+MAX_DEPRESSION = _prop(
+    "max_depression_deg",
+    Range(0, 90, low_open=True),
+    "deg",
+    "steepest depression angle a target may be seen at (standing model)",
+)
 WALL_THICKNESS = _prop("thickness_m", Range(0, 10, low_open=True), "m", "wall thickness")
 ZONE_WEIGHT = _prop("weight", Range(0, 1e6), "", "zone weight for the planners (0: ignored)")
 
@@ -177,7 +187,7 @@ PROPERTIES: dict[str, dict[str, Property]] = {
     "camera": {**CAMERA, "resolution": RESOLUTION},
     "building": {"height_m": BUILDING_HEIGHT},
     "obstacle": {"height_m": OBSTACLE_HEIGHT},
-    "wall": {"thickness_m": WALL_THICKNESS},
+    "wall": {"thickness_m": WALL_THICKNESS, "height_m": WALL_HEIGHT},
     "zone": {"weight": ZONE_WEIGHT},
 }
 # Derived from a lens: must leave a real, non-panoramic field of view.

@@ -19,8 +19,16 @@ from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 
 from camwatch.geometry.footprint import EMPTY, camera_footprints
+from camwatch.geometry.heights import Scene, standing_footprints, standing_stand_point
 from camwatch.geometry.space import free_space, stand_point
-from camwatch.model import LEVELS, MIN_BLIND_SPOT_M2, ZONE_PASS_RATIO, Site, polygon_parts
+from camwatch.model import (
+    COVERAGE_MODELS,
+    LEVELS,
+    MIN_BLIND_SPOT_M2,
+    ZONE_PASS_RATIO,
+    Site,
+    polygon_parts,
+)
 
 OPENING_M = 0.001  # morphological opening that separates parts joined by a point or < 2 mm sliver
 # Watched slits narrower than 2 × SLIT_M (sight lines grazing a corner, rounding needles)
@@ -82,6 +90,8 @@ class Analysis:
     compliant: bool
     include_planned: bool = False
     monitored: BaseGeometry = field(default=EMPTY, repr=False, compare=False)
+    coverage_model: str = "ground"
+    target_heights: dict[str, float] = field(default_factory=dict)
 
     def ratios(self) -> dict[str, float]:
         """Coverage ratio per level, rounded as in the JSON output."""
@@ -127,6 +137,16 @@ class Analysis:
                 for cam in self.cameras
             ],
             "compliant": self.compliant,
+            **self._model_members(),
+        }
+
+    def _model_members(self) -> dict[str, Any]:
+        """Standing model only (the ground JSON stays as in docs/site-format.md §3)."""
+        if self.coverage_model != "standing":
+            return {}
+        return {
+            "coverage_model": self.coverage_model,
+            "target_height_m": {lv: self.target_heights[lv] for lv in LEVELS},
         }
 
 
@@ -201,6 +221,7 @@ def analyze(
     zone_pass_ratio: float = ZONE_PASS_RATIO,
     footprints: Mapping[str, Footprints] | None = None,
     space: BaseGeometry | None = None,
+    coverage_model: str | None = None,
 ) -> Analysis:
     """Analyse the coverage of ``site`` (docs/site-format.md §2).
 
@@ -208,6 +229,8 @@ def analyze(
     and offline cameras are reported with their footprints but not counted.
     ``footprints`` (camera id → per-level footprints) and ``space`` (free
     space) may be passed when already computed, e.g. by planners.
+    ``coverage_model`` ("ground" | "standing") overrides the site's
+    (docs/site-format.md §4); passed footprints must be of that model.
 
     >>> from shapely.geometry import box
     >>> from camwatch.model import Site, SiteInfo
@@ -217,11 +240,19 @@ def analyze(
     """
     monitored = free_space(site) if space is None else space
     monitored_area = monitored.area
+    model = site.info.model if coverage_model is None else coverage_model
+    if model not in COVERAGE_MODELS:
+        raise ValueError(f"unknown coverage model {model!r}; expected one of {COVERAGE_MODELS}")
+    scene = Scene(site, monitored) if model == "standing" else None
+    targets = site.info.target_heights()
+    depressions = site.info.max_depressions()
     cam_results: list[CameraResult] = []
     counted: list[Footprints] = []
     for cam in site.cameras:
         fps = footprints[cam.id] if footprints and cam.id in footprints else None
-        if fps is None:
+        if fps is None and scene is not None:
+            fps = standing_footprints(cam, scene, targets, depressions)
+        elif fps is None:
             fps = camera_footprints(cam, monitored)
         is_counted = cam.counted(include_planned=include_planned)
         if is_counted:
@@ -232,7 +263,11 @@ def analyze(
                 status=cam.status,
                 counted=is_counted,
                 footprint_m2={lv: fps[lv].area for lv in LEVELS},
-                stand_point=stand_point(cam.position, monitored),
+                stand_point=(
+                    standing_stand_point(cam, scene)
+                    if scene is not None
+                    else stand_point(cam.position, monitored)
+                ),
                 footprints=fps,
             )
         )
@@ -284,4 +319,6 @@ def analyze(
         compliant=all(z.passed for z in zones),
         include_planned=include_planned,
         monitored=monitored,
+        coverage_model=model,
+        target_heights=targets if model == "standing" else {},
     )

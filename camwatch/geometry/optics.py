@@ -107,3 +107,59 @@ def reach(camera: Camera, level: str) -> float:
 def max_reach(camera: Camera) -> float:
     """Outer radius of the widest (detection) footprint; 0 if the camera sees no ground."""
     return max(reach(camera, level) for level in LEVELS)
+
+
+def frame_distances(drop: float, lower_deg: float, upper_deg: float) -> tuple[float, float]:
+    """Horizontal distances d > 0 whose depression atan2(drop, d) lies in [lower, upper] (degrees).
+
+    ``drop`` = H − z is how far the target point lies below the camera (negative:
+    above it). Returns (near, far); far ≤ near means no distance qualifies.
+
+    >>> [round(x, 9) for x in frame_distances(3.0, 45.0, 90.0)]   # from the foot out to 3 m
+    [0.0, 3.0]
+    >>> frame_distances(0.0, -5.0, 5.0)    # a target at the camera's height: every distance
+    (0.0, inf)
+    """
+    if drop == 0.0:
+        return (0.0, math.inf) if lower_deg <= 0.0 <= upper_deg else (0.0, 0.0)
+    if drop > 0.0:  # depression falls from 90° at the foot towards 0° far away
+        if upper_deg <= 0.0:
+            return 0.0, 0.0
+        near = _over_tan(drop, upper_deg) if upper_deg < 90.0 else 0.0
+        far = _over_tan(drop, lower_deg) if lower_deg > 0.0 else math.inf
+        return max(near, 0.0), far
+    # Target above the camera: the angle rises from −90° at the foot towards 0° far away.
+    if lower_deg >= 0.0:
+        return 0.0, 0.0
+    near = _over_tan(-drop, -lower_deg) if lower_deg > -90.0 else 0.0
+    far = _over_tan(-drop, -upper_deg) if upper_deg < 0.0 else math.inf
+    return max(near, 0.0), far
+
+
+def standing_limits(
+    camera: Camera, level: str, target_m: float, max_depression_deg: float | None
+) -> tuple[float, float]:
+    """(near, far) horizontal distances of the footprint at ``level`` for a target at
+    height ``target_m`` (docs/site-format.md §4): the vertical frame as a depression
+    interval, the maximum depression, and the slant distance √(d² + (H − z)²) within
+    d_L and ``range_m``. far ≤ near means an empty footprint.
+
+    >>> from camwatch.model import Camera
+    >>> cam = Camera(id="c", position=(0, 0), height_m=4.0, tilt_deg=30, hfov_deg=60, vfov_deg=40)
+    >>> [round(x, 3) for x in standing_limits(cam, "identification", 1.6, 30.0)]
+    [4.157, 6.203]
+    """
+    drop = camera.height_m - target_m
+    if is_panoramic(camera):
+        near, far = 0.0, math.inf
+    else:
+        half = vfov(camera) / 2.0
+        near, far = frame_distances(drop, camera.tilt_deg - half, camera.tilt_deg + half)
+    if max_depression_deg is not None and drop > 0.0:
+        near = max(near, _over_tan(drop, max_depression_deg) if max_depression_deg < 90.0 else 0.0)
+    limit = dori_distance(camera, level)
+    if camera.range_m is not None:
+        limit = min(limit, camera.range_m)
+    if limit <= abs(drop):
+        return 0.0, 0.0
+    return near, min(far, math.sqrt(limit * limit - drop * drop))

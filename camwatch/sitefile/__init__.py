@@ -47,9 +47,11 @@ from typing import Any
 from shapely.geometry import Polygon
 from shapely.geometry.base import BaseGeometry
 
-from camwatch.errors import SiteFormatError, UsageError, short
+from camwatch.errors import SiteFormatError, UsageError, ValueRangeError, short
 from camwatch.model import (
+    COVERAGE_MODELS,
     DOOR_FACADE_TOLERANCE_M,
+    LEVELS,
     MOUNT_TOLERANCE_M,
     ROBUST_GRID_M,
     Alarm,
@@ -65,6 +67,7 @@ from camwatch.model import (
     Wall,
     Zone,
 )
+from camwatch.properties import MAX_DEPRESSION, TARGET_HEIGHT, Property
 from camwatch.sitefile.crs import parse_crs
 from camwatch.sitefile.features import (
     Feature,
@@ -120,6 +123,9 @@ _SITE_KEYS = (
     "households",
     "retention_days",
     "profile",
+    "coverage_model",
+    "target_height_m",
+    "max_depression_deg",
 )
 _TOP_KEYS = ("type", "features", "site")
 # Tolerance on top of MOUNT_TOLERANCE_M for floating-point distance error.
@@ -154,6 +160,11 @@ def _site_info(raw: Any, default_id: str) -> SiteInfo:
     if profile is not None and (not isinstance(profile, str) or not profile.strip()):
         raise ctx.error(f"site: profile must be a non-empty string, got {show(profile)}")
     site_ctx = Ctx(kind="site")
+    model = raw.get("coverage_model")
+    if model is not None and model not in COVERAGE_MODELS:
+        raise ctx.error(
+            f"site: coverage_model must be one of {', '.join(COVERAGE_MODELS)}, got {show(model)}"
+        )
     return SiteInfo(
         id=site_id,
         name=raw.get("name"),
@@ -163,8 +174,40 @@ def _site_info(raw: Any, default_id: str) -> SiteInfo:
         households=get_count(site_ctx, raw, "households", None),
         retention_days=get_count(site_ctx, raw, "retention_days", None),
         profile=profile,
+        coverage_model=model,
+        target_height_m=_per_level(raw, TARGET_HEIGHT, scalar=True),
+        max_depression_deg=_per_level(raw, MAX_DEPRESSION, scalar=False),  # type: ignore[arg-type]
         extra={k: v for k, v in raw.items() if k not in _SITE_KEYS},
     )
+
+
+def _per_level(
+    raw: Mapping[str, Any], prop: Property, *, scalar: bool
+) -> float | dict[str, float] | None:
+    """A per-level site member (docs/site-format.md §4): an object level → number in
+    ``prop``'s range (or, with ``scalar``, one number for every level); None when absent."""
+    ctx = Ctx(kind="site")
+    value = raw.get(prop.name)
+    if value is None:
+        return None
+    if scalar and not isinstance(value, Mapping):
+        try:
+            return prop.check(value)
+        except ValueRangeError as exc:
+            raise ctx.located(exc) from None
+    if not isinstance(value, Mapping):
+        raise ctx.error(f"{prop.name} must be an object of level → number, got {show(value)}")
+    out: dict[str, float] = {}
+    for level, number in value.items():
+        if level not in LEVELS:
+            raise ctx.error(
+                f"{prop.name}: unknown level {show(level)} (one of {', '.join(LEVELS)})"
+            )
+        try:
+            out[level] = prop.check(number)
+        except ValueRangeError as exc:
+            raise ctx.error(f"{prop.name}.{level}: {exc}") from None
+    return out
 
 
 def parse_site(data: Mapping[str, Any], *, default_id: str = "site") -> Site:
@@ -423,6 +466,9 @@ def site_to_geojson(site: Site) -> dict[str, Any]:
             ("households", info.households),
             ("retention_days", info.retention_days),
             ("profile", info.profile),
+            ("coverage_model", info.coverage_model),
+            ("target_height_m", info.target_height_m),
+            ("max_depression_deg", info.max_depression_deg),
         )
         if v is not None
     )

@@ -46,6 +46,7 @@ from camwatch.properties import (
     BUILDING_HEIGHT,
     CAMERA,
     OBSTACLE_HEIGHT,
+    WALL_HEIGHT,
     WALL_THICKNESS,
     ZONE_WEIGHT,
     check_optics,
@@ -76,7 +77,7 @@ KNOWN_PROPERTIES: dict[str, tuple[str, ...]] = {
     "boundary": ("kind",),
     "building": ("kind", "name", "height_m"),
     "obstacle": ("kind", "name", "height_m"),
-    "wall": ("kind", "name", "thickness_m"),
+    "wall": ("kind", "name", "thickness_m", "height_m", "see_through"),
     "zone": ("kind", "name", "zone_type", "required_level", "weight"),
     "camera": (
         "kind",
@@ -180,6 +181,8 @@ def parse_wall(props: Any, geometry: Any, index: int | None = None) -> Wall:
         line=parse_linestring(ctx, coords),
         thickness_m=get_property(ctx, props, WALL_THICKNESS, 0.2),
         name=get_text(ctx, props, "name"),
+        height_m=get_property(ctx, props, WALL_HEIGHT, 2.2),
+        see_through=get_bool(ctx, props, "see_through", False),
         extra=_extra(props, "wall"),
         index=index,
     )

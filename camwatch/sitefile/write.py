@@ -74,7 +74,9 @@ def _known_props(obj: Feature) -> tuple[dict[str, Any], Any]:
     if isinstance(obj, Building | Obstacle):
         return {"name": obj.name, "height_m": obj.height_m}, obj.polygon
     if isinstance(obj, Wall):
-        return {"name": obj.name, "thickness_m": obj.thickness_m}, obj.line
+        wall: dict[str, Any] = {"name": obj.name, "thickness_m": obj.thickness_m}
+        wall |= _non_default(obj, {"height_m": 2.2, "see_through": False})
+        return wall, obj.line
     if isinstance(obj, Zone):
         props = {
             "name": obj.name,
