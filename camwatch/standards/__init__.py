@@ -28,6 +28,7 @@ from camwatch.standards.engine import (
     rule,
     run_rules,
 )
+from camwatch.standards.ledger import compound_check, meets_standard
 
 __all__ = [
     "RULES",
@@ -40,7 +41,9 @@ __all__ = [
     "Report",
     "Rule",
     "check",
+    "compound_check",
     "load_profile",
+    "meets_standard",
     "parse_profile",
     "rule",
 ]

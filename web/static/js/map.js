@@ -344,6 +344,20 @@
     if (layer) { map.fitBounds(layer.getBounds(), { maxZoom: 3, padding: [40, 40] }); layer.openTooltip(); }
   }
 
+  // a finding's geometry from the findings tab (?focus=<GeoJSON>): drawn highlighted, map fitted to it
+  function showFocus() {
+    var raw = new URLSearchParams(window.location.search).get('focus');
+    if (!raw) return;
+    try {
+      var layer = L.geoJSON(JSON.parse(raw), {
+        style: { color: '#e8590c', weight: 5, fillOpacity: 0.25, dashArray: '6 4' },
+        pointToLayer: function (f, latlng) { return L.circleMarker(latlng, { radius: 12, color: '#e8590c', weight: 4 }); }
+      }).addTo(map);
+      map.fitBounds(layer.getBounds(), { maxZoom: 3, padding: [60, 60] });
+      el.setAttribute('data-focus', '1');
+    } catch (e) { /* a broken focus link shows the plain map */ }
+  }
+
   // ---------------------------------------------------------------- layer control + legend
   var overlays = {};
   var layerControl = null;
@@ -742,6 +756,7 @@
     drawPlan(data.plan);
     drawDevices(data.devices);
     new Legend().addTo(map);
+    showFocus();
     if (data.can.edit || data.can.plan_devices) {
       document.getElementById('add-tools').classList.remove('hidden');
       if (!data.can.edit) {
