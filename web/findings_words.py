@@ -15,7 +15,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-SEVERITY_LABELS = {"error": _l("Errors"), "warning": _l("Warnings"), "info": _l("Notes")}
+SEVERITY_LABELS = {"error": _l("Errors"), "warning": _l("Warnings"), "info": _l("For information")}
 
 TITLES: dict[str, Any] = {
     "PERIM-ZONE-LEN": _l("Perimeter defence zone length"),
