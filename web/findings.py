@@ -140,5 +140,7 @@ def open_problem_for(cid: int):
     elif result["reopened"]:
         flash(_("Problem #%(id)d reopened.", id=result["reopened"][0]), "ok")
     elif result["existing"]:
-        flash(_("Problem #%(id)d is already open for this finding.", id=result["existing"][0]), "ok")
+        flash(
+            _("Problem #%(id)d is already open for this finding.", id=result["existing"][0]), "ok"
+        )
     return back

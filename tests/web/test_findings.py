@@ -21,7 +21,6 @@ from tests.web.conftest import login
 from web.db import new_session
 
 
-
 def get(client, url: str, lang: str) -> str:
     """The page in ``lang`` (chosen with the language switcher, as a reader does)."""
     assert client.post("/language", data={"lang": lang}).status_code == 302
@@ -132,20 +131,29 @@ def test_open_problem_is_idempotent(planner, app, ids, db_path):
     # the CLI sees the same problem: from-findings creates nothing for that key
     out = subprocess.run(
         [
-            sys.executable, "-m", "camwatch", "problems", "from-findings", ids["own_code"],
-            "--deadline-days", "30", "--min-severity", "info", "--json",
-            "--db", f"sqlite:///{db_path}",
+            sys.executable,
+            "-m",
+            "camwatch",
+            "problems",
+            "from-findings",
+            ids["own_code"],
+            "--deadline-days",
+            "30",
+            "--min-severity",
+            "info",
+            "--json",
+            "--db",
+            f"sqlite:///{db_path}",
         ],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     if out.returncode == 0:
         assert rows[0].id in json.loads(out.stdout)["existing"]
 
 
 def test_open_problem_refuses_an_unknown_finding(planner, app, ids):
-    resp = planner.post(
-        f"/compounds/{ids['own']}/findings/problem", data={"key": "finding:NOPE:x"}
-    )
+    resp = planner.post(f"/compounds/{ids['own']}/findings/problem", data={"key": "finding:NOPE:x"})
     assert resp.status_code == 302
     s = new_session(app)
     try:
