@@ -756,7 +756,6 @@
     drawPlan(data.plan);
     drawDevices(data.devices);
     new Legend().addTo(map);
-    showFocus();
     if (data.can.edit || data.can.plan_devices) {
       document.getElementById('add-tools').classList.remove('hidden');
       if (!data.can.edit) {
@@ -768,6 +767,7 @@
     if (data.can.plan) document.getElementById('tab-plan-btn').classList.remove('hidden');
     return loadCoverage();
   }).then(function () {
+    showFocus();  // after the coverage layers, so it is drawn on top
     el.setAttribute('data-ready', '1');
   }).catch(function (err) { say(err.message, 'error'); });
 
