@@ -30,11 +30,12 @@ from typing import Any
 from flask import abort, current_app
 from sqlalchemy.exc import SQLAlchemyError
 
+from camwatch.compliance import compound_check
 from camwatch.model import DEVICE_KINDS
 from camwatch.registry.inspections import checklist, latest_inspection, score_of
 from camwatch.registry.models import Compound
 from camwatch.registry.problems import is_overdue, list_problems
-from camwatch.standards import compound_check, meets_standard
+from camwatch.standards import meets_standard
 from web.cache import cache_for
 from web.db import db_session
 from web.ledger import CompoundAnalysis, analysis_of, state_key

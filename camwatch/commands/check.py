@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from camwatch.clikit import echo_json
+from camwatch.compliance import ledger_site
 from camwatch.model import SEVERITIES, Site
 from camwatch.sitefile import load_site
 from camwatch.standards import (
@@ -23,7 +24,6 @@ from camwatch.standards import (
     check,
     load_profile,
 )
-from camwatch.standards.ledger import ledger_site
 
 SEVERITY_ZH = {"error": "不达标", "warning": "警告", "info": "提示"}
 

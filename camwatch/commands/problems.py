@@ -348,9 +348,9 @@ def inspect_cmd(
     checklist items no rule covers (docs/standards.md); the inspection passes
     when the compound meets the standard (no error finding).
     """
+    from camwatch.compliance import compound_check, ledger_site
     from camwatch.registry.inspections import run_inspection
-    from camwatch.standards import compound_check, load_profile
-    from camwatch.standards.ledger import ledger_site
+    from camwatch.standards import load_profile
 
     with ledger() as session:
         site, _ = ledger_site(session, compound)

@@ -43,11 +43,12 @@ class CompoundRow:
 
 def district_rows(session: Any, *, district: str | None, today: date) -> list[CompoundRow]:
     """Every compound (of ``district``) with its live checklist, problems and broken cameras."""
+    from camwatch.compliance import compound_check
     from camwatch.geometry.coverage import analyze
     from camwatch.registry.compounds import export_site, list_compounds
     from camwatch.registry.inspections import checklist, score_of
     from camwatch.registry.problems import days_overdue, list_problems
-    from camwatch.standards import compound_check, meets_standard
+    from camwatch.standards import meets_standard
 
     rows = []
     for comp in list_compounds(session, district=district):

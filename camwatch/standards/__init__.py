@@ -28,7 +28,7 @@ from camwatch.standards.engine import (
     rule,
     run_rules,
 )
-from camwatch.standards.ledger import compound_check, meets_standard
+from camwatch.standards.verdict import meets_standard
 
 __all__ = [
     "RULES",
@@ -41,7 +41,6 @@ __all__ = [
     "Report",
     "Rule",
     "check",
-    "compound_check",
     "load_profile",
     "meets_standard",
     "parse_profile",

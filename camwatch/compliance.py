@@ -1,11 +1,12 @@
-"""A ledger compound's standards check, the one notion of 达标 (docs/standards.md).
+"""A ledger compound's standards check (docs/standards.md).
 
 :func:`compound_check` checks a compound as ``camwatch check COMPOUND`` does:
 its current export plus the ledger's device facts (DEVICE-HEALTH), against the
-profile the compound names. :func:`meets_standard` is the verdict every
-consumer uses — the web's findings tab and district dashboard and the
-district report (``camwatch district report``): a compound **meets the
-standard** when its check has no error finding.
+profile the compound names. It joins the ledger (:mod:`camwatch.registry`) and
+the rules (:mod:`camwatch.standards`, which knows no database), so it lives
+beside both; the verdict on its report is
+:func:`camwatch.standards.meets_standard`. The web, the district report and
+the ``check``/``inspect`` commands all check a compound through it.
 """
 
 from __future__ import annotations
@@ -14,8 +15,7 @@ from datetime import date, datetime
 from typing import Any
 
 from camwatch.model import Site
-from camwatch.standards.context import DeviceHealth
-from camwatch.standards.engine import Profile, Report, load_profile
+from camwatch.standards import DeviceHealth, Profile, Report, check, load_profile
 
 
 def _day(value: datetime | date | None) -> date | None:
@@ -77,19 +77,8 @@ def compound_check(
     today: date | None = None,
 ) -> Report:
     """Check ledger compound ``code`` (default profile: the one it names)."""
-    from camwatch.standards import check
-
     site, devices = ledger_site(session, code)
     chosen = profile if profile is not None else site.info.rule_profile
     if not isinstance(chosen, Profile):
         chosen = load_profile(chosen)
     return check(site, chosen, devices=devices, today=today)
-
-
-def meets_standard(report: Report | dict[str, Any]) -> bool:
-    """达标: the check has no error finding (a :class:`Report` or its §7 JSON object)."""
-    if isinstance(report, Report):
-        findings: list[Any] = [f.to_dict() for f in report.findings]
-    else:
-        findings = list(report["findings"])
-    return not any(f["severity"] == "error" for f in findings)
