@@ -401,4 +401,8 @@ def inspect_cmd(
         )
     )
     verdict = "[green]PASSED[/green]" if data["passed"] else "[red]FAILED[/red]"
-    out.print(f"{data['score']:.0f} % of items pass (pass: no error item fails) {verdict}")
+    passing = sum(1 for i in data["items"] if i["passed"])
+    out.print(
+        f"score {data['score']:.0f} / 100 ({passing} of {len(data['items'])} items pass; "
+        f"pass: no error item fails) {verdict}"
+    )

@@ -23,7 +23,8 @@ check (the docs/site-format.md §7 JSON object of ``camwatch check``) and the
 profile's rules, the recorded items are the rule results instead — data, not
 sentences: one item per rule run (``key`` ``rule:<ID>``, ``rule``,
 ``severity``, ``passed`` = the rule found nothing, ``count`` and ``counts``
-per severity of its findings, ``features``, the profile's ``params``), plus
+per severity of its findings, ``features``, the profile's ``params``; ``title``
+is the rule id again, for readers of the old item shape), plus
 the old items no rule covers (``blind_spots``, ``device_health``,
 ``problems``; :data:`KEPT_ITEMS`) as ``warning`` items carrying their
 numbers in ``params``. Such an inspection **passes** when no ``error`` item
@@ -272,6 +273,7 @@ def rule_items(
         items.append(
             {
                 "key": f"rule:{rule_id}",
+                "title": rule_id,  # readers of the old item shape show the rule id
                 "rule": rule_id,
                 "severity": worst if mine else setting["severity"],
                 "passed": not mine,
@@ -316,8 +318,8 @@ def standards_items(
 
 
 def standards_score(items: Sequence[Mapping[str, Any]]) -> float:
-    """Share of items passing, 0–100 (one decimal)."""
-    return round(100.0 * sum(1 for i in items if i["passed"]) / len(items), 1) if items else 0.0
+    """Share of items passing, 0–100 (whole numbers, as the weighted score)."""
+    return float(round(100.0 * sum(1 for i in items if i["passed"]) / len(items))) if items else 0.0
 
 
 def standards_passed(items: Sequence[Mapping[str, Any]]) -> bool:
