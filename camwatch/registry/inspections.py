@@ -49,6 +49,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from camwatch.errors import UsageError
+from camwatch.model import SEVERITIES
 from camwatch.registry.audit import set_actor
 from camwatch.registry.compounds import export_site, get_compound
 from camwatch.registry.models import Inspection
@@ -266,9 +267,7 @@ def rule_items(
         for f in mine:
             counts[f["severity"]] = counts.get(f["severity"], 0) + 1
         # a finding may be more severe than its rule's setting (e.g. a beam without barrier)
-        worst = min(
-            [setting["severity"], *counts], key=lambda s: ("error", "warning", "info").index(s)
-        )
+        worst = min([setting["severity"], *counts], key=SEVERITIES.index)
         features = sorted({str(x) for f in mine for x in f["features"]})
         items.append(
             {
