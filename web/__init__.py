@@ -45,6 +45,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         district,
         editor,
         errors,
+        findings,
         i18n,
         problems,
         reports,
@@ -81,6 +82,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(district.bp)
     app.register_blueprint(reports.bp)
     app.register_blueprint(editor.bp)
+    app.register_blueprint(findings.bp)
     api.init_app(app)  # flask-smorest: the API blueprint and its OpenAPI document
     csrf.exempt(api.bp)
     return app

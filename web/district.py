@@ -1,9 +1,11 @@
 """The district dashboard: every compound against the programme's targets.
 
-* the share of compounds that **meet the standard** (the live inspection
-  checklist passes: score ≥ 80 and every zone compliant) against the target
+* the share of compounds that **meet the standard** (达标: the compound's
+  standards check has no error finding, docs/standards.md — the same
+  :func:`camwatch.standards.meets_standard` the district report uses) against the target
   (``DISTRICT_TARGET``, 80 % by default), as a gauge;
-* each compound's checklist score as a bar chart with the pass line;
+* each compound's inspection checklist score as a bar chart with the pass line
+  (a bar is green when the score reaches the pass line);
 * overdue rectification items per compound;
 * compounds ranked by uncovered key area (zone area below its required DORI
   level) — where new cameras are needed most.
@@ -51,7 +53,7 @@ def dashboard():
     )
     scores = bar_chart(
         [
-            (r["compound"].name or r["compound"].code, r["score"], r["meets_standard"])
+            (r["compound"].name or r["compound"].code, r["score"], r["score"] >= PASS_SCORE)
             for r in analysed
         ],
         target=PASS_SCORE,

@@ -5,16 +5,20 @@ the *key area* left uncovered (zone area not reaching the zone's required
 level — what the programme calls key areas: entrances, perimeter, parking…),
 device health, open and overdue problems, the latest inspection and, on
 request, the live inspection checklist (the registry's own checklist run on
-today's state without recording anything). A compound **meets the standard**
-when that live checklist passes (score ≥ 80 and every zone compliant); the
-district share is counted on this.
+today's state without recording anything) and the standards check
+(:func:`findings_outcome`, cached per compound state, day and problem
+deadlines). A compound **meets the standard** (达标) when its standards check
+has no error finding (:func:`camwatch.standards.meets_standard`, the same
+function the district report uses); the district share is counted on this.
 
 A compound whose analysis fails — a value an old database holds that today's
 ranges refuse (``docs/ranges.md``), or any error in the engine — does not take
 the lists down: :func:`analysis_outcome` returns the error instead, remembered
 per compound state like a result, and ``compound_status`` carries it as
 ``error`` (worded for the reader) with the coverage numbers ``None``. Such a
-compound does not meet the standard (its coverage is unknown).
+compound does not meet the standard (its coverage is unknown); a standards
+check that fails likewise leaves the compound not meeting the standard, with
+``error`` saying why.
 """
 
 from __future__ import annotations
@@ -26,10 +30,12 @@ from typing import Any
 from flask import abort, current_app
 from sqlalchemy.exc import SQLAlchemyError
 
+from camwatch.compliance import compound_check
 from camwatch.model import DEVICE_KINDS
-from camwatch.registry.inspections import checklist, latest_inspection, passed_of, score_of
+from camwatch.registry.inspections import checklist, latest_inspection, score_of
 from camwatch.registry.models import Compound
 from camwatch.registry.problems import is_overdue, list_problems
+from camwatch.standards import meets_standard
 from web.cache import cache_for
 from web.db import db_session
 from web.ledger import CompoundAnalysis, analysis_of, state_key
@@ -96,6 +102,40 @@ def live_checklist(
     )
 
 
+def _failure(what: str, compound: Compound, exc: Exception) -> BaseException:
+    current_app.logger.warning("%s of %s failed: %r", what, compound.code, exc)
+    exc.__traceback__ = None  # keep no frames alive in the cache
+    exc.__context__ = exc.__cause__ = None
+    return exc
+
+
+FindingsOutcome = tuple[dict[str, Any] | None, BaseException | None]
+
+
+def findings_outcome(compound: Compound, today: date | None = None) -> FindingsOutcome:
+    """``(check, None)`` — the docs/site-format.md §7 object of the compound's standards
+    check, as ``camwatch check COMPOUND`` gives it — or ``(None, error)`` when it fails.
+
+    Cached per compound state, day and problem deadlines (DEVICE-HEALTH reads the
+    repair deadlines and today's date); database errors propagate.
+    """
+    day = today or date.today()
+    session = db_session()
+    problems = list_problems(session, compound=compound.code)
+    pkey = tuple((p.id, p.status, p.deadline.isoformat(), p.device_id) for p in problems)
+
+    def compute() -> FindingsOutcome:
+        try:
+            return compound_check(session, compound.code, today=day).to_dict(), None
+        except SQLAlchemyError:
+            raise
+        except Exception as exc:  # any failure of the check is shown, not raised
+            return None, _failure("standards check", compound, exc)
+
+    key = ("findings", state_key(compound), day.isoformat(), pkey)
+    return cache_for(current_app).get_or_compute(key, compute)
+
+
 def compound_status(compound: Compound, *, with_checklist: bool = True) -> dict[str, Any]:
     """Everything the lists and dashboards show about one compound.
 
@@ -122,7 +162,7 @@ def compound_status(compound: Compound, *, with_checklist: bool = True) -> dict[
         status.update(dict.fromkeys(unknown + ("key_uncovered", "zones_pass", "zones")))
         status["compliant"] = False
         if with_checklist:
-            status.update(checklist=[], score=None, meets_standard=False)
+            status.update(checklist=[], score=None, meets_standard=False, findings=None)
         return status
     summary = result.analysis.to_dict()
     zones = summary["zones"]
@@ -140,5 +180,9 @@ def compound_status(compound: Compound, *, with_checklist: bool = True) -> dict[
         items = live_checklist(compound, summary, today)
         status["checklist"] = items
         status["score"] = score_of(items)
-        status["meets_standard"] = passed_of(items)
+        report, failed = findings_outcome(compound, today)
+        status["findings"] = report
+        status["meets_standard"] = report is not None and meets_standard(report)
+        if failed is not None:
+            status["error"] = analysis_failed(failed)
     return status

@@ -8,18 +8,17 @@ that fails the standard is not an error: exit 0; bad input exits 2.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
-from typing import Any
 
 import click
 
 from camwatch.clikit import echo_json
+from camwatch.compliance import ledger_site
 from camwatch.model import SEVERITIES, Site
 from camwatch.sitefile import load_site
 from camwatch.standards import (
     SHIPPED_PROFILES,
-    DeviceHealth,
     Profile,
     Report,
     check,
@@ -31,57 +30,6 @@ SEVERITY_ZH = {"error": "不达标", "warning": "警告", "info": "提示"}
 
 def is_site_file(target: str) -> bool:
     return Path(target).is_file() or target.lower().endswith((".geojson", ".json"))
-
-
-def _day(value: datetime | date | None) -> date | None:
-    if isinstance(value, datetime):
-        return value.date()
-    return value
-
-
-def ledger_site(session: Any, code: str) -> tuple[Site, list[DeviceHealth]]:
-    """The compound's site and the device facts DEVICE-HEALTH needs."""
-    from sqlalchemy import select
-
-    from camwatch.model import UNRESOLVED_PROBLEM_STATUSES
-    from camwatch.registry.compounds import export_site, get_compound
-    from camwatch.registry.models import Device, Problem
-
-    site = export_site(session, code)
-    compound = get_compound(session, code)
-    devices = session.scalars(
-        select(Device).where(Device.compound_id == compound.id, Device.status != "retired")
-    ).all()
-    deadlines: dict[int, date] = {}
-    problems = session.scalars(
-        select(Problem).where(
-            Problem.compound_id == compound.id,
-            Problem.device_id.is_not(None),
-            Problem.status.in_(UNRESOLVED_PROBLEM_STATUSES),
-        )
-    ).all()
-    for pr in problems:
-        assert pr.device_id is not None
-        if pr.device_id not in deadlines or pr.deadline < deadlines[pr.device_id]:
-            deadlines[pr.device_id] = pr.deadline
-    facts = []
-    for dev in devices:
-        geom = dev.geometry or {}
-        coords = geom.get("coordinates")
-        point = None
-        if geom.get("type") == "Point" and isinstance(coords, list) and len(coords) >= 2:
-            point = (float(coords[0]), float(coords[1]))
-        facts.append(
-            DeviceHealth(
-                code=dev.code,
-                kind=dev.kind,
-                status=dev.status,
-                since=_day(dev.status_changed_at),
-                deadline=deadlines.get(dev.id),
-                position=point,
-            )
-        )
-    return site, facts
 
 
 def site_profile(site: Site, target: str) -> str:

@@ -342,10 +342,24 @@ _add_from_findings()
 def inspect_cmd(
     compound: str, inspector: str | None, on: date | None, notes: str | None, as_json: bool
 ) -> None:
-    """Run the inspection checklist on COMPOUND and record the result."""
-    from camwatch.registry.inspections import PASS_SCORE, run_inspection
+    """Check COMPOUND against its standards profile and record the rule results.
+
+    The items are the rule results of ``camwatch check COMPOUND`` plus the old
+    checklist items no rule covers (docs/standards.md); the inspection passes
+    when the compound meets the standard (no error finding).
+    """
+    from camwatch.compliance import compound_check, ledger_site
+    from camwatch.registry.inspections import run_inspection
+    from camwatch.standards import load_profile
 
     with ledger() as session:
+        site, _ = ledger_site(session, compound)
+        profile = load_profile(site.info.rule_profile)
+        report = compound_check(session, compound, profile=profile, today=on)
+        rules = {
+            rid: {"severity": setting.severity, "params": dict(setting.params)}
+            for rid, setting in profile.rules.items()
+        }
         inspection = run_inspection(
             session,
             compound,
@@ -354,6 +368,8 @@ def inspect_cmd(
             today=on,
             notes=notes,
             actor=actor(),
+            check=report.to_dict(),
+            rules=rules,
         )
         data: dict[str, Any] = {
             "id": inspection.id,
@@ -371,12 +387,22 @@ def inspect_cmd(
     out.print(
         table(
             f"Inspection #{data['id']} of {compound} on {data['date']} by {data['inspector']}",
-            ["item", "weight", "result", "detail"],
+            ["item", "severity", "result", "findings", "features"],
             [
-                [i["title"], i["weight"], "pass" if i["passed"] else "FAIL", i["detail"]]
+                [
+                    i["key"],
+                    i["severity"],
+                    "pass" if i["passed"] else "FAIL",
+                    i["count"],
+                    ", ".join(i["features"]),
+                ]
                 for i in data["items"]
             ],
         )
     )
     verdict = "[green]PASSED[/green]" if data["passed"] else "[red]FAILED[/red]"
-    out.print(f"score {data['score']:.0f} / 100 (pass: ≥ {PASS_SCORE:.0f} and coverage) {verdict}")
+    passing = sum(1 for i in data["items"] if i["passed"])
+    out.print(
+        f"score {data['score']:.0f} / 100 ({passing} of {len(data['items'])} items pass; "
+        f"pass: no error item fails) {verdict}"
+    )

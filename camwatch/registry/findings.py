@@ -13,7 +13,9 @@ package) and keeps one problem per rule × features:
   re-check fails and it is reopened with the new deadline; no longer found →
   the re-check passes and it is verified (closed);
 * an unresolved problem whose key is no longer found is listed as a
-  candidate for re-checking, not closed (nobody has said it is fixed).
+  candidate for re-checking, not closed (nobody has said it is fixed);
+* ``keys`` limits a run to those keys (the web's "open problem" per
+  finding): problems of other keys are left alone, not verified.
 
 Problems carry source ``analysis`` (a standards check is an analysis of the
 compound; the problem sources are a database constraint).
@@ -22,7 +24,7 @@ compound; the problem sources are a database constraint).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import date, timedelta
 from typing import Any
 
@@ -79,11 +81,13 @@ def problems_from_findings(
     responsible_person: str | None = None,
     today: date | None = None,
     actor: str | None = None,
+    keys: Collection[str] | None = None,
 ) -> dict[str, list[int]]:
     """Open, reopen or verify problems so the ledger follows the check (module docstring).
 
     Returns problem numbers: ``created``, ``existing``, ``reopened``, ``verified``
-    and ``resolved_candidates``. Findings less severe than ``min_severity`` are skipped.
+    and ``resolved_candidates``. Findings less severe than ``min_severity`` are skipped;
+    with ``keys``, only problems of those keys (:func:`finding_key`) are touched.
     """
     set_actor(session, actor)
     if isinstance(deadline_days, bool) or not isinstance(deadline_days, int) or deadline_days < 0:
@@ -100,11 +104,15 @@ def problems_from_findings(
     for f in findings:
         if f["severity"] in SEVERITIES and SEVERITIES.index(f["severity"]) <= rank:
             wanted.setdefault(finding_key(f), f)
+    scope = None if keys is None else set(keys)
+    if scope is not None:
+        wanted = {k: f for k, f in wanted.items() if k in scope}
 
     mine = [
         p
         for p in list_problems(session, compound=compound)
         if (p.ref_key or "").startswith(FINDING_KEY_PREFIX)
+        and (scope is None or p.ref_key in scope)
     ]
     unresolved = {p.ref_key or "": p for p in mine if p.status in UNRESOLVED_PROBLEM_STATUSES}
     fixed = {p.ref_key or "": p for p in mine if p.status == "fixed"}

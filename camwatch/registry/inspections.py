@@ -18,6 +18,19 @@ perimeter_alarms    10      ≥ 90 % of the boundary's outer line lies within 2 
 The inspection **passes** when the score is at least 80 *and* the coverage item
 passes ("full coverage of key areas" is the programme's core demand).
 
+**Rule results** (docs/standards.md). When the caller passes a standards
+check (the docs/site-format.md §7 JSON object of ``camwatch check``) and the
+profile's rules, the recorded items are the rule results instead — data, not
+sentences: one item per rule run (``key`` ``rule:<ID>``, ``rule``,
+``severity``, ``passed`` = the rule found nothing, ``count`` and ``counts``
+per severity of its findings, ``features``, the profile's ``params``; ``title``
+is the rule id again, for readers of the old item shape), plus
+the old items no rule covers (``blind_spots``, ``device_health``,
+``problems``; :data:`KEPT_ITEMS`) as ``warning`` items carrying their
+numbers in ``params``. Such an inspection **passes** when no ``error`` item
+fails — the compound meets the standard — and its score is the share of
+items passing (0–100). The registry computes no findings: the caller does.
+
 The coverage analysis is computed by the caller (the registry does not import
 the geometry engine) from the compound's current export, counting active
 cameras only, and passed in as the docs/site-format.md §3 JSON object; it is refused
@@ -36,6 +49,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from camwatch.errors import UsageError
+from camwatch.model import SEVERITIES
 from camwatch.registry.audit import set_actor
 from camwatch.registry.compounds import export_site, get_compound
 from camwatch.registry.models import Inspection
@@ -222,6 +236,96 @@ def _check_analysis(code: str, analysis: Mapping[str, Any], active_cameras: Sequ
         )
 
 
+KEPT_ITEMS = ("blind_spots", "device_health", "problems")
+
+
+def _check_findings(code: str, check: Any, rules: Any) -> list[Mapping[str, Any]]:
+    if not isinstance(check, Mapping) or not isinstance(check.get("findings"), list):
+        raise UsageError("the standards check must be the JSON object of `camwatch check --json`")
+    if check.get("site") not in (None, code):
+        raise UsageError(f"the check is of site {check.get('site')!r}, not of compound {code!r}")
+    if not isinstance(rules, Mapping) or not rules:
+        raise UsageError("the standards check needs the profile's rules")
+    findings = list(check["findings"])
+    for f in findings:
+        if not isinstance(f, Mapping) or not {"rule", "severity", "features"} <= set(f):
+            raise UsageError(f"finding {f!r} lacks rule, severity or features")
+        if f["rule"] not in rules:
+            raise UsageError(f"finding of rule {f['rule']!r}, which the profile does not run")
+    return findings
+
+
+def rule_items(
+    code: str, check: Mapping[str, Any], rules: Mapping[str, Mapping[str, Any]]
+) -> list[dict[str, Any]]:
+    """One item per rule of the profile (``rules``: id → ``{"severity", "params"}``)."""
+    findings = _check_findings(code, check, rules)
+    items = []
+    for rule_id, setting in rules.items():
+        mine = [f for f in findings if f["rule"] == rule_id]
+        counts: dict[str, int] = {}
+        for f in mine:
+            counts[f["severity"]] = counts.get(f["severity"], 0) + 1
+        # a finding may be more severe than its rule's setting (e.g. a beam without barrier)
+        worst = min([setting["severity"], *counts], key=SEVERITIES.index)
+        features = sorted({str(x) for f in mine for x in f["features"]})
+        items.append(
+            {
+                "key": f"rule:{rule_id}",
+                "title": rule_id,  # readers of the old item shape show the rule id
+                "rule": rule_id,
+                "severity": worst if mine else setting["severity"],
+                "passed": not mine,
+                "count": len(mine),
+                "counts": counts,
+                "features": features,
+                "params": dict(setting.get("params") or {}),
+            }
+        )
+    return items
+
+
+def standards_items(
+    session: Session,
+    compound: str,
+    analysis: Mapping[str, Any],
+    check: Mapping[str, Any],
+    rules: Mapping[str, Mapping[str, Any]],
+    *,
+    today: date,
+) -> list[dict[str, Any]]:
+    """Rule results plus the old checklist items no rule covers (module docstring)."""
+    comp = get_compound(session, compound)
+    items = rule_items(comp.code, check, rules)
+    old = {i["key"]: i for i in checklist(session, compound, analysis, today=today)}
+    for key in KEPT_ITEMS:
+        item = old[key]
+        value = dict(item["value"] or {})
+        items.append(
+            {
+                "key": key,
+                "rule": None,
+                "severity": "warning",
+                "passed": item["passed"],
+                "count": 0 if item["passed"] else 1,
+                "counts": {} if item["passed"] else {"warning": 1},
+                "features": [],
+                "params": value,
+            }
+        )
+    return items
+
+
+def standards_score(items: Sequence[Mapping[str, Any]]) -> float:
+    """Share of items passing, 0–100 (whole numbers, as the weighted score)."""
+    return float(round(100.0 * sum(1 for i in items if i["passed"]) / len(items))) if items else 0.0
+
+
+def standards_passed(items: Sequence[Mapping[str, Any]]) -> bool:
+    """No ``error`` item fails: the compound meets the standard."""
+    return not any(i["severity"] == "error" and not i["passed"] for i in items)
+
+
 def score_of(items: Sequence[Mapping[str, Any]]) -> float:
     """Sum of the weights of the passing items (0–100)."""
     return float(sum(i["weight"] for i in items if i["passed"]))
@@ -242,21 +346,32 @@ def run_inspection(
     today: date | None = None,
     notes: str | None = None,
     actor: str | None = None,
+    check: Mapping[str, Any] | None = None,
+    rules: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> Inspection:
-    """Run the checklist and record the inspection (items, score, pass/fail)."""
+    """Run the checklist and record the inspection (items, score, pass/fail).
+
+    With ``check`` (and the profile's ``rules``) the items are the rule results
+    (module docstring); without, the weighted checklist.
+    """
     set_actor(session, actor)
     if not inspector or not inspector.strip():
         raise UsageError("an inspection needs an inspector")
     day = today or date.today()
     comp = get_compound(session, compound)
-    items = checklist(session, compound, analysis, today=day)
+    if check is not None:
+        items = standards_items(session, compound, analysis, check, rules or {}, today=day)
+        score, passed = standards_score(items), standards_passed(items)
+    else:
+        items = checklist(session, compound, analysis, today=day)
+        score, passed = score_of(items), passed_of(items)
     inspection = Inspection(
         compound=comp,
         date=day,
         inspector=inspector.strip(),
         items=items,
-        score=score_of(items),
-        passed=passed_of(items),
+        score=score,
+        passed=passed,
         notes=notes,
     )
     session.add(inspection)

@@ -1,11 +1,12 @@
 """The district report: compounds ranked, the share meeting the standard, overdue items,
 faulty cameras (docs/reports.md).
 
-A compound **meets the standard** as on the district dashboard (docs/web.md):
-the ledger's inspection checklist, run on today's state without recording
-anything, passes (score ≥ 80 and every zone compliant). Compounds are ranked
-by that score (highest first), then by key area left uncovered (smallest
-first), then by code.
+A compound **meets the standard** (达标) as on the district dashboard
+(docs/web.md): its standards check (``camwatch check COMPOUND``) has no error
+finding — :func:`camwatch.standards.meets_standard`, the one function both
+use (docs/standards.md). Compounds are ranked by the inspection checklist
+score (run on today's state without recording anything; highest first), then
+by key area left uncovered (smallest first), then by code.
 """
 
 from __future__ import annotations
@@ -42,10 +43,12 @@ class CompoundRow:
 
 def district_rows(session: Any, *, district: str | None, today: date) -> list[CompoundRow]:
     """Every compound (of ``district``) with its live checklist, problems and broken cameras."""
+    from camwatch.compliance import compound_check
     from camwatch.geometry.coverage import analyze
     from camwatch.registry.compounds import export_site, list_compounds
-    from camwatch.registry.inspections import checklist, passed_of, score_of
+    from camwatch.registry.inspections import checklist, score_of
     from camwatch.registry.problems import days_overdue, list_problems
+    from camwatch.standards import meets_standard
 
     rows = []
     for comp in list_compounds(session, district=district):
@@ -75,7 +78,7 @@ def district_rows(session: Any, *, district: str | None, today: date) -> list[Co
                 name=comp.name or comp.code,
                 district=comp.district or "",
                 score=score_of(items),
-                meets=passed_of(items),
+                meets=meets_standard(compound_check(session, comp.code, today=today)),
                 detection=float(summary["levels"]["detection"]["ratio"]),
                 zones_pass=sum(1 for z in zones if z["pass"]),
                 zones=len(zones),

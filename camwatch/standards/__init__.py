@@ -28,6 +28,7 @@ from camwatch.standards.engine import (
     rule,
     run_rules,
 )
+from camwatch.standards.verdict import meets_standard
 
 __all__ = [
     "RULES",
@@ -41,6 +42,7 @@ __all__ = [
     "Rule",
     "check",
     "load_profile",
+    "meets_standard",
     "parse_profile",
     "rule",
 ]

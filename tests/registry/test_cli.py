@@ -213,16 +213,23 @@ def test_problem_life_cycle_from_the_cli(run, site_file):
 def test_inspect(run, site_file):
     run("import-site", str(site_file))
     result = json.loads(run("inspect", "tiny-court", "--json").stdout)
-    assert result["passed"] is False and result["inspector"] == "tester"
-    assert [i["key"] for i in result["items"]] == [
-        "coverage",
+    assert result["inspector"] == "tester"
+    # the items are the rule results of `camwatch check` plus the kept checklist items
+    check = json.loads(run("check", "tiny-court", "--json").stdout)
+    assert result["passed"] is check["meets_standard"]
+    rules = [i for i in result["items"] if i["rule"]]
+    assert [i["key"] for i in result["items"] if not i["rule"]] == [
         "blind_spots",
         "device_health",
         "problems",
-        "access_control",
-        "perimeter_alarms",
     ]
-    assert "FAILED" in run("inspect", "tiny-court").output
+    for item in rules:
+        mine = [f for f in check["findings"] if f["rule"] == item["rule"]]
+        assert item["key"] == f"rule:{item['rule']}"
+        assert item["count"] == len(mine) and item["passed"] is (not mine)
+        assert set(item["features"]) == {x for f in mine for x in f["features"]}
+    assert {f["rule"] for f in check["findings"]} <= {i["rule"] for i in rules}
+    assert ("FAILED" in run("inspect", "tiny-court").output) is (not check["meets_standard"])
 
 
 def test_users_commands(run):

@@ -271,3 +271,114 @@ def test_due_today_is_not_overdue_anywhere(engine):
             assert summary["overdue_problems"] == int(overdue)
             inspection = run_inspection(s, code, _analysis(s, code), inspector="Li", today=day)
             assert _items(inspection)["problems"] is not overdue
+
+
+# -- rule results (docs/standards.md): the caller passes the check, the registry records it
+
+
+RULES = {
+    "GATE-ACCESS": {"severity": "error", "params": {}},
+    "MOUNT-HEIGHT": {"severity": "warning", "params": {}},
+    "PERIM-VIDEO": {"severity": "warning", "params": {"min_share": 0.9}},
+}
+
+
+def _finding(rule, severity, *features):
+    return {"rule": rule, "severity": severity, "features": list(features), "message": {}}
+
+
+def _check(code, *findings):
+    return {"site": code, "profile": "national", "findings": list(findings)}
+
+
+def test_rule_results_are_data(engine):
+    code = load_tiny(engine, good_site())
+    check = _check(code, _finding("MOUNT-HEIGHT", "warning", "P1"))
+    with session_scope(engine, actor="insp") as s:
+        ins = run_inspection(
+            s, code, _analysis(s, code), inspector="Li", today=TODAY, check=check, rules=RULES
+        )
+        items = {i["key"]: i for i in ins.items}
+        assert list(items) == [
+            "rule:GATE-ACCESS",
+            "rule:MOUNT-HEIGHT",
+            "rule:PERIM-VIDEO",
+            "blind_spots",
+            "device_health",
+            "problems",
+        ]
+        mount = items["rule:MOUNT-HEIGHT"]
+        assert mount == {
+            "key": "rule:MOUNT-HEIGHT",
+            "title": "MOUNT-HEIGHT",
+            "rule": "MOUNT-HEIGHT",
+            "severity": "warning",
+            "passed": False,
+            "count": 1,
+            "counts": {"warning": 1},
+            "features": ["P1"],
+            "params": {},
+        }
+        assert items["rule:PERIM-VIDEO"]["params"] == {"min_share": 0.9}
+        assert items["rule:GATE-ACCESS"]["passed"] and items["rule:GATE-ACCESS"]["count"] == 0
+        for item in ins.items:
+            assert "detail" not in item  # no sentences
+            assert item.get("title", item["key"]) in (item["rule"], item["key"])
+        # a warning does not fail the standard; 5 of 6 items pass
+        assert ins.passed is True and ins.score == 83.0  # 5 of 6, in whole numbers
+
+
+def test_an_error_finding_fails_the_inspection(engine):
+    code = load_tiny(engine, good_site())
+    check = _check(
+        code,
+        _finding("GATE-ACCESS", "error", "G1"),
+        _finding("PERIM-VIDEO", "error", "A1"),  # more severe than its rule's setting
+        _finding("PERIM-VIDEO", "warning", "A2"),
+    )
+    with session_scope(engine, actor="insp") as s:
+        ins = run_inspection(
+            s, code, _analysis(s, code), inspector="Li", today=TODAY, check=check, rules=RULES
+        )
+        items = {i["key"]: i for i in ins.items}
+        assert ins.passed is False
+        video = items["rule:PERIM-VIDEO"]
+        assert video["severity"] == "error" and video["counts"] == {"error": 1, "warning": 1}
+        assert video["features"] == ["A1", "A2"]
+
+
+def test_kept_items_follow_the_ledger(engine):
+    code = load_tiny(engine, good_site())
+    with session_scope(engine, actor="insp") as s:
+        open_problem(
+            s, code, description="late", deadline=TODAY - timedelta(days=1),
+            today=TODAY - timedelta(days=9), source="patrol",
+        )  # fmt: skip
+        ins = run_inspection(
+            s, code, _analysis(s, code), inspector="Li", today=TODAY,
+            check=_check(code), rules=RULES,
+        )  # fmt: skip
+        items = {i["key"]: i for i in ins.items}
+        assert items["problems"]["passed"] is False
+        assert items["problems"]["params"]["overdue"] == 1
+        assert items["problems"]["severity"] == "warning"
+        assert ins.passed is True  # an overdue item is not a standards error
+
+
+@pytest.mark.parametrize(
+    "check, rules, message",
+    [
+        ({"site": "elsewhere", "findings": []}, RULES, "not of compound"),
+        ({"findings": [_finding("NOPE", "error")]}, RULES, "does not run"),
+        ({"findings": "x"}, RULES, "camwatch check --json"),
+        ({"findings": []}, {}, "profile's rules"),
+    ],
+)
+def test_bad_checks_are_refused_and_nothing_recorded(engine, check, rules, message):
+    code = load_tiny(engine, good_site())
+    with pytest.raises(UsageError, match=message), session_scope(engine, actor="insp") as s:
+        run_inspection(
+            s, code, _analysis(s, code), inspector="Li", today=TODAY, check=check, rules=rules
+        )
+    with session_scope(engine) as s:
+        assert latest_inspection(s, code) is None

@@ -69,3 +69,40 @@ def test_finding_keys_are_stable_and_bounded():
     long = {"rule": "ZONE-LEVEL", "features": ["z" * 400]}
     other = {"rule": "ZONE-LEVEL", "features": ["z" * 399 + "y"]}
     assert len(finding_key(long)) == MAX_KEY and finding_key(long) != finding_key(other)
+
+
+def test_keys_touch_only_those_problems(tmp_path, ledger_url):  # noqa: F811
+    """The web's "open problem" per finding: other keys' problems are left alone."""
+    from datetime import date
+
+    from camwatch.registry.db import make_engine, session_scope
+    from camwatch.registry.findings import problems_from_findings
+    from camwatch.registry.problems import get_problem
+
+    site, _ = planted(lambda s: plant_no_access(s) | plant_retention(s))
+    invoke("import-site", str(write(tmp_path, site)), "--db", ledger_url)
+    check = json.loads(invoke("check", "base", "--json", "--db", ledger_url))
+    access = next(f for f in check["findings"] if f["rule"] == "GATE-ACCESS")
+    retention = next(f for f in check["findings"] if f["rule"] == "RETENTION")
+    engine = make_engine(ledger_url)
+    try:
+        with session_scope(engine, actor="t") as s:
+            out = problems_from_findings(
+                s, "base", check, deadline_days=7, keys=[finding_key(retention)]
+            )
+            (ret_id,) = out["created"]
+        invoke("problems", "update", str(ret_id), "--status", "fixed", "--db", ledger_url)
+        # a check where RETENTION is gone, but only GATE-ACCESS's key is asked for
+        gone = {**check, "findings": [access]}
+        with session_scope(engine, actor="t") as s:
+            out = problems_from_findings(
+                s, "base", gone, deadline_days=7, keys=[finding_key(access)], today=date.today()
+            )
+            assert len(out["created"]) == 1 and out["verified"] == []
+            assert get_problem(s, ret_id).status == "fixed"  # not verified by another key's run
+            again = problems_from_findings(
+                s, "base", gone, deadline_days=7, keys=[finding_key(access)]
+            )
+            assert again["created"] == [] and again["existing"] == out["created"]
+    finally:
+        engine.dispose()

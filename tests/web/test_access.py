@@ -119,6 +119,22 @@ TABLE = [
         {"reason": "broken beyond repair"},
         only(302, (A, T)),
     ),
+    ("GET", "/compounds/{own}/findings", None, None, every(200)),
+    ("GET", "/compounds/{other}/findings", None, None, {**every(200), M: 404}),
+    (
+        "POST",
+        "/compounds/{own}/findings/problem",
+        "form",
+        {"key": "finding:NO-SUCH-RULE:"},  # unknown finding: back to the tab, nothing opened
+        only(302, (A, P)),
+    ),
+    (
+        "POST",
+        "/compounds/{other}/findings/problem",
+        "form",
+        {"key": "finding:NO-SUCH-RULE:"},
+        {**only(302, (A, P)), M: 403},
+    ),
     ("GET", "/compounds/{own}/analysis", None, None, every(200)),
     ("GET", "/compounds/{other}/analysis?planned=1", None, None, {**every(200), M: 404}),
     ("GET", "/compounds/{own}/problems/new?zone={own_zone}", None, None, only(200, (A, P))),

@@ -344,6 +344,20 @@
     if (layer) { map.fitBounds(layer.getBounds(), { maxZoom: 3, padding: [40, 40] }); layer.openTooltip(); }
   }
 
+  // a finding's geometry from the findings tab (?focus=<GeoJSON>): drawn highlighted, map fitted to it
+  function showFocus() {
+    var raw = new URLSearchParams(window.location.search).get('focus');
+    if (!raw) return;
+    try {
+      var layer = L.geoJSON(JSON.parse(raw), {
+        style: { color: '#e8590c', weight: 5, fillOpacity: 0.25, dashArray: '6 4' },
+        pointToLayer: function (f, latlng) { return L.circleMarker(latlng, { radius: 12, color: '#e8590c', weight: 4 }); }
+      }).addTo(map);
+      map.fitBounds(layer.getBounds(), { maxZoom: 3, padding: [60, 60] });
+      el.setAttribute('data-focus', '1');
+    } catch (e) { /* a broken focus link shows the plain map */ }
+  }
+
   // ---------------------------------------------------------------- layer control + legend
   var overlays = {};
   var layerControl = null;
@@ -753,6 +767,7 @@
     if (data.can.plan) document.getElementById('tab-plan-btn').classList.remove('hidden');
     return loadCoverage();
   }).then(function () {
+    showFocus();  // after the coverage layers, so it is drawn on top
     el.setAttribute('data-ready', '1');
   }).catch(function (err) { say(err.message, 'error'); });
 

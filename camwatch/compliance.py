@@ -1,0 +1,84 @@
+"""A ledger compound's standards check (docs/standards.md).
+
+:func:`compound_check` checks a compound as ``camwatch check COMPOUND`` does:
+its current export plus the ledger's device facts (DEVICE-HEALTH), against the
+profile the compound names. It joins the ledger (:mod:`camwatch.registry`) and
+the rules (:mod:`camwatch.standards`, which knows no database), so it lives
+beside both; the verdict on its report is
+:func:`camwatch.standards.meets_standard`. The web, the district report and
+the ``check``/``inspect`` commands all check a compound through it.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from camwatch.model import Site
+from camwatch.standards import DeviceHealth, Profile, Report, check, load_profile
+
+
+def _day(value: datetime | date | None) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    return value
+
+
+def ledger_site(session: Any, code: str) -> tuple[Site, list[DeviceHealth]]:
+    """The compound's site and the device facts DEVICE-HEALTH needs."""
+    from sqlalchemy import select
+
+    from camwatch.model import UNRESOLVED_PROBLEM_STATUSES
+    from camwatch.registry.compounds import export_site, get_compound
+    from camwatch.registry.models import Device, Problem
+
+    site = export_site(session, code)
+    compound = get_compound(session, code)
+    devices = session.scalars(
+        select(Device).where(Device.compound_id == compound.id, Device.status != "retired")
+    ).all()
+    deadlines: dict[int, date] = {}
+    problems = session.scalars(
+        select(Problem).where(
+            Problem.compound_id == compound.id,
+            Problem.device_id.is_not(None),
+            Problem.status.in_(UNRESOLVED_PROBLEM_STATUSES),
+        )
+    ).all()
+    for pr in problems:
+        assert pr.device_id is not None
+        if pr.device_id not in deadlines or pr.deadline < deadlines[pr.device_id]:
+            deadlines[pr.device_id] = pr.deadline
+    facts = []
+    for dev in devices:
+        geom = dev.geometry or {}
+        coords = geom.get("coordinates")
+        point = None
+        if geom.get("type") == "Point" and isinstance(coords, list) and len(coords) >= 2:
+            point = (float(coords[0]), float(coords[1]))
+        facts.append(
+            DeviceHealth(
+                code=dev.code,
+                kind=dev.kind,
+                status=dev.status,
+                since=_day(dev.status_changed_at),
+                deadline=deadlines.get(dev.id),
+                position=point,
+            )
+        )
+    return site, facts
+
+
+def compound_check(
+    session: Any,
+    code: str,
+    *,
+    profile: Profile | str | None = None,
+    today: date | None = None,
+) -> Report:
+    """Check ledger compound ``code`` (default profile: the one it names)."""
+    site, devices = ledger_site(session, code)
+    chosen = profile if profile is not None else site.info.rule_profile
+    if not isinstance(chosen, Profile):
+        chosen = load_profile(chosen)
+    return check(site, chosen, devices=devices, today=today)
