@@ -59,7 +59,13 @@ def _analysis_of(session: Any, compound: str) -> dict[str, Any]:
     from camwatch.geometry.coverage import analyze
     from camwatch.registry.compounds import export_site
 
-    return analyze(export_site(session, compound)).to_dict()
+    from shapely.geometry import mapping
+
+    analysis = analyze(export_site(session, compound))
+    data = analysis.to_dict()
+    for row, spot in zip(data["blind_spots"], analysis.blind_spots, strict=True):
+        row["geometry"] = mapping(spot.geometry)  # outlines match spots across analyses
+    return data
 
 
 @click.group()
