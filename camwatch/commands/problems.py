@@ -56,10 +56,10 @@ def problem_dict(problem: Any, *, today: date, events: bool = False) -> dict[str
 
 def _analysis_of(session: Any, compound: str) -> dict[str, Any]:
     """Coverage analysis of the compound's current export (active cameras only)."""
+    from shapely.geometry import mapping
+
     from camwatch.geometry.coverage import analyze
     from camwatch.registry.compounds import export_site
-
-    from shapely.geometry import mapping
 
     analysis = analyze(export_site(session, compound))
     data = analysis.to_dict()
