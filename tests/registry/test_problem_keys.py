@@ -130,3 +130,50 @@ def test_the_database_refuses_a_second_problem_for_a_key(engine, tiny):
         open_problem(
             s, tiny, description="again", deadline=TODAY, today=TODAY, zone=zone, source="analysis"
         )
+
+
+def _stored(engine, pid: int) -> dict:
+    with session_scope(engine) as s:
+        return dict(get_problem(s, pid).reference)
+
+
+def _set_label(engine, pid: int, label: list[float]) -> None:
+    with session_scope(engine) as s:
+        problem = get_problem(s, pid)
+        problem.reference = {**problem.reference, "label_point": label}
+
+
+def _with_spot(analysis: dict, shape) -> dict:
+    changed = copy.deepcopy(analysis)
+    row = changed["blind_spots"][0]
+    row["geometry"] = mapping(shape)
+    row["centroid"] = [shape.centroid.x, shape.centroid.y]
+    row["area_m2"] = shape.area
+    return changed
+
+
+def test_overlap_alone_or_label_point_alone_matches(engine, tiny):
+    analysis, shapes = _analysis(engine, tiny)
+    with session_scope(engine, actor="p") as s:
+        first = problems_from_analysis(s, tiny, analysis, deadline_days=7, today=TODAY)
+    pid = first["created"][0]
+    assert _stored(engine, pid)["id"] == analysis["blind_spots"][0]["id"]
+    # IoU >= 0.5 with the stored label point elsewhere: still the same finding
+    _set_label(engine, pid, [-1000.0, -1000.0])
+    shrunk = shapes[0].buffer(-0.2)
+    assert shrunk.area / shapes[0].area > 0.6
+    with session_scope(engine, actor="p") as s:
+        again = problems_from_analysis(
+            s, tiny, _with_spot(analysis, shrunk), deadline_days=7, today=TODAY
+        )
+    assert pid in again["existing"]
+    # a spot that shrank to a small patch around the stored label point: IoU tiny, same finding
+    label = analysis["blind_spots"][0]["label_point"]
+    _set_label(engine, pid, label)
+    patch = Point(*label).buffer(0.5).intersection(shapes[0])
+    assert patch.area / shapes[0].area < 0.5
+    with session_scope(engine, actor="p") as s:
+        again = problems_from_analysis(
+            s, tiny, _with_spot(analysis, patch), deadline_days=7, today=TODAY
+        )
+    assert pid in again["existing"]
