@@ -135,6 +135,8 @@ class Compound(Base):
     # optional georeference of the local metres, e.g. {"crs": "EPSG:4547", "origin": [x, y]}
     georef: Mapped[dict[str, Any] | None]
     target_standard: Mapped[str | None] = mapped_column(String(100))
+    # when an import last changed it (devices changed later are not retired silently)
+    imported_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(Integer)

@@ -1,4 +1,5 @@
-"""One not-yet-verified problem per finding: ``problems.open_key`` + a unique index.
+"""One not-yet-verified problem per finding (``problems.open_key`` + a unique index);
+``compounds.imported_at`` (when an import last changed the compound).
 
 Revision ID: 0003
 Revises: 0002
@@ -10,6 +11,9 @@ verified, NULL otherwise; the unique index on ``(compound_id, open_key)``
 refuses a second one (NULLs never clash).  Existing analysis problems get
 their key here; where duplicates were already opened, the oldest keeps the
 key and the later ones stay without (they remain listed and can be closed).
+
+``compounds.imported_at`` starts NULL: the creation time of the compound
+stands in for it (docs/registry.md, "import-site / export-site").
 """
 
 from __future__ import annotations
@@ -36,6 +40,8 @@ def _key(ref_key: str | None, reference: object) -> str | None:
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("compounds", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("imported_at", sa.DateTime(timezone=True), nullable=True))
     with op.batch_alter_table("problems", schema=None) as batch_op:
         batch_op.add_column(sa.Column("open_key", sa.String(length=300), nullable=True))
     problems = sa.table(
@@ -71,3 +77,5 @@ def downgrade() -> None:
     with op.batch_alter_table("problems", schema=None) as batch_op:
         batch_op.drop_index("uq_problems_compound_open_key")
         batch_op.drop_column("open_key")
+    with op.batch_alter_table("compounds", schema=None) as batch_op:
+        batch_op.drop_column("imported_at")
