@@ -177,3 +177,44 @@ def test_overlap_alone_or_label_point_alone_matches(engine, tiny):
             s, tiny, _with_spot(analysis, patch), deadline_days=7, today=TODAY
         )
     assert pid in again["existing"]
+
+
+def test_migration_0003_keys_existing_problems_and_keeps_duplicates_open(tmp_path):
+    """Duplicates opened before the upgrade: the oldest holds the key, nothing is lost."""
+    from sqlalchemy import create_engine, text
+
+    from camwatch.registry.db import upgrade_db
+
+    engine = create_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    try:
+        assert upgrade_db(engine, "0002") == "0002"
+        now = "2026-01-01 00:00:00"
+        with engine.begin() as c:
+            c.execute(
+                text(
+                    "INSERT INTO compounds (id, code, plan_json, created_at, updated_at, version)"
+                    " VALUES (1, 'c', '{}', :t, :t, 1)"
+                ),
+                {"t": now},
+            )
+            rows = [
+                ("zone:gate", None, "open"),
+                ("zone:gate", None, "open"),  # the duplicate the old map opened
+                ("blind_spot", '{"centroid": [1.04, 2.0], "area_m2": 5}', "in_progress"),
+                ("blind_spot", '{"centroid": [9.0, 9.0], "area_m2": 5}', "verified"),
+            ]
+            for i, (key, ref, status) in enumerate(rows, start=1):
+                c.execute(
+                    text(
+                        "INSERT INTO problems (id, compound_id, ref_key, reference, description,"
+                        " source, deadline, status, opened_at, created_by, updated_at, version)"
+                        " VALUES (:i, 1, :k, :r, 'd', 'analysis', '2026-02-01', :s, :t, 'x', :t, 1)"
+                    ),
+                    {"i": i, "k": key, "r": ref, "s": status, "t": now},
+                )
+        assert upgrade_db(engine) is not None
+        with engine.connect() as c:
+            keys = dict(c.execute(text("SELECT id, open_key FROM problems ORDER BY id")).all())
+        assert keys == {1: "zone:gate", 2: None, 3: "blind_spot:1.0,2.0", 4: None}
+    finally:
+        engine.dispose()
