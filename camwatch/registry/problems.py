@@ -145,22 +145,6 @@ def match_blind_spot(
     return best[1] if best else None
 
 
-def finding_problem(
-    session: Session,
-    compound: str,
-    *,
-    zone: str | None = None,
-    spot: Mapping[str, Any] | None = None,
-) -> Problem | None:
-    """The problem already holding this zone's or blind spot's key, if any."""
-    comp = get_compound(session, compound)
-    candidates = open_findings(session, comp)
-    if spot is not None:
-        return match_blind_spot(candidates, spot)
-    key = f"{ZONE_KEY_PREFIX}{zone}"
-    return next((p for p in candidates if p.open_key == key), None)
-
-
 def is_overdue(problem: Problem, today: date) -> bool:
     """Not yet fixed and the deadline has passed (due today is not overdue)."""
     return problem.status in UNRESOLVED_PROBLEM_STATUSES and problem.deadline < today
