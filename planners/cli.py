@@ -29,6 +29,10 @@ def _check_out(path: str | None) -> None:
         raise UsageError(f"--write: folder does not exist: {Path(path).parent}")
 
 
+# exit code of `plan --target` when the plan cannot reach the target (docs/planners.md)
+TARGET_NOT_REACHED = 3
+
+
 @click.command("plan")
 @click.argument("site_file", type=click.Path(dir_okay=False))
 @click.option("--add", "add", type=int, help="Number of cameras to add.")
@@ -159,6 +163,11 @@ def plan_cmd(
         from planners.overlays import plan_overlays
 
         _draw(site, analyze(site, include_planned=True), picture, plan_overlays(result))
+    if result.target is not None and not result.target["reached"]:
+        # an answer, but not the one asked for: say so and exit 3 (docs/planners.md)
+        reasons = "; ".join(u["reason"] for u in result.target["unreachable"])
+        click.echo(f"target not reachable: {reasons}", err=True)
+        raise SystemExit(TARGET_NOT_REACHED)
 
 
 def _print_plan(result: Any) -> None:

@@ -21,9 +21,12 @@ from dataclasses import replace
 from typing import Any
 
 import numpy as np
+from shapely.geometry import Point
+from shapely.ops import unary_union
 
 from camwatch.errors import UsageError
 from camwatch.geometry.coverage import Analysis, analyze
+from camwatch.geometry.optics import reach
 from camwatch.geometry.space import free_space
 from camwatch.model import LEVELS, Site
 from planners.candidates import CandidateSet, generate_candidates
@@ -49,6 +52,10 @@ from planners.pool import DEFAULT_POOL, candidate_pool, exact_subpool
 from planners.result import PlanResult, Suggestion, site_with_suggestions, target_report
 
 METHODS = ("auto", "greedy", "local", "exact")
+
+
+# a suggestion adding less than this (m²) to what a --target plan aims at adds nothing
+MIN_GAIN_M2 = 0.05
 
 
 def _check_options(
@@ -146,17 +153,22 @@ def plan_cameras(
     upper = geo.upper_bounds()
     result.candidates = len(cset)
     result.skipped_mounts = list(cset.skipped_mounts)
+    unreachable_zones: list[str | None] = []
     if mode == "target":
         # Wolsey (1982): greedy by gain per unit cost for submodular set cover
         greedy = greedy_placement(geo, k=None, upper=upper, costs=costs, by_ratio=True)
         if not geo.m.satisfied(geo.covered):
-            # some needs cannot be met from these candidates: aim for the most they can reach
-            # (greedy stopped only when no candidate adds anything, so it reached that most)
-            demand = _capped(demand, geo.covered)
-            selection = list(greedy.selected)
+            # some needs cannot be met from these candidates (greedy stopped only when no
+            # candidate adds anything, so it reached the most they can). A zone that cannot
+            # pass is not chased: cameras bringing it closer to a pass it can never reach add
+            # nothing (docs/planners.md); the monitored area aims for the most it can reach.
+            # Plan again for what is left.
+            dropped = _unmet_zones(demand, geo)
+            demand = _capped(demand, geo.covered, drop=dropped)
+            unreachable_zones = [demand.pieces[j].zone for j in dropped]
             geo = GeometryCoverage(demand, pf, mode=mode)
-            for c in selection:
-                geo.add(c)
+            upper = geo.upper_bounds()
+            greedy = greedy_placement(geo, k=None, upper=upper, costs=costs, by_ratio=True)
         greedy.objective = float(costs[greedy.selected].sum())  # set cover: cameras (cost) used
     elif budget is not None:
         greedy = budgeted_greedy(geo, k=add, budget=budget, costs=costs)
@@ -260,6 +272,7 @@ def plan_cameras(
     _finish(result, site, cset, geo, best, before_an, space, mode)
     if target is not None:
         result.target = target_report(site, result.after_analysis, target, level)
+        _explain_zones(result.target, site, before_an, cset, types, unreachable_zones)
     elif not result.suggestions:
         result.note = "no candidate adds coverage"
     elif add is not None and len(result.suggestions) < add:
@@ -305,16 +318,20 @@ def _finish(
     """Turn the chosen candidates into cameras and re-analyse the site to get ``after``."""
     saved_mode, saved_weight = geo.m.mode, geo.m.weight
     if mode == "target":
-        # explain each camera by the area it adds at the planning level (zones only if M is met)
-        whole = np.array([p.zone is None for p in geo.demand.pieces])
+        # explain each camera by the area it adds to what the plan aims at: the monitored
+        # area at the planning level and each zone it tries to pass, at the zone's level
         geo.m.mode = "weighted"
-        geo.m.weight = whole.astype(float) if whole.any() else np.ones(len(whole))
+        geo.m.weight = (geo.m.need > 0).astype(float)
     try:
         # best.selected is already in greedy order (largest marginal gain first)
         geo.reset()
-        order, gains = list(best.selected), []
-        for c in order:
-            gains.append(geo.gain(c))
+        order, gains = [], []
+        for c in best.selected:
+            g = geo.gain(c)
+            if mode == "target" and g < MIN_GAIN_M2:
+                continue  # it adds nothing the plan aims at: never suggested
+            order.append(c)
+            gains.append(g)
             geo.add(c)
     finally:
         geo.m.mode, geo.m.weight = saved_mode, saved_weight
@@ -335,13 +352,63 @@ def _finish(
     result.after_analysis = after_an
 
 
-def _capped(demand: Demand, reachable: np.ndarray) -> Demand:
-    """The demand with each need lowered to what the candidates can reach at most."""
+def _unmet_zones(demand: Demand, geo: GeometryCoverage) -> list[int]:
+    """Pieces of zones whose need the candidates cannot meet."""
+    slack = 1e-9 * np.maximum(geo.m.need, 1.0)
+    return [
+        j
+        for j, p in enumerate(demand.pieces)
+        if p.zone is not None and geo.m.need[j] > 0 and geo.covered[j] < geo.m.need[j] - slack[j]
+    ]
+
+
+def _capped(demand: Demand, reachable: np.ndarray, *, drop: Sequence[int] = ()) -> Demand:
+    """The demand with each need lowered to what the candidates can reach; ``drop`` ones to 0."""
+    gone = set(drop)
     pieces = [
-        replace(p, need_m2=min(p.need_m2, float(reachable[j]) * (1.0 - 1e-7)))
+        replace(p, need_m2=0.0 if j in gone else min(p.need_m2, float(reachable[j]) * (1.0 - 1e-7)))
         for j, p in enumerate(demand.pieces)
     ]
     return Demand(pieces, target=True)
+
+
+def _explain_zones(
+    report: dict[str, Any],
+    site: Site,
+    before: Analysis,
+    cset: CandidateSet,
+    types: Sequence[Lens],
+    zones: Sequence[str | None],
+) -> None:
+    """Say why each zone the plan could not pass is out of reach (distance first)."""
+    by_name = {z.name: z for z in site.zones}
+    for entry in report["unreachable"]:
+        zone = by_name.get(entry.get("zone") or "")
+        if zone is None:
+            continue
+        level = zone.required_level
+        reach_m = max(reach(t.camera("x", (0.0, 0.0), 0.0), level) for t in types)
+        missing = zone.polygon.difference(before.levels[level].geometry)
+        if missing.is_empty:
+            missing = zone.polygon
+        near = [Point(m.stand) for m in cset.mounts]
+        near = [p for p in near if missing.distance(p) <= reach_m]
+        far = (
+            missing.difference(unary_union([p.buffer(reach_m) for p in near])) if near else missing
+        )
+        entry["reach_m"] = round(reach_m, 2)
+        entry["out_of_reach_m2"] = round(far.area, 2)
+        entry["planned_for"] = zone.name in zones
+        if far.area > 0.01:
+            entry["reason"] = (
+                f"zone '{zone.name}': no mount within {level} distance ({reach_m:.1f} m) "
+                f"of {far.area:.1f} m² of it"
+            )
+        else:
+            entry["reason"] = (
+                f"zone '{zone.name}': the mounts within {level} distance ({reach_m:.1f} m) "
+                "do not see the rest of it (walls, buildings or the field of view are in the way)"
+            )
 
 
 __all__ = [

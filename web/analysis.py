@@ -36,12 +36,22 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from shapely.geometry import mapping
+from sqlalchemy.exc import IntegrityError
 from wtforms import DateField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from camwatch.errors import CamwatchError, UsageError
 from camwatch.registry import devices as devices_service
-from camwatch.registry.problems import BLIND_SPOT_KEY, ZONE_KEY_PREFIX, list_problems, open_problem
+from camwatch.registry.problems import (
+    ZONE_KEY_PREFIX,
+    DuplicateProblemError,
+    blind_spot_key,
+    blind_spot_reference,
+    match_blind_spot,
+    open_findings,
+    open_problem,
+)
 from web import geojson
 from web.api.plan_schemas import AcceptBody, ProblemFromFinding, body, raw_body
 from web.cache import cache_for
@@ -84,7 +94,7 @@ def run(cid: int):
             error=analysis_failed(failure or RuntimeError("unknown")),
         )
     summary = result.analysis.to_dict()
-    open_refs = _open_refs(compound)
+    open_refs = _open_refs(compound, result.analysis) if not planned else {}
     return render_template(
         "analysis/analysis.html",
         compound=compound,
@@ -98,34 +108,64 @@ def run(cid: int):
     )
 
 
-def _open_refs(compound: Any) -> dict[str, int]:
-    """Unresolved problems already about a zone ("zone:<name>") or a blind spot ("B<n>")."""
-    refs: dict[str, int] = {}
-    for p in list_problems(db_session(), compound=compound.code, unresolved=True):
-        if p.ref_key and p.ref_key.startswith(ZONE_KEY_PREFIX):
-            refs[p.ref_key] = p.id
-        elif p.ref_key == BLIND_SPOT_KEY and p.reference:
-            refs[f"spot@{p.reference.get('centroid')}"] = p.id
+def _spot_dict(spot: Any) -> dict[str, Any]:
+    """A blind spot of an analysis with its outline, as the registry matches it."""
+    return {
+        "id": spot.id,
+        "area_m2": spot.area_m2,
+        "centroid": list(spot.centroid),
+        "label_point": list(spot.label_point),
+        "zones": list(spot.zones),
+        "geometry": mapping(spot.geometry),
+    }
+
+
+def _open_refs(compound: Any, analysis: Any) -> dict[str, int]:
+    """Problems already holding a finding: ``zone:<name>`` and ``spot:<B-id>`` → number.
+
+    Blind spots are matched as ``problems from-analysis`` matches them
+    (docs/registry.md, "One problem per finding"), largest spot first.
+    """
+    held = open_findings(db_session(), compound)
+    refs = {str(p.open_key): p.id for p in held if (p.open_key or "").startswith(ZONE_KEY_PREFIX)}
+    taken: set[int] = set()
+    for spot in sorted(analysis.blind_spots, key=lambda b: -b.area_m2):
+        match = match_blind_spot(held, _spot_dict(spot), skip=taken)
+        if match is not None:
+            taken.add(match.id)
+            refs[f"spot:{spot.id}"] = match.id
     return refs
+
+
+@bp.get("/compounds/<int:cid>/problem-refs.json")
+@require("compound.view")
+def problem_refs(cid: int):
+    """Which zones and blind spots of the current analysis already have a problem (map)."""
+    compound = compound_for(cid)
+    refs = _open_refs(compound, analysis_or_422(compound).analysis)
+    return jsonify(
+        {key: {"id": pid, "url": url_for("problems.detail", pid=pid)} for key, pid in refs.items()}
+    )
 
 
 def _finding(compound: Any, *, blind_spot: str | None, zone: str | None) -> dict[str, Any]:
     """The blind spot or failing zone named, from the current analysis (404 if gone)."""
-    summary = analysis_or_422(compound).analysis.to_dict()
+    analysis = analysis_or_422(compound).analysis
+    summary = analysis.to_dict()
     if blind_spot:
         spot = next((s for s in summary["blind_spots"] if s["id"] == blind_spot), None)
         if spot is None:
             raise UsageError(f"the current analysis has no blind spot {blind_spot!r}; re-run it")
         zones = spot["zones"]
+        refs = _open_refs(compound, analysis)
+        if f"spot:{blind_spot}" in refs:
+            pid = refs[f"spot:{blind_spot}"]
+            raise DuplicateProblemError(f"already in the problem list: #{pid}", pid)
+        shape_of = next(b for b in analysis.blind_spots if b.id == blind_spot)
+        reference = blind_spot_reference(_spot_dict(shape_of))
         return {
-            "ref_key": BLIND_SPOT_KEY,
-            "reference": {
-                "type": "blind_spot",
-                "id": spot["id"],
-                "area_m2": spot["area_m2"],
-                "centroid": spot["centroid"],
-                "zones": zones,
-            },
+            "ref_key": blind_spot_key(reference["centroid"]),
+            "reference": reference,
             "zone": zones[0] if len(zones) == 1 else None,
             "text": _(
                 "Blind spot %(id)s: %(a).1f m² not watched by any camera around (%(x).1f, %(y).1f)%(z)s",
@@ -158,65 +198,102 @@ def _finding(compound: Any, *, blind_spot: str | None, zone: str | None) -> dict
     raise UsageError("name a blind_spot or a zone")
 
 
+def _already(pid: int) -> Any:
+    """The answer to a second problem for a finding: 409 (JSON) or the existing problem."""
+    text = _("Already in the problem list (#%(id)d).", id=pid)
+    url = url_for("problems.detail", pid=pid)
+    if request.is_json or wants_json():
+        body = {"error": {"code": "conflict", "status": 409, "message": text}}
+        return jsonify({**body, "id": pid, "url": url}), 409
+    flash(text, "error")
+    return redirect(url)
+
+
+def _open(compound: Any, finding: dict[str, Any], **fields: Any) -> Any:
+    """Open the finding's problem; a second one for the same key is refused (even if racing)."""
+    db = db_session()
+    try:
+        problem = open_problem(
+            db,
+            compound.code,
+            source="analysis",
+            zone=finding["zone"],
+            ref_key=finding["ref_key"],
+            reference=finding["reference"],
+            actor=g.user.username,
+            **fields,
+        )
+        db.commit()
+    except DuplicateProblemError as exc:
+        db.rollback()
+        return None, exc.problem_id
+    except IntegrityError:  # a concurrent request opened it between our check and our insert
+        db.rollback()
+        held = next(
+            (p for p in open_findings(db, compound) if p.open_key == finding["ref_key"]), None
+        )
+        if held is None:
+            raise
+        return None, held.id
+    return problem, None
+
+
 @bp.route("/compounds/<int:cid>/problems/new", methods=["GET", "POST"])
 @require("problem.create")
 def create_problem(cid: int):
-    """Open a rectification item from a blind spot or a zone (form, or JSON from the map)."""
+    """Open a rectification item from a blind spot or a zone (form, or JSON from the map).
+
+    One problem per finding (docs/registry.md): when the zone or blind spot
+    already has one, JSON gets 409 with its number, a form the existing problem.
+    """
     compound = compound_for(cid)
     # a JSON body (the map) is loaded by its schema; a form or query by the form below
     data = body(ProblemFromFinding()) if request.is_json else None
     source = data if data is not None else request.values
-    finding = _finding(
-        compound, blind_spot=source.get("blind_spot") or None, zone=source.get("zone") or None
-    )
+    try:
+        finding = _finding(
+            compound, blind_spot=source.get("blind_spot") or None, zone=source.get("zone") or None
+        )
+    except DuplicateProblemError as exc:
+        return _already(exc.problem_id)
     default_deadline = date.today() + timedelta(
         days=int(current_app.config["PROBLEM_DEADLINE_DAYS"])
     )
     if data is not None:
         deadline = data.get("deadline") or default_deadline
-        db = db_session()
-        problem = open_problem(
-            db,
-            compound.code,
+        problem, held = _open(
+            compound,
+            finding,
             description=data.get("description") or finding["text"],
             deadline=deadline,
-            source="analysis",
             responsible_unit=data.get("responsible_unit") or None,
             responsible_person=data.get("responsible_person") or None,
-            zone=finding["zone"],
-            ref_key=finding["ref_key"],
-            reference=finding["reference"],
-            actor=g.user.username,
         )
-        db.commit()
+        if problem is None:
+            return _already(held)
         return jsonify({"id": problem.id, "url": url_for("problems.detail", pid=problem.id)}), 201
     form = ProblemForm()
     if request.method == "GET":
         form.description.data = finding["text"]
         form.deadline.data = default_deadline
     elif form.validate_on_submit():
-        db = db_session()
         try:
-            problem = open_problem(
-                db,
-                compound.code,
+            problem, held = _open(
+                compound,
+                finding,
                 description=form.description.data,
                 deadline=form.deadline.data,
-                source="analysis",
                 responsible_unit=form.responsible_unit.data or None,
                 responsible_person=form.responsible_person.data or None,
-                zone=finding["zone"],
-                ref_key=finding["ref_key"],
-                reference=finding["reference"],
-                actor=g.user.username,
             )
-            db.commit()
         except CamwatchError as exc:
-            db.rollback()
+            db_session().rollback()
             flash(str(exc), "error")
             return render_template(
                 "analysis/problem_form.html", compound=compound, form=form, finding=finding
             ), 400
+        if problem is None:
+            return _already(held)
         flash(_("Problem #%(id)d opened.", id=problem.id), "ok")
         return redirect(url_for("problems.detail", pid=problem.id))
     return render_template(

@@ -80,6 +80,10 @@ class RetireForm(FlaskForm):
     reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
 
 
+class RestoreForm(FlaskForm):
+    reason = StringField(_l("Reason"), validators=[Optional(), Length(max=500)])
+
+
 def device_for(device_id: int) -> Device:
     """The device if its compound is visible to the user, else 404."""
     device = db_session().get(Device, device_id)
@@ -213,6 +217,7 @@ def detail(device_id: int):
         data=device_json(device)["properties"],
         form=MaintenanceForm(),
         retire_form=RetireForm(),
+        restore_form=RestoreForm(),
         edit_form=FlaskForm(),
     )
 
@@ -409,3 +414,32 @@ def retire(device_id: int):
         return redirect(url_for("devices.detail", device_id=device_id))
     flash(_("Device %(code)s retired.", code=device.code), "ok")
     return redirect(url_for("compounds.map_page", cid=device.compound_id))
+
+
+@bp.post("/devices/<int:device_id>/restore")
+@require("device.edit")
+def restore(device_id: int):
+    """Bring a retired device back (its status before retirement, else offline; docs/registry.md)."""
+    device = device_for(device_id)
+    form = RestoreForm()
+    if not form.validate_on_submit():
+        flash(_("The form has expired; reload the page and try again."), "error")
+        return redirect(url_for("devices.detail", device_id=device_id))
+    db = db_session()
+    version = request.form.get("version")
+    try:
+        devices_service.restore_device(
+            db,
+            device.compound.code,
+            device.code,
+            reason=form.reason.data or None,
+            expected_version=int(version) if version and version.isdigit() else None,
+            actor=g.user.username,
+        )
+        db.commit()
+    except CamwatchError as exc:
+        db.rollback()
+        flash(error_text(exc), "error")
+        return redirect(url_for("devices.detail", device_id=device_id))
+    flash(_("Device %(code)s restored.", code=device.code), "ok")
+    return redirect(url_for("devices.detail", device_id=device_id))

@@ -285,6 +285,30 @@ def devices_retire(
         click.echo(f"retired {device.kind} {device.code}")
 
 
+@devices.command("restore")
+@click.argument("compound")
+@click.argument("code")
+@click.option("--reason", help="Why (kept in the device's notes).")
+@click.option("--expected-version", type=int)
+@ledger_options
+def devices_restore(
+    compound: str, code: str, reason: str | None, expected_version: int | None
+) -> None:
+    """Bring retired device CODE back (status before retirement, else offline)."""
+    from camwatch.registry.devices import restore_device
+
+    with ledger() as session:
+        device = restore_device(
+            session,
+            compound,
+            code,
+            reason=reason,
+            expected_version=expected_version,
+            actor=actor(),
+        )
+        click.echo(f"restored {device.kind} {device.code} (status {device.status})")
+
+
 @devices.command("show")
 @click.argument("compound")
 @click.argument("code")

@@ -139,6 +139,8 @@ def _print_diff(diff: dict) -> None:
         click.echo(f"  updated {code}: {parts}")
     if diff["retired"]:
         click.echo(f"  retired ({len(diff['retired'])}): {', '.join(diff['retired'])}")
+    for code, why in diff.get("retired_changed", {}).items():
+        click.echo(f"    {code}: {why} since the last import")
     click.echo(f"  unchanged: {diff['unchanged']} device(s)")
 
 
@@ -152,6 +154,11 @@ def _print_diff(diff: dict) -> None:
     help="Keep devices that are not in the file (default: retire them).",
 )
 @click.option("--standard", "target_standard", help="Target standard of the compound.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Retire devices missing from the file even if added or changed since the last import.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the diff as JSON.")
 @ledger_options
 def import_site_cmd(
@@ -160,9 +167,15 @@ def import_site_cmd(
     dry_run: bool,
     keep_missing: bool,
     target_standard: str | None,
+    force: bool,
     as_json: bool,
 ) -> None:
-    """Load SITE_FILE into the ledger: create the compound or update it by device code."""
+    """Load SITE_FILE into the ledger: create the compound or update it by device code.
+
+    Devices of the compound missing from the file are retired; if any of them
+    was added or changed since the compound was last imported (e.g. on the web),
+    nothing is written and the command exits 2 unless --force is given.
+    """
     from camwatch.registry.compounds import import_site
     from camwatch.sitefile import load_site
 
@@ -175,6 +188,7 @@ def import_site_cmd(
             dry_run=dry_run,
             keep_missing=keep_missing,
             target_standard=target_standard,
+            force=force,
             actor=actor(),
         ).to_dict()
     if as_json:

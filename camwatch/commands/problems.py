@@ -56,10 +56,16 @@ def problem_dict(problem: Any, *, today: date, events: bool = False) -> dict[str
 
 def _analysis_of(session: Any, compound: str) -> dict[str, Any]:
     """Coverage analysis of the compound's current export (active cameras only)."""
+    from shapely.geometry import mapping
+
     from camwatch.geometry.coverage import analyze
     from camwatch.registry.compounds import export_site
 
-    return analyze(export_site(session, compound)).to_dict()
+    analysis = analyze(export_site(session, compound))
+    data = analysis.to_dict()
+    for row, spot in zip(data["blind_spots"], analysis.blind_spots, strict=True):
+        row["geometry"] = mapping(spot.geometry)  # outlines match spots across analyses
+    return data
 
 
 @click.group()

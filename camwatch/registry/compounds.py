@@ -92,6 +92,8 @@ class ImportDiff:
     added: list[str] = field(default_factory=list)
     updated: dict[str, dict[str, list[Any]]] = field(default_factory=dict)
     retired: list[str] = field(default_factory=list)
+    # devices it retires that were added or changed since the compound was last imported
+    retired_changed: dict[str, str] = field(default_factory=dict)
     unchanged: list[str] = field(default_factory=list)
 
     @property
@@ -109,6 +111,7 @@ class ImportDiff:
             "added": list(self.added),
             "updated": _jsonable(self.updated),
             "retired": list(self.retired),
+            "retired_changed": dict(self.retired_changed),
             "unchanged": len(self.unchanged),
         }
 
@@ -184,11 +187,16 @@ def import_site(
     dry_run: bool = False,
     keep_missing: bool = False,
     target_standard: str | None = None,
+    force: bool = True,
 ) -> ImportDiff:
     """Create or update the compound ``code`` (default ``site.id``) from ``site``; return the diff.
 
     The site must already be valid (``load_site``/``parse_site`` made it).
     Everything is checked before anything is written; with ``dry_run`` nothing is.
+    ``diff.retired_changed`` names the devices it would retire that were added or
+    changed since the compound was last imported; with ``force=False`` such an
+    import is refused (:class:`RetiresChangedDevices`, nothing written) — see
+    docs/registry.md, "import-site / export-site".
     """
     set_actor(session, actor)
     compound_code = check_code(code or site.id, kind="compound")
@@ -254,8 +262,12 @@ def import_site(
             else:
                 diff.unchanged.append(state.code)
 
+    if compound is not None and diff.retired:
+        diff.retired_changed = _changed_since_import(session, compound, diff.retired)
     if dry_run:
         return diff
+    if diff.retired_changed and not force:
+        raise RetiresChangedDevices(diff)
     if compound is None:
         compound = Compound(code=compound_code, plan_json=plan, **wanted)
         session.add(compound)
@@ -272,7 +284,41 @@ def import_site(
         elif state.code in diff.updated or state.code in diff.retired:
             apply_state(old, state)
     session.flush()
+    if diff.changed:  # after the flush, so the devices' updated_at are not later than this
+        compound.imported_at = utcnow()
+        session.flush()
     return diff
+
+
+class RetiresChangedDevices(UsageError):
+    """An import would retire devices added or changed since the last import."""
+
+    def __init__(self, diff: ImportDiff) -> None:
+        listed = "; ".join(f"{code} ({why})" for code, why in diff.retired_changed.items())
+        super().__init__(
+            f"this import would retire {len(diff.retired)} device(s) not in the file, "
+            f"{len(diff.retired_changed)} of them added or changed since compound "
+            f"{diff.compound!r} was last imported: {listed}. Nothing was written; "
+            "add them to the file, use --keep-missing, or --force to retire them"
+        )
+        self.diff = diff
+
+
+def _changed_since_import(session: Session, compound: Compound, codes: list[str]) -> dict[str, str]:
+    """Which of these devices were added, edited or maintained after the last import, and how."""
+    since = compound.imported_at or compound.created_at
+    devices = {d.code: d for d in compound.devices}
+    out: dict[str, str] = {}
+    for code in codes:
+        device = devices[code]
+        latest_log = max((r.created_at for r in device.maintenance), default=None)
+        if device.created_at > since:
+            out[code] = f"added {device.created_at:%Y-%m-%d %H:%M}"
+        elif latest_log is not None and latest_log > since:
+            out[code] = f"maintenance logged {latest_log:%Y-%m-%d %H:%M}"
+        elif device.updated_at > since:
+            out[code] = f"changed {device.updated_at:%Y-%m-%d %H:%M}"
+    return out
 
 
 class _PseudoCompound:

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from camwatch.errors import NotFoundError, SiteFormatError, StaleEditError, UsageError
 from camwatch.model import DEVICE_KINDS, DEVICE_STATUSES, parse_resolution
-from camwatch.registry.audit import set_actor
+from camwatch.registry.audit import history, set_actor
 from camwatch.registry.codec import (
     DeviceState,
     check_code,
@@ -259,6 +259,9 @@ def update_device(
     return device
 
 
+RESTORED_DEFAULT_STATUS = "offline"  # when the audit trail has no status before retirement
+
+
 def retire_device(
     session: Session,
     compound: str,
@@ -280,6 +283,55 @@ def retire_device(
     device.notes = f"{device.notes}\n{line}" if device.notes else line
     device.status = "retired"
     device.status_changed_at = utcnow()
+    session.flush()
+    return device
+
+
+def status_before_retirement(session: Session, device: Device) -> str | None:
+    """The status the device had when it was last retired, as the audit trail recorded it."""
+    rows = history(session, Device.__tablename__, device.id)
+    for row in reversed(rows):  # newest first
+        after, before = row.after or {}, row.before or {}
+        if row.action == "update" and after.get("status") == "retired":
+            status = before.get("status")
+            if status in DEVICE_STATUSES and status != "retired":
+                return str(status)
+            return None
+    return None
+
+
+def restore_device(
+    session: Session,
+    compound: str,
+    code: str,
+    *,
+    reason: str | None = None,
+    expected_version: int | None = None,
+    on: date | None = None,
+    actor: str | None = None,
+) -> Device:
+    """Bring a retired device back into service (see docs/registry.md, "Restoring a device").
+
+    Its status becomes the one it had before it was retired when the audit
+    trail recorded it, else ``offline`` (it has to be checked before it counts
+    as working).  It is validated against the compound's current plan, like an
+    edit, and a line ``restored <day>: <reason>`` is appended to its notes.
+    """
+    set_actor(session, actor)
+    comp = get_compound(session, compound)
+    device = get_device(session, compound, code)
+    _expect(device, expected_version)
+    if device.status != "retired":
+        raise UsageError(f"{device.kind} {code!r} is not retired (status {device.status})")
+    status = status_before_retirement(session, device) or RESTORED_DEFAULT_STATUS
+    others = [state_of(d) for d in comp.devices if d.id != device.id]
+    normal = _validate(comp, others + [replace(state_of(device), status=status)])[-1]
+    day = (on or date.today()).isoformat()
+    line = f"restored {day}" + (f": {reason}" if reason else "")
+    notes = f"{device.notes}\n{line}" if device.notes else line
+    _check_notes(notes)
+    apply_state(device, normal)
+    device.notes = notes
     session.flush()
     return device
 

@@ -135,6 +135,8 @@ class Compound(Base):
     # optional georeference of the local metres, e.g. {"crs": "EPSG:4547", "origin": [x, y]}
     georef: Mapped[dict[str, Any] | None]
     target_standard: Mapped[str | None] = mapped_column(String(100))
+    # when an import last changed it (devices changed later are not retired silently)
+    imported_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(Integer)
@@ -226,6 +228,8 @@ class Problem(Base):
         _one_of("source", PROBLEM_SOURCES),
         _one_of("status", PROBLEM_STATUSES),
         Index("ix_problems_compound_status", "compound_id", "status"),
+        # one not-yet-verified problem per finding (docs/registry.md, "One problem per finding")
+        Index("uq_problems_compound_open_key", "compound_id", "open_key", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -234,6 +238,8 @@ class Problem(Base):
     zone_name: Mapped[str | None] = mapped_column(String(200))
     # stable key used to avoid duplicates from repeated analyses: "zone:<name>" / "blind_spot"
     ref_key: Mapped[str | None] = mapped_column(String(300))
+    # the finding's key while the problem is not verified (NULL once verified or not a finding)
+    open_key: Mapped[str | None] = mapped_column(String(300))
     # details of the referenced finding, e.g. the blind spot's area, centroid and zones
     reference: Mapped[dict[str, Any] | None]
     description: Mapped[str] = mapped_column(Text)

@@ -29,6 +29,8 @@ from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
 
+from shapely.geometry import Point, mapping, shape
+from shapely.geometry.base import BaseGeometry
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -47,12 +49,100 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     "fixed": (),
     "verified": (),
 }
-BLIND_SPOT_KEY = "blind_spot"
+BLIND_SPOT_KEY = "blind_spot"  # written by earlier versions; new rows use BLIND_SPOT_KEY_PREFIX
+BLIND_SPOT_KEY_PREFIX = "blind_spot:"
 ZONE_KEY_PREFIX = "zone:"
+# a new blind spot is the same finding as a stored one when their outlines overlap this much
+# (intersection over union) or the stored label point lies inside the new spot
+BLIND_SPOT_MIN_IOU = 0.5
+# blind-spot outlines are stored simplified by this much (m), coordinates to the centimetre
+STORED_OUTLINE_TOLERANCE_M = 0.05
 # a new blind spot is the same finding as an unresolved one when their centroids are closer
 # than max(BLIND_SPOT_MATCH_MIN_M, BLIND_SPOT_MATCH_FACTOR * sqrt(larger area))
 BLIND_SPOT_MATCH_MIN_M = 1.0
 BLIND_SPOT_MATCH_FACTOR = 0.5
+
+
+class DuplicateProblemError(StaleEditError):
+    """The finding already has a problem that is not verified (one per finding)."""
+
+    def __init__(self, message: str, problem_id: int) -> None:
+        super().__init__(message)
+        self.problem_id = problem_id
+
+
+def blind_spot_key(centroid: Sequence[float]) -> str:
+    """A new blind spot's key: its centroid to the decimetre (docs/registry.md)."""
+    return f"{BLIND_SPOT_KEY_PREFIX}{float(centroid[0]):.1f},{float(centroid[1]):.1f}"
+
+
+def stored_outline(geometry: BaseGeometry) -> dict[str, Any]:
+    """A blind spot's outline as kept in ``reference["geometry"]`` (simplified, rounded)."""
+    simple = geometry.simplify(STORED_OUTLINE_TOLERANCE_M, preserve_topology=True)
+    return _rounded(mapping(simple))
+
+
+def _rounded(value: Any) -> Any:
+    if isinstance(value, float):
+        return round(value, 2)
+    if isinstance(value, Mapping):
+        return {k: _rounded(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_rounded(v) for v in value]
+    return value
+
+
+def _outline(data: Mapping[str, Any] | None) -> BaseGeometry | None:
+    raw = (data or {}).get("geometry")
+    if not isinstance(raw, Mapping):
+        return None
+    try:
+        geom = shape(raw)
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return None
+    return geom if geom.is_valid and not geom.is_empty else geom.buffer(0)
+
+
+def _spot_match(stored: Mapping[str, Any], spot: Mapping[str, Any]) -> tuple[float, float] | None:
+    """How well a stored blind spot matches a new one, (overlap, -distance); None if not."""
+    cx, cy = (float(v) for v in spot["centroid"])
+    px, py = (float(v) for v in stored["centroid"])
+    dist = math.hypot(cx - px, cy - py)
+    old, new = _outline(stored), _outline(spot)
+    if old is not None and new is not None:
+        union = old.union(new).area
+        iou = old.intersection(new).area / union if union > 0 else 0.0
+        if iou >= BLIND_SPOT_MIN_IOU:
+            return (iou, -dist)
+        label = stored.get("label_point")
+        if isinstance(label, list | tuple) and len(label) == 2 and new.contains(Point(*label)):
+            return (iou, -dist)
+        return None
+    # an outline is missing (a problem stored by an earlier version): centroids close enough
+    tol = _match_tolerance(float(spot["area_m2"]), float(stored.get("area_m2", 0.0)))
+    return (0.0, -dist) if dist <= tol else None
+
+
+def open_findings(session: Session, compound: Compound) -> list[Problem]:
+    """The compound's problems that hold a finding's key (not yet verified)."""
+    stmt = select(Problem).where(Problem.compound_id == compound.id, Problem.open_key.is_not(None))
+    return list(session.scalars(stmt.order_by(Problem.id)))
+
+
+def match_blind_spot(
+    candidates: Sequence[Problem], spot: Mapping[str, Any], *, skip: set[int] | None = None
+) -> Problem | None:
+    """The open blind-spot problem this spot is (best overlap, then nearest), or None."""
+    best: tuple[tuple[float, float], Problem] | None = None
+    for p in candidates:
+        if (skip and p.id in skip) or not (p.open_key or "").startswith(BLIND_SPOT_KEY_PREFIX):
+            continue
+        if not p.reference or "centroid" not in p.reference:
+            continue
+        score = _spot_match(p.reference, spot)
+        if score is not None and (best is None or score > best[0]):
+            best = (score, p)
+    return best[1] if best else None
 
 
 def is_overdue(problem: Problem, today: date) -> bool:
@@ -180,11 +270,23 @@ def open_problem(
     device_row = get_device(session, compound, device) if device else None
     if zone is not None and zone not in _zone_names(comp):
         raise NotFoundError(f"compound {compound!r} has no zone {zone!r}")
+    key = ref_key or (f"{ZONE_KEY_PREFIX}{zone}" if zone else None)
+    # findings of an analysis hold their key while not verified (docs/registry.md)
+    open_key = key if source == "analysis" and key and key != BLIND_SPOT_KEY else None
+    if open_key is not None:
+        held = session.scalar(
+            select(Problem).where(Problem.compound_id == comp.id, Problem.open_key == open_key)
+        )
+        if held is not None:
+            raise DuplicateProblemError(
+                f"already in the problem list: #{held.id} ({open_key})", held.id
+            )
     problem = Problem(
         compound=comp,
         device=device_row,
         zone_name=zone,
-        ref_key=ref_key or (f"{ZONE_KEY_PREFIX}{zone}" if zone else None),
+        ref_key=key,
+        open_key=open_key,
         reference=dict(reference) if reference else None,
         description=description.strip(),
         source=source,
@@ -302,6 +404,7 @@ def recheck(
             raise UsageError("a passed re-check takes no new deadline")
         to_status = "verified"
         problem.closed_at = utcnow()
+        problem.open_key = None  # a recurrence is a new problem
     else:
         if new_deadline is None:
             raise UsageError("a failed re-check needs a new deadline")
@@ -344,6 +447,23 @@ def _blind_spot_text(spot: Mapping[str, Any]) -> str:
         f"{label}: {float(spot['area_m2']):.1f} m² not watched by any camera "
         f"around ({cx:.1f}, {cy:.1f}){where}"
     )
+
+
+def blind_spot_reference(spot: Mapping[str, Any]) -> dict[str, Any]:
+    """What a blind-spot problem stores of its spot (outline included when given)."""
+    reference: dict[str, Any] = {
+        "type": "blind_spot",
+        "id": spot.get("id"),
+        "area_m2": float(spot["area_m2"]),
+        "centroid": [float(v) for v in spot["centroid"]],
+        "zones": list(spot.get("zones") or []),
+    }
+    if spot.get("label_point") is not None:
+        reference["label_point"] = [float(v) for v in spot["label_point"]]
+    outline = _outline(spot)
+    if outline is not None:
+        reference["geometry"] = stored_outline(outline)
+    return reference
 
 
 def _zone_text(zone: Mapping[str, Any]) -> str:
@@ -393,10 +513,14 @@ def problems_from_analysis(
     Matching an unresolved problem (statuses open, in_progress, reopened):
 
     * a failing zone by its name (``ref_key = "zone:<name>"``);
-    * a blind spot by position: an unresolved blind-spot problem whose stored
-      centroid lies within ``max(1 m, 0.5·√area)`` of the new centroid (area of
-      the larger of the two spots), nearest first, each matched at most once.
-      Re-running the same analysis therefore creates nothing.
+    * a blind spot by :func:`match_blind_spot`: a not-yet-verified blind-spot
+      problem whose stored outline overlaps the new spot with IoU ≥ 0.5, or whose
+      stored label point lies inside it (best overlap first, each matched at
+      most once); when an outline is missing on either side (the spot has no
+      ``geometry``, or the problem predates stored outlines) its centroid within
+      ``max(1 m, 0.5·√area)`` of the new one.  Re-running the same analysis
+      therefore creates nothing.  A problem that is fixed but not yet re-checked
+      still holds its finding (docs/registry.md, "One problem per finding").
     """
     set_actor(session, actor)
     if isinstance(deadline_days, bool) or not isinstance(deadline_days, int) or deadline_days < 0:
@@ -406,8 +530,8 @@ def problems_from_analysis(
     day = today or date.today()
     deadline = day + timedelta(days=deadline_days)
     unresolved = list_problems(session, compound=compound, unresolved=True)
-    zone_open = {p.ref_key: p for p in unresolved if (p.ref_key or "").startswith(ZONE_KEY_PREFIX)}
-    spots_open = [p for p in unresolved if p.ref_key == BLIND_SPOT_KEY and p.reference]
+    held = open_findings(session, comp)
+    zone_open = {p.open_key: p for p in held if (p.open_key or "").startswith(ZONE_KEY_PREFIX)}
     created: list[Problem] = []
     existing: list[int] = []
     matched_ids: set[int] = set()
@@ -422,40 +546,25 @@ def problems_from_analysis(
     }
     spots = sorted(analysis["blind_spots"], key=lambda s: -float(s["area_m2"]))
     for spot in spots:
-        cx, cy = (float(v) for v in spot["centroid"])
-        area = float(spot["area_m2"])
-        best: tuple[float, Problem] | None = None
-        for p in spots_open:
-            if p.id in matched_ids:
-                continue
-            px, py = p.reference["centroid"]  # type: ignore[index]
-            dist = math.hypot(cx - px, cy - py)
-            tol = _match_tolerance(area, float(p.reference.get("area_m2", 0.0)))  # type: ignore[union-attr]
-            if dist <= tol and (best is None or dist < best[0]):
-                best = (dist, p)
-        if best is not None:
-            matched_ids.add(best[1].id)
-            existing.append(best[1].id)
+        match = match_blind_spot(held, spot, skip=matched_ids)
+        if match is not None:
+            matched_ids.add(match.id)
+            existing.append(match.id)
             continue
-        reference = {
-            "type": "blind_spot",
-            "id": spot.get("id"),
-            "area_m2": area,
-            "centroid": [cx, cy],
-            "zones": list(spot.get("zones") or []),
-        }
+        reference = blind_spot_reference(spot)
         zones = reference["zones"]
-        created.append(
-            open_problem(
-                session,
-                compound,
-                description=_blind_spot_text(spot),
-                zone=zones[0] if len(zones) == 1 and zones[0] in _zone_names(comp) else None,
-                ref_key=BLIND_SPOT_KEY,
-                reference=reference,
-                **common,
-            )
+        problem = open_problem(
+            session,
+            compound,
+            description=_blind_spot_text(spot),
+            zone=zones[0] if len(zones) == 1 and zones[0] in _zone_names(comp) else None,
+            ref_key=blind_spot_key(reference["centroid"]),
+            reference=reference,
+            **common,
         )
+        held.append(problem)
+        matched_ids.add(problem.id)
+        created.append(problem)
     failing = [z for z in analysis["zones"] if not z.get("pass", True)]
     for zone in failing:
         key = f"{ZONE_KEY_PREFIX}{zone['name']}"
@@ -486,7 +595,7 @@ def problems_from_analysis(
         p.id
         for p in unresolved
         if p.source == "analysis"
-        and (p.ref_key == BLIND_SPOT_KEY or (p.ref_key or "").startswith(ZONE_KEY_PREFIX))
+        and (p.ref_key or "").startswith((BLIND_SPOT_KEY, ZONE_KEY_PREFIX))
         and p.id not in matched_ids
     ]
     return {

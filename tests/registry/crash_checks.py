@@ -30,7 +30,7 @@ from .conftest import PG_ENV, fresh_pg_database
 
 REPO = Path(__file__).resolve().parents[2]
 PAUSE_S = 30.0  # a stopped command sleeps this long; the test kills it long before
-VOLATILE = {"id", "compound_id", "created_at", "updated_at", "status_changed_at"}
+VOLATILE = {"id", "compound_id", "created_at", "updated_at", "status_changed_at", "imported_at"}
 
 
 # -- the ledger as data ----------------------------------------------------------------

@@ -271,6 +271,7 @@
 
   function renderSummary(s) {
     var box = clear(document.getElementById('coverage-summary'));
+    problemButtons = {};
     var planned = document.getElementById('opt-planned').checked;
     box.appendChild(h('p', { class: 'verdict ' + (s.compliant ? 'ok' : 'bad'), id: 'verdict' },
       s.compliant ? T.site_compliant : T.site_not_compliant));
@@ -293,7 +294,7 @@
         h('span', { class: 'badge ' + (z.pass ? 'pass' : 'fail'), text: z.pass ? T.compliant : T.not_compliant }), ' ',
         h('a', { href: '#', text: z.name, onclick: function (e) { e.preventDefault(); zoomToZone(z.name); } }),
         h('small', { class: 'muted' }, ' · ' + T[z.required_level] + ' ' + pct(z.ratio)));
-      if (!z.pass && state.data.can.problem) li.appendChild(problemButton({ zone: z.name }));
+      if (!z.pass && state.data.can.problem) li.appendChild(problemButton({ zone: z.name }, 'zone:' + z.name));
       return li;
     }
     var zl = h('ul', { class: 'plain zones', id: 'zone-list' });
@@ -315,21 +316,42 @@
         h('a', { href: '#', text: b.id, onclick: function (e) { e.preventDefault(); zoomToSpot(b); } }),
         ' · ' + fmt(b.area_m2) + ' ' + T.m2,
         b.zones.length ? h('small', { class: 'muted' }, ' · ' + b.zones.join(', ')) : null);
-      if (state.data.can.problem) li.appendChild(problemButton({ blind_spot: b.id }));
+      if (state.data.can.problem) li.appendChild(problemButton({ blind_spot: b.id }, 'spot:' + b.id));
       bl.appendChild(li);
     });
     if (!s.blind_spots.length) bl.appendChild(h('li', { class: 'muted', text: T.none }));
     box.appendChild(bl);
+    if (!planned && state.data.can.problem) showHeldProblems();
   }
 
-  function problemButton(body) {
-    var btn = h('button', { type: 'button', class: 'small linkbtn', text: T.create_problem });
+  // one problem per zone or blind spot (docs/registry.md): those that have one link to it
+  var problemButtons = {};
+  function heldLink(ref) {
+    return h('a', { href: ref.url, class: 'problem-held', text: T.problem_held + ' (#' + ref.id + ')' });
+  }
+  function showHeldProblems() {
+    var buttons = problemButtons;
+    var url = state.data.urls.problem.replace(/problems\/new$/, 'problem-refs.json');
+    api('GET', url).then(function (refs) {
+      Object.keys(refs).forEach(function (key) {
+        var btn = buttons[key];
+        if (btn && btn.isConnected) btn.replaceWith(heldLink(refs[key]));
+      });
+    }).catch(function () { /* the buttons stay; the server still refuses a duplicate */ });
+  }
+
+  function problemButton(body, key) {
+    var btn = h('button', { type: 'button', class: 'small linkbtn problem-new', text: T.create_problem });
+    problemButtons[key] = btn;
     btn.addEventListener('click', function () {
       btn.disabled = true;
       api('POST', state.data.urls.problem, body).then(function (res) {
         var a = h('a', { href: res.url, text: T.problem_opened + ' #' + res.id });
         btn.replaceWith(a);
-      }).catch(function (err) { btn.disabled = false; say(err.message, 'error'); });
+      }).catch(function (err) {
+        if (err.status === 409 && err.body && err.body.id) { btn.replaceWith(heldLink(err.body)); return; }
+        btn.disabled = false; say(err.message, 'error');
+      });
     });
     return btn;
   }
