@@ -45,6 +45,8 @@ DIAGONAL = 1_414_214  # round(√2 · UNIT): equal grid paths weigh exactly equa
 NEAREST_CANDIDATES = 24
 TAUT_PASSES = 3  # densify-and-pull passes after string pulling: walks near the taut path
 TAUT_STEP_CELLS = 0.25  # densify every quarter cell
+TAUT_RADIUS_CELLS = 1.0  # obstacle corners this near a walk's corner may replace it
+TAUT_ROUNDS = 8
 PULL_CHUNK = 8  # legs checked per vectorised call while string pulling
 
 
@@ -106,6 +108,11 @@ class WalkGraph:
         self.xy = np.zeros((0, 2))
         self.graph = nx.Graph()
         self.tree: shapely.STRtree | None = None
+        corners = space.buffer(-CLEARANCE_M - 0.001)
+        self.corner_xy = shapely.get_coordinates(corners)
+        self.corner_tree = (
+            shapely.STRtree(shapely.points(self.corner_xy)) if len(self.corner_xy) else None
+        )
         if space.is_empty:
             self.blocked: BaseGeometry = shapely.Polygon()
             return
@@ -331,15 +338,95 @@ class WalkGraph:
         """
         for _ in range(4):
             if len(walk) <= 2:
-                return walk
+                link = self.link(start_on, end_on, walk)
+                return walk if link is None else link
             first = nearest_points(start_on, Point(walk[1]))[0]
             start = self.toward((first.x, first.y), walk[1])
             last = nearest_points(end_on, Point(walk[-2]))[0]
             end = self.toward((last.x, last.y), walk[-2])
-            tighter = self.smooth([start or walk[0], *walk[1:-1], end or walk[-1]])
+            tighter = self.taut(self.smooth([start or walk[0], *walk[1:-1], end or walk[-1]]))
             if tighter == walk:
                 return walk
             walk = tighter
+        return walk
+
+    def link(
+        self,
+        start_on: BaseGeometry,
+        end_on: BaseGeometry,
+        walk: list[tuple[float, float]] | None = None,
+    ) -> list[tuple[float, float]] | None:
+        """The shortest straight link between ``start_on`` and ``end_on`` near a straight walk.
+
+        Both outlines are clipped to the disc around the walk's middle that
+        holds it (radius: half its length + a cell); the nearest points of the
+        clipped parts, each moved ``STANDOFF_M`` towards the other, when the
+        link is clear. A straight walk from a fence to a facade then depends
+        on the outlines only, not on the grid node it came from. Without
+        ``walk``: the shortest link of the whole outlines, when clear.
+        """
+        a_part, b_part = start_on, end_on
+        if walk is not None:
+            (ax, ay), (bx, by) = walk[0], walk[-1]
+            half = math.hypot(bx - ax, by - ay) / 2 + STANDOFF_M
+            disc = Point((ax + bx) / 2, (ay + by) / 2).buffer(half + self.cell)
+            a_part, b_part = start_on.intersection(disc), end_on.intersection(disc)
+        if a_part.is_empty or b_part.is_empty:
+            return None
+        p, q = nearest_points(a_part, b_part)
+        d = p.distance(q)
+        if d <= 2 * STANDOFF_M + 1e-3 or not self.leg_ok((p.x, p.y), (q.x, q.y)):
+            return None
+        ux, uy = (q.x - p.x) / d, (q.y - p.y) / d
+        s = to_mm((p.x + STANDOFF_M * ux, p.y + STANDOFF_M * uy))
+        e = to_mm((q.x - STANDOFF_M * ux, q.y - STANDOFF_M * uy))
+        if not self.inner_ok(s, e):
+            return None
+        return [s, e]
+
+    def taut(self, walk: list[tuple[float, float]]) -> list[tuple[float, float]]:
+        """Move each corner of a walk to the obstacle corner that makes it shortest.
+
+        A taut walk turns only at corners of free space shrunk by the
+        clearance; candidates are the vertices of free space shrunk by
+        ``CLEARANCE_M`` + 1 mm (``self.corners``; rounded to the mm they keep
+        the clearance) within ``TAUT_RADIUS_CELLS`` cells of the corner, and
+        dropping the corner. Each corner takes the clear candidate with the
+        least length of its two legs (ties: the nearer to the corner, then
+        coordinates), until nothing changes (≤ ``TAUT_ROUNDS`` rounds): the
+        walk's corners then lie at obstacle corners, not at grid points.
+        """
+        if len(walk) <= 2 or self.corner_tree is None:
+            return walk
+        walk = list(walk)
+        for _ in range(TAUT_ROUNDS):
+            changed = False
+            i = 1
+            while i < len(walk) - 1:
+                a, c, b = walk[i - 1], walk[i], walk[i + 1]
+                if self.inner_ok(a, b):
+                    del walk[i]
+                    changed = True
+                    continue
+                near = self.corner_tree.query(
+                    Point(c).buffer(self.cell * TAUT_RADIUS_CELLS)
+                )
+                cand = [c] + [to_mm(self.corner_xy[k]) for k in near]
+                best = c
+                best_len = math.dist(a, c) + math.dist(c, b)
+                for v in sorted(set(cand), key=lambda v: (math.dist(a, v) + math.dist(v, b), math.dist(v, c), v)):
+                    length = math.dist(a, v) + math.dist(v, b)
+                    if length >= best_len - 1e-9:
+                        break
+                    if self.inner_ok(a, v) and self.inner_ok(v, b):
+                        best = v
+                        break
+                if best != c:
+                    walk[i] = best
+                    changed = True
+                i += 1
+            if not changed:
+                break
         return walk
 
 
