@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import shapely
 import pytest
+import shapely
 from shapely import affinity
 from shapely.geometry import LineString, Point, box
 from shapely.ops import unary_union
@@ -108,7 +108,9 @@ def test_taut_walk_bends_at_the_obstacle_corner_wherever_the_site_sits(angle):
     assert length == pytest.approx(_tip_oracle(a, b, CLEARANCE_M + 0.001), abs=2e-3)
     assert graph.inner_ok(walk[0], walk[1]) and graph.inner_ok(walk[1], walk[2])
     back = affinity.rotate(Point(walk[1]), -angle, origin=(0, 0))
-    assert (back.x, back.y) == pytest.approx((10.0, 12.0 + 0.011 / math.sin(math.atan2(2, 12))), abs=2e-3)
+    assert (back.x, back.y) == pytest.approx(
+        (10.0, 12.0 + 0.011 / math.sin(math.atan2(2, 12))), abs=2e-3
+    )
 
 
 @pytest.mark.parametrize("angle", [0.0, 17.0, 45.0])
