@@ -45,6 +45,10 @@ DIAGONAL = 1_414_214  # round(√2 · UNIT): equal grid paths weigh exactly equa
 NEAREST_CANDIDATES = 24
 TAUT_PASSES = 3  # densify-and-pull passes after string pulling: walks near the taut path
 TAUT_STEP_CELLS = 0.25  # densify every quarter cell
+TAUT_SLACK_M = 0.05  # obstacle corners in the triangle of a walk's corner (+ this) may replace it
+TAUT_TRIES = 64  # candidate corners checked, shortest first
+MITRE_LIMIT = 20.0  # candidate corners: obstacles grown with sharp corners (one bend per corner)
+TAUT_ROUNDS = 8
 PULL_CHUNK = 8  # legs checked per vectorised call while string pulling
 
 
@@ -106,6 +110,13 @@ class WalkGraph:
         self.xy = np.zeros((0, 2))
         self.graph = nx.Graph()
         self.tree: shapely.STRtree | None = None
+        self._corner_memo: dict[tuple[tuple[float, float], ...], tuple[float, float]] = {}
+        self.corner_xy = reflex_corners(
+            space.buffer(-CLEARANCE_M - 0.001, join_style="mitre", mitre_limit=MITRE_LIMIT)
+        )
+        self.corner_tree = (
+            shapely.STRtree(shapely.points(self.corner_xy)) if len(self.corner_xy) else None
+        )
         if space.is_empty:
             self.blocked: BaseGeometry = shapely.Polygon()
             return
@@ -306,7 +317,9 @@ class WalkGraph:
         """:meth:`toward` the node ``node``."""
         return self.toward(on, to_mm(self.xy[node]))
 
-    def toward(self, on: tuple[float, float], q: tuple[float, float]) -> tuple[float, float] | None:
+    def toward(
+        self, on: tuple[float, float], q: tuple[float, float], *, exact: bool = False
+    ) -> tuple[float, float] | None:
         """The point ``STANDOFF_M`` from ``on`` (on an outline) towards ``q``, to the mm.
 
         None unless the leg ``on``–``q`` is clear (:meth:`leg_ok`) and the rounded
@@ -317,7 +330,9 @@ class WalkGraph:
             return None
         d = math.hypot(q[0] - on[0], q[1] - on[1])
         t = min(STANDOFF_M / d, 1.0) if d > 0 else 1.0
-        p = to_mm((on[0] + t * (q[0] - on[0]), on[1] + t * (q[1] - on[1])))
+        p = (on[0] + t * (q[0] - on[0]), on[1] + t * (q[1] - on[1]))
+        if not exact:
+            p = to_mm(p)
         return p if self.inner_ok(p, q) else None
 
     def tighten(
@@ -329,18 +344,153 @@ class WalkGraph:
         The grid picks ends to within a cell; this makes a straight walk from a
         fence to a facade their shortest link, wherever the grid lies.
         """
+        walk = self.taut(walk)
         for _ in range(4):
             if len(walk) <= 2:
-                return walk
+                link = self.link(start_on, end_on, walk)
+                return walk if link is None else link
             first = nearest_points(start_on, Point(walk[1]))[0]
-            start = self.toward((first.x, first.y), walk[1])
+            start = self.toward((first.x, first.y), walk[1], exact=True)
             last = nearest_points(end_on, Point(walk[-2]))[0]
-            end = self.toward((last.x, last.y), walk[-2])
-            tighter = self.smooth([start or walk[0], *walk[1:-1], end or walk[-1]])
+            end = self.toward((last.x, last.y), walk[-2], exact=True)
+            tighter = self.taut([start or walk[0], *walk[1:-1], end or walk[-1]])
             if tighter == walk:
                 return walk
             walk = tighter
         return walk
+
+    def link(
+        self,
+        start_on: BaseGeometry,
+        end_on: BaseGeometry,
+        walk: list[tuple[float, float]] | None = None,
+    ) -> list[tuple[float, float]] | None:
+        """The shortest straight link between ``start_on`` and ``end_on`` near a straight walk.
+
+        Both outlines are clipped to the disc around the walk's middle that
+        holds it (radius: half its length + a cell); the nearest points of the
+        clipped parts, each moved ``STANDOFF_M`` towards the other, when the
+        link is clear. A straight walk from a fence to a facade then depends
+        on the outlines only, not on the grid node it came from. Without
+        ``walk``: the shortest link of the whole outlines, when clear.
+        """
+        a_part, b_part = start_on, end_on
+        if walk is not None:
+            (ax, ay), (bx, by) = walk[0], walk[-1]
+            half = math.hypot(bx - ax, by - ay) / 2 + STANDOFF_M
+            disc = Point((ax + bx) / 2, (ay + by) / 2).buffer(half + self.cell)
+            a_part, b_part = start_on.intersection(disc), end_on.intersection(disc)
+        if a_part.is_empty or b_part.is_empty:
+            return None
+        p, q = nearest_points(a_part, b_part)
+        d = p.distance(q)
+        if d <= 2 * STANDOFF_M + 1e-3 or not self.leg_ok((p.x, p.y), (q.x, q.y)):
+            return None
+        ux, uy = (q.x - p.x) / d, (q.y - p.y) / d
+        s = (p.x + STANDOFF_M * ux, p.y + STANDOFF_M * uy)
+        e = (q.x - STANDOFF_M * ux, q.y - STANDOFF_M * uy)
+        if not self.inner_ok(s, e):
+            return None
+        return [s, e]
+
+    def taut(self, walk: list[tuple[float, float]]) -> list[tuple[float, float]]:
+        """Move each corner of a walk to the obstacle corner that makes it shortest.
+
+        A taut walk turns only at corners of free space shrunk by the
+        clearance. For a corner c between a and b: dropped when a–b is clear,
+        else moved to the vertex v of free space shrunk by ``CLEARANCE_M`` +
+        1 mm (``corner_xy``: rounded to the mm it keeps the clearance) in the
+        triangle a, c, b (+ ``TAUT_SLACK_M``) with the shortest clear a–v–b
+        shorter than a–c–b (ties: the nearer to c, then coordinates; at most
+        ``TAUT_TRIES`` tried), until nothing changes (≤ ``TAUT_ROUNDS``
+        rounds): the walk's corners then lie at obstacle corners, not at grid
+        points, and do not depend on the grid.
+        """
+        if len(walk) <= 2 or self.corner_tree is None:
+            return walk
+        walk = list(walk)
+        for _ in range(TAUT_ROUNDS):
+            changed = False
+            i = 1
+            while i < len(walk) - 1:
+                a, c, b = walk[i - 1], walk[i], walk[i + 1]
+                if self.inner_ok(a, b):
+                    del walk[i]
+                    changed = True
+                    continue
+                near = self.corner_tree.query(shapely.Polygon([a, c, b]).buffer(TAUT_SLACK_M))
+                best = self._best_corner(a, c, b, near)
+                if best != c:
+                    walk[i] = best
+                    changed = True
+                i += 1
+            if not changed:
+                break
+        return walk
+
+    def _best_corner(
+        self,
+        a: tuple[float, float],
+        c: tuple[float, float],
+        b: tuple[float, float],
+        near: np.ndarray,
+    ) -> tuple[float, float]:
+        """The candidate corner (indices ``near`` in ``corner_xy``) with the shortest clear a–v–b
+        shorter than a–c–b, checked in vectorised chunks; else ``c``."""
+        key = (a, c, b)
+        if key not in self._corner_memo:
+            self._corner_memo[key] = self._best_corner_of(a, c, b, near)
+        return self._corner_memo[key]
+
+    def _best_corner_of(
+        self,
+        a: tuple[float, float],
+        c: tuple[float, float],
+        b: tuple[float, float],
+        near: np.ndarray,
+    ) -> tuple[float, float]:
+        if not len(near):
+            return c
+        v = self.corner_xy[np.asarray(near)]
+        via = np.hypot(*(v - a).T) + np.hypot(*(v - b).T)
+        off = np.hypot(*(v - c).T)
+        order = np.lexsort((v[:, 1], v[:, 0], off, via))
+        order = order[via[order] < _via(a, c, b)][:TAUT_TRIES]
+        for lo in range(0, len(order), PULL_CHUNK):
+            chunk = v[order[lo : lo + PULL_CHUNK]]
+            ok = self._clear_from(a, chunk) & self._clear_from(b, chunk)
+            hit = np.nonzero(ok)[0]
+            if len(hit):
+                return (float(chunk[hit[0], 0]), float(chunk[hit[0], 1]))
+        return c
+
+
+def reflex_corners(space: BaseGeometry) -> np.ndarray:
+    """Vertices of ``space`` where it turns inward (interior angle > 180°): the only places a
+    shortest walk inside it can bend.
+
+    >>> sorted(reflex_corners(shapely.box(0, 0, 4, 4).difference(shapely.box(1, 1, 2, 2))).tolist())
+    [[1.0, 1.0], [1.0, 2.0], [2.0, 1.0], [2.0, 2.0]]
+    """
+    out = []
+    for part in shapely.get_parts(space):
+        if part.is_empty or part.geom_type != "Polygon":
+            continue
+        part = shapely.orient_polygons(part)  # free space on the left of every ring
+        for ring in (part.exterior, *part.interiors):
+            xy = np.asarray(ring.coords)[:-1]
+            if len(xy) < 3:
+                continue
+            d_in = xy - np.roll(xy, 1, axis=0)
+            d_out = np.roll(xy, -1, axis=0) - xy
+            cross = d_in[:, 0] * d_out[:, 1] - d_in[:, 1] * d_out[:, 0]
+            out.append(xy[cross < 0])
+    return np.concatenate(out) if out else np.zeros((0, 2))
+
+
+def _via(a: tuple[float, float], v: tuple[float, float], b: tuple[float, float]) -> float:
+    """Length of the walk a–v–b."""
+    return math.dist(a, v) + math.dist(v, b)
 
 
 def densify(points: Sequence[tuple[float, float]], step: float) -> list[tuple[float, float]]:

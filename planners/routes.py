@@ -216,10 +216,13 @@ def intruder_routes(
                 walk = graph.smooth([start, *graph.coords(nodes), door])
                 walk = graph.tighten(walk, entries[e][0], facing)
                 line = LineString(walk)
-                score = EPSILON * line.length
-                if len(doors) > 1:
-                    score += seen_m_of(line)
+                score = EPSILON * line.length + seen_m_of(line)
                 walks.append((round(score, 9), best, e, walk))
+            for e, (geom, _info) in enumerate(entries):  # a straight way in, when one is clear
+                link = graph.link(geom, facing)
+                if link is not None:
+                    line = LineString(link)
+                    walks.append((round(seen_m_of(line) + EPSILON * line.length, 9), -1, e, link))
             _, _, e, walk = min(walks)
             entry = entries[e][1]
             start = walk[0]

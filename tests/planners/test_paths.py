@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 import pytest
+import shapely
 from shapely import affinity
 from shapely.geometry import LineString, Point, box
 from shapely.ops import unary_union
@@ -77,3 +78,48 @@ def test_grid_lengths_are_exact_integers():
     graph = WalkGraph(SPACE, cell_m=1.0)
     units = {d["units"] for _, _, d in graph.graph.edges(data=True)}
     assert units == {1_000_000, 1_414_214}
+
+
+# a spike from the south wall: the shortest walk from (2, 2) to (18, 2) bends over its tip
+SPIKE = box(0, 0, 20, 20).difference(shapely.Polygon([(8, 0), (12, 0), (10, 12)]))
+
+
+def _tip_oracle(a, b, clearance):
+    """Length of a–tip–b with the tip lifted by ``clearance`` along its bisector (by hand)."""
+    half = math.atan2(2, 12)  # the spike's half angle at (10, 12)
+    tip = (10.0, 12.0 + clearance / math.sin(half))
+    return math.dist(a, tip) + math.dist(tip, b)
+
+
+@pytest.mark.parametrize("angle", [0.0, 17.0, 45.0, 90.0])
+def test_taut_walk_bends_at_the_obstacle_corner_wherever_the_site_sits(angle):
+    space = affinity.rotate(SPIKE, angle, origin=(0, 0))
+    graph = WalkGraph(space, cell_m=0.5)
+
+    def turn(p):
+        q = affinity.rotate(Point(p), angle, origin=(0, 0))
+        return (q.x, q.y)
+
+    a, b = (2.0, 2.0), (18.0, 2.0)
+    walk = graph.taut([turn(a), turn((9.3, 16.0)), turn(b)])
+    assert len(walk) == 3
+    length = LineString(walk).length
+    # the corner lies on free space shrunk by 1.1 cm (a polygon: the tip is cut, never longer)
+    assert length == pytest.approx(_tip_oracle(a, b, CLEARANCE_M + 0.001), abs=2e-3)
+    assert graph.inner_ok(walk[0], walk[1]) and graph.inner_ok(walk[1], walk[2])
+    back = affinity.rotate(Point(walk[1]), -angle, origin=(0, 0))
+    assert (back.x, back.y) == pytest.approx(
+        (10.0, 12.0 + 0.011 / math.sin(math.atan2(2, 12))), abs=2e-3
+    )
+
+
+@pytest.mark.parametrize("angle", [0.0, 17.0, 45.0])
+def test_straight_walk_becomes_the_shortest_link(angle):
+    # a fence x = 0 and a facade facing it at x = 3 between y = 10 and 14 (a 3 m gap)
+    turn = lambda g: affinity.rotate(g, angle, origin=(0, 0))  # noqa: E731
+    space = turn(box(0, 0, 20, 30).difference(box(3, 10, 8, 14)))
+    graph = WalkGraph(space, cell_m=0.5)
+    fence, facade = turn(LineString([(0, 0), (0, 30)])), turn(LineString([(3, 10), (3, 14)]))
+    start, end = turn(Point(0.02, 9.0)), turn(Point(2.98, 11.5))
+    walk = graph.tighten([(start.x, start.y), (end.x, end.y)], fence, facade)
+    assert LineString(walk).length == pytest.approx(3 - 2 * 0.02, abs=1e-9)

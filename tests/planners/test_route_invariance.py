@@ -24,12 +24,6 @@ MOVES = {
     "rotated 45°": {"angle_deg": 45.0},
     "rotated 90°": {"angle_deg": 90.0},
 }
-# urban_village: two short routes (2 m from the fence to house 1 and house 30) find a different
-# one of several near-equal ways in on the turned grid (0.03 m and 0.09 m apart), and that
-# reorders the ids of routes with equal figures. Measured; left as a known gap.
-NEAR_TIES = pytest.mark.xfail(
-    strict=False, reason="grid near-ties on urban_village's 2 m routes (docs/planners.md §6)"
-)
 
 
 @cache
@@ -48,11 +42,7 @@ def _figures(route) -> dict:
 @pytest.mark.parametrize(
     "name, move",
     [
-        pytest.param(
-            name,
-            move,
-            marks=NEAR_TIES if name == "urban_village" and move.startswith("rotated") else (),
-        )
+        (name, move)
         for name in ("modern_gated", "old_residential", "urban_village")
         for move in MOVES
     ],
