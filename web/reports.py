@@ -17,6 +17,7 @@ from datetime import date
 
 from flask import Blueprint, abort, current_app, g, request, send_file
 
+from camwatch.errors import CamwatchError
 from camwatch.report.output import safe_filename
 from web.db import db_session
 from web.i18n import select_locale
@@ -42,6 +43,7 @@ def _lang() -> str:
 @require("compound.view")
 def report(cid: int):
     """The compound report as a PDF attachment."""
+    from camwatch.compliance import compound_check
     from camwatch.report.compound import compound_pdf
     from camwatch.report.ledger import ledger_facts
 
@@ -50,6 +52,11 @@ def report(cid: int):
     today = date.today()
     result = analysis_of(compound)
     facts = ledger_facts(db_session(), compound.code, today=today)
+    try:  # the same check as ``camwatch report COMPOUND`` (installed cameras)
+        standards = compound_check(db_session(), compound.code, today=today)
+    except CamwatchError as exc:  # the standards tab shows why; the report goes without
+        current_app.logger.warning("standards check of %s failed: %s", compound.code, exc)
+        standards = None
     data = compound_pdf(
         result.site,
         result.analysis,
@@ -57,6 +64,7 @@ def report(cid: int):
         facts=facts,
         prepared_by=g.user.username,
         today=today,
+        standards=standards,
     )
     name = safe_filename(compound.name or compound.code, today.isoformat(), suffix=".pdf")
     return send_file(

@@ -8,7 +8,7 @@ import io
 
 import pytest
 
-from tests.report.conftest import squeeze
+from tests.report.conftest import pdf_text, squeeze
 from tests.web.conftest import (  # noqa: F401 - fixtures used by name
     ROLES,
     ids,
@@ -40,6 +40,37 @@ def test_manager_downloads_own_report_not_others(read_client, ids):
     assert squeeze("CCTV coverage report") in text and "Prepared" in text and "manager" in text
     assert read_client.get(f"/compounds/{ids['other']}/report.pdf").status_code == 404
     assert read_client.get(f"/compounds/{ids['other']}/schedule.csv").status_code == 404
+
+
+@pytest.mark.slow
+def test_downloaded_report_carries_the_standards_check(read_client, ids, tmp_path):
+    """The web's PDF has the findings `camwatch check` gives the same ledger compound."""
+    import json
+
+    from click.testing import CliRunner
+
+    from camwatch.cli import cli
+
+    login(read_client, "planner")
+    page = read_client.get(f"/compounds/{ids['own']}")
+    assert page.status_code == 200
+    app = read_client.application
+    with app.app_context():
+        from camwatch.registry.models import Compound
+        from web.db import db_session
+
+        code = db_session().get(Compound, ids["own"]).code
+    url = app.config["DATABASE_URL"]
+    out = CliRunner().invoke(cli, ["check", code, "--json", "--db", url])
+    assert out.exit_code == 0, out.output
+    check = json.loads(out.output)
+    assert check["findings"], "the sample compound has findings to show"
+    pdf = tmp_path / "r.pdf"
+    pdf.write_bytes(read_client.get(f"/compounds/{ids['own']}/report.pdf?lang=en").data)
+    text = pdf_text(pdf)
+    assert squeeze("Meets the standard: " + ("yes" if check["meets_standard"] else "no")) in text
+    for rule in {f["rule"] for f in check["findings"]}:
+        assert rule in text
 
 
 @pytest.mark.parametrize("role", ROLES)
