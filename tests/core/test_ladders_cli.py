@@ -212,10 +212,15 @@ def test_standards_check_zones_at_the_2025_levels(tmp_path):
     assert not [f for f in json.loads(out.output)["findings"] if f["rule"] == "ZONE-LEVEL"]
 
 
-@pytest.mark.parametrize("command", [["suggest"], ["report", "-o", "r.pdf"]])
+@pytest.mark.parametrize(
+    "command", [["suggest"], ["report", "-o", "r.pdf"], ["import-site", "--db", "sqlite:///l.db"]]
+)
 def test_dori_only_consumers_refuse_clearly(tmp_path, command):
     path = tmp_path / "s.geojson"
     path.write_text(json.dumps(base(levels="iec2025")))
+    if command[0] == "import-site":
+        init = [sys.executable, "-m", "camwatch", "db", "init", "--db", "sqlite:///l.db"]
+        subprocess.run(init, capture_output=True, check=True, cwd=tmp_path)
     argv = [
         command[0],
         str(path),
