@@ -183,7 +183,8 @@ def _print_summary(analysis) -> None:
 def analyze(
     site_file: str, include_planned: bool, as_json: bool, coverage_model: str | None
 ) -> None:
-    """Coverage per DORI level, blind spots and zone compliance of SITE_FILE."""
+    """Coverage per level (DORI, or the site's ladder), blind spots and zone compliance of
+    SITE_FILE."""
     from camwatch.geometry.coverage import analyze as run
 
     site = _load(site_file)
