@@ -28,12 +28,14 @@ from camwatch.errors import UsageError
 from camwatch.geometry.coverage import Analysis, analyze
 from camwatch.geometry.optics import reach
 from camwatch.geometry.space import free_space
-from camwatch.model import LEVELS, Site
+from camwatch.ladders import ALL_LEVELS
+from camwatch.model import Site
 from planners.candidates import CandidateSet, generate_candidates
 from planners.demand import (
     Demand,
     build_atoms,
     objective_demand,
+    planning_level,
     split_by_piece,
     target_demand,
 )
@@ -68,8 +70,8 @@ def _check_options(
     spacing: float,
     lenses: Sequence[Lens] | None,
 ) -> None:
-    if level not in LEVELS:
-        raise UsageError(f"--level must be one of {', '.join(LEVELS)}, got {level!r}")
+    if level not in ALL_LEVELS:
+        raise UsageError(f"--level must be one of {', '.join(ALL_LEVELS)}, got {level!r}")
     if method not in METHODS:
         raise UsageError(f"--method must be one of {', '.join(METHODS)}, got {method!r}")
     if add is None and target is None and budget is None:
@@ -124,6 +126,7 @@ def plan_cameras(
     space = free_space(site)
     before_an = analyze(site, include_planned=True, space=space)
     before = before_an.ratios()
+    level = planning_level(before_an, level)
     if target is not None:
         demand = target_demand(site, before_an, target=target, level=level)
     else:

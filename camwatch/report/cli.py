@@ -17,6 +17,7 @@ import click
 
 from camwatch.commands.common import ledger, ledger_options
 from camwatch.errors import UsageError
+from camwatch.ladders import require_dori
 from camwatch.model import Site
 from camwatch.report.facts import LedgerFacts
 from camwatch.report.output import check_output, write_atomic
@@ -93,6 +94,7 @@ def report_cmd(
     plan = _plan_file(plan_file) if plan_file else None
     today = date.today()
     site, facts = load_source(source, today=today)
+    require_dori(site.info.ladder, "the compound report")
     if add is not None:
         plan = _suggestions(site, add)
     analysis = analyze(site, include_planned=include_planned)
@@ -162,6 +164,7 @@ def export_cmd(source: str, fmt: str, output: str, lang: str, include_planned: b
     suffixes = [".kml"] if fmt == "kml" else [".geojson", ".json"]
     target = check_output(output, suffixes)
     site, _ = load_source(source, today=date.today())
+    require_dori(site.info.ladder, "the export of footprints per level")
     wgs84_transform(site_georef(site))  # refuse before the analysis
     analysis = analyze(site, include_planned=include_planned)
     data = (kml if fmt == "kml" else geojson84)(site, analysis, lang=lang)

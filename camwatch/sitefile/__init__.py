@@ -48,10 +48,10 @@ from shapely.geometry import Polygon
 from shapely.geometry.base import BaseGeometry
 
 from camwatch.errors import SiteFormatError, UsageError, ValueRangeError, short
+from camwatch.ladders import LADDERS, Ladder, ladder_of, not_in_ladder
 from camwatch.model import (
     COVERAGE_MODELS,
     DOOR_FACADE_TOLERANCE_M,
-    LEVELS,
     MOUNT_TOLERANCE_M,
     ROBUST_GRID_M,
     Alarm,
@@ -126,6 +126,7 @@ _SITE_KEYS = (
     "coverage_model",
     "target_height_m",
     "max_depression_deg",
+    "levels",
 )
 _TOP_KEYS = ("type", "features", "site")
 # Tolerance on top of MOUNT_TOLERANCE_M for floating-point distance error.
@@ -135,12 +136,31 @@ _EPS = 1e-9
 # -- reading -----------------------------------------------------------------------
 
 
-def _site_info(raw: Any, default_id: str) -> SiteInfo:
+def _ladder_key(raw: Any, top: Any) -> str | None:
+    """``site.levels`` (docs/site-format.md §4), or a top-level ``levels`` member read the same."""
+    ctx = Ctx()
+    given = raw.get("levels") if isinstance(raw, Mapping) else None
+    if top is not None:
+        if given is not None and given != top:
+            raise ctx.error(
+                f"levels: the top-level member ({show(top)}) and site.levels ({show(given)}) differ"
+            )
+        given = top
+    if given is not None and given not in LADDERS:
+        raise ctx.error(
+            f"site: levels must be one of {', '.join(LADDERS)} (the level ladder), got {show(given)}"
+        )
+    return given
+
+
+def _site_info(raw: Any, default_id: str, *, top_levels: Any = None) -> SiteInfo:
     ctx = Ctx()
     if raw is None:
         raw = {}
     if not isinstance(raw, Mapping):
         raise ctx.error(f"site: the 'site' member must be an object, got {show(raw)}")
+    levels = _ladder_key(raw, top_levels)
+    chosen = LADDERS[levels] if levels is not None else LADDERS["dori"]
     for key in ("name", "district", "address"):
         if raw.get(key) is not None and not isinstance(raw[key], str):
             raise ctx.error(f"site: {key} must be a string, got {show(raw[key])}")
@@ -175,17 +195,19 @@ def _site_info(raw: Any, default_id: str) -> SiteInfo:
         retention_days=get_count(site_ctx, raw, "retention_days", None),
         profile=profile,
         coverage_model=model,
-        target_height_m=_per_level(raw, TARGET_HEIGHT, scalar=True),
-        max_depression_deg=_per_level(raw, MAX_DEPRESSION, scalar=False),  # type: ignore[arg-type]
+        target_height_m=_per_level(raw, TARGET_HEIGHT, chosen, scalar=True),
+        max_depression_deg=_per_level(raw, MAX_DEPRESSION, chosen, scalar=False),  # type: ignore[arg-type]
+        levels=levels,
         extra={k: v for k, v in raw.items() if k not in _SITE_KEYS},
     )
 
 
 def _per_level(
-    raw: Mapping[str, Any], prop: Property, *, scalar: bool
+    raw: Mapping[str, Any], prop: Property, ladder: Ladder, *, scalar: bool
 ) -> float | dict[str, float] | None:
-    """A per-level site member (docs/site-format.md §4): an object level → number in
-    ``prop``'s range (or, with ``scalar``, one number for every level); None when absent."""
+    """A per-level site member (docs/site-format.md §4): an object level (of ``ladder``) →
+    number in ``prop``'s range (or, with ``scalar``, one number for every level); None when
+    absent."""
     ctx = Ctx(kind="site")
     value = raw.get(prop.name)
     if value is None:
@@ -199,9 +221,11 @@ def _per_level(
         raise ctx.error(f"{prop.name} must be an object of level → number, got {show(value)}")
     out: dict[str, float] = {}
     for level, number in value.items():
-        if level not in LEVELS:
+        if level not in ladder.names and ladder_of(str(level)) is not None:
+            raise ctx.error(f"{prop.name}: {not_in_ladder(str(level), ladder)}")
+        if level not in ladder.names:
             raise ctx.error(
-                f"{prop.name}: unknown level {show(level)} (one of {', '.join(LEVELS)})"
+                f"{prop.name}: unknown level {show(level)} (one of {', '.join(ladder.names)})"
             )
         try:
             out[level] = prop.check(number)
@@ -219,7 +243,7 @@ def parse_site(data: Mapping[str, Any], *, default_id: str = "site") -> Site:
     features = data.get("features")
     if not isinstance(features, list):
         raise SiteFormatError(f"'features' must be a list, got {show(features)}")
-    info = _site_info(data.get("site"), default_id)
+    info = _site_info(data.get("site"), default_id, top_levels=data.get("levels"))
 
     boundary: Polygon | None = None
     boundary_index = -1
@@ -232,7 +256,7 @@ def parse_site(data: Mapping[str, Any], *, default_id: str = "site") -> Site:
             raise Ctx(index, "boundary").error(
                 f"second boundary (feature #{boundary_index} is already the boundary; a site has exactly one)"
             )
-        obj = parse_feature(feature, index)
+        obj = parse_feature(feature, index, ladder=info.ladder)
         if isinstance(obj, Polygon):
             boundary, boundary_index = obj, index
         else:
@@ -254,7 +278,7 @@ def parse_site(data: Mapping[str, Any], *, default_id: str = "site") -> Site:
         intercoms=tuple(groups[Intercom]),
         mounts=tuple(groups[Mount]),
         doors=tuple(groups[Door]),
-        extra={k: v for k, v in data.items() if k not in _TOP_KEYS},
+        extra={k: v for k, v in data.items() if k not in (*_TOP_KEYS, "levels")},
     )
     check_site(site)
     return site
@@ -469,6 +493,7 @@ def site_to_geojson(site: Site) -> dict[str, Any]:
             ("coverage_model", info.coverage_model),
             ("target_height_m", info.target_height_m),
             ("max_depression_deg", info.max_depression_deg),
+            ("levels", info.levels),
         )
         if v is not None
     )
