@@ -29,20 +29,20 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
 from flask import abort, current_app
 from sqlalchemy.exc import SQLAlchemyError
 
-from camwatch.batch.jobs import ANALYZE_DEFAULTS, CHECK_DEFAULTS, ledger_source, task_digest
+from camwatch.batch.jobs import ANALYZE_DEFAULTS, CHECK_DEFAULTS
+from camwatch.batch.stored import current_result
 from camwatch.compliance import compound_check, device_health
 from camwatch.model import DEVICE_KINDS
 from camwatch.registry.inspections import checklist, latest_inspection, score_of
 from camwatch.registry.models import Compound
 from camwatch.registry.problems import is_overdue, list_problems
-from camwatch.registry.snapshots import find_snapshot, save_snapshot
+from camwatch.registry.snapshots import save_snapshot
 from camwatch.standards import meets_standard
 from web.cache import cache_for
 from web.db import db_session, new_session
@@ -75,23 +75,6 @@ def analysis_outcome(compound: Compound, *, include_planned: bool = False) -> Ou
     return cache_for(current_app).get_or_compute(key, compute)
 
 
-def stored_result(
-    compound: Compound,
-    task: str,
-    options: Mapping[str, Any],
-    devices: Sequence[Any] = (),
-) -> tuple[str, dict[str, Any] | None]:
-    """The fingerprint of a task on the compound as it is, and its stored result if current.
-
-    Snapshots come from ``camwatch district … --all`` or from this app
-    (:func:`keep_result`); a stored error is not served (it is recomputed and
-    worded for the reader).
-    """
-    digest = task_digest(task, ledger_source(compound), options, devices)
-    snap = find_snapshot(db_session(), compound.id, task, digest)
-    return digest, (snap.result if snap is not None and snap.error is None else None)
-
-
 def keep_result(
     compound: Compound, task: str, digest: str, result: dict[str, Any], seconds: float
 ) -> None:
@@ -116,7 +99,7 @@ def summary_outcome(compound: Compound) -> SummaryOutcome:
     """
 
     def compute() -> SummaryOutcome:
-        digest, stored = stored_result(compound, "analyze", ANALYZE_DEFAULTS)
+        digest, stored = current_result(db_session(), compound, "analyze", ANALYZE_DEFAULTS)
         if stored is not None:
             return stored, None
         start = time.perf_counter()
@@ -190,7 +173,9 @@ def findings_outcome(compound: Compound, today: date | None = None) -> FindingsO
 
     def compute() -> FindingsOutcome:
         options = {**CHECK_DEFAULTS, "today": day.isoformat()}
-        digest, stored = stored_result(compound, "check", options, device_health(session, compound))
+        digest, stored = current_result(
+            db_session(), compound, "check", options, device_health(session, compound)
+        )
         if stored is not None:
             return stored, None
         start = time.perf_counter()

@@ -200,3 +200,22 @@ def test_an_unknown_profile_is_refused_before_anything_runs(folder):
     _, stderr = invoke("district", "check", str(folder), "--profile", "nope", code=2)
     assert "nope" in stderr
     assert not (folder / "camwatch-check").exists()
+
+
+def test_the_district_report_reads_current_snapshots(ledger_url, scheduler, tmp_path):
+    invoke("district", "analyze", "--all", "--db", ledger_url, "--scheduler", scheduler)
+    engine = make_engine(ledger_url)
+    with session_scope(engine) as session:
+        snap = session.scalars(select(AnalysisSnapshot)).first()
+        planted = json.loads(json.dumps(snap.result))
+        planted["levels"]["detection"]["ratio"] = 0.123456
+        snap.result = planted
+        code = next(c.code for c in list_compounds(session) if c.id == snap.compound_id)
+    engine.dispose()
+    out = tmp_path / "district.csv"
+    invoke("district", "report", "-o", str(out), "--db", ledger_url)
+    rows = {r.split(",")[1]: r for r in out.read_text(encoding="utf-8-sig").splitlines()[1:]}
+    assert ",0.123456," in rows[code]
+    assert sum(",0.123456," in r for r in rows.values()) == 1
+    # the report computed the checks itself and kept them
+    assert sorted(_snapshots(ledger_url, "check")) == sorted(rows)
