@@ -15,6 +15,7 @@ from typing import Any
 
 import click
 
+from camwatch.batch.cli import analyze_batch, check_batch, plan_batch
 from camwatch.commands.common import ledger, ledger_options
 from camwatch.errors import UsageError
 from camwatch.ladders import require_dori
@@ -174,7 +175,12 @@ def export_cmd(source: str, fmt: str, output: str, lang: str, include_planned: b
 
 @click.group("district")
 def district() -> None:
-    """District-level reports from the ledger."""
+    """District-level reports and batches (analyze, check, plan) over many compounds."""
+
+
+district.add_command(analyze_batch)
+district.add_command(check_batch)
+district.add_command(plan_batch)
 
 
 @district.command("report")

@@ -94,6 +94,7 @@ __all__ = [
     "check_camera_placement",
     "check_site",
     "dumps_site",
+    "loads_site",
     "feature_to_geojson",
     "load_site",
     "parse_alarm",
@@ -308,26 +309,33 @@ def load_site(path: str | os.PathLike[str]) -> Site:
     """Read and validate a site file; ``site.id`` defaults to the file name without extension."""
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8-sig")
+        data = p.read_bytes()
     except FileNotFoundError:
         raise SiteFormatError(f"{p}: no such file") from None
     except IsADirectoryError:
         raise SiteFormatError(f"{p}: is a directory, not a site file") from None
-    except UnicodeDecodeError:
-        raise SiteFormatError(f"{p}: not UTF-8 text") from None
     except OSError as exc:
         raise SiteFormatError(f"{p}: cannot read ({exc.strerror or exc})") from None
+    return loads_site(data, str(p))
+
+
+def loads_site(data: bytes, name: str) -> Site:
+    """Validate a site file's bytes; ``name`` is its file name (in messages; the id's default)."""
     try:
-        data = json.loads(text, parse_constant=_reject_constant)
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise SiteFormatError(f"{name}: not UTF-8 text") from None
+    try:
+        raw = json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
         raise SiteFormatError(
-            f"{p}: invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+            f"{name}: invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
         ) from None
     except (ValueError, RecursionError) as exc:
-        raise SiteFormatError(f"{p}: invalid JSON: {exc}") from None
-    if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
-        raise SiteFormatError(f"{p}: not a GeoJSON FeatureCollection")
-    return parse_site(data, default_id=p.stem)
+        raise SiteFormatError(f"{name}: invalid JSON: {exc}") from None
+    if not isinstance(raw, dict) or raw.get("type") != "FeatureCollection":
+        raise SiteFormatError(f"{name}: not a GeoJSON FeatureCollection")
+    return parse_site(raw, default_id=Path(name).stem)
 
 
 # -- cross-feature checks -----------------------------------------------------------
