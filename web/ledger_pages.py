@@ -35,7 +35,6 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from sqlalchemy import select
@@ -223,12 +222,7 @@ def import_csv():
         return redirect(back)
     count = sum(len(v) for v in added.values())
     flash(
-        ngettext(
-            "%(num)d device added to %(compounds)s.",
-            "%(num)d devices added to %(compounds)s.",
-            count,
-            compounds=", ".join(sorted(added)),
-        ),
+        _("Devices added: %(n)d (%(compounds)s).", n=count, compounds=", ".join(sorted(added))),
         "ok",
     )
     only = sorted(added)[0] if len(added) == 1 else ""
@@ -328,17 +322,14 @@ def _apply_status(
     except CamwatchError as exc:
         db.rollback()
         return _("Nothing was changed: %(e)s", e=str(exc)), "error"
-    text = ngettext(
-        "%(num)d device set to %(status)s and logged.",
-        "%(num)d devices set to %(status)s and logged.",
-        len(changed),
+    text = _(
+        "Status set to %(status)s and logged: %(n)d devices.",
         status=STATUS_LABELS[status],
+        n=len(changed),
     )
     same = len(devices) - len(changed)
     if same:
-        text += " " + ngettext(
-            "%(num)d already had this status.", "%(num)d already had this status.", same
-        )
+        text += " " + _("Already in this status (nothing logged): %(n)d.", n=same)
     return text, "ok"
 
 
