@@ -213,9 +213,7 @@ def maintenance_page(device: Device) -> dict[str, Any]:
     text = request.args.get("mpage", "1")
     wanted = int(text) if text.isdigit() and len(text) < 9 else 1
     db = db_session()
-    total = db.scalar(
-        select(func.count()).where(MaintenanceRecord.device_id == device.id)
-    ) or 0
+    total = db.scalar(select(func.count()).where(MaintenanceRecord.device_id == device.id)) or 0
     pages = max(1, -(-total // HISTORY_PAGE))
     page = min(max(wanted, 1), pages)
     records = db.scalars(

@@ -106,6 +106,7 @@ def export_csv(rows: Iterable[tuple[Device, date | None, bool]]) -> bytes:
 
 # -- import errors -------------------------------------------------------------------
 
+POSITION = "x, y, line"
 _LINE = re.compile(r"^line (\d+): (.*)$", re.S)
 _DEVICE = re.compile(r"^(camera|gate|alarm|intercom) '([^']*)': (.*)$", re.S)
 _COLUMN_FIRST = re.compile(r"^(" + "|".join(CSV_COLUMNS) + r")\b")
@@ -193,10 +194,14 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str | None, Callable[[re.Match[str]], st
         lambda m: _("must be a date YYYY-MM-DD, got %(v)s", v=m[2]),
     ),
     (re.compile(r"^(\w+) contains a NUL character"), "", lambda m: _("contains a NUL character")),
-    (re.compile(r"^unknown column\(s\) (.*?) \(known"), "", lambda m: _("unknown column(s) %(c)s", c=m[1])),
+    (
+        re.compile(r"^unknown column\(s\) (.*?) \(known"),
+        "",
+        lambda m: _("unknown column(s) %(c)s", c=m[1]),
+    ),
     (
         re.compile(r"outside the boundary|inside .*free space|no free space"),
-        "x, y, line",
+        POSITION,
         lambda m: detail_words(m.string),
     ),
 )
@@ -211,8 +216,24 @@ def _column_of(pattern_column: str | None, detail: str, m: re.Match[str]) -> str
     return first[1] if first else None
 
 
-def import_error_text(exc: BaseException) -> str:
-    """An import error in the reader's language, naming row and column when the message does."""
+def _position_columns(text: str | None, row: int) -> str:
+    """``line`` when row ``row`` of the file gives one, else ``x, y`` (the position it used)."""
+    if text is None:
+        return POSITION
+    try:
+        for number, cells in enumerate(csv.DictReader(io.StringIO(text)), start=2):
+            if number == row:
+                return "line" if (cells.get("line") or "").strip() else "x, y"
+    except csv.Error:
+        pass
+    return POSITION
+
+
+def import_error_text(exc: BaseException, text_of_file: str | None = None) -> str:
+    """An import error in the reader's language, naming row and column when the message does.
+
+    ``text_of_file`` (the uploaded text) tells a position error's column: ``x, y`` or ``line``.
+    """
     text = str(exc).strip()
     if text.startswith("not a readable CSV file"):
         return _("not a readable CSV file")
@@ -238,6 +259,8 @@ def import_error_text(exc: BaseException) -> str:
         first = _COLUMN_FIRST.match(detail)
         column = first[1] if first else None
         words = detail_words(detail)
+    if column == POSITION and ("outside" in detail or "inside" in detail):
+        column = _position_columns(text_of_file, row)
     if who:
         words = _("%(who)s: %(detail)s", who=who, detail=words)
     if column:

@@ -218,7 +218,7 @@ def import_csv():
         db.commit()
     except CamwatchError as exc:
         db.rollback()
-        flash(_("Nothing was imported: %(e)s", e=import_error_text(exc)), "error")
+        flash(_("Nothing was imported: %(e)s", e=import_error_text(exc, text)), "error")
         return redirect(back)
     count = sum(len(v) for v in added.values())
     flash(

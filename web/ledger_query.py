@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
@@ -113,9 +113,7 @@ class Filters:
         }
         values.update(changes)
         return {
-            k: v
-            for k, v in values.items()
-            if v not in ("", None) and not (k == "page" and v == 1)
+            k: v for k, v in values.items() if v not in ("", None) and not (k == "page" and v == 1)
         }
 
 
@@ -147,7 +145,7 @@ def last_maintenance_subquery() -> Any:
 def overdue_condition(last: Any, today: date, interval_days: int) -> ColumnElement[bool]:
     """SQL: the device is overdue for maintenance on ``today`` (module docstring)."""
     day = cutoff(today, interval_days)
-    moment = datetime.combine(day, time.min, tzinfo=timezone.utc)
+    moment = datetime.combine(day, time.min, tzinfo=UTC)
     return and_(
         Device.status.in_(MAINTAINED_STATUSES),
         or_(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -271,7 +271,7 @@ def test_overdue_maintenance_filter_and_sort(app, client, ids):
         by_status.setdefault(r["status"], []).append(r["code"])
     a, b, c, d, e = by_status["active"][:5]
     planned = by_status.get("planned") or by_status["faulty"]
-    old = datetime.now(timezone.utc) - timedelta(days=800)
+    old = datetime.now(UTC) - timedelta(days=800)
     _backdate(
         app,
         [
@@ -293,9 +293,7 @@ def test_overdue_maintenance_filter_and_sort(app, client, ids):
     html = client.get(f"/ledger/?overdue=1&compound={ids['own_code']}").get_data(as_text=True)
     assert "逾期" in html
     # last maintenance column: newest record per device, empty ones last
-    assert every_page(client, "sort=last_maintenance&dir=desc") == keyed(
-        rows, "last", True
-    )
+    assert every_page(client, "sort=last_maintenance&dir=desc") == keyed(rows, "last", True)
     _data, exported = _export(client, f"compound={ids['own_code']}")
     last = {r["code"]: r["last_maintenance"] for r in exported}
     assert last[b] == (today - timedelta(days=365)).isoformat() and last[c] == ""
