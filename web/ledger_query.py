@@ -222,7 +222,16 @@ def _statement(
     return stmt, last
 
 
-def _order(f: Filters, last: Any) -> list[Any]:
+_TEXT_SORTS = ("compound", "code", "name", "kind", "status", "model", "serial")
+
+
+def _order(f: Filters, last: Any, dialect: str) -> list[Any]:
+    """ORDER BY: the column (empty last), then compound, code, id; text by code point on both
+    databases (PostgreSQL's collation would otherwise follow the server's locale)."""
+
+    def text(col: Any) -> Any:
+        return col.collate("C") if dialect == "postgresql" else col
+
     column = {
         "compound": Compound.code,
         "code": Device.code,
@@ -234,9 +243,11 @@ def _order(f: Filters, last: Any) -> list[Any]:
         "install_date": Device.install_date,
         "last_maintenance": last,
     }[f.sort]
+    if f.sort in _TEXT_SORTS:
+        column = text(column)
     # empty values last in both directions, on SQLite and PostgreSQL alike
     keys: list[Any] = [column.is_(None), column.desc() if f.desc else column.asc()]
-    ties = (Compound.code, Device.code, Device.id)
+    ties = (text(Compound.code), text(Device.code), Device.id)
     return keys + [t.desc() if f.desc else t.asc() for t in ties]
 
 
@@ -253,7 +264,8 @@ def query(
     ids = list(compound_ids) if compound_ids is not None else None
     stmt, last = _statement(f, ids, today, interval_days)
     total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    ordered = stmt.order_by(*_order(f, last))
+    dialect = session.get_bind().dialect.name
+    ordered = stmt.order_by(*_order(f, last, dialect))
     pages = max(1, -(-total // f.per))
     page = min(f.page, pages)
     if paginate:
