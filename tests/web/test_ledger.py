@@ -89,7 +89,7 @@ def test_default_list_is_every_live_device_in_compound_code_order(read_app, read
     assert f'id="ledger-total">{len(live)}<' in html
 
 
-@pytest.mark.parametrize("q", ["c", "C1", "门", "DS-", "garage", "%", "_"])
+@pytest.mark.parametrize("q", ["c", "C1", "门", "DS-", "garage", "%", "_", "E7185201"])
 def test_search_matches_code_name_model_serial(read_app, read_client, q):
     login(read_client, "admin")
     rows = devices_of(read_app)
