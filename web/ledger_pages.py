@@ -44,7 +44,7 @@ from wtforms.validators import Length, Optional
 
 from camwatch.errors import CamwatchError, StaleEditError
 from camwatch.model import MAINTENANCE_KINDS
-from camwatch.registry.devices import CSV_COLUMNS, import_devices_csv
+from camwatch.registry.devices import CSV_COLUMNS, csv_template, import_devices_csv
 from camwatch.registry.maintenance import log_maintenance
 from camwatch.registry.models import Device
 from web.api.schemas import EDITABLE_STATUSES
@@ -178,6 +178,17 @@ def import_page():
     form.compound.data = request.args.get("compound", "")
     return render_template(
         "ledger/import.html", form=form, columns=CSV_COLUMNS, export_columns=EXPORT_COLUMNS
+    )
+
+
+@bp.get("/ledger/template.csv")
+@require("device.edit")
+def template():
+    """A header and one example row per kind (``camwatch devices csv-template``), UTF-8 with BOM."""
+    return Response(
+        ("\ufeff" + csv_template()).encode("utf-8"),
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="devices-template.csv"'},
     )
 
 

@@ -189,6 +189,7 @@ TABLE = [
     ("GET", "/compounds/{own}/ledger", None, None, every(302)),
     ("GET", "/compounds/{other}/ledger", None, None, {**every(302), M: 404}),
     ("GET", "/ledger/import", None, None, only(200, (A, T))),
+    ("GET", "/ledger/template.csv", None, None, only(200, (A, T))),
     ("POST", "/ledger/import", "form", {}, only(302, (A, T))),  # no file: back to the form
     ("POST", "/ledger/status", "form", {"status": "faulty"}, only(302, (A, T))),  # none selected
     ("GET", "/district/", None, None, only(200, (A, D, P))),

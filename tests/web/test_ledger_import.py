@@ -183,3 +183,15 @@ def test_import_forbidden_roles(app, client, ids, role):
     assert resp.status_code == 403
     assert client.get("/ledger/import").status_code == 403
     assert counts(app) == before
+
+
+def test_template_imports_once_its_compound_is_real(app, client, ids):
+    """The template (the CLI's csv-template) is a file the import reads; its example
+    compound does not exist, so the import names that row and column."""
+    login(client, "technician")
+    resp = client.get("/ledger/template.csv")
+    assert resp.status_code == 200 and resp.data.startswith(b"\xef\xbb\xbf")
+    before = counts(app)
+    messages = flashes(upload(client, resp.data))
+    assert any("第 2 行，compound 列" in m for m in messages), messages
+    assert counts(app) == before
