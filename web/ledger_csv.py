@@ -200,6 +200,27 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str | None, Callable[[re.Match[str]], st
         lambda m: _("unknown column(s) %(c)s", c=m[1]),
     ),
     (
+        re.compile(r"^(\w+) given without (\w+) \(give both, or hfov_deg\)"),
+        "",
+        lambda m: _("%(a)s is given without %(b)s: give both, or hfov_deg instead", a=m[1], b=m[2]),
+    ),
+    (
+        re.compile(r"^(\w+) is longer than (\d+) characters"),
+        "",
+        lambda m: _("longer than %(n)s characters", n=m[2]),
+    ),
+    (
+        re.compile(r"^(\w+) must be true or false, got (.*)$"),
+        "",
+        lambda m: _("must be true or false, got %(v)s", v=m[2]),
+    ),
+    (
+        re.compile(r"^(\w+) must not be empty"),
+        "",
+        lambda m: _("a value is required"),
+    ),
+    (re.compile(r"^unknown (\w+) "), "", lambda m: detail_words(m.string)),
+    (
         re.compile(r"outside the boundary|inside .*free space|no free space"),
         POSITION,
         lambda m: detail_words(m.string),

@@ -195,3 +195,28 @@ def test_template_imports_once_its_compound_is_real(app, client, ids):
     messages = flashes(upload(client, resp.data))
     assert any("第 2 行，compound 列" in m for m in messages), messages
     assert counts(app) == before
+
+
+@pytest.mark.parametrize(
+    ("row", "column", "zh"),
+    [
+        ("camera,Z1,{x},{y},,4,,,,,", "focal_mm", "缺少 sensor_width_mm"),
+        ("camera,Z1,{x},{y},,,,,120,,", "tilt_deg", "[-90, 90]"),
+        ("camera,Z1,{x},{y},,,,,,,{long}", "name", "超过 200 个字符"),
+        ('gate,G9,,,"0,0 5,0",,laser,,,,', "access_control", "未知的门禁方式"),
+        ("camera,Z1,{x},{y},,,,,,maybe,", "intercom", "应为 true 或 false"),
+        ("camera,Z1,{x},{y},,,,,,,,2024-13-01", "install_date", "应为日期"),
+    ],
+)
+def test_loader_messages_worded_in_chinese(app, client, ids, row, column, zh):
+    header = "kind,code,x,y,line,focal_mm,access_control,height_m,tilt_deg,intercom,name"
+    header += ",install_date" if row.count(",") == 11 else ""
+    x, y = ids["free_xy"]
+    text = f"{header}\n" + row.format(x=x, y=y, long="n" * 201) + "\n"
+    login(client, "technician")
+    before = counts(app)
+    messages = flashes(upload(client, text, compound=ids["own_code"]))
+    (message,) = [m for m in messages if m.startswith("未导入")]
+    assert f"第 2 行，{column} 列" in message and zh in message, message
+    assert not re.search(r"\b(given|without|longer|unknown|expected|must)\b", message), message
+    assert counts(app) == before
