@@ -75,3 +75,34 @@ def test_list_sql_matches_the_oracle_on_both_databases(any_app):
             if any(q.lower() in (r[k] or "").lower() for k in ("code", "name", "model", "serial"))
         ]
         assert every_page(client, f"q={q.replace('%', '%25')}") == keyed(hit), q
+
+
+def test_bulk_status_and_conflict_on_both_databases(any_app):
+    from tests.web.test_ledger_status import flashes, post_status, state
+
+    app = any_app
+    client = app.test_client()
+    login(client, "technician")
+    from sqlalchemy import select
+
+    from camwatch.registry.models import Device
+    from web.db import new_session
+
+    with app.app_context():
+        s = new_session(app)
+        picks = [
+            (d.id, d.version)
+            for d in s.scalars(
+                select(Device).where(Device.status == "offline").order_by(Device.id).limit(2)
+            )
+        ]
+        s.close()
+    assert len(picks) == 2
+    before = state(app, [i for i, _ in picks])
+    resp = post_status(client, picks, status="active", kind="repair", follow_redirects=True)
+    after = state(app, [i for i, _ in picks])
+    assert all(after[i][0] == "active" and after[i][2] == before[i][2] + 1 for i, _ in picks)
+    assert any(m.startswith("ok:") for m in flashes(resp)), flashes(resp)
+    resp = post_status(client, picks, status="faulty", follow_redirects=True)  # stale versions
+    assert state(app, [i for i, _ in picks]) == after
+    assert any(m.startswith("error:冲突") for m in flashes(resp)), flashes(resp)

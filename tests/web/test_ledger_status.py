@@ -233,3 +233,35 @@ def test_maintenance_history_is_paged_with_status_and_technician(app, client, id
     assert re.search(r"正常.*故障", rows1[0], re.S) and re.search(r"故障.*离线", rows1[1], re.S)
     assert "第 1 页，共 2 页" in first and "mpage=2" in first
     assert client.get(f"/devices/{device_id}?mpage=99").status_code == 200
+
+
+def test_change_during_the_request_is_a_conflict_not_a_500(app, client, ids, monkeypatch):
+    """Someone commits a change to a selected device between the version check and the
+    write: the row's version lock refuses it, the whole batch is rolled back."""
+    import web.ledger_pages as pages
+
+    login(client, "technician")
+    picks = pick(app, ids["own_code"], "active", 2)
+    real = pages.log_maintenance
+    calls = []
+
+    def meddling(*args, **kwargs):
+        if not calls:
+            with app.app_context():
+                s = _session(app)
+                other = s.get(Device, picks[1][0])
+                other.name = "edited meanwhile"
+                s.commit()
+                s.close()
+        calls.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pages, "log_maintenance", meddling)
+    first_before = state(app, [picks[0][0]])
+    resp = post_status(client, picks, status="offline", follow_redirects=True)
+    assert resp.status_code == 200
+    after = state(app, [i for i, _ in picks])
+    assert [after[i][0] for i, _ in picks] == ["active", "active"]
+    assert {picks[0][0]: after[picks[0][0]]} == first_before, "the first device rolled back too"
+    assert len(calls) >= 1
+    assert any(m.startswith("error:冲突") for m in flashes(resp)), flashes(resp)
