@@ -23,6 +23,7 @@ from flask import Blueprint, abort, flash, g, jsonify, redirect, render_template
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from sqlalchemy import func, select
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -31,7 +32,7 @@ from camwatch.model import MAINTENANCE_KINDS
 from camwatch.properties import PROPERTIES
 from camwatch.registry import devices as devices_service
 from camwatch.registry.maintenance import log_maintenance
-from camwatch.registry.models import Device
+from camwatch.registry.models import Device, MaintenanceRecord
 from camwatch.registry.problems import list_problems
 from web import geojson
 from web.api.common import conflict, registry_errors
@@ -204,6 +205,27 @@ def create(cid: int):
     return jsonify(device_json(device)), 201
 
 
+HISTORY_PAGE = 20  # maintenance records per page of the device page
+
+
+def maintenance_page(device: Device) -> dict[str, Any]:
+    """One page (``?mpage=N``, newest first) of the device's maintenance history."""
+    text = request.args.get("mpage", "1")
+    wanted = int(text) if text.isdigit() and len(text) < 9 else 1
+    db = db_session()
+    total = db.scalar(select(func.count()).where(MaintenanceRecord.device_id == device.id)) or 0
+    pages = max(1, -(-total // HISTORY_PAGE))
+    page = min(max(wanted, 1), pages)
+    records = db.scalars(
+        select(MaintenanceRecord)
+        .where(MaintenanceRecord.device_id == device.id)
+        .order_by(MaintenanceRecord.date.desc(), MaintenanceRecord.id.desc())
+        .limit(HISTORY_PAGE)
+        .offset((page - 1) * HISTORY_PAGE)
+    ).all()
+    return {"records": records, "total": total, "page": page, "pages": pages}
+
+
 @bp.get("/devices/<int:device_id>")
 @require("compound.view")
 def detail(device_id: int):
@@ -215,6 +237,7 @@ def detail(device_id: int):
         "devices/detail.html",
         device=device,
         data=device_json(device)["properties"],
+        history=maintenance_page(device),
         form=MaintenanceForm(),
         retire_form=RetireForm(),
         restore_form=RestoreForm(),

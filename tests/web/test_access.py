@@ -182,6 +182,16 @@ TABLE = [
     ("GET", "/inspections/{inspection}", None, None, every(200)),
     ("GET", "/compounds/{own}/inspect", None, None, only(200, (A, P))),
     ("POST", "/compounds/{own}/inspect", "form", {"confirm": "y"}, only(302, (A, P))),
+    # the ledger pages (tests/web/test_ledger*.py test them in depth)
+    ("GET", "/ledger/", None, None, every(200)),
+    ("GET", "/ledger/?compound={other_code}&overdue=1&sort=serial", None, None, every(200)),
+    ("GET", "/ledger/export.csv", None, None, every(200)),
+    ("GET", "/compounds/{own}/ledger", None, None, every(302)),
+    ("GET", "/compounds/{other}/ledger", None, None, {**every(302), M: 404}),
+    ("GET", "/ledger/import", None, None, only(200, (A, T))),
+    ("GET", "/ledger/template.csv", None, None, only(200, (A, T))),
+    ("POST", "/ledger/import", "form", {}, only(302, (A, T))),  # no file: back to the form
+    ("POST", "/ledger/status", "form", {"status": "faulty"}, only(302, (A, T))),  # none selected
     ("GET", "/district/", None, None, only(200, (A, D, P))),
     ("GET", "/users", None, None, only(200, (A,))),
     ("GET", "/users/new", None, None, only(200, (A,))),
