@@ -47,6 +47,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         errors,
         findings,
         i18n,
+        map_planners,
         problems,
         reports,
         security,
@@ -83,6 +84,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(reports.bp)
     app.register_blueprint(editor.bp)
     app.register_blueprint(findings.bp)
+    app.register_blueprint(map_planners.bp)
     api.init_app(app)  # flask-smorest: the API blueprint and its OpenAPI document
     csrf.exempt(api.bp)
     return app
