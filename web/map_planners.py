@@ -26,6 +26,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from camwatch.errors import CamwatchError
+from web.analysis import before_counts
 from web.api.plan_schemas import TargetInput, body
 from web.cache import cache_for
 from web.errors import FieldError
@@ -287,9 +288,14 @@ def job_start(cid: int):
         "range_m": data.get("range"),
         "resolution": list(data.get("resolution") or [1920, 1080]),
     }
+    counts = before_counts(compound)  # what "before" counts, as the K-camera plan says it
+
+    def run(site: Any, opts: dict[str, Any], progress: Any) -> dict[str, Any]:
+        return {**run_target(site, opts, progress), **counts}
+
     table = jobs_of(current_app)
     try:
-        job = table.start(compound.id, result.site, options, g.user.username, run_target)
+        job = table.start(compound.id, result.site, options, g.user.username, run)
     except JobRunning as exc:
         return _json_error(
             409,

@@ -712,7 +712,7 @@
     var withPlanned = plan.planned_cameras > 0 && plan.before_active;
     var head = h('tr', {}, h('th'));
     if (withPlanned) head.appendChild(h('th', { class: 'num', text: T.now_active }));
-    head.appendChild(h('th', { class: 'num', text: withPlanned ? T.before_planned.replace('%n', plan.planned_cameras) : T.before }));
+    head.appendChild(h('th', { class: 'num', text: withPlanned ? T.before_planned.replace('{n}', plan.planned_cameras) : T.before }));
     head.appendChild(h('th', { class: 'num', text: T.after }));
     var t = h('table', { class: 'table compact', id: 'plan-table' }, head);
     LEVELS.forEach(function (lv) {
@@ -724,7 +724,7 @@
     });
     var wrap = h('div', {}, t);
     wrap.appendChild(h('p', { class: 'muted small', id: 'plan-before-note',
-      text: withPlanned ? T.before_note_planned.replace('%n', plan.planned_cameras) : T.before_note }));
+      text: withPlanned ? T.before_note_planned.replace('{n}', plan.planned_cameras) : T.before_note }));
     return wrap;
   }
 
