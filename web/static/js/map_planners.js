@@ -17,6 +17,8 @@
   if (!cw || !el) return;
   var T = cw.T, h = cw.h, clear = cw.clear, ll = cw.ll;
   var POLL_MS = 700;
+  // SVG, not the map's canvas: few lines, each a DOM element with its class and tooltip
+  var svg = L.svg({ pane: 'ghosts' });
 
   // ---------------------------------------------------------------- layers
   function planned() { return cw.planned() ? 1 : 0; }
@@ -27,7 +29,7 @@
       var layer;
       if (s.geometry && s.geometry.length >= 2) {
         layer = L.polyline(s.geometry.map(function (c) { return ll(c[0], c[1]); }),
-          { pane: 'ghosts', color: '#e8590c', weight: 5, dashArray: '2 6', className: 'devsug-line' });
+          { pane: 'ghosts', renderer: svg, color: '#e8590c', weight: 5, dashArray: '2 6', className: 'devsug-line' });
       } else {
         layer = L.marker(ll(s.position[0], s.position[1]), {
           title: text,
@@ -46,7 +48,7 @@
       lines.push(r.text);
       if (!r.reachable || !r.path || r.path.length < 2) return;
       var line = L.polyline(r.path.map(function (c) { return ll(c[0], c[1]); }),
-        { pane: 'ghosts', color: '#b0247a', weight: 3, className: 'route-line' });
+        { pane: 'ghosts', renderer: svg, color: '#b0247a', weight: 3, className: 'route-line' });
       line.bindTooltip(cw.tip(r.text), { sticky: true, className: 'tip' });
       group.addLayer(line);
       var end = r.path[r.path.length - 1];
@@ -61,7 +63,7 @@
   function patrolLayer(group, data) {
     if (data.path && data.path.length >= 2) {
       var line = L.polyline(data.path.map(function (c) { return ll(c[0], c[1]); }),
-        { pane: 'ghosts', color: '#1d5fa7', weight: 3, dashArray: '10 6', className: 'patrol-line' });
+        { pane: 'ghosts', renderer: svg, color: '#1d5fa7', weight: 3, dashArray: '10 6', className: 'patrol-line' });
       line.bindTooltip(cw.tip(data.text), { sticky: true, className: 'tip' });
       group.addLayer(line);
     }
