@@ -212,8 +212,8 @@ def patrol(cid: int):
         from planners.routes import MIN_PATROL_SPOT_M2, WALK_SPEED_M_S
 
         planned = _query_flag("planned")
-        min_area = _query_number("min_area", MIN_PATROL_SPOT_M2, 0.0, 1e6)
-        speed = _query_number("speed", WALK_SPEED_M_S, 0.0, 10.0, low_open=True)
+        min_area = _query_number("min_area", MIN_PATROL_SPOT_M2, 0.0, 1e6) or 0.0
+        speed = _query_number("speed", WALK_SPEED_M_S, 0.0, 10.0, low_open=True) or WALK_SPEED_M_S
         result = analysis_or_422(compound, include_planned=planned)
 
         def build() -> dict[str, Any]:
