@@ -121,10 +121,14 @@ def test_recheck_form_shows_coverage_and_preselects_nothing(client, ids, fixed_p
 def test_recheck_without_a_result_changes_nothing(client, fixed_problem):
     resp = client.post(
         f"/problems/{fixed_problem}/recheck",
-        data={"passed": "", "result": "looked at it"},
+        # with a new deadline, so that a missing choice could not pass as "not fixed"
+        data={"passed": "", "result": "looked at it", "new_deadline": "2099-01-31"},
         follow_redirects=True,
     )
     assert resp.status_code == 200
+    assert "Choose the re-check result" in resp.get_data(
+        as_text=True
+    ) or "请选择复查结论" in resp.get_data(as_text=True)
     s = new_session(client.application)
     try:
         assert s.get(Problem, fixed_problem).status == "fixed"
