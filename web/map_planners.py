@@ -263,9 +263,30 @@ def run_target(site: Any, options: dict[str, Any], progress: Any) -> dict[str, A
     return result
 
 
+def job_message(status: dict[str, Any]) -> str | None:
+    """Why a job failed, in the reader's language (the planner's own detail after it)."""
+    from web.plan_jobs import JOB_TIMEOUT_S
+
+    kind = status.get("error_kind")
+    if kind == "timeout":
+        return _(
+            "The target plan did not finish within %(s)d s: try a lower target, another level or a wider lens.",
+            s=JOB_TIMEOUT_S,
+        )
+    if kind == "planner":
+        return _("The planner refused this plan: %(detail)s", detail=status.get("error", ""))
+    if kind == "crash":
+        current_app.logger.error("target plan failed: %s", status.get("error"))
+        return _("The planner failed unexpectedly; the server log has the details.")
+    return None
+
+
 def _job_json(cid: int, job: Any) -> dict[str, Any]:
+    status = job.status()
+    if status.get("error") is not None:
+        status["message"] = job_message(status)
     return {
-        **job.status(),
+        **status,
         "url": url_for("map_planners.job_status", cid=cid, job_id=job.id),
         "cancel_url": url_for("map_planners.job_cancel", cid=cid, job_id=job.id),
     }

@@ -81,6 +81,7 @@ class PlanJob:
     finished: float | None = None
     result: dict[str, Any] | None = None
     error: str | None = None
+    error_kind: str | None = None  # timeout | planner | crash (the web words it)
     cancelled_by: str | None = None
     cancel_event: threading.Event = field(default_factory=threading.Event)
 
@@ -98,6 +99,7 @@ class PlanJob:
         }
         if self.error is not None:
             out["error"] = self.error
+            out["error_kind"] = self.error_kind
         if self.cancelled_by is not None:
             out["cancelled_by"] = self.cancelled_by
         if self.result is not None:
@@ -188,10 +190,12 @@ class JobTable:
             job.state = "cancelled" if str(exc) == "cancelled" else "failed"
             if job.state == "failed":
                 job.error = f"the target plan did not finish within {JOB_TIMEOUT_S:g} s"
+                job.error_kind = "timeout"
         except CamwatchError as exc:
-            job.state, job.error = "failed", str(exc)
+            job.state, job.error, job.error_kind = "failed", str(exc), "planner"
         except Exception as exc:  # reported in the status, never a dead thread with no answer
-            job.state, job.error = "failed", f"planner failed: {type(exc).__name__}: {exc}"
+            job.state, job.error_kind = "failed", "crash"
+            job.error = f"planner failed: {type(exc).__name__}: {exc}"
         else:
             if job.cancel_event.is_set():  # asked after the last checkpoint: still honoured
                 job.state = "cancelled"

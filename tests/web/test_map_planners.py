@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -277,3 +278,22 @@ def test_job_roles(client, ids):
         f"/compounds/{ids['xingfu-li']}/plan/jobs", json={"target": 0.5}, headers=JSON
     )
     assert resp.status_code == 403 and resp.get_json()["error"]["status"] == 403
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_failed_job_says_why_in_the_page_language(client, ids, monkeypatch, lang):
+    from web import plan_jobs
+
+    monkeypatch.setattr(plan_jobs, "JOB_TIMEOUT_S", 0.0)  # overdue at its first checkpoint
+    login(client, "planner")
+    client.post("/language", data={"lang": lang})
+    start = client.post(
+        f"/compounds/{ids['xingfu-li']}/plan/jobs", json={"target": 0.5}, headers=JSON
+    )
+    status, _ = _wait(client, start.get_json()["url"])
+    assert status["state"] == "failed" and status["error_kind"] == "timeout"
+    message = status["message"]
+    if lang == "zh":
+        assert re.search(r"[\u4e00-\u9fff]", message) and not re.search(r"[A-Za-z]{3,}", message)
+    else:
+        assert message.startswith("The target plan did not finish")

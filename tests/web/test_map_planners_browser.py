@@ -116,6 +116,9 @@ def test_target_plan_shows_labelled_ghosts_and_named_before(page_for, live_serve
     wait_until(page, lambda: form.get_attribute("data-state") == "done", timeout_s=120)
     labels = page.locator(".ghost-label").all_inner_texts()
     assert labels and all(re.fullmatch(r"P\d+", t.strip()) for t in labels), labels
+    # the entrance zone needs identification that no mount reaches: said, by zone, in Chinese
+    unreached = page.inner_text("#target-unreached")
+    assert "大门入口" in unreached and "辨认" in unreached
     rows = page.locator("#plan-table tr[data-level]").count()
     assert rows == 4
     # "before" is the coverage tab's figure (no planned cameras yet) and says so

@@ -731,7 +731,10 @@
   function renderPlan(plan) {
     var box = clear(document.getElementById('plan-result'));
     drawGhosts(plan);
-    if (plan.note) box.appendChild(h('p', { class: 'flash info', text: plan.note }));
+    // the planner's note is English; the page words it (fewer cameras than asked, or none)
+    if (plan.note && plan.suggestions.length) {
+      box.appendChild(h('p', { class: 'flash info', id: 'plan-note', text: T.plan_fewer.replace('{n}', plan.suggestions.length) }));
+    }
     box.appendChild(planTable(plan));
     var ul = h('ul', { class: 'plain suggestions' });
     plan.suggestions.forEach(function (s) {

@@ -148,11 +148,26 @@
     } else if (j.state === 'done') {
       statusText.textContent = T.target_done;
       cw.renderPlan(j.result);
+      unreached(j.result);
     } else if (j.state === 'cancelled') {
       statusText.textContent = T.target_cancelled;
     } else {
-      statusText.textContent = T.target_failed + ': ' + (j.error || '');
+      statusText.textContent = T.target_failed + ': ' + (j.message || j.error || '');
     }
+  }
+
+  // what the plan could not reach, by zone and level, with the best share after the plan
+  function unreached(plan) {
+    var t = plan.target;
+    if (!t || t.reached) return;
+    var box = document.getElementById('plan-result');
+    var ul = h('ul', { class: 'plain small', id: 'target-unreached' });
+    (t.unreachable || []).forEach(function (u) {
+      var what = u.zone ? T.zone + ' ' + u.zone : T.monitored;
+      ul.appendChild(h('li', { text: what + ' · ' + (T[u.level] || u.level) + ' · ' + T.best + ' ' + cw.pct(u.best_ratio) }));
+    });
+    box.insertBefore(ul, box.firstChild);
+    box.insertBefore(h('p', { class: 'flash warn', text: T.target_unreached }), ul);
   }
 
   function poll() {
