@@ -134,6 +134,80 @@ def device_label(kind: str) -> str:
     }.get(kind, kind)
 
 
+def _suggestions_of(result: Any, planned: bool) -> list[dict[str, Any]]:
+    """The device suggestions of an analysis (cached), worded for the reader."""
+
+    def build() -> list[dict[str, Any]]:
+        from planners.devices import suggest_devices
+
+        return suggest_devices(result.site, result.analysis)
+
+    items = cache_for(current_app).get_or_compute(("suggest", result.key, planned), build)
+    return [
+        {
+            **{k: v for k, v in it.items() if k not in ("reason", "reason_zh")},
+            "label": device_label(it["type"]),
+            "reason": suggestion_text(it),
+        }
+        for it in items
+    ]
+
+
+def _routes_of(result: Any, planned: bool, cell: float | None) -> list[dict[str, Any]]:
+    """The intruder routes of an analysis (cached), each with its words."""
+
+    def build() -> list[dict[str, Any]]:
+        from planners.routes import intruder_routes
+
+        return intruder_routes(result.site, result.analysis, cell_m=cell)
+
+    found = cache_for(current_app).get_or_compute(("routes", result.key, planned, cell), build)
+    return [{**r, "text": route_text(r)} for r in found]
+
+
+def _patrol_of(result: Any, planned: bool, min_area: float, speed: float) -> dict[str, Any]:
+    """The patrol route of an analysis (cached), with its words."""
+
+    def build() -> dict[str, Any]:
+        from planners.routes import patrol_route
+
+        return patrol_route(result.site, result.analysis, min_area_m2=min_area, speed_m_s=speed)
+
+    key = ("patrol", result.key, planned, min_area, speed)
+    found = cache_for(current_app).get_or_compute(key, build)
+    text = _(
+        "Patrol: %(n)d blind spots, %(m).0f m, %(t).0f min",
+        n=len(found["stops"]),
+        m=found["length_m"],
+        t=found["time_min"],
+    )
+    return {**found, "text": text}
+
+
+@bp.app_template_global()
+def planner_views(compound: Any, planned: bool) -> dict[str, Any]:
+    """For the analysis page: suggested devices, intruder routes and the patrol, worded;
+    a part the planners cannot compute carries its message instead."""
+    from planners.routes import MIN_PATROL_SPOT_M2, WALK_SPEED_M_S
+    from web.summary import analysis_outcome
+
+    result, _failure = analysis_outcome(compound, include_planned=planned)
+    out: dict[str, Any] = {}
+    if result is None:
+        return out
+    parts = {
+        "suggestions": lambda: _suggestions_of(result, planned),
+        "routes": lambda: _routes_of(result, planned, None),
+        "patrol": lambda: _patrol_of(result, planned, MIN_PATROL_SPOT_M2, WALK_SPEED_M_S),
+    }
+    for name, compute in parts.items():
+        try:
+            out[name] = compute()
+        except CamwatchError as exc:
+            out[name + "_error"] = str(exc)
+    return out
+
+
 @bp.get("/compounds/<int:cid>/suggestions.json")
 @require("analysis.run")
 def suggestions(cid: int):
@@ -143,22 +217,7 @@ def suggestions(cid: int):
     def compute() -> Any:
         planned = _query_flag("planned")
         result = analysis_or_422(compound, include_planned=planned)
-
-        def build() -> list[dict[str, Any]]:
-            from planners.devices import suggest_devices
-
-            return suggest_devices(result.site, result.analysis)
-
-        items = cache_for(current_app).get_or_compute(("suggest", result.key, planned), build)
-        out = [
-            {
-                **{k: v for k, v in it.items() if k not in ("reason", "reason_zh")},
-                "label": device_label(it["type"]),
-                "reason": suggestion_text(it),
-            }
-            for it in items
-        ]
-        return jsonify({"planned": planned, "suggestions": out})
+        return jsonify({"planned": planned, "suggestions": _suggestions_of(result, planned)})
 
     return _answer(compute)
 
@@ -189,15 +248,7 @@ def routes(cid: int):
         planned = _query_flag("planned")
         cell = _query_number("cell", None, *CELL_RANGE)
         result = analysis_or_422(compound, include_planned=planned)
-
-        def build() -> list[dict[str, Any]]:
-            from planners.routes import intruder_routes
-
-            return intruder_routes(result.site, result.analysis, cell_m=cell)
-
-        found = cache_for(current_app).get_or_compute(("routes", result.key, planned, cell), build)
-        out = [{**r, "text": route_text(r)} for r in found]
-        return jsonify({"planned": planned, "routes": out})
+        return jsonify({"planned": planned, "routes": _routes_of(result, planned, cell)})
 
     return _answer(compute)
 
@@ -215,21 +266,7 @@ def patrol(cid: int):
         min_area = _query_number("min_area", MIN_PATROL_SPOT_M2, 0.0, 1e6) or 0.0
         speed = _query_number("speed", WALK_SPEED_M_S, 0.0, 10.0, low_open=True) or WALK_SPEED_M_S
         result = analysis_or_422(compound, include_planned=planned)
-
-        def build() -> dict[str, Any]:
-            from planners.routes import patrol_route
-
-            return patrol_route(result.site, result.analysis, min_area_m2=min_area, speed_m_s=speed)
-
-        key = ("patrol", result.key, planned, min_area, speed)
-        found = cache_for(current_app).get_or_compute(key, build)
-        text = _(
-            "Patrol: %(n)d blind spots, %(m).0f m, %(t).0f min",
-            n=len(found["stops"]),
-            m=found["length_m"],
-            t=found["time_min"],
-        )
-        return jsonify({"planned": planned, **found, "text": text})
+        return jsonify({"planned": planned, **_patrol_of(result, planned, min_area, speed)})
 
     return _answer(compute)
 

@@ -297,3 +297,24 @@ def test_failed_job_says_why_in_the_page_language(client, ids, monkeypatch, lang
         assert re.search(r"[\u4e00-\u9fff]", message) and not re.search(r"[A-Za-z]{3,}", message)
     else:
         assert message.startswith("The target plan did not finish")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_analysis_page_lists_the_planners_findings(read_client, ids, lang):
+    """The analysis page shows the map's planner layers as tables, worded alike."""
+    login(read_client, "manager")  # every role that sees the compound
+    read_client.post("/language", data={"lang": lang})
+    cid = ids["own"]
+    html = read_client.get(f"/compounds/{cid}/analysis").get_data(as_text=True)
+    items = read_client.get(f"/compounds/{cid}/suggestions.json", headers=JSON).get_json()
+    routes = read_client.get(f"/compounds/{cid}/routes.json", headers=JSON).get_json()
+    patrol = read_client.get(f"/compounds/{cid}/patrol.json", headers=JSON).get_json()
+    from markupsafe import escape
+
+    section = html[html.index('id="planner-devices"') :]
+    assert items["suggestions"]
+    for s in items["suggestions"]:
+        assert str(escape(s["reason"])) in section
+    for r in routes["routes"]:
+        assert str(escape(r["text"])) in section
+    assert str(escape(patrol["text"])) in section
