@@ -268,6 +268,8 @@ def test_job_of_another_compound_is_404(client, ids):
     elsewhere = client.get(f"/compounds/{other}/plan/jobs/{job['id']}", headers=JSON)
     assert elsewhere.status_code == 404 and elsewhere.get_json()["error"]["status"] == 404
     assert client.post(f"/compounds/{other}/plan/jobs/{job['id']}/cancel").status_code == 404
+    assert client.get(job["url"], headers=JSON).get_json()["cancel_requested"] is False
+    client.post(job["cancel_url"], headers=JSON)
     _wait(client, job["url"])
 
 

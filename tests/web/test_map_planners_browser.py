@@ -104,6 +104,7 @@ def test_target_plan_runs_and_cancels(page_for, live_server, ids, lang):
     assert page.locator(".ghost-label").count() == 0
 
 
+@pytest.mark.slow  # a whole target plan (about 20 s)
 def test_target_plan_shows_labelled_ghosts_and_named_before(page_for, live_server, ids):
     base, _ = live_server
     page = page_for("planner")
