@@ -205,6 +205,9 @@ def planner_views(compound: Any, planned: bool) -> dict[str, Any]:
             out[name] = compute()
         except CamwatchError as exc:
             out[name + "_error"] = str(exc)
+        except Exception as exc:  # the analysis page never fails for a planner's sake
+            current_app.logger.exception("planner part %s of %s failed", name, compound.code)
+            out[name + "_error"] = f"{type(exc).__name__}: {exc}"
     return out
 
 

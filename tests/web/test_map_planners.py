@@ -320,3 +320,19 @@ def test_analysis_page_lists_the_planners_findings(read_client, ids, lang):
     for r in routes["routes"]:
         assert str(escape(r["text"])) in section
     assert str(escape(patrol["text"])) in section
+
+
+def test_analysis_page_survives_a_failing_planner(read_client, ids, monkeypatch):
+    import planners.routes
+
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("boom")
+
+    monkeypatch.setattr(planners.routes, "patrol_route", broken)
+    monkeypatch.setattr(planners.routes, "intruder_routes", broken)
+    login(read_client, "planner")
+    # a state no other test cached: the planned-cameras view of the other compound
+    resp = read_client.get(f"/compounds/{ids['nangang-cun']}/analysis?planned=1")
+    assert resp.status_code == 200
+    html = resp.get_data(as_text=True)
+    assert 'id="planner-routes"' in html and "boom" not in html
