@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -118,15 +118,28 @@ def plan_cameras(
     seed: int = 0,
     pool_size: int = DEFAULT_POOL,
     heading_step: float = 15.0,
+    progress: Callable[[str, float], None] | None = None,
 ) -> PlanResult:
-    """Suggest cameras for ``site`` (see the module docstring); raises UsageError on bad options."""
+    """Suggest cameras for ``site`` (see the module docstring); raises UsageError on bad options.
+
+    ``progress(phase, fraction)`` is called between phases and before every
+    greedy evaluation (``fraction`` of the greedy objective reached); an
+    exception it raises stops the run there (cooperative cancel, docs/planners.md).
+    """
     t0 = time.perf_counter()
     _check_options(add, target, budget, level, method, time_limit, spacing, lenses)
+    report = progress or (lambda phase, fraction: None)
+
+    def step(fraction: float) -> None:
+        report("greedy", fraction)
+
     types = list(lenses) if lenses else [lens or Lens()]
+    report("analysis", 0.0)
     space = free_space(site)
     before_an = analyze(site, include_planned=True, space=space)
     before = before_an.ratios()
     level = planning_level(before_an, level)
+    report("candidates", 0.0)
     if target is not None:
         demand = target_demand(site, before_an, target=target, level=level)
     else:
@@ -159,7 +172,9 @@ def plan_cameras(
     unreachable_zones: list[str | None] = []
     if mode == "target":
         # Wolsey (1982): greedy by gain per unit cost for submodular set cover
-        greedy = greedy_placement(geo, k=None, upper=upper, costs=costs, by_ratio=True)
+        greedy = greedy_placement(
+            geo, k=None, upper=upper, costs=costs, by_ratio=True, on_step=step
+        )
         if not geo.m.satisfied(geo.covered):
             # some needs cannot be met from these candidates (greedy stopped only when no
             # candidate adds anything, so it reached the most they can). A zone that cannot
@@ -171,16 +186,19 @@ def plan_cameras(
             unreachable_zones = [demand.pieces[j].zone for j in dropped]
             geo = GeometryCoverage(demand, pf, mode=mode)
             upper = geo.upper_bounds()
-            greedy = greedy_placement(geo, k=None, upper=upper, costs=costs, by_ratio=True)
+            greedy = greedy_placement(
+                geo, k=None, upper=upper, costs=costs, by_ratio=True, on_step=step
+            )
         greedy.objective = float(costs[greedy.selected].sum())  # set cover: cameras (cost) used
     elif budget is not None:
         greedy = budgeted_greedy(geo, k=add, budget=budget, costs=costs)
     else:
-        greedy = greedy_placement(geo, k=add, upper=upper)
+        greedy = greedy_placement(geo, k=add, upper=upper, on_step=step)
     greedy_value = greedy.objective
     runs = {"greedy": greedy_value}
     best = greedy
     deadline = time.perf_counter() + time_limit  # the optimisation phases after greedy
+    report("optimise", 1.0)
     if method != "greedy" and greedy.selected:
         pool = candidate_pool(cset, greedy, upper, pool_size)
         atoms = build_atoms(demand, pf, pool)
@@ -272,6 +290,7 @@ def plan_cameras(
         best.optimal,
     )
     result.objective = best.objective
+    report("after", 1.0)
     _finish(result, site, cset, geo, best, before_an, space, mode)
     if target is not None:
         result.target = target_report(site, result.after_analysis, target, level)

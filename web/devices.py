@@ -15,7 +15,6 @@ technicians and admins edit any device.
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Any
 
@@ -48,6 +47,7 @@ from web.api.schemas import (
     device_properties,
     load,
 )
+from web.codes import next_codes
 from web.db import db_session
 from web.errors import FieldError
 from web.forms import choices
@@ -58,8 +58,6 @@ from web.summary import analysis_outcome
 from web.templating import MAINTENANCE_LABELS, STATUS_LABELS
 
 bp = Blueprint("devices", __name__)
-
-CODE_PREFIX = {"camera": "C", "gate": "G", "alarm": "A", "intercom": "I"}
 
 
 class MaintenanceForm(FlaskForm):
@@ -95,15 +93,8 @@ def device_for(device_id: int) -> Device:
 
 
 def _next_code(compound: Any, kind: str) -> str:
-    prefix = CODE_PREFIX[kind]
-    taken = {d.code for d in compound.devices}
-    numbers = [
-        int(m.group(1)) for c in taken if (m := re.fullmatch(re.escape(prefix) + r"(\d+)", c))
-    ]
-    n = max(numbers, default=0) + 1
-    while f"{prefix}{n}" in taken:
-        n += 1
-    return f"{prefix}{n}"
+    """The next code continuing the compound's pattern (:mod:`web.codes`)."""
+    return next_codes(((d.kind, d.code) for d in compound.devices), kind)[0]
 
 
 def _json_body(schema: Any) -> dict[str, Any]:
