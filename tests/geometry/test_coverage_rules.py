@@ -42,11 +42,14 @@ def test_zone_just_below_the_pass_ratio_fails():
         (box(-3, 0, 0, 10), False),  # shares only an edge with it: a line, no area
         (box(-3, 0, 0.0001, 0.001), False),  # overlaps by 1e-7 m² (≤ 1e-6 m²)
         (box(-3, 0, 0.001, 0.01), True),  # overlaps by 1e-5 m²
+        (box(-3, 0, 5e-6, 10), False),  # a 5 µm sliver along the edge: 5e-5 m², too thin
+        (box(-3, 0, 5e-5, 10), True),  # a 50 µm strip: wider than 10 µm
         (box(20, 20, 21, 21), False),  # degenerate: far away
     ],
 )
 def test_blind_spot_touches_a_zone_only_by_area(zone, touches):
-    """Mutants: "touches" on mere intersection, or on any positive overlap."""
+    """Mutants: "touches" on mere intersection, on any positive overlap, or on area alone
+    (a rounding sliver along a shared edge, long but ~0.1 µm wide, must not count)."""
     a = analyze(site(zones=[Zone("z", zone)]))
     assert (a.blind_spots[0].zones == ("z",)) is touches
 
