@@ -41,6 +41,9 @@ SLIT_M = 1e-4
 # wider than ZONE_TOUCH_WIDTH_M on average (2·area/perimeter): a sliver left by rounding
 # along a shared edge is ~ROBUST_GRID_M wide, however long (so its area may exceed 1e-6 m²).
 ZONE_TOUCH_M2 = 1e-6
+# What clipping a cover to free space may remove, per metre of its outline, before the
+# floating result is taken for wrong and redone snap-rounded (see ``within``).
+SLIVER_WIDTH_M = 1e-8
 ZONE_TOUCH_WIDTH_M = 1e-5
 # Sections of a label point's scan line whose lengths differ by less than this are equal
 # (the western one is taken), so a symmetric blind spot's label does not flip with rounding.
@@ -176,10 +179,30 @@ def _ratio(part: float, whole: float) -> float:
     return min(max(part / whole, 0.0), 1.0)
 
 
-def union(geoms: Iterable[BaseGeometry], *, grid_size: float | None = None) -> BaseGeometry:
-    """Union of polygons (empty polygon when there are none), snap-rounded to ``grid_size``."""
+def union(geoms: Iterable[BaseGeometry]) -> BaseGeometry:
+    """Union of polygons (empty polygon when there are none)."""
     items = [g for g in geoms if not g.is_empty]
-    return shapely.union_all(items, grid_size=grid_size) if items else EMPTY
+    return shapely.union_all(items) if items else EMPTY
+
+
+def within(cover: BaseGeometry, space: BaseGeometry) -> Polygon | MultiPolygon:
+    """``cover`` ∩ ``space``, for a cover that lies in ``space`` up to rounding (footprints).
+
+    The floating overlay is kept when it removes no more than a rounding sliver
+    (``SLIVER_WIDTH_M`` wide on average along the cover's outline); otherwise, as when
+    GEOS lost a footprint lying along free space's edges, it is redone snap-rounded
+    (see :func:`snapped_difference`).
+
+    >>> from shapely.geometry import box
+    >>> within(box(0, 0, 2, 2), box(1, 0, 3, 2)).area
+    2.0
+    """
+    if cover.is_empty or space.is_empty:
+        return EMPTY
+    clipped = areal(cover.intersection(space))
+    if cover.area - clipped.area <= SLIVER_WIDTH_M * cover.length:
+        return clipped
+    return snapped_intersection(cover, space)
 
 
 def snapped_intersection(a: BaseGeometry, b: BaseGeometry) -> Polygon | MultiPolygon:
@@ -378,11 +401,7 @@ def analyze(
 
     levels: dict[str, LevelCoverage] = {}
     for level in names:
-        # Snap-rounded overlays: the floating ones can lose a footprint lying along
-        # free space's edges (see snapped_difference).
-        cover = snapped_intersection(
-            union((fp[level] for fp in counted), grid_size=ROBUST_GRID_M), monitored
-        )
+        cover = within(union(fp[level] for fp in counted), monitored)
         levels[level] = LevelCoverage(level, cover.area, _ratio(cover.area, monitored_area), cover)
 
     uncovered = snapped_difference(monitored, without_slits(levels[names[0]].geometry))
