@@ -125,6 +125,11 @@ def test_translation_and_rotation_leave_areas_unchanged(s, dx, dy, angle):
     b = analyze(moved_site(s, dx, dy, angle))
     # free space is snap-rounded to 0.1 µm: a rotated outline moves by < 1e-4 m²
     assert math.isclose(a.monitored_area_m2, b.monitored_area_m2, rel_tol=1e-9, abs_tol=1e-4)
+    for here, there in zip(a.cameras, b.cameras, strict=True):
+        for level in LEVELS:  # no footprint vanishes (or changes) because of a move
+            assert math.isclose(
+                here.footprint_m2[level], there.footprint_m2[level], rel_tol=1e-4, abs_tol=1e-3
+            ), (here.id, level)
     for level in LEVELS:
         # arcs are chorded at fixed bearings, so a rotated arc differs by < the chord error
         assert math.isclose(
