@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import shapely
 from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
@@ -25,8 +26,10 @@ from camwatch.ladders import DEFAULT_LADDER, ladder
 from camwatch.model import (
     COVERAGE_MODELS,
     MIN_BLIND_SPOT_M2,
+    ROBUST_GRID_M,
     ZONE_PASS_RATIO,
     Site,
+    areal,
     polygon_parts,
 )
 
@@ -34,7 +37,17 @@ OPENING_M = 0.001  # morphological opening that separates parts joined by a poin
 # Watched slits narrower than 2 × SLIT_M (sight lines grazing a corner, rounding needles)
 # do not cut a blind spot in two (see docs/coverage.md, "Blind spots").
 SLIT_M = 1e-4
-ZONE_TOUCH_M2 = 1e-6  # a blind spot "touches" a zone when they overlap by more than this
+# A blind spot "touches" a zone when a part of their overlap has more area than this and is
+# wider than ZONE_TOUCH_WIDTH_M on average (2·area/perimeter): a sliver left by rounding
+# along a shared edge is ~ROBUST_GRID_M wide, however long (so its area may exceed 1e-6 m²).
+ZONE_TOUCH_M2 = 1e-6
+# What clipping a cover to free space may remove, per metre of its outline, before the
+# floating result is taken for wrong and redone snap-rounded (see ``within``).
+SLIVER_WIDTH_M = 1e-8
+ZONE_TOUCH_WIDTH_M = 1e-5
+# Sections of a label point's scan line whose lengths differ by less than this are equal
+# (the western one is taken), so a symmetric blind spot's label does not flip with rounding.
+LABEL_TIE_M = 1e-6
 
 Footprints = dict[str, Polygon | MultiPolygon]
 
@@ -172,6 +185,112 @@ def union(geoms: Iterable[BaseGeometry]) -> BaseGeometry:
     return shapely.union_all(items) if items else EMPTY
 
 
+def within(cover: BaseGeometry, space: BaseGeometry) -> Polygon | MultiPolygon:
+    """``cover`` ∩ ``space``, for a cover that lies in ``space`` up to rounding (footprints).
+
+    The floating overlay is kept when it removes no more than a rounding sliver
+    (``SLIVER_WIDTH_M`` wide on average along the cover's outline); otherwise, as when
+    GEOS lost a footprint lying along free space's edges, it is redone snap-rounded
+    (see :func:`snapped_difference`).
+
+    >>> from shapely.geometry import box
+    >>> within(box(0, 0, 2, 2), box(1, 0, 3, 2)).area
+    2.0
+    """
+    if cover.is_empty or space.is_empty:
+        return EMPTY
+    clipped = areal(cover.intersection(space))
+    if cover.area - clipped.area <= SLIVER_WIDTH_M * cover.length:
+        return clipped
+    return snapped_intersection(cover, space)
+
+
+def snapped_intersection(a: BaseGeometry, b: BaseGeometry) -> Polygon | MultiPolygon:
+    """The areal part of a ∩ b, snap-rounded to ``ROBUST_GRID_M`` (see :func:`snapped_difference`)."""
+    if a.is_empty or b.is_empty:
+        return EMPTY
+    return areal(shapely.intersection(a, b, grid_size=ROBUST_GRID_M))
+
+
+def snapped_difference(a: BaseGeometry, b: BaseGeometry) -> Polygon | MultiPolygon:
+    """The areal part of a − b, snap-rounded to ``ROBUST_GRID_M``.
+
+    Footprints lie along free space's edges, a rounding error off them (their vertices
+    are intersections computed in coordinates local to the camera). GEOS's floating
+    overlay of such nearly coincident edges can silently return a wrong result (a
+    footprint lost from the cover, a building's hole lost from the blind spots);
+    its snap-rounding overlay cannot, and free space is already on that grid
+    (docs/coverage.md, "Exact at its edges").
+
+    >>> from shapely.geometry import box
+    >>> snapped_difference(box(0, 0, 2, 2), box(1, 0, 3, 2)).area
+    2.0
+    """
+    if a.is_empty:
+        return EMPTY
+    if b.is_empty:
+        return areal(a)
+    return areal(shapely.difference(a, b, grid_size=ROBUST_GRID_M))
+
+
+def touches_zone(spot: Polygon, zone: BaseGeometry) -> bool:
+    """True when a part of spot ∩ zone has more than ``ZONE_TOUCH_M2`` of area and is
+    wider than ``ZONE_TOUCH_WIDTH_M`` on average.
+
+    A shared edge (or a rounding sliver along it, ~``ROBUST_GRID_M`` wide however long)
+    is not touching; an overlap of 1 mm² is not either.
+
+    >>> from shapely.geometry import box
+    >>> touches_zone(box(0, 0, 1, 1), box(1, 0, 2, 1)), touches_zone(box(0, 0, 1, 1), box(0.9, 0, 2, 1))
+    (False, True)
+    >>> touches_zone(box(0, 0, 100, 1), box(0, 1 - 1e-7, 100, 2))   # a 0.1 µm rounding sliver
+    False
+    """
+    parts = polygon_parts(snapped_intersection(spot, zone))
+    return any(
+        p.area > ZONE_TOUCH_M2 and 2.0 * p.area > ZONE_TOUCH_WIDTH_M * p.length for p in parts
+    )
+
+
+def label_point(part: Polygon) -> tuple[float, float]:
+    """A point inside ``part`` to label it: the middle of the longest section of a scan line.
+
+    As GEOS's interior point: the line is horizontal, halfway between the two vertex
+    heights nearest the middle of the bounding box (so it meets no vertex). Sections
+    whose lengths differ by less than ``LABEL_TIE_M`` count as equal and the western one
+    is taken, so a symmetric spot's label does not jump with rounding or a move.
+
+    >>> from shapely.geometry import box
+    >>> label_point(box(0, 0, 4, 2).union(box(6, 0, 10, 2)).union(box(0, 2, 10, 3)))
+    (2.0, 1.0)
+    >>> label_point(box(0, 0, 4, 2))
+    (2.0, 1.0)
+    """
+    minx, miny, maxx, maxy = part.bounds
+    centre = (miny + maxy) / 2.0
+    rings = [np.asarray(part.exterior.coords)] + [np.asarray(r.coords) for r in part.interiors]
+    ys = np.concatenate([r[:, 1] for r in rings])
+    below = ys[(ys <= centre) & (ys > miny)]
+    above = ys[(ys > centre) & (ys < maxy)]
+    lo = float(below.max()) if below.size else miny
+    hi = float(above.min()) if above.size else maxy
+    y = (lo + hi) / 2.0
+    xs = []
+    for ring in rings:
+        a, b = ring[:-1], ring[1:]
+        crossing = (a[:, 1] > y) != (b[:, 1] > y)
+        a, b = a[crossing], b[crossing]
+        xs.append(a[:, 0] + (y - a[:, 1]) * (b[:, 0] - a[:, 0]) / (b[:, 1] - a[:, 1]))
+    cuts = np.sort(np.concatenate(xs))
+    if cuts.size < 2:  # degenerate: fall back on GEOS
+        rep = part.representative_point()
+        return (rep.x, rep.y)
+    starts, ends = cuts[0::2], cuts[1::2]
+    widths = ends - starts
+    best = int(np.flatnonzero(widths >= widths.max() - LABEL_TIE_M)[0])
+    return (float((starts[best] + ends[best]) / 2.0), y)
+
+
 def without_slits(cover: BaseGeometry, *, width: float = SLIT_M) -> BaseGeometry:
     """``cover`` after a morphological opening by ``width``: slits narrower than 2·width go.
 
@@ -282,28 +401,22 @@ def analyze(
 
     levels: dict[str, LevelCoverage] = {}
     for level in names:
-        cover = union(fp[level] for fp in counted)
-        if not cover.is_empty:
-            cover = cover.intersection(monitored)
+        cover = within(union(fp[level] for fp in counted), monitored)
         levels[level] = LevelCoverage(level, cover.area, _ratio(cover.area, monitored_area), cover)
 
-    uncovered = monitored.difference(without_slits(levels[names[0]].geometry))
+    uncovered = snapped_difference(monitored, without_slits(levels[names[0]].geometry))
     spots = []
     for i, part in enumerate(blind_spot_parts(uncovered, min_area_m2=min_blind_spot_m2), 1):
-        touched = tuple(
-            z.name for z in site.zones if z.polygon.intersection(part).area > ZONE_TOUCH_M2
-        )
-        rep = part.representative_point()
+        touched = tuple(z.name for z in site.zones if touches_zone(part, z.polygon))
         cen = part.centroid
-        spots.append(BlindSpot(f"B{i}", part.area, (cen.x, cen.y), (rep.x, rep.y), touched, part))
+        spots.append(
+            BlindSpot(f"B{i}", part.area, (cen.x, cen.y), label_point(part), touched, part)
+        )
 
     zones = []
     for zone in site.zones:
-        watched = zone.polygon.intersection(monitored)
-        cover = levels[zone.required_level].geometry
-        # GEOS cannot intersect two empty geometries of different kinds (a zone wholly
-        # inside a building has an empty collection as its watched part).
-        covered = 0.0 if watched.is_empty or cover.is_empty else watched.intersection(cover).area
+        watched = snapped_intersection(zone.polygon, monitored)
+        covered = snapped_intersection(watched, levels[zone.required_level].geometry).area
         ratio = _ratio(covered, watched.area)
         zones.append(
             ZoneResult(

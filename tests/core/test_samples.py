@@ -139,3 +139,6 @@ def test_blind_spots_do_not_depend_on_where_the_site_sits(analyses, samples, nam
     for a, b in zip(here.blind_spots, there.blind_spots, strict=True):
         assert abs(a.area_m2 - b.area_m2) <= 0.01, a.id
         assert a.zones == b.zones, a.id
+        if angle == 0.0:  # label points (patrol stops) move with the site, to 1 mm
+            assert abs(a.label_point[0] + dx - b.label_point[0]) <= 1e-3, a.id
+            assert abs(a.label_point[1] + dy - b.label_point[1]) <= 1e-3, a.id

@@ -4,6 +4,7 @@ opening, watched slits; each test is built to fail on the mutant named in it."""
 from __future__ import annotations
 
 import pytest
+from shapely.affinity import translate
 from shapely.geometry import Polygon, box
 
 from camwatch.geometry import coverage
@@ -42,11 +43,14 @@ def test_zone_just_below_the_pass_ratio_fails():
         (box(-3, 0, 0, 10), False),  # shares only an edge with it: a line, no area
         (box(-3, 0, 0.0001, 0.001), False),  # overlaps by 1e-7 m² (≤ 1e-6 m²)
         (box(-3, 0, 0.001, 0.01), True),  # overlaps by 1e-5 m²
+        (box(-3, 0, 5e-6, 10), False),  # a 5 µm sliver along the edge: 5e-5 m², too thin
+        (box(-3, 0, 5e-5, 10), True),  # a 50 µm strip: wider than 10 µm
         (box(20, 20, 21, 21), False),  # degenerate: far away
     ],
 )
 def test_blind_spot_touches_a_zone_only_by_area(zone, touches):
-    """Mutants: "touches" on mere intersection, or on any positive overlap."""
+    """Mutants: "touches" on mere intersection, on any positive overlap, or on area alone
+    (a rounding sliver along a shared edge, long but ~0.1 µm wide, must not count)."""
     a = analyze(site(zones=[Zone("z", zone)]))
     assert (a.blind_spots[0].zones == ("z",)) is touches
 
@@ -76,3 +80,28 @@ def test_without_slits_keeps_real_coverage():
     cover = box(0, 0, 4, 4).union(Polygon([(4, 0), (8, 0), (8, 1)]))  # a 14° corner
     assert without_slits(cover).area == pytest.approx(cover.area, abs=1e-6)
     assert coverage.SLIT_M <= 1e-3  # well below any real strip of coverage
+
+
+def _legs(east_extra: float, dx: float = 0.0, dy: float = 0.0) -> Polygon:
+    """An arch: two 1 m legs under a 4 m lintel; the east leg wider by ``east_extra``."""
+    arch = Polygon(
+        [(0, 0), (1, 0), (1, 2), (3, 2), (3, 0), (4 + east_extra, 0), (4 + east_extra, 3), (0, 3)]
+    )
+    return translate(arch, dx, dy)
+
+
+@pytest.mark.parametrize(
+    "east_extra, west", [(0.0, True), (1e-9, True), (-1e-9, True), (1e-3, False)]
+)
+def test_label_point_takes_the_western_of_equal_sections(east_extra, west):
+    """Mutants LABEL_TIE_M = 0 (rounding decides) or too large (a 1 mm wider leg loses)."""
+    x, y = coverage.label_point(_legs(east_extra))
+    assert y == pytest.approx(1.0)
+    assert x == pytest.approx(0.5 if west else 3.5 + east_extra / 2)
+
+
+def test_label_point_moves_with_the_spot():
+    here = coverage.label_point(_legs(1e-9))
+    there = coverage.label_point(_legs(-1e-9, 500000.0, 3400000.0))
+    assert there[0] - 500000.0 == pytest.approx(here[0], abs=1e-6)
+    assert there[1] - 3400000.0 == pytest.approx(here[1], abs=1e-6)
