@@ -179,6 +179,12 @@ class Profile:
     rules: Mapping[str, RuleSetting]
     description: str = ""
 
+    def rule_settings(self) -> dict[str, dict[str, Any]]:
+        """Rule id → ``{"severity", "params"}``: what an inspection records of the profile."""
+        return {
+            rid: {"severity": s.severity, "params": dict(s.params)} for rid, s in self.rules.items()
+        }
+
 
 SHIPPED_PROFILES: tuple[str, ...] = ("national", "shanghai")
 
