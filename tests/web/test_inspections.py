@@ -61,7 +61,7 @@ def rows_of(html: str) -> dict[str, tuple[bool, int]]:
     for key, passed, body in re.findall(
         r'<tr class="rule-result" data-key="([^"]+)" data-passed="(yes|no)">(.*?)</tr>', html, re.S
     ):
-        count = re.findall(r'<td class="num">(\d+)</td>', body)
+        count = re.findall(r'<td class="num hide-phone">(\d+)</td>', body)
         out[unescape(key)] = (passed == "yes", int(count[0]))
     return out
 
