@@ -99,6 +99,11 @@ def _inspection_inputs(compound: Any) -> tuple[Any, ...]:
     return report, profile.rule_settings(), result.analysis.to_dict(), None
 
 
+def _recorded(code: str, token: str) -> Inspection | None:
+    """The inspection already recorded from this form, if any (a reload of the POST)."""
+    return inspection_by_request_key(db_session(), code, token)
+
+
 def _token_ok(form: InspectionForm) -> bool:
     return bool(re.fullmatch(r"[0-9a-f]{32}", form.token.data or ""))
 
@@ -177,7 +182,7 @@ def inspect(cid: int):
             return redirect(url_for("problems.inspect", cid=cid))
         if form.validate_on_submit():
             token = form.token.data or ""
-            done = inspection_by_request_key(db, compound.code, token)
+            done = _recorded(compound.code, token)
             if done is not None:
                 flash(_("This inspection was already recorded."), "ok")
                 return redirect(url_for("problems.inspection", iid=done.id))

@@ -253,3 +253,21 @@ def test_old_checklist_inspections_still_show(read_client, ids):
     login(read_client, "district")
     html = read_client.get(f"/inspections/{ids['inspection']}").get_data(as_text=True)
     assert "rule-result" not in html and "80" in html
+
+
+def test_two_sends_of_one_form_at_once_record_one(planner, app, ids, monkeypatch):
+    """Both requests look before either writes: the unique index refuses the second,
+    which then answers with the first one's inspection (no 500, no duplicate)."""
+    import camwatch.registry.inspections as registry
+    import web.inspections as view
+
+    monkeypatch.setattr(view, "_recorded", lambda code, token: None)
+    monkeypatch.setattr(registry, "inspection_by_request_key", lambda s, code, key: None)
+    url = f"/compounds/{ids['own']}/inspect"
+    data = {"confirm": "y", **form_of(planner.get(url).get_data(as_text=True))}
+    before = n_inspections(app)
+    first = planner.post(url, data=data)
+    second = planner.post(url, data=data)
+    assert first.status_code == second.status_code == 302
+    assert first.headers["Location"] == second.headers["Location"]
+    assert n_inspections(app) == before + 1
