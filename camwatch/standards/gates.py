@@ -47,31 +47,36 @@ def _lanes(ctx: Context, kinds: tuple[str, ...], lane_width_m: float) -> list[La
     ]
 
 
-def _lane_name(lane: Lane) -> tuple[str, str]:
+def _lane_name(lane: Lane, *, pedestrian: bool = False) -> tuple[str, str]:
+    """The lane in words: 车行道 (vehicle lane) or 人行通道 (pedestrian channel), (zh, en)."""
     many = lane.gate.lanes > 1
-    zh = f"出入口 {lane.label}" + (f" 第 {lane.number} 车道/通道" if many else "")
-    en = f"gate {lane.label}" + (f" lane {lane.number}" if many else "")
+    kind_zh, kind_en = ("人行通道", "channel") if pedestrian else ("车行道", "lane")
+    zh = f"出入口 {lane.label}" + (f" 第 {lane.number} {kind_zh}" if many else "")
+    en = f"gate {lane.label}" + (f" {kind_en} {lane.number}" if many else "")
     return zh, en
 
 
-def _suggest(ctx: Context, lane: Lane, inward_m: float, height_m: float) -> tuple[str, str]:
+def _suggest(
+    ctx: Context, lane: Lane, inward_m: float, height_m: float, *, pedestrian: bool = False
+) -> tuple[str, str]:
     """A position on the lane axis ``inward_m`` inside the gate (or the next free point), (zh, en).
 
     Up to 10 m further in, in 0.5 m steps, when the first point is not in free space.
     """
     free = ctx.analysis.monitored
+    axis_zh = "人行通道" if pedestrian else "车行道"
     for step in range(21):
         d = inward_m + 0.5 * step
         x, y = lane.inward_point(d)
         if free.covers(Point(x, y)):
             return (
-                f"建议位置 ({x:.1f}, {y:.1f})，在出入口内 {d:g} 米的车道/通道轴线上，"
+                f"建议位置 ({x:.1f}, {y:.1f})，在出入口内 {d:g} 米的{axis_zh}轴线上，"
                 f"安装高度 {height_m:g} 米，朝向 {bearing(lane.outward):.0f}°（朝外）",
                 f"suggested position ({x:.1f}, {y:.1f}), {d:g} m inside the gate on the lane "
                 f"axis, height {height_m:g} m, facing {bearing(lane.outward):.0f}° (outward)",
             )
     return (
-        "车道/通道轴线上没有可安装摄像机的空地：可安装在立杆或出入口门架上",
+        f"{axis_zh}轴线上没有可安装摄像机的空地：可安装在立杆或出入口门架上",
         "no free point on the lane axis for a camera: mount one on a pole or the gate frame",
     )
 
@@ -135,7 +140,7 @@ def gate_lane_camera(ctx: Context, p: Mapping[str, Any]) -> Iterator[Draft]:
             features=(label,),
             geometry=LineString([lane.point, lane.inward_point(6.0)]),
             fix=f"add a camera at {en} facing outward; " + where_en,
-            fix_zh=f"在{zh}增设一台朝外拍摄的摄像机；" + where_zh,
+            fix_zh=f"在{zh} 增设一台朝外拍摄的摄像机；" + where_zh,
         )
 
 
@@ -209,7 +214,7 @@ def gate_plate(ctx: Context, p: Mapping[str, Any]) -> Iterator[Draft]:
             features=(lane.label,),
             geometry=LineString([lane.point, lane.inward_point(p["stretch_m"])]),
             fix=f"add a plate-capture camera for {en}; " + where_en,
-            fix_zh=f"为{zh}增设车牌抓拍摄像机；" + where_zh,
+            fix_zh=f"为{zh} 增设车牌抓拍摄像机；" + where_zh,
         )
 
 
@@ -242,10 +247,12 @@ def gate_face(ctx: Context, p: Mapping[str, Any]) -> Iterator[Draft]:
         )
         if found is not None:
             continue
-        zh, en = _lane_name(lane)
+        zh, en = _lane_name(lane, pedestrian=True)
         height = 2.8
         inward = (height - p["face_height_m"]) / math.tan(math.radians(p["max_depression_deg"]))
-        where_zh, where_en = _suggest(ctx, lane, round(max(inward, 3.0) + 1.0, 1), height)
+        where_zh, where_en = _suggest(
+            ctx, lane, round(max(inward, 3.0) + 1.0, 1), height, pedestrian=True
+        )
         yield Draft(
             zh=f"{zh} 无人脸辨认级抓拍（俯角 ≤ {p['max_depression_deg']:g}°）",
             en=f"{en}: no face capture at identification level "
@@ -253,7 +260,7 @@ def gate_face(ctx: Context, p: Mapping[str, Any]) -> Iterator[Draft]:
             features=(lane.label,),
             geometry=LineString([lane.point, lane.inward_point(p["stretch_m"])]),
             fix=f"add a face-capture camera for {en}; " + where_en,
-            fix_zh=f"为{zh}增设人脸抓拍摄像机；" + where_zh,
+            fix_zh=f"为{zh} 增设人脸抓拍摄像机；" + where_zh,
         )
 
 
