@@ -74,6 +74,21 @@ def device_health(session: Any, compound: Any) -> list[DeviceHealth]:
     return facts
 
 
+def inspection_check(
+    session: Any, code: str, *, today: date | None = None
+) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """What an inspection of ``code`` records its rule results from (docs/standards.md):
+    the check's JSON object (as ``camwatch check COMPOUND --json``) and the
+    profile's rule settings (``Profile.rule_settings``), for
+    :func:`camwatch.registry.inspections.run_inspection` (``check=``, ``rules=``).
+    ``camwatch inspect`` and the web's inspection page both call it.
+    """
+    site, _ = ledger_site(session, code)
+    profile = load_profile(site.info.rule_profile)
+    report = compound_check(session, code, profile=profile, today=today)
+    return report.to_dict(), profile.rule_settings()
+
+
 def compound_check(
     session: Any,
     code: str,

@@ -68,7 +68,7 @@ def _rows(cid: int, report: dict[str, Any], problems: dict[str, int]) -> dict[st
                 "clause": clause_text(f["clause"]),
                 "message": f["message"].get(lang) or f["message"].get("zh") or "",
                 "features": f["features"],
-                "fix": fix_text(f["rule"], f.get("fix") or "", lang),
+                "fix": fix_text(f, lang),
                 "key": key,
                 "problem": problems.get(key),
                 "map_url": url_for("compounds.map_page", cid=cid, focus=focus) if focus else None,

@@ -1,16 +1,17 @@
 """The findings tab's words per rule: what it asks, its clause, the fix in the reader's language.
 
-A finding carries its message in Chinese and English, but its clause and
-suggested fix in English only (docs/site-format.md §7). So that a Chinese page
-holds no English, the tab words clause and fix from this catalogue, per rule
-id: a Chinese reader gets the rule's fix in general terms (the exact English
-fix, with its suggested position, is on the English page and in
-``camwatch check``); a clause this catalogue does not know (a copied profile
-may not change clauses, but a newer rule may) is shown as written.
+A finding carries its message and its suggested fix in Chinese and English
+(``message``; ``fix`` and ``fix_zh``: docs/standards.md), but its clause in
+English only (docs/site-format.md §7). So that a Chinese page holds no
+English, the tab words the clause from this catalogue; a clause this
+catalogue does not know (a copied profile may not change clauses, but a newer
+rule may) is shown as written. The fix is the finding's own, in the page's
+language, with its suggested position.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -81,28 +82,6 @@ CLAUSES: dict[str, Any] = {
     ),
 }
 
-FIXES: dict[str, Any] = {
-    "PERIM-ZONE-LEN": _l("Split the defence zone into zones no longer than the limit."),
-    "PERIM-CONTINUOUS": _l("Extend the alarm lines over the gaps in the boundary."),
-    "PERIM-NO-BLOCK": _l("Re-route the alarm line round the obstruction, or split it there."),
-    "PERIM-VIDEO": _l("Add or re-aim cameras to watch the defence zone's unwatched length."),
-    "PERIM-BAND": _l("Add or re-aim a camera to watch the blind stretch inside the boundary."),
-    "GATE-LANE-CAM": _l("Add a camera for the lane, facing outward."),
-    "GATE-PLATE": _l("Add a plate-capture camera for the lane."),
-    "GATE-FACE": _l("Add a face-capture camera for the pedestrian channel."),
-    "GATE-FIXED": _l("Replace the PTZ camera with a fixed camera, or add a fixed one."),
-    "GATE-ACCESS": _l("Install access control at the gate."),
-    "DOOR-CAM": _l("Add a camera watching the door."),
-    "DOOR-INTERCOM": _l("Install a video intercom at the unit door."),
-    "ZONE-LEVEL": _l("Add or re-aim cameras over the uncovered part of the zone."),
-    "KEY-AREAS": _l("Cover the key area at its required level."),
-    "HIGH-POINT": _l("Add a high-point overview camera."),
-    "RETENTION": _l("Extend video storage to the required number of days."),
-    "RESOLUTION": _l("Replace the camera with one of the required resolution."),
-    "MOUNT-HEIGHT": _l("Remount the camera within the height range."),
-    "DEVICE-HEALTH": _l("Repair or replace the device."),
-}
-
 
 def clause_text(clause: str) -> str:
     """The clause in the reader's language (as written when unknown)."""
@@ -110,9 +89,8 @@ def clause_text(clause: str) -> str:
     return str(known) if known is not None else clause
 
 
-def fix_text(rule_id: str, fix: str, lang: str) -> str:
-    """The finding's exact fix on English pages; the rule's fix in words elsewhere."""
-    if lang == "en" and fix:
-        return fix
-    known = FIXES.get(rule_id)
-    return str(known) if known is not None else fix
+def fix_text(finding: Mapping[str, Any], lang: str) -> str:
+    """The finding's suggested fix in the reader's language (``fix_zh`` or ``fix``)."""
+    if lang == "zh":
+        return str(finding.get("fix_zh") or "")
+    return str(finding.get("fix") or "")

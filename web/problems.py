@@ -8,9 +8,10 @@ a problem's page shows its history and the steps its status allows::
 
 Moving a problem along (in progress, fixed) is for whoever fixes it —
 technicians, the compound's manager, planners, admins; the re-check
-(verified or reopened) is for planners and admins. Inspections run the
-registry's checklist on the compound's current analysis and are recorded
-(append-only).
+(verified or reopened) is for planners and admins. An inspection shows the
+rule results of the compound's standards profile (as ``camwatch inspect``
+records them) with a note per item and an overall remark, and records them
+when confirmed (append-only; once per form: docs/web.md).
 """
 
 from __future__ import annotations
@@ -33,19 +34,13 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
+from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, Length, Optional
 
 from camwatch.errors import CamwatchError
 from camwatch.model import PROBLEM_SOURCES, PROBLEM_STATUSES
-from camwatch.registry.inspections import (
-    checklist,
-    list_inspections,
-    passed_of,
-    run_inspection,
-    score_of,
-)
-from camwatch.registry.models import Inspection, Problem
+from camwatch.registry.inspections import list_inspections
+from camwatch.registry.models import Problem
 from camwatch.registry.problems import (
     TRANSITIONS,
     days_overdue,
@@ -57,10 +52,10 @@ from camwatch.registry.problems import (
 )
 from web.db import db_session
 from web.forms import choices
-from web.ledger import analysis_of, compound_for, compounds_for
+from web.ledger import compound_for, compounds_for
 from web.recheck_view import current_coverage
 from web.security import can, require
-from web.templating import CHECK_LABELS, PROBLEM_STATUS_LABELS, SOURCE_LABELS
+from web.templating import PROBLEM_STATUS_LABELS, SOURCE_LABELS
 
 bp = Blueprint("problems", __name__)
 
@@ -107,11 +102,6 @@ class NewProblemForm(FlaskForm):
         _l("Responsible person"), validators=[Optional(), Length(max=100)]
     )
     deadline = DateField(_l("Rectification deadline"), validators=[DataRequired()])
-
-
-class InspectionForm(FlaskForm):
-    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=4000)])
-    confirm = BooleanField(_l("Record this inspection"), validators=[DataRequired()])
 
 
 def _visible_ids() -> list[int] | None:
@@ -330,50 +320,5 @@ def inspections():
     return render_template("problems/inspections.html", inspections=rows)
 
 
-@bp.get("/inspections/<int:iid>")
-@require("inspection.view")
-def inspection(iid: int):
-    """One inspection: checklist items, score, pass/fail."""
-    record = db_session().get(Inspection, iid)
-    if record is None:
-        abort(404)
-    compound_for(record.compound_id)
-    return render_template("problems/inspection.html", i=record, labels=CHECK_LABELS)
-
-
-@bp.route("/compounds/<int:cid>/inspect", methods=["GET", "POST"])
-@require("inspection.record")
-def inspect(cid: int):
-    """Run the checklist on today's state; record it when confirmed."""
-    compound = compound_for(cid)
-    summary = analysis_of(compound).analysis.to_dict()
-    form = InspectionForm()
-    db = db_session()
-    if form.validate_on_submit():
-        try:
-            record = run_inspection(
-                db,
-                compound.code,
-                summary,
-                inspector=g.user.display_name or g.user.username,
-                notes=form.notes.data or None,
-                actor=g.user.username,
-            )
-            db.commit()
-        except CamwatchError as exc:
-            db.rollback()
-            flash(str(exc), "error")
-            return redirect(url_for("problems.inspect", cid=cid))
-        flash(_("Inspection recorded."), "ok")
-        return redirect(url_for("problems.inspection", iid=record.id))
-    items = checklist(db, compound.code, summary, today=date.today())
-    return render_template(
-        "problems/inspect.html",
-        compound=compound,
-        items=items,
-        score=score_of(items),
-        passed=passed_of(items),
-        form=form,
-        labels=CHECK_LABELS,
-        can_record=can("inspection.record"),
-    )
+# the inspection page and an inspection's record (docs/web.md) register on ``bp`` too
+from web import inspections as _inspections  # noqa: E402, F401

@@ -84,6 +84,7 @@ def print_report(site: Site, profile: Profile, report: Report) -> None:
             click.echo(f"      clause: {f.clause}")
             if f.fix:
                 click.echo(f"      fix: {f.fix}")
+                click.echo(f"      整改: {f.fix_zh}")
     if report.findings:
         counts = ", ".join(f"{k} {v}" for k, v in report.counts().items())
         click.echo(f"\ncounts: {counts}")

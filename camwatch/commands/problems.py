@@ -354,18 +354,11 @@ def inspect_cmd(
     checklist items no rule covers (docs/standards.md); the inspection passes
     when the compound meets the standard (no error finding).
     """
-    from camwatch.compliance import compound_check, ledger_site
+    from camwatch.compliance import inspection_check
     from camwatch.registry.inspections import run_inspection
-    from camwatch.standards import load_profile
 
     with ledger() as session:
-        site, _ = ledger_site(session, compound)
-        profile = load_profile(site.info.rule_profile)
-        report = compound_check(session, compound, profile=profile, today=on)
-        rules = {
-            rid: {"severity": setting.severity, "params": dict(setting.params)}
-            for rid, setting in profile.rules.items()
-        }
+        report, rules = inspection_check(session, compound, today=on)
         inspection = run_inspection(
             session,
             compound,
@@ -374,7 +367,7 @@ def inspect_cmd(
             today=on,
             notes=notes,
             actor=actor(),
-            check=report.to_dict(),
+            check=report,
             rules=rules,
         )
         data: dict[str, Any] = {

@@ -348,23 +348,34 @@ def run_inspection(
     actor: str | None = None,
     check: Mapping[str, Any] | None = None,
     rules: Mapping[str, Mapping[str, Any]] | None = None,
+    item_notes: Mapping[str, str] | None = None,
+    request_key: str | None = None,
 ) -> Inspection:
     """Run the checklist and record the inspection (items, score, pass/fail).
 
     With ``check`` (and the profile's ``rules``) the items are the rule results
-    (module docstring); without, the weighted checklist.
+    (module docstring); without, the weighted checklist. ``item_notes`` (item
+    key → the inspector's note) adds ``note`` to those items (blank notes add
+    nothing; an unknown key is refused). ``request_key`` makes the call
+    idempotent: an inspection of the compound already recorded with that key is
+    returned and nothing is written (the web's form token; docs/web.md).
     """
     set_actor(session, actor)
     if not inspector or not inspector.strip():
         raise UsageError("an inspection needs an inspector")
     day = today or date.today()
     comp = get_compound(session, compound)
+    if request_key is not None:
+        found = inspection_by_request_key(session, compound, request_key)
+        if found is not None:
+            return found
     if check is not None:
         items = standards_items(session, compound, analysis, check, rules or {}, today=day)
         score, passed = standards_score(items), standards_passed(items)
     else:
         items = checklist(session, compound, analysis, today=day)
         score, passed = score_of(items), passed_of(items)
+    _add_notes(items, item_notes or {})
     inspection = Inspection(
         compound=comp,
         date=day,
@@ -373,10 +384,29 @@ def run_inspection(
         score=score,
         passed=passed,
         notes=notes,
+        request_key=request_key,
     )
     session.add(inspection)
     session.flush()
     return inspection
+
+
+def _add_notes(items: list[dict[str, Any]], notes: Mapping[str, str]) -> None:
+    by_key = {i["key"]: i for i in items}
+    unknown = sorted(set(notes) - set(by_key))
+    if unknown:
+        raise UsageError(f"no inspection item {', '.join(unknown)} (items: {', '.join(by_key)})")
+    for key, note in notes.items():
+        if note and note.strip():
+            by_key[key]["note"] = note.strip()
+
+
+def inspection_by_request_key(session: Session, compound: str, key: str) -> Inspection | None:
+    """The compound's inspection recorded with ``request_key`` ``key``, if any."""
+    comp = get_compound(session, compound)
+    return session.scalar(
+        select(Inspection).where(Inspection.compound_id == comp.id, Inspection.request_key == key)
+    )
 
 
 def list_inspections(session: Session, compound: str | None = None) -> Sequence[Inspection]:

@@ -290,6 +290,10 @@ class Inspection(Base):
     """An inspection of a compound against the checklist (append-only)."""
 
     __tablename__ = "inspections"
+    __table_args__ = (
+        # one inspection per submitted form (the web's form token; docs/web.md)
+        Index("uq_inspections_compound_request_key", "compound_id", "request_key", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     compound_id: Mapped[int] = mapped_column(ForeignKey("compounds.id"), index=True)
@@ -301,6 +305,7 @@ class Inspection(Base):
     passed: Mapped[bool] = mapped_column(Boolean)
     notes: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    request_key: Mapped[str | None] = mapped_column(String(64))
 
     compound: Mapped[Compound] = relationship(back_populates="inspections")
 

@@ -3,7 +3,7 @@
 The findings are those of :func:`camwatch.standards.check` — the report runs
 the same check as ``camwatch check`` and only words it: one table per
 severity (errors first) with rule id, clause, the message in the report's
-language, the features it concerns and the fix, and a cover line "meets the
+language, the features it concerns and the fix in the report's language, and a cover line "meets the
 standard: yes/no (profile P)".
 """
 
@@ -53,7 +53,7 @@ def findings_section(standards: StandardsReport, lang: str) -> Section:
                 f.clause,
                 f.message.get(lang) or f.message.get("en", ""),
                 sep.join(f.features) or "–",
-                f.fix or "–",
+                f.fix_in(lang) or "–",
             )
             for f in group
         )
@@ -69,8 +69,6 @@ def findings_section(standards: StandardsReport, lang: str) -> Section:
             )
         )
     notes = [word("Rule ids and clauses are those of `camwatch check` (docs/standards.md).", lang)]
-    if lang == "zh":
-        notes.append(word("Fixes are given in English, as the rule engine words them.", lang))
     if standards.not_checked:
         notes.append(f"{word('Not checked (needs the device ledger)', lang)}: "
                      + ", ".join(standards.not_checked))  # fmt: skip

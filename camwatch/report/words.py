@@ -154,9 +154,6 @@ WORDS: dict[str, str] = {
     "Rule ids and clauses are those of `camwatch check` (docs/standards.md).": (
         "规则编号与依据条款同 camwatch check 的检查结果。"
     ),
-    "Fixes are given in English, as the rule engine words them.": (
-        "整改建议为规则引擎给出的英文原文。"
-    ),
     "Not checked (needs the device ledger)": "未检查(需设备台账)",
     "yes": "是",
     "no": "否",

@@ -52,6 +52,8 @@ def zone_level(ctx: Context, p: Mapping[str, Any]) -> Iterator[Draft]:
             geometry=_uncovered(ctx, zone, zone.required_level),
             fix=f"add or re-aim cameras over the uncovered part of {zone.name} "
             "(`camwatch plan SITE --add K` suggests positions)",
+            fix_zh=f"在区域 {zone.name} 未覆盖的部分增设或调整摄像机"
+            "（`camwatch plan SITE --add K` 可给出建议位置）",
         )
 
 
@@ -90,6 +92,10 @@ def key_areas(ctx: Context, p: Mapping[str, Any]) -> Iterator[Draft]:
             f"{zone.required_level}, below the standard's {level})"
             if not stricter
             else f"cover {zone.name} at {level} level",
+            fix_zh=f"使 {zone.name} 达到{LEVEL_ZH[level]}级覆盖（其要求等级为"
+            f"{LEVEL_ZH[zone.required_level]}级，低于标准要求的{LEVEL_ZH[level]}级）"
+            if not stricter
+            else f"使 {zone.name} 达到{LEVEL_ZH[level]}级覆盖",
         )
 
 
@@ -118,11 +124,19 @@ def high_point(ctx: Context, p: Mapping[str, Any]) -> Iterator[Draft]:
         if tallest is not None
         else ""
     )
+    where_zh = (
+        f"，安装在{tallest.name or '最高建筑'}屋顶（{tallest.height_m:g} 米）"
+        if tallest is not None
+        else ""
+    )
     size = f"{area:,.0f} m²" + (f", {households} households" if households else "")
+    size_zh = f"{area:,.0f} 平方米" + (f"，{households} 户" if households else "")
     yield Draft(
-        zh=f"小区规模较大（{size}），缺少高点全景摄像机",
+        zh=f"小区规模较大（{size_zh}），缺少高点全景摄像机",
         en=f"a large compound ({size}) without a high-point overview camera",
         geometry=ctx.site.boundary,
         fix=f"add an overview camera (purpose overview) at least {p['min_height_m']:g} m high"
         + where,
+        fix_zh=f"增设高点全景摄像机（用途：全景），安装高度不低于 {p['min_height_m']:g} 米"
+        + where_zh,
     )

@@ -35,7 +35,9 @@ class Draft:
     """What a rule reports; the engine adds the rule's id, clause and severity.
 
     ``severity`` overrides the profile's severity for this finding (e.g.
-    PERIM-VIDEO on a beam with no physical barrier is an error).
+    PERIM-VIDEO on a beam with no physical barrier is an error). The message
+    (``zh``, ``en``) and the suggested fix (``fix`` in English, ``fix_zh`` in
+    Chinese) are both bilingual; a rule that gives a fix gives both.
     """
 
     zh: str
@@ -44,6 +46,7 @@ class Draft:
     geometry: BaseGeometry | None = None
     fix: str = ""
     severity: str | None = None
+    fix_zh: str = ""
 
 
 @dataclass(frozen=True)
@@ -115,8 +118,14 @@ class Finding:
     features: tuple[str, ...]
     geometry: dict[str, Any] | None
     fix: str
+    fix_zh: str = ""
+
+    def fix_in(self, lang: str) -> str:
+        """The suggested fix in ``lang`` (``zh``; anything else is English)."""
+        return self.fix_zh if lang == "zh" else self.fix
 
     def to_dict(self) -> dict[str, Any]:
+        """Keys as docs/site-format.md §7; ``fix`` English, ``fix_zh`` Chinese (docs/standards.md)."""
         return {
             "rule": self.rule,
             "clause": self.clause,
@@ -125,6 +134,7 @@ class Finding:
             "features": list(self.features),
             "geometry": self.geometry,
             "fix": self.fix,
+            "fix_zh": self.fix_zh,
         }
 
 
@@ -168,6 +178,12 @@ class Profile:
     name: str
     rules: Mapping[str, RuleSetting]
     description: str = ""
+
+    def rule_settings(self) -> dict[str, dict[str, Any]]:
+        """Rule id → ``{"severity", "params"}``: what an inspection records of the profile."""
+        return {
+            rid: {"severity": s.severity, "params": dict(s.params)} for rid, s in self.rules.items()
+        }
 
 
 SHIPPED_PROFILES: tuple[str, ...] = ("national", "shanghai")
@@ -283,6 +299,7 @@ def run_rules(ctx: Any, profile: Profile, *, site_id: str) -> Report:
                     features=tuple(draft.features),
                     geometry=geometry_json(draft.geometry),
                     fix=draft.fix,
+                    fix_zh=draft.fix_zh,
                 )
             )
     order = list(profile.rules)

@@ -11,6 +11,8 @@ from shapely.geometry import Point
 from camwatch.standards.context import Context
 from camwatch.standards.engine import Draft, rule
 
+STATUS_ZH = {"faulty": "故障", "offline": "离线"}
+
 
 @rule(
     "RETENTION",
@@ -30,6 +32,7 @@ def retention(ctx: Context, p: Mapping[str, Any]) -> Iterator[Draft]:
         en=f"video is kept {days} days, less than {p['min_days']}",
         geometry=ctx.site.boundary,
         fix=f"extend video storage to at least {p['min_days']} days (add recorder disks)",
+        fix_zh=f"将录像保存时间延长至不少于 {p['min_days']} 天（为录像机增加硬盘）",
     )
 
 
@@ -53,6 +56,7 @@ def resolution(ctx: Context, p: Mapping[str, Any]) -> Iterator[Draft]:
             features=(cam.id,),
             geometry=cam.point,
             fix=f"replace camera {cam.id} with a camera of at least {p['min_megapixels']:g} MP",
+            fix_zh=f"将摄像机 {cam.id} 更换为不低于 {p['min_megapixels']:g} MP 的摄像机",
         )
 
 
@@ -83,6 +87,8 @@ def mount_height(ctx: Context, p: Mapping[str, Any]) -> Iterator[Draft]:
             geometry=cam.point,
             fix=f"remount camera {cam.id} between {lo:g} and {hi:g} m "
             f"(then re-aim it: its footprint changes)",
+            fix_zh=f"将摄像机 {cam.id} 的安装高度调整到 {lo:g}–{hi:g} 米之间"
+            "（随后重新调整朝向：其覆盖范围会改变）",
         )
 
 
@@ -111,10 +117,12 @@ def device_health(ctx: Context, p: Mapping[str, Any]) -> Iterator[Draft]:
             continue
         late = (ctx.today - due).days
         yield Draft(
-            zh=f"摄像机 {dev.code} 状态为{dev.status}，已超过维修期限 {late} 天",
+            zh=f"摄像机 {dev.code} {STATUS_ZH.get(dev.status, dev.status)}，"
+            f"已超过维修期限 {late} 天",
             en=f"camera {dev.code} is {dev.status}, {late} day(s) past its repair deadline "
             f"{due.isoformat()}",
             features=(dev.code,),
             geometry=Point(dev.position) if dev.position else None,
             fix=f"repair or replace camera {dev.code}",
+            fix_zh=f"维修或更换摄像机 {dev.code}",
         )

@@ -47,28 +47,38 @@ def _lanes(ctx: Context, kinds: tuple[str, ...], lane_width_m: float) -> list[La
     ]
 
 
-def _lane_name(lane: Lane) -> tuple[str, str]:
+def _lane_name(lane: Lane, *, pedestrian: bool = False) -> tuple[str, str]:
+    """The lane in words: 车行道 (vehicle lane) or 人行通道 (pedestrian channel), (zh, en)."""
     many = lane.gate.lanes > 1
-    zh = f"出入口 {lane.label}" + (f" 第 {lane.number} 车道/通道" if many else "")
-    en = f"gate {lane.label}" + (f" lane {lane.number}" if many else "")
+    kind_zh, kind_en = ("人行通道", "channel") if pedestrian else ("车行道", "lane")
+    zh = f"出入口 {lane.label}" + (f" 第 {lane.number} {kind_zh}" if many else "")
+    en = f"gate {lane.label}" + (f" {kind_en} {lane.number}" if many else "")
     return zh, en
 
 
-def _suggest(ctx: Context, lane: Lane, inward_m: float, height_m: float) -> str:
-    """A position on the lane axis ``inward_m`` inside the gate (or the next free point).
+def _suggest(
+    ctx: Context, lane: Lane, inward_m: float, height_m: float, *, pedestrian: bool = False
+) -> tuple[str, str]:
+    """A position on the lane axis ``inward_m`` inside the gate (or the next free point), (zh, en).
 
     Up to 10 m further in, in 0.5 m steps, when the first point is not in free space.
     """
     free = ctx.analysis.monitored
+    axis_zh = "人行通道" if pedestrian else "车行道"
     for step in range(21):
         d = inward_m + 0.5 * step
         x, y = lane.inward_point(d)
         if free.covers(Point(x, y)):
             return (
+                f"建议位置 ({x:.1f}, {y:.1f})，在出入口内 {d:g} 米的{axis_zh}轴线上，"
+                f"安装高度 {height_m:g} 米，朝向 {bearing(lane.outward):.0f}°（朝外）",
                 f"suggested position ({x:.1f}, {y:.1f}), {d:g} m inside the gate on the lane "
-                f"axis, height {height_m:g} m, facing {bearing(lane.outward):.0f}° (outward)"
+                f"axis, height {height_m:g} m, facing {bearing(lane.outward):.0f}° (outward)",
             )
-    return "no free point on the lane axis for a camera: mount one on a pole or the gate frame"
+    return (
+        f"{axis_zh}轴线上没有可安装摄像机的空地：可安装在立杆或出入口门架上",
+        "no free point on the lane axis for a camera: mount one on a pole or the gate frame",
+    )
 
 
 def _matching(options: list[list[str]]) -> int:
@@ -122,13 +132,15 @@ def gate_lane_camera(ctx: Context, p: Mapping[str, Any]) -> Iterator[Draft]:
         missing = [lane for lane, opts in zip(lanes, options, strict=True) if not opts]
         lane = (missing or lanes)[-1]
         zh, en = _lane_name(lane)
+        where_zh, where_en = _suggest(ctx, lane, 6.0, 3.5)
         yield Draft(
             zh=f"出入口 {label} 有 {len(lanes)} 条车道，仅 {matched} 台摄像机朝外拍摄车道",
             en=f"gate {label} has {len(lanes)} vehicle lane(s) but only {matched} camera(s) "
             f"watching them facing outward",
             features=(label,),
             geometry=LineString([lane.point, lane.inward_point(6.0)]),
-            fix=f"add a camera at {en} facing outward; " + _suggest(ctx, lane, 6.0, 3.5),
+            fix=f"add a camera at {en} facing outward; " + where_en,
+            fix_zh=f"在{zh} 增设一台朝外拍摄的摄像机；" + where_zh,
         )
 
 
@@ -195,13 +207,14 @@ def gate_plate(ctx: Context, p: Mapping[str, Any]) -> Iterator[Draft]:
         inward = max(
             8.0, (3.5 - p["plate_height_m"]) / math.tan(math.radians(p["max_depression_deg"]))
         )
+        where_zh, where_en = _suggest(ctx, lane, round(inward, 1), 3.5)
         yield Draft(
             zh=f"{zh} 无车牌辨认级抓拍",
             en=f"{en}: no plate capture at identification level",
             features=(lane.label,),
             geometry=LineString([lane.point, lane.inward_point(p["stretch_m"])]),
-            fix=f"add a plate-capture camera for {en}; "
-            + _suggest(ctx, lane, round(inward, 1), 3.5),
+            fix=f"add a plate-capture camera for {en}; " + where_en,
+            fix_zh=f"为{zh} 增设车牌抓拍摄像机；" + where_zh,
         )
 
 
@@ -234,17 +247,20 @@ def gate_face(ctx: Context, p: Mapping[str, Any]) -> Iterator[Draft]:
         )
         if found is not None:
             continue
-        zh, en = _lane_name(lane)
+        zh, en = _lane_name(lane, pedestrian=True)
         height = 2.8
         inward = (height - p["face_height_m"]) / math.tan(math.radians(p["max_depression_deg"]))
+        where_zh, where_en = _suggest(
+            ctx, lane, round(max(inward, 3.0) + 1.0, 1), height, pedestrian=True
+        )
         yield Draft(
             zh=f"{zh} 无人脸辨认级抓拍（俯角 ≤ {p['max_depression_deg']:g}°）",
             en=f"{en}: no face capture at identification level "
             f"(depression ≤ {p['max_depression_deg']:g}°)",
             features=(lane.label,),
             geometry=LineString([lane.point, lane.inward_point(p["stretch_m"])]),
-            fix=f"add a face-capture camera for {en}; "
-            + _suggest(ctx, lane, round(max(inward, 3.0) + 1.0, 1), height),
+            fix=f"add a face-capture camera for {en}; " + where_en,
+            fix_zh=f"为{zh} 增设人脸抓拍摄像机；" + where_zh,
         )
 
 
@@ -278,6 +294,8 @@ def gate_fixed(ctx: Context, p: Mapping[str, Any]) -> Iterator[Draft]:
             geometry=cam.point,
             fix=f"replace camera {cam.id} with a fixed camera, or add a fixed camera for the gate "
             "and keep the PTZ for patrol views",
+            fix_zh=f"将摄像机 {cam.id} 更换为固定摄像机，或为出入口增设一台固定摄像机，"
+            "云台摄像机保留用于巡视",
         )
 
 
@@ -297,6 +315,7 @@ def gate_access(ctx: Context, p: Mapping[str, Any]) -> Iterator[Draft]:
                 features=(label,),
                 geometry=gate.geometry,
                 fix=f"install access control (card, face, code or QR) at gate {label}",
+                fix_zh=f"在出入口 {label} 安装门禁（刷卡、人脸、密码或二维码）",
             )
 
 
@@ -332,6 +351,8 @@ def door_camera(ctx: Context, p: Mapping[str, Any]) -> Iterator[Draft]:
             fix=f"add a camera watching door {label}; suggested position ({far[0]:.1f}, "
             f"{far[1]:.1f}), 5 m in front of it, facing {bearing(look):.0f}° (towards the door), "
             "or a dome on the facade beside the door",
+            fix_zh=f"增设摄像机监视门 {label}；建议位置 ({far[0]:.1f}, {far[1]:.1f})，"
+            f"门前 5 米，朝向 {bearing(look):.0f}°（朝向门），或在门旁外墙安装半球摄像机",
         )
 
 
@@ -360,4 +381,5 @@ def door_intercom(ctx: Context, p: Mapping[str, Any]) -> Iterator[Draft]:
             features=(label,),
             geometry=door.point,
             fix=f"install a video intercom at unit door {label}",
+            fix_zh=f"在单元门 {label} 安装可视对讲",
         )

@@ -70,6 +70,7 @@ def perimeter_zone_length(ctx: Context, p: Mapping[str, Any]) -> Iterator[Draft]
                 features=(name,),
                 geometry=_lines(alarms),
                 fix=f"split defence zone {name} into {parts} zones of at most {limit:g} m each",
+                fix_zh=f"将防区 {name} 拆分为 {parts} 个防区，每个不超过 {limit:g} 米",
             )
 
 
@@ -103,6 +104,8 @@ def perimeter_continuous(ctx: Context, p: Mapping[str, Any]) -> Iterator[Draft]:
             geometry=ring,
             fix="install perimeter intrusion alarm lines (infrared beams or electric fence) "
             "along the whole boundary except the gates, in defence zones of at most 200 m",
+            fix_zh="沿整个周界（出入口除外）安装周界入侵报警线（红外对射或电子围栏），"
+            "每个防区不超过 200 米",
         )
         return
     guarded = unary_union([a.geometry.buffer(tol) for al in zones.values() for a in al])
@@ -128,6 +131,8 @@ def perimeter_continuous(ctx: Context, p: Mapping[str, Any]) -> Iterator[Draft]:
             fix=f"extend the alarm lines over the {gap.length:.1f} m gap "
             f"from ({gap.coords[0][0]:.1f}, {gap.coords[0][1]:.1f}) "
             f"to ({gap.coords[-1][0]:.1f}, {gap.coords[-1][1]:.1f})",
+            fix_zh=f"延伸报警线，覆盖从 ({gap.coords[0][0]:.1f}, {gap.coords[0][1]:.1f}) "
+            f"到 ({gap.coords[-1][0]:.1f}, {gap.coords[-1][1]:.1f}) 的 {gap.length:.1f} 米缺口",
         )
 
 
@@ -169,6 +174,7 @@ def _blocked(label: str, kind: str, name: str, where: BaseGeometry) -> Draft:
         features=(label, name),
         geometry=where,
         fix=f"re-route alarm line {label} round {name}, or split it into two zones at {name}",
+        fix_zh=f"将报警线 {label} 绕开{kind_zh} {name}，或在{kind_zh} {name} 处分为两个防区",
     )
 
 
@@ -194,8 +200,10 @@ def perimeter_video(ctx: Context, p: Mapping[str, Any]) -> Iterator[Draft]:
         blind = lines.difference(cover) if not cover.is_empty else lines
         longest = max(_parts(blind), key=lambda g: g.length, default=None)
         fix = f"add a camera watching defence zone {name}"
+        fix_zh = f"增设摄像机监视防区 {name}"
         if longest is not None:
-            fix += _along_fix(ctx, longest)
+            along_zh, along_en = _along_fix(ctx, longest)
+            fix, fix_zh = fix + along_en, fix_zh + along_zh
         yield Draft(
             zh=f"周界防区 {name} 仅 {ratio:.0%} 长度有视频覆盖（要求 {p['min_ratio']:.0%}）",
             en=f"perimeter defence zone {name} is watched over {ratio:.0%} of its length "
@@ -203,19 +211,22 @@ def perimeter_video(ctx: Context, p: Mapping[str, Any]) -> Iterator[Draft]:
             features=(name,),
             geometry=blind,
             fix=fix,
+            fix_zh=fix_zh,
             severity=p["beam_severity"] if beam else None,
         )
 
 
-def _along_fix(ctx: Context, stretch: LineString) -> str:
-    """A camera 1 m inside one end of an unwatched stretch, looking along it."""
+def _along_fix(ctx: Context, stretch: LineString) -> tuple[str, str]:
+    """A camera 1 m inside one end of an unwatched stretch, looking along it (zh, en)."""
     a, b = stretch.coords[0], stretch.coords[-1]
     along = unit(b[0] - a[0], b[1] - a[1])
     out = ctx.outward_normal(Point(a), along)
     pos = (a[0] - out[0] * 1.0, a[1] - out[1] * 1.0)
     return (
+        f"；建议位置 ({pos[0]:.1f}, {pos[1]:.1f})，朝向 {bearing(along):.0f}°，"
+        f"沿 {stretch.length:.0f} 米无视频覆盖段拍摄",
         f"; suggested position ({pos[0]:.1f}, {pos[1]:.1f}) facing {bearing(along):.0f}° "
-        f"along the {stretch.length:.0f} m unwatched stretch"
+        f"along the {stretch.length:.0f} m unwatched stretch",
     )
 
 
@@ -247,4 +258,6 @@ def perimeter_band(ctx: Context, p: Mapping[str, Any]) -> Iterator[Draft]:
             geometry=part,
             fix=f"add or re-aim a camera to watch ({c.x:.1f}, {c.y:.1f}); suggested position "
             f"on the boundary at ({on.x:.1f}, {on.y:.1f}) facing {bearing(look):.0f}°",
+            fix_zh=f"增设或调整摄像机，监视 ({c.x:.1f}, {c.y:.1f})；建议位置在周界上 "
+            f"({on.x:.1f}, {on.y:.1f})，朝向 {bearing(look):.0f}°",
         )

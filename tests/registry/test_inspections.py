@@ -5,19 +5,22 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from sqlalchemy.exc import IntegrityError
 
 from camwatch.errors import UsageError
 from camwatch.geometry.coverage import analyze
-from camwatch.registry.compounds import export_site
+from camwatch.registry.compounds import export_site, get_compound
 from camwatch.registry.db import session_scope
 from camwatch.registry.devices import update_device
 from camwatch.registry.inspections import (
     PASS_SCORE,
     WEIGHTS,
+    inspection_by_request_key,
     latest_inspection,
     list_inspections,
     run_inspection,
 )
+from camwatch.registry.models import Inspection
 from camwatch.registry.problems import open_problem
 
 from .helpers import load_tiny
@@ -382,3 +385,58 @@ def test_bad_checks_are_refused_and_nothing_recorded(engine, check, rules, messa
         )
     with session_scope(engine) as s:
         assert latest_inspection(s, code) is None
+
+
+def test_item_notes_are_kept_and_unknown_keys_refused(engine):
+    code = load_tiny(engine, good_site())
+    with session_scope(engine, actor="insp") as s:
+        ins = run_inspection(
+            s, code, _analysis(s, code), inspector="Li", today=TODAY, check=_check(code),
+            rules=RULES, item_notes={"rule:GATE-ACCESS": " 已复核 ", "problems": "  "},
+        )  # fmt: skip
+        notes = {i["key"]: i.get("note") for i in ins.items}
+        assert notes["rule:GATE-ACCESS"] == "已复核"
+        assert "note" not in next(i for i in ins.items if i["key"] == "problems")
+    with (
+        pytest.raises(UsageError, match="no inspection item rule:NOPE"),
+        session_scope(engine, actor="insp") as s,
+    ):
+        run_inspection(
+            s, code, _analysis(s, code), inspector="Li", today=TODAY, check=_check(code),
+            rules=RULES, item_notes={"rule:NOPE": "x"},
+        )  # fmt: skip
+    with session_scope(engine) as s:
+        assert len(list_inspections(s, code)) == 1
+
+
+def test_a_request_key_records_once(engine):
+    code = load_tiny(engine, good_site())
+
+    def record(s, key):
+        return run_inspection(
+            s, code, _analysis(s, code), inspector="Li", today=TODAY, check=_check(code),
+            rules=RULES, request_key=key,
+        ).id  # fmt: skip
+
+    with session_scope(engine, actor="insp") as s:
+        first = record(s, "a" * 32)
+    with session_scope(engine, actor="insp") as s:
+        assert record(s, "a" * 32) == first  # the same form again: nothing new
+        assert inspection_by_request_key(s, code, "a" * 32).id == first
+        assert record(s, "b" * 32) != first
+    with session_scope(engine) as s:
+        assert len(list_inspections(s, code)) == 2
+
+
+def test_the_database_refuses_a_second_inspection_with_the_same_key(engine):
+    """Two requests that both looked before either wrote: the unique index decides."""
+    code = load_tiny(engine, good_site())
+    with session_scope(engine, actor="insp") as s:
+        comp_id = get_compound(s, code).id
+        s.add(Inspection(compound_id=comp_id, date=TODAY, inspector="Li", items=[], score=0.0,
+                         passed=False, request_key="c" * 32))  # fmt: skip
+    with pytest.raises(IntegrityError), session_scope(engine, actor="insp") as s:
+        s.add(Inspection(compound_id=comp_id, date=TODAY, inspector="Wu", items=[], score=0.0,
+                         passed=False, request_key="c" * 32))  # fmt: skip
+    with session_scope(engine) as s:
+        assert [i.inspector for i in list_inspections(s, code)] == ["Li"]

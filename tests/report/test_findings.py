@@ -40,7 +40,13 @@ def expected_meets(checked: dict, lang: str) -> str:
 def assert_findings_in(text: str, checked: dict, lang: str) -> None:
     assert checked["findings"], "the sample should have findings to show"
     for f in checked["findings"]:
-        for piece in (f["rule"], f["clause"], f["message"][lang], *f["features"], f["fix"]):
+        for piece in (
+            f["rule"],
+            f["clause"],
+            f["message"][lang],
+            *f["features"],
+            f["fix_zh" if lang == "zh" else "fix"],
+        ):
             assert squeeze(piece) in text, (f["rule"], piece)
     for severity in {f["severity"] for f in checked["findings"]}:
         count = sum(1 for f in checked["findings"] if f["severity"] == severity)

@@ -49,7 +49,7 @@ def test_json_contract_on_a_failing_compound_exits_0(tmp_path):
     assert list(out) == ["site", "profile", "meets_standard", "findings", "counts"]
     assert out["meets_standard"] is False
     assert out["counts"] == {"GATE-ACCESS": 1, "RETENTION": 1}
-    keys = ["rule", "clause", "severity", "message", "features", "geometry", "fix"]
+    keys = ["rule", "clause", "severity", "message", "features", "geometry", "fix", "fix_zh"]
     for f in out["findings"]:
         assert list(f) == keys
         assert f["severity"] in ("error", "warning", "info")
@@ -67,6 +67,7 @@ def test_text_output_is_readable(tmp_path):
     assert "does NOT meet the standard" in out
     assert "GATE-ACCESS [G1]: gate G1 has no access control" in out
     assert "出入口 G1 无门禁" in out
+    assert "整改: 在出入口 G1 安装门禁" in out
     assert "not checked: DEVICE-HEALTH" in out
 
 

@@ -163,10 +163,16 @@ def test_findings_carry_geojson_and_a_fix():
     report, _ = found(site)
     (finding,) = report.findings
     data = finding.to_dict()
-    assert set(data) == {"rule", "clause", "severity", "message", "features", "geometry", "fix"}
+    assert set(data) == {
+        "rule", "clause", "severity", "message", "features", "geometry", "fix", "fix_zh"
+    }  # fmt: skip
     assert data["geometry"] == {"type": "LineString", "coordinates": [[25.0, 0.0], [35.0, 0.0]]}
     assert set(data["message"]) == {"zh", "en"} and "G1" in data["message"]["zh"]
-    assert data["clause"] and data["fix"]
+    assert (
+        data["clause"]
+        and data["fix"]
+        and data["fix_zh"] == "在出入口 G1 安装门禁（刷卡、人脸、密码或二维码）"
+    )
 
 
 def test_suggested_gate_camera_position_is_inside_facing_out():
@@ -176,6 +182,7 @@ def test_suggested_gate_camera_position_is_inside_facing_out():
     report = check(parse_site(site), _only("GATE-LANE-CAM"))
     (finding,) = report.findings
     assert "(30.0, 6.0)" in finding.fix and "facing 180°" in finding.fix
+    assert "(30.0, 6.0)" in finding.fix_zh and "朝向 180°（朝外）" in finding.fix_zh
 
 
 def test_profile_severity_overrides_the_default():
