@@ -19,7 +19,7 @@ from camwatch.geometry.optics import DORI_PX_PER_M, dori_distance
 from camwatch.model import LEVELS, Camera, Site
 from camwatch.report import fmt
 from camwatch.report.blocks import KeyValues, Para, Picture, Report, Section, SignOff, Table
-from camwatch.report.facts import LedgerFacts, ProblemFact
+from camwatch.report.facts import InspectionFact, LedgerFacts, ProblemFact
 from camwatch.report.findings import findings_section, meets_text
 from camwatch.report.words import word
 from camwatch.standards import Report as StandardsReport
@@ -303,6 +303,23 @@ def _inspection(facts: LedgerFacts, lang: str) -> Section:
             (word("Score", lang), f"{fmt.number(ins.score)} / 100 ({verdict})"),
         )
     )
+    if any(item.severity is not None for item in ins.items):
+        table = _rule_results(ins, lang)
+    else:
+        table = _weighted_items(ins, lang)
+    return Section(word("Latest inspection", lang), (head, table))
+
+
+# the checklist items no rule covers, kept in a rule-result inspection (registry.inspections)
+KEPT_ITEM_TITLES = {
+    "blind_spots": "No blind spots",
+    "device_health": "Devices in working order",
+    "problems": "No overdue rectification items",
+}
+
+
+def _weighted_items(ins: InspectionFact, lang: str) -> Table:
+    """The items of an inspection recorded as the weighted checklist (before rule results)."""
     rows, marks = [], []
     for item in ins.items:
         title = word(f"check:{item.key}", lang) if lang == "zh" else item.title
@@ -313,7 +330,7 @@ def _inspection(facts: LedgerFacts, lang: str) -> Section:
         marks.append("pass" if item.passed else "fail")
     cols = ("Item", "Weight", "Result") + (("Detail",) if lang == "en" else ())
     widths = (2.6, 0.6, 0.8) + ((3.4,) if lang == "en" else ())
-    table = Table(
+    return Table(
         tuple(word(c, lang) for c in cols),
         tuple(rows),
         widths,
@@ -321,7 +338,27 @@ def _inspection(facts: LedgerFacts, lang: str) -> Section:
         tuple(marks),
         mark_col=2,
     )
-    return Section(word("Latest inspection", lang), (head, table))
+
+
+def _rule_results(ins: InspectionFact, lang: str) -> Table:
+    """Rule results (rule id, severity, pass/fail, number of findings) and the kept items."""
+    rows, marks = [], []
+    for item in ins.items:
+        # rule ids are the standard's own names, as `camwatch check` shows them
+        title = item.rule or word(KEPT_ITEM_TITLES.get(item.key, item.key), lang)
+        severity = word(f"severity:{item.severity}", lang) if item.severity else ""
+        result = word("Passed" if item.passed else "Failed", lang)
+        rows.append((title, severity, result, str(item.count)))
+        marks.append("pass" if item.passed else "fail")
+    cols = ("Rule", "Severity", "Result", "Findings")
+    return Table(
+        tuple(word(c, lang) for c in cols),
+        tuple(rows),
+        (2.6, 1.0, 0.9, 0.8),
+        "LCCR",
+        tuple(marks),
+        mark_col=2,
+    )
 
 
 def compound_report(

@@ -34,6 +34,9 @@ class CheckItem:
     passed: bool
     weight: float
     detail: str
+    rule: str | None = None  # a rule result (recorded by `camwatch inspect` or the web)
+    severity: str | None = None
+    count: int = 0
 
 
 @dataclass(frozen=True)

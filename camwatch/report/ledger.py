@@ -59,6 +59,9 @@ def ledger_facts(session: Any, code: str, *, today: date) -> LedgerFacts:
                 passed=bool(i.get("passed")),
                 weight=float(i.get("weight", 0)),
                 detail=str(i.get("detail", "")),
+                rule=str(i["rule"]) if i.get("rule") else None,
+                severity=str(i["severity"]) if i.get("severity") else None,
+                count=int(i.get("count", 0) or 0),
             )
             for i in latest.items
         )

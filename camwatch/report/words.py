@@ -155,6 +155,15 @@ WORDS: dict[str, str] = {
         "规则编号与依据条款同 camwatch check 的检查结果。"
     ),
     "Not checked (needs the device ledger)": "未检查(需设备台账)",
+    # a recorded inspection of rule results (camwatch.report.content)
+    "Severity": "严重程度",
+    "Findings": "发现数",
+    "severity:error": "不达标",
+    "severity:warning": "警告",
+    "severity:info": "提示",
+    "No blind spots": "无盲区",
+    "Devices in working order": "设备完好",
+    "No overdue rectification items": "无逾期整改事项",
     "yes": "是",
     "no": "否",
 }

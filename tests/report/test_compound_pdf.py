@@ -200,3 +200,29 @@ def test_level_pictures_add_one_plan_page_per_level(run, tmp_path):
     text = pdf_text(levels)
     for zh in LEVEL_ZH.values():
         assert f"平面图·{zh}" in text
+
+
+@pytest.mark.parametrize(
+    "lang, cols, failed", [("zh", ("规则", "严重程度", "结果", "发现数"), "未通过"),
+                           ("en", ("Rule", "Severity", "Result", "Findings"), "Failed")]
+)  # fmt: skip
+def test_an_inspection_of_rule_results_lists_rules_severity_and_findings(lang, cols, failed):
+    from camwatch.report.blocks import Table
+    from camwatch.report.facts import CheckItem, InspectionFact, LedgerFacts
+
+    items = (
+        CheckItem("rule:GATE-ACCESS", "GATE-ACCESS", False, 0, "", "GATE-ACCESS", "error", 2),
+        CheckItem("rule:RETENTION", "RETENTION", True, 0, "", "RETENTION", "warning", 0),
+        CheckItem("blind_spots", "blind_spots", True, 0, "", None, "warning", 0),
+    )
+    facts = LedgerFacts(
+        "c", inspection=InspectionFact(date(2026, 11, 30), "王", 67.0, False, items)
+    )
+    site = load_site(SAMPLES / "modern_gated.geojson")
+    report = compound_report(site, analyze(site), lang=lang, facts=facts)
+    section = next(s for s in report.sections if s.title in ("最近一次检查", "Latest inspection"))
+    table = next(b for b in section.blocks if isinstance(b, Table))
+    assert table.columns == cols
+    assert [r[0] for r in table.rows][:2] == ["GATE-ACCESS", "RETENTION"]
+    assert table.rows[0][2:] == (failed, "2")
+    assert table.rows[2][0] == ("无盲区" if lang == "zh" else "No blind spots")
