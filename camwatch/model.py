@@ -31,10 +31,10 @@ DORI_PX_PER_M: dict[str, float] = {
 }
 LEVELS: tuple[str, ...] = ("detection", "observation", "recognition", "identification")
 
-# Coverage models (docs/site-format.md §4). A file without ``coverage_model`` keeps the
-# ground model for now (docs/coverage.md, "Heights"); the default flips to standing later.
+# Coverage models (docs/site-format.md §4). A file without ``coverage_model`` is analysed
+# in the standing model; "ground" reproduces v1 exactly (docs/coverage.md, "Heights").
 COVERAGE_MODELS: tuple[str, ...] = ("ground", "standing")
-DEFAULT_COVERAGE_MODEL = "ground"
+DEFAULT_COVERAGE_MODEL = "standing"
 DEFAULT_TARGET_HEIGHT_M = 1.6  # a standing person's face (IEC 62676-4 test target)
 DEFAULT_MAX_DEPRESSION_DEG: dict[str, float] = {"identification": 30.0}
 

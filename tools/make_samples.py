@@ -12,8 +12,8 @@ Realistic, different compounds for demos, tests and benchmarks:
   wall, 40 cameras incl. two 360° fisheyes, mounting spots for planners.
 - ``urban_village.geojson`` — 南岗村, an urban village (城中村): dense self-built
   houses in 2–4 m alleys, an irregular boundary, an ancestral hall round a
-  courtyard, a see-through garden fence, a low planter wall on the square,
-  fifteen cameras of mixed age.
+  courtyard, a see-through garden fence, a 2.8 m newspaper kiosk, fifteen
+  cameras of mixed age.
 
 Run from the repository root::
 
@@ -442,7 +442,6 @@ def urban_village() -> dict[str, Any]:
         height_m=1.2,
         see_through=True,
     )
-    s.wall([(58, 12), (66, 12)], thickness_m=0.3, name="广场花坛矮墙 planter wall", height_m=0.9)
 
     arch = [segment_point(_VILLAGE_BOUNDARY[1], _VILLAGE_BOUNDARY[2], t) for t in (0.8, 0.95)]
     s.gate(arch, "V-S", "南村口牌坊 south village arch", "none", gate_type="mixed")
