@@ -14,7 +14,7 @@ from camwatch.geometry.space import free_space
 from camwatch.model import Camera, Mount, Obstacle, Site, SiteInfo, Wall
 from planners.candidates import generate_candidates
 from planners.lenses import Lens
-from planners.plan import plan_cameras
+from planners.plan import plan_cameras, site_with_suggestions
 
 REL = 1e-6  # both sides are the same exact polygons, up to GEOS's rounding
 
@@ -107,3 +107,17 @@ def test_the_planners_free_choice_gains_what_analyze_says():
     assert result.after_analysis.levels["detection"].covered_m2 - before == pytest.approx(
         total, rel=REL
     )
+
+
+@pytest.mark.parametrize("method", ["greedy", "auto"])
+def test_plan_target_in_standing_is_met_by_analyze_of_the_written_site(method):
+    # plan --target (with the exact set-cover phase under "auto") plans in the site's model:
+    # the site with its suggestions, analysed afresh, reaches the target it planned for.
+    site = _yard()
+    before = analyze(site, include_planned=True).levels["detection"].ratio
+    result = plan_cameras(site, target=0.95, method=method, spacing=4.0, time_limit=5.0)
+    assert result.suggestions and before < 0.95
+    again = analyze(site_with_suggestions(site, result), include_planned=True)
+    assert again.coverage_model == "standing"
+    assert again.levels["detection"].ratio >= 0.95
+    assert again.ratios() == result.after
