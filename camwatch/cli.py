@@ -178,7 +178,7 @@ def _print_summary(analysis) -> None:
 @click.option(
     "--coverage-model",
     type=click.Choice(["ground", "standing"]),
-    help="Override the site's coverage model (docs/site-format.md §4).",
+    help="Override the site's coverage model (default: the file's, else standing; docs/site-format.md §4).",
 )
 def analyze(
     site_file: str, include_planned: bool, as_json: bool, coverage_model: str | None

@@ -29,10 +29,10 @@ from camwatch.ladders import DORI, Ladder, ladder
 DORI_PX_PER_M: dict[str, float] = {lv.name: lv.px_per_m for lv in DORI.levels}
 LEVELS: tuple[str, ...] = DORI.names
 
-# Coverage models (docs/site-format.md §4). A file without ``coverage_model`` keeps the
-# ground model for now (docs/coverage.md, "Heights"); the default flips to standing later.
+# Coverage models (docs/site-format.md §4). A file without ``coverage_model`` is analysed
+# in the standing model; "ground" reproduces v1 exactly (docs/coverage.md, "Heights").
 COVERAGE_MODELS: tuple[str, ...] = ("ground", "standing")
-DEFAULT_COVERAGE_MODEL = "ground"
+DEFAULT_COVERAGE_MODEL = "standing"
 DEFAULT_MAX_DEPRESSION_DEG: dict[str, float] = DORI.max_depressions()  # identification 30°
 
 CAMERA_STATUSES: tuple[str, ...] = ("active", "planned", "faulty", "offline")

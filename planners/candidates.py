@@ -3,11 +3,13 @@
 Spots and headings come from :mod:`planners.mounts`. Every (spot, heading,
 lens) whose footprint misses every demand piece is dropped.
 
-Notes: one exact visibility polygon per spot (:func:`visible_region` on free
-space clipped to a disc of the largest reach), reused for every heading, lens
-and level; a footprint is then ``V ∩ demand ∩ sector``, computed in one
-vectorised shapely call per spot. Mathematically equal to
-:func:`camwatch.geometry.footprint.camera_footprints` restricted to the demand
+Notes: one exact visibility polygon per spot (free space clipped to a disc of the
+largest reach), reused for every heading, lens and level — in the standing model
+one per distinct camera and target height (:mod:`planners.sight`); a footprint is
+then ``V ∩ demand ∩ sector``, computed in one vectorised shapely call per spot,
+lens and region. Mathematically equal to the engine's footprints (ground:
+:func:`camwatch.geometry.footprint.camera_footprints`, standing:
+:func:`camwatch.geometry.heights.standing_footprints`) restricted to the demand
 (the planner's results are re-checked by a full :func:`analyze`).
 """
 
@@ -16,7 +18,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import shapely
@@ -24,12 +26,11 @@ from shapely.geometry import Polygon
 from shapely.geometry.base import BaseGeometry
 
 from camwatch.geometry.footprint import sector
-from camwatch.geometry.optics import ground_limits, reach
 from camwatch.geometry.space import free_space as site_free_space
-from camwatch.geometry.visibility import visible_region
 from camwatch.model import Camera, Site, areal
 from planners.lenses import Lens
 from planners.mounts import MountPoint, headings_for, mount_points
+from planners.sight import Sight
 
 PARALLEL_MIN_SPOTS = 400  # below this, forking costs more than it saves
 EMPTY = Polygon()
@@ -153,13 +154,15 @@ class _Spots:
         radius_cap: float,
         heading_step: float,
         into_free_space: bool,
+        sight: Sight,
     ) -> None:
-        self.lenses, self.regions = list(lenses), regions
+        self.lenses, self.regions, self.sight = list(lenses), regions, sight
         self.heading_step, self.into_free_space = heading_step, into_free_space
-        probes = [lens.camera("probe", (0.0, 0.0), 0.0) for lens in lenses]
-        self.limits = [ground_limits(cam) for cam in probes]
-        self.reaches = [{lv: reach(cam, lv) for lv, _ in regions} for cam in probes]
-        radius = max((max(r.values(), default=0.0) for r in self.reaches), default=0.0)
+        self.probes = [lens.camera("probe", (0.0, 0.0), 0.0) for lens in lenses]
+        self.limits = [{lv: sight.limits(cam, lv) for lv, _ in regions} for cam in self.probes]
+        radius = max(
+            (far for lim in self.limits for near, far in lim.values() if far > near), default=0.0
+        )
         self.radius = min(radius, radius_cap)
         self.templates: dict[tuple[int, float, str], BaseGeometry] = {}
         self.bounds = [
@@ -171,7 +174,7 @@ class _Spots:
         """The sector of lens ``li`` at heading ``h`` and ``level``, at the origin (cached)."""
         key = (li, h, level)
         if key not in self.templates:
-            near, r = self.limits[li][0], self.reaches[li][level]
+            near, r = self.limits[li][level]
             hfov = self.lenses[li].hfov_deg
             self.templates[key] = sector((0.0, 0.0), h, hfov, near, r) if r > near else EMPTY
         return self.templates[key]
@@ -194,20 +197,6 @@ class _Spots:
         domain = areal(_local(near_parts[0], disc).intersection(disc))
         if domain.is_empty:
             return []
-        vis = visible_region(mount.stand, domain, cutoff=self.radius)
-        if vis.is_empty:
-            return []
-        vb = vis.bounds
-        seen = [
-            vis
-            if area is None
-            else EMPTY
-            if not _overlap(vb, self.bounds[r])
-            else areal(vis.intersection(_local(near_parts[r + 1], disc)))
-            for r, (_, area) in enumerate(self.regions)
-        ]
-        if all(g.is_empty for g in seen):
-            return []
         rows = [
             (li, h)
             for li, lens in enumerate(self.lenses)
@@ -221,22 +210,56 @@ class _Spots:
         ]
         if not rows:
             return []
-        stand = np.asarray(mount.stand, dtype=float)
         parts = np.empty((len(self.regions), len(rows)), dtype=object)
         parts[:] = EMPTY
-        for r, (level, _) in enumerate(self.regions):
-            if seen[r].is_empty:
-                continue
-            shapes = np.empty(len(rows), dtype=object)
-            shapes[:] = [self.template(li, h, level) for li, h in rows]
-            # translating the template adds the same numbers sector(stand, ...) would
-            placed = shapely.transform(shapes, lambda c, o=stand: c + o)
-            parts[r] = [areal(g) for g in shapely.intersection(seen[r], placed)]
+        views: dict[tuple[float, ...], BaseGeometry] = {}  # one visibility per stand and heights
+        for li in sorted({li for li, _ in rows}):
+            cols = [k for k, (lj, _) in enumerate(rows) if lj == li]
+            probe = replace(self.probes[li], position=mount.position)
+            stand = self.sight.stand(probe, mount.stand)
+            for r, (level, area) in enumerate(self.regions):
+                near, far = self.limits[li][level]
+                if not far > near:
+                    continue
+                key = (*stand, *self.sight.view_key(probe, level))
+                if key not in views:
+                    views[key] = self._view(probe, level, stand, mount.stand, disc, domain)
+                vis = views[key]
+                if vis.is_empty or (area is not None and not _overlap(vis.bounds, self.bounds[r])):
+                    continue
+                seen = (
+                    vis
+                    if area is None
+                    else areal(vis.intersection(_local(near_parts[r + 1], disc)))
+                )
+                if seen.is_empty:
+                    continue
+                shapes = np.empty(len(cols), dtype=object)
+                shapes[:] = [self.template(li, rows[k][1], level) for k in cols]
+                # translating the template adds the same numbers sector(stand, ...) would
+                at = np.asarray(stand, dtype=float)
+                placed = shapely.transform(shapes, lambda c, o=at: c + o)
+                for k, g in zip(cols, shapely.intersection(seen, placed), strict=True):
+                    parts[r, k] = areal(g)
         return [
             (li, h, list(parts[:, k]))
             for k, (li, h) in enumerate(rows)
             if not all(g.is_empty for g in parts[:, k])
         ]
+
+    def _view(
+        self,
+        probe: Camera,
+        level: str,
+        stand: tuple[float, float],
+        ground_stand: tuple[float, float],
+        disc: Polygon,
+        domain: BaseGeometry,
+    ) -> BaseGeometry:
+        """The visibility region the sight gives at ``stand`` (one disc serves every heading)."""
+        if stand != ground_stand:  # a standing camera on a low wall: the disc about its foot
+            disc = _disc(stand, self.radius)
+        return self.sight.visible(probe, level, stand, disc, domain, self.radius)
 
 
 _ACTIVE: tuple[_Spots, list[MountPoint]] | None = None  # shared with forked workers
@@ -288,6 +311,7 @@ def generate_candidates(
     heading_step: float = 15.0,
     into_free_space: bool = True,
     workers: int | None = None,
+    coverage_model: str | None = None,
 ) -> CandidateSet:
     """All candidate cameras whose footprint meets some region.
 
@@ -295,14 +319,21 @@ def generate_candidates(
     candidate's footprint at the region's level is clipped to the area
     (``None``: all of free space). ``footprints[r][i]`` is candidate ``i``'s
     part of region ``r``. ``workers`` > 1 spreads the spots over forked
-    processes (for sites with many spots); the result is the same.
+    processes (for sites with many spots); the result is the same. Footprints are in
+    the site's coverage model (``coverage_model`` overrides it; :mod:`planners.sight`).
     """
     space = site_free_space(site) if space is None else space
     regions = list(regions)
     mounts, skipped = mount_points(site, space, spacing=spacing)
     x0, y0, x1, y1 = site.boundary.bounds
     spots = _Spots(
-        space, lenses, regions, math.hypot(x1 - x0, y1 - y0) * 1.01, heading_step, into_free_space
+        space,
+        lenses,
+        regions,
+        math.hypot(x1 - x0, y1 - y0) * 1.01,
+        heading_step,
+        into_free_space,
+        Sight(site, space, coverage_model),
     )
     if workers is None:
         # one process by default: on a loaded 2-core machine forking measured slower

@@ -1,7 +1,9 @@
-"""Write the expected analyses of the sample compounds: ``tests/golden/<site>.json``.
+"""Write the expected analyses of the sample compounds: ``tests/golden/<site>.<model>.json``.
 
-Each file is exactly what ``camwatch analyze --json sample_sites/<site>.geojson``
-prints. ``tests/core/test_golden.py`` compares today's analysis with them, so a
+Each file is exactly what ``camwatch analyze --json --coverage-model MODEL
+sample_sites/<site>.geojson`` prints, for both models (docs/site-format.md §4):
+``<site>.json`` in the ground model (the v1 figures, kept under their old name)
+and ``<site>.standing.json`` in the standing model (the default). ``tests/core/test_golden.py`` compares today's analysis with them, so a
 change in any coverage figure, blind spot or zone verdict shows up in review.
 Regenerate only on purpose (after a deliberate change of the engine or of the
 samples), and say why in the commit (docs/coverage.md, "Golden files")::
@@ -22,10 +24,27 @@ SAMPLES = ROOT / "sample_sites"
 GOLDEN = ROOT / "tests" / "golden"
 
 
-def analysis_json(site_file: Path) -> str:
-    """The ``camwatch analyze --json`` output for ``site_file``."""
+MODELS = {"ground": "", "standing": ".standing"}  # coverage model -> file name suffix
+
+
+def golden_path(stem: str, model: str) -> Path:
+    """Where the golden analysis of sample ``stem`` in ``model`` lives."""
+    return GOLDEN / f"{stem}{MODELS[model]}.json"
+
+
+def analysis_json(site_file: Path, model: str) -> str:
+    """The ``camwatch analyze --json --coverage-model MODEL`` output for ``site_file``."""
     done = subprocess.run(
-        [sys.executable, "-m", "camwatch", "analyze", "--json", str(site_file)],
+        [
+            sys.executable,
+            "-m",
+            "camwatch",
+            "analyze",
+            "--json",
+            "--coverage-model",
+            model,
+            str(site_file),
+        ],
         capture_output=True,
         text=True,
         check=True,
@@ -40,9 +59,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     GOLDEN.mkdir(parents=True, exist_ok=True)
     stale = []
-    for site_file in sorted(SAMPLES.glob("*.geojson")):
-        target = GOLDEN / f"{site_file.stem}.json"
-        text = analysis_json(site_file)
+    for site_file, model in ((f, m) for f in sorted(SAMPLES.glob("*.geojson")) for m in MODELS):
+        target = golden_path(site_file.stem, model)
+        text = analysis_json(site_file, model)
         if args.check:
             if not target.exists() or target.read_text(encoding="utf-8") != text:
                 stale.append(target.name)

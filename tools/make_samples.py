@@ -3,19 +3,28 @@
 Realistic, different compounds for demos, tests and benchmarks:
 
 - ``old_residential.geojson`` — 幸福里小区, an old residential compound (老旧小区):
-  1990s six-storey slabs in rows, one main gate, bike sheds, walled ground-floor
-  gardens, six cameras (one faulty): large blind spots.
+  1990s six-storey slabs in rows, one main gate, bike sheds (2.5 m roofs), walled
+  ground-floor gardens, 1.2 m hedges, six cameras (one faulty): large blind spots.
 - ``modern_gated.geojson`` — 锦绣华庭, a modern gated community: 30-storey
-  towers, north and south gates, a parking ramp, an infrared-beam perimeter,
-  39 cameras incl. two 360° fisheyes, mounting spots for planners.
+  towers, north and south gates, guard kiosks, a parking ramp, an infrared-beam
+  perimeter with a solid wall on the north side and a camera on a pole above it, a
+  see-through railing round the playground, parking hedges, a low water-feature
+  wall, 40 cameras incl. two 360° fisheyes, mounting spots for planners.
 - ``urban_village.geojson`` — 南岗村, an urban village (城中村): dense self-built
   houses in 2–4 m alleys, an irregular boundary, an ancestral hall round a
-  courtyard, fifteen cameras of mixed age.
+  courtyard, a see-through garden fence, a 2.8 m newspaper kiosk, fifteen
+  cameras of mixed age.
 
 Run from the repository root::
 
     .venv/bin/python tools/make_samples.py            # (re)writes sample_sites/*.geojson
     .venv/bin/python tools/make_samples.py --check    # exit 1 if the files are stale
+
+Heights follow docs/site-format.md §4 (what a camera sees of a standing person):
+buildings and kiosks block sight, hedges and low walls (~1.2 m) are below a
+face at 1.6 m, bike-shed roofs (2.5 m) cast bounded shadows, railings are
+``see_through``. The files name no ``coverage_model``: they are analysed in the
+default (standing) model, and ``--coverage-model ground`` gives the v1 figures.
 
 Every site is checked with shapely (valid polygons, cameras inside the
 boundary and in free space or on a facade, unique ids and zone names) before
@@ -88,6 +97,9 @@ def old_residential() -> dict[str, Any]:
         s.obstacle(box(96, 49, 114, 53), "2号自行车棚 bike shed 2", 2.5),
     ]
     s.obstacle(box(143, 50, 147, 56), "配电房 power room", 3.5)
+    # Box hedges (1.2 m, below a face at 1.6 m: a camera above them sees a person behind).
+    s.obstacle(box(8, 33.6, 40, 34.4), "3号楼南侧绿篱 hedge south of building 3", 1.2)
+    s.obstacle(box(84, 33.6, 136, 34.4), "4号楼南侧绿篱 hedge south of building 4", 1.2)
 
     s.gate(
         [(69, 0), (79, 0)], "G1", "南大门 main gate", "card", intercom=False, opened="06:00-23:00",
@@ -147,7 +159,7 @@ def old_residential() -> dict[str, Any]:
 
 
 def modern_gated() -> dict[str, Any]:
-    """Eight 30-storey towers, north and south gates, a parking ramp, 39 cameras."""
+    """Eight 30-storey towers, north and south gates, a parking ramp, 40 cameras."""
     s = SiteBuilder(
         id="jinxiu-huating",
         name="锦绣华庭",
@@ -189,8 +201,22 @@ def modern_gated() -> dict[str, Any]:
     s.obstacle(box(48, 86, 52, 90), "滑梯塔 slide tower", 3.0)
     s.obstacle(box(195, 160, 199, 164), "垃圾分类亭 refuse kiosk", 2.5)
     s.wall(
-        [(140, 100), (140, 112), (156, 112)], thickness_m=0.3, name="水景挡墙 water feature wall"
+        [(140, 100), (140, 112), (156, 112)],
+        thickness_m=0.3,
+        name="水景挡墙 water feature wall",
+        height_m=1.2,
     )
+    # A railing round the playground (open at its south-east corner): blocks walking, not sight.
+    s.wall(
+        [(64, 80), (64, 100), (36, 100), (36, 76), (60, 76)],
+        thickness_m=0.1,
+        name="游乐场铁艺围栏 playground railing",
+        height_m=1.1,
+        see_through=True,
+    )
+    s.obstacle(box(168, 82.6, 208, 83.4), "停车场绿篱 parking hedge", 1.2)
+    # The north side is a solid 2.2 m wall (围墙) between the corner and the north gate.
+    s.wall([(3, 180), (99, 180)], name="北侧围墙 north perimeter wall", height_m=2.2)
 
     s.gate([(100, 0), (120, 0)], "G-S", "南门 south gate", "face", intercom=True,
            vehicle_barrier=True, gate_type="mixed", lanes=2)  # fmt: skip
@@ -258,6 +284,8 @@ def modern_gated() -> dict[str, Any]:
         ("P08", (190, 180), 248, "东北切角-西 NE chamfer looking west", "bullet4mp_6", 5.0, 12),
         ("P09", (205, 165), 225, "东北切角 NE chamfer", "dome4mp_2.8", 4.0, 20),
         ("P10", (0, 180), 112, "西北角-东 NW corner looking east", "bullet4mp_6", 5.0, 12, faulty),
+        # On a pole on the north wall (4.5 m, above the 2.2 m wall): it stands on the wall.
+        ("P11", (50, 179.9), (50, 150), "北围墙立杆 north wall pole", "bullet4mp_4", 4.5, 15),
         # Gates: face capture looking at people coming in, kiosk overviews.
         ("G01", (116, 16), (110, 4), "南门人脸抓拍 south gate face capture", "face4mp_8", 2.8, 15,
          face),
@@ -407,7 +435,13 @@ def urban_village() -> dict[str, Any]:
     s.obstacle(box(76, 8, 80, 12), "古榕树 old banyan (trunk and roots)", 3.0)
     s.obstacle(box(60, 15, 63, 18), "报刊亭 newspaper kiosk", 2.8)
     s.wall([(42.5, 66), (46, 66), (46, 73)], name="祠堂院墙 hall yard wall")
-    s.wall([(116, 72), (116, 78), (104, 78)], thickness_m=0.12, name="菜地篱笆 garden fence")
+    s.wall(
+        [(116, 72), (116, 78), (104, 78)],
+        thickness_m=0.12,
+        name="菜地篱笆 garden fence",
+        height_m=1.2,
+        see_through=True,
+    )
 
     arch = [segment_point(_VILLAGE_BOUNDARY[1], _VILLAGE_BOUNDARY[2], t) for t in (0.8, 0.95)]
     s.gate(arch, "V-S", "南村口牌坊 south village arch", "none", gate_type="mixed")

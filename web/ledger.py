@@ -179,7 +179,13 @@ def analysis_of(compound: Compound, *, include_planned: bool = False) -> Compoun
                 ("fp", plan, _camera_key(cam)), lambda: camera_footprints(cam, space)
             )
 
-        footprints = {cam.id: footprint(cam) for cam in site.cameras}
+        # The cache holds ground-model footprints; a standing site's are the engine's own
+        # (docs/coverage.md, "Heights": the default model is standing).
+        footprints = (
+            {cam.id: footprint(cam) for cam in site.cameras}
+            if site.info.model == "ground"
+            else None
+        )
         result = analyze(site, include_planned=include_planned, footprints=footprints, space=space)
         return CompoundAnalysis(site, result, key)
 

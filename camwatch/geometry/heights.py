@@ -242,3 +242,23 @@ def _visible_for(
         # Lower footprints are crossed by sight, not watched (M excludes every footprint).
         seen = seen.difference(shapely.union_all(crossed))
     return areal(seen) if polygon_parts(seen) else EMPTY
+
+
+def standing_visible(
+    scene: Scene,
+    camera: Camera,
+    origin: tuple[float, float],
+    region: Polygon,
+    z: float,
+    radius: float,
+) -> BaseGeometry:
+    """What ``camera`` standing at ``origin`` sees of targets at height ``z`` within
+    ``region``, inside M, in the standing model (docs/site-format.md §4).
+
+    ``region`` must be star-shaped from ``origin`` and within ``radius`` of it (the
+    camera's widest wedge, or a disc, which serves every heading at once: the planners
+    share it between candidates, docs/planners.md). Only the camera's height is used.
+    A level's footprint is this region ∩ its annular sector (:func:`standing_limits`).
+    """
+    near_idx = [int(i) for i in scene.tree.query(region)]
+    return _visible_for(scene, camera, origin, region, near_idx, z, radius)

@@ -65,8 +65,12 @@ def test_to_dict_matches_contract():
     zone = Zone(
         "north gate", box(0, 8, 4, 10), zone_type="entrance", required_level="identification"
     )
-    a = analyze(site(zones=[zone], cameras=[camera("C1", 5, 0.5, heading_deg=0)]))
+    s = site(zones=[zone], cameras=[camera("C1", 5, 0.5, heading_deg=0)])
+    a = analyze(s, coverage_model="ground")  # §3 as in v1; standing adds two members (below)
     d = json.loads(json.dumps(a.to_dict()))
+    standing = json.loads(json.dumps(analyze(s).to_dict()))
+    assert set(standing) - set(d) == {"coverage_model", "target_height_m"}
+    assert standing["coverage_model"] == "standing"
     assert set(d) == {
         "site",
         "monitored_area_m2",

@@ -69,11 +69,13 @@ def test_everything_above_the_camera_is_the_ground_model_visibility(seed: int) -
 @pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.stem)
 def test_ground_mode_is_todays_model_on_the_samples(path: Path) -> None:
     site = load_site(path)
-    assert site.info.coverage_model is None  # the samples keep the ground model this step
-    today = analyze(site).to_dict()
+    assert site.info.coverage_model is None  # the samples name no model: standing, the default
     ground = analyze(site, coverage_model="ground").to_dict()
-    assert ground == today
-    assert "coverage_model" not in today and "target_height_m" not in today
+    in_file = replace(site, info=replace(site.info, coverage_model="ground"))
+    assert analyze(in_file).to_dict() == ground  # the file's member and the option agree
+    assert "coverage_model" not in ground and "target_height_m" not in ground  # v1's §3 JSON
+    assert analyze(site).to_dict() == analyze(site, coverage_model="standing").to_dict()
+    assert analyze(site).to_dict()["levels"] != ground["levels"]
 
 
 @pytest.mark.parametrize("path", SAMPLES[:1], ids=lambda p: p.stem)
@@ -84,8 +86,9 @@ def test_standing_json_and_cli_override(path: Path) -> None:
     data = json.loads(out.output)
     assert data["coverage_model"] == "standing"
     assert data["target_height_m"] == dict.fromkeys(LEVELS, 1.6)
-    ground = runner.invoke(cli, ["analyze", str(path), "--json"])
-    assert json.loads(ground.output) == analyze(load_site(path)).to_dict()
+    assert data == json.loads(runner.invoke(cli, ["analyze", str(path), "--json"]).output)
+    ground = runner.invoke(cli, ["analyze", str(path), "--json", "--coverage-model", "ground"])
+    assert json.loads(ground.output) == analyze(load_site(path), coverage_model="ground").to_dict()
     assert data["levels"] != json.loads(ground.output)["levels"]
     bad = runner.invoke(cli, ["analyze", str(path), "--coverage-model", "flying"])
     assert bad.exit_code == 2
@@ -125,7 +128,9 @@ def test_file_members_round_trip_and_drive_the_model() -> None:
     plain = parse_site(_doc({}))
     text = dumps_site(plain)
     assert "coverage_model" not in text and "see_through" not in text and "2.2" not in text
-    assert plain.walls[0].height_m == 2.2 and analyze(plain).coverage_model == "ground"
+    assert plain.walls[0].height_m == 2.2 and analyze(plain).coverage_model == "standing"
+    pinned = parse_site(_doc({"coverage_model": "ground"}))
+    assert analyze(pinned).coverage_model == "ground" and "ground" in dumps_site(pinned)
 
 
 @pytest.mark.parametrize(

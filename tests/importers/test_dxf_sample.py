@@ -34,9 +34,9 @@ def _close(a: float, b: float) -> bool:
     return abs(a - b) <= REL * max(abs(a), abs(b)) + 1e-9
 
 
-def _assert_same_analysis(original: Path, imported: Path) -> None:
-    want = analyze(load_site(original)).to_dict()
-    got = analyze(load_site(imported)).to_dict()
+def _assert_same_analysis(original: Path, imported: Path, model: str | None = None) -> None:
+    want = analyze(load_site(original), coverage_model=model).to_dict()
+    got = analyze(load_site(imported), coverage_model=model).to_dict()
     assert _close(got["monitored_area_m2"], want["monitored_area_m2"])
     for level, cov in want["levels"].items():
         assert _close(got["levels"][level]["covered_m2"], cov["covered_m2"]), level
@@ -75,7 +75,10 @@ def test_other_compounds_drawn_as_cad_plans_import_to_the_same_analysis(tmp_path
     _generator().make_dxf(json.loads(original.read_text(encoding="utf-8")), plan)
     result = CliRunner().invoke(cli, ["import-dxf", str(plan), "-o", str(out)])
     assert result.exit_code == 0, result.output
-    _assert_same_analysis(original, out)
+    # Compared in the ground model: a CAD plan carries no `see_through` and the generator
+    # draws walls without extrusion, so the railings and low walls of these samples
+    # (docs/site-format.md §4) come back as 2.2 m opaque walls; the geometry must match.
+    _assert_same_analysis(original, out, "ground")
 
 
 def test_sample_dxf_keeps_names_heights_cameras_and_offset(imported):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -69,7 +70,9 @@ def test_headings_point_into_free_space():
 
 
 def test_candidate_footprints_equal_the_engine():
-    site = small_compound()
+    # the ground model's footprints (tests/planners/test_standing.py: the standing ones)
+    small = small_compound()
+    site = replace(small, info=replace(small.info, coverage_model="ground"))
     space, demand, cset, pf = _problem(site)
     rest = len(demand.pieces) - 1  # the last piece: rest of the monitored area at detection
     for i in range(0, len(cset), max(1, len(cset) // 15)):

@@ -128,6 +128,10 @@ def test_gate_face_depression_limit():
     # face's depression is atan(7.4 / 8.9) ≥ 39.7° > 30°
     feature(site, "GC")["properties"]["height_m"] = 9.0
     feature(site, "GC")["properties"]["tilt_deg"] = 45.0
+    # The rule's own limit, pinned to the ground model: in the standing model the site's
+    # identification footprint already stops at 30° (docs/site-format.md §4), so the
+    # footprint, not the rule, would decide.
+    site["site"]["coverage_model"] = "ground"
     _, got = found(site, _only("GATE-FACE"))
     assert got == {("GATE-FACE", ("G1",))}
     _, got = found(site, _only("GATE-FACE", max_depression_deg=60.0))

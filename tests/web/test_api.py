@@ -203,7 +203,11 @@ def test_analysis_and_plan(api, ids):
         "zones",
         "cameras",
         "compliant",
+        # the standing model (the default, docs/site-format.md §4) names itself
+        "coverage_model",
+        "target_height_m",
     }
+    assert data["coverage_model"] == "standing"
     assert (
         api("GET", f"/compounds/{ids['own_code']}/analysis?include_planned=maybe").status_code
         == 400
