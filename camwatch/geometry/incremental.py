@@ -130,7 +130,12 @@ class CoverageState:
         ny = max(1, math.ceil((y1 - y0) / tile_m))
         for i in range(nx):
             for j in range(ny):
-                rect = (x0 + i * tile_m, y0 + j * tile_m, x0 + (i + 1) * tile_m, y0 + (j + 1) * tile_m)
+                rect = (
+                    x0 + i * tile_m,
+                    y0 + j * tile_m,
+                    x0 + (i + 1) * tile_m,
+                    y0 + (j + 1) * tile_m,
+                )
                 inside = _clip(space, rect)
                 if inside.area <= 0.0:
                     continue
@@ -167,10 +172,7 @@ class CoverageState:
         i0, i1 = math.floor((minx - ox) / self.tile_m), math.floor((maxx - ox) / self.tile_m)
         j0, j1 = math.floor((miny - oy) / self.tile_m), math.floor((maxy - oy) / self.tile_m)
         return [
-            (i, j)
-            for i in range(i0, i1 + 1)
-            for j in range(j0, j1 + 1)
-            if (i, j) in self.tiles
+            (i, j) for i in range(i0, i1 + 1) for j in range(j0, j1 + 1) if (i, j) in self.tiles
         ]
 
     def _recompute(self, t: Tile) -> None:
@@ -193,7 +195,9 @@ class CoverageState:
             tile.cover[level] = cover
             tile.cover_parts[level] = polygon_parts(cover)
             tile.cover_m2[level] = cover.area
-        unwatched = tile.space_m.difference(without_slits(first)) if not first.is_empty else tile.space_m
+        unwatched = (
+            tile.space_m.difference(without_slits(first)) if not first.is_empty else tile.space_m
+        )
         eroded = unwatched.buffer(-OPENING_M, join_style="mitre").intersection(
             box(*_grown(tile.rect, LINK_M))
         )
