@@ -25,6 +25,7 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
+import numpy as np
 import shapely
 from shapely.geometry import MultiPolygon, Polygon, box
 from shapely.geometry.base import BaseGeometry
@@ -47,7 +48,7 @@ from camwatch.geometry.footprint import EMPTY
 from camwatch.geometry.space import stand_point
 from camwatch.model import MIN_BLIND_SPOT_M2, ZONE_PASS_RATIO, Camera, Site, polygon_parts
 
-TILE_M = 50.0  # tile side (chosen by measurement, docs/coverage.md)
+TILE_M = 40.0  # tile side, m (chosen by measurement: docs/coverage.md, "Incremental re-analysis")
 MARGIN_M = 0.05  # each tile computes the openings on its content within this distance
 LINK_M = 0.01  # eroded tile pieces are kept this far past the tile, so neighbours overlap
 
@@ -171,9 +172,19 @@ class CoverageState:
         ox, oy = self.origin
         i0, i1 = math.floor((minx - ox) / self.tile_m), math.floor((maxx - ox) / self.tile_m)
         j0, j1 = math.floor((miny - oy) / self.tile_m), math.floor((maxy - oy) / self.tile_m)
-        return [
+        near = [
             (i, j) for i in range(i0, i1 + 1) for j in range(j0, j1 + 1) if (i, j) in self.tiles
         ]
+        if len(near) <= 1:
+            return near
+        # a wedge's bounding box holds many tiles it does not reach: keep those it does
+        grown = np.array([_grown(self.tiles[t].rect, MARGIN_M) for t in near])
+        boxes = shapely.box(grown[:, 0], grown[:, 1], grown[:, 2], grown[:, 3])
+        hit = np.zeros(len(near), dtype=bool)
+        for fp in self.footprints[cid].values():
+            if not fp.is_empty:
+                hit |= shapely.intersects(fp, boxes)
+        return [t for t, h in zip(near, hit, strict=True) if h]
 
     def _recompute(self, t: Tile) -> None:
         """Coverage, unwatched pieces and zone coverage of one tile, from its cameras."""
