@@ -66,11 +66,9 @@ def run(name: str, n_buildings: int, n_cameras: int, moves: int, tile_m: float) 
         cams[new.id], fps[new.id] = new, new_fps
     ours = state.analysis()
     ref = analyze(site.with_cameras(list(cams.values())), footprints=fps, space=space)
-    worst = max(
-        (abs(a.area_m2 - b.area_m2) / b.area_m2 for a, b in zip(ours.blind_spots, ref.blind_spots)),
-        default=0.0,
-    )
     same = [s.id for s in ours.blind_spots] == [s.id for s in ref.blind_spots]
+    pairs = zip(ours.blind_spots, ref.blind_spots, strict=False)  # compared only when same
+    worst = max((abs(a.area_m2 - b.area_m2) / b.area_m2 for a, b in pairs), default=0.0)
     f, s, o = statistics.median(full), statistics.median(step), statistics.median(own)
     print(
         f"{name:14} {len(site.buildings):5d} {len(site.cameras):6d} {len(state.tiles):5d} "

@@ -22,12 +22,12 @@ of its dilated tile pieces.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 import shapely
-from shapely.geometry import MultiPolygon, Polygon, box
+from shapely.geometry import Polygon, box
 from shapely.geometry.base import BaseGeometry
 
 from camwatch.geometry.coverage import (
@@ -298,8 +298,8 @@ class CoverageState:
                         parent[ra] = rb
         self._links = links
         groups: dict[tuple[Tile, int], list[tuple[Tile, int]]] = {}
-        for key in parent:
-            groups.setdefault(find(key), []).append(key)
+        for node in parent:
+            groups.setdefault(find(node), []).append(node)
         return list(groups.values())
 
     def _spot_parts(self) -> list[_Spot]:
