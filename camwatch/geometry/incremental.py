@@ -213,9 +213,8 @@ class CoverageState:
             box(*_grown(tile.rect, LINK_M))
         )
         tile.eroded = polygon_parts(eroded)
-        tile.dilated = [
-            p.buffer(OPENING_M, join_style="mitre").intersection(tbox) for p in tile.eroded
-        ]
+        grown_pieces = shapely.buffer(tile.eroded, OPENING_M, join_style="mitre")
+        tile.dilated = list(shapely.intersection(grown_pieces, tbox))
         tile.zone_covered = []
         for z, zone in zip(tile.zones, self.site.zones, strict=True):
             cover = tile.cover[zone.required_level]
@@ -269,23 +268,28 @@ class CoverageState:
     def _components(self) -> list[list[tuple[Tile, int]]]:
         """Eroded pieces grouped into connected parts (pieces of neighbouring tiles that
         overlap are one part)."""
-        parent: dict[tuple[Tile, int], tuple[Tile, int]] = {}
+        nodes: list[tuple[Tile, int]] = []
+        offset: dict[Tile, int] = {}
+        for t, tile in self.tiles.items():
+            offset[t] = len(nodes)
+            nodes.extend((t, k) for k in range(len(tile.eroded)))
+        parent = list(range(len(nodes)))
 
-        def find(a: tuple[Tile, int]) -> tuple[Tile, int]:
+        def find(a: int) -> int:
             while parent[a] != a:
                 parent[a] = parent[parent[a]]
                 a = parent[a]
             return a
 
-        for t, tile in self.tiles.items():
-            for k in range(len(tile.eroded)):
-                parent[(t, k)] = (t, k)
         links: dict[tuple[Tile, int, Tile, int], list[tuple[int, int]]] = {}
         for (i, j), tile in self.tiles.items():
+            if not tile.eroded:
+                continue
+            base = offset[(i, j)]
             for di, dj in ((1, 0), (0, 1), (1, 1), (1, -1)):
                 u = (i + di, j + dj)
                 other = self.tiles.get(u)
-                if other is None or not other.eroded or not tile.eroded:
+                if other is None or not other.eroded:
                     continue
                 key = ((i, j), tile.generation, u, other.generation)
                 found = self._links.get(key)
@@ -293,13 +297,13 @@ class CoverageState:
                     found = _overlapping(tile.eroded, other.eroded)
                 links[key] = found
                 for a, b in found:
-                    ra, rb = find(((i, j), a)), find((u, b))
+                    ra, rb = find(base + a), find(offset[u] + b)
                     if ra != rb:
                         parent[ra] = rb
         self._links = links
-        groups: dict[tuple[Tile, int], list[tuple[Tile, int]]] = {}
-        for node in parent:
-            groups.setdefault(find(node), []).append(node)
+        groups: dict[int, list[tuple[Tile, int]]] = {}
+        for n, node in enumerate(nodes):
+            groups.setdefault(find(n), []).append(node)
         return list(groups.values())
 
     def _spot_parts(self) -> list[_Spot]:
@@ -399,10 +403,11 @@ def _overlapping(left: list[Polygon], right: list[Polygon]) -> list[tuple[int, i
     """Index pairs of pieces that overlap with positive area (touching at a point is not
     a link: such parts are separate blind spots, as in :func:`blind_spot_parts`)."""
     out = []
+    others = np.asarray(right, dtype=object)
     for a, pa in enumerate(left):
-        for b, pb in enumerate(right):
-            if pa.intersects(pb) and pa.intersection(pb).area > 0.0:
-                out.append((a, b))
+        for b in np.flatnonzero(shapely.intersects(pa, others)):
+            if pa.intersection(right[b]).area > 0.0:
+                out.append((a, int(b)))
     return out
 
 
