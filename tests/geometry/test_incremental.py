@@ -21,10 +21,13 @@ from camwatch.model import Camera, Site
 from camwatch.sitefile import load_site, parse_site
 
 SAMPLES = sorted((Path(__file__).parents[2] / "sample_sites").glob("*.geojson"))
-# Measured worst relative difference on the samples and generated compounds: 1.1e-14
-# (blind spots), 8e-16 (levels). The tolerances leave room for other GEOS builds.
+# Levels and zones: measured worst 6e-16 relative, 7e-13 m² absolute (480-building compound).
 REL = 1e-9
-CENTROID_M = 1e-6
+# Blind spots: measured worst 1.6e-14 relative on the 200-camera compound, 4.5e-6 m²
+# (1.2e-7 relative) on the 480-building one, where GEOS's global and per-tile overlays
+# round a sliver differently (docs/coverage.md, "Incremental re-analysis").
+SPOT_REL, SPOT_ABS_M2 = 1e-6, 1e-5
+CENTROID_M = 1e-5
 
 
 def assert_same(ours: Analysis, ref: Analysis) -> None:
@@ -38,10 +41,11 @@ def assert_same(ours: Analysis, ref: Analysis) -> None:
         assert mine.geometry.area == pytest.approx(cov.covered_m2, rel=REL, abs=1e-9), level
     assert [s.id for s in ours.blind_spots] == [s.id for s in ref.blind_spots]
     for mine, spot in zip(ours.blind_spots, ref.blind_spots, strict=True):
-        assert mine.area_m2 == pytest.approx(spot.area_m2, rel=REL), spot.id
+        assert mine.area_m2 == pytest.approx(spot.area_m2, rel=SPOT_REL, abs=SPOT_ABS_M2), spot.id
         assert math.dist(mine.centroid, spot.centroid) < CENTROID_M, spot.id
         assert mine.zones == spot.zones, spot.id
-        assert mine.geometry.symmetric_difference(spot.geometry).area < REL * spot.area_m2
+        differ = mine.geometry.symmetric_difference(spot.geometry).area
+        assert differ <= max(SPOT_REL * spot.area_m2, SPOT_ABS_M2), spot.id
         assert spot.geometry.buffer(1e-9).contains(Point(mine.label_point)), spot.id
     assert len(ours.zones) == len(ref.zones)
     for mine, zone in zip(ours.zones, ref.zones, strict=True):
