@@ -64,11 +64,14 @@ def assert_same(ours: Analysis, ref: Analysis) -> None:
 class Tracker:
     """A site, its footprints and a CoverageState, changed together."""
 
-    def __init__(self, site: Site, tile_m: float = 50.0) -> None:
+    def __init__(self, site: Site, tile_m: float = 50.0, *, include_planned: bool = False) -> None:
         self.site = site
+        self.include_planned = include_planned
         self.space = site.free_space()
         self.fps = {c.id: camera_footprints(c, self.space) for c in site.cameras}
-        self.state = CoverageState(site, self.space, self.fps, tile_m=tile_m)
+        self.state = CoverageState(
+            site, self.space, self.fps, tile_m=tile_m, include_planned=include_planned
+        )
 
     def change(self, camera: Camera) -> set[tuple[int, int]]:
         fps = camera_footprints(camera, self.space)
@@ -79,7 +82,12 @@ class Tracker:
         return self.state.update(camera, fps)
 
     def check(self) -> None:
-        ref = analyze(self.site, footprints=self.fps, space=self.space)
+        ref = analyze(
+            self.site,
+            footprints=self.fps,
+            space=self.space,
+            include_planned=self.include_planned,
+        )
         assert_same(self.state.analysis(), ref)
 
 
@@ -133,6 +141,16 @@ def test_generated_compound_moves_turns_and_status():
     t.check()
 
 
+def test_planned_cameras_counted_when_asked():
+    site = _generated(15, 50, 5)
+    planned = [c for c in site.cameras if c.status == "planned"]
+    assert planned  # the generator plans some cameras
+    t = Tracker(site, tile_m=40.0, include_planned=True)
+    t.check()
+    assert t.change(dataclasses.replace(planned[0], heading_deg=planned[0].heading_deg + 90.0))
+    t.check()
+
+
 def test_add_and_remove_camera():
     site = _generated(15, 50, 4)
     t = Tracker(site.with_cameras(site.cameras[:-1]), tile_m=40.0)
@@ -170,7 +188,7 @@ _MOVE = st.tuples(
 
 
 @pytest.mark.slow
-@settings(max_examples=12)
+@settings(max_examples=25)
 @given(
     seed=st.integers(0, 3),
     tile_m=st.sampled_from([25.0, 40.0, 60.0]),
