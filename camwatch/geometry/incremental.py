@@ -347,14 +347,22 @@ class CoverageState:
             self._camera_results[cid] = found
         return found
 
-    def analysis(self) -> Analysis:
-        """The current :class:`Analysis` (as :func:`analyze` would give it)."""
+    def analysis(self, *, dissolve_levels: bool = False) -> Analysis:
+        """The current :class:`Analysis` (as :func:`analyze` would give it).
+
+        Each level's geometry is its tile pieces as one MultiPolygon, not dissolved
+        across tile seams (a polygonal coverage: right for areas and drawing);
+        ``dissolve_levels`` unions them into valid polygons, at a cost.
+        """
         site = self.site
         levels: dict[str, LevelCoverage] = {}
         for level in self.names:
             area = math.fsum(tile.cover_m2[level] for tile in self.tiles.values())
             parts = [p for tile in self.tiles.values() for p in tile.cover_parts[level]]
-            geom = shapely.multipolygons(parts) if parts else EMPTY
+            if dissolve_levels:
+                geom = _dissolved(parts)
+            else:
+                geom = shapely.multipolygons(parts) if parts else EMPTY
             levels[level] = LevelCoverage(level, area, _ratio(area, self.space_area), geom)
         spots = [
             replace(spot.spot, id=f"B{i}")

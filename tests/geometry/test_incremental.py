@@ -166,6 +166,22 @@ def test_add_and_remove_camera():
     t.check()
 
 
+def test_dissolved_levels_are_valid_and_equal_analyze():
+    t = Tracker(_generated(15, 50, 3), tile_m=25.0)
+    cam = next(c for c in t.site.cameras if c.counted())
+    t.change(dataclasses.replace(cam, heading_deg=(cam.heading_deg + 45.0) % 360))
+    ours = t.state.analysis(dissolve_levels=True)
+    ref = analyze(t.site, footprints=t.fps, space=t.space)
+    for level, cov in ref.levels.items():
+        geom = ours.levels[level].geometry
+        assert geom.is_valid, level
+        assert geom.symmetric_difference(cov.geometry).area < 1e-6, level
+        assert len(geom.geoms if hasattr(geom, "geoms") else [geom]) == len(
+            cov.geometry.geoms if hasattr(cov.geometry, "geoms") else [cov.geometry]
+        ), level
+    assert_same(ours, ref)
+
+
 def test_unknown_camera_and_standing_model_are_refused():
     t = Tracker(_generated(15, 50, 3), tile_m=40.0)
     stranger = dataclasses.replace(t.site.cameras[0], id="nobody")
