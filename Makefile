@@ -34,6 +34,7 @@ test-fast: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.bench_coverage
+	$(BIN)/python -m bench.bench_incremental
 	$(BIN)/python -m bench.bench_planners
 	$(BIN)/python -m bench.bench_web
 	$(BIN)/python -m bench.bench_import
