@@ -45,6 +45,7 @@ from camwatch.geometry.coverage import (
     without_slits,
 )
 from camwatch.geometry.footprint import EMPTY
+from camwatch.geometry.heights import Scene, standing_stand_point
 from camwatch.geometry.space import stand_point
 from camwatch.model import MIN_BLIND_SPOT_M2, ZONE_PASS_RATIO, Camera, Site, polygon_parts
 
@@ -84,12 +85,24 @@ def _clip(geom: BaseGeometry, rect: tuple[float, float, float, float]) -> BaseGe
     return geom.intersection(box(*rect))
 
 
+def _fast_clip(geom: BaseGeometry, rect: tuple[float, float, float, float]) -> BaseGeometry:
+    """``geom`` inside the rectangle: GEOS's fast clip, or the overlay where the clip fails
+    (it can build a ring of three points from a footprint's hairline spike)."""
+    try:
+        return shapely.clip_by_rect(geom, *rect)
+    except shapely.errors.GEOSException:
+        return geom.intersection(box(*rect))
+
+
 class CoverageState:
     """A site's coverage kept per tile, updated camera by camera.
 
     Build it from the site, its free space and every camera's footprints
-    (ground model; the same inputs :func:`analyze` takes), then call
-    :meth:`update` / :meth:`remove` / :meth:`add` and :meth:`analysis`.
+    (the same inputs :func:`analyze` takes; footprints of the site's coverage
+    model, or of ``coverage_model`` when given), then call :meth:`update` /
+    :meth:`remove` / :meth:`add` and :meth:`analysis`. The tiles only combine
+    footprints, so both models are kept alike; the model decides the cameras'
+    stand points and the analysis's target heights.
     """
 
     def __init__(
@@ -102,9 +115,12 @@ class CoverageState:
         min_blind_spot_m2: float = MIN_BLIND_SPOT_M2,
         zone_pass_ratio: float = ZONE_PASS_RATIO,
         tile_m: float = TILE_M,
+        coverage_model: str | None = None,
     ) -> None:
-        if site.info.model != "ground":
-            raise ValueError("incremental re-analysis supports the ground model only")
+        self.model = site.info.model if coverage_model is None else coverage_model
+        if self.model not in ("ground", "standing"):
+            raise ValueError(f"unknown coverage model {self.model!r}")
+        self.scene = Scene(site, space) if self.model == "standing" else None
         self.site = site
         self.space = space
         self.space_area = space.area
@@ -116,7 +132,7 @@ class CoverageState:
         self.cameras: dict[str, Camera] = {c.id: c for c in site.cameras}
         self.footprints: dict[str, Footprints] = {c.id: footprints[c.id] for c in site.cameras}
         self.stand: dict[str, tuple[float, float]] = {
-            c.id: stand_point(c.position, space) for c in site.cameras
+            c.id: self._stand_point(c) for c in site.cameras
         }
         self.watched_zones = [z.polygon.intersection(space) for z in site.zones]
         self.tiles: dict[Tile, _TileState] = {}
@@ -197,7 +213,7 @@ class CoverageState:
         for k, level in enumerate(self.names):
             # the lowest level also feeds the slit opening, so it is computed with the margin
             rect = grown if k == 0 else tile.rect
-            cover = union(shapely.clip_by_rect(self.footprints[c][level], *rect) for c in cams)
+            cover = union(_fast_clip(self.footprints[c][level], rect) for c in cams)
             if not cover.is_empty:
                 cover = cover.intersection(tile.space_m if k == 0 else tile.space)
             if k == 0:
@@ -222,6 +238,11 @@ class CoverageState:
                 0.0 if z.is_empty or cover.is_empty else z.intersection(cover).area
             )
 
+    def _stand_point(self, camera: Camera) -> tuple[float, float]:
+        if self.scene is not None:
+            return standing_stand_point(camera, self.scene)
+        return stand_point(camera.position, self.space)
+
     # -- changes -----------------------------------------------------------------------
 
     def update(self, camera: Camera, footprints: Footprints) -> set[Tile]:
@@ -233,7 +254,7 @@ class CoverageState:
         before = set(self._tiles_of(cid))
         self.cameras[cid] = camera
         self.footprints[cid] = footprints
-        self.stand[cid] = stand_point(camera.position, self.space)
+        self.stand[cid] = self._stand_point(camera)
         after = set(self._tiles_of(cid))
         return self._retile(cid, before, after)
 
@@ -243,7 +264,7 @@ class CoverageState:
             raise KeyError(f"camera {camera.id!r} is already in the coverage state")
         self.cameras[camera.id] = camera
         self.footprints[camera.id] = footprints
-        self.stand[camera.id] = stand_point(camera.position, self.space)
+        self.stand[camera.id] = self._stand_point(camera)
         return self._retile(camera.id, set(), set(self._tiles_of(camera.id)))
 
     def remove(self, cid: str) -> set[Tile]:
@@ -395,8 +416,8 @@ class CoverageState:
             compliant=all(z.passed for z in zones),
             include_planned=self.include_planned,
             monitored=self.space,
-            coverage_model="ground",
-            target_heights={},
+            coverage_model=self.model,
+            target_heights=site.info.target_heights() if self.model == "standing" else {},
             ladder=site.info.ladder.key,
         )
 
