@@ -187,8 +187,18 @@ def test_settings_form_saves_and_the_analysis_follows(client, tall, tmp_path, la
         ({"target_height_m.detection": "500"}, "target_height_m.detection", "[0, 100]", "目标高度"),
         ({"target_height_m.recognition": "abc"}, "target_height_m.recognition", "number", "数"),
         ({"target_height_m.detection": "nan"}, "target_height_m.detection", "[0, 100]", "目标高度"),
-        ({"max_depression_deg.identification": "0"}, "max_depression_deg.identification", "(0, 90]", "俯角"),
-        ({"max_depression_deg.observation": "1e400"}, "max_depression_deg.observation", "(0, 90]", "俯角"),
+        (
+            {"max_depression_deg.identification": "0"},
+            "max_depression_deg.identification",
+            "(0, 90]",
+            "俯角",
+        ),
+        (
+            {"max_depression_deg.observation": "1e400"},
+            "max_depression_deg.observation",
+            "(0, 90]",
+            "俯角",
+        ),
         ({"coverage_model": "flying"}, "coverage_model", "flying", "模型"),
     ],
 )
@@ -281,9 +291,12 @@ def test_walls_heights_and_see_through_from_the_editor(client, tall, tmp_path):
     site = json.loads(_export(client, tall, tmp_path).read_text())
     walls = [f["properties"] for f in site["features"] if f["properties"]["kind"] == "wall"]
     assert walls[0]["height_m"] == 2.5 and not walls[0].get("see_through", False)
-    assert next(f for f in site["features"] if f["properties"].get("name") == "hedge")[
-        "properties"
-    ]["height_m"] == 0.8
+    assert (
+        next(f for f in site["features"] if f["properties"].get("name") == "hedge")["properties"][
+            "height_m"
+        ]
+        == 0.8
+    )
     assert resp.get_json()["summary"] == _cli_analyze(tmp_path / "exported.geojson", "standing")
     # a hostile height or see_through is refused, naming the feature
     version = resp.get_json()["version"]
