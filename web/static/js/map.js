@@ -295,6 +295,7 @@
     if (shown) {
       var heights = s.target_height_m ? ' · ' + T.target_height + ' ' + LEVELS.map(function (lv) { return fmt(s.target_height_m[lv], 1) + ' m'; }).join(' / ') : '';
       box.appendChild(h('p', { class: 'muted small', id: 'model-note', 'data-model': shown }, T['model_' + shown] + heights));
+      if (compare) box.appendChild(h('p', { class: 'muted small', text: T.compare_note }));
     }
     box.appendChild(h('p', { class: 'muted small' }, T.monitored + ': ' + fmt(s.monitored_area_m2, 0) + ' ' + T.m2 + ' · ' +
       (planned ? T.counted_note_planned : T.counted_note)));
@@ -307,7 +308,7 @@
         h('span', { class: 'badge ' + (z.pass ? 'pass' : 'fail'), text: z.pass ? T.compliant : T.not_compliant }), ' ',
         h('a', { href: '#', text: z.name, onclick: function (e) { e.preventDefault(); zoomToZone(z.name); } }),
         h('small', { class: 'muted' }, ' · ' + T[z.required_level] + ' ' + pct(z.ratio)));
-      if (!z.pass && state.data.can.problem) li.appendChild(problemButton({ zone: z.name }, 'zone:' + z.name));
+      if (!z.pass && state.data.can.problem && !compare) li.appendChild(problemButton({ zone: z.name }, 'zone:' + z.name));
       return li;
     }
     var zl = h('ul', { class: 'plain zones', id: 'zone-list' });
@@ -329,7 +330,7 @@
         h('a', { href: '#', text: b.id, onclick: function (e) { e.preventDefault(); zoomToSpot(b); } }),
         ' · ' + fmt(b.area_m2) + ' ' + T.m2,
         b.zones.length ? h('small', { class: 'muted' }, ' · ' + b.zones.join(', ')) : null);
-      if (state.data.can.problem) li.appendChild(problemButton({ blind_spot: b.id }, 'spot:' + b.id));
+      if (state.data.can.problem && !compare) li.appendChild(problemButton({ blind_spot: b.id }, 'spot:' + b.id));
       bl.appendChild(li);
     });
     if (!s.blind_spots.length) bl.appendChild(h('li', { class: 'muted', text: T.none }));
