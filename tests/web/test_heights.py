@@ -153,6 +153,9 @@ def _settings_form(client, cid: int, **fields: str):
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_settings_form_saves_and_the_analysis_follows(client, tall, tmp_path, lang):
     _lang(client, lang)
+    # analysed (and cached) before the change: the change must not be served stale
+    before = client.get(f"/compounds/{tall}/analysis", headers=JSON).get_json()
+    assert before["target_height_m"]["detection"] == 1.6
     targets = {f"target_height_m.{lv}": "1.2" for lv in ("detection", "observation")}
     resp = _settings_form(
         client,
@@ -167,6 +170,8 @@ def test_settings_form_saves_and_the_analysis_follows(client, tall, tmp_path, la
     assert data["target_height_m"] == {"detection": 1.2, "observation": 1.2}
     assert data["max_depression_deg"] == {"identification": 40.0}
     path = _export(client, tall, tmp_path)
+    exported = json.loads(path.read_text())["site"]
+    assert exported["target_height_m"] == {"detection": 1.2, "observation": 1.2}
     got = client.get(f"/compounds/{tall}/analysis", headers=JSON).get_json()
     assert got == _cli_analyze(path, "standing")
     assert got["target_height_m"]["detection"] == 1.2
