@@ -348,8 +348,8 @@ def settings(cid: int):
             data = load(CompoundSettings(), read_json(request.get_data(cache=True)))
         except BodyError as exc:
             raise FieldError("body", str(exc)) from None
-        values = {k: data.get(k) for k in ("coverage_model", "target_height_m")}
-        values["max_depression_deg"] = data.get("max_depression_deg")
+        values = current_settings(compound)  # a member left out stays as it is
+        values.update((k, v) for k, v in data.items() if k in values)
         try:
             update_settings(
                 db,

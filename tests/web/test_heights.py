@@ -13,6 +13,7 @@ import sys
 import pytest
 from sqlalchemy import select
 
+from camwatch.model import DEFAULT_COVERAGE_MODEL
 from camwatch.registry.models import Compound
 from tests.web.conftest import login
 from tests.web.sites import _f, _rect, tiny_court
@@ -313,3 +314,56 @@ def test_walls_heights_and_see_through_from_the_editor(client, tall, tmp_path):
         )
         assert resp.status_code == 400, bad
         assert "feature" in resp.get_json()["error"]
+
+
+def test_api_settings_and_analysis_per_model(app, client, tall, tmp_path):
+    from camwatch.registry.users import issue_token
+
+    s = new_session(app)
+    try:
+        tokens = {r: issue_token(s, r, actor="tests") for r in ("planner", "technician")}
+        s.commit()
+    finally:
+        s.close()
+
+    def call(method, path, role="planner", **kw):
+        headers = {"Authorization": f"Bearer {tokens[role]}"}
+        return client.open(f"/api/v1{path}", method=method, headers=headers, **kw)
+
+    path = _export(client, tall, tmp_path)
+    for model in ("ground", "standing"):
+        got = call("GET", f"/compounds/tall-court/analysis?coverage_model={model}").get_json()
+        assert got == _cli_analyze(path, model)
+    bad = call("GET", "/compounds/tall-court/analysis?coverage_model=flying")
+    assert bad.status_code == 400
+    cur = call("GET", "/compounds/tall-court/settings").get_json()
+    assert cur["coverage_model"] == "standing" and cur["target_height_m"] is None
+    assert call("GET", "/compounds/tall-court").get_json()["coverage_model"] == "standing"
+    # a member left out stays; null resets to the default
+    body = {"version": cur["version"], "target_height_m": 1.4}
+    assert (
+        call("PATCH", "/compounds/tall-court/settings", role="technician", json=body).status_code
+        == 403
+    )
+    resp = call("PATCH", "/compounds/tall-court/settings", json=body)
+    assert resp.status_code == 200, resp.get_data(as_text=True)
+    assert resp.get_json()["coverage_model"] == "standing"
+    assert resp.get_json()["target_height_m"] == 1.4
+    stale = call("PATCH", "/compounds/tall-court/settings", json=body)
+    assert stale.status_code == 409 and stale.get_json()["current"]["target_height_m"] == 1.4
+    version = resp.get_json()["version"]
+    for extra, field in (
+        ({"target_height_m": 100.5}, "target_height_m"),
+        ({"max_depression_deg": {"identification": 90.01}}, "max_depression_deg"),
+        ({"coverage_model": "sky"}, "coverage_model"),
+    ):
+        resp = call("PATCH", "/compounds/tall-court/settings", json={"version": version, **extra})
+        assert resp.status_code == 400 and resp.get_json()["error"]["field"] == field, extra
+    resp = call(
+        "PATCH",
+        "/compounds/tall-court/settings",
+        json={"version": version, "coverage_model": None, "target_height_m": None},
+    )
+    assert resp.get_json()["coverage_model"] is None
+    got = call("GET", "/compounds/tall-court/analysis").get_json()
+    assert got == _cli_analyze(_export(client, tall, tmp_path), DEFAULT_COVERAGE_MODEL)

@@ -4,18 +4,14 @@ model's footprints with the coverage of both models — the numbers the server c
 
 from __future__ import annotations
 
-import pytest
+from tests.web import test_browser as tb
+from tests.web.test_browser import open_map, shot, wait_until
 
-from tests.web.test_browser import (  # noqa: F401  (fixtures)
-    browser,
-    live_server,
-    open_map,
-    page_for,
-    shot,
-    wait_until,
-)
-
-pytestmark = [pytest.mark.browser]
+# the browser fixtures of test_browser.py (a live waitress server, Debian's chromium)
+browser = tb.browser
+live_server = tb.live_server
+page_for = tb.page_for
+pytestmark = tb.pytestmark
 
 
 def _ratio_cells(page, selector: str) -> dict[str, str]:

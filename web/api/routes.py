@@ -16,6 +16,7 @@ from camwatch.registry import devices as devices_service
 from camwatch.registry.maintenance import log_maintenance
 from camwatch.registry.models import Device, Problem
 from camwatch.registry.problems import list_problems, open_problem, recheck, update_problem
+from camwatch.registry.settings import current_settings, update_settings
 from camwatch.sitefile import site_to_geojson
 from web.api import bp
 from web.api.common import conflict, registry_errors
@@ -23,6 +24,7 @@ from web.api.outputs import (
     AnyObject,
     CompoundList,
     CompoundOut,
+    CompoundSettingsOut,
     DeviceList,
     DeviceOut,
     ErrorSchema,
@@ -33,6 +35,7 @@ from web.api.outputs import (
 from web.api.schemas import (
     TEXT_FIELDS,
     AnalysisQuery,
+    CompoundSettings,
     DeviceCreate,
     DevicePatch,
     DeviceQuery,
@@ -282,8 +285,50 @@ def get_analysis(query: dict[str, Any], code: str):
     """Coverage analysis."""
     compound = compound_by_code(code, g.user)
     planned = query.get("include_planned", "false") in ("true", "1")
-    result = analysis_of(compound, include_planned=planned)
-    return json_response(("analysis-json", result.key, planned), result.analysis.to_dict)
+    result = analysis_of(
+        compound, include_planned=planned, coverage_model=query.get("coverage_model")
+    )
+    model = result.analysis.coverage_model
+    return json_response(("analysis-json", result.key, planned, model), result.analysis.to_dict)
+
+
+def _settings(compound: Any) -> dict[str, Any]:
+    return {"version": compound.version, **current_settings(compound)}
+
+
+@bp.route("/compounds/<code>/settings", methods=["GET"])
+@_requires("compound.view")
+@bp.response(200, CompoundSettingsOut)
+@_errors()
+def get_settings(code: str):
+    """The compound's heights settings (docs/site-format.md §4)."""
+    return _settings(compound_by_code(code, g.user))
+
+
+@bp.route("/compounds/<code>/settings", methods=["PATCH"])
+@_requires("compound.import")
+@bp.arguments(CompoundSettings)
+@bp.response(200, CompoundSettingsOut)
+@_errors(400, 409)
+def patch_settings(data: dict[str, Any], code: str):
+    """Change the compound's heights settings (a member left out stays; null: the default)."""
+    compound = compound_by_code(code, g.user)
+    db = db_session()
+    try:
+        with registry_errors():
+            wanted = current_settings(compound)
+            wanted.update((k, v) for k, v in data.items() if k in wanted)
+            update_settings(
+                db,
+                compound,
+                **wanted,
+                expected_version=data["version"],
+                actor=g.user.username,
+            )
+            db.commit()
+    except StaleEditError as exc:
+        return conflict(exc, lambda: _settings(compound_by_code(code, g.user)))
+    return _settings(compound)
 
 
 @bp.route("/compounds/<code>/plan", methods=["POST"])

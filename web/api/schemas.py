@@ -228,6 +228,9 @@ class BoolFlag(Choice):
 
 class AnalysisQuery(Schema):
     include_planned = BoolFlag()
+    coverage_model = Choice(
+        COVERAGE_MODELS, metadata={"description": "default: the compound's own (its settings)"}
+    )
 
 
 class ProblemQuery(Schema):
