@@ -366,12 +366,16 @@ def accept(cid: int):
 
 
 def ghost_features(site: Any, suggestions: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Each suggestion with its four footprints, as drawn on the map (site coordinates)."""
+    """Each suggestion with its four footprints under the site's coverage model, as drawn
+    on the map (site coordinates)."""
     from camwatch.geometry.footprint import camera_footprints
+    from camwatch.geometry.heights import Scene, standing_footprints
     from camwatch.geometry.space import free_space
     from camwatch.model import Camera
 
     space = free_space(site)
+    scene = Scene(site, space) if site.info.model == "standing" else None
+    targets, depressions = site.info.target_heights(), site.info.max_depressions()
     out = []
     for s in suggestions:
         cam = Camera(
@@ -385,6 +389,9 @@ def ghost_features(site: Any, suggestions: list[dict[str, Any]]) -> list[dict[st
             resolution=tuple(s.get("resolution") or (1920, 1080)),
             range_m=s.get("range_m"),
         )
-        fps = camera_footprints(cam, space)
+        if scene is not None:
+            fps = standing_footprints(cam, scene, targets, depressions)
+        else:
+            fps = camera_footprints(cam, space)
         out.append({**s, "footprints": {lv: geojson.geometry(fp) for lv, fp in fps.items()}})
     return out

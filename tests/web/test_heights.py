@@ -367,3 +367,33 @@ def test_api_settings_and_analysis_per_model(app, client, tall, tmp_path):
     assert resp.get_json()["coverage_model"] is None
     got = call("GET", "/compounds/tall-court/analysis").get_json()
     assert got == _cli_analyze(_export(client, tall, tmp_path), DEFAULT_COVERAGE_MODEL)
+
+
+def test_ghost_footprints_follow_the_compounds_model(client, tall, tmp_path):
+    """A suggestion's footprints on the map are those of the same camera, planned, analysed
+    under the compound's model (here standing) by ``camwatch analyze``."""
+    from shapely.geometry import shape
+
+    resp = client.post(f"/compounds/{tall}/plan", json={"k": 1, "height": 5, "tilt": 30})
+    assert resp.status_code == 200, resp.get_data(as_text=True)
+    ghost = resp.get_json()["suggestions"][0]
+    site = json.loads(_export(client, tall, tmp_path).read_text())
+    props = {k: ghost[k] for k in ("heading_deg", "tilt_deg", "height_m", "hfov_deg")}
+    props |= {"resolution": ghost["resolution"]}
+    site["features"].append(
+        _f(
+            "camera",
+            {"type": "Point", "coordinates": ghost["position"]},
+            id=ghost["id"],
+            status="planned",
+            **props,
+        )
+    )
+    path = tmp_path / "with-ghost.geojson"
+    path.write_text(json.dumps(site))
+    for model in ("standing", "ground"):
+        cams = {c["id"]: c for c in _cli_analyze(path, model)["cameras"]}
+        areas = cams[ghost["id"]]["footprint_m2"]
+        drawn = {lv: shape(g).area if g else 0.0 for lv, g in ghost["footprints"].items()}
+        same = all(abs(drawn[lv] - areas[lv]) <= max(0.01, 0.005 * areas[lv]) for lv in areas)
+        assert same == (model == "standing"), (model, drawn, areas)
