@@ -68,3 +68,41 @@ def test_settings_then_the_compare_switch(page_for, live_server, ids):
     wait_until(page, lambda: page.locator("#level-table .compare-ratio").count() == 0)
     assert page.get_attribute("#model-note", "data-model") == "standing"
     assert page.locator("#coverage-summary .problem-new").count() > 0
+
+
+def test_editor_sets_a_wall_see_through(page_for, live_server, ids):
+    """The plan editor's wall form: a height and the see-through box, saved to the ledger."""
+    base, app = live_server
+    page = page_for("planner")
+    page.goto(f"{base}/compounds/{ids['xingfu-li']}/editor")
+    page.wait_for_selector("#map[data-ready='1']", timeout=30000)
+    index = page.evaluate(
+        "window.camwatchEditor.serialize().findIndex(f => f.properties.kind === 'wall')"
+    )
+    assert index >= 0
+    page.evaluate(f"window.camwatchEditor.state.layers[{index}].fire('click')")
+    page.wait_for_selector("#prop-form input[name=see_through]")
+    assert page.get_attribute("#prop-form input[name=height_m]", "placeholder") == "2.2"
+    assert "可透视" in page.inner_text("#prop-form")
+    page.fill("#prop-form input[name=height_m]", "1.1")
+    page.check("#prop-form input[name=see_through]")
+    page.click("#prop-form button[type=submit]")
+    wall = page.evaluate(f"window.camwatchEditor.serialize()[{index}]")
+    assert wall["properties"]["see_through"] is True and wall["properties"]["height_m"] == 1.1
+    page.click("#btn-save")
+    page.wait_for_selector("#save-ok", timeout=60000)
+    from camwatch.registry.compounds import get_compound
+    from web.db import new_session
+
+    s = new_session(app)
+    try:
+        walls = [
+            f["properties"]
+            for f in get_compound(s, "xingfu-li").plan_json["features"]
+            if f["properties"]["kind"] == "wall"
+        ]
+    finally:
+        s.close()
+    assert {"see_through": True, "height_m": 1.1}.items() <= max(
+        walls, key=lambda p: p.get("see_through", False)
+    ).items()
