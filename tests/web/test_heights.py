@@ -397,3 +397,49 @@ def test_ghost_footprints_follow_the_compounds_model(client, tall, tmp_path):
         drawn = {lv: shape(g).area if g else 0.0 for lv, g in ghost["footprints"].items()}
         same = all(abs(drawn[lv] - areas[lv]) <= max(0.01, 0.005 * areas[lv]) for lv in areas)
         assert same == (model == "standing"), (model, drawn, areas)
+
+
+def _c3(app, tall: int):
+    from camwatch.registry.models import Device
+
+    s = new_session(app)
+    try:
+        d = s.scalar(select(Device).where(Device.compound_id == tall, Device.code == "C3"))
+        return d.id, d.version, dict(d.properties)
+    finally:
+        s.close()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_device_form_mounting_height_and_tilt(app, client, tall, tmp_path, lang):
+    login(client, "technician")
+    _lang(client, lang)
+    dev, version, props = _c3(app, tall)
+    assert (props["height_m"], props["tilt_deg"]) == (6.0, 35.0)
+    before = client.get(f"/compounds/{tall}/analysis", headers=JSON).get_json()
+    resp = client.post(
+        f"/devices/{dev}/edit",
+        data={"version": str(version), "height_m": "9.5", "tilt_deg": "48"},
+        follow_redirects=True,
+    )
+    assert ("已保存" if lang == "zh" else "Saved.") in resp.get_data(as_text=True)
+    _dev, version, props = _c3(app, tall)
+    assert (props["height_m"], props["tilt_deg"]) == (9.5, 48.0)
+    after = client.get(f"/compounds/{tall}/analysis", headers=JSON).get_json()
+    assert after != before
+    assert after == _cli_analyze(_export(client, tall, tmp_path), "standing")
+    for field, value, zh, en in (
+        ("height_m", "0", "应在 [0.1, 100]", "must be in [0.1, 100]"),
+        ("height_m", "-3", "应在 [0.1, 100]", "must be in [0.1, 100]"),
+        ("tilt_deg", "91", "应在 [-90, 90]", "must be in [-90, 90]"),
+    ):
+        resp = client.post(
+            f"/devices/{dev}/edit",
+            data={"version": str(version), field: value},
+            follow_redirects=True,
+        )
+        page = resp.get_data(as_text=True)
+        assert (zh if lang == "zh" else en) in page, (field, value)
+        if lang == "zh":
+            assert "must be" not in page
+        assert _c3(app, tall)[1:] == (version, props)  # nothing saved
