@@ -361,6 +361,9 @@ def settings(cid: int):
             db.commit()
         except StaleEditError as exc:
             return conflict(exc, lambda: _settings_json(compound_for(cid)))
+        except CamwatchError as exc:
+            db.rollback()
+            raise heights.field_error(exc) from None
         return jsonify(_settings_json(compound))
     form = FlaskForm()
     if not form.validate_on_submit():

@@ -23,7 +23,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from camwatch.errors import ValueRangeError
+from camwatch.errors import CamwatchError, SiteFormatError, ValueRangeError
 from camwatch.model import (
     COVERAGE_MODELS,
     DEFAULT_MAX_DEPRESSION_DEG,
@@ -31,6 +31,8 @@ from camwatch.model import (
     LEVELS,
 )
 from camwatch.properties import MAX_DEPRESSION, TARGET_HEIGHT, Property
+from camwatch.registry.codec import SETTINGS_KEYS
+from web.errors import FieldError
 from web.messages import range_text
 from web.templating import LEVEL_LABELS
 
@@ -43,6 +45,17 @@ class SettingsFormError(ValueError):
     def __init__(self, errors: dict[str, str]) -> None:
         super().__init__("; ".join(errors.values()))
         self.errors = errors
+
+
+def field_error(exc: CamwatchError) -> CamwatchError:
+    """A loader error about one of the settings as a :class:`FieldError` naming it (400 with
+    ``error.field``); other errors as they are."""
+    text = str(exc).removeprefix("site: ")
+    if isinstance(exc, SiteFormatError):
+        for key in SETTINGS_KEYS:
+            if text.startswith(key):
+                return FieldError(key, text)
+    return exc
 
 
 def _number(raw: str, prop: Property, level: str) -> float:

@@ -9,12 +9,13 @@ import json
 import os
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from camwatch.errors import SiteFormatError, StaleEditError
 from camwatch.geometry.coverage import analyze
 from camwatch.registry.compounds import export_site, get_compound, import_site
 from camwatch.registry.db import downgrade_db, make_engine, session_scope, upgrade_db
+from camwatch.registry.models import AuditLog
 from camwatch.registry.settings import update_settings
 from camwatch.sitefile import parse_site, site_to_geojson
 
@@ -145,6 +146,12 @@ def test_update_settings_stores_the_loaders_normal_form(engine):
         assert changes["coverage_model"] == [None, "standing"]
     with session_scope(engine) as s:
         compound = get_compound(s, "tiny-court")
+        audit = s.scalars(
+            select(AuditLog).where(AuditLog.entity == "compounds", AuditLog.actor == "pat")
+        ).all()
+        assert [(a.before["coverage_model"], a.after["coverage_model"]) for a in audit] == [
+            (None, "standing")
+        ]
         assert compound.target_height_m == {"detection": 1.0}
         assert compound.max_depression_deg == {"identification": 20.0}
         site = export_site(s, "tiny-court")

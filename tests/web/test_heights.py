@@ -356,6 +356,7 @@ def test_api_settings_and_analysis_per_model(app, client, tall, tmp_path):
         ({"target_height_m": 100.5}, "target_height_m"),
         ({"max_depression_deg": {"identification": 90.01}}, "max_depression_deg"),
         ({"coverage_model": "sky"}, "coverage_model"),
+        ({"max_depression_deg": {"everywhere": 10}}, "max_depression_deg"),
     ):
         resp = call("PATCH", "/compounds/tall-court/settings", json={"version": version, **extra})
         assert resp.status_code == 400 and resp.get_json()["error"]["field"] == field, extra

@@ -222,8 +222,6 @@ class PerLevel(fields.Field):
             raise ValidationError(f"{where}{exc}".replace(f"{self.prop.name} ", "", 1)) from None
 
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Any:
-        from camwatch.model import LEVELS
-
         if self.scalar and not isinstance(value, Mapping):
             return self._check(value, "")
         if not isinstance(value, Mapping):
@@ -231,7 +229,6 @@ class PerLevel(fields.Field):
             raise ValidationError(f"must be {need} of level -> number, got {_short(value)}")
         out: dict[str, float] = {}
         for level, number in value.items():
-            if level not in LEVELS:
-                raise ValidationError(f"unknown level {_short(level)} (one of {', '.join(LEVELS)})")
-            out[level] = self._check(number, f"{level}: ")
+            # which level names exist is the site loader's to say (they follow the site's ladder)
+            out[check_text(level)] = self._check(number, f"{_short(level)}: ")
         return out

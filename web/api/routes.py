@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import abort, current_app, g, jsonify, url_for
 
-from camwatch.errors import StaleEditError
+from camwatch.errors import CamwatchError, StaleEditError
 from camwatch.registry import devices as devices_service
 from camwatch.registry.maintenance import log_maintenance
 from camwatch.registry.models import Device, Problem
@@ -51,6 +51,7 @@ from web.api.schemas import (
 from web.cache import cache_for
 from web.db import db_session
 from web.devices import _next_code
+from web.heights import field_error
 from web.ledger import analysis_of, compound_by_code, compounds_for, json_response
 from web.planning import PlanOptions, plan_for
 from web.security import has_permission
@@ -328,6 +329,9 @@ def patch_settings(data: dict[str, Any], code: str):
             db.commit()
     except StaleEditError as exc:
         return conflict(exc, lambda: _settings(compound_by_code(code, g.user)))
+    except CamwatchError as exc:
+        db.rollback()
+        raise field_error(exc) from None
     return _settings(compound)
 
 
