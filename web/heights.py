@@ -33,7 +33,7 @@ from camwatch.model import (
 from camwatch.properties import MAX_DEPRESSION, TARGET_HEIGHT, Property
 from camwatch.registry.codec import SETTINGS_KEYS
 from web.errors import FieldError
-from web.messages import range_text
+from web.messages import PROPERTY_LABELS, range_text
 from web.templating import LEVEL_LABELS
 
 MODEL_LABELS = {"ground": _l("Ground model"), "standing": _l("Standing-person model")}
@@ -67,7 +67,7 @@ def _number(raw: str, prop: Property, level: str) -> float:
             _(
                 "%(level)s: %(prop)s must be a number, got %(value)s",
                 level=LEVEL_LABELS[level],
-                prop=prop.name,
+                prop=f"{PROPERTY_LABELS[prop.name]} {prop.name}",
                 value=repr(raw[:40]),
             )
         ) from None
