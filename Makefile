@@ -39,6 +39,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.bench_import
 	$(BIN)/python -m bench.bench_load
 	$(BIN)/python -m bench.bench_report
+	$(BIN)/python -m bench.bench_district
 
 lint: $(STAMP)
 	$(BIN)/ruff check camwatch planners web tests bench tools

@@ -24,7 +24,7 @@ import click
 
 from camwatch.clikit import InputError, echo_json
 from camwatch.errors import CamwatchError, UsageError
-from camwatch.model import LEVELS
+from camwatch.ladders import ALL_LEVELS, DEFAULT_LADDER, ladder, not_in_ladder
 
 if TYPE_CHECKING:
     from camwatch.render.overlays import Overlays
@@ -124,12 +124,17 @@ def _print_summary(analysis) -> None:
         f"[bold]{analysis.site_id}[/bold]  monitored area {analysis.monitored_area_m2:,.1f} m²  "
         + ("[green]compliant[/green]" if analysis.compliant else "[red]not compliant[/red]")
     )
-    levels = Table(title="Coverage by DORI level")
+    chosen = ladder(analysis.ladder)
+    levels = Table(title=f"Coverage by {chosen.label} level")
     levels.add_column("level")
+    dense = chosen.key != DEFAULT_LADDER  # px/m shown for ladders other than DORI
+    if dense:
+        levels.add_column("px/m", justify="right")
     levels.add_column("covered m²", justify="right")
     levels.add_column("ratio", justify="right")
     for level, cov in analysis.levels.items():
-        levels.add_row(level, f"{cov.covered_m2:,.1f}", f"{cov.ratio:.1%}")
+        density = [f"{chosen.level(level).px_per_m:g}"] if dense else []
+        levels.add_row(level, *density, f"{cov.covered_m2:,.1f}", f"{cov.ratio:.1%}")
     console.print(levels)
     if analysis.zones:
         zones = Table(title="Zones")
@@ -178,7 +183,8 @@ def _print_summary(analysis) -> None:
 def analyze(
     site_file: str, include_planned: bool, as_json: bool, coverage_model: str | None
 ) -> None:
-    """Coverage per DORI level, blind spots and zone compliance of SITE_FILE."""
+    """Coverage per level (DORI, or the site's ladder), blind spots and zone compliance of
+    SITE_FILE."""
     from camwatch.geometry.coverage import analyze as run
 
     site = _load(site_file)
@@ -194,13 +200,22 @@ def analyze(
 @click.option(
     "-o", "--output", required=True, type=click.Path(dir_okay=False), help="PNG to write."
 )
-@click.option("--level", type=click.Choice(LEVELS), help="Show only this DORI level.")
+@click.option(
+    "--level",
+    type=click.Choice(tuple(ALL_LEVELS)),
+    help="Show only this level (of the site's ladder: DORI unless site.levels says otherwise).",
+)
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
 @click.option("--include-planned", is_flag=True, help="Count planned cameras too.")
 @click.option("--dpi", type=click.IntRange(50, 600), default=150, show_default=True)
 @click.option("--suggest", "with_suggest", is_flag=True, help="Draw device suggestions (planners).")
 @click.option("--routes", "with_routes", is_flag=True, help="Draw the worst intruder routes.")
 @click.option("--patrol", "with_patrol", is_flag=True, help="Draw the patrol route.")
+@click.option(
+    "--coverage-model",
+    type=click.Choice(["ground", "standing"]),
+    help="Override the site's coverage model (docs/site-format.md §4).",
+)
 def render(
     site_file: str,
     output: str,
@@ -211,6 +226,7 @@ def render(
     with_suggest: bool,
     with_routes: bool,
     with_patrol: bool,
+    coverage_model: str | None,
 ) -> None:
     """Draw SITE_FILE to scale with footprints, blind spots, scale bar and legend.
 
@@ -226,7 +242,9 @@ def render(
     wanted += ["patrol"] if with_patrol else []
     layers = _layers(wanted)  # before any work: a missing layer is a usage error
     site = _load(site_file)
-    result = run(site, include_planned=include_planned)
+    if level is not None and level not in site.info.ladder.names:
+        raise UsageError(f"--level: {not_in_ladder(level, site.info.ladder)}")
+    result = run(site, include_planned=include_planned, coverage_model=coverage_model)
     overlays = combine(*(layer(site, result) for layer in layers)) if layers else None
     path = render_plan(site, result, output, level=level, lang=lang, dpi=dpi, overlays=overlays)
     click.echo(f"wrote {path}", err=True)

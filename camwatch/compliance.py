@@ -26,14 +26,19 @@ def _day(value: datetime | date | None) -> date | None:
 
 def ledger_site(session: Any, code: str) -> tuple[Site, list[DeviceHealth]]:
     """The compound's site and the device facts DEVICE-HEALTH needs."""
+    from camwatch.registry.compounds import export_site, get_compound
+
+    site = export_site(session, code)
+    return site, device_health(session, get_compound(session, code))
+
+
+def device_health(session: Any, compound: Any) -> list[DeviceHealth]:
+    """DEVICE-HEALTH's facts about a compound's live devices: status, since when, deadline."""
     from sqlalchemy import select
 
     from camwatch.model import UNRESOLVED_PROBLEM_STATUSES
-    from camwatch.registry.compounds import export_site, get_compound
     from camwatch.registry.models import Device, Problem
 
-    site = export_site(session, code)
-    compound = get_compound(session, code)
     devices = session.scalars(
         select(Device).where(Device.compound_id == compound.id, Device.status != "retired")
     ).all()
@@ -66,7 +71,7 @@ def ledger_site(session: Any, code: str) -> tuple[Site, list[DeviceHealth]]:
                 position=point,
             )
         )
-    return site, facts
+    return facts
 
 
 def compound_check(

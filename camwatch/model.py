@@ -21,22 +21,19 @@ from shapely.geometry import LineString, MultiPolygon, Point, Polygon
 from shapely.geometry.base import BaseGeometry
 
 from camwatch.errors import UsageError
+from camwatch.ladders import DEFAULT_TARGET_HEIGHT_M as DEFAULT_TARGET_HEIGHT_M
+from camwatch.ladders import DORI, Ladder, ladder
 
-# Pixel densities at the target, px/m — EN 62676-4:2015 (IEC 62676-4) DORI levels.
-DORI_PX_PER_M: dict[str, float] = {
-    "detection": 25.0,
-    "observation": 62.5,
-    "recognition": 125.0,
-    "identification": 250.0,
-}
-LEVELS: tuple[str, ...] = ("detection", "observation", "recognition", "identification")
+# The DORI ladder (camwatch.ladders, the one table of levels): pixel densities at the
+# target, px/m — EN 62676-4:2015 (IEC 62676-4) DORI levels; the default ladder.
+DORI_PX_PER_M: dict[str, float] = {lv.name: lv.px_per_m for lv in DORI.levels}
+LEVELS: tuple[str, ...] = DORI.names
 
 # Coverage models (docs/site-format.md §4). A file without ``coverage_model`` keeps the
 # ground model for now (docs/coverage.md, "Heights"); the default flips to standing later.
 COVERAGE_MODELS: tuple[str, ...] = ("ground", "standing")
 DEFAULT_COVERAGE_MODEL = "ground"
-DEFAULT_TARGET_HEIGHT_M = 1.6  # a standing person's face (IEC 62676-4 test target)
-DEFAULT_MAX_DEPRESSION_DEG: dict[str, float] = {"identification": 30.0}
+DEFAULT_MAX_DEPRESSION_DEG: dict[str, float] = DORI.max_depressions()  # identification 30°
 
 CAMERA_STATUSES: tuple[str, ...] = ("active", "planned", "faulty", "offline")
 ZONE_TYPES: tuple[str, ...] = (
@@ -53,14 +50,7 @@ ZONE_TYPES: tuple[str, ...] = (
     "garage",
     "lift",
 )
-DEFAULT_REQUIRED_LEVEL: dict[str, str] = {
-    "entrance": "identification",
-    "parking": "observation",
-    "bike_shed": "observation",
-    "ebike_charging": "observation",
-    "garage": "observation",
-    "lift": "recognition",
-}
+DEFAULT_REQUIRED_LEVEL: dict[str, str] = DORI.zone_defaults
 ACCESS_CONTROL_TYPES: tuple[str, ...] = ("none", "card", "face", "code", "qr")
 ALARM_TYPES: tuple[str, ...] = (
     "infrared_beam",
@@ -168,6 +158,7 @@ class SiteInfo:
     # A number for every level or a per-level object, as given (None: the default 1.6 m).
     target_height_m: float | dict[str, float] | None = None
     max_depression_deg: dict[str, float] | None = None  # as given (None: the defaults)
+    levels: str | None = None  # the level ladder (camwatch.ladders); None: DORI
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -175,18 +166,25 @@ class SiteInfo:
         """The coverage model the site names, or :data:`DEFAULT_COVERAGE_MODEL`."""
         return self.coverage_model if self.coverage_model is not None else DEFAULT_COVERAGE_MODEL
 
+    @property
+    def ladder(self) -> Ladder:
+        """The site's level ladder (``levels``; default DORI)."""
+        return ladder(self.levels)
+
     def target_heights(self) -> dict[str, float]:
-        """Target height z_L per level in the standing model (docs/site-format.md §4)."""
+        """Target height z_L per level of the ladder in the standing model (docs/site-format.md §4)."""
+        defaults = self.ladder.target_heights()
         given = self.target_height_m
         if isinstance(given, dict):
-            return {lv: float(given.get(lv, DEFAULT_TARGET_HEIGHT_M)) for lv in LEVELS}
-        value = DEFAULT_TARGET_HEIGHT_M if given is None else float(given)
-        return dict.fromkeys(LEVELS, value)
+            return {lv: float(given.get(lv, z)) for lv, z in defaults.items()}
+        if given is None:
+            return defaults
+        return dict.fromkeys(defaults, float(given))
 
     def max_depressions(self) -> dict[str, float | None]:
         """Maximum depression δ_L per level (None: no limit); levels left out keep the defaults."""
-        given = {**DEFAULT_MAX_DEPRESSION_DEG, **(self.max_depression_deg or {})}
-        return {lv: (float(given[lv]) if lv in given else None) for lv in LEVELS}
+        given = {**self.ladder.max_depressions(), **(self.max_depression_deg or {})}
+        return {lv: (float(given[lv]) if lv in given else None) for lv in self.ladder.names}
 
     @property
     def rule_profile(self) -> str:

@@ -15,7 +15,6 @@ import click
 
 from camwatch.clikit import echo_json
 from camwatch.errors import UsageError
-from camwatch.model import LEVELS
 
 
 def _load(path: str):  # noqa: ANN202
@@ -43,7 +42,8 @@ TARGET_NOT_REACHED = 3
     "--level",
     default="detection",
     show_default=True,
-    help="DORI level of --target / the objective.",
+    help="Level of --target / the objective (the default, detection, means the lowest level of "
+    "the site's ladder).",
 )
 @click.option(
     "--hfov", type=float, default=90.0, show_default=True, help="Horizontal field of view (deg)."
@@ -178,7 +178,7 @@ def _print_plan(result: Any) -> None:
     levels = Table(title=f"{result.site_id}: coverage before → after")
     for col in ("level", "before", "after"):
         levels.add_column(col, justify="left" if col == "level" else "right")
-    for lv in LEVELS:
+    for lv in result.before:  # the levels of the site's ladder
         levels.add_row(lv, f"{result.before[lv]:.2%}", f"{result.after[lv]:.2%}")
     console.print(levels)
     if result.suggestions:

@@ -38,7 +38,9 @@ import shapely
 from shapely.geometry import Polygon
 from shapely.geometry.base import BaseGeometry
 
+from camwatch.errors import UsageError
 from camwatch.geometry.coverage import Analysis, union
+from camwatch.ladders import DORI, ladder, not_in_ladder
 from camwatch.model import ZONE_PASS_RATIO, Site
 from planners.candidates import CandidateSet
 
@@ -75,6 +77,21 @@ class Demand:
 
     def total_weight(self) -> float:
         return float(sum(p.weight * p.region.area for p in self.pieces))
+
+
+def planning_level(analysis: Analysis, level: str) -> str:
+    """The level the rest of the area is planned at: ``level`` if the site's ladder has it.
+
+    ``detection`` (the default, DORI's lowest level) means the lowest level of the site's
+    ladder, the level blind spots are measured at (docs/coverage.md, "Ladders"); a level
+    of another ladder is a UsageError naming the site's ladder.
+    """
+    chosen = ladder(analysis.ladder)
+    if level in chosen.names:
+        return level
+    if level == DORI.lowest:
+        return chosen.lowest
+    raise UsageError(f"--level: {not_in_ladder(level, chosen)}")
 
 
 def _uncovered(region: BaseGeometry, covered: BaseGeometry) -> BaseGeometry:

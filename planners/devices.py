@@ -32,6 +32,7 @@ from shapely.ops import nearest_points
 
 from camwatch.geometry.coverage import Analysis
 from camwatch.geometry.space import obstacles_union
+from camwatch.ladders import require_dori
 from camwatch.model import ZONE_PASS_RATIO, Building, Gate, Site
 
 GATE_ZONE_M = 5.0
@@ -139,7 +140,7 @@ def unprotected_perimeter(site: Site, analysis: Analysis) -> list[LineString]:
         a.geometry.buffer(ALARM_REACH_M) for a in site.alarms if isinstance(a.geometry, LineString)
     ]
     guards += [g.geometry.buffer(GATE_GAP_M) for g in site.gates]
-    seen = analysis.levels["detection"].geometry
+    seen = analysis.levels[site.info.ladder.lowest].geometry  # the blind-spot level
     if not seen.is_empty:
         guards.append(seen.buffer(SEEN_REACH_M))
     if guards:
@@ -227,6 +228,7 @@ def suggest_devices(site: Site, analysis: Analysis) -> list[dict[str, Any]]:
     >>> [d["type"] for d in suggest_devices(s, analyze(s))]   # nothing watches the fence
     ['electric_fence']
     """
+    require_dori(site.info.ladder, "suggesting devices (identification cameras at gates)")
     return (
         _gate_items(site, analysis)
         + _perimeter_items(site, analysis)

@@ -30,7 +30,9 @@ def plan_overlays(result: PlanResult) -> Overlays:
     """Ghost cameras: each suggestion with its detection footprint and its gain."""
     footprints = {}
     if result.after_analysis is not None:
-        footprints = {c.id: c.footprints["detection"] for c in result.after_analysis.cameras}
+        footprints = {  # each camera's widest footprint: its ladder's lowest level
+            c.id: next(iter(c.footprints.values())) for c in result.after_analysis.cameras
+        }
     ghosts = [
         (s.camera, footprints.get(s.camera.id, Point(s.camera.position)), s.gain_m2)
         for s in result.suggestions

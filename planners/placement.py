@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import heapq
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -201,6 +201,7 @@ def greedy_placement(
     costs: np.ndarray | None = None,
     by_ratio: bool = False,
     upper: np.ndarray | None = None,
+    on_step: Callable[[float], None] | None = None,
 ) -> Placement:
     """Lazy greedy: repeatedly add the candidate of largest marginal gain.
 
@@ -212,6 +213,8 @@ def greedy_placement(
     budget, ``by_ratio`` ranks by gain per unit cost (see
     :func:`budgeted_greedy`). In target mode it stops when every need is met.
     Ties go to the lower candidate index, so the result is deterministic.
+    ``on_step(value / total)`` is called before every evaluation (a progress
+    report; it may raise to stop the run, which is how a caller cancels).
     """
     start = time.perf_counter()
     coverage.reset()
@@ -233,6 +236,8 @@ def greedy_placement(
     while heap and (k is None or len(gains) < k):
         if coverage.m.satisfied(coverage.covered):
             break
+        if on_step is not None:
+            on_step(coverage.value() / coverage.m.total if coverage.m.total > 0 else 1.0)
         _, c, stamp, g = heapq.heappop(heap)
         if budget is not None and spent + costs[c] > budget + 1e-9:
             continue  # the budget only shrinks: never affordable again

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -28,12 +28,14 @@ from camwatch.errors import UsageError
 from camwatch.geometry.coverage import Analysis, analyze
 from camwatch.geometry.optics import reach
 from camwatch.geometry.space import free_space
-from camwatch.model import LEVELS, Site
+from camwatch.ladders import ALL_LEVELS
+from camwatch.model import Site
 from planners.candidates import CandidateSet, generate_candidates
 from planners.demand import (
     Demand,
     build_atoms,
     objective_demand,
+    planning_level,
     split_by_piece,
     target_demand,
 )
@@ -68,8 +70,8 @@ def _check_options(
     spacing: float,
     lenses: Sequence[Lens] | None,
 ) -> None:
-    if level not in LEVELS:
-        raise UsageError(f"--level must be one of {', '.join(LEVELS)}, got {level!r}")
+    if level not in ALL_LEVELS:
+        raise UsageError(f"--level must be one of {', '.join(ALL_LEVELS)}, got {level!r}")
     if method not in METHODS:
         raise UsageError(f"--method must be one of {', '.join(METHODS)}, got {method!r}")
     if add is None and target is None and budget is None:
@@ -116,14 +118,28 @@ def plan_cameras(
     seed: int = 0,
     pool_size: int = DEFAULT_POOL,
     heading_step: float = 15.0,
+    progress: Callable[[str, float], None] | None = None,
 ) -> PlanResult:
-    """Suggest cameras for ``site`` (see the module docstring); raises UsageError on bad options."""
+    """Suggest cameras for ``site`` (see the module docstring); raises UsageError on bad options.
+
+    ``progress(phase, fraction)`` is called between phases and before every
+    greedy evaluation (``fraction`` of the greedy objective reached); an
+    exception it raises stops the run there (cooperative cancel, docs/planners.md).
+    """
     t0 = time.perf_counter()
     _check_options(add, target, budget, level, method, time_limit, spacing, lenses)
+    report = progress or (lambda phase, fraction: None)
+
+    def step(fraction: float) -> None:
+        report("greedy", fraction)
+
     types = list(lenses) if lenses else [lens or Lens()]
+    report("analysis", 0.0)
     space = free_space(site)
     before_an = analyze(site, include_planned=True, space=space)
     before = before_an.ratios()
+    level = planning_level(before_an, level)
+    report("candidates", 0.0)
     if target is not None:
         demand = target_demand(site, before_an, target=target, level=level)
     else:
@@ -156,7 +172,9 @@ def plan_cameras(
     unreachable_zones: list[str | None] = []
     if mode == "target":
         # Wolsey (1982): greedy by gain per unit cost for submodular set cover
-        greedy = greedy_placement(geo, k=None, upper=upper, costs=costs, by_ratio=True)
+        greedy = greedy_placement(
+            geo, k=None, upper=upper, costs=costs, by_ratio=True, on_step=step
+        )
         if not geo.m.satisfied(geo.covered):
             # some needs cannot be met from these candidates (greedy stopped only when no
             # candidate adds anything, so it reached the most they can). A zone that cannot
@@ -168,16 +186,19 @@ def plan_cameras(
             unreachable_zones = [demand.pieces[j].zone for j in dropped]
             geo = GeometryCoverage(demand, pf, mode=mode)
             upper = geo.upper_bounds()
-            greedy = greedy_placement(geo, k=None, upper=upper, costs=costs, by_ratio=True)
+            greedy = greedy_placement(
+                geo, k=None, upper=upper, costs=costs, by_ratio=True, on_step=step
+            )
         greedy.objective = float(costs[greedy.selected].sum())  # set cover: cameras (cost) used
     elif budget is not None:
         greedy = budgeted_greedy(geo, k=add, budget=budget, costs=costs)
     else:
-        greedy = greedy_placement(geo, k=add, upper=upper)
+        greedy = greedy_placement(geo, k=add, upper=upper, on_step=step)
     greedy_value = greedy.objective
     runs = {"greedy": greedy_value}
     best = greedy
     deadline = time.perf_counter() + time_limit  # the optimisation phases after greedy
+    report("optimise", 1.0)
     if method != "greedy" and greedy.selected:
         pool = candidate_pool(cset, greedy, upper, pool_size)
         atoms = build_atoms(demand, pf, pool)
@@ -269,6 +290,7 @@ def plan_cameras(
         best.optimal,
     )
     result.objective = best.objective
+    report("after", 1.0)
     _finish(result, site, cset, geo, best, before_an, space, mode)
     if target is not None:
         result.target = target_report(site, result.after_analysis, target, level)

@@ -160,7 +160,7 @@ def intruder_routes(
     site: Site, analysis: Analysis, *, cell_m: float | None = None
 ) -> list[dict[str, Any]]:
     """For every building, the way in from outside that stays unseen longest (worst first)."""
-    seen = analysis.levels["detection"].geometry
+    seen = analysis.levels[site.info.ladder.lowest].geometry  # the blind-spot level
     seen_m_of = SeenLength(seen)
     graph = WalkGraph(analysis.monitored, cell_m=cell_m, seen=seen)
     g = graph.graph

@@ -26,19 +26,40 @@ PACKAGES = ("camwatch", "planners", "web")
 # Project modules each layer may import (prefixes; a layer may always import itself).
 ALLOWED: dict[str, tuple[str, ...]] = {
     "camwatch.errors": (),
-    "camwatch.model": ("camwatch.errors",),
-    "camwatch.properties": ("camwatch.errors", "camwatch.model"),  # ranges (docs/ranges.md)
+    "camwatch.ladders": ("camwatch.errors",),  # the level table (part of the model)
+    "camwatch.model": ("camwatch.errors", "camwatch.ladders"),
+    "camwatch.properties": (
+        "camwatch.errors",
+        "camwatch.ladders",
+        "camwatch.model",
+    ),  # ranges (docs/ranges.md)
     "camwatch.clikit": ("camwatch.errors",),
-    "camwatch.sitefile": ("camwatch.errors", "camwatch.model", "camwatch.properties"),
-    "camwatch.geometry": ("camwatch.errors", "camwatch.model"),
-    "camwatch.render": ("camwatch.errors", "camwatch.model", "camwatch.geometry"),
+    "camwatch.sitefile": (
+        "camwatch.errors",
+        "camwatch.ladders",
+        "camwatch.model",
+        "camwatch.properties",
+    ),
+    "camwatch.geometry": ("camwatch.errors", "camwatch.ladders", "camwatch.model"),
+    "camwatch.render": (
+        "camwatch.errors",
+        "camwatch.ladders",
+        "camwatch.model",
+        "camwatch.geometry",
+    ),
     "camwatch.registry": (
         "camwatch.errors",
+        "camwatch.ladders",
         "camwatch.model",
         "camwatch.properties",
         "camwatch.sitefile",
     ),
-    "camwatch.standards": ("camwatch.errors", "camwatch.model", "camwatch.geometry"),
+    "camwatch.standards": (
+        "camwatch.errors",
+        "camwatch.ladders",
+        "camwatch.model",
+        "camwatch.geometry",
+    ),
 }
 
 # Project modules a layer must never import (checked in addition to ALLOWED).
@@ -54,6 +75,7 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
 # Third-party packages a layer must never import.
 FORBIDDEN_THIRD_PARTY: dict[str, tuple[str, ...]] = {
     "camwatch.model": ("sqlalchemy", "flask", "matplotlib", "click", "highspy"),
+    "camwatch.ladders": ("sqlalchemy", "flask", "matplotlib", "click", "highspy"),
     "camwatch.properties": ("sqlalchemy", "flask", "matplotlib", "click", "highspy"),
     "camwatch.sitefile": ("sqlalchemy", "flask", "matplotlib", "click", "highspy"),
     "camwatch.geometry": ("sqlalchemy", "flask", "matplotlib", "click", "highspy", "networkx"),

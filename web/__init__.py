@@ -47,6 +47,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         errors,
         findings,
         i18n,
+        ledger_pages,
+        map_planners,
         problems,
         reports,
         security,
@@ -83,6 +85,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(reports.bp)
     app.register_blueprint(editor.bp)
     app.register_blueprint(findings.bp)
+    app.register_blueprint(ledger_pages.bp)
+    app.register_blueprint(map_planners.bp)
     api.init_app(app)  # flask-smorest: the API blueprint and its OpenAPI document
     csrf.exempt(api.bp)
     return app

@@ -55,8 +55,8 @@ from camwatch.registry.problems import (
 from web import geojson
 from web.api.plan_schemas import AcceptBody, ProblemFromFinding, body, raw_body
 from web.cache import cache_for
+from web.codes import next_codes
 from web.db import db_session
-from web.devices import _next_code
 from web.ledger import compound_for, model_of, model_ratios, other_model
 from web.messages import analysis_failed
 from web.planning import PlanOptions, plan_for
@@ -322,14 +322,28 @@ def plan(cid: int):
     options = PlanOptions.from_json(raw_body())  # loaded there by PlanInput
     result = analysis_or_422(compound, include_planned=True)
     key = ("plan", result.key, options)
-    return jsonify(
-        cache_for(current_app).get_or_compute(
-            key,
-            lambda: plan_for(
-                result.site, options, timeout_s=float(current_app.config["PLAN_TIMEOUT_S"])
-            ),
-        )
+    answer = cache_for(current_app).get_or_compute(
+        key,
+        lambda: plan_for(
+            result.site, options, timeout_s=float(current_app.config["PLAN_TIMEOUT_S"])
+        ),
     )
+    return jsonify({**answer, **before_counts(compound)})
+
+
+def before_counts(compound: Any) -> dict[str, Any]:
+    """What a plan's ``before`` counts, for the plan tab (docs/web.md, "Plan numbers").
+
+    ``before`` counts active **and planned** cameras (docs/planners.md); the
+    coverage tab counts active ones unless "with planned" is ticked. The answer
+    adds ``before_active`` (the coverage tab's figures) and ``planned_cameras``.
+    """
+    active = analysis_or_422(compound, include_planned=False)
+    with_planned = analysis_or_422(compound, include_planned=True)
+    return {
+        "before_active": active.analysis.ratios(),
+        "planned_cameras": sum(1 for c in with_planned.site.cameras if c.status == "planned"),
+    }
 
 
 @bp.post("/compounds/<int:cid>/plan/accept")
@@ -340,6 +354,9 @@ def accept(cid: int):
     data = body(AcceptBody())
     db = db_session()
     added = []
+    codes = next_codes(
+        ((d.kind, d.code) for d in compound.devices), "camera", len(data["suggestions"])
+    )
     for i, s in enumerate(data["suggestions"], 1):
         props: dict[str, Any] = {}
         for key in ("heading_deg", "tilt_deg", "height_m", "hfov_deg", "range_m"):
@@ -347,7 +364,7 @@ def accept(cid: int):
                 props[key] = s[key]
         if s.get("resolution") is not None:
             props["resolution"] = s["resolution"]
-        code = _next_code(compound, "camera")
+        code = codes[i - 1]  # continuing the compound's pattern: C01 … C11 → C12 (docs/web.md)
         device = devices_service.add_device(
             db,
             compound.code,

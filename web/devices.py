@@ -15,7 +15,6 @@ technicians and admins edit any device.
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Any
 
@@ -23,6 +22,7 @@ from flask import Blueprint, abort, flash, g, jsonify, redirect, render_template
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from sqlalchemy import func, select
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -31,7 +31,7 @@ from camwatch.model import MAINTENANCE_KINDS
 from camwatch.properties import PROPERTIES
 from camwatch.registry import devices as devices_service
 from camwatch.registry.maintenance import log_maintenance
-from camwatch.registry.models import Device
+from camwatch.registry.models import Device, MaintenanceRecord
 from camwatch.registry.problems import list_problems
 from web import geojson
 from web.api.common import conflict, registry_errors
@@ -47,6 +47,7 @@ from web.api.schemas import (
     device_properties,
     load,
 )
+from web.codes import next_codes
 from web.db import db_session
 from web.errors import FieldError
 from web.forms import choices
@@ -57,8 +58,6 @@ from web.summary import analysis_outcome
 from web.templating import MAINTENANCE_LABELS, STATUS_LABELS
 
 bp = Blueprint("devices", __name__)
-
-CODE_PREFIX = {"camera": "C", "gate": "G", "alarm": "A", "intercom": "I"}
 
 
 class MaintenanceForm(FlaskForm):
@@ -94,15 +93,8 @@ def device_for(device_id: int) -> Device:
 
 
 def _next_code(compound: Any, kind: str) -> str:
-    prefix = CODE_PREFIX[kind]
-    taken = {d.code for d in compound.devices}
-    numbers = [
-        int(m.group(1)) for c in taken if (m := re.fullmatch(re.escape(prefix) + r"(\d+)", c))
-    ]
-    n = max(numbers, default=0) + 1
-    while f"{prefix}{n}" in taken:
-        n += 1
-    return f"{prefix}{n}"
+    """The next code continuing the compound's pattern (:mod:`web.codes`)."""
+    return next_codes(((d.kind, d.code) for d in compound.devices), kind)[0]
 
 
 def _json_body(schema: Any) -> dict[str, Any]:
@@ -204,6 +196,27 @@ def create(cid: int):
     return jsonify(device_json(device)), 201
 
 
+HISTORY_PAGE = 20  # maintenance records per page of the device page
+
+
+def maintenance_page(device: Device) -> dict[str, Any]:
+    """One page (``?mpage=N``, newest first) of the device's maintenance history."""
+    text = request.args.get("mpage", "1")
+    wanted = int(text) if text.isdigit() and len(text) < 9 else 1
+    db = db_session()
+    total = db.scalar(select(func.count()).where(MaintenanceRecord.device_id == device.id)) or 0
+    pages = max(1, -(-total // HISTORY_PAGE))
+    page = min(max(wanted, 1), pages)
+    records = db.scalars(
+        select(MaintenanceRecord)
+        .where(MaintenanceRecord.device_id == device.id)
+        .order_by(MaintenanceRecord.date.desc(), MaintenanceRecord.id.desc())
+        .limit(HISTORY_PAGE)
+        .offset((page - 1) * HISTORY_PAGE)
+    ).all()
+    return {"records": records, "total": total, "page": page, "pages": pages}
+
+
 @bp.get("/devices/<int:device_id>")
 @require("compound.view")
 def detail(device_id: int):
@@ -215,6 +228,7 @@ def detail(device_id: int):
         "devices/detail.html",
         device=device,
         data=device_json(device)["properties"],
+        history=maintenance_page(device),
         form=MaintenanceForm(),
         retire_form=RetireForm(),
         restore_form=RestoreForm(),

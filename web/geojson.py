@@ -110,8 +110,8 @@ def analysis_features(analysis: Analysis) -> dict[str, Any]:
     """Coverage per level, blind spots and the summary numbers, for the map's layers."""
     summary = analysis.to_dict()
     levels = {
-        level: geometry(analysis.levels[level].geometry, simplify=DRAW_TOLERANCE_M)
-        for level in LEVELS
+        level: geometry(cov.geometry, simplify=DRAW_TOLERANCE_M)
+        for level, cov in analysis.levels.items()  # the levels of the site's ladder
     }
     spots = collection(
         feature(
@@ -137,5 +137,7 @@ def camera_footprint_features(analysis: Analysis, code: str) -> dict[str, Any] |
         "id": cam.id,
         "counted": cam.counted,
         "footprint_m2": {lv: round(a, 2) for lv, a in cam.footprint_m2.items()},
-        "levels": {lv: geometry(cam.footprints[lv], simplify=DRAW_TOLERANCE_M) for lv in LEVELS},
+        "levels": {
+            lv: geometry(fp, simplify=DRAW_TOLERANCE_M) for lv, fp in cam.footprints.items()
+        },
     }

@@ -63,11 +63,12 @@ def _number(raw: str, prop: Property, level: str) -> float:
     try:
         value = float(raw.replace(",", "."))
     except ValueError:
+        named = f"{PROPERTY_LABELS[prop.name]} {prop.name}"
         raise ValueError(
             _(
                 "%(level)s: %(prop)s must be a number, got %(value)s",
                 level=LEVEL_LABELS[level],
-                prop=f"{PROPERTY_LABELS[prop.name]} {prop.name}",
+                prop=named,
                 value=repr(raw[:40]),
             )
         ) from None

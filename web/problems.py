@@ -34,7 +34,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import AnyOf, DataRequired, Length, Optional
 
 from camwatch.errors import CamwatchError
 from camwatch.model import PROBLEM_SOURCES, PROBLEM_STATUSES
@@ -58,6 +58,7 @@ from camwatch.registry.problems import (
 from web.db import db_session
 from web.forms import choices
 from web.ledger import analysis_of, compound_for, compounds_for
+from web.recheck_view import current_coverage
 from web.security import can, require
 from web.templating import CHECK_LABELS, PROBLEM_STATUS_LABELS, SOURCE_LABELS
 
@@ -72,7 +73,15 @@ class StatusForm(FlaskForm):
 class RecheckForm(FlaskForm):
     passed = SelectField(
         _l("Result"),
-        choices=choices([("yes", _l("Passed — verified")), ("no", _l("Not fixed — reopen"))]),
+        # no result preselected: the planner chooses after reading today's coverage
+        choices=choices(
+            [
+                ("", _l("— choose —")),
+                ("yes", _l("Passed — verified")),
+                ("no", _l("Not fixed — reopen")),
+            ]
+        ),
+        validators=[AnyOf(("yes", "no"), message=_l("Choose the re-check result."))],
     )
     result = TextAreaField(_l("What was found"), validators=[DataRequired(), Length(max=2000)])
     new_deadline = DateField(_l("New deadline (if not fixed)"), validators=[Optional()])
@@ -176,6 +185,9 @@ def detail(pid: int):
         late_days=days_overdue(problem, date.today()),
         status_form=status_form,
         recheck_form=RecheckForm(),
+        recheck_now=current_coverage(problem)
+        if problem.status == "fixed" and can("problem.recheck")
+        else None,
         edit_form=edit_form,
     )
 
@@ -229,6 +241,9 @@ def do_recheck(pid: int):
     problem = _problem_for(pid)
     form = RecheckForm()
     if not form.validate_on_submit():
+        if form.passed.errors:
+            flash(_("Choose the re-check result."), "error")
+            return redirect(url_for("problems.detail", pid=pid))
         flash(_("Describe what the re-check found."), "error")
         return redirect(url_for("problems.detail", pid=pid))
     return _save(

@@ -7,7 +7,11 @@ device health, open and overdue problems, the latest inspection and, on
 request, the live inspection checklist (the registry's own checklist run on
 today's state without recording anything) and the standards check
 (:func:`findings_outcome`, cached per compound state, day and problem
-deadlines). A compound **meets the standard** (达标) when its standards check
+deadlines). The coverage summary and the standards check are read from the
+ledger's analysis snapshots when a current one exists (``camwatch district
+analyze|check --all`` fills them for a whole district; docs/district.md), and
+what this app computes is stored as one, so a restart or a second server
+process does not recompute them. A compound **meets the standard** (达标) when its standards check
 has no error finding (:func:`camwatch.standards.meets_standard`, the same
 function the district report uses); the district share is counted on this.
 
@@ -23,6 +27,7 @@ check that fails likewise leaves the compound not meeting the standard, with
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from datetime import date
 from typing import Any
@@ -30,14 +35,17 @@ from typing import Any
 from flask import abort, current_app
 from sqlalchemy.exc import SQLAlchemyError
 
-from camwatch.compliance import compound_check
+from camwatch.batch.jobs import ANALYZE_DEFAULTS, CHECK_DEFAULTS
+from camwatch.batch.stored import current_result
+from camwatch.compliance import compound_check, device_health
 from camwatch.model import DEVICE_KINDS
 from camwatch.registry.inspections import checklist, latest_inspection, score_of
 from camwatch.registry.models import Compound
 from camwatch.registry.problems import is_overdue, list_problems
+from camwatch.registry.snapshots import save_snapshot
 from camwatch.standards import meets_standard
 from web.cache import cache_for
-from web.db import db_session
+from web.db import db_session, new_session
 from web.ledger import CompoundAnalysis, analysis_of, model_of, state_key
 from web.messages import analysis_failed
 
@@ -71,6 +79,45 @@ def analysis_outcome(
             return None, exc
 
     key = ("analysis-outcome", state_key(compound), include_planned, model)
+    return cache_for(current_app).get_or_compute(key, compute)
+
+
+def keep_result(
+    compound: Compound, task: str, digest: str, result: dict[str, Any], seconds: float
+) -> None:
+    """Store a result computed here as a snapshot, in its own session (best effort)."""
+    session = new_session()
+    try:
+        save_snapshot(session, compound.id, task, digest, result=result, seconds=seconds)
+    except SQLAlchemyError as exc:  # a cache write never fails a page
+        current_app.logger.warning("snapshot of %s not stored: %r", compound.code, exc)
+    finally:
+        session.close()
+
+
+SummaryOutcome = tuple[dict[str, Any] | None, BaseException | None]
+
+
+def summary_outcome(compound: Compound) -> SummaryOutcome:
+    """The ``camwatch analyze --json`` object of the compound, or ``(None, error)``.
+
+    Read from a current snapshot when there is one (lists and the dashboard
+    need no geometry), else computed and stored as one.
+    """
+
+    def compute() -> SummaryOutcome:
+        digest, stored = current_result(db_session(), compound, "analyze", ANALYZE_DEFAULTS)
+        if stored is not None:
+            return stored, None
+        start = time.perf_counter()
+        result, failure = analysis_outcome(compound)
+        if result is None:
+            return None, failure
+        summary = result.analysis.to_dict()
+        keep_result(compound, "analyze", digest, summary, time.perf_counter() - start)
+        return summary, None
+
+    key = ("summary-outcome", state_key(compound))
     return cache_for(current_app).get_or_compute(key, compute)
 
 
@@ -136,12 +183,21 @@ def findings_outcome(compound: Compound, today: date | None = None) -> FindingsO
     pkey = tuple((p.id, p.status, p.deadline.isoformat(), p.device_id) for p in problems)
 
     def compute() -> FindingsOutcome:
+        options = {**CHECK_DEFAULTS, "today": day.isoformat()}
+        digest, stored = current_result(
+            db_session(), compound, "check", options, device_health(session, compound)
+        )
+        if stored is not None:
+            return stored, None
+        start = time.perf_counter()
         try:
-            return compound_check(session, compound.code, today=day).to_dict(), None
+            report = compound_check(session, compound.code, today=day).to_dict()
         except SQLAlchemyError:
             raise
         except Exception as exc:  # any failure of the check is shown, not raised
             return None, _failure("standards check", compound, exc)
+        keep_result(compound, "check", digest, report, time.perf_counter() - start)
+        return report, None
 
     key = ("findings", state_key(compound), day.isoformat(), pkey)
     return cache_for(current_app).get_or_compute(key, compute)
@@ -153,7 +209,7 @@ def compound_status(compound: Compound, *, with_checklist: bool = True) -> dict[
     When its analysis fails, ``error`` says why and the coverage numbers are ``None``.
     """
     today = date.today()
-    result, failure = analysis_outcome(compound)
+    summary, failure = summary_outcome(compound)
     problems = list_problems(db_session(), compound=compound.code, unresolved=True)
     overdue = [p for p in problems if is_overdue(p, today)]
     cams = Counter(d.status for d in compound.devices if d.kind == "camera")
@@ -168,14 +224,13 @@ def compound_status(compound: Compound, *, with_checklist: bool = True) -> dict[
         "overdue_problems": len(overdue),
         "last_inspection": latest_inspection(db_session(), compound.code),
     }
-    if result is None:
+    if summary is None:
         unknown = ("summary", "compliant", "detection", "blind_spots", "blind_area")
         status.update(dict.fromkeys(unknown + ("key_uncovered", "zones_pass", "zones")))
         status["compliant"] = False
         if with_checklist:
             status.update(checklist=[], score=None, meets_standard=False, findings=None)
         return status
-    summary = result.analysis.to_dict()
     zones = summary["zones"]
     status.update(
         summary=summary,

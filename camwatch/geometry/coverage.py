@@ -21,9 +21,9 @@ from shapely.geometry.base import BaseGeometry
 from camwatch.geometry.footprint import EMPTY, camera_footprints
 from camwatch.geometry.heights import Scene, standing_footprints, standing_stand_point
 from camwatch.geometry.space import free_space, stand_point
+from camwatch.ladders import DEFAULT_LADDER, ladder
 from camwatch.model import (
     COVERAGE_MODELS,
-    LEVELS,
     MIN_BLIND_SPOT_M2,
     ZONE_PASS_RATIO,
     Site,
@@ -92,6 +92,7 @@ class Analysis:
     monitored: BaseGeometry = field(default=EMPTY, repr=False, compare=False)
     coverage_model: str = "ground"
     target_heights: dict[str, float] = field(default_factory=dict)
+    ladder: str = DEFAULT_LADDER  # the level ladder (camwatch.ladders); levels are its names
 
     def ratios(self) -> dict[str, float]:
         """Coverage ratio per level, rounded as in the JSON output."""
@@ -141,13 +142,17 @@ class Analysis:
         }
 
     def _model_members(self) -> dict[str, Any]:
-        """Standing model only (the ground JSON stays as in docs/site-format.md §3)."""
-        if self.coverage_model != "standing":
-            return {}
-        return {
-            "coverage_model": self.coverage_model,
-            "target_height_m": {lv: self.target_heights[lv] for lv in LEVELS},
-        }
+        """Standing model and non-default ladders only (the ground DORI JSON stays as in
+        docs/site-format.md §3): the ladder and its px/m, the model and target heights."""
+        out: dict[str, Any] = {}
+        if self.ladder != DEFAULT_LADDER:
+            chosen = ladder(self.ladder)
+            out["ladder"] = chosen.key
+            out["px_per_m"] = {lv.name: lv.px_per_m for lv in chosen.levels}
+        if self.coverage_model == "standing":
+            out["coverage_model"] = self.coverage_model
+            out["target_height_m"] = {lv: self.target_heights[lv] for lv in self.levels}
+        return out
 
 
 def _m2(value: float) -> float:
@@ -244,16 +249,19 @@ def analyze(
     if model not in COVERAGE_MODELS:
         raise ValueError(f"unknown coverage model {model!r}; expected one of {COVERAGE_MODELS}")
     scene = Scene(site, monitored) if model == "standing" else None
+    names = site.info.ladder.names  # the levels computed, lowest first (camwatch.ladders)
     targets = site.info.target_heights()
     depressions = site.info.max_depressions()
     cam_results: list[CameraResult] = []
     counted: list[Footprints] = []
     for cam in site.cameras:
         fps = footprints[cam.id] if footprints and cam.id in footprints else None
+        if fps is not None and set(fps) != set(names):
+            fps = None  # footprints of another ladder's levels: computed afresh
         if fps is None and scene is not None:
             fps = standing_footprints(cam, scene, targets, depressions)
         elif fps is None:
-            fps = camera_footprints(cam, monitored)
+            fps = camera_footprints(cam, monitored, levels=names)
         is_counted = cam.counted(include_planned=include_planned)
         if is_counted:
             counted.append(fps)
@@ -262,7 +270,7 @@ def analyze(
                 id=cam.id,
                 status=cam.status,
                 counted=is_counted,
-                footprint_m2={lv: fps[lv].area for lv in LEVELS},
+                footprint_m2={lv: fps[lv].area for lv in names},
                 stand_point=(
                     standing_stand_point(cam, scene)
                     if scene is not None
@@ -273,13 +281,13 @@ def analyze(
         )
 
     levels: dict[str, LevelCoverage] = {}
-    for level in LEVELS:
+    for level in names:
         cover = union(fp[level] for fp in counted)
         if not cover.is_empty:
             cover = cover.intersection(monitored)
         levels[level] = LevelCoverage(level, cover.area, _ratio(cover.area, monitored_area), cover)
 
-    uncovered = monitored.difference(without_slits(levels["detection"].geometry))
+    uncovered = monitored.difference(without_slits(levels[names[0]].geometry))
     spots = []
     for i, part in enumerate(blind_spot_parts(uncovered, min_area_m2=min_blind_spot_m2), 1):
         touched = tuple(
@@ -321,4 +329,5 @@ def analyze(
         monitored=monitored,
         coverage_model=model,
         target_heights=targets if model == "standing" else {},
+        ladder=site.info.ladder.key,
     )

@@ -13,6 +13,7 @@ visibility inside the clipped domain equals V(p) ∩ wedge exactly.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
 import shapely
@@ -90,10 +91,13 @@ def clip_wedge(camera: Camera, origin: tuple[float, float], radius: float) -> Po
     return sector(apex, camera.heading_deg, camera.hfov, 0.0, far)
 
 
-def visible_wedge(camera: Camera, free_space: BaseGeometry) -> Polygon | MultiPolygon:
-    """V(p) ∩ the camera's widest wedge: the part of free space the camera could see at all."""
+def visible_wedge(
+    camera: Camera, free_space: BaseGeometry, *, levels: Sequence[str] = LEVELS
+) -> Polygon | MultiPolygon:
+    """V(p) ∩ the camera's widest wedge (of ``levels``): the part of free space the camera
+    could see at all."""
     near, far = ground_limits(camera)
-    radius = max_reach(camera)
+    radius = max_reach(camera, levels)
     if not radius > near or radius <= 0.0:
         return EMPTY
     origin = stand_point(camera.position, free_space)
@@ -109,11 +113,16 @@ def visible_wedge(camera: Camera, free_space: BaseGeometry) -> Polygon | MultiPo
 
 
 def camera_footprints(
-    camera: Camera, free_space: BaseGeometry, *, visible: BaseGeometry | None = None
+    camera: Camera,
+    free_space: BaseGeometry,
+    *,
+    visible: BaseGeometry | None = None,
+    levels: Sequence[str] = LEVELS,
 ) -> dict[str, Polygon | MultiPolygon]:
-    """Footprint per DORI level (detection ⊇ observation ⊇ recognition ⊇ identification).
+    """Footprint per level of ``levels`` (a ladder's names, lowest first; default DORI:
+    detection ⊇ observation ⊇ recognition ⊇ identification).
 
-    ``visible`` may pass a precomputed :func:`visible_wedge` of the camera.
+    ``visible`` may pass a precomputed :func:`visible_wedge` of the camera (of the same levels).
 
     >>> from shapely.geometry import box
     >>> from camwatch.model import Camera
@@ -123,10 +132,10 @@ def camera_footprints(
     """
     near, _ = ground_limits(camera)
     if visible is None:
-        visible = visible_wedge(camera, free_space)
+        visible = visible_wedge(camera, free_space, levels=levels)
     origin = stand_point(camera.position, free_space)
     result: dict[str, Polygon | MultiPolygon] = {}
-    for level in LEVELS:
+    for level in levels:
         radius = reach(camera, level)
         if visible.is_empty or not radius > near:
             result[level] = EMPTY

@@ -43,7 +43,7 @@ from camwatch.geometry.footprint import EMPTY, clip_wedge, sector
 from camwatch.geometry.optics import standing_limits
 from camwatch.geometry.space import stand_point
 from camwatch.geometry.visibility import COLLINEAR_EPS, shadows, visible_region
-from camwatch.model import LEVELS, ROBUST_GRID_M, Camera, Site, areal, polygon_parts
+from camwatch.model import ROBUST_GRID_M, Camera, Site, areal, polygon_parts
 
 Footprints = dict[str, Polygon | MultiPolygon]
 
@@ -180,10 +180,11 @@ def standing_footprints(
 ) -> Footprints:
     """Footprint per level in the standing model (docs/site-format.md §4).
 
-    ``targets`` gives z_L and ``depressions`` δ_L (None: no limit) per level.
+    ``targets`` gives z_L and ``depressions`` δ_L (None: no limit) per level; its keys are
+    the levels computed (a ladder's names, camwatch.ladders).
 
     >>> from shapely.geometry import box
-    >>> from camwatch.model import Camera, Obstacle, Site, SiteInfo
+    >>> from camwatch.model import LEVELS, Camera, Obstacle, Site, SiteInfo
     >>> cam = Camera(id="c", position=(0.0, 5.0), height_m=4.0, heading_deg=90, hfov_deg=60)
     >>> hedge = Obstacle(box(3, 0, 4, 10), height_m=1.2)   # below a 1.6 m face: no shadow
     >>> site = Site(SiteInfo("s"), box(-1, 0, 30, 10), obstacles=(hedge,))
@@ -192,15 +193,16 @@ def standing_footprints(
     True
     """
     origin_t = standing_stand_point(camera, scene)
-    limits = {lv: standing_limits(camera, lv, targets[lv], depressions.get(lv)) for lv in LEVELS}
+    levels = tuple(targets)
+    limits = {lv: standing_limits(camera, lv, targets[lv], depressions.get(lv)) for lv in levels}
     radius = max((far for near, far in limits.values() if far > near), default=0.0)
-    result: Footprints = dict.fromkeys(LEVELS, EMPTY)
+    result: Footprints = dict.fromkeys(levels, EMPTY)
     if not radius > 0.0 or not math.isfinite(radius):
         return result
     wedge = clip_wedge(camera, origin_t, radius)
     near_idx = [int(i) for i in scene.tree.query(wedge)]
     seen_by_height: dict[float, BaseGeometry] = {}
-    for level in LEVELS:
+    for level in levels:
         near, far = limits[level]
         if not far > near:
             continue

@@ -10,8 +10,11 @@ vfov: it sees from its foot (near = 0) to its DORI limit.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
-from camwatch.model import DORI_PX_PER_M, LEVELS, Camera
+from camwatch.ladders import ALL_LEVELS, px_per_m
+from camwatch.model import DORI_PX_PER_M as DORI_PX_PER_M  # re-exported (reports)
+from camwatch.model import LEVELS, Camera
 
 PANORAMIC_HFOV_DEG = 180.0
 
@@ -40,7 +43,8 @@ def vfov(camera: Camera) -> float:
 
 
 def dori_distance(camera: Camera, level: str) -> float:
-    """Distance (m) up to which the camera reaches the pixel density of ``level``.
+    """Distance (m) up to which the camera reaches the pixel density of ``level``
+    (a level of any ladder, camwatch.ladders).
 
     d_L = W / (2·P_L·tan(α/2)) for α < 180°, W / (α_rad·P_L) for panoramic cameras.
 
@@ -48,10 +52,10 @@ def dori_distance(camera: Camera, level: str) -> float:
     >>> round(dori_distance(Camera(id="c", position=(0, 0), hfov_deg=90), "detection"), 2)
     38.4
     """
-    if level not in DORI_PX_PER_M:
-        raise ValueError(f"unknown level {level!r}; expected one of {', '.join(LEVELS)}")
+    if level not in ALL_LEVELS:
+        raise ValueError(f"unknown level {level!r}; expected one of {', '.join(ALL_LEVELS)}")
     width = camera.resolution[0]
-    density = DORI_PX_PER_M[level]
+    density = px_per_m(level)
     alpha = math.radians(camera.hfov)
     # Guard: the loader keeps hfov and resolution in range (docs/ranges.md); a camera
     # built in code with a degenerate field of view gets a clear error, not a division by 0.
@@ -104,9 +108,10 @@ def reach(camera: Camera, level: str) -> float:
     return limit
 
 
-def max_reach(camera: Camera) -> float:
-    """Outer radius of the widest (detection) footprint; 0 if the camera sees no ground."""
-    return max(reach(camera, level) for level in LEVELS)
+def max_reach(camera: Camera, levels: Sequence[str] = LEVELS) -> float:
+    """Outer radius of the widest footprint of ``levels`` (its lowest level's); 0 if the
+    camera sees no ground."""
+    return max(reach(camera, level) for level in levels)
 
 
 def frame_distances(drop: float, lower_deg: float, upper_deg: float) -> tuple[float, float]:

@@ -29,10 +29,15 @@ from typing import Any
 from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session, UOWTransaction
 
-from camwatch.registry.models import AuditLog, Base, utcnow
+from camwatch.registry.models import AnalysisSnapshot, AuditLog, Base, utcnow
 
 REDACTED_COLUMNS = frozenset({"password_hash", "api_token_hash"})
 SKIPPED_COLUMNS = frozenset({"updated_at"})  # bookkeeping, changes on every update
+
+
+def _audited(obj: object) -> bool:
+    """Every ledger row except the log itself and derived analysis snapshots."""
+    return isinstance(obj, Base) and not isinstance(obj, AuditLog | AnalysisSnapshot)
 
 
 def set_actor(session: Session, actor: str | None) -> None:
@@ -137,15 +142,15 @@ def _entries(session: Session) -> list[dict[str, Any]]:
         )
 
     for obj in session.new:
-        if isinstance(obj, Base) and not isinstance(obj, AuditLog):
+        if _audited(obj):
             add(obj, "insert", None, _full_row(obj))
     for obj in session.dirty:
-        if isinstance(obj, Base) and not isinstance(obj, AuditLog):
+        if _audited(obj):
             before, after = _changes(obj)
             if before or after:
                 add(obj, "update", before, after)
     for obj in session.deleted:
-        if isinstance(obj, Base) and not isinstance(obj, AuditLog):
+        if _audited(obj):
             add(obj, "delete", _full_row(obj), None)
     return rows
 

@@ -29,6 +29,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from camwatch.errors import NotFoundError, StaleEditError, UsageError
+from camwatch.ladders import require_dori
 from camwatch.model import DEVICE_KINDS, UNRESOLVED_PROBLEM_STATUSES, Site
 from camwatch.registry.audit import set_actor
 from camwatch.registry.codec import (
@@ -200,6 +201,8 @@ def import_site(
     import is refused (:class:`RetiresChangedDevices`, nothing written) — see
     docs/registry.md, "import-site / export-site".
     """
+    # the ledger's summaries, checklists, district report and web map speak DORI levels
+    require_dori(site.info.ladder, "the ledger (import-site)")
     set_actor(session, actor)
     compound_code = check_code(code or site.id, kind="compound")
     plan, device_features = split_site(site)

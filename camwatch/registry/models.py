@@ -364,3 +364,29 @@ class AuditLog(Base):
     action: Mapped[str] = mapped_column(String(10))
     before: Mapped[dict[str, Any] | None]
     after: Mapped[dict[str, Any] | None]
+
+
+class AnalysisSnapshot(Base):
+    """A stored result of a batch task (analyze, check, plan) for one state of a compound.
+
+    ``fingerprint`` digests what the result was computed from (the site as
+    exported, the task's options, camwatch's version and, for checks, the day
+    and the devices' repair deadlines): a snapshot is current exactly when the
+    fingerprint of today's compound equals it (docs/district.md). Snapshots are
+    derived data, so they are not audited and go with their compound.
+    """
+
+    __tablename__ = "analysis_snapshots"
+    __table_args__ = (
+        UniqueConstraint("compound_id", "task", "fingerprint"),
+        Index("ix_analysis_snapshots_compound_task", "compound_id", "task", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    compound_id: Mapped[int] = mapped_column(ForeignKey("compounds.id", ondelete="CASCADE"))
+    task: Mapped[str] = mapped_column(String(16))
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    result: Mapped[dict[str, Any] | None]
+    error: Mapped[str | None] = mapped_column(Text)
+    seconds: Mapped[float] = mapped_column(Float)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

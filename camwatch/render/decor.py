@@ -17,7 +17,7 @@ from matplotlib.legend import Legend
 from matplotlib.patches import Polygon as MplPolygon
 from matplotlib.patches import Rectangle
 
-from camwatch.model import CAMERA_STATUSES, LEVELS, Site
+from camwatch.model import CAMERA_STATUSES, Site
 from camwatch.render import style
 from camwatch.render.layers import Canvas
 from camwatch.render.terms import heading, term
@@ -194,8 +194,7 @@ def title_rows(
             ],
         )
     )
-    for lv in LEVELS:
-        res = analysis.levels[lv]
+    for lv, res in analysis.levels.items():
         weight = "bold" if lv == level else "normal"
         rows.append(
             (

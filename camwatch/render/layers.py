@@ -1,4 +1,4 @@
-"""Drawing the site's areas: ground, coverage by DORI level, zones, blind spots, buildings.
+"""Drawing the site's areas: ground, coverage by level (of the site's ladder), zones, blind spots, buildings.
 
 Each ``draw_*`` function adds shapes to the plan axes and queues its labels
 and legend entries on the :class:`Canvas`; labels are placed at the end, when
@@ -19,7 +19,8 @@ from matplotlib.patches import Patch, PathPatch
 from shapely.errors import GEOSException
 from shapely.geometry.base import BaseGeometry
 
-from camwatch.model import DORI_PX_PER_M, LEVELS, ZONE_TYPES, Site
+from camwatch.ladders import ladder
+from camwatch.model import ZONE_TYPES, Site
 from camwatch.render import style
 from camwatch.render.labels import LabelRequest, centred
 from camwatch.render.shapes import label_anchor, lines_path, long_axis, polygon_path
@@ -106,12 +107,17 @@ def draw_ground(cv: Canvas, site: Site) -> None:
 
 
 def draw_coverage(cv: Canvas, analysis: Any, levels: Sequence[str]) -> None:
-    """Coverage areas coloured by the highest DORI level shown that reaches them.
+    """Coverage areas coloured by the highest level shown that reaches them.
 
-    With all four levels the bands are nested differences (detection only,
+    With all levels the bands are nested differences (detection only,
     observation only, …) so the colours do not stack; with one level, its
-    whole coverage.
+    whole coverage. The legend says the coverage model and, in the standing
+    model, each level's target height (docs/site-format.md §4).
     """
+    chosen = ladder(getattr(analysis, "ladder", None))
+    heights: dict[str, float] = dict(getattr(analysis, "target_heights", {}) or {})
+    standing = getattr(analysis, "coverage_model", "ground") == "standing"
+    cv.add_legend(9, Patch(facecolor="none", edgecolor="none"), model_caption(cv, standing))
     for i, level in enumerate(levels):
         geom = analysis.levels[level].geometry
         if i + 1 < len(levels) and geom is not None and not geom.is_empty:
@@ -127,9 +133,11 @@ def draw_coverage(cv: Canvas, analysis: Any, levels: Sequence[str]) -> None:
             edgecolor="none",
             zorder=2,
         )
-        label = f"{cv.t(level)}  ≥{DORI_PX_PER_M[level]:g} px/m"
+        label = f"{cv.t(level)}  ≥{chosen.level(level).px_per_m:g} px/m"
+        if standing and level in heights:
+            label += f" · {cv.t('target height')} {heights[level]:g} m"
         cv.add_legend(
-            10 + LEVELS.index(level),
+            10 + 0.5 * chosen.names.index(level),
             Patch(facecolor=style.LEVEL_COLOURS[level], alpha=style.LEVEL_ALPHA),
             label,
         )
@@ -360,6 +368,13 @@ def draw_structures(cv: Canvas, site: Site) -> None:
         cv.add_legend(53, Line2D([], [], color=style.WALL, linewidth=3), cv.t("wall"))
 
 
-def levels_shown(level: str | None) -> tuple[str, ...]:
-    """The DORI levels drawn: all four, or only the one asked for."""
-    return LEVELS if level is None else (level,)
+def model_caption(cv: Canvas, standing: bool) -> str:
+    """The legend's line naming the coverage model (ground: targets at 0 m)."""
+    if standing:
+        return f"{cv.t('coverage model')}: {cv.t('standing person')}"
+    return f"{cv.t('coverage model')}: {cv.t('ground level')} · {cv.t('target height')} 0 m"
+
+
+def levels_shown(level: str | None, names: Sequence[str]) -> tuple[str, ...]:
+    """The levels drawn: all of the ladder's ``names``, or only the one asked for."""
+    return tuple(names) if level is None else (level,)

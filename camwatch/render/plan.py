@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from camwatch.errors import CamwatchError, UsageError
-from camwatch.model import LEVELS, Site
+from camwatch.ladders import ladder, not_in_ladder
+from camwatch.model import Site
 from camwatch.render.fonts import font_families, has_cjk
 from camwatch.render.overlays import Overlays
 from camwatch.render.terms import LANGS
@@ -44,8 +45,8 @@ def render_plan(
 ) -> Path:
     """Draw the site plan with coverage, blind spots and devices to ``path`` (.png/.svg/.pdf).
 
-    ``level`` shows only that DORI level's footprint (default: all four,
-    coloured by the highest level reached); ``lang`` is "zh" or "en";
+    ``level`` shows only that level's footprint (default: every level of the
+    site's ladder, coloured by the highest level reached); ``lang`` is "zh" or "en";
     ``overlays`` adds planner suggestions and routes. The file is written
     atomically: on any error nothing is left at ``path``. Chinese labels need
     the Noto Sans CJK font (CamwatchError if it is missing).
@@ -79,8 +80,9 @@ def plan_figure(
     Same checks as :func:`render_plan`. Fonts and hatches are fixed when the
     artists are created, so the figure saves the same outside this call.
     """
-    if level is not None and level not in LEVELS:
-        raise UsageError(f"unknown level {level!r}; expected one of {', '.join(LEVELS)}")
+    chosen = ladder(getattr(analysis, "ladder", None))
+    if level is not None and level not in chosen.names:
+        raise UsageError(not_in_ladder(str(level), chosen))
     if lang not in LANGS:
         raise UsageError(f"unknown language {lang!r}; expected one of {', '.join(LANGS)}")
     if getattr(analysis, "site_id", site.id) != site.id:
@@ -189,10 +191,11 @@ def _draw(site: Site, analysis: Any, *, level: str | None, lang: str, overlays: 
         spine.set_edgecolor("#555555")
 
     cv = layers.Canvas(ax, lang, Scale(m_per_pt))
-    shown = layers.levels_shown(level)
+    names = tuple(analysis.levels)
+    shown = layers.levels_shown(level, names)
     layers.draw_ground(cv, site)
     layers.draw_coverage(cv, analysis, shown)
-    layers.draw_uncounted(cv, site, analysis, level or "detection")
+    layers.draw_uncounted(cv, site, analysis, level or names[0])
     layers.draw_zones(cv, site, analysis)
     layers.draw_blind_spots(cv, analysis)
     layers.draw_structures(cv, site)

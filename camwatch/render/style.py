@@ -1,7 +1,8 @@
 """Colours and sizes of a plan picture.
 
-Colours are chosen to stay apart: DORI footprints in a blue-purple ramp
-(identification darkest), camera status in traffic colours, blind spots and
+Colours are chosen to stay apart: footprints in a blue-purple ramp per level
+ladder (the densest level darkest: identification in DORI, scrutinise in IEC
+62676-4:2025), camera status in traffic colours, blind spots and
 failing zones in red, zone types in distinct outline colours. Sizes are given
 in points and converted to metres with :class:`Scale`, so icons and text look
 the same on a 50 m courtyard and a 600 m estate.
@@ -16,6 +17,14 @@ LEVEL_COLOURS: dict[str, str] = {
     "observation": "#7b86c2",
     "recognition": "#7d4ca6",
     "identification": "#4d0a5c",
+    # IEC 62676-4:2025 (camwatch.ladders), a seven-step ramp (ColorBrewer BuPu)
+    "overview": "#bfd3e6",
+    "outline": "#9ebcda",
+    "discern": "#8c96c6",
+    "perceive": "#8c6bb1",
+    "characterise": "#88419d",
+    "validate": "#810f7c",
+    "scrutinise": "#4d004b",
 }
 LEVEL_ALPHA = 0.55
 

@@ -8,14 +8,18 @@ with underscores read as spaces.
 
 from __future__ import annotations
 
+from camwatch.ladders import ALL_LEVELS
+
 LANGS: tuple[str, ...] = ("zh", "en")
 
 TERMS: dict[str, str] = {
-    # DORI levels (EN 62676-4) and coverage
-    "detection": "探测",
-    "observation": "观察",
-    "recognition": "识别",
-    "identification": "辨认",
+    # the levels of every ladder (DORI, IEC 62676-4:2025), from the one table of levels
+    **{lv.name: lv.zh for lv in ALL_LEVELS.values()},
+    # coverage and its model (docs/site-format.md §4)
+    "coverage model": "覆盖模型",
+    "ground level": "地面",
+    "standing person": "站立人员",
+    "target height": "目标高度",
     "all levels": "全部等级",
     "coverage": "覆盖率",
     "covered": "已覆盖",

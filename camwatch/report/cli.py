@@ -15,8 +15,10 @@ from typing import Any
 
 import click
 
+from camwatch.batch.cli import analyze_batch, check_batch, plan_batch
 from camwatch.commands.common import ledger, ledger_options
 from camwatch.errors import UsageError
+from camwatch.ladders import require_dori
 from camwatch.model import Site
 from camwatch.report.facts import LedgerFacts
 from camwatch.report.output import check_output, write_atomic
@@ -93,6 +95,7 @@ def report_cmd(
     plan = _plan_file(plan_file) if plan_file else None
     today = date.today()
     site, facts = load_source(source, today=today)
+    require_dori(site.info.ladder, "the compound report")
     if add is not None:
         plan = _suggestions(site, add)
     analysis = analyze(site, include_planned=include_planned)
@@ -162,6 +165,7 @@ def export_cmd(source: str, fmt: str, output: str, lang: str, include_planned: b
     suffixes = [".kml"] if fmt == "kml" else [".geojson", ".json"]
     target = check_output(output, suffixes)
     site, _ = load_source(source, today=date.today())
+    require_dori(site.info.ladder, "the export of footprints per level")
     wgs84_transform(site_georef(site))  # refuse before the analysis
     analysis = analyze(site, include_planned=include_planned)
     data = (kml if fmt == "kml" else geojson84)(site, analysis, lang=lang)
@@ -171,7 +175,12 @@ def export_cmd(source: str, fmt: str, output: str, lang: str, include_planned: b
 
 @click.group("district")
 def district() -> None:
-    """District-level reports from the ledger."""
+    """District-level reports and batches (analyze, check, plan) over many compounds."""
+
+
+district.add_command(analyze_batch)
+district.add_command(check_batch)
+district.add_command(plan_batch)
 
 
 @district.command("report")

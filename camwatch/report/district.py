@@ -42,17 +42,22 @@ class CompoundRow:
 
 
 def district_rows(session: Any, *, district: str | None, today: date) -> list[CompoundRow]:
-    """Every compound (of ``district``) with its live checklist, problems and broken cameras."""
-    from camwatch.compliance import compound_check
-    from camwatch.geometry.coverage import analyze
-    from camwatch.registry.compounds import export_site, list_compounds
+    """Every compound (of ``district``) with its live checklist, problems and broken cameras.
+
+    Coverage and the standards check come from current analysis snapshots
+    where there are (``camwatch district analyze|check --all``), else are
+    computed and stored as snapshots (docs/district.md).
+    """
+    from camwatch.batch.stored import analysis_summary, check_report, keeper
+    from camwatch.registry.compounds import list_compounds
     from camwatch.registry.inspections import checklist, score_of
     from camwatch.registry.problems import days_overdue, list_problems
     from camwatch.standards import meets_standard
 
     rows = []
     for comp in list_compounds(session, district=district):
-        summary = analyze(export_site(session, comp.code)).to_dict()
+        keep = keeper(session, comp)
+        summary = analysis_summary(session, comp, keep)
         items = checklist(session, comp.code, summary, today=today)
         zones = summary["zones"]
         problems = list_problems(session, compound=comp.code, unresolved=True)
@@ -78,7 +83,7 @@ def district_rows(session: Any, *, district: str | None, today: date) -> list[Co
                 name=comp.name or comp.code,
                 district=comp.district or "",
                 score=score_of(items),
-                meets=meets_standard(compound_check(session, comp.code, today=today)),
+                meets=meets_standard(check_report(session, comp, today, keep)),
                 detection=float(summary["levels"]["detection"]["ratio"]),
                 zones_pass=sum(1 for z in zones if z["pass"]),
                 zones=len(zones),

@@ -48,10 +48,10 @@ from shapely.geometry import Polygon
 from shapely.geometry.base import BaseGeometry
 
 from camwatch.errors import SiteFormatError, UsageError, ValueRangeError, short
+from camwatch.ladders import LADDERS, Ladder, ladder_of, not_in_ladder
 from camwatch.model import (
     COVERAGE_MODELS,
     DOOR_FACADE_TOLERANCE_M,
-    LEVELS,
     MOUNT_TOLERANCE_M,
     ROBUST_GRID_M,
     Alarm,
@@ -94,6 +94,7 @@ __all__ = [
     "check_camera_placement",
     "check_site",
     "dumps_site",
+    "loads_site",
     "feature_to_geojson",
     "load_site",
     "parse_alarm",
@@ -126,6 +127,7 @@ _SITE_KEYS = (
     "coverage_model",
     "target_height_m",
     "max_depression_deg",
+    "levels",
 )
 _TOP_KEYS = ("type", "features", "site")
 # Tolerance on top of MOUNT_TOLERANCE_M for floating-point distance error.
@@ -135,12 +137,31 @@ _EPS = 1e-9
 # -- reading -----------------------------------------------------------------------
 
 
-def _site_info(raw: Any, default_id: str) -> SiteInfo:
+def _ladder_key(raw: Any, top: Any) -> str | None:
+    """``site.levels`` (docs/site-format.md §4), or a top-level ``levels`` member read the same."""
+    ctx = Ctx()
+    given = raw.get("levels") if isinstance(raw, Mapping) else None
+    if top is not None:
+        if given is not None and given != top:
+            raise ctx.error(
+                f"levels: the top-level member ({show(top)}) and site.levels ({show(given)}) differ"
+            )
+        given = top
+    if given is not None and given not in LADDERS:
+        raise ctx.error(
+            f"site: levels must be one of {', '.join(LADDERS)} (the level ladder), got {show(given)}"
+        )
+    return given
+
+
+def _site_info(raw: Any, default_id: str, *, top_levels: Any = None) -> SiteInfo:
     ctx = Ctx()
     if raw is None:
         raw = {}
     if not isinstance(raw, Mapping):
         raise ctx.error(f"site: the 'site' member must be an object, got {show(raw)}")
+    levels = _ladder_key(raw, top_levels)
+    chosen = LADDERS[levels] if levels is not None else LADDERS["dori"]
     for key in ("name", "district", "address"):
         if raw.get(key) is not None and not isinstance(raw[key], str):
             raise ctx.error(f"site: {key} must be a string, got {show(raw[key])}")
@@ -175,17 +196,19 @@ def _site_info(raw: Any, default_id: str) -> SiteInfo:
         retention_days=get_count(site_ctx, raw, "retention_days", None),
         profile=profile,
         coverage_model=model,
-        target_height_m=_per_level(raw, TARGET_HEIGHT, scalar=True),
-        max_depression_deg=_per_level(raw, MAX_DEPRESSION, scalar=False),  # type: ignore[arg-type]
+        target_height_m=_per_level(raw, TARGET_HEIGHT, chosen, scalar=True),
+        max_depression_deg=_per_level(raw, MAX_DEPRESSION, chosen, scalar=False),  # type: ignore[arg-type]
+        levels=levels,
         extra={k: v for k, v in raw.items() if k not in _SITE_KEYS},
     )
 
 
 def _per_level(
-    raw: Mapping[str, Any], prop: Property, *, scalar: bool
+    raw: Mapping[str, Any], prop: Property, ladder: Ladder, *, scalar: bool
 ) -> float | dict[str, float] | None:
-    """A per-level site member (docs/site-format.md §4): an object level → number in
-    ``prop``'s range (or, with ``scalar``, one number for every level); None when absent."""
+    """A per-level site member (docs/site-format.md §4): an object level (of ``ladder``) →
+    number in ``prop``'s range (or, with ``scalar``, one number for every level); None when
+    absent."""
     ctx = Ctx(kind="site")
     value = raw.get(prop.name)
     if value is None:
@@ -199,9 +222,11 @@ def _per_level(
         raise ctx.error(f"{prop.name} must be an object of level → number, got {show(value)}")
     out: dict[str, float] = {}
     for level, number in value.items():
-        if level not in LEVELS:
+        if level not in ladder.names and ladder_of(str(level)) is not None:
+            raise ctx.error(f"{prop.name}: {not_in_ladder(str(level), ladder)}")
+        if level not in ladder.names:
             raise ctx.error(
-                f"{prop.name}: unknown level {show(level)} (one of {', '.join(LEVELS)})"
+                f"{prop.name}: unknown level {show(level)} (one of {', '.join(ladder.names)})"
             )
         try:
             out[level] = prop.check(number)
@@ -219,7 +244,7 @@ def parse_site(data: Mapping[str, Any], *, default_id: str = "site") -> Site:
     features = data.get("features")
     if not isinstance(features, list):
         raise SiteFormatError(f"'features' must be a list, got {show(features)}")
-    info = _site_info(data.get("site"), default_id)
+    info = _site_info(data.get("site"), default_id, top_levels=data.get("levels"))
 
     boundary: Polygon | None = None
     boundary_index = -1
@@ -232,7 +257,7 @@ def parse_site(data: Mapping[str, Any], *, default_id: str = "site") -> Site:
             raise Ctx(index, "boundary").error(
                 f"second boundary (feature #{boundary_index} is already the boundary; a site has exactly one)"
             )
-        obj = parse_feature(feature, index)
+        obj = parse_feature(feature, index, ladder=info.ladder)
         if isinstance(obj, Polygon):
             boundary, boundary_index = obj, index
         else:
@@ -254,7 +279,7 @@ def parse_site(data: Mapping[str, Any], *, default_id: str = "site") -> Site:
         intercoms=tuple(groups[Intercom]),
         mounts=tuple(groups[Mount]),
         doors=tuple(groups[Door]),
-        extra={k: v for k, v in data.items() if k not in _TOP_KEYS},
+        extra={k: v for k, v in data.items() if k not in (*_TOP_KEYS, "levels")},
     )
     check_site(site)
     return site
@@ -284,26 +309,33 @@ def load_site(path: str | os.PathLike[str]) -> Site:
     """Read and validate a site file; ``site.id`` defaults to the file name without extension."""
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8-sig")
+        data = p.read_bytes()
     except FileNotFoundError:
         raise SiteFormatError(f"{p}: no such file") from None
     except IsADirectoryError:
         raise SiteFormatError(f"{p}: is a directory, not a site file") from None
-    except UnicodeDecodeError:
-        raise SiteFormatError(f"{p}: not UTF-8 text") from None
     except OSError as exc:
         raise SiteFormatError(f"{p}: cannot read ({exc.strerror or exc})") from None
+    return loads_site(data, str(p))
+
+
+def loads_site(data: bytes, name: str) -> Site:
+    """Validate a site file's bytes; ``name`` is its file name (in messages; the id's default)."""
     try:
-        data = json.loads(text, parse_constant=_reject_constant)
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise SiteFormatError(f"{name}: not UTF-8 text") from None
+    try:
+        raw = json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
         raise SiteFormatError(
-            f"{p}: invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+            f"{name}: invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
         ) from None
     except (ValueError, RecursionError) as exc:
-        raise SiteFormatError(f"{p}: invalid JSON: {exc}") from None
-    if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
-        raise SiteFormatError(f"{p}: not a GeoJSON FeatureCollection")
-    return parse_site(data, default_id=p.stem)
+        raise SiteFormatError(f"{name}: invalid JSON: {exc}") from None
+    if not isinstance(raw, dict) or raw.get("type") != "FeatureCollection":
+        raise SiteFormatError(f"{name}: not a GeoJSON FeatureCollection")
+    return parse_site(raw, default_id=Path(name).stem)
 
 
 # -- cross-feature checks -----------------------------------------------------------
@@ -469,6 +501,7 @@ def site_to_geojson(site: Site) -> dict[str, Any]:
             ("coverage_model", info.coverage_model),
             ("target_height_m", info.target_height_m),
             ("max_depression_deg", info.max_depression_deg),
+            ("levels", info.levels),
         )
         if v is not None
     )

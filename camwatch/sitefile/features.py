@@ -19,6 +19,7 @@ from typing import Any, TypeAlias
 from shapely.geometry import Polygon
 
 from camwatch.errors import SiteFormatError, ValueRangeError
+from camwatch.ladders import DORI, Ladder, ladder_of, not_in_ladder
 from camwatch.model import (
     ACCESS_CONTROL_TYPES,
     ALARM_TYPES,
@@ -28,7 +29,6 @@ from camwatch.model import (
     DOOR_TYPES,
     FEATURE_KINDS,
     GATE_TYPES,
-    LEVELS,
     ZONE_TYPES,
     Alarm,
     Building,
@@ -40,7 +40,6 @@ from camwatch.model import (
     Obstacle,
     Wall,
     Zone,
-    required_level_for,
 )
 from camwatch.properties import (
     BUILDING_HEIGHT,
@@ -188,8 +187,11 @@ def parse_wall(props: Any, geometry: Any, index: int | None = None) -> Wall:
     )
 
 
-def parse_zone(props: Any, geometry: Any, index: int | None = None) -> Zone:
-    """A zone: name required; required_level defaults by zone_type."""
+def parse_zone(
+    props: Any, geometry: Any, index: int | None = None, *, ladder: Ladder = DORI
+) -> Zone:
+    """A zone: name required; required_level is a level of ``ladder``, by default the
+    ladder's level for its zone_type (camwatch.ladders)."""
     ctx = Ctx(index, "zone")
     props = _props(ctx, props)
     ctx = _ctx(props, "zone", index, "name")
@@ -204,12 +206,19 @@ def parse_zone(props: Any, geometry: Any, index: int | None = None) -> Zone:
         # A ring-shaped zone (a perimeter strip round the compound) is a zone with a hole.
         polygon=parse_polygon(ctx, geometry, holes=True),
         zone_type=zone_type,
-        required_level=get_enum(
-            ctx, props, "required_level", LEVELS, required_level_for(zone_type)
-        ),
+        required_level=_required_level(ctx, props, ladder, zone_type),
         weight=get_property(ctx, props, ZONE_WEIGHT, 1.0),
         extra=_extra(props, "zone"),
         index=index,
+    )
+
+
+def _required_level(ctx: Ctx, props: Mapping[str, Any], ladder: Ladder, zone_type: str) -> str:
+    value = props.get("required_level")
+    if isinstance(value, str) and value not in ladder.names and ladder_of(value) is not None:
+        raise ctx.error(f"required_level: {not_in_ladder(value, ladder)}")
+    return get_enum(
+        ctx, props, "required_level", ladder.names, ladder.required_level_for(zone_type)
     )
 
 
@@ -391,9 +400,12 @@ def feature_kind(feature: Any, index: int | None = None) -> str:
     return kind
 
 
-def parse_feature(feature: Any, index: int | None = None) -> Feature:
-    """Parse one GeoJSON Feature, dispatching on ``properties.kind``."""
+def parse_feature(feature: Any, index: int | None = None, *, ladder: Ladder = DORI) -> Feature:
+    """Parse one GeoJSON Feature, dispatching on ``properties.kind``; zones take their
+    levels from ``ladder`` (the site's, camwatch.ladders)."""
     kind = feature_kind(feature, index)
+    if kind == "zone":
+        return parse_zone(feature.get("properties"), feature.get("geometry"), index, ladder=ladder)
     return PARSERS[kind](feature.get("properties"), feature.get("geometry"), index)
 
 

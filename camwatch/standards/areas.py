@@ -8,17 +8,13 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from camwatch.model import LEVELS, required_level_for
+from camwatch.ladders import ALL_LEVELS, px_per_m
+from camwatch.model import required_level_for
 from camwatch.standards.engine import Draft, rule
 
 from .context import Context
 
-LEVEL_ZH = {
-    "detection": "探测",
-    "observation": "观察",
-    "recognition": "识别",
-    "identification": "辨认",
-}
+LEVEL_ZH = {name: lv.zh for name, lv in ALL_LEVELS.items()}  # every ladder's levels
 
 
 def _uncovered(ctx: Context, zone: Any, level: str) -> Any:
@@ -77,7 +73,8 @@ def key_areas(ctx: Context, p: Mapping[str, Any]) -> Iterator[Draft]:
         if zone.zone_type not in KEY_AREA_TYPES:
             continue
         level = required_level_for(zone.zone_type)
-        stricter = LEVELS.index(zone.required_level) >= LEVELS.index(level)
+        # compared by pixel density, so a zone of another ladder compares too
+        stricter = px_per_m(zone.required_level) >= px_per_m(level)
         if stricter and "ZONE-LEVEL" in ctx.active_rules:
             continue
         ratio = _ratio(ctx, zone, level)

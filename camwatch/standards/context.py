@@ -1,7 +1,11 @@
 """What the rules look at: the site, its coverage, gates and lanes, ledger facts.
 
 The coverage is today's ground model (docs/site-format.md §2): footprints on
-the ground, counting active cameras (and planned ones when asked). Rules that
+the ground, counting active cameras (and planned ones when asked). Zones are
+checked at the levels of the site's ladder (``analysis``); the rules worded in
+DORI levels (a gate's identification, a door's recognition, the perimeter's
+detection) read ``dori``, the same site analysed at the DORI levels
+(docs/coverage.md, "Ladders"). Rules that
 need a target height (faces, plates) add the depression angle
 φ = atan2(H − z, d) of the target seen from the camera.
 """
@@ -9,7 +13,7 @@ need a target height (faces, plates) add the depression angle
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import cached_property
 
@@ -119,9 +123,24 @@ class Context:
         return analyze(self.site, include_planned=self.include_planned)
 
     @cached_property
+    def dori(self) -> Analysis:
+        """The analysis at the DORI levels: ``analysis`` itself unless the site chose another
+        ladder (then the same site without its zones, which name that ladder's levels)."""
+        info = self.site.info
+        if info.ladder.key == "dori":
+            return self.analysis
+        heights = info.target_height_m if not isinstance(info.target_height_m, dict) else None
+        site = replace(
+            self.site,
+            info=replace(info, levels=None, target_height_m=heights, max_depression_deg=None),
+            zones=(),
+        )
+        return analyze(site, include_planned=self.include_planned)
+
+    @cached_property
     def counted(self) -> list[tuple[Camera, dict[str, BaseGeometry]]]:
-        """(camera, footprints by level) of the cameras coverage counts."""
-        fps = {c.id: c.footprints for c in self.analysis.cameras}
+        """(camera, footprints by DORI level) of the cameras coverage counts."""
+        fps = {c.id: c.footprints for c in self.dori.cameras}
         return [
             (cam, fps[cam.id])
             for cam in self.site.cameras
@@ -129,7 +148,9 @@ class Context:
         ]
 
     def coverage(self, level: str) -> BaseGeometry:
-        return self.analysis.levels[level].geometry
+        """Coverage at ``level``: a level of the site's ladder, or a DORI level."""
+        found = self.analysis.levels.get(level)
+        return (found or self.dori.levels[level]).geometry
 
     def outward_normal(self, where: Point, tangent: Vec | None = None) -> Vec:
         """Unit vector at a boundary point pointing out of the compound."""

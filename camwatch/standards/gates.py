@@ -258,7 +258,7 @@ def gate_face(ctx: Context, p: Mapping[str, Any]) -> Iterator[Draft]:
 )
 def gate_fixed(ctx: Context, p: Mapping[str, Any]) -> Iterator[Draft]:
     """Entrance cameras are fixed-direction, fixed-focus (not PTZ)."""
-    fps = {c.id: c.footprints for c in ctx.analysis.cameras}
+    fps = {c.id: c.footprints for c in ctx.dori.cameras}
     throats = [
         (lane.label, Point(lane.inward_point(p["throat_m"])))
         for gate in ctx.site.gates

@@ -834,10 +834,10 @@ def test_unreadable_file(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None
     path = tmp_path / "secret.geojson"
     path.write_text(json.dumps(base_site()), encoding="utf-8")
 
-    def denied(self: Any, *args: Any, **kwargs: Any) -> str:
+    def denied(self: Any, *args: Any, **kwargs: Any) -> bytes:
         raise PermissionError(13, "Permission denied", str(self))
 
-    monkeypatch.setattr(type(path), "read_text", denied)
+    monkeypatch.setattr(type(path), "read_bytes", denied)
     with pytest.raises(
         SiteFormatError, match=r"secret\.geojson: cannot read \(Permission denied\)"
     ):

@@ -147,6 +147,15 @@ TABLE = [
     ("POST", "/compounds/{own}/problems/new", "json", {"zone": "{own_zone}"}, only(201, (A, P))),
     ("POST", "/compounds/{own}/plan", "json", {"k": 0}, only(400, (A, P))),
     ("POST", "/compounds/{own}/plan/accept", "json", {"suggestions": []}, only(400, (A, P))),
+    # planners on the map (tests/web/test_map_planners.py test them in depth)
+    ("GET", "/compounds/{own}/suggestions.json", None, None, every(200)),
+    ("GET", "/compounds/{other}/suggestions.json", None, None, {**every(200), M: 404}),
+    ("GET", "/compounds/{own}/routes.json?cell=99", None, None, every(400)),
+    ("GET", "/compounds/{other}/routes.json?cell=99", None, None, {**every(400), M: 404}),
+    ("GET", "/compounds/{own}/patrol.json?speed=0", None, None, every(400)),
+    ("POST", "/compounds/{own}/plan/jobs", "json", {"target": 2}, only(400, (A, P))),
+    ("GET", "/compounds/{own}/plan/jobs/no-such-job", None, None, only(404, (A, P))),
+    ("POST", "/compounds/{own}/plan/jobs/no-such-job/cancel", "json", {}, only(404, (A, P))),
     ("GET", "/problems/", None, None, every(200)),
     ("GET", "/problems/?status=unresolved&overdue=1", None, None, every(200)),
     ("GET", "/problems/{own_problem}", None, None, every(200)),
@@ -185,6 +194,16 @@ TABLE = [
     ("GET", "/inspections/{inspection}", None, None, every(200)),
     ("GET", "/compounds/{own}/inspect", None, None, only(200, (A, P))),
     ("POST", "/compounds/{own}/inspect", "form", {"confirm": "y"}, only(302, (A, P))),
+    # the ledger pages (tests/web/test_ledger*.py test them in depth)
+    ("GET", "/ledger/", None, None, every(200)),
+    ("GET", "/ledger/?compound={other_code}&overdue=1&sort=serial", None, None, every(200)),
+    ("GET", "/ledger/export.csv", None, None, every(200)),
+    ("GET", "/compounds/{own}/ledger", None, None, every(302)),
+    ("GET", "/compounds/{other}/ledger", None, None, {**every(302), M: 404}),
+    ("GET", "/ledger/import", None, None, only(200, (A, T))),
+    ("GET", "/ledger/template.csv", None, None, only(200, (A, T))),
+    ("POST", "/ledger/import", "form", {}, only(302, (A, T))),  # no file: back to the form
+    ("POST", "/ledger/status", "form", {"status": "faulty"}, only(302, (A, T))),  # none selected
     ("GET", "/district/", None, None, only(200, (A, D, P))),
     ("GET", "/users", None, None, only(200, (A,))),
     ("GET", "/users/new", None, None, only(200, (A,))),

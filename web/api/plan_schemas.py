@@ -131,6 +131,29 @@ class PlanInput(StrictSchema):
     method = Choice(METHODS, load_default="greedy")
 
 
+class Ratio(Number):
+    """A share in (0, 1] (a coverage target: 0.95 is 95 %)."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> float:
+        number = super()._deserialize(value, attr, data, **kwargs)
+        if not 0.0 < number <= 1.0:
+            raise ValidationError(f"must be a ratio in (0, 1] (0.95 is 95 %), got {number:g}")
+        return number
+
+
+class TargetInput(StrictSchema):
+    """``POST /compounds/<id>/plan/jobs``: a target plan ("fewest cameras to reach X %")."""
+
+    target = Ratio(required=True)
+    hfov = Camera("hfov_deg", web_limit=True)
+    resolution = CameraResolution()
+    height = Camera("height_m", web_limit=True)
+    tilt = Camera("tilt_deg")
+    range = Camera("range_m", web_limit=True, allow_none=True)
+    level = Choice(LEVELS, load_default="detection")
+    method = Choice(METHODS, load_default="auto")
+
+
 class Position(fields.Field):
     """``[x, y]``: two finite numbers."""
 

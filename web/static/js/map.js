@@ -416,6 +416,9 @@
         details.appendChild(h('div', { class: 'lg' }, h('i', { class: 'dot st-' + st }), T.camera + ' · ' + T[st]));
       });
       details.appendChild(h('div', { class: 'lg' }, h('i', { class: 'dot st-ghost' }), T.suggestions));
+      details.appendChild(h('div', { class: 'lg lg-devsug' }, h('i', { class: 'dot devsug' }), T.device_suggestions));
+      details.appendChild(h('div', { class: 'lg lg-routes' }, h('i', { class: 'sw route' }), T.intruder_routes));
+      details.appendChild(h('div', { class: 'lg lg-patrol' }, h('i', { class: 'sw patrol' }), T.patrol_route));
       div.appendChild(details);
       return div;
     }
@@ -708,7 +711,8 @@
         icon: cameraIcon({ id: s.id, status: 'planned' }, true), title: s.id + ' · +' + fmt(s.gain_m2) + ' ' + T.m2
       });
       m.on('add', function () { rotate(m, s.heading_deg); });
-      m.bindTooltip(tip(s.id + ' · ' + T.gain + ' ' + fmt(s.gain_m2) + ' ' + T.m2 + ' · ' + T.heading + ' ' + fmt(s.heading_deg, 0) + '°'), { className: 'tip' });
+      // the suggestion's id stays on the map (as on the plan picture); details on hover via title
+      m.bindTooltip(tip(s.id), { permanent: true, direction: 'right', offset: [14, 0], className: 'tip ghost-label' });
       group.addLayer(m);
     });
     state.ghosts = group.addTo(map);
@@ -716,16 +720,36 @@
     rebuildLayerControl();
   }
 
+  // "before" of a plan counts active and planned cameras (docs/planners.md); the coverage
+  // tab counts active ones unless "with planned" is ticked: show both, each named
+  function planTable(plan) {
+    var withPlanned = plan.planned_cameras > 0 && plan.before_active;
+    var head = h('tr', {}, h('th'));
+    if (withPlanned) head.appendChild(h('th', { class: 'num', text: T.now_active }));
+    head.appendChild(h('th', { class: 'num', text: withPlanned ? T.before_planned.replace('{n}', plan.planned_cameras) : T.before }));
+    head.appendChild(h('th', { class: 'num', text: T.after }));
+    var t = h('table', { class: 'table compact', id: 'plan-table' }, head);
+    LEVELS.forEach(function (lv) {
+      var row = h('tr', { 'data-level': lv }, h('th', { text: T[lv] }));
+      if (withPlanned) row.appendChild(h('td', { class: 'num now', text: pct(plan.before_active[lv]) }));
+      row.appendChild(h('td', { class: 'num before', text: pct(plan.before[lv]) }));
+      row.appendChild(h('td', { class: 'num after', text: pct(plan.after[lv]) }));
+      t.appendChild(row);
+    });
+    var wrap = h('div', {}, t);
+    wrap.appendChild(h('p', { class: 'muted small', id: 'plan-before-note',
+      text: withPlanned ? T.before_note_planned.replace('{n}', plan.planned_cameras) : T.before_note }));
+    return wrap;
+  }
+
   function renderPlan(plan) {
     var box = clear(document.getElementById('plan-result'));
     drawGhosts(plan);
-    if (plan.note) box.appendChild(h('p', { class: 'flash info', text: plan.note }));
-    var t = h('table', { class: 'table compact', id: 'plan-table' },
-      h('tr', {}, h('th'), h('th', { class: 'num', text: T.before }), h('th', { class: 'num', text: T.after })));
-    LEVELS.forEach(function (lv) {
-      t.appendChild(h('tr', {}, h('th', { text: T[lv] }), h('td', { class: 'num', text: pct(plan.before[lv]) }), h('td', { class: 'num', text: pct(plan.after[lv]) })));
-    });
-    box.appendChild(t);
+    // the planner's note is English; the page words it (fewer cameras than asked, or none)
+    if (plan.note && plan.suggestions.length) {
+      box.appendChild(h('p', { class: 'flash info', id: 'plan-note', text: T.plan_fewer.replace('{n}', plan.suggestions.length) }));
+    }
+    box.appendChild(planTable(plan));
     var ul = h('ul', { class: 'plain suggestions' });
     plan.suggestions.forEach(function (s) {
       ul.appendChild(h('li', {}, h('b', { text: s.id }), ' · ' + T.gain + ' +' + fmt(s.gain_m2) + ' ' + T.m2 +
@@ -789,10 +813,13 @@
     showTab('tab-coverage');
     loadCoverage().then(function () { say(''); }).catch(function (err) { say(err.message, 'error'); });
   });
-  document.getElementById('opt-planned').addEventListener('change', function () { loadCoverage(); });
   document.getElementById('opt-model').addEventListener('change', function () {
     say(T.analyzing, 'info');
     loadCoverage().then(function () { say(''); }).catch(function (err) { say(err.message, 'error'); });
+  });
+  document.getElementById('opt-planned').addEventListener('change', function () {
+    loadCoverage();
+    el.dispatchEvent(new CustomEvent('camwatch:planned'));
   });
 
   api('GET', el.getAttribute('data-src')).then(function (data) {
@@ -815,12 +842,19 @@
   }).then(function () {
     showFocus();  // after the coverage layers, so it is drawn on top
     el.setAttribute('data-ready', '1');
+    el.dispatchEvent(new CustomEvent('camwatch:ready'));
   }).catch(function (err) { say(err.message, 'error'); });
 
   window.addEventListener('resize', function () { map.invalidateSize(); });
   // for scripted use (browser tests, the console): the map and the site→screen conversion
   window.camwatch = {
     map: map,
-    screenPoint: function (x, y) { var p = map.latLngToContainerPoint(ll(x, y)); return [p.x, p.y]; }
+    screenPoint: function (x, y) { var p = map.latLngToContainerPoint(ll(x, y)); return [p.x, p.y]; },
+    // for map_planners.js (the planners' layers and the target plan)
+    T: T, h: h, clear: clear, say: say, api: api, ll: ll, fmt: fmt, pct: pct, tip: tip,
+    data: function () { return state.data; },
+    planned: function () { return document.getElementById('opt-planned').checked; },
+    addOverlay: function (name, layer) { overlays[name] = layer; rebuildLayerControl(); },
+    renderPlan: renderPlan
   };
 })();

@@ -1,8 +1,8 @@
 """The compound's heights settings as columns: ``coverage_model``, ``target_height_m``,
 ``max_depression_deg`` (docs/site-format.md §4; docs/registry.md, "Heights").
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-12-01
 
 Until now these site members were kept, like any other member, inside the
@@ -21,8 +21,8 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0004"
-down_revision: str | None = "0003"
+revision: str = "0005"
+down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
