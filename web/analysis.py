@@ -409,6 +409,6 @@ def ghost_features(site: Any, suggestions: list[dict[str, Any]]) -> list[dict[st
         if scene is not None:
             fps = standing_footprints(cam, scene, targets, depressions)
         else:
-            fps = camera_footprints(cam, space)
+            fps = camera_footprints(cam, space, levels=site.info.ladder.names)
         out.append({**s, "footprints": {lv: geojson.geometry(fp) for lv, fp in fps.items()}})
     return out

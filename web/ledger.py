@@ -227,7 +227,8 @@ def analysis_of(
 
             def footprint(cam: Any) -> Any:
                 return cache.get_or_compute(
-                    ("fp", plan, _camera_key(cam)), lambda: camera_footprints(cam, space)
+                    ("fp", plan, _camera_key(cam)),
+                    lambda: camera_footprints(cam, space, levels=site.info.ladder.names),
                 )
 
         footprints = {cam.id: footprint(cam) for cam in site.cameras}
