@@ -57,7 +57,7 @@ from web.api.plan_schemas import AcceptBody, ProblemFromFinding, body, raw_body
 from web.cache import cache_for
 from web.codes import next_codes
 from web.db import db_session
-from web.ledger import compound_for
+from web.ledger import compound_for, model_of, model_ratios, other_model
 from web.messages import analysis_failed
 from web.planning import PlanOptions, plan_for
 from web.security import require, wants_json
@@ -81,9 +81,13 @@ def run(cid: int):
     """The analysis page: levels, zones, blind spots; with planned cameras on request."""
     compound = compound_for(cid)
     planned = request.args.get("planned", "0") in ("1", "true", "on")
+    own = model_of(compound)
+    model = model_of(compound, request.args.get("model"))
     if wants_json():
-        return jsonify(analysis_or_422(compound, include_planned=planned).analysis.to_dict())
-    result, failure = analysis_outcome(compound, include_planned=planned)
+        answer = analysis_or_422(compound, include_planned=planned, coverage_model=model)
+        return jsonify(answer.analysis.to_dict())
+    models = {"own": own, "shown": model, "other": other_model(own)}
+    result, failure = analysis_outcome(compound, include_planned=planned, coverage_model=model)
     if result is None:
         return render_template(
             "analysis/analysis.html",
@@ -91,15 +95,24 @@ def run(cid: int):
             s=None,
             planned=planned,
             n_planned=None,
+            models=models,
+            compare=None,
             error=analysis_failed(failure or RuntimeError("unknown")),
         )
     summary = result.analysis.to_dict()
-    open_refs = _open_refs(compound, result.analysis) if not planned else {}
+    compare = None
+    if model != own:  # the compare switch: the compound's own model beside the one shown
+        other, _failed = analysis_outcome(compound, include_planned=planned, coverage_model=own)
+        compare = model_ratios(other.analysis) if other is not None else None
+    # problems are opened from findings of the compound's own model only
+    open_refs = _open_refs(compound, result.analysis) if not planned and model == own else {}
     return render_template(
         "analysis/analysis.html",
         compound=compound,
         s=summary,
         planned=planned,
+        models=models,
+        compare=compare,
         n_planned=sum(1 for c in result.site.cameras if c.status == "planned"),
         open_refs=open_refs,
         default_deadline=date.today()
@@ -370,12 +383,16 @@ def accept(cid: int):
 
 
 def ghost_features(site: Any, suggestions: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Each suggestion with its four footprints, as drawn on the map (site coordinates)."""
+    """Each suggestion with its four footprints under the site's coverage model, as drawn
+    on the map (site coordinates)."""
     from camwatch.geometry.footprint import camera_footprints
+    from camwatch.geometry.heights import Scene, standing_footprints
     from camwatch.geometry.space import free_space
     from camwatch.model import Camera
 
     space = free_space(site)
+    scene = Scene(site, space) if site.info.model == "standing" else None
+    targets, depressions = site.info.target_heights(), site.info.max_depressions()
     out = []
     for s in suggestions:
         cam = Camera(
@@ -389,6 +406,9 @@ def ghost_features(site: Any, suggestions: list[dict[str, Any]]) -> list[dict[st
             resolution=tuple(s.get("resolution") or (1920, 1080)),
             range_m=s.get("range_m"),
         )
-        fps = camera_footprints(cam, space)
+        if scene is not None:
+            fps = standing_footprints(cam, scene, targets, depressions)
+        else:
+            fps = camera_footprints(cam, space, levels=site.info.ladder.names)
         out.append({**s, "footprints": {lv: geojson.geometry(fp) for lv, fp in fps.items()}})
     return out

@@ -34,21 +34,30 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 
-from camwatch.errors import CamwatchError, UsageError
+from camwatch.errors import CamwatchError, StaleEditError, UsageError
+from camwatch.model import DEFAULT_COVERAGE_MODEL, LEVELS
 from camwatch.registry.compounds import delete_compound, import_site
 from camwatch.registry.problems import list_problems
+from camwatch.registry.settings import current_settings, update_settings
 from camwatch.sitefile import dumps_site, parse_site
-from web import geojson
+from web import geojson, heights
+from web.api.common import conflict
+from web.api.fields import BodyError, read_json
+from web.api.schemas import CompoundSettings, load
 from web.db import db_session
+from web.errors import FieldError
 from web.ledger import (
     active_devices,
     compound_for,
     compounds_for,
     device_rows,
     json_response,
+    model_of,
+    model_ratios,
+    other_model,
     state_key,
 )
-from web.messages import analysis_failed
+from web.messages import analysis_failed, error_text
 from web.security import can, require
 from web.summary import analysis_or_422, analysis_outcome, compound_status, health_of
 
@@ -108,7 +117,14 @@ def map_page(cid: int):
     compound = compound_for(cid)
     _, failure = analysis_outcome(compound)
     error = analysis_failed(failure) if failure is not None else None
-    return render_template("compounds/map.html", compound=compound, error=error)
+    own = model_of(compound)
+    return render_template(
+        "compounds/map.html",
+        compound=compound,
+        error=error,
+        own_model=own,
+        other_model=other_model(own),
+    )
 
 
 @bp.get("/<int:cid>/map.json")
@@ -136,6 +152,7 @@ def map_data(cid: int):
                 "code": compound.code,
                 "name": compound.name,
                 "version": compound.version,
+                "coverage_model": model_of(compound),
             },
             "bounds": [[miny, minx], [maxy, maxx]],
             "plan": geojson.plan_features(compound),
@@ -186,26 +203,41 @@ def _bounds(compound: Any) -> tuple[float, float, float, float]:
 @bp.get("/<int:cid>/coverage.json")
 @require("analysis.run")
 def coverage_data(cid: int):
-    """Coverage layers for the map: union per DORI level, blind spots, the §3 summary."""
+    """Coverage layers for the map: union per DORI level, blind spots, the §3 summary.
+
+    ``?model=ground|standing`` draws that model (default: the compound's own);
+    when it is not the compound's own, ``compare`` holds the ratios under the
+    compound's model, so the map shows the coverage of both (docs/web.md, "Heights").
+    """
     compound = compound_for(cid)
     planned = _flag("planned")
-    result = analysis_or_422(compound, include_planned=planned)
+    own = model_of(compound)
+    model = model_of(compound, request.args.get("model"))
+    result = analysis_or_422(compound, include_planned=planned, coverage_model=model)
+    compare = (
+        analysis_or_422(compound, include_planned=planned, coverage_model=own)
+        if model != own
+        else None
+    )
 
     def build() -> dict:
         data = geojson.analysis_features(result.analysis)
         data["key"] = result.key
+        data["model"] = model_ratios(result.analysis)
+        data["compare"] = model_ratios(compare.analysis) if compare is not None else None
         return data
 
-    return json_response(("coverage-json", result.key, planned), build)
+    return json_response(("coverage-json", result.key, planned, model, own), build)
 
 
 @bp.get("/<int:cid>/footprint.json")
 @require("analysis.run")
 def footprint_data(cid: int):
-    """One camera's four DORI footprints (``?camera=CODE``)."""
+    """One camera's four DORI footprints (``?camera=CODE``, ``?model=`` as coverage.json)."""
     compound = compound_for(cid)
     code = request.args.get("camera", "")
-    result = analysis_or_422(compound, include_planned=True)
+    model = model_of(compound, request.args.get("model"))
+    result = analysis_or_422(compound, include_planned=True, coverage_model=model)
     data = geojson.camera_footprint_features(result.analysis, code)
     if data is None:
         abort(404)
@@ -280,3 +312,85 @@ def delete(cid: int):
     db.commit()
     flash(_("Compound %(code)s deleted.", code=code), "ok")
     return redirect(url_for("compounds.index"))
+
+
+def _settings_json(compound: Any) -> dict[str, Any]:
+    return {"version": compound.version, **current_settings(compound)}
+
+
+def _settings_page(compound: Any, values: dict[str, str], errors: dict[str, str]) -> str:
+    return render_template(
+        "compounds/settings.html",
+        compound=compound,
+        form=FlaskForm(),
+        values=values,
+        errors=errors,
+        placeholders=heights.defaults(),
+        levels=LEVELS,
+        model_labels=heights.MODEL_LABELS,
+        default_model=DEFAULT_COVERAGE_MODEL,
+    )
+
+
+@bp.route("/<int:cid>/settings", methods=["GET", "POST"])
+@require("compound.import")
+def settings(cid: int):
+    """The compound's heights settings (docs/web.md, "Heights"): a form, or JSON
+    (``GET`` with Accept JSON; ``POST`` a :class:`CompoundSettings` body)."""
+    compound = compound_for(cid)
+    if request.method == "GET":
+        if request.accept_mimetypes.best == "application/json":
+            return jsonify(_settings_json(compound))
+        return _settings_page(compound, heights.form_values(current_settings(compound)), {})
+    db = db_session()
+    if request.is_json:
+        try:
+            data = load(CompoundSettings(), read_json(request.get_data(cache=True)))
+        except BodyError as exc:
+            raise FieldError("body", str(exc)) from None
+        values = current_settings(compound)  # a member left out stays as it is
+        values.update((k, v) for k, v in data.items() if k in values)
+        try:
+            update_settings(
+                db,
+                compound,
+                **values,
+                expected_version=data["version"],
+                actor=g.user.username,
+            )
+            db.commit()
+        except StaleEditError as exc:
+            return conflict(exc, lambda: _settings_json(compound_for(cid)))
+        except CamwatchError as exc:
+            db.rollback()
+            raise heights.field_error(exc) from None
+        return jsonify(_settings_json(compound))
+    form = FlaskForm()
+    if not form.validate_on_submit():
+        abort(400)
+    version = request.form.get("version", "")
+    try:
+        values = heights.settings_from_form(request.form)
+        update_settings(
+            db,
+            compound,
+            **values,
+            expected_version=int(version) if version.isdigit() else None,
+            actor=g.user.username,
+        )
+        db.commit()
+    except heights.SettingsFormError as exc:
+        db.rollback()
+        return _settings_page(compound, dict(request.form), exc.errors), 400
+    except StaleEditError:
+        db.rollback()
+        flash(
+            _("Someone else changed these settings; nothing was saved. Here they are now."), "error"
+        )
+        return redirect(url_for("compounds.settings", cid=cid))
+    except CamwatchError as exc:
+        db.rollback()
+        flash(_("Not saved: %(e)s", e=error_text(exc)), "error")
+        return _settings_page(compound, dict(request.form), {}), 400
+    flash(_("Saved. Coverage is analysed under these settings."), "ok")
+    return redirect(url_for("compounds.settings", cid=cid))

@@ -36,6 +36,7 @@ PROPERTY_LABELS = {
     "name": _l("name"),
     "height_m": _l("height (m)"),
     "thickness_m": _l("thickness (m)"),
+    "see_through": _l("see-through"),
     "zone_type": _l("zone type"),
     "required_level": _l("required level"),
     "weight": _l("weight"),

@@ -21,13 +21,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Response, abort, current_app, g
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import defer, lazyload
 
+from camwatch.errors import UsageError
 from camwatch.geometry.coverage import Analysis, analyze
 from camwatch.geometry.footprint import camera_footprints
+from camwatch.geometry.heights import Scene, standing_footprints
 from camwatch.geometry.space import free_space
-from camwatch.model import Site
+from camwatch.model import COVERAGE_MODELS, DEFAULT_COVERAGE_MODEL, Site
+from camwatch.registry.codec import SETTINGS_KEYS
 from camwatch.registry.compounds import export_site
 from camwatch.registry.models import Compound, Device
 from camwatch.registry.users import visible_compounds
@@ -100,6 +104,7 @@ def _content_digest(compound: Compound) -> str:
         if d.status != "retired"
     )
     plan = [compound.plan_json, compound.name, compound.district, compound.address, compound.georef]
+    plan += [getattr(compound, key) for key in SETTINGS_KEYS]  # the heights settings
     return _digest([compound.code, plan, devices])
 
 
@@ -160,36 +165,83 @@ def _camera_key(camera: Any) -> str:
     return _digest(sorted((k, v) for k, v in vars(camera).items() if k not in _OPTICS_IGNORED))
 
 
-def analysis_of(compound: Compound, *, include_planned: bool = False) -> CompoundAnalysis:
-    """The compound's coverage analysis, computed once per compound state.
+def model_of(compound: Compound, requested: str | None = None) -> str:
+    """The coverage model to analyse under: ``requested`` (``?model=``) when given, else the
+    compound's own (docs/site-format.md §4; its default when the compound names none).
 
-    Footprints are cached per camera (by its optics and position, and the
-    plan), so after one camera moves only that camera is recomputed.
+    An unknown ``requested`` model is a :class:`UsageError` (400) naming the choices.
+    """
+    if requested is not None and requested != "":
+        if requested not in COVERAGE_MODELS:
+            raise UsageError(
+                _(
+                    "model must be one of %(choices)s, got %(value)s",
+                    choices=", ".join(COVERAGE_MODELS),
+                    value=repr(requested[:40]),
+                )
+            )
+        return requested
+    return compound.coverage_model or DEFAULT_COVERAGE_MODEL
+
+
+def other_model(model: str) -> str:
+    """The model the compare switch offers beside ``model``."""
+    return "ground" if model == "standing" else "standing"
+
+
+def model_ratios(analysis: Any) -> dict[str, Any]:
+    """An analysis's model and its coverage ratio per level (the compare switch's numbers)."""
+    return {"model": analysis.coverage_model, "levels": analysis.ratios()}
+
+
+def analysis_of(
+    compound: Compound, *, include_planned: bool = False, coverage_model: str | None = None
+) -> CompoundAnalysis:
+    """The compound's coverage analysis under ``coverage_model`` (default: the compound's
+    own model), computed once per compound state and model.
+
+    Footprints are cached per camera (by its optics and position, the plan and,
+    in the standing model, the target heights and depression limits), so after
+    one camera moves only that camera is recomputed.
     """
     cache = cache_for(current_app)
     key = state_key(compound)
+    model = model_of(compound, coverage_model)
 
     def compute() -> CompoundAnalysis:
         site = site_of(compound)
         plan = _digest(compound.plan_json)
         space = cache.get_or_compute(("space", plan), lambda: free_space(site))
+        if model == "standing":
+            scene = cache.get_or_compute(("scene", plan), lambda: Scene(site, space))
+            targets = site.info.target_heights()
+            depressions = site.info.max_depressions()
+            heights = _digest([targets, depressions])
 
-        def footprint(cam: Any) -> Any:
-            return cache.get_or_compute(
-                ("fp", plan, _camera_key(cam)), lambda: camera_footprints(cam, space)
-            )
+            def footprint(cam: Any) -> Any:
+                return cache.get_or_compute(
+                    ("fp-standing", plan, heights, _camera_key(cam)),
+                    lambda: standing_footprints(cam, scene, targets, depressions),
+                )
+        else:
 
-        # The cache holds ground-model footprints; a standing site's are the engine's own
-        # (docs/coverage.md, "Heights": the default model is standing).
-        footprints = (
-            {cam.id: footprint(cam) for cam in site.cameras}
-            if site.info.model == "ground"
-            else None
+            def footprint(cam: Any) -> Any:
+                return cache.get_or_compute(
+                    ("fp", plan, _camera_key(cam)),
+                    lambda: camera_footprints(cam, space, levels=site.info.ladder.names),
+                )
+
+        footprints = {cam.id: footprint(cam) for cam in site.cameras}
+        result = analyze(
+            site,
+            include_planned=include_planned,
+            footprints=footprints,
+            space=space,
+            coverage_model=model,
         )
-        result = analyze(site, include_planned=include_planned, footprints=footprints, space=space)
         return CompoundAnalysis(site, result, key)
 
-    return cache.get_or_compute(("analysis", key, include_planned), compute)
+    return cache.get_or_compute(("analysis", key, include_planned, model), compute)
 
 
 def active_devices(compound: Compound) -> list[Device]:

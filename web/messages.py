@@ -39,6 +39,8 @@ PROPERTY_LABELS = {
     "resolution": _l("resolution"),
     "thickness_m": _l("thickness"),
     "weight": _l("weight"),
+    "target_height_m": _l("target height"),
+    "max_depression_deg": _l("maximum depression"),
     "hfov": _l("horizontal field of view from the lens"),
     "detection_distance": _l("detection distance"),
 }

@@ -46,23 +46,30 @@ from camwatch.registry.snapshots import save_snapshot
 from camwatch.standards import meets_standard
 from web.cache import cache_for
 from web.db import db_session, new_session
-from web.ledger import CompoundAnalysis, analysis_of, state_key
+from web.ledger import CompoundAnalysis, analysis_of, model_of, state_key
 from web.messages import analysis_failed
 
 Outcome = tuple[CompoundAnalysis | None, BaseException | None]
 
 
-def analysis_outcome(compound: Compound, *, include_planned: bool = False) -> Outcome:
+def analysis_outcome(
+    compound: Compound, *, include_planned: bool = False, coverage_model: str | None = None
+) -> Outcome:
     """``(analysis, None)``, or ``(None, error)`` when the analysis fails (never raises for it).
 
-    A failure is remembered under the compound's state key, so an unchanged
-    broken compound is not re-analysed on every request; database errors are
-    not analysis failures and propagate.
+    ``coverage_model`` ("ground" | "standing") overrides the compound's own
+    (:func:`web.ledger.model_of`; an unknown one raises UsageError, a 400).
+    A failure is remembered under the compound's state key and the model, so an
+    unchanged broken compound is not re-analysed on every request; database
+    errors are not analysis failures and propagate.
     """
+    model = model_of(compound, coverage_model)
 
     def compute() -> Outcome:
         try:
-            return analysis_of(compound, include_planned=include_planned), None
+            return analysis_of(
+                compound, include_planned=include_planned, coverage_model=model
+            ), None
         except SQLAlchemyError:
             raise
         except Exception as exc:  # any failure of the analysis is shown, not raised
@@ -71,7 +78,7 @@ def analysis_outcome(compound: Compound, *, include_planned: bool = False) -> Ou
             exc.__context__ = exc.__cause__ = None
             return None, exc
 
-    key = ("analysis-outcome", state_key(compound), include_planned)
+    key = ("analysis-outcome", state_key(compound), include_planned, model)
     return cache_for(current_app).get_or_compute(key, compute)
 
 
@@ -114,9 +121,13 @@ def summary_outcome(compound: Compound) -> SummaryOutcome:
     return cache_for(current_app).get_or_compute(key, compute)
 
 
-def analysis_or_422(compound: Compound, *, include_planned: bool = False) -> CompoundAnalysis:
+def analysis_or_422(
+    compound: Compound, *, include_planned: bool = False, coverage_model: str | None = None
+) -> CompoundAnalysis:
     """The compound's analysis, or a 422 answer saying why it failed (for JSON and downloads)."""
-    result, failure = analysis_outcome(compound, include_planned=include_planned)
+    result, failure = analysis_outcome(
+        compound, include_planned=include_planned, coverage_model=coverage_model
+    )
     if result is None:
         abort(422, description=analysis_failed(failure or RuntimeError("unknown")))
     return result

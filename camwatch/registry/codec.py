@@ -208,16 +208,22 @@ def feature_of(state: DeviceState) -> dict[str, Any]:
     return {"type": "Feature", "properties": props, "geometry": copy.deepcopy(state.geometry)}
 
 
+# The compound's heights settings (docs/site-format.md §4): columns of the compound, members
+# of the site member in a file (docs/registry.md, "Heights").
+SETTINGS_KEYS: tuple[str, ...] = ("coverage_model", "target_height_m", "max_depression_deg")
+
+
 def plan_site_member(plan: Mapping[str, Any], compound: Any) -> dict[str, Any]:
-    """The ``site`` member for an export: the plan's, with the compound's own identity."""
+    """The ``site`` member for an export: the plan's, with the compound's own identity and
+    heights settings."""
     site = dict(plan.get("site") or {})
     site["id"] = compound.code
-    for key in ("name", "district", "address"):
+    for key in ("name", "district", "address", *SETTINGS_KEYS):
         value = getattr(compound, key)
         if value is None:
             site.pop(key, None)
         else:
-            site[key] = value
+            site[key] = copy.deepcopy(value)
     if compound.georef is not None:
         site["georef"] = copy.deepcopy(compound.georef)
     else:

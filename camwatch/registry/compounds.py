@@ -33,6 +33,7 @@ from camwatch.ladders import require_dori
 from camwatch.model import DEVICE_KINDS, UNRESOLVED_PROBLEM_STATUSES, Site
 from camwatch.registry.audit import set_actor
 from camwatch.registry.codec import (
+    SETTINGS_KEYS,
     DeviceState,
     check_code,
     plan_site_member,
@@ -52,8 +53,8 @@ from camwatch.registry.models import (
 )
 from camwatch.sitefile import site_to_geojson
 
-_IDENTITY_KEYS = ("id", "name", "district", "address", "georef")
-_COMPOUND_FIELDS = ("name", "district", "address", "georef", "target_standard")
+_IDENTITY_KEYS = ("id", "name", "district", "address", "georef", *SETTINGS_KEYS)
+_COMPOUND_FIELDS = ("name", "district", "address", "georef", "target_standard", *SETTINGS_KEYS)
 _DEVICE_FIELDS = (
     "name",
     "status",
@@ -131,7 +132,8 @@ def split_site(site: Site) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """(plan FeatureCollection without devices, device features in file order)."""
     collection = site_to_geojson(site)
     plan = {k: v for k, v in collection.items() if k != "features"}
-    # identity lives in the compound's columns; the plan keeps units and extra members
+    # identity and heights settings live in the compound's columns; the plan keeps units
+    # and extra members
     plan["site"] = {k: v for k, v in collection["site"].items() if k not in _IDENTITY_KEYS}
     plan["features"] = [
         f for f in collection["features"] if f["properties"]["kind"] not in DEVICE_KINDS
@@ -217,6 +219,7 @@ def import_site(
         "district": site.info.district,
         "address": site.info.address,
         "georef": georef,
+        **settings_of(site),
         "target_standard": target_standard
         if target_standard is not None
         else (compound.target_standard if compound else None),
@@ -333,6 +336,18 @@ class _PseudoCompound:
         self.district = values["district"]
         self.address = values["address"]
         self.georef = values["georef"]
+        for key in SETTINGS_KEYS:
+            setattr(self, key, values[key])
+
+
+def settings_of(site: Site) -> dict[str, Any]:
+    """The site's heights settings as the compound's columns hold them (None: not given)."""
+    info = site.info
+    return {
+        "coverage_model": info.coverage_model,
+        "target_height_m": copy.deepcopy(info.target_height_m),
+        "max_depression_deg": copy.deepcopy(info.max_depression_deg),
+    }
 
 
 def _plan_summary(plan: dict[str, Any]) -> str:

@@ -46,6 +46,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
 from camwatch.model import (
+    COVERAGE_MODELS,
     DEVICE_KINDS,
     DEVICE_STATUSES,
     MAINTENANCE_KINDS,
@@ -124,6 +125,7 @@ class Compound(Base):
     """A residential compound: its plan (site format, without devices) and identity."""
 
     __tablename__ = "compounds"
+    __table_args__ = (_one_of("coverage_model", COVERAGE_MODELS),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(64), unique=True)
@@ -135,6 +137,15 @@ class Compound(Base):
     # optional georeference of the local metres, e.g. {"crs": "EPSG:4547", "origin": [x, y]}
     georef: Mapped[dict[str, Any] | None]
     target_standard: Mapped[str | None] = mapped_column(String(100))
+    # heights settings of docs/site-format.md §4, as the site member gives them (None: the
+    # site format's default); checked by the site loader (camwatch.properties ranges)
+    coverage_model: Mapped[str | None] = mapped_column(String(16))
+    # a number for every level, or {level: metres}
+    target_height_m: Mapped[Any] = mapped_column(JSON(none_as_null=True), nullable=True)
+    # {level: degrees}
+    max_depression_deg: Mapped[dict[str, Any] | None] = mapped_column(
+        JSON(none_as_null=True), nullable=True
+    )
     # when an import last changed it (devices changed later are not retired silently)
     imported_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -63,6 +63,9 @@ TABLE = [
         {"version": 0, "features": []},  # stale version: refused after the role check
         only(409, (A, P)),
     ),
+    # heights settings (tests/web/test_heights.py); version 0 is refused after the role check
+    ("GET", "/compounds/{own}/settings", None, None, only(200, (A, P))),
+    ("POST", "/compounds/{own}/settings", "json", {"version": 0}, only(400, (A, P))),
     ("GET", "/compounds/new", None, None, only(200, (A, P))),
     (
         "POST",

@@ -200,3 +200,35 @@ class Flag(fields.Boolean):
         if not isinstance(value, bool):
             raise ValidationError(f"must be true or false, got {_short(value)}")
         return value
+
+
+class PerLevel(fields.Field):
+    """A per-level site member (docs/site-format.md §4): ``{level: number}`` — or, with
+    ``scalar``, one number for every level — each checked by ``prop`` (docs/ranges.md)."""
+
+    def __init__(self, prop: Any, *, scalar: bool = False, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.prop = prop
+        self.scalar = scalar
+
+    def _check(self, value: Any, where: str) -> float:
+        from camwatch.errors import ValueRangeError
+
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > INT64_MAX:
+            value = float("inf")  # out of every range, reported as such
+        try:
+            return float(self.prop.check(value))
+        except ValueRangeError as exc:
+            raise ValidationError(f"{where}{exc}".replace(f"{self.prop.name} ", "", 1)) from None
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Any:
+        if self.scalar and not isinstance(value, Mapping):
+            return self._check(value, "")
+        if not isinstance(value, Mapping):
+            need = "a number or an object" if self.scalar else "an object"
+            raise ValidationError(f"must be {need} of level -> number, got {_short(value)}")
+        out: dict[str, float] = {}
+        for level, number in value.items():
+            # which level names exist is the site loader's to say (they follow the site's ladder)
+            out[check_text(level)] = self._check(number, f"{_short(level)}: ")
+        return out

@@ -42,9 +42,26 @@ class CompoundOut(Schema):
     address = fields.String(allow_none=True)
     version = fields.Integer(required=True)
     devices = fields.Method("_live", required=True, metadata={"type": "integer"})
+    # heights settings (docs/site-format.md §4); null: the site format's default
+    coverage_model = fields.String(allow_none=True, metadata={"enum": ["ground", "standing"]})
+    target_height_m = fields.Raw(
+        allow_none=True, metadata={"description": "metres: a number or {level: number}"}
+    )
+    max_depression_deg = fields.Dict(keys=fields.String(), values=fields.Float(), allow_none=True)
 
     def _live(self, compound: Any) -> int:
         return sum(1 for d in compound.devices if d.status != "retired")
+
+
+class CompoundSettingsOut(Schema):
+    """A compound's heights settings and the version to send back with a change."""
+
+    version = fields.Integer(required=True)
+    coverage_model = fields.String(allow_none=True, metadata={"enum": ["ground", "standing"]})
+    target_height_m = fields.Raw(
+        allow_none=True, metadata={"description": "metres: a number or {level: number}"}
+    )
+    max_depression_deg = fields.Dict(keys=fields.String(), values=fields.Float(), allow_none=True)
 
 
 class DeviceOut(Schema):

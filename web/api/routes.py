@@ -11,11 +11,12 @@ from typing import Any
 
 from flask import abort, current_app, g, jsonify, url_for
 
-from camwatch.errors import StaleEditError
+from camwatch.errors import CamwatchError, StaleEditError
 from camwatch.registry import devices as devices_service
 from camwatch.registry.maintenance import log_maintenance
 from camwatch.registry.models import Device, Problem
 from camwatch.registry.problems import list_problems, open_problem, recheck, update_problem
+from camwatch.registry.settings import current_settings, update_settings
 from camwatch.sitefile import site_to_geojson
 from web.api import bp
 from web.api.common import conflict, registry_errors
@@ -23,6 +24,7 @@ from web.api.outputs import (
     AnyObject,
     CompoundList,
     CompoundOut,
+    CompoundSettingsOut,
     DeviceList,
     DeviceOut,
     ErrorSchema,
@@ -33,6 +35,7 @@ from web.api.outputs import (
 from web.api.schemas import (
     TEXT_FIELDS,
     AnalysisQuery,
+    CompoundSettings,
     DeviceCreate,
     DevicePatch,
     DeviceQuery,
@@ -48,6 +51,7 @@ from web.api.schemas import (
 from web.cache import cache_for
 from web.db import db_session
 from web.devices import _next_code
+from web.heights import field_error
 from web.ledger import analysis_of, compound_by_code, compounds_for, json_response
 from web.planning import PlanOptions, plan_for
 from web.security import has_permission
@@ -282,8 +286,53 @@ def get_analysis(query: dict[str, Any], code: str):
     """Coverage analysis."""
     compound = compound_by_code(code, g.user)
     planned = query.get("include_planned", "false") in ("true", "1")
-    result = analysis_of(compound, include_planned=planned)
-    return json_response(("analysis-json", result.key, planned), result.analysis.to_dict)
+    result = analysis_of(
+        compound, include_planned=planned, coverage_model=query.get("coverage_model")
+    )
+    model = result.analysis.coverage_model
+    return json_response(("analysis-json", result.key, planned, model), result.analysis.to_dict)
+
+
+def _settings(compound: Any) -> dict[str, Any]:
+    return {"version": compound.version, **current_settings(compound)}
+
+
+@bp.route("/compounds/<code>/settings", methods=["GET"])
+@_requires("compound.view")
+@bp.response(200, CompoundSettingsOut)
+@_errors()
+def get_settings(code: str):
+    """The compound's heights settings (docs/site-format.md §4)."""
+    return _settings(compound_by_code(code, g.user))
+
+
+@bp.route("/compounds/<code>/settings", methods=["PATCH"])
+@_requires("compound.import")
+@bp.arguments(CompoundSettings)
+@bp.response(200, CompoundSettingsOut)
+@_errors(400, 409)
+def patch_settings(data: dict[str, Any], code: str):
+    """Change the compound's heights settings (a member left out stays; null: the default)."""
+    compound = compound_by_code(code, g.user)
+    db = db_session()
+    try:
+        with registry_errors():
+            wanted = current_settings(compound)
+            wanted.update((k, v) for k, v in data.items() if k in wanted)
+            update_settings(
+                db,
+                compound,
+                **wanted,
+                expected_version=data["version"],
+                actor=g.user.username,
+            )
+            db.commit()
+    except StaleEditError as exc:
+        return conflict(exc, lambda: _settings(compound_by_code(code, g.user)))
+    except CamwatchError as exc:
+        db.rollback()
+        raise field_error(exc) from None
+    return _settings(compound)
 
 
 @bp.route("/compounds/<code>/plan", methods=["POST"])

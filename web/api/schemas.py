@@ -17,6 +17,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validates_schema
 from camwatch.model import (
     ACCESS_CONTROL_TYPES,
     ALARM_TYPES,
+    COVERAGE_MODELS,
     DEVICE_KINDS,
     DEVICE_STATUSES,
     LIVE_DEVICE_STATUSES,
@@ -24,12 +25,14 @@ from camwatch.model import (
     PROBLEM_SOURCES,
     PROBLEM_STATUSES,
 )
+from camwatch.properties import MAX_DEPRESSION, TARGET_HEIGHT
 from web.api.fields import (
     Choice,
     Code,
     Flag,
     JSONObject,
     Number,
+    PerLevel,
     Resolution,
     Text,
     Version,
@@ -156,6 +159,26 @@ class DevicePatch(DeviceFields):
             )
 
 
+class CompoundSettings(StrictSchema):
+    """A compound's heights settings (docs/site-format.md §4); null: the site format's default.
+
+    Ranges from :mod:`camwatch.properties` (docs/ranges.md); the ledger then checks
+    the whole site with the site loader.
+    """
+
+    version = Version(required=True)
+    coverage_model = Choice(COVERAGE_MODELS, allow_none=True)
+    target_height_m = PerLevel(
+        TARGET_HEIGHT,
+        scalar=True,
+        allow_none=True,
+        metadata={"description": "metres: one number for every level, or {level: number}"},
+    )
+    max_depression_deg = PerLevel(
+        MAX_DEPRESSION, allow_none=True, metadata={"description": "degrees: {level: number}"}
+    )
+
+
 class MaintenanceInput(StrictSchema):
     kind = Choice(MAINTENANCE_KINDS, required=True)
     date = fields.Date(allow_none=True)
@@ -205,6 +228,9 @@ class BoolFlag(Choice):
 
 class AnalysisQuery(Schema):
     include_planned = BoolFlag()
+    coverage_model = Choice(
+        COVERAGE_MODELS, metadata={"description": "default: the compound's own (its settings)"}
+    )
 
 
 class ProblemQuery(Schema):

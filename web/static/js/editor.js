@@ -222,6 +222,7 @@
     var p = layer.feature.properties;
     var kind = p.kind;
     var inputs = {};
+    var seeThrough = null;
     var form = h('form', { class: 'propform stack', id: 'prop-form' });
     form.appendChild(h('p', null, h('b', { text: T.kinds[kind] || kind })));
     var row = h('div', { class: 'row' });
@@ -229,13 +230,16 @@
       inputs.name = h('input', { name: 'name', type: 'text', value: p.name === undefined || p.name === null ? '' : String(p.name) });
       row.appendChild(field(T.name, inputs.name));
     }
-    if (kind === 'building' || kind === 'obstacle') {
-      inputs.height_m = h('input', { name: 'height_m', type: 'number', step: 'any', min: '0', value: p.height_m === undefined || p.height_m === null ? '' : String(p.height_m) });
+    if (kind === 'building' || kind === 'obstacle' || kind === 'wall') {
+      // empty: the kind's default height (docs/site-format.md §4), shown as the placeholder
+      inputs.height_m = h('input', { name: 'height_m', type: 'number', step: 'any', min: '0', placeholder: String(T.default_heights[kind]), value: p.height_m === undefined || p.height_m === null ? '' : String(p.height_m) });
       row.appendChild(field(T.height_m, inputs.height_m));
     }
     if (kind === 'wall') {
       inputs.thickness_m = h('input', { name: 'thickness_m', type: 'number', step: 'any', min: '0', value: p.thickness_m === undefined || p.thickness_m === null ? '' : String(p.thickness_m) });
       row.appendChild(field(T.thickness_m, inputs.thickness_m));
+      seeThrough = h('input', { name: 'see_through', type: 'checkbox', checked: p.see_through === true ? 'checked' : null });
+      row.appendChild(h('label', { class: 'check', title: T.see_through_hint }, seeThrough, ' ', T.see_through));
     }
     if (kind === 'zone') {
       inputs.zone_type = options(h('select', { name: 'zone_type' }), Object.keys(T.zone_types), T.zone_types, p.zone_type || 'other');
@@ -257,6 +261,9 @@
     form.appendChild(actions);
     form.addEventListener('submit', function (e) {
       e.preventDefault();
+      if (seeThrough) {
+        if (seeThrough.checked) p.see_through = true; else delete p.see_through;
+      }
       Object.keys(inputs).forEach(function (key) {
         var raw = inputs[key].value.trim();
         if (raw === '') { delete p[key]; return; }

@@ -276,13 +276,27 @@
     box.appendChild(h('p', { class: 'verdict ' + (s.compliant ? 'ok' : 'bad'), id: 'verdict' },
       s.compliant ? T.site_compliant : T.site_not_compliant));
     var table = h('table', { class: 'table compact levels', id: 'level-table' });
+    var cov = state.coverage || {};
+    var compare = cov.compare || null;  // the compound's own model beside the one drawn
+    var shown = cov.model ? cov.model.model : null;
+    if (compare) {
+      table.appendChild(h('tr', { class: 'model-head' }, h('th'), h('th', { class: 'num', text: T['model_' + shown] }),
+        h('th', { class: 'num', text: T['model_' + compare.model] }), h('th')));
+    }
     LEVELS.forEach(function (lv) {
       var r = s.levels[lv].ratio;
       var bar = h('div', { class: 'bar w' + (Math.floor(r * 50) * 2) + (r < 0.9 ? ' bad' : (r < 0.98 ? ' warn' : '')) }, h('span'));
       table.appendChild(h('tr', { 'data-level': lv },
-        h('th', { text: T[lv] }), h('td', { class: 'num ratio', text: pct(r) }), h('td', { class: 'wide-cell' }, bar)));
+        h('th', { text: T[lv] }), h('td', { class: 'num ratio', text: pct(r) }),
+        compare ? h('td', { class: 'num compare-ratio', text: pct(compare.levels[lv]) }) : null,
+        h('td', { class: 'wide-cell' }, bar)));
     });
     box.appendChild(table);
+    if (shown) {
+      var heights = s.target_height_m ? ' · ' + T.target_height + ' ' + LEVELS.map(function (lv) { return fmt(s.target_height_m[lv], 1) + ' m'; }).join(' / ') : '';
+      box.appendChild(h('p', { class: 'muted small', id: 'model-note', 'data-model': shown }, T['model_' + shown] + heights));
+      if (compare) box.appendChild(h('p', { class: 'muted small', text: T.compare_note }));
+    }
     box.appendChild(h('p', { class: 'muted small' }, T.monitored + ': ' + fmt(s.monitored_area_m2, 0) + ' ' + T.m2 + ' · ' +
       (planned ? T.counted_note_planned : T.counted_note)));
 
@@ -294,7 +308,7 @@
         h('span', { class: 'badge ' + (z.pass ? 'pass' : 'fail'), text: z.pass ? T.compliant : T.not_compliant }), ' ',
         h('a', { href: '#', text: z.name, onclick: function (e) { e.preventDefault(); zoomToZone(z.name); } }),
         h('small', { class: 'muted' }, ' · ' + T[z.required_level] + ' ' + pct(z.ratio)));
-      if (!z.pass && state.data.can.problem) li.appendChild(problemButton({ zone: z.name }, 'zone:' + z.name));
+      if (!z.pass && state.data.can.problem && !compare) li.appendChild(problemButton({ zone: z.name }, 'zone:' + z.name));
       return li;
     }
     var zl = h('ul', { class: 'plain zones', id: 'zone-list' });
@@ -316,7 +330,7 @@
         h('a', { href: '#', text: b.id, onclick: function (e) { e.preventDefault(); zoomToSpot(b); } }),
         ' · ' + fmt(b.area_m2) + ' ' + T.m2,
         b.zones.length ? h('small', { class: 'muted' }, ' · ' + b.zones.join(', ')) : null);
-      if (state.data.can.problem) li.appendChild(problemButton({ blind_spot: b.id }, 'spot:' + b.id));
+      if (state.data.can.problem && !compare) li.appendChild(problemButton({ blind_spot: b.id }, 'spot:' + b.id));
       bl.appendChild(li);
     });
     if (!s.blind_spots.length) bl.appendChild(h('li', { class: 'muted', text: T.none }));
@@ -444,7 +458,7 @@
     if (state.footprint) { map.removeLayer(state.footprint); state.footprint = null; }
   }
   function showFootprint(p) {
-    var url = state.data.urls.footprint + '?camera=' + encodeURIComponent(p.code);
+    var url = state.data.urls.footprint + '?camera=' + encodeURIComponent(p.code) + modelParam();
     api('GET', url).then(function (fp) {
       if (state.selected !== p.id) return;
       clearFootprint();
@@ -772,9 +786,15 @@
   });
 
   // ---------------------------------------------------------------- loading
+  // the compare switch: draw the other coverage model (?model=), show the ratios of both
+  function modelParam() {
+    var box = document.getElementById('opt-model');
+    return box && box.checked ? '&model=' + encodeURIComponent(box.value) : '';
+  }
+
   function loadCoverage() {
     var planned = document.getElementById('opt-planned').checked ? 1 : 0;
-    return api('GET', state.data.urls.coverage + '?planned=' + planned).then(function (cov) {
+    return api('GET', state.data.urls.coverage + '?planned=' + planned + modelParam()).then(function (cov) {
       state.coverage = cov;
       drawCoverage(cov);
     });
@@ -791,6 +811,10 @@
   document.getElementById('btn-analyze').addEventListener('click', function () {
     say(T.analyzing, 'info');
     showTab('tab-coverage');
+    loadCoverage().then(function () { say(''); }).catch(function (err) { say(err.message, 'error'); });
+  });
+  document.getElementById('opt-model').addEventListener('change', function () {
+    say(T.analyzing, 'info');
     loadCoverage().then(function () { say(''); }).catch(function (err) { say(err.message, 'error'); });
   });
   document.getElementById('opt-planned').addEventListener('change', function () {
