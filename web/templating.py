@@ -53,6 +53,9 @@ ZONE_TYPE_LABELS = {
     "road": _l("Road"),
     "square": _l("Square"),
     "other": _l("Other"),
+    "ebike_charging": _l("E-bike charging"),
+    "garage": _l("Garage"),
+    "lift": _l("Lift"),
 }
 MAINTENANCE_LABELS = {
     "inspection": _l("Check"),

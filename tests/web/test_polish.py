@@ -79,3 +79,27 @@ def test_help_is_in_both_languages(read_client, ids):
     en = read_client.get(f"/compounds/{cid}/analysis").get_data(as_text=True)
     assert "What DORI levels and px/m mean" in en and "What a zone needs to pass" in en
     read_client.post("/language", data={"lang": "zh", "next": "/"})
+
+
+@pytest.mark.parametrize(
+    ("table", "values"),
+    [
+        ("ZONE_TYPE_LABELS", "ZONE_TYPES"),
+        ("LEVEL_LABELS", "LEVELS"),
+        ("STATUS_LABELS", "DEVICE_STATUSES"),
+        ("KIND_LABELS", "DEVICE_KINDS"),
+        ("PROBLEM_STATUS_LABELS", "PROBLEM_STATUSES"),
+        ("SOURCE_LABELS", "PROBLEM_SOURCES"),
+        ("MAINTENANCE_LABELS", "MAINTENANCE_KINDS"),
+        ("ACCESS_LABELS", "ACCESS_CONTROL_TYPES"),
+        ("ALARM_LABELS", "ALARM_TYPES"),
+    ],
+)
+def test_every_enumerated_value_has_a_label(table, values):
+    """A value without a label is shown raw — English words on a Chinese page."""
+    import camwatch.model
+    import web.templating
+
+    labels = getattr(web.templating, table)
+    missing = [v for v in getattr(camwatch.model, values) if v not in labels]
+    assert missing == []
