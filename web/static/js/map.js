@@ -453,8 +453,9 @@
       row.addEventListener('keydown', function (e) { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); flip(); } });
     });
     map.on('layeradd layerremove', function (e) {
-      if (e.layer && e.layer === state.labels) return;
-      if (state.labelsQueued) return;
+      // only the layers the legend or the names stand for (not the label markers themselves)
+      var watched = Object.keys(state.layers).some(function (k) { return state.layers[k] === e.layer; });
+      if (!watched || state.labelsQueued) return;
       state.labelsQueued = true;
       setTimeout(function () { state.labelsQueued = false; syncLegend(); refreshLabels(); }, 0);
     });
