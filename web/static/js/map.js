@@ -466,20 +466,20 @@
   // when its feature is drawn at least LABEL_MIN_PX wide on screen, so it appears as one
   // zooms in and never covers a feature smaller than itself.
   var LABEL_MIN_PX = { building: 56, zone: 56, spot: 22 };
-  function labelItems() {
+  function labelItems() {  // in order of precedence when names would overlap
     var items = [];
     var b = state.layers.plan_building, z = state.layers.plan_zone, s = state.layers.spots;
     if (b && map.hasLayer(b)) b.eachLayer(function (l) {
       var p = l.feature && l.feature.properties;
       if (p && p.name) items.push({ kind: 'building', layer: l, text: p.name });
     });
-    if (z && map.hasLayer(z)) z.eachLayer(function (l) {
-      var p = l.feature && l.feature.properties;
-      if (p && p.name) items.push({ kind: 'zone', layer: l, text: p.name });
-    });
     if (s && map.hasLayer(s)) s.eachLayer(function (l) {
       var p = l.feature && l.feature.properties;
       if (p && p.id) items.push({ kind: 'spot', layer: l, text: p.id });
+    });
+    if (z && map.hasLayer(z)) z.eachLayer(function (l) {
+      var p = l.feature && l.feature.properties;
+      if (p && p.name) items.push({ kind: 'zone', layer: l, text: p.name });
     });
     return items;
   }
@@ -492,14 +492,21 @@
     if (!state.labels) return;
     state.labels.clearLayers();
     if (!map.hasLayer(state.labels)) return;
+    var placed = [];  // screen boxes of the names drawn so far: a name that would overlap one is left out
     labelItems().forEach(function (it) {
       var bounds = it.layer.getBounds();
       var a = map.latLngToContainerPoint(bounds.getSouthWest()), c = map.latLngToContainerPoint(bounds.getNorthEast());
-      if (Math.abs(c.x - a.x) < Math.max(LABEL_MIN_PX[it.kind], labelWidth(it.text))) return;
-      var node = document.createElement('span');
-      node.textContent = String(it.text);  // names come from site files and users: text only
+      var w = labelWidth(it.text);
+      if (Math.abs(c.x - a.x) < Math.max(LABEL_MIN_PX[it.kind], w)) return;
       // zones are named at their top edge (a zone often holds a building named at its centre)
       var at = it.kind === 'zone' ? L.latLng(bounds.getNorth(), bounds.getCenter().lng) : bounds.getCenter();
+      var p = map.latLngToContainerPoint(at);
+      var box = { x0: p.x - w / 2, x1: p.x + w / 2, y0: it.kind === 'zone' ? p.y : p.y - 9, y1: it.kind === 'zone' ? p.y + 20 : p.y + 9 };
+      var clash = placed.some(function (q) { return box.x0 < q.x1 && q.x0 < box.x1 && box.y0 < q.y1 && q.y0 < box.y1; });
+      if (clash) return;
+      placed.push(box);
+      var node = document.createElement('span');
+      node.textContent = String(it.text);  // names come from site files and users: text only
       state.labels.addLayer(L.marker(at, {
         pane: 'labels', interactive: false, keyboard: false,
         icon: L.divIcon({ className: 'maplabel ml-' + it.kind, html: node, iconSize: null })
