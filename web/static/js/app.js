@@ -34,5 +34,15 @@
     wrap.addEventListener("scroll", function () { mark(wrap); }, { passive: true });
     mark(wrap);
   });
-  window.addEventListener("resize", function () { wraps.forEach(mark); });
+  // tab bars that scroll sideways (a compound's tabs on a phone) fade at the edge that hides tabs
+  var bars = Array.prototype.slice.call(document.querySelectorAll("nav.tabs"));
+  function markBar(bar) {
+    bar.classList.toggle("overflows", bar.scrollWidth > bar.clientWidth + 1);
+    bar.classList.toggle("at-end", bar.scrollLeft + bar.clientWidth >= bar.scrollWidth - 2);
+  }
+  bars.forEach(function (bar) {
+    bar.addEventListener("scroll", function () { markBar(bar); }, { passive: true });
+    markBar(bar);
+  });
+  window.addEventListener("resize", function () { wraps.forEach(mark); bars.forEach(markBar); });
 })();
