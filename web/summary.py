@@ -39,6 +39,7 @@ from camwatch.batch.jobs import ANALYZE_DEFAULTS, CHECK_DEFAULTS
 from camwatch.batch.stored import current_result
 from camwatch.compliance import compound_check, device_health
 from camwatch.model import DEVICE_KINDS
+from camwatch.registry.compounds import live_and_down
 from camwatch.registry.inspections import checklist, latest_inspection, score_of
 from camwatch.registry.models import Compound
 from camwatch.registry.problems import is_overdue, list_problems
@@ -219,6 +220,7 @@ def compound_status(compound: Compound, *, with_checklist: bool = True) -> dict[
         "error": analysis_failed(failure) if failure is not None else None,
         "cameras": cams,
         "cameras_installed": installed,
+        "cameras_live": live_and_down(cams)[0],
         "camera_health": (cams["active"] / installed) if installed else None,
         "open_problems": len(problems),
         "overdue_problems": len(overdue),

@@ -9,6 +9,8 @@ from flask import Flask
 from flask_babel import format_date, format_datetime
 from flask_babel import lazy_gettext as _l
 
+from camwatch.model import DORI_PX_PER_M, ZONE_PASS_RATIO
+
 LEVEL_LABELS = {
     "detection": _l("Detection"),
     "observation": _l("Observation"),
@@ -51,6 +53,9 @@ ZONE_TYPE_LABELS = {
     "road": _l("Road"),
     "square": _l("Square"),
     "other": _l("Other"),
+    "ebike_charging": _l("E-bike charging"),
+    "garage": _l("Garage"),
+    "lift": _l("Lift"),
 }
 MAINTENANCE_LABELS = {
     "inspection": _l("Check"),
@@ -128,6 +133,8 @@ def init_app(app: Flask) -> None:
         ACCESS_LABELS=ACCESS_LABELS,
         ALARM_LABELS=ALARM_LABELS,
         CHECK_LABELS=CHECK_LABELS,
+        ZONE_PASS_RATIO=ZONE_PASS_RATIO,
+        DORI_PX_PER_M=DORI_PX_PER_M,
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

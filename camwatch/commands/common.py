@@ -65,16 +65,30 @@ def ledger_options(f: F) -> F:
     return f
 
 
+#: The audit actor when neither ``--actor`` nor ``$CAMWATCH_USER`` names a person and the
+#: OS user is a shared account (docs/registry.md "CLI summary").
+CLI_ACTOR = "cli"
+#: OS accounts that name no person: recording them would look like a person did it.
+SHARED_OS_USERS = frozenset({"root", "nobody", "unknown", "admin", "administrator", "system"})
+
+
 def actor() -> str:
-    """The audit actor: ``--actor``, else ``$CAMWATCH_USER``, else the OS user, else 'unknown'."""
+    """The audit actor: ``--actor``, else ``$CAMWATCH_USER``, else a personal OS user, else 'cli'.
+
+    A shared or unknown OS account (root, nobody, ...) is never recorded as if it were a
+    person; the change is then recorded as made by ``cli``.
+    """
     ctx = click.get_current_context()
-    name = ctx.meta.get(ACTOR_KEY) or os.environ.get("CAMWATCH_USER")
-    if not name:
-        try:
-            name = getpass.getuser()
-        except (OSError, KeyError):
-            name = "unknown"
-    return str(name)
+    name = ctx.meta.get(ACTOR_KEY) or os.environ.get("CAMWATCH_USER", "").strip()
+    if name:
+        return str(name)
+    try:
+        os_user = getpass.getuser().strip()
+    except (OSError, KeyError):
+        os_user = ""
+    if not os_user or os_user.lower() in SHARED_OS_USERS:
+        return CLI_ACTOR
+    return os_user
 
 
 def open_engine(*, for_init: bool = False) -> Engine:

@@ -241,7 +241,7 @@ def compounds_cmd(district: str | None, as_json: bool) -> None:
     """List compounds with device counts and open/overdue problems."""
     from datetime import date
 
-    from camwatch.registry.compounds import compound_summary, list_compounds
+    from camwatch.registry.compounds import compound_summary, list_compounds, live_and_down
 
     with ledger() as session:
         rows = [
@@ -253,9 +253,7 @@ def compounds_cmd(district: str | None, as_json: bool) -> None:
         return
 
     def count(r: dict, kind: str) -> str:
-        by = r["devices"][kind]
-        live = sum(n for s, n in by.items() if s != "retired")
-        bad = sum(n for s, n in by.items() if s in ("faulty", "offline"))
+        live, bad = live_and_down(r["devices"][kind])
         return f"{live}" + (f" ({bad} down)" if bad else "")
 
     console().print(

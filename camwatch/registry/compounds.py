@@ -405,6 +405,19 @@ def compound_summary(session: Session, compound: Compound, *, today: date) -> di
     }
 
 
+#: Statuses counted as "down" (installed but not working) beside the live count.
+DOWN_STATUSES = ("faulty", "offline")
+
+
+def live_and_down(by_status: dict[str, int]) -> tuple[int, int]:
+    """The one counting rule of lists: (live devices — every status but retired, planned
+    included —, of which faulty or offline). ``camwatch compounds`` and the web's
+    compound cards both use it (docs/registry.md "CLI summary")."""
+    live = sum(n for status, n in by_status.items() if status != "retired")
+    down = sum(n for status, n in by_status.items() if status in DOWN_STATUSES)
+    return live, down
+
+
 def delete_compound(session: Session, compound: Compound, *, actor: str) -> None:
     """Delete a compound and everything recorded about it (admin only, audited row by row).
 

@@ -137,6 +137,7 @@ def test_technician_adds_camera_and_coverage_rises(page_for, live_server, ids):
     before = detection(page)
     # add a camera by clicking inside the largest blind spot
     x, y = ids["free_xy"]
+    page.select_option("#add-status", "active")  # installed; the default is planned
     page.click("#btn-add")
     px, py = page.evaluate(f"window.camwatch.screenPoint({x}, {y})")
     page.locator("#map").click(position={"x": px, "y": py})

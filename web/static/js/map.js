@@ -13,6 +13,8 @@
   'use strict';
 
   var T = JSON.parse(document.getElementById('i18n').textContent);
+  var T_EXTRA = document.getElementById('i18n-legend');
+  if (T_EXTRA) Object.assign(T, JSON.parse(T_EXTRA.textContent));
   var CSRF = document.querySelector('meta[name=csrf-token]').getAttribute('content');
   var LEVELS = ['detection', 'observation', 'recognition', 'identification'];
   var LEVEL_STYLE = {
@@ -162,6 +164,7 @@
 
   // ---------------------------------------------------------------- device icons
   function cameraIcon(p, ghost) {
+    if (ghost) return suggestionIcon(p);
     var cls = 'cam-icon st-' + (ghost ? 'ghost' : p.status) + (state.selected === p.id ? ' selected' : '');
     var svg =
       '<svg viewBox="-20 -20 40 40" width="40" height="40" aria-hidden="true">' +
@@ -266,6 +269,8 @@
       layer.setTooltipContent(tip(z.name + ' · ' + pct(z.ratio) + ' · ' + (z.pass ? T.compliant : T.not_compliant)));
     });
     rebuildLayerControl();
+    refreshLabels();
+    syncLegend();
     renderSummary(cov.summary);
   }
 
@@ -409,9 +414,9 @@
       L.DomEvent.disableClickPropagation(div);
       var details = h('details', { open: window.innerWidth >= 760 ? 'open' : null }, h('summary', { text: T.legend }));
       LEVELS.forEach(function (lv) {
-        details.appendChild(h('div', { class: 'lg' }, h('i', { class: 'sw lv-' + lv }), T[lv]));
+        details.appendChild(h('div', { class: 'lg', 'data-layer': 'cov_' + lv }, h('i', { class: 'sw lv-' + lv }), T[lv]));
       });
-      details.appendChild(h('div', { class: 'lg' }, h('i', { class: 'sw spot' }), T.blind_spots));
+      details.appendChild(h('div', { class: 'lg', 'data-layer': 'spots' }, h('i', { class: 'sw spot' }), T.blind_spots));
       ['active', 'faulty', 'offline', 'planned'].forEach(function (st) {
         details.appendChild(h('div', { class: 'lg' }, h('i', { class: 'dot st-' + st }), T.camera + ' · ' + T[st]));
       });
@@ -419,10 +424,121 @@
       details.appendChild(h('div', { class: 'lg lg-devsug' }, h('i', { class: 'dot devsug' }), T.device_suggestions));
       details.appendChild(h('div', { class: 'lg lg-routes' }, h('i', { class: 'sw route' }), T.intruder_routes));
       details.appendChild(h('div', { class: 'lg lg-patrol' }, h('i', { class: 'sw patrol' }), T.patrol_route));
+      details.appendChild(h('p', { class: 'lg-note', text: T.legend_note }));
       div.appendChild(details);
       return div;
     }
   });
+
+  // ---------------------------------------------------------------- legend sync, labels, suggestion icon
+  // (docs/web.md "The map": the legend says which layers are shown; names on the map)
+
+  // A suggested (not yet accepted) camera: a teal diamond with a "+", unlike the purple
+  // dashed circle of a planned camera in the ledger.
+  function suggestionIcon(p) {
+    var cls = 'cam-icon st-ghost' + (state.selected === p.id ? ' selected' : '');
+    var svg =
+      '<svg viewBox="-20 -20 40 40" width="40" height="40" aria-hidden="true">' +
+      '<g class="cam-rot"><path class="cone" d="M0,0 L-9,-18 A20,20 0 0 1 9,-18 Z"/></g>' +
+      '<path class="body" d="M0,-8 L8,0 L0,8 L-8,0 Z"/><path class="plus" d="M-3.5,0 H3.5 M0,-3.5 V3.5"/></svg>';
+    return L.divIcon({ className: cls, html: svg, iconSize: [40, 40], iconAnchor: [20, 20] });
+  }
+
+  // Legend rows of a layer that is not on the map are greyed and say "hidden"; a click
+  // on such a row shows or hides its layer (the layer control follows).
+  function syncLegend() {
+    document.querySelectorAll('.legend [data-layer]').forEach(function (row) {
+      var layer = state.layers[row.getAttribute('data-layer')];
+      var shown = !!(layer && map.hasLayer(layer));
+      row.classList.toggle('off', !shown);
+      row.setAttribute('title', shown ? T.legend_hide : T.legend_show);
+      var note = row.querySelector('.lg-hidden');
+      if (!shown && !note) row.appendChild(h('small', { class: 'lg-hidden', text: T.hidden_layer }));
+      if (shown && note) row.removeChild(note);
+    });
+  }
+  function setupLegendSync() {
+    document.querySelectorAll('.legend [data-layer]').forEach(function (row) {
+      row.setAttribute('role', 'button');
+      row.setAttribute('tabindex', '0');
+      function flip() {
+        var layer = state.layers[row.getAttribute('data-layer')];
+        if (!layer) return;
+        if (map.hasLayer(layer)) map.removeLayer(layer); else layer.addTo(map);
+      }
+      row.addEventListener('click', flip);
+      row.addEventListener('keydown', function (e) { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); flip(); } });
+    });
+    map.on('layeradd layerremove', function (e) {
+      // only the layers the legend or the names stand for (not the label markers themselves)
+      var watched = Object.keys(state.layers).some(function (k) { return state.layers[k] === e.layer; });
+      if (!watched || state.labelsQueued) return;
+      state.labelsQueued = true;
+      setTimeout(function () { state.labelsQueued = false; syncLegend(); refreshLabels(); }, 0);
+    });
+    syncLegend();
+  }
+
+  // Names on the map, as on the PNG: buildings, zones, blind spots (B1…). A label is shown
+  // when its feature is drawn at least LABEL_MIN_PX wide on screen, so it appears as one
+  // zooms in and never covers a feature smaller than itself.
+  var LABEL_MIN_PX = { building: 56, zone: 56, spot: 22 };
+  function labelItems() {  // in order of precedence when names would overlap
+    var items = [];
+    var b = state.layers.plan_building, z = state.layers.plan_zone, s = state.layers.spots;
+    if (b && map.hasLayer(b)) b.eachLayer(function (l) {
+      var p = l.feature && l.feature.properties;
+      if (p && p.name) items.push({ kind: 'building', layer: l, text: p.name });
+    });
+    if (s && map.hasLayer(s)) s.eachLayer(function (l) {
+      var p = l.feature && l.feature.properties;
+      if (p && p.id) items.push({ kind: 'spot', layer: l, text: p.id });
+    });
+    if (z && map.hasLayer(z)) z.eachLayer(function (l) {
+      var p = l.feature && l.feature.properties;
+      if (p && p.name) items.push({ kind: 'zone', layer: l, text: p.name });
+    });
+    return items;
+  }
+  function labelWidth(text) {  // estimated screen width of a label, px (CJK ≈ 12, Latin ≈ 7)
+    var w = 10;
+    for (var i = 0; i < text.length; i++) w += text.charCodeAt(i) > 0x2e80 ? 12 : 7;
+    return w;
+  }
+  function refreshLabels() {
+    if (!state.labels) return;
+    state.labels.clearLayers();
+    if (!map.hasLayer(state.labels)) return;
+    var placed = [];  // screen boxes of the names drawn so far: a name that would overlap one is left out
+    labelItems().forEach(function (it) {
+      var bounds = it.layer.getBounds();
+      var a = map.latLngToContainerPoint(bounds.getSouthWest()), c = map.latLngToContainerPoint(bounds.getNorthEast());
+      var w = labelWidth(it.text);
+      if (Math.abs(c.x - a.x) < Math.max(LABEL_MIN_PX[it.kind], w)) return;
+      // zones are named at their top edge (a zone often holds a building named at its centre)
+      var at = it.kind === 'zone' ? L.latLng(bounds.getNorth(), bounds.getCenter().lng) : bounds.getCenter();
+      var p = map.latLngToContainerPoint(at);
+      var box = { x0: p.x - w / 2, x1: p.x + w / 2, y0: it.kind === 'zone' ? p.y : p.y - 9, y1: it.kind === 'zone' ? p.y + 20 : p.y + 9 };
+      var clash = placed.some(function (q) { return box.x0 < q.x1 && q.x0 < box.x1 && box.y0 < q.y1 && q.y0 < box.y1; });
+      if (clash) return;
+      placed.push(box);
+      var node = document.createElement('span');
+      node.textContent = String(it.text);  // names come from site files and users: text only
+      state.labels.addLayer(L.marker(at, {
+        pane: 'labels', interactive: false, keyboard: false,
+        icon: L.divIcon({ className: 'maplabel ml-' + it.kind, html: node, iconSize: null })
+      }));
+    });
+  }
+  function setupLabels() {
+    var pane = map.createPane('labels');
+    pane.style.zIndex = '430';
+    pane.style.pointerEvents = 'none';
+    state.labels = L.layerGroup().addTo(map);
+    overlays[T.labels] = state.labels;
+    map.on('zoomend', refreshLabels);
+    refreshLabels();
+  }
 
   // ---------------------------------------------------------------- selection, footprint, heading handle
   function select(id, quiet) {
@@ -564,6 +680,13 @@
     if (on) say(T.click_to_add, 'info'); else say('');
   }
   addBtn.addEventListener('click', function () { setAddMode(!state.addMode); });
+  // A device added on the map is planned unless the editor says it is installed
+  // (docs/web.md "The map"); only editors of every device may say so.
+  function addStatus() {
+    var sel = document.getElementById('add-status');
+    if (!state.data.can.edit || !sel) return 'planned';
+    return sel.value === 'active' ? 'active' : 'planned';
+  }
   map.on('click', function (e) {
     if (!state.addMode) return;
     var kind = document.getElementById('add-kind').value;
@@ -571,7 +694,7 @@
     var body = { kind: kind, x: pos[0], y: pos[1] };
     if (kind === 'camera') body.heading_deg = 0;
     if (kind === 'alarm') body.alarm_type = 'panic_button';
-    if (!state.data.can.edit) body.status = 'planned';
+    body.status = addStatus();
     setAddMode(false);
     api('POST', state.data.urls.devices, body).then(function (dev) {
       say(T.added + ' ' + dev.properties.code, 'ok');
@@ -829,12 +952,16 @@
     drawPlan(data.plan);
     drawDevices(data.devices);
     new Legend().addTo(map);
+    setupLegendSync();
+    setupLabels();
     if (data.can.edit || data.can.plan_devices) {
       document.getElementById('add-tools').classList.remove('hidden');
       if (!data.can.edit) {
         var sel = document.getElementById('add-kind');
         sel.value = 'camera';
         sel.disabled = true;
+        var st = document.getElementById('add-status');
+        if (st) { st.value = 'planned'; st.disabled = true; }
       }
     }
     if (data.can.plan) document.getElementById('tab-plan-btn').classList.remove('hidden');
