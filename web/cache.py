@@ -111,12 +111,14 @@ class LRUCache:
                 self.misses += 1
             try:
                 value = compute()
-            finally:
+                size = self._sizeof(value) + self._sizeof(key)
+            except BaseException:
                 with self._lock:
                     self._inflight.pop(key, None)
-            size = self._sizeof(value) + self._sizeof(key)
-            with self._lock:
+                raise
+            with self._lock:  # stored before the gate goes: a newcomer finds the value
                 self._store(key, value, size)
+                self._inflight.pop(key, None)
             return value
 
     def _store(self, key: Hashable, value: Any, size: int) -> None:
