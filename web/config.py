@@ -70,6 +70,9 @@ DEFAULTS: dict[str, Any] = {
     "REQUEST_SLOTS": 4,
     "REQUEST_QUEUE_WAIT_S": 3.0,
     "REQUEST_RETRY_AFTER_S": 2.0,
+    # how long the analysis page waits for its intruder and patrol routes, computed on the
+    # cache's worker thread, before saying "still being computed" (web.map_planners)
+    "PLANNER_WAIT_S": 0.3,
     "PROBLEM_DEADLINE_DAYS": 30,
     "PLAN_TIMEOUT_S": 90.0,  # hard limit of one "Plan K cameras" request (see web.planning)
 }
