@@ -13,7 +13,8 @@ queue, where it is not.
 
 The answer is JSON (``{"error": {"code": "busy", "status": 503, ...}}``) for
 the API and clients that accept JSON, else a short page in both languages
-(the gate runs before the app picks the reader's language). ``REQUEST_SLOTS
+(the gate runs before the app picks the reader's language) that reloads itself
+after ``Retry-After`` seconds. ``REQUEST_SLOTS
 = 0`` turns the gate off.
 """
 
@@ -83,6 +84,7 @@ class RequestGate:
         else:
             body = (
                 '<!doctype html><meta charset="utf-8"><title>503</title>'
+                f'<meta http-equiv="refresh" content="{retry}">'
                 f'<p lang="zh">{BUSY_ZH}</p><p lang="en">{BUSY_EN}</p>'
             ).encode()
             kind = "text/html; charset=utf-8"

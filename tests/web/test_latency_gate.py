@@ -62,6 +62,7 @@ def test_busy_page_is_bilingual_html(held):
     assert resp.status_code == 503 and resp.headers["Retry-After"] == "2"
     text = resp.get_data(as_text=True)
     assert BUSY_ZH in text and "busy" in text and resp.mimetype == "text/html"
+    assert '<meta http-equiv="refresh" content="2">' in text  # a person's browser retries
 
 
 def test_slot_released_when_the_app_raises():
