@@ -7,7 +7,9 @@ compound's ``version`` and every device's ``version``, see
 stale value is never served; old entries simply age out. Values are
 immutable (frozen dataclasses, shapely geometry), so sharing them between
 request threads is safe. Concurrent misses of one key compute once: the
-first thread computes, the others wait for it.
+first thread computes, the others wait for it. Slow parts of a page can be
+computed on the cache's own worker thread instead (:meth:`LRUCache.get_or_start`,
+docs/web.md "Performance").
 
 The cap is on the estimated size of the values held (``CACHE_BYTES``, 256 MiB
 by default; ``CAMWATCH_CACHE_BYTES``), not on their number: one analysis of a
