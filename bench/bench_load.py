@@ -39,7 +39,6 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
-import math
 import os
 import random
 import secrets
@@ -49,32 +48,24 @@ import sys
 import tempfile
 import threading
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 
+from bench.load_stats import MAX_TRIES, READS, Tally, cpu_seconds, memory_kb, report
 from camwatch.registry.db import init_db, make_engine, session_scope
 from camwatch.registry.demo import DEMO_USERS, demo_password, seed_demo
 from camwatch.registry.models import Compound, Device, User
 from camwatch.registry.users import issue_token
+from web.serve import THREADS
 
 HOST = "127.0.0.1"  # never anything but loopback
 REPO = Path(__file__).resolve().parent.parent
 TIMEOUT_S = 60.0  # one request; the whole run is bounded by --seconds plus this
-MAX_TRIES = 5  # PATCH attempts on conflicts
 HOT_CAMERAS = 4
-READS = (
-    "compound list",
-    "map.json",
-    "analysis page",
-    "device page",
-    "API compounds",
-    "API devices",
-    "API analysis",
-)
 
 
 @dataclass
@@ -122,8 +113,12 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(url: str, port: int, threads: int, log: Path) -> subprocess.Popen[bytes]:
+def start_server(
+    url: str, port: int, threads: int, log: Path, slots: int | None = None
+) -> subprocess.Popen[bytes]:
     env = dict(os.environ, DATABASE_URL=url, CAMWATCH_SECRET_KEY=secrets.token_hex(32))
+    if slots is not None:
+        env["CAMWATCH_REQUEST_SLOTS"] = str(slots)
     argv = [sys.executable, "-m", "web.serve", "--host", HOST, "--port", str(port)]
     argv += ["--threads", str(threads), "--database", url]
     with log.open("wb") as out:
@@ -144,16 +139,6 @@ def start_server(url: str, port: int, threads: int, log: Path) -> subprocess.Pop
     raise RuntimeError("server did not answer within 60 s")
 
 
-def memory_kb(pid: int) -> dict[str, int]:
-    """VmRSS and VmHWM (peak) of a process, in kB, from /proc."""
-    out = {}
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        key, _, value = line.partition(":")
-        if key in ("VmRSS", "VmHWM"):
-            out[key] = int(value.split()[0])
-    return out
-
-
 def login(port: int, username: str, password: str) -> str:
     """Sign in through the form (CSRF token included); return the session cookie."""
     conn = http.client.HTTPConnection(HOST, port, timeout=TIMEOUT_S)
@@ -171,27 +156,6 @@ def login(port: int, username: str, password: str) -> str:
     if resp.status != 302:
         raise RuntimeError(f"login of {username} failed: HTTP {resp.status}")
     return resp.getheader("Set-Cookie", "").split(";")[0]
-
-
-@dataclass
-class Tally:
-    """What the clients saw (one per client; merged at the end)."""
-
-    latency: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
-    status: Counter[int] = field(default_factory=Counter)
-    conflicts: int = 0
-    gave_up: int = 0  # writes still in conflict after MAX_TRIES
-    broken: int = 0  # requests without an answer (socket error, timeout)
-    failures: list[str] = field(default_factory=list)  # 5xx, unexpected statuses, socket errors
-
-    def merge(self, other: Tally) -> None:
-        for key, values in other.latency.items():
-            self.latency[key].extend(values)
-        self.status.update(other.status)
-        self.conflicts += other.conflicts
-        self.gave_up += other.gave_up
-        self.broken += other.broken
-        self.failures.extend(other.failures)
 
 
 class Client:
@@ -227,8 +191,14 @@ class Client:
             self.tally.broken += 1
             self.tally.failures.append(f"{method} {path}: {type(exc).__name__}: {exc}")
             return 0, None
-        self.tally.latency[kind].append(time.perf_counter() - start)
+        took = time.perf_counter() - start
         self.tally.status[resp.status] += 1
+        if resp.status == 503 and resp.getheader("Retry-After"):
+            # the server's load shedding: counted apart; a polite client waits as told
+            self.tally.shed.append(took)
+            time.sleep(float(resp.getheader("Retry-After", "1")))
+            return resp.status, None
+        self.tally.latency[kind].append(took)
         if resp.status >= 300 and resp.status != 409:  # redirects too: a lost session
             self.tally.failures.append(f"{method} {path}: HTTP {resp.status} {raw[:200]!r}")
         if token and raw and resp.status < 500:
@@ -318,40 +288,6 @@ def run_phase(
     return total, elapsed
 
 
-def _pct(values: list[float], q: float) -> float:
-    """Nearest-rank percentile (q in 0..1), in milliseconds."""
-    ordered = sorted(values)
-    return 1000 * ordered[max(0, math.ceil(q * len(ordered)) - 1)]
-
-
-def report(tally: Tally, elapsed: float) -> None:
-    print(f"  {'request':<15} {'count':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8}")
-    every: list[float] = []
-    for kind in (*READS, "API device GET", "API PATCH"):
-        values = tally.latency.get(kind, [])
-        every.extend(values)
-        if values:
-            print(
-                f"  {kind:<15} {len(values):7d} {_pct(values, 0.5):8.1f} {_pct(values, 0.95):8.1f}"
-                f" {_pct(values, 0.99):8.1f} {max(values) * 1000:8.1f}"
-            )
-    if every:
-        print(
-            f"  {'all':<15} {len(every):7d} {_pct(every, 0.5):8.1f} {_pct(every, 0.95):8.1f}"
-            f" {_pct(every, 0.99):8.1f} {max(every) * 1000:8.1f}"
-        )
-    writes = len(tally.latency.get("API PATCH", []))
-    fivexx = sum(n for s, n in tally.status.items() if s >= 500)
-    other4xx = sum(n for s, n in tally.status.items() if 300 <= s < 500 and s != 409)
-    print(
-        f"  {len(every)} requests in {elapsed:.1f} s ({len(every) / elapsed:.1f}/s); "
-        f"PATCH {writes} ({tally.conflicts} × 409 conflict, {tally.gave_up} gave up after "
-        f"{MAX_TRIES} tries); other 3xx/4xx {other4xx}; 5xx {fivexx}; "
-        f"no answer {tally.broken}"
-    )
-    print(f"  status counts: {dict(sorted(tally.status.items()))}")
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m bench.bench_load", description=__doc__.splitlines()[0]
@@ -359,7 +295,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", default="20,50", help="client counts, one phase each")
     parser.add_argument("--seconds", type=float, default=30.0, help="seconds per phase (30)")
     parser.add_argument("--writes", type=float, default=0.1, help="share of writes (0.1)")
-    parser.add_argument("--threads", type=int, default=8, help="waitress threads (8)")
+    parser.add_argument(
+        "--threads", type=int, default=THREADS, help=f"waitress threads ({THREADS})"
+    )
+    parser.add_argument(
+        "--slots",
+        type=int,
+        default=None,
+        help="CAMWATCH_REQUEST_SLOTS of the server (default: the app's; 0 = no gate)",
+    )
     parser.add_argument("--seed", type=int, default=1, help="random seed of the clients")
     args = parser.parse_args(argv)
     try:
@@ -375,7 +319,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="camwatch-load-") as tmp:
         url, roles = prepare(Path(tmp))
         port = free_port()
-        server = start_server(url, port, args.threads, Path(tmp) / "server.log")
+        server = start_server(url, port, args.threads, Path(tmp) / "server.log", args.slots)
         try:
             print(f"server: python -m web.serve on {HOST}:{port}, pid {server.pid}, {url}")
             print(f"  memory at start: RSS {memory_kb(server.pid)['VmRSS'] / 1024:.0f} MB")
@@ -386,11 +330,13 @@ def main(argv: list[str] | None = None) -> int:
                 before = memory_kb(server.pid)
                 print(
                     f"\n{n} clients × {args.seconds:g} s, {args.writes:.0%} writes "
-                    f"(waitress, {args.threads} threads)"
+                    f"(waitress, {args.threads} threads, request slots: "
+                    f"{'app default' if args.slots is None else args.slots})"
                 )
+                cpu = cpu_seconds(server.pid)
                 tally, elapsed = run_phase(port, roles, n, args.seconds, args.writes, args.seed)
                 after = memory_kb(server.pid)
-                report(tally, elapsed)
+                report(tally, elapsed, cpu_seconds(server.pid) - cpu)
                 print(
                     f"  server memory: RSS {before['VmRSS'] / 1024:.0f} MB before, "
                     f"{after['VmRSS'] / 1024:.0f} MB after; peak {after['VmHWM'] / 1024:.0f} MB"

@@ -49,6 +49,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         i18n,
         ledger_pages,
         map_planners,
+        overload,
         problems,
         reports,
         security,
@@ -89,4 +90,5 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(map_planners.bp)
     api.init_app(app)  # flask-smorest: the API blueprint and its OpenAPI document
     csrf.exempt(api.bp)
+    overload.init_app(app)  # load shedding: 503 + Retry-After when every slot is busy
     return app

@@ -7,7 +7,9 @@ compound's ``version`` and every device's ``version``, see
 stale value is never served; old entries simply age out. Values are
 immutable (frozen dataclasses, shapely geometry), so sharing them between
 request threads is safe. Concurrent misses of one key compute once: the
-first thread computes, the others wait for it.
+first thread computes, the others wait for it. Slow parts of a page can be
+computed on the cache's own worker thread instead (:meth:`LRUCache.get_or_start`,
+docs/web.md "Performance").
 
 The cap is on the estimated size of the values held (``CACHE_BYTES``, 256 MiB
 by default; ``CAMWATCH_CACHE_BYTES``), not on their number: one analysis of a
@@ -80,7 +82,7 @@ def estimate_size(value: Any) -> int:
     return total
 
 
-class LRUCache:
+class _ByteLRU:
     """A thread-safe least-recently-used cache with single-flight computation, holding at
     most ``max_bytes`` (by :func:`estimate_size`)."""
 
@@ -111,12 +113,14 @@ class LRUCache:
                 self.misses += 1
             try:
                 value = compute()
-            finally:
+                size = self._sizeof(value) + self._sizeof(key)
+            except BaseException:
                 with self._lock:
                     self._inflight.pop(key, None)
-            size = self._sizeof(value) + self._sizeof(key)
-            with self._lock:
+                raise
+            with self._lock:  # stored before the gate goes: a newcomer finds the value
                 self._store(key, value, size)
+                self._inflight.pop(key, None)
             return value
 
     def _store(self, key: Hashable, value: Any, size: int) -> None:
@@ -140,6 +144,114 @@ class LRUCache:
         return len(self._data)
 
 
+class Pending(Exception):
+    """The value is being computed in the background; ask again shortly."""
+
+
+class _Job:
+    __slots__ = ("compute", "done", "group", "key")
+
+    def __init__(self, key: Hashable, compute: Callable[[], Any], group: Hashable) -> None:
+        self.key, self.compute, self.group = key, compute, group
+        self.done = threading.Event()
+
+
+class LRUCache(_ByteLRU):
+    """The web's cache: a byte-capped LRU (:meth:`get_or_compute`, single flight) that can
+    also compute a value on its own worker thread (:meth:`get_or_start`).
+
+    :meth:`get_or_start` is for parts of a page that may take seconds (the
+    analysis page's intruder and patrol routes): the request waits at most
+    ``wait_s`` and otherwise gets :class:`Pending` and shows "still being
+    computed" — it never holds a request slot for the whole computation. One
+    worker thread computes one value at a time, so such work takes at most
+    one thread's share of the CPU whatever the number of requests; a key
+    queued or running is not queued twice (single flight); and per ``group``
+    (e.g. one compound) only the newest queued key is computed — after ten
+    quick edits, the nine states nobody will look at again are skipped.
+    """
+
+    def __init__(self, max_bytes: int, *, sizeof: Callable[[Any], int] = estimate_size) -> None:
+        super().__init__(max_bytes, sizeof=sizeof)
+        self._jobs: dict[Hashable, _Job] = {}  # queued or running, by key
+        self._newest: dict[Hashable, Hashable] = {}  # group -> newest key queued
+        self._queue: list[_Job] = []
+        self._wake = threading.Condition(self._lock)
+        self._worker: threading.Thread | None = None
+        self.skipped = 0  # jobs dropped for a newer key of their group
+
+    def get_or_start(
+        self, key: Hashable, compute: Callable[[], T], *, wait_s: float, group: Hashable = None
+    ) -> T:
+        """The cached value of ``key``; else computed on the worker thread, waited for at
+        most ``wait_s`` seconds, then :class:`Pending`. An exception of ``compute`` is
+        cached like a value and raised to every caller."""
+        with self._lock:
+            job = self._jobs.get(key)
+            if job is None:
+                found = self._lookup(key)
+                if found is not None:
+                    return _unwrap(found)
+                job = _Job(key, compute, group)
+                self._jobs[key] = job
+                if group is not None:
+                    self._newest[group] = key
+                self._queue.append(job)
+                self._wake.notify()
+                if self._worker is None:
+                    self._worker = threading.Thread(
+                        target=self._work, name="camwatch-cache-worker", daemon=True
+                    )
+                    self._worker.start()
+        job.done.wait(wait_s)
+        with self._lock:
+            found = self._lookup(key)
+        if found is None:
+            raise Pending(key)
+        return _unwrap(found)
+
+    def _lookup(self, key: Hashable) -> tuple[bool, Any] | None:
+        """``(ok, value or exception)`` for a stored key, else None (lock held)."""
+        if key not in self._data:
+            return None
+        self._data.move_to_end(key)
+        self.hits += 1
+        return self._data[key][0]  # type: ignore[no-any-return]
+
+    def _work(self) -> None:
+        while True:
+            with self._lock:
+                while not self._queue:
+                    self._wake.wait()
+                job = self._queue.pop(0)
+                stale = job.group is not None and self._newest.get(job.group) != job.key
+                if stale:
+                    self.skipped += 1
+                    del self._jobs[job.key]
+                    job.done.set()
+                    continue
+                self.misses += 1
+            try:
+                outcome: tuple[bool, Any] = (True, job.compute())
+            except Exception as exc:  # handed to the callers; a worker never dies of it
+                exc.__traceback__ = None
+                outcome = (False, exc)
+            size = self._sizeof(outcome) + self._sizeof(job.key)
+            with self._lock:
+                self._store(job.key, outcome, size)
+                del self._jobs[job.key]
+                if job.group is not None and self._newest.get(job.group) == job.key:
+                    del self._newest[job.group]
+            job.done.set()
+
+
+def _unwrap(outcome: tuple[bool, Any]) -> Any:
+    ok, value = outcome
+    if not ok:
+        raise value
+    return value
+
+
 def init_app(app: Flask) -> None:
     """Give the app its cache of ``CACHE_BYTES`` bytes."""
     app.extensions["camwatch_cache"] = LRUCache(int(app.config["CACHE_BYTES"]))
@@ -147,4 +259,4 @@ def init_app(app: Flask) -> None:
 
 def cache_for(app: Flask) -> LRUCache:
     """The app's cache."""
-    return app.extensions["camwatch_cache"]
+    return app.extensions["camwatch_cache"]  # type: ignore[no-any-return]

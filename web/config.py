@@ -62,6 +62,17 @@ DEFAULTS: dict[str, Any] = {
     "DISTRICT_TARGET": 0.80,
     # the web cache's cap on the estimated bytes it holds (web.cache; CAMWATCH_CACHE_BYTES)
     "CACHE_BYTES": 256 * 1024 * 1024,
+    # entries of the memo of compound state digests (web.ledger; CAMWATCH_STATE_MEMO_ENTRIES)
+    "STATE_MEMO_ENTRIES": 4096,
+    # load shedding (web.overload): requests running at once, how long another waits for a
+    # slot before a 503 with Retry-After (CAMWATCH_REQUEST_SLOTS, 0 = no gate;
+    # CAMWATCH_REQUEST_QUEUE_WAIT_S), and the Retry-After it gets
+    "REQUEST_SLOTS": 4,
+    "REQUEST_QUEUE_WAIT_S": 3.0,
+    "REQUEST_RETRY_AFTER_S": 2.0,
+    # how long the analysis page waits for its intruder and patrol routes, computed on the
+    # cache's worker thread, before saying "still being computed" (web.map_planners)
+    "PLANNER_WAIT_S": 0.3,
     "PROBLEM_DEADLINE_DAYS": 30,
     "PLAN_TIMEOUT_S": 90.0,  # hard limit of one "Plan K cameras" request (see web.planning)
 }
@@ -107,6 +118,11 @@ def load_config(app: Flask, test_config: Mapping[str, Any] | None = None) -> Non
         app.config["RATELIMIT_STORAGE_URI"] = os.environ["CAMWATCH_RATELIMIT_STORAGE_URI"]
     if os.environ.get("CAMWATCH_CACHE_BYTES"):
         app.config["CACHE_BYTES"] = _env_int("CAMWATCH_CACHE_BYTES")
+    for name in ("STATE_MEMO_ENTRIES", "REQUEST_SLOTS"):
+        if os.environ.get("CAMWATCH_" + name):
+            app.config[name] = _env_int("CAMWATCH_" + name)
+    if os.environ.get("CAMWATCH_REQUEST_QUEUE_WAIT_S"):
+        app.config["REQUEST_QUEUE_WAIT_S"] = _env_seconds("CAMWATCH_REQUEST_QUEUE_WAIT_S")
     if os.environ.get("DATABASE_URL"):
         app.config["DATABASE_URL"] = os.environ["DATABASE_URL"]
     if test_config:
@@ -139,3 +155,14 @@ def _env_int(name: str) -> int:
     if not value.isdigit():
         raise UsageError(f"{name} must be a whole number ≥ 0, got {value!r}")
     return int(value)
+
+
+def _env_seconds(name: str) -> float:
+    value = os.environ[name].strip()
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds <= 3600:
+        raise UsageError(f"{name} must be a number of seconds from 0 to 3600, got {value!r}")
+    return seconds

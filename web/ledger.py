@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -125,20 +127,57 @@ def state_key(compound: Compound) -> str:
     deleted with their compound, so a new compound row stands for new device
     rows too).
     """
-    memo = current_app.extensions.setdefault("camwatch_state_digests", {})
+    memo = state_digests(current_app)
     versions = (
         compound.id,
         compound.created_at.isoformat(),
         compound.version,
         device_rows(compound),
     )
-    digest = memo.get(versions)
+    # the memo keeps a short hash of the versions, not the rows (a 2,000-device compound's
+    # rows weigh ~300 kB; thousands of states of it would not be bounded by a count)
+    memo_key = hashlib.sha1(repr(versions).encode()).digest()
+    digest = memo.get(memo_key)
     if digest is None:
         digest = _content_digest(compound)
-        if len(memo) > 10_000:
-            memo.clear()
-        memo[versions] = digest
+        memo.put(memo_key, digest)
     return digest
+
+
+class DigestMemo:
+    """A thread-safe, count-capped LRU of state digests (``STATE_MEMO_ENTRIES``; each entry is
+    two short byte strings, about 200 bytes, so the cap bounds its memory)."""
+
+    def __init__(self, max_entries: int) -> None:
+        self.max_entries = max_entries
+        self._data: OrderedDict[bytes, str] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: bytes) -> str | None:
+        with self._lock:
+            value = self._data.get(key)
+            if value is not None:
+                self._data.move_to_end(key)
+            return value
+
+    def put(self, key: bytes, value: str) -> None:
+        with self._lock:
+            self._data[key] = value
+            self._data.move_to_end(key)
+            while len(self._data) > self.max_entries:
+                self._data.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+
+def state_digests(app: Any) -> DigestMemo:
+    """The app's memo of state digests (made on first use)."""
+    memo = app.extensions.get("camwatch_state_digests")
+    if memo is None:
+        limit = int(app.config.get("STATE_MEMO_ENTRIES", 4096))
+        memo = app.extensions.setdefault("camwatch_state_digests", DigestMemo(limit))
+    return memo  # type: ignore[no-any-return]
 
 
 def site_of(compound: Compound) -> Site:

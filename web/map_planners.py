@@ -21,14 +21,14 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from flask import Blueprint, current_app, g, jsonify, request, url_for
+from flask import Blueprint, abort, current_app, g, jsonify, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from camwatch.errors import CamwatchError
 from web.analysis import before_counts
 from web.api.plan_schemas import TargetInput, body
-from web.cache import cache_for
+from web.cache import Pending, cache_for
 from web.errors import FieldError
 from web.ledger import compound_for
 from web.plan_jobs import JobRunning, JobsBusy, jobs_of
@@ -153,7 +153,27 @@ def _suggestions_of(result: Any, planned: bool) -> list[dict[str, Any]]:
     ]
 
 
-def _routes_of(result: Any, planned: bool, cell: float | None) -> list[dict[str, Any]]:
+def _in_background(key: tuple[Any, ...], build: Any, result: Any, page: bool) -> Any:
+    """``build()`` cached, computed on the cache's worker thread (docs/web.md, "Performance").
+
+    For the analysis page (``page``) it is waited for at most ``PLANNER_WAIT_S``, else
+    :class:`web.cache.Pending`, and per compound and part only the newest state is
+    computed; the JSON answers wait for it (up to ``PLAN_TIMEOUT_S``, then 503).
+    """
+    cache = cache_for(current_app)
+    if page:
+        group = (key[0], result.site.id, *key[2:])
+        wait_s = float(current_app.config["PLANNER_WAIT_S"])
+        return cache.get_or_start(key, build, wait_s=wait_s, group=group)
+    try:
+        return cache.get_or_start(key, build, wait_s=float(current_app.config["PLAN_TIMEOUT_S"]))
+    except Pending:
+        abort(503, description="the planner is busy; try again shortly")
+
+
+def _routes_of(
+    result: Any, planned: bool, cell: float | None, *, page: bool = False
+) -> list[dict[str, Any]]:
     """The intruder routes of an analysis (cached), each with its words."""
 
     def build() -> list[dict[str, Any]]:
@@ -161,11 +181,13 @@ def _routes_of(result: Any, planned: bool, cell: float | None) -> list[dict[str,
 
         return intruder_routes(result.site, result.analysis, cell_m=cell)
 
-    found = cache_for(current_app).get_or_compute(("routes", result.key, planned, cell), build)
+    found = _in_background(("routes", result.key, planned, cell), build, result, page)
     return [{**r, "text": route_text(r)} for r in found]
 
 
-def _patrol_of(result: Any, planned: bool, min_area: float, speed: float) -> dict[str, Any]:
+def _patrol_of(
+    result: Any, planned: bool, min_area: float, speed: float, *, page: bool = False
+) -> dict[str, Any]:
     """The patrol route of an analysis (cached), with its words."""
 
     def build() -> dict[str, Any]:
@@ -174,7 +196,7 @@ def _patrol_of(result: Any, planned: bool, min_area: float, speed: float) -> dic
         return patrol_route(result.site, result.analysis, min_area_m2=min_area, speed_m_s=speed)
 
     key = ("patrol", result.key, planned, min_area, speed)
-    found = cache_for(current_app).get_or_compute(key, build)
+    found = _in_background(key, build, result, page)
     text = _(
         "Patrol: %(n)d blind spots, %(m).0f m, %(t).0f min",
         n=len(found["stops"]),
@@ -197,12 +219,16 @@ def planner_views(compound: Any, planned: bool) -> dict[str, Any]:
         return out
     parts = {
         "suggestions": lambda: _suggestions_of(result, planned),
-        "routes": lambda: _routes_of(result, planned, None),
-        "patrol": lambda: _patrol_of(result, planned, MIN_PATROL_SPOT_M2, WALK_SPEED_M_S),
+        "routes": lambda: _routes_of(result, planned, None, page=True),
+        "patrol": lambda: _patrol_of(
+            result, planned, MIN_PATROL_SPOT_M2, WALK_SPEED_M_S, page=True
+        ),
     }
     for name, compute in parts.items():
         try:
             out[name] = compute()
+        except Pending:  # the page says so; a reload in a few seconds shows it
+            out[name + "_pending"] = True
         except CamwatchError as exc:
             out[name + "_error"] = str(exc)
         except Exception as exc:  # the analysis page never fails for a planner's sake

@@ -24,6 +24,10 @@ from camwatch.registry.demo import DEMO_USERS, demo_password, seed_demo
 from camwatch.registry.models import Compound, User
 
 REPO = Path(__file__).resolve().parent.parent
+# more threads than clients a busy office has at once: a thread waiting at the request gate
+# (web.overload) costs a stack and no CPU, and a request queued inside waitress instead would
+# wait without a bound
+THREADS = 64
 SAMPLE_SITES = REPO / "sample_sites"
 
 
@@ -135,7 +139,13 @@ def main(argv: list[str] | None = None) -> int:
         "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)"
     )
     parser.add_argument("--port", type=int, default=8000, help="port (default 8000)")
-    parser.add_argument("--threads", type=int, default=8, help="worker threads (default 8)")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=THREADS,
+        help=f"waitress threads (default {THREADS}; at most REQUEST_SLOTS of them run the app "
+        "at once, the others wait at the gate, where the wait is bounded — web.overload)",
+    )
     parser.add_argument(
         "--database",
         default=None,

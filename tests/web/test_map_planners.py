@@ -307,10 +307,11 @@ def test_analysis_page_lists_the_planners_findings(read_client, ids, lang):
     login(read_client, "manager")  # every role that sees the compound
     read_client.post("/language", data={"lang": lang})
     cid = ids["own"]
-    html = read_client.get(f"/compounds/{cid}/analysis").get_data(as_text=True)
     items = read_client.get(f"/compounds/{cid}/suggestions.json", headers=JSON).get_json()
     routes = read_client.get(f"/compounds/{cid}/routes.json", headers=JSON).get_json()
     patrol = read_client.get(f"/compounds/{cid}/patrol.json", headers=JSON).get_json()
+    # the JSON answers wait for the routes; the page waits briefly (tests/web/test_latency_*)
+    html = read_client.get(f"/compounds/{cid}/analysis").get_data(as_text=True)
     from markupsafe import escape
 
     section = html[html.index('id="planner-devices"') :]

@@ -1,0 +1,116 @@
+"""Background computation in the web cache (web.cache.LRUCache.get_or_start) and the
+analysis page that uses it for the intruder and patrol routes; no timing asserted."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from web.cache import LRUCache, Pending
+
+from .conftest import login, make_app
+
+
+def _gate() -> tuple[threading.Event, threading.Event]:
+    return threading.Event(), threading.Event()
+
+
+def test_pending_then_value_computed_once():
+    started, release = _gate()
+    calls: list[int] = []
+
+    def compute() -> str:
+        calls.append(1)
+        started.set()
+        release.wait(30)
+        return "routes"
+
+    cache = LRUCache(10_000)
+    with pytest.raises(Pending):
+        cache.get_or_start("k", compute, wait_s=0)
+    assert started.wait(30)
+    for _ in range(5):  # asked again while it runs: not queued again
+        with pytest.raises(Pending):
+            cache.get_or_start("k", compute, wait_s=0)
+    release.set()
+    assert cache.get_or_start("k", compute, wait_s=30) == "routes"
+    assert cache.get_or_start("k", compute, wait_s=0) == "routes"
+    assert calls == [1]
+
+
+def test_only_the_newest_state_of_a_group_is_computed():
+    started, release = _gate()
+    done: list[str] = []
+
+    def job(name: str):
+        def compute() -> str:
+            if name == "busy":
+                started.set()
+                release.wait(30)
+            done.append(name)
+            return name
+
+        return compute
+
+    cache = LRUCache(10_000)
+    with pytest.raises(Pending):
+        cache.get_or_start("busy", job("busy"), wait_s=0)
+    assert started.wait(30)  # the worker is busy: the next ones queue
+    for state in ("v1", "v2", "v3"):
+        with pytest.raises(Pending):
+            cache.get_or_start(("routes", state), job(state), wait_s=0, group="compound A")
+    release.set()
+    assert cache.get_or_start(("routes", "v3"), job("v3"), wait_s=30) == "v3"
+    assert done == ["busy", "v3"] and cache.skipped == 2
+
+
+def test_an_error_is_raised_to_every_caller_and_the_worker_lives_on():
+    def broken() -> str:
+        raise ZeroDivisionError("boom")
+
+    cache = LRUCache(10_000)
+    for _ in range(2):
+        with pytest.raises(ZeroDivisionError, match="boom"):
+            cache.get_or_start("bad", broken, wait_s=30)
+    assert cache.get_or_start("good", lambda: "ok", wait_s=30) == "ok"
+
+
+def test_analysis_page_says_pending_then_shows_the_routes(db_path, ids, monkeypatch):
+    """While the routes are computed the page answers at once and says so; once they are
+    done the page lists them."""
+    import planners.routes
+
+    started, release = _gate()
+    real = planners.routes.intruder_routes
+
+    def slow_routes(*args, **kwargs):
+        started.set()
+        release.wait(30)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(planners.routes, "intruder_routes", slow_routes)
+    app = make_app(db_path, LRUCache(256 * 2**20), PLANNER_WAIT_S=0.0)
+    client = app.test_client()
+    login(client, "planner")
+    client.post("/language", data={"lang": "en"})
+    page = f"/compounds/{ids['own']}/analysis"
+    resp = client.get(page)
+    assert resp.status_code == 200
+    html = resp.get_data(as_text=True)
+    assert 'id="planner-pending"' in html and "Still being computed" in html
+    assert started.wait(30)
+    release.set()
+    routes = client.get(
+        f"/compounds/{ids['own']}/routes.json", headers={"Accept": "application/json"}
+    )
+    assert routes.status_code == 200
+    patrol = client.get(
+        f"/compounds/{ids['own']}/patrol.json", headers={"Accept": "application/json"}
+    )
+    assert patrol.status_code == 200  # queued by the first page too: waited for here
+    html = client.get(page).get_data(as_text=True)
+    assert 'id="planner-pending"' not in html
+    assert routes.get_json()["routes"]
+    for route in routes.get_json()["routes"]:
+        assert route["id"] in html
