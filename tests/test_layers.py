@@ -25,20 +25,33 @@ PACKAGES = ("camwatch", "planners", "web")
 
 # Project modules each layer may import (prefixes; a layer may always import itself).
 ALLOWED: dict[str, tuple[str, ...]] = {
-    "camwatch.errors": (),
-    "camwatch.model": ("camwatch.errors",),
-    "camwatch.properties": ("camwatch.errors", "camwatch.model"),  # ranges (docs/ranges.md)
-    "camwatch.clikit": ("camwatch.errors",),
-    "camwatch.sitefile": ("camwatch.errors", "camwatch.model", "camwatch.properties"),
-    "camwatch.geometry": ("camwatch.errors", "camwatch.model"),
-    "camwatch.render": ("camwatch.errors", "camwatch.model", "camwatch.geometry"),
+    # the one message catalogue (docs/web.md, "Languages"): below everything, even the errors
+    "camwatch.i18n": (),
+    "camwatch.errors": ("camwatch.i18n",),
+    "camwatch.model": ("camwatch.errors", "camwatch.i18n"),
+    "camwatch.properties": ("camwatch.errors", "camwatch.i18n", "camwatch.model"),  # ranges
+    "camwatch.clikit": ("camwatch.errors", "camwatch.i18n"),
+    "camwatch.sitefile": (
+        "camwatch.errors",
+        "camwatch.i18n",
+        "camwatch.model",
+        "camwatch.properties",
+    ),
+    "camwatch.geometry": ("camwatch.errors", "camwatch.i18n", "camwatch.model"),
+    "camwatch.render": ("camwatch.errors", "camwatch.i18n", "camwatch.model", "camwatch.geometry"),
     "camwatch.registry": (
         "camwatch.errors",
+        "camwatch.i18n",
         "camwatch.model",
         "camwatch.properties",
         "camwatch.sitefile",
     ),
-    "camwatch.standards": ("camwatch.errors", "camwatch.model", "camwatch.geometry"),
+    "camwatch.standards": (
+        "camwatch.errors",
+        "camwatch.i18n",
+        "camwatch.model",
+        "camwatch.geometry",
+    ),
 }
 
 # Project modules a layer must never import (checked in addition to ALLOWED).
@@ -53,6 +66,7 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
 
 # Third-party packages a layer must never import.
 FORBIDDEN_THIRD_PARTY: dict[str, tuple[str, ...]] = {
+    "camwatch.i18n": ("sqlalchemy", "flask", "flask_babel", "matplotlib", "click", "highspy"),
     "camwatch.model": ("sqlalchemy", "flask", "matplotlib", "click", "highspy"),
     "camwatch.properties": ("sqlalchemy", "flask", "matplotlib", "click", "highspy"),
     "camwatch.sitefile": ("sqlalchemy", "flask", "matplotlib", "click", "highspy"),
