@@ -10,11 +10,17 @@ the same way (``camwatch.overlays`` entry points).
 
 Every :class:`~camwatch.errors.CamwatchError` is caught once, by the
 top-level group: its one-line message goes to stderr and the exit code is 2.
+
+``camwatch --lang zh|en`` (default: the locale's ``LC_ALL``/``LC_MESSAGES``/
+``LANG``, English when it names neither) sets the language of messages —
+error lines and the text the commands print (:mod:`camwatch.i18n`); ``--json``
+keys stay English, and pictures and reports keep their own ``--lang``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Mapping
 from functools import cache
 from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
@@ -24,6 +30,7 @@ import click
 
 from camwatch.clikit import InputError, echo_json
 from camwatch.errors import CamwatchError, UsageError
+from camwatch.i18n import LANGS, normalize, use_language
 from camwatch.model import LEVELS
 
 if TYPE_CHECKING:
@@ -65,8 +72,8 @@ class LazyGroup(click.Group):
     def invoke(self, ctx: click.Context):  # noqa: ANN201 - click's signature
         try:
             return super().invoke(ctx)
-        except CamwatchError as exc:
-            raise InputError(str(exc)) from exc
+        except CamwatchError as exc:  # worded in --lang (the group's context is closed by now)
+            raise InputError(exc.text(ctx.meta.get(LANG_KEY))) from exc
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(set(super().list_commands(ctx)) | set(plugins(COMMANDS_GROUP)))
@@ -102,10 +109,37 @@ def _unavailable(name: str, message: str) -> click.Command:
     )
 
 
+LANG_KEY = "camwatch.lang"  # ctx.meta key of the chosen language
+
+
+def locale_language(environ: Mapping[str, str] | None = None) -> str:
+    """The language the locale asks for: the first of LC_ALL, LC_MESSAGES, LANG that is set
+    (as POSIX reads them), ``zh``/``en`` if it names one, else English.
+
+    >>> locale_language({"LANG": "zh_CN.UTF-8"}), locale_language({"LC_ALL": "C", "LANG": "zh_CN"})
+    ('zh', 'en')
+    """
+    env = os.environ if environ is None else environ
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        if env.get(name):
+            return normalize(env[name]) or "en"
+    return "en"
+
+
 @click.group(cls=LazyGroup)
 @click.version_option(package_name="camwatch")
-def cli() -> None:
+@click.option(
+    "--lang",
+    type=click.Choice(LANGS),
+    default=None,
+    help="Language of messages and text output (default: from the locale, else en).",
+)
+@click.pass_context
+def cli(ctx: click.Context, lang: str | None) -> None:
     """camwatch: coverage planner and device ledger for safe compounds."""
+    chosen = lang or locale_language()
+    ctx.meta[LANG_KEY] = chosen
+    ctx.with_resource(use_language(chosen))
 
 
 def _load(path: str):

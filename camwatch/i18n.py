@@ -176,7 +176,9 @@ def _jsonable(value: Any) -> Any:
         return {"$msg": value.to_json()}
     if isinstance(value, list | tuple):
         return [_jsonable(v) for v in value]
-    return value
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)  # e.g. an exception quoted in a message: its words now
 
 
 def _from_jsonable(value: Any) -> Any:
@@ -187,7 +189,7 @@ def _from_jsonable(value: Any) -> Any:
     return value
 
 
-def msg(key: str, **params: Any) -> Message:
+def msg(key: str, /, **params: Any) -> Message:
     """A message to word later (``python -m web.i18n`` extracts the ``msg("...")`` keys)."""
     return Message(key, params)
 

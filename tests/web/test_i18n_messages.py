@@ -1,0 +1,64 @@
+"""The core's messages on web pages: in the page language, from the one catalogue (docs/web.md)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from shapely.geometry import shape
+
+from tests.web.conftest import login
+
+JSON = {"Accept": "application/json"}
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _inside_a_building(client, cid: int) -> tuple[float, float, str]:
+    plan = client.get(f"/compounds/{cid}/map.json").get_json()["plan"]
+    for feature in plan["features"]:
+        if feature["properties"]["kind"] == "building":
+            poly = shape(feature["geometry"])
+            point = poly.buffer(-0.5).representative_point()  # well inside, past the 0.05 m slack
+            return point.x, point.y, feature["properties"].get("name") or ""
+    raise AssertionError("the sample compound has no building")
+
+
+@pytest.mark.parametrize(
+    "lang, expected, foreign",
+    [
+        ("zh", ["摄像机「", "在建筑「", "内部", "距可安装空间", "米（允许 0.05 米）"], "inside building"),
+        ("en", ["camera '", "is inside building '", "m from free space (allowed 0.05 m)"], "摄像机"),
+    ],
+)
+def test_camera_inside_a_building_is_refused_in_the_page_language(
+    client, ids, lang, expected, foreign
+):
+    login(client, "technician")
+    client.post("/language", data={"lang": lang})
+    x, y, building = _inside_a_building(client, ids["own"])
+    resp = client.post(
+        f"/compounds/{ids['own']}/devices",
+        json={"kind": "camera", "x": x, "y": y},
+        headers={**JSON, "Accept-Language": lang},
+    )
+    assert resp.status_code == 400
+    message = resp.get_json()["error"]["message"]
+    for part in expected:
+        assert part in message, message
+    assert building in message  # a proper name stays as written
+    assert foreign not in message
+    if lang == "en":
+        assert not CJK.search(message.replace(building, ""))
+
+
+def test_english_is_the_key_and_every_language_reads_the_same_error(app):
+    """One error object, worded at the moment it is read: zh in a zh request, en in an en one."""
+    from camwatch.errors import SiteFormatError
+    from camwatch.i18n import msg
+
+    exc = SiteFormatError(msg("polygon is empty"), index=3, kind="zone", ident="Z")
+    with app.test_request_context(headers={"Accept-Language": "zh"}):
+        assert str(exc) == "要素 #3（区域「Z」）：多边形为空"
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        assert str(exc) == "feature #3 (zone 'Z'): polygon is empty"
+    assert str(exc) == "feature #3 (zone 'Z'): polygon is empty"  # outside a request: English
