@@ -26,8 +26,16 @@ def _inside_a_building(client, cid: int) -> tuple[float, float, str]:
 @pytest.mark.parametrize(
     "lang, expected, foreign",
     [
-        ("zh", ["摄像机「", "在建筑「", "内部", "距可安装空间", "米（允许 0.05 米）"], "inside building"),
-        ("en", ["camera '", "is inside building '", "m from free space (allowed 0.05 m)"], "摄像机"),
+        (
+            "zh",
+            ["摄像机「", "在建筑「", "内部", "距可安装空间", "米（允许 0.05 米）"],
+            "inside building",
+        ),
+        (
+            "en",
+            ["camera '", "is inside building '", "m from free space (allowed 0.05 m)"],
+            "摄像机",
+        ),
     ],
 )
 def test_camera_inside_a_building_is_refused_in_the_page_language(
@@ -62,3 +70,30 @@ def test_english_is_the_key_and_every_language_reads_the_same_error(app):
     with app.test_request_context(headers={"Accept-Language": "en"}):
         assert str(exc) == "feature #3 (zone 'Z'): polygon is empty"
     assert str(exc) == "feature #3 (zone 'Z'): polygon is empty"  # outside a request: English
+
+
+def _page(client, url: str, lang: str) -> str:
+    client.post("/language", data={"lang": lang})
+    return client.get(url, headers={"Accept-Language": lang}).get_data(as_text=True)
+
+
+def test_a_problem_from_the_map_is_shown_in_the_readers_language(client, ids):
+    login(client, "planner")
+    zone = ids["own_zone"]
+    resp = client.post(f"/compounds/{ids['own']}/problems/new", json={"zone": zone}, headers=JSON)
+    assert resp.status_code == 201, resp.get_json()
+    url = resp.get_json()["url"]
+    zh = _page(client, url, "zh")
+    en = _page(client, url, "en")
+    assert f"区域「{zone}」（" in zh and "要求不低于 98.0 %" in zh
+    assert f"Zone &#39;{zone}&#39; (" in en and "at least 98.0 % is required" in en
+    assert "at least 98.0 % is required" not in zh
+    assert "要求不低于" not in en
+    listing = _page(client, "/problems/", "zh")
+    assert f"区域「{zone}」" in listing
+
+
+def test_a_plain_text_problem_is_shown_as_written(client, ids):
+    login(client, "planner")
+    for lang in ("zh", "en"):
+        assert "Bike shed unlit" in _page(client, f"/problems/{ids['own_problem']}", lang)
