@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import get_locale
@@ -35,7 +36,7 @@ ROOT = HERE.parent
 SOURCES = ("camwatch", "planners", "web")  # folders under ROOT the catalogue is extracted from
 TRANSLATIONS = CATALOGUE
 POT = TRANSLATIONS / "messages.pot"
-KEYWORDS: dict[str, object] = {
+KEYWORDS: dict[str, Any] = {
     "_": None,
     "gettext": None,
     "ngettext": (1, 2),

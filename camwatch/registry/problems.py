@@ -269,9 +269,8 @@ def open_problem(
     comp = get_compound(session, compound)
     _choice("source", source, PROBLEM_SOURCES)
     words = description if isinstance(description, Message) else None
-    if words is not None:
-        description = words.render("en")
-    if not description or not description.strip():
+    english = words.render("en") if words is not None else str(description)
+    if not english or not english.strip():
         raise UsageError("a problem needs a description")
     day = today or date.today()
     if deadline < day:
@@ -297,7 +296,7 @@ def open_problem(
         ref_key=key,
         open_key=open_key,
         reference=dict(reference) if reference else None,
-        description=description.strip(),
+        description=english.strip(),
         description_msg=words.to_json() if words is not None else None,
         source=source,
         responsible_unit=responsible_unit,

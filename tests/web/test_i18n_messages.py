@@ -97,3 +97,38 @@ def test_a_plain_text_problem_is_shown_as_written(client, ids):
     login(client, "planner")
     for lang in ("zh", "en"):
         assert "Bike shed unlit" in _page(client, f"/problems/{ids['own_problem']}", lang)
+
+
+@pytest.mark.parametrize(
+    "lang, expected",
+    [
+        (
+            "zh",
+            "未导入任何内容：要素 #4（摄像机「C1」）：摄像机位于 (20, 15)，在建筑「Block A」（要素 #1）内部",
+        ),
+        (
+            "en",
+            "feature #4 (camera &#39;C1&#39;): camera at (20, 15) is inside building &#39;Block A&#39;",
+        ),
+    ],
+)
+def test_import_page_error_in_the_page_language(client, lang, expected):
+    import io
+    import json
+
+    from tests.web.sites import tiny_court
+
+    login(client, "planner")
+    client.post("/language", data={"lang": lang})
+    bad = tiny_court("bad-court")
+    camera = next(f for f in bad["features"] if f["properties"]["kind"] == "camera")
+    camera["geometry"]["coordinates"] = [20, 15]  # inside Block A (15..25 × 11..19)
+    resp = client.post(
+        "/compounds/import",
+        data={"site_file": (io.BytesIO(json.dumps(bad).encode()), "bad.geojson")},
+        content_type="multipart/form-data",
+        headers={"Accept-Language": lang},
+        follow_redirects=True,
+    )
+    page = resp.get_data(as_text=True)
+    assert expected in page, page[page.find("flash") : page.find("flash") + 600]
