@@ -72,7 +72,7 @@ class LazyGroup(click.Group):
     def invoke(self, ctx: click.Context):  # noqa: ANN201 - click's signature
         try:
             return super().invoke(ctx)
-        except CamwatchError as exc:  # worded in --lang (the group's context is closed by now)
+        except CamwatchError as exc:  # worded in --lang, whatever context is still open
             raise InputError(exc.text(ctx.meta.get(LANG_KEY))) from exc
 
     def list_commands(self, ctx: click.Context) -> list[str]:
