@@ -30,7 +30,7 @@ import click
 
 from camwatch.clikit import InputError, echo_json
 from camwatch.errors import CamwatchError, UsageError
-from camwatch.i18n import LANGS, normalize, use_language
+from camwatch.i18n import LANGS, current_language, msg, normalize, term_msg, use_language
 from camwatch.model import LEVELS
 
 if TYPE_CHECKING:
@@ -149,40 +149,61 @@ def _load(path: str):
 
 
 def _print_summary(analysis) -> None:
-    """A readable summary of an analysis (rich tables)."""
+    """A readable summary of an analysis (rich tables), in the language of messages."""
     from rich.console import Console
     from rich.table import Table
 
+    def word(value: str) -> str:  # an enumerated value (level, zone type) as the plan says it
+        return term_msg("plan", value.replace("_", " ")).render() if _translated() else value
+
     console = Console()
     console.print(
-        f"[bold]{analysis.site_id}[/bold]  monitored area {analysis.monitored_area_m2:,.1f} m²  "
-        + ("[green]compliant[/green]" if analysis.compliant else "[red]not compliant[/red]")
+        f"[bold]{analysis.site_id}[/bold]  "
+        + msg(
+            "monitored area %(area)s m²", area=format(analysis.monitored_area_m2, ",.1f")
+        ).render()
+        + "  "
+        + (
+            "[green]" + msg("compliant").render() + "[/green]"
+            if analysis.compliant
+            else "[red]" + msg("not compliant").render() + "[/red]"
+        )
     )
-    levels = Table(title="Coverage by DORI level")
-    levels.add_column("level")
-    levels.add_column("covered m²", justify="right")
-    levels.add_column("ratio", justify="right")
+    levels = Table(title=str(msg("Coverage by DORI level")))
+    levels.add_column(str(msg("level")))
+    levels.add_column(str(msg("covered m²")), justify="right")
+    levels.add_column(str(msg("ratio")), justify="right")
     for level, cov in analysis.levels.items():
-        levels.add_row(level, f"{cov.covered_m2:,.1f}", f"{cov.ratio:.1%}")
+        levels.add_row(word(level), f"{cov.covered_m2:,.1f}", f"{cov.ratio:.1%}")
     console.print(levels)
     if analysis.zones:
-        zones = Table(title="Zones")
-        for col in ("zone", "type", "required", "area m²", "ratio", "pass"):
-            zones.add_column(col, justify="right" if col in ("area m²", "ratio") else "left")
+        zones = Table(title=str(msg("Zones")))
+        columns = (
+            (msg("zone"), "left"),
+            (msg("type"), "left"),
+            (msg("required"), "left"),
+            (msg("area m²"), "right"),
+            (msg("ratio"), "right"),
+            (msg("pass"), "left"),
+        )
+        for col, justify in columns:
+            zones.add_column(str(col), justify=justify)  # type: ignore[arg-type]
         for z in analysis.zones:
             zones.add_row(
                 z.name,
-                z.zone_type,
-                z.required_level,
+                word(z.zone_type),
+                word(z.required_level),
                 f"{z.area_m2:,.1f}",
                 f"{z.ratio:.1%}",
-                "[green]pass[/green]" if z.passed else "[red]FAIL[/red]",
+                "[green]" + msg("pass").render() + "[/green]"
+                if z.passed
+                else "[red]" + msg("FAIL").render() + "[/red]",
             )
         console.print(zones)
     if analysis.blind_spots:
-        spots = Table(title=f"Blind spots ({len(analysis.blind_spots)})")
-        for col in ("id", "area m²", "centroid", "zones"):
-            spots.add_column(col)
+        spots = Table(title=str(msg("Blind spots (%(n)s)", n=len(analysis.blind_spots))))
+        for col in (msg("id"), msg("area m²"), msg("centroid"), msg("zones")):
+            spots.add_column(str(col))
         for b in analysis.blind_spots:
             spots.add_row(
                 b.id,
@@ -192,10 +213,20 @@ def _print_summary(analysis) -> None:
             )
         console.print(spots)
     idle = [c for c in analysis.cameras if not c.counted]
-    console.print(
-        f"cameras: {len(analysis.cameras)} listed, {len(analysis.cameras) - len(idle)} counted"
-        + (f"; not counted: {', '.join(f'{c.id} ({c.status})' for c in idle)}" if idle else "")
-    )
+    line = msg(
+        "cameras: %(listed)s listed, %(counted)s counted",
+        listed=len(analysis.cameras),
+        counted=len(analysis.cameras) - len(idle),
+    ).render()
+    if idle:
+        names = ", ".join(f"{c.id} ({word(c.status)})" for c in idle)
+        line += msg("; not counted: %(names)s", names=names).render()
+    console.print(line)
+
+
+def _translated() -> bool:
+    """Whether messages are worded in a language other than English just now."""
+    return current_language() != "en"
 
 
 @cli.command()

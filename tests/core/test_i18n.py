@@ -160,3 +160,17 @@ def test_cli_error_line_follows_lang(tmp_path):
 )
 def test_locale_language(environ, expected):
     assert locale_language(environ) == expected
+
+
+def test_analyze_text_follows_lang():
+    site = str(ROOT / "sample_sites" / "urban_village.geojson")
+    runner = CliRunner()
+    zh = runner.invoke(cli, ["--lang", "zh", "analyze", site], env={"COLUMNS": "200"})
+    en = runner.invoke(cli, ["--lang", "en", "analyze", site], env={"COLUMNS": "200"})
+    assert zh.exit_code == en.exit_code == 0
+    assert "监控范围" in zh.output and "各等级覆盖率" in zh.output and "辨认" in zh.output
+    assert "monitored area" not in zh.output and "FAIL" not in zh.output
+    assert "monitored area" in en.output and "Coverage by DORI level" in en.output
+    names = " ".join(z.name for z in load_site(site).zones)
+    # Chinese in the English output only inside proper names (zone names are split over lines)
+    assert set(CJK.findall(en.output)) <= set(CJK.findall(names))
