@@ -96,12 +96,18 @@ class SiteFormatError(CamwatchError):
         self.index = index
         self.kind = kind
         self.ident = ident
-        self.detail = message
+        self.detail_msg: Message | str = message  # the detail, to word in any language
         super().__init__(self._format())
+
+    @property
+    def detail(self) -> str:
+        """The detail (without the feature) in the current language."""
+        d = self.detail_msg
+        return d.render() if isinstance(d, Message) else d
 
     def _format(self) -> Message | str:
         if self.index is None:
-            return self.detail
+            return self.detail_msg
         if self.kind:
             who = msg(
                 "feature #%(index)s (%(what)s)",
@@ -110,7 +116,7 @@ class SiteFormatError(CamwatchError):
             )
         else:
             who = msg("feature #%(index)s", index=self.index)
-        return msg("%(who)s: %(detail)s", who=who, detail=self.detail)
+        return msg("%(who)s: %(detail)s", who=who, detail=self.detail_msg)
 
 
 class ValueRangeError(SiteFormatError):

@@ -195,10 +195,10 @@ def plan_error(exc: CamwatchError) -> dict[str, object]:
         text = _(
             "%(who)s: %(detail)s",
             who=who(exc.index, exc.kind, exc.ident),
-            detail=_detail(exc.detail),
+            detail=_detail(exc.detail_msg),
         )
         return {"message": text, "feature": exc.index, "detail": exc.text("en")}
-    detail = exc.detail if isinstance(exc, SiteFormatError) else exc.words
+    detail = exc.detail_msg if isinstance(exc, SiteFormatError) else exc.words
     raw = detail.render("en") if isinstance(detail, Message) else detail
     m = _DEVICE_PREFIX.match(raw)
     if m:

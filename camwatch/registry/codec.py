@@ -259,7 +259,7 @@ def _relabel(
     who = msg("%(who)s: %(detail)s", who=where, detail=device) if where else device
     if isinstance(exc, ValueRangeError):  # keeps property, range and value for the reader
         return exc.located(kind=state.kind, ident=state.code, where=who)
-    return SiteFormatError(msg("%(who)s: %(detail)s", who=who, detail=exc.detail))
+    return SiteFormatError(msg("%(who)s: %(detail)s", who=who, detail=exc.detail_msg))
 
 
 def validate_devices(
