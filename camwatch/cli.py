@@ -10,11 +10,17 @@ the same way (``camwatch.overlays`` entry points).
 
 Every :class:`~camwatch.errors.CamwatchError` is caught once, by the
 top-level group: its one-line message goes to stderr and the exit code is 2.
+
+``camwatch --lang zh|en`` (default: the locale's ``LC_ALL``/``LC_MESSAGES``/
+``LANG``, English when it names neither) sets the language of messages —
+error lines and the text the commands print (:mod:`camwatch.i18n`); ``--json``
+keys stay English, and pictures and reports keep their own ``--lang``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Mapping
 from functools import cache
 from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
@@ -24,6 +30,7 @@ import click
 
 from camwatch.clikit import InputError, echo_json
 from camwatch.errors import CamwatchError, UsageError
+from camwatch.i18n import LANGS, current_language, msg, normalize, term_msg, use_language
 from camwatch.ladders import ALL_LEVELS, DEFAULT_LADDER, ladder, not_in_ladder
 
 if TYPE_CHECKING:
@@ -65,8 +72,8 @@ class LazyGroup(click.Group):
     def invoke(self, ctx: click.Context):  # noqa: ANN201 - click's signature
         try:
             return super().invoke(ctx)
-        except CamwatchError as exc:
-            raise InputError(str(exc)) from exc
+        except CamwatchError as exc:  # worded in --lang, whatever context is still open
+            raise InputError(exc.text(ctx.meta.get(LANG_KEY))) from exc
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(set(super().list_commands(ctx)) | set(plugins(COMMANDS_GROUP)))
@@ -102,10 +109,37 @@ def _unavailable(name: str, message: str) -> click.Command:
     )
 
 
+LANG_KEY = "camwatch.lang"  # ctx.meta key of the chosen language
+
+
+def locale_language(environ: Mapping[str, str] | None = None) -> str:
+    """The language the locale asks for: the first of LC_ALL, LC_MESSAGES, LANG that is set
+    (as POSIX reads them), ``zh``/``en`` if it names one, else English.
+
+    >>> locale_language({"LANG": "zh_CN.UTF-8"}), locale_language({"LC_ALL": "C", "LANG": "zh_CN"})
+    ('zh', 'en')
+    """
+    env = os.environ if environ is None else environ
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        if env.get(name):
+            return normalize(env[name]) or "en"
+    return "en"
+
+
 @click.group(cls=LazyGroup)
 @click.version_option(package_name="camwatch")
-def cli() -> None:
+@click.option(
+    "--lang",
+    type=click.Choice(LANGS),
+    default=None,
+    help="Language of messages and text output (default: from the locale, else en).",
+)
+@click.pass_context
+def cli(ctx: click.Context, lang: str | None) -> None:
     """camwatch: coverage planner and device ledger for safe compounds."""
+    chosen = lang or locale_language()
+    ctx.meta[LANG_KEY] = chosen
+    ctx.with_resource(use_language(chosen))
 
 
 def _load(path: str):
@@ -115,45 +149,66 @@ def _load(path: str):
 
 
 def _print_summary(analysis) -> None:
-    """A readable summary of an analysis (rich tables)."""
+    """A readable summary of an analysis (rich tables), in the language of messages."""
     from rich.console import Console
     from rich.table import Table
 
+    def word(value: str) -> str:  # an enumerated value (level, zone type) as the plan says it
+        return term_msg("plan", value.replace("_", " ")).render() if _translated() else value
+
     console = Console()
     console.print(
-        f"[bold]{analysis.site_id}[/bold]  monitored area {analysis.monitored_area_m2:,.1f} m²  "
-        + ("[green]compliant[/green]" if analysis.compliant else "[red]not compliant[/red]")
+        f"[bold]{analysis.site_id}[/bold]  "
+        + msg(
+            "monitored area %(area)s m²", area=format(analysis.monitored_area_m2, ",.1f")
+        ).render()
+        + "  "
+        + (
+            "[green]" + msg("compliant").render() + "[/green]"
+            if analysis.compliant
+            else "[red]" + msg("not compliant").render() + "[/red]"
+        )
     )
     chosen = ladder(analysis.ladder)
-    levels = Table(title=f"Coverage by {chosen.label} level")
-    levels.add_column("level")
+    levels = Table(title=str(msg("Coverage by %(ladder)s level", ladder=chosen.label)))
+    levels.add_column(str(msg("level")))
     dense = chosen.key != DEFAULT_LADDER  # px/m shown for ladders other than DORI
     if dense:
         levels.add_column("px/m", justify="right")
-    levels.add_column("covered m²", justify="right")
-    levels.add_column("ratio", justify="right")
+    levels.add_column(str(msg("covered m²")), justify="right")
+    levels.add_column(str(msg("ratio")), justify="right")
     for level, cov in analysis.levels.items():
         density = [f"{chosen.level(level).px_per_m:g}"] if dense else []
-        levels.add_row(level, *density, f"{cov.covered_m2:,.1f}", f"{cov.ratio:.1%}")
+        levels.add_row(word(level), *density, f"{cov.covered_m2:,.1f}", f"{cov.ratio:.1%}")
     console.print(levels)
     if analysis.zones:
-        zones = Table(title="Zones")
-        for col in ("zone", "type", "required", "area m²", "ratio", "pass"):
-            zones.add_column(col, justify="right" if col in ("area m²", "ratio") else "left")
+        zones = Table(title=str(msg("Zones")))
+        columns = (
+            (msg("zone"), "left"),
+            (msg("type"), "left"),
+            (msg("required"), "left"),
+            (msg("area m²"), "right"),
+            (msg("ratio"), "right"),
+            (msg("pass"), "left"),
+        )
+        for col, justify in columns:
+            zones.add_column(str(col), justify=justify)  # type: ignore[arg-type]
         for z in analysis.zones:
             zones.add_row(
                 z.name,
-                z.zone_type,
-                z.required_level,
+                word(z.zone_type),
+                word(z.required_level),
                 f"{z.area_m2:,.1f}",
                 f"{z.ratio:.1%}",
-                "[green]pass[/green]" if z.passed else "[red]FAIL[/red]",
+                "[green]" + msg("pass").render() + "[/green]"
+                if z.passed
+                else "[red]" + msg("FAIL").render() + "[/red]",
             )
         console.print(zones)
     if analysis.blind_spots:
-        spots = Table(title=f"Blind spots ({len(analysis.blind_spots)})")
-        for col in ("id", "area m²", "centroid", "zones"):
-            spots.add_column(col)
+        spots = Table(title=str(msg("Blind spots (%(n)s)", n=len(analysis.blind_spots))))
+        for col in (msg("id"), msg("area m²"), msg("centroid"), msg("zones")):
+            spots.add_column(str(col))
         for b in analysis.blind_spots:
             spots.add_row(
                 b.id,
@@ -163,10 +218,20 @@ def _print_summary(analysis) -> None:
             )
         console.print(spots)
     idle = [c for c in analysis.cameras if not c.counted]
-    console.print(
-        f"cameras: {len(analysis.cameras)} listed, {len(analysis.cameras) - len(idle)} counted"
-        + (f"; not counted: {', '.join(f'{c.id} ({c.status})' for c in idle)}" if idle else "")
-    )
+    line = msg(
+        "cameras: %(listed)s listed, %(counted)s counted",
+        listed=len(analysis.cameras),
+        counted=len(analysis.cameras) - len(idle),
+    ).render()
+    if idle:
+        names = ", ".join(f"{c.id} ({word(c.status)})" for c in idle)
+        line += msg("; not counted: %(names)s", names=names).render()
+    console.print(line)
+
+
+def _translated() -> bool:
+    """Whether messages are worded in a language other than English just now."""
+    return current_language() != "en"
 
 
 @cli.command()

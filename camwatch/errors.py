@@ -12,9 +12,46 @@
 
 Messages are one line and name the offender, e.g.
 ``feature #7 (camera 'C3'): hfov_deg must be in (0, 360], got 0``.
+
+A message may be a :class:`~camwatch.i18n.Message` (key + parameters from the
+one catalogue): ``str(error)`` then words it in the current language
+(:func:`camwatch.i18n.current_language`: the page's during a web request, the
+CLI's ``--lang``, else English), and :meth:`CamwatchError.text` in any
+language. The English wording is the key itself, so English output is the
+same as it always was.
 """
 
 from __future__ import annotations
+
+from typing import Any
+
+from camwatch.i18n import Message, msg, term_msg
+
+# Feature kinds as a reader sees them (docs/site-format.md §2), context "feature".
+KIND_WORDS: dict[str, Message] = {
+    "boundary": term_msg("feature", "boundary"),
+    "building": term_msg("feature", "building"),
+    "obstacle": term_msg("feature", "obstacle"),
+    "wall": term_msg("feature", "wall"),
+    "zone": term_msg("feature", "zone"),
+    "gate": term_msg("feature", "gate"),
+    "alarm": term_msg("feature", "alarm"),
+    "mount": term_msg("feature", "mount"),
+    "camera": term_msg("feature", "camera"),
+    "intercom": term_msg("feature", "intercom"),
+}
+
+
+def kind_word(kind: str) -> Message | str:
+    """A feature kind to word in the reader's language (unknown kinds as given)."""
+    return KIND_WORDS.get(kind, kind)
+
+
+def named(kind: str, ident: str | None) -> Message | str:
+    """``camera 'C3'`` (or just ``camera``) in the reader's language."""
+    if ident is None:
+        return kind_word(kind)
+    return msg("%(kind)s '%(ident)s'", kind=kind_word(kind), ident=short(ident))
 
 
 def short(name: str, limit: int = 40) -> str:
@@ -25,7 +62,24 @@ def short(name: str, limit: int = 40) -> str:
 
 
 class CamwatchError(Exception):
-    """Base of every error camwatch reports to a person instead of a traceback."""
+    """Base of every error camwatch reports to a person instead of a traceback.
+
+    ``message`` may be text or a :class:`~camwatch.i18n.Message`; ``str()`` words
+    it in the current language.
+    """
+
+    def __init__(self, message: Any = "", *args: Any) -> None:
+        self.words: Message | str = message if isinstance(message, Message) else str(message)
+        english = message.render("en") if isinstance(message, Message) else message
+        super().__init__(english, *args)
+
+    def text(self, lang: str | None = None) -> str:
+        """The message in ``lang`` (default: the current language)."""
+        words = self.words
+        return words.render(lang) if isinstance(words, Message) else words
+
+    def __str__(self) -> str:
+        return self.text()
 
 
 class SiteFormatError(CamwatchError):
@@ -33,7 +87,7 @@ class SiteFormatError(CamwatchError):
 
     def __init__(
         self,
-        message: str,
+        message: str | Message,
         *,
         index: int | None = None,
         kind: str | None = None,
@@ -42,20 +96,27 @@ class SiteFormatError(CamwatchError):
         self.index = index
         self.kind = kind
         self.ident = ident
-        self.detail = message
+        self.detail_msg: Message | str = message  # the detail, to word in any language
         super().__init__(self._format())
 
-    def _format(self) -> str:
+    @property
+    def detail(self) -> str:
+        """The detail (without the feature) in the current language."""
+        d = self.detail_msg
+        return d.render() if isinstance(d, Message) else d
+
+    def _format(self) -> Message | str:
         if self.index is None:
-            return self.detail
-        who = f"feature #{self.index}"
+            return self.detail_msg
         if self.kind:
-            who += (
-                f" ({self.kind}"
-                + (f" '{short(self.ident)}'" if self.ident is not None else "")
-                + ")"
+            who = msg(
+                "feature #%(index)s (%(what)s)",
+                index=self.index,
+                what=named(self.kind, self.ident),
             )
-        return f"{who}: {self.detail}"
+        else:
+            who = msg("feature #%(index)s", index=self.index)
+        return msg("%(who)s: %(detail)s", who=who, detail=self.detail_msg)
 
 
 class ValueRangeError(SiteFormatError):
@@ -68,7 +129,7 @@ class ValueRangeError(SiteFormatError):
 
     def __init__(
         self,
-        message: str,
+        message: str | Message,
         *,
         prop: str,
         range_text: str,
@@ -76,14 +137,14 @@ class ValueRangeError(SiteFormatError):
         index: int | None = None,
         kind: str | None = None,
         ident: str | None = None,
-        where: str | None = None,
+        where: str | Message | None = None,
     ) -> None:
         self.prop = prop
         self.range_text = range_text
         self.value = value
         self.where = where
         self.message = message
-        text = f"{where}: {message}" if where else message
+        text = msg("%(who)s: %(detail)s", who=where, detail=message) if where else message
         super().__init__(text, index=index, kind=kind, ident=ident)
 
     def located(
@@ -92,7 +153,7 @@ class ValueRangeError(SiteFormatError):
         index: int | None = None,
         kind: str | None = None,
         ident: str | None = None,
-        where: str | None = None,
+        where: str | Message | None = None,
     ) -> ValueRangeError:
         """The same error about a given feature (index, kind, id) or named by ``where``."""
         return ValueRangeError(

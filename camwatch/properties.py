@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from camwatch.errors import ValueRangeError
+from camwatch.i18n import Message, msg
 from camwatch.model import DEFAULT_RESOLUTION, DORI_PX_PER_M, hfov_from_lens
 
 # A DORI distance beyond the largest coordinate a site may hold (docs/site-format.md §1:
@@ -112,13 +113,23 @@ class Property:
 
     def error(self, value: Any, *, wrong_type: bool = False) -> ValueRangeError:
         """The one message for a bad ``value`` of this property."""
+        rng = str(self.range)
+        need: Message
         if self.range.low is None and self.range.high is None:
-            need = "a number" if wrong_type else "a finite number"
+            need = msg("a number") if wrong_type else msg("a finite number")
+        elif self.integer:
+            need = msg("an integer in %(range)s", range=rng)
+        elif wrong_type:
+            need = msg("a number in %(range)s", range=rng)
         else:
-            what = "an integer " if self.integer else ("a number " if wrong_type else "")
-            need = f"{what}in {self.range}"
+            need = msg("in %(range)s", range=rng)
         return ValueRangeError(
-            f"{self.name} must be {need}, got {show(value)}",
+            msg(
+                "%(prop)s must be %(need)s, got %(value)s",
+                prop=self.name,
+                need=need,
+                value=show(value),
+            ),
             prop=self.name,
             range_text=str(self.range),
             value=show(value),

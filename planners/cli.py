@@ -15,6 +15,12 @@ import click
 
 from camwatch.clikit import echo_json
 from camwatch.errors import UsageError
+from camwatch.i18n import msg, text_of
+
+
+def _said(item: dict) -> str:
+    """An output item's reason in the language of messages (``camwatch --lang``)."""
+    return text_of(item.get("reason_msg") or item.get("reason"))
 
 
 def _load(path: str):  # noqa: ANN202
@@ -165,8 +171,8 @@ def plan_cmd(
         _draw(site, analyze(site, include_planned=True), picture, plan_overlays(result))
     if result.target is not None and not result.target["reached"]:
         # an answer, but not the one asked for: say so and exit 3 (docs/planners.md)
-        reasons = "; ".join(u["reason"] for u in result.target["unreachable"])
-        click.echo(f"target not reachable: {reasons}", err=True)
+        reasons = "; ".join(_said(u) for u in result.target["unreachable"])
+        click.echo(msg("target not reachable: %(reasons)s", reasons=reasons).render(), err=True)
         raise SystemExit(TARGET_NOT_REACHED)
 
 
@@ -210,7 +216,7 @@ def _print_plan(result: Any) -> None:
             + ("[green]reached[/green]" if t["reached"] else "[red]not reachable[/red]")
         )
         for u in t["unreachable"]:
-            console.print(f"  - {u['reason']} (best {u['best_ratio']:.2%})")
+            console.print(f"  - {_said(u)} (best {u['best_ratio']:.2%})")
     console.print(_method_line(result))
 
 
@@ -271,14 +277,11 @@ def suggest_cmd(site_file: str, include_planned: bool, picture: str | None, as_j
         from rich.table import Table
 
         table = Table(title=f"{site.id}: device suggestions ({len(items)})")
-        for col in ("type", "position", "reason", "原因"):
+        for col in ("type", "position", "reason"):
             table.add_column(col)
         for it in items:
             table.add_row(
-                it["type"],
-                f"({it['position'][0]:.1f}, {it['position'][1]:.1f})",
-                it["reason"],
-                it["reason_zh"],
+                it["type"], f"({it['position'][0]:.1f}, {it['position'][1]:.1f})", _said(it)
             )
         Console().print(table)
     _draw(site, analysis, picture, device_overlays(items))
@@ -316,7 +319,7 @@ def routes_cmd(
             table.add_column(col, justify="right" if col.endswith(" m") else "left")
         for r in routes:
             if not r["reachable"]:
-                table.add_row(r["id"], r["building"], r["reason"], "", "", "")
+                table.add_row(r["id"], r["building"], _said(r), "", "", "")
                 continue
             entry = r["entry"]["kind"] + (
                 f" {r['entry'].get('name') or r['entry'].get('id')}"
@@ -398,5 +401,5 @@ def patrol_cmd(
                 f"({stop['point'][0]:.1f}, {stop['point'][1]:.1f})"
             )
         for s in patrol["skipped"]:
-            click.echo(f"  skipped {s['blind_spot']}: {s['reason']}")
+            click.echo(f"  skipped {s['blind_spot']}: {_said(s)}")
     _draw(site, analysis, picture, patrol_overlay(patrol))

@@ -1,7 +1,8 @@
 """``camwatch suggest``: devices other than cameras (issue 4 item 4).
 
-Rules, each giving an item with ``type``, ``reason`` (English), ``reason_zh``,
-the feature it is about and a position:
+Rules, each giving an item with ``type``, ``reason`` (English), ``reason_zh``
+and ``reason_msg`` (:mod:`planners.words`, from the message catalogue), the
+feature it is about and a position:
 
 - **gates**: ``access_control`` ``none`` → ``access_control`` (face
   recognition, 人脸识别门禁). A gate whose entrance area lacks
@@ -32,8 +33,10 @@ from shapely.ops import nearest_points
 
 from camwatch.geometry.coverage import Analysis
 from camwatch.geometry.space import obstacles_union
+from camwatch.i18n import Message, msg
 from camwatch.ladders import require_dori
 from camwatch.model import ZONE_PASS_RATIO, Building, Gate, Site
+from planners.words import reason
 
 GATE_ZONE_M = 5.0
 GATE_RADIUS_M = 3.0
@@ -83,8 +86,12 @@ def _gate_items(site: Site, analysis: Analysis) -> list[dict[str, Any]]:
                     "device": "face",
                     "about": _gate_ref(gate),
                     "position": _xy(where),
-                    "reason": f"gate '{name}' has no access control: add face-recognition (or card) access control",
-                    "reason_zh": f"出入口「{name}」未设门禁，建议加装人脸识别（或刷卡）门禁",
+                    **reason(
+                        msg(
+                            "gate '%(name)s' has no access control: add face-recognition (or card) access control",
+                            name=name,
+                        )
+                    ),
                 }
             )
         zones = [
@@ -94,10 +101,10 @@ def _gate_items(site: Site, analysis: Analysis) -> list[dict[str, Any]]:
         ]
         if zones:
             area = shapely.union_all([z.polygon for z in zones]).intersection(monitored)
-            what = ", ".join(f"'{z.name}'" for z in zones)
+            what: Message | list[str] = [f"'{z.name}'" for z in zones]
         else:
             area = gate.geometry.buffer(GATE_RADIUS_M).intersection(monitored)
-            what = f"within {GATE_RADIUS_M:g} m"
+            what = msg("within %(radius)s m", radius=format(GATE_RADIUS_M, "g"))
         ratio = _ratio(area, ident)
         if ratio < ZONE_PASS_RATIO:
             items.append(
@@ -106,14 +113,16 @@ def _gate_items(site: Site, analysis: Analysis) -> list[dict[str, Any]]:
                     "about": _gate_ref(gate),
                     "position": _xy(where),
                     "coverage": round(float(ratio), 6),
-                    "reason": (
-                        f"the entrance area of gate '{name}' ({what}) has {ratio:.0%} identification-level "
-                        f"coverage (needs {ZONE_PASS_RATIO:.0%}): add an identification camera facing the gate "
-                        "(camwatch plan --target places it)"
-                    ),
-                    "reason_zh": (
-                        f"出入口「{name}」辨认级（人脸）覆盖率{ratio:.0%}，不足{ZONE_PASS_RATIO:.0%}，"
-                        "建议加装对准出入口的辨认级摄像机"
+                    **reason(
+                        msg(
+                            "the entrance area of gate '%(name)s' (%(what)s) has %(ratio)s identification-level "
+                            "coverage (needs %(need)s): add an identification camera facing the gate "
+                            "(camwatch plan --target places it)",
+                            name=name,
+                            what=what,
+                            ratio=format(ratio, ".0%"),
+                            need=format(ZONE_PASS_RATIO, ".0%"),
+                        )
                     ),
                 }
             )
@@ -156,8 +165,7 @@ def _perimeter_items(site: Site, analysis: Analysis) -> list[dict[str, Any]]:
         straight = len(line.simplify(0.2).coords) == 2
         kind = "infrared_beam" if straight and line.length <= BEAM_MAX_M else "electric_fence"
         start, end = Point(line.coords[0]), Point(line.coords[-1])
-        what_en = "an infrared beam pair" if kind == "infrared_beam" else "an electric fence"
-        what_zh = "红外对射" if kind == "infrared_beam" else "电子围栏"
+        what = msg("an infrared beam pair") if kind == "infrared_beam" else msg("an electric fence")
         items.append(
             {
                 "type": kind,
@@ -167,12 +175,18 @@ def _perimeter_items(site: Site, analysis: Analysis) -> list[dict[str, Any]]:
                 "end": _xy(end),
                 "length_m": round(line.length, 2),
                 "geometry": [[round(x, 3), round(y, 3)] for x, y in line.coords],
-                "reason": (
-                    f"{line.length:.1f} m of perimeter from ({start.x:.1f}, {start.y:.1f}) to "
-                    f"({end.x:.1f}, {end.y:.1f}) has neither an alarm line nor detection-level camera "
-                    f"coverage: add {what_en}"
+                **reason(
+                    msg(
+                        "%(length)s m of perimeter from (%(x0)s, %(y0)s) to (%(x1)s, %(y1)s) has "
+                        "neither an alarm line nor detection-level camera coverage: add %(device)s",
+                        length=format(line.length, ".1f"),
+                        x0=format(start.x, ".1f"),
+                        y0=format(start.y, ".1f"),
+                        x1=format(end.x, ".1f"),
+                        y1=format(end.y, ".1f"),
+                        device=what,
+                    )
                 ),
-                "reason_zh": f"周界{line.length:.1f}米既无报警线也无探测级视频覆盖，建议加装{what_zh}",
             }
         )
     return items
@@ -211,8 +225,12 @@ def _intercom_items(site: Site, analysis: Analysis) -> list[dict[str, Any]]:
                 "type": "intercom",
                 "about": {"kind": "building", "name": b.name, "index": b.index},
                 "position": _xy(door),
-                "reason": f"building '{name}' has no door intercom: add a video intercom at its entrance door",
-                "reason_zh": f"楼栋「{name}」未设楼宇对讲，建议在单元门加装可视对讲",
+                **reason(
+                    msg(
+                        "building '%(name)s' has no door intercom: add a video intercom at its entrance door",
+                        name=name,
+                    )
+                ),
             }
         )
     return items

@@ -28,6 +28,7 @@ from camwatch.errors import UsageError
 from camwatch.geometry.coverage import Analysis, analyze
 from camwatch.geometry.optics import reach
 from camwatch.geometry.space import free_space
+from camwatch.i18n import msg, term_msg
 from camwatch.ladders import ALL_LEVELS
 from camwatch.model import Site
 from planners.candidates import CandidateSet, generate_candidates
@@ -52,6 +53,7 @@ from planners.placement import (
 )
 from planners.pool import DEFAULT_POOL, candidate_pool, exact_subpool
 from planners.result import PlanResult, Suggestion, site_with_suggestions, target_report
+from planners.words import reason
 
 METHODS = ("auto", "greedy", "local", "exact")
 
@@ -422,15 +424,22 @@ def _explain_zones(
         entry["out_of_reach_m2"] = round(far.area, 2)
         entry["planned_for"] = zone.name in zones
         if far.area > 0.01:
-            entry["reason"] = (
-                f"zone '{zone.name}': no mount within {level} distance ({reach_m:.1f} m) "
-                f"of {far.area:.1f} m² of it"
+            why = msg(
+                "zone '%(zone)s': no mount within %(level)s distance (%(reach)s m) of %(area)s m² of it",
+                zone=zone.name,
+                level=term_msg("plan", level),
+                reach=format(reach_m, ".1f"),
+                area=format(far.area, ".1f"),
             )
         else:
-            entry["reason"] = (
-                f"zone '{zone.name}': the mounts within {level} distance ({reach_m:.1f} m) "
-                "do not see the rest of it (walls, buildings or the field of view are in the way)"
+            why = msg(
+                "zone '%(zone)s': the mounts within %(level)s distance (%(reach)s m) "
+                "do not see the rest of it (walls, buildings or the field of view are in the way)",
+                zone=zone.name,
+                level=term_msg("plan", level),
+                reach=format(reach_m, ".1f"),
             )
+        entry.update(reason(why))
 
 
 __all__ = [

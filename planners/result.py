@@ -11,8 +11,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from camwatch.geometry.coverage import Analysis
+from camwatch.i18n import msg, term_msg
 from camwatch.model import ZONE_PASS_RATIO, Camera, Site
 from planners.lenses import Lens
+from planners.words import reason
 
 
 @dataclass(frozen=True)
@@ -126,9 +128,13 @@ def target_report(
                 "level": z.required_level,
                 "required_ratio": ZONE_PASS_RATIO,
                 "best_ratio": round(z.ratio, 6),
-                "reason": (
-                    f"no candidate mount sees the rest of zone '{z.name}' at {z.required_level} level "
-                    "(too far for the lens, behind obstacles, or outside every mount's view)"
+                **reason(
+                    msg(
+                        "no candidate mount sees the rest of zone '%(zone)s' at %(level)s level "
+                        "(too far for the lens, behind obstacles, or outside every mount's view)",
+                        zone=z.name,
+                        level=term_msg("plan", z.required_level),
+                    )
                 ),
             }
         )
@@ -139,9 +145,13 @@ def target_report(
                 "level": level,
                 "required_ratio": target,
                 "best_ratio": round(ratio, 6),
-                "reason": (
-                    f"the candidate mounts cannot see {(1 - ratio) * 100:.2f} % of the monitored area "
-                    f"at {level} level"
+                **reason(
+                    msg(
+                        "the candidate mounts cannot see %(share)s %% of the monitored area "
+                        "at %(level)s level",
+                        share=format((1 - ratio) * 100, ".2f"),
+                        level=term_msg("plan", level),
+                    )
                 ),
             }
         )

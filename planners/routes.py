@@ -46,8 +46,10 @@ from shapely.ops import nearest_points
 from camwatch.errors import PlanningError, UsageError
 from camwatch.geometry.coverage import Analysis
 from camwatch.geometry.space import obstacles_union
+from camwatch.i18n import msg
 from camwatch.model import Building, Site
 from planners.paths import DIAGONAL, SEEN_SAMPLES, SeenLength, WalkGraph, to_mm
+from planners.words import reason
 
 EPSILON = 1e-3  # metres walked are worth this many seen metres: ties go to the shorter route
 SEEN_WEIGHT = round(1 / (EPSILON * SEEN_SAMPLES))  # a seen sample of an edge, in EPSILON units
@@ -179,13 +181,15 @@ def intruder_routes(
             if start is not None:
                 entry_of[k] = (e, start)
     if not entry_of:
-        why = "no way in: alarm lines cover the open perimeter and every gate has access control"
+        why = reason(
+            msg("no way in: alarm lines cover the open perimeter and every gate has access control")
+        )
         return [
             {
                 "id": f"R{i}",
                 "building": b.name or f"#{b.index if b.index is not None else i}",
                 "reachable": False,
-                "reason": why,
+                **why,
             }
             for i, b in enumerate(site.buildings, 1)
         ]
@@ -205,7 +209,7 @@ def intruder_routes(
                     {
                         "building": name,
                         "reachable": False,
-                        "reason": "no way from outside reaches this building in free space",
+                        **reason(msg("no way from outside reaches this building in free space")),
                     }
                 )
                 continue
@@ -353,10 +357,12 @@ def patrol_route(
         {
             "blind_spot": stops[i][0],
             "point": _xy(stops[i][1]),
-            "reason": (
-                "not reachable on foot from the start (an enclosed or cut-off part of the compound)"
+            **reason(
+                msg(
+                    "not reachable on foot from the start (an enclosed or cut-off part of the compound)"
+                )
                 if nodes[i] is not None
-                else "no point of the walking grid in a straight line from it (give --cell)"
+                else msg("no point of the walking grid in a straight line from it (give --cell)")
             ),
         }
         for i in range(1, len(stops))

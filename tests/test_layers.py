@@ -25,30 +25,36 @@ PACKAGES = ("camwatch", "planners", "web")
 
 # Project modules each layer may import (prefixes; a layer may always import itself).
 ALLOWED: dict[str, tuple[str, ...]] = {
-    "camwatch.errors": (),
-    "camwatch.ladders": ("camwatch.errors",),  # the level table (part of the model)
-    "camwatch.model": ("camwatch.errors", "camwatch.ladders"),
+    # the one message catalogue (docs/web.md, "Languages"): below everything, even the errors
+    "camwatch.i18n": (),
+    "camwatch.errors": ("camwatch.i18n",),
+    "camwatch.ladders": ("camwatch.errors", "camwatch.i18n"),  # the level table (the model's)
+    "camwatch.model": ("camwatch.errors", "camwatch.i18n", "camwatch.ladders"),
     "camwatch.properties": (
         "camwatch.errors",
+        "camwatch.i18n",
         "camwatch.ladders",
         "camwatch.model",
     ),  # ranges (docs/ranges.md)
-    "camwatch.clikit": ("camwatch.errors",),
+    "camwatch.clikit": ("camwatch.errors", "camwatch.i18n"),
     "camwatch.sitefile": (
         "camwatch.errors",
+        "camwatch.i18n",
         "camwatch.ladders",
         "camwatch.model",
         "camwatch.properties",
     ),
-    "camwatch.geometry": ("camwatch.errors", "camwatch.ladders", "camwatch.model"),
+    "camwatch.geometry": ("camwatch.errors", "camwatch.i18n", "camwatch.ladders", "camwatch.model"),
     "camwatch.render": (
         "camwatch.errors",
+        "camwatch.i18n",
         "camwatch.ladders",
         "camwatch.model",
         "camwatch.geometry",
     ),
     "camwatch.registry": (
         "camwatch.errors",
+        "camwatch.i18n",
         "camwatch.ladders",
         "camwatch.model",
         "camwatch.properties",
@@ -57,6 +63,7 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     "camwatch.standards": (
         "camwatch.errors",
         "camwatch.ladders",
+        "camwatch.i18n",
         "camwatch.model",
         "camwatch.geometry",
     ),
@@ -74,6 +81,7 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
 
 # Third-party packages a layer must never import.
 FORBIDDEN_THIRD_PARTY: dict[str, tuple[str, ...]] = {
+    "camwatch.i18n": ("sqlalchemy", "flask", "flask_babel", "matplotlib", "click", "highspy"),
     "camwatch.model": ("sqlalchemy", "flask", "matplotlib", "click", "highspy"),
     "camwatch.ladders": ("sqlalchemy", "flask", "matplotlib", "click", "highspy"),
     "camwatch.properties": ("sqlalchemy", "flask", "matplotlib", "click", "highspy"),

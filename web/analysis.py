@@ -47,10 +47,12 @@ from camwatch.registry.problems import (
     ZONE_KEY_PREFIX,
     DuplicateProblemError,
     blind_spot_key,
+    blind_spot_message,
     blind_spot_reference,
     match_blind_spot,
     open_findings,
     open_problem,
+    zone_message,
 )
 from web import geojson
 from web.api.plan_schemas import AcceptBody, ProblemFromFinding, body, raw_body
@@ -180,14 +182,7 @@ def _finding(compound: Any, *, blind_spot: str | None, zone: str | None) -> dict
             "ref_key": blind_spot_key(reference["centroid"]),
             "reference": reference,
             "zone": zones[0] if len(zones) == 1 else None,
-            "text": _(
-                "Blind spot %(id)s: %(a).1f m² not watched by any camera around (%(x).1f, %(y).1f)%(z)s",
-                id=spot["id"],
-                a=spot["area_m2"],
-                x=spot["centroid"][0],
-                y=spot["centroid"][1],
-                z=(" — " + ", ".join(zones)) if zones else "",
-            ),
+            "message": blind_spot_message(spot),
         }
     if zone:
         found = next((z for z in summary["zones"] if z["name"] == zone), None)
@@ -202,11 +197,7 @@ def _finding(compound: Any, *, blind_spot: str | None, zone: str | None) -> dict
                 },
             },
             "zone": zone,
-            "text": _(
-                "Zone %(name)s reaches its required level on %(r).1f %% of its area; 98 %% is required",
-                name=zone,
-                r=found["ratio"] * 100,
-            ),
+            "message": zone_message(found),
         }
     raise UsageError("name a blind_spot or a zone")
 
@@ -277,7 +268,7 @@ def create_problem(cid: int):
         problem, held = _open(
             compound,
             finding,
-            description=data.get("description") or finding["text"],
+            description=data.get("description") or finding["message"],
             deadline=deadline,
             responsible_unit=data.get("responsible_unit") or None,
             responsible_person=data.get("responsible_person") or None,
@@ -287,14 +278,16 @@ def create_problem(cid: int):
         return jsonify({"id": problem.id, "url": url_for("problems.detail", pid=problem.id)}), 201
     form = ProblemForm()
     if request.method == "GET":
-        form.description.data = finding["text"]
+        form.description.data = finding["message"].render()
         form.deadline.data = default_deadline
     elif form.validate_on_submit():
         try:
+            typed = form.description.data
             problem, held = _open(
                 compound,
                 finding,
-                description=form.description.data,
+                # the finding's own words, unchanged: kept as a message for every reader
+                description=finding["message"] if typed == finding["message"].render() else typed,
                 deadline=form.deadline.data,
                 responsible_unit=form.responsible_unit.data or None,
                 responsible_person=form.responsible_person.data or None,

@@ -29,6 +29,7 @@ from typing import Any
 from flask import Flask
 
 from camwatch.errors import UsageError
+from camwatch.i18n import CATALOGUE
 
 MIN_SECRET_KEY_LENGTH = 32
 
@@ -49,6 +50,8 @@ DEFAULTS: dict[str, Any] = {
     "BABEL_DEFAULT_LOCALE": "zh",
     "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
     "LANGUAGES": ("zh", "en"),
+    # the one message catalogue of camwatch, shared with the core and planners (camwatch.i18n)
+    "BABEL_TRANSLATION_DIRECTORIES": str(CATALOGUE),
     # login rate limit: this many failures per address + user name, and per address,
     # within the window (web.security.LoginLimiter)
     "LOGIN_MAX_FAILURES": 5,

@@ -147,7 +147,7 @@ def device_json(device: Device) -> dict[str, Any]:
     data["properties"]["problems"] = [
         {
             "id": p.id,
-            "description": p.description,
+            "description": p.description_text(),
             "deadline": p.deadline.isoformat(),
             "status": p.status,
         }

@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from camwatch.errors import CamwatchError, SiteFormatError
+from camwatch.i18n import Message
 
 KIND_LABELS = {
     "boundary": _l("Boundary"),
@@ -178,19 +179,30 @@ def who(index: int | None, kind: str | None, ident: str | None) -> str:
     return label
 
 
+def _detail(detail: str | Message) -> str:
+    """A detail in the reader's language: the editor's shorter wording when a pattern above
+    knows it (it speaks of outlines, not polygons), else the catalogue's."""
+    english = detail.render("en") if isinstance(detail, Message) else detail
+    worded = detail_words(english)
+    if worded == english and isinstance(detail, Message):
+        return detail.render()
+    return worded
+
+
 def plan_error(exc: CamwatchError) -> dict[str, object]:
     """A refused plan as JSON members: ``message`` (translated), ``feature`` (0-based index
-    or None) and ``detail`` (the loader's own words, for the record)."""
+    or None) and ``detail`` (the loader's own words in English, for the record)."""
     if isinstance(exc, SiteFormatError) and exc.index is not None:
         text = _(
             "%(who)s: %(detail)s",
             who=who(exc.index, exc.kind, exc.ident),
-            detail=detail_words(exc.detail),
+            detail=_detail(exc.detail_msg),
         )
-        return {"message": text, "feature": exc.index, "detail": str(exc)}
-    raw = exc.detail if isinstance(exc, SiteFormatError) else str(exc)
+        return {"message": text, "feature": exc.index, "detail": exc.text("en")}
+    detail = exc.detail_msg if isinstance(exc, SiteFormatError) else exc.words
+    raw = detail.render("en") if isinstance(detail, Message) else detail
     m = _DEVICE_PREFIX.match(raw)
     if m:
         text = _("%(who)s: %(detail)s", who=who(None, m[1], m[2]), detail=detail_words(m[3]))
         return {"message": text, "feature": None, "device": m[2], "detail": raw}
-    return {"message": detail_words(raw), "feature": None, "detail": raw}
+    return {"message": _detail(detail), "feature": None, "detail": raw}

@@ -177,7 +177,9 @@ def _camwatch_error(exc: CamwatchError) -> Any:
     _rollback()
     status = status_of(exc)
     field = field_of(exc) if status == 400 else None
-    return error_response(status, str(exc), **({"field": field} if field else {}))
+    from web.messages import error_text  # range errors worded whole in the page language
+
+    return error_response(status, error_text(exc), **({"field": field} if field else {}))
 
 
 def _unencodable(exc: UnicodeEncodeError) -> Any:

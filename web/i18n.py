@@ -1,13 +1,17 @@
-"""Languages: which one a request gets, and refreshing the message catalogues.
+"""Languages: which one a request gets, and refreshing the message catalogue.
 
 Locale choice, first that applies: the signed-in user's language (saved in
 the ledger), the language picked with the switcher (kept in the session), the
 browser's ``Accept-Language``, else Chinese (``zh``), the programme's language.
+During a request the core's messages (:mod:`camwatch.i18n`: site-file errors,
+planners' reasons, problem descriptions) are worded in that language too.
 
-UI strings are written in English in the code and templates and translated
-to Chinese in ``web/translations/zh/LC_MESSAGES/messages.po``; the compiled
-``messages.mo`` is committed beside it, so nothing needs compiling at install.
-After changing strings, refresh both with::
+Strings are written in English in the code and templates and translated to
+Chinese in the one catalogue of camwatch,
+``camwatch/translations/zh/LC_MESSAGES/messages.po``, extracted from
+``camwatch/``, ``planners/`` and ``web/``; the compiled ``messages.mo`` is
+committed beside it, so nothing needs compiling at install. After changing
+strings, refresh both with::
 
     .venv/bin/python -m web.i18n          # extract -> update .po -> compile .mo
     .venv/bin/python -m web.i18n --check  # exit 1 if a string lacks a translation
@@ -20,12 +24,28 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
-from flask import current_app, g, request, session
+from flask import Flask, current_app, g, has_request_context, request, session
+from flask_babel import get_locale
+
+from camwatch.i18n import CATALOGUE, set_language_source
 
 HERE = Path(__file__).resolve().parent
-TRANSLATIONS = HERE / "translations"
+ROOT = HERE.parent
+SOURCES = ("camwatch", "planners", "web")  # folders under ROOT the catalogue is extracted from
+TRANSLATIONS = CATALOGUE
 POT = TRANSLATIONS / "messages.pot"
+KEYWORDS: dict[str, Any] = {
+    "_": None,
+    "gettext": None,
+    "ngettext": (1, 2),
+    "lazy_gettext": None,
+    "_l": None,
+    "msg": None,  # camwatch.i18n.msg("... %(x)s ...", x=...)
+    "term_msg": ((1, "c"), 2),  # camwatch.i18n.term_msg(context, word)
+    "pgettext": ((1, "c"), 2),
+}
 
 
 def select_locale() -> str:
@@ -42,6 +62,19 @@ def select_locale() -> str:
     )
 
 
+def request_language() -> str | None:
+    """The page language during a request (None outside one), for :mod:`camwatch.i18n`."""
+    if not has_request_context():
+        return None
+    locale = get_locale()
+    return str(locale) if locale is not None else None
+
+
+def init_app(app: Flask) -> None:
+    """Word the core's messages in the page language while a request runs."""
+    set_language_source(request_language)
+
+
 def _extract() -> None:
     from babel.messages.catalog import Catalog
     from babel.messages.extract import extract_from_dir
@@ -50,13 +83,15 @@ def _extract() -> None:
     catalog = Catalog(project="camwatch", charset="utf-8")
     method_map = [("**.py", "python"), ("**/templates/**.html", "jinja2.ext:babel_extract")]
     options = {"**/templates/**.html": {"extensions": "jinja2.ext.i18n"}}
-    for filename, lineno, message, comments, context in extract_from_dir(
-        str(HERE),
-        method_map,
-        options_map=options,
-        keywords={"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None},
-    ):
-        catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
+    for folder in SOURCES:
+        for filename, lineno, message, comments, context in extract_from_dir(
+            str(ROOT / folder),
+            method_map,
+            options_map=options,
+            keywords=KEYWORDS,
+        ):
+            location = (f"{folder}/{filename}", lineno)
+            catalog.add(message, None, [location], auto_comments=comments, context=context)
     with POT.open("wb") as fh:
         write_po(fh, catalog, omit_header=False, sort_output=True)
 

@@ -10,6 +10,7 @@ import click
 from camwatch.clikit import echo_json
 from camwatch.commands.common import DATE, actor, console, iso, ledger, ledger_options, table
 from camwatch.errors import UsageError
+from camwatch.i18n import text_of
 from camwatch.model import PROBLEM_SOURCES, PROBLEM_STATUSES
 
 
@@ -21,7 +22,8 @@ def problem_dict(problem: Any, *, today: date, events: bool = False) -> dict[str
         "id": problem.id,
         "compound": problem.compound.code,
         "status": problem.status,
-        "description": problem.description,
+        "description": problem.description,  # English, or as typed
+        "description_msg": problem.description_msg,  # key + params, or null (docs/registry.md)
         "source": problem.source,
         "device": problem.device.code if problem.device else None,
         "zone": problem.zone_name,
@@ -163,7 +165,7 @@ def problems_list(
                     r["deadline"],
                     f"{r['days_overdue']} d" if r["overdue"] else "",
                     " / ".join(x for x in (r["responsible_unit"], r["responsible_person"]) if x),
-                    r["description"],
+                    text_of(r["description_msg"] or r["description"]),
                 ]
                 for r in rows
             ],
@@ -185,6 +187,7 @@ def problems_show(problem_id: int, as_json: bool) -> None:
     if as_json:
         echo_json(data)
         return
+    data["description"] = text_of(data.pop("description_msg") or data["description"])
     out = console()
     for key in (
         "id",

@@ -33,7 +33,8 @@ from typing import Any, cast
 
 from sqlalchemy import String
 
-from camwatch.errors import SiteFormatError, ValueRangeError, short
+from camwatch.errors import SiteFormatError, ValueRangeError, named
+from camwatch.i18n import Message, msg
 from camwatch.model import DEVICE_KINDS, LIVE_DEVICE_STATUSES, Site
 from camwatch.registry.models import Device
 from camwatch.sitefile import feature_to_geojson, parse_site
@@ -100,11 +101,12 @@ def state_of(device: Any) -> DeviceState:
     )
 
 
-def _error(index: int | None, kind: str, code: str | None, message: str) -> SiteFormatError:
+def _error(
+    index: int | None, kind: str, code: str | None, message: str | Message
+) -> SiteFormatError:
     """A SiteFormatError naming the feature (by index in a file) or else the device."""
     if index is None:
-        who = f"{kind} '{short(code)}'" if code is not None else kind
-        return SiteFormatError(f"{who}: {message}")
+        return SiteFormatError(msg("%(who)s: %(detail)s", who=named(kind, code), detail=message))
     return SiteFormatError(message, index=index, kind=kind, ident=code)
 
 
@@ -259,12 +261,11 @@ def _relabel(
         return exc
     state = states[exc.index - first]
     where = label(exc.index - first) if label else None
-    prefix = f"{where}: " if where else ""
+    device = named(state.kind, state.code)
+    who = msg("%(who)s: %(detail)s", who=where, detail=device) if where else device
     if isinstance(exc, ValueRangeError):  # keeps property, range and value for the reader
-        return exc.located(
-            kind=state.kind, ident=state.code, where=f"{prefix}{state.kind} '{short(state.code)}'"
-        )
-    return SiteFormatError(f"{prefix}{state.kind} '{short(state.code)}': {exc.detail}")
+        return exc.located(kind=state.kind, ident=state.code, where=who)
+    return SiteFormatError(msg("%(who)s: %(detail)s", who=who, detail=exc.detail_msg))
 
 
 def validate_devices(
@@ -286,12 +287,14 @@ def validate_devices(
     for i, state in enumerate(states):
         if state.code in seen:
             where = label(i) if label else None
-            prefix = f"{where}: " if where else ""
             other = states[seen[state.code]]
-            raise SiteFormatError(
-                f"{prefix}{state.kind} '{short(state.code)}': device code already used by "
-                f"{other.kind} '{short(other.code)}' (codes are unique within a compound)"
+            device = named(state.kind, state.code)
+            who = msg("%(who)s: %(detail)s", who=where, detail=device) if where else device
+            text = msg(
+                "device code already used by %(other)s (codes are unique within a compound)",
+                other=named(other.kind, other.code),
             )
+            raise SiteFormatError(msg("%(who)s: %(detail)s", who=who, detail=text))
         seen[state.code] = i
     collection, first = assemble(plan, site_member, live)
     position = [i for i, s in enumerate(states) if s.status != "retired"]

@@ -45,6 +45,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
+from camwatch.i18n import text_of
 from camwatch.model import (
     COVERAGE_MODELS,
     DEVICE_KINDS,
@@ -253,7 +254,10 @@ class Problem(Base):
     open_key: Mapped[str | None] = mapped_column(String(300))
     # details of the referenced finding, e.g. the blind spot's area, centroid and zones
     reference: Mapped[dict[str, Any] | None]
-    description: Mapped[str] = mapped_column(Text)
+    description: Mapped[str] = mapped_column(Text)  # English (or as typed by a person)
+    # the description as a catalogue message {"key", "params"} (camwatch.i18n), NULL when it
+    # is text typed by a person or the row predates messages
+    description_msg: Mapped[dict[str, Any] | None]
     source: Mapped[str] = mapped_column(String(20))
     responsible_unit: Mapped[str | None] = mapped_column(String(200))
     responsible_person: Mapped[str | None] = mapped_column(String(100))
@@ -277,6 +281,12 @@ class Problem(Base):
 
     def __repr__(self) -> str:
         return f"Problem(#{self.id}, {self.status}, due {self.deadline})"
+
+    def description_text(self, lang: str | None = None) -> str:
+        """The description in ``lang`` (default: the current language); plain text as stored."""
+        if self.description_msg:
+            return text_of(self.description_msg, lang)
+        return self.description
 
 
 class ProblemEvent(Base):

@@ -35,6 +35,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from camwatch.errors import NotFoundError, StaleEditError, UsageError
+from camwatch.i18n import Message, msg, term_msg
 from camwatch.model import PROBLEM_SOURCES, PROBLEM_STATUSES, UNRESOLVED_PROBLEM_STATUSES
 from camwatch.registry.audit import set_actor
 from camwatch.registry.compounds import get_compound
@@ -246,7 +247,7 @@ def open_problem(
     session: Session,
     compound: str,
     *,
-    description: str,
+    description: str | Message,
     deadline: date,
     source: str = "patrol",
     responsible_unit: str | None = None,
@@ -258,11 +259,18 @@ def open_problem(
     today: date | None = None,
     actor: str | None = None,
 ) -> Problem:
-    """Open a rectification item; ``device`` (code) and ``zone`` (name) must exist."""
+    """Open a rectification item; ``device`` (code) and ``zone`` (name) must exist.
+
+    A :class:`~camwatch.i18n.Message` description is stored as its key and
+    parameters (``description_msg``) and its English text (``description``), and
+    shown in the reader's language (:meth:`Problem.description_text`).
+    """
     set_actor(session, actor)
     comp = get_compound(session, compound)
     _choice("source", source, PROBLEM_SOURCES)
-    if not description or not description.strip():
+    words = description if isinstance(description, Message) else None
+    english = words.render("en") if words is not None else str(description)
+    if not english or not english.strip():
         raise UsageError("a problem needs a description")
     day = today or date.today()
     if deadline < day:
@@ -288,7 +296,8 @@ def open_problem(
         ref_key=key,
         open_key=open_key,
         reference=dict(reference) if reference else None,
-        description=description.strip(),
+        description=english.strip(),
+        description_msg=words.to_json() if words is not None else None,
         source=source,
         responsible_unit=responsible_unit,
         responsible_person=responsible_person,
@@ -365,6 +374,8 @@ def update_problem(
     edited = [k for k, v in edits.items() if v is not None and v != getattr(problem, k)]
     for key in edited:
         setattr(problem, key, edits[key])
+    if "description" in edited:  # a person's words now: shown as typed
+        problem.description_msg = None
     if edited:
         _event(session, problem, "edit", actor=actor, note=note or f"changed {', '.join(edited)}")
         changed = True
@@ -438,14 +449,28 @@ def _pct(x: float) -> str:
     return f"{100.0 * x:.1f} %"
 
 
-def _blind_spot_text(spot: Mapping[str, Any]) -> str:
+def blind_spot_message(spot: Mapping[str, Any]) -> Message:
+    """A blind-spot problem's description, to word in the reader's language."""
     cx, cy = spot["centroid"]
-    zones = spot.get("zones") or []
-    where = f" (zones: {', '.join(zones)})" if zones else ""
-    label = f"Blind spot {spot['id']}" if spot.get("id") else "Blind spot"
-    return (
-        f"{label}: {float(spot['area_m2']):.1f} m² not watched by any camera "
-        f"around ({cx:.1f}, {cy:.1f}){where}"
+    zones = list(spot.get("zones") or [])
+    at = {
+        "area": format(float(spot["area_m2"]), ".1f"),
+        "x": format(float(cx), ".1f"),
+        "y": format(float(cy), ".1f"),
+    }
+    label = msg("Blind spot %(id)s", id=spot["id"]) if spot.get("id") else msg("Blind spot")
+    if zones:
+        return msg(
+            "%(label)s: %(area)s m² not watched by any camera around (%(x)s, %(y)s) "
+            "(zones: %(zones)s)",
+            label=label,
+            zones=zones,
+            **at,
+        )
+    return msg(
+        "%(label)s: %(area)s m² not watched by any camera around (%(x)s, %(y)s)",
+        label=label,
+        **at,
     )
 
 
@@ -466,11 +491,16 @@ def blind_spot_reference(spot: Mapping[str, Any]) -> dict[str, Any]:
     return reference
 
 
-def _zone_text(zone: Mapping[str, Any]) -> str:
-    return (
-        f"Zone '{zone['name']}' ({zone.get('zone_type', 'other')}) reaches "
-        f"{zone.get('required_level', 'detection')} on {_pct(float(zone['ratio']))} of its "
-        f"{float(zone.get('area_m2', 0.0)):.1f} m²; at least 98.0 % is required"
+def zone_message(zone: Mapping[str, Any]) -> Message:
+    """A failing zone's problem description, to word in the reader's language."""
+    return msg(
+        "Zone '%(name)s' (%(zone_type)s) reaches %(level)s on %(share)s of its %(area)s m²; "
+        "at least 98.0 %% is required",
+        name=zone["name"],
+        zone_type=term_msg("plan", str(zone.get("zone_type") or "other").replace("_", " ")),
+        level=term_msg("plan", str(zone.get("required_level") or "detection")),
+        share=_pct(float(zone["ratio"])),
+        area=format(float(zone.get("area_m2", 0.0)), ".1f"),
     )
 
 
@@ -556,7 +586,7 @@ def problems_from_analysis(
         problem = open_problem(
             session,
             compound,
-            description=_blind_spot_text(spot),
+            description=blind_spot_message(spot),
             zone=zones[0] if len(zones) == 1 and zones[0] in _zone_names(comp) else None,
             ref_key=blind_spot_key(reference["centroid"]),
             reference=reference,
@@ -583,7 +613,7 @@ def problems_from_analysis(
         problem = open_problem(
             session,
             compound,
-            description=_zone_text(zone),
+            description=zone_message(zone),
             zone=zone["name"] if zone["name"] in _zone_names(comp) else None,
             ref_key=key,
             reference=reference,

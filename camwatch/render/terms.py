@@ -1,94 +1,108 @@
-"""The words on a plan picture, in English and Chinese.
+"""The words on a plan picture, in English and Chinese, from the message catalogue.
 
-One table, keyed by the English term (model enumerations use their file
-value, e.g. ``bike_shed``); the Chinese follows the wording of the safe-compound
-programme documents (出入口, 周界, 盲区, 门禁, 对讲 …). English text is the key
-with underscores read as spaces.
+Each word is a catalogue entry in the context ``plan`` (:mod:`camwatch.i18n`;
+``camwatch/translations``), so a word also used in another sense elsewhere
+(``none`` here is "no access control") keeps its own translation. A key is
+the English word; model enumerations use their file value with underscores
+(``bike_shed``), read as spaces. The Chinese follows the wording of the
+safe-compound programme documents (出入口, 周界, 盲区, 门禁, 对讲 …).
 """
 
 from __future__ import annotations
 
+from camwatch.i18n import Message, term_msg
 from camwatch.ladders import ALL_LEVELS
 
 LANGS: tuple[str, ...] = ("zh", "en")
 
-TERMS: dict[str, str] = {
-    # the levels of every ladder (DORI, IEC 62676-4:2025), from the one table of levels
-    **{lv.name: lv.zh for lv in ALL_LEVELS.values()},
-    # coverage and its model (docs/site-format.md §4)
-    "coverage model": "覆盖模型",
-    "ground level": "地面",
-    "standing person": "站立人员",
-    "target height": "目标高度",
-    "all levels": "全部等级",
-    "coverage": "覆盖率",
-    "covered": "已覆盖",
-    "monitored area": "监控范围",
-    "blind spot": "盲区",
-    "blind spots": "盲区",
-    "coverage level": "覆盖等级",
-    "level shown": "显示等级",
+WORDS: tuple[Message, ...] = (
+    # DORI levels (EN 62676-4) and coverage
+    term_msg("plan", "detection"),
+    term_msg("plan", "observation"),
+    term_msg("plan", "recognition"),
+    term_msg("plan", "identification"),
+    term_msg("plan", "all levels"),
+    term_msg("plan", "coverage"),
+    term_msg("plan", "covered"),
+    term_msg("plan", "monitored area"),
+    term_msg("plan", "blind spot"),
+    term_msg("plan", "blind spots"),
+    term_msg("plan", "coverage level"),
+    term_msg("plan", "level shown"),
+    # the coverage model (docs/site-format.md §4)
+    term_msg("plan", "coverage model"),
+    term_msg("plan", "ground level"),
+    term_msg("plan", "standing person"),
+    term_msg("plan", "target height"),
     # site features
-    "boundary": "小区边界",
-    "building": "建筑",
-    "obstacle": "障碍物",
-    "wall": "围墙",
-    "zone": "区域",
-    "failing zone": "不达标区域",
-    "zones passed": "达标区域",
-    "required": "要求",
+    term_msg("plan", "boundary"),
+    term_msg("plan", "building"),
+    term_msg("plan", "obstacle"),
+    term_msg("plan", "wall"),
+    term_msg("plan", "zone"),
+    term_msg("plan", "failing zone"),
+    term_msg("plan", "zones passed"),
+    term_msg("plan", "required"),
     # zone types
-    "entrance": "出入口",
-    "perimeter": "周界",
-    "parking": "停车场",
-    "bike_shed": "非机动车棚",
-    "playground": "儿童游乐场",
-    "lobby": "单元门厅",
-    "road": "道路",
-    "square": "广场",
-    "other": "其他",
-    "ebike_charging": "电动车充电点",
-    "garage": "地下车库",
-    "lift": "电梯",
+    term_msg("plan", "entrance"),
+    term_msg("plan", "perimeter"),
+    term_msg("plan", "parking"),
+    term_msg("plan", "bike shed"),
+    term_msg("plan", "playground"),
+    term_msg("plan", "lobby"),
+    term_msg("plan", "road"),
+    term_msg("plan", "square"),
+    term_msg("plan", "other"),
+    term_msg("plan", "ebike charging"),
+    term_msg("plan", "garage"),
+    term_msg("plan", "lift"),
     # gates, access control, alarms, intercoms
-    "gate": "出入口",
-    "access control": "门禁",
-    "none": "无门禁",
-    "card": "刷卡",
-    "face": "人脸识别",
-    "code": "密码",
-    "qr": "二维码",
-    "intercom": "对讲",
-    "alarm": "报警",
-    "alarm line": "报警线",
-    "infrared_beam": "红外对射",
-    "electric_fence": "电子围栏",
-    "door_contact": "门磁",
-    "panic_button": "紧急报警按钮",
-    "vibration": "振动探测",
+    term_msg("plan", "gate"),
+    term_msg("plan", "access control"),
+    term_msg("plan", "none"),
+    term_msg("plan", "card"),
+    term_msg("plan", "face"),
+    term_msg("plan", "code"),
+    term_msg("plan", "qr"),
+    term_msg("plan", "intercom"),
+    term_msg("plan", "alarm"),
+    term_msg("plan", "alarm line"),
+    term_msg("plan", "infrared beam"),
+    term_msg("plan", "electric fence"),
+    term_msg("plan", "door contact"),
+    term_msg("plan", "panic button"),
+    term_msg("plan", "vibration"),
     # cameras
-    "camera": "摄像机",
-    "cameras": "摄像机",
-    "active": "正常",
-    "planned": "规划",
-    "faulty": "故障",
-    "offline": "离线",
-    "not counted (footprint)": "未计入覆盖(视场)",
+    term_msg("plan", "camera"),
+    term_msg("plan", "cameras"),
+    term_msg("plan", "active"),
+    term_msg("plan", "planned"),
+    term_msg("plan", "faulty"),
+    term_msg("plan", "offline"),
+    term_msg("plan", "not counted (footprint)"),
     # overlays from the planners
-    "suggested camera": "建议摄像机",
-    "suggested device": "建议设备",
-    "intruder route": "入侵路径",
-    "patrol route": "巡逻路线",
+    term_msg("plan", "suggested camera"),
+    term_msg("plan", "suggested device"),
+    term_msg("plan", "intruder route"),
+    term_msg("plan", "patrol route"),
     # title block and decorations
-    "camera coverage plan": "视频监控覆盖平面图",
-    "compliant": "合规",
-    "not compliant": "不合规",
-    "compliance": "合规性",
-    "scale": "比例尺",
-    "north": "北",
-    "legend": "图例",
-    "date": "日期",
-    "site": "小区",
+    term_msg("plan", "camera coverage plan"),
+    term_msg("plan", "compliant"),
+    term_msg("plan", "not compliant"),
+    term_msg("plan", "compliance"),
+    term_msg("plan", "scale"),
+    term_msg("plan", "north"),
+    term_msg("plan", "legend"),
+    term_msg("plan", "date"),
+    term_msg("plan", "site"),
+)
+
+
+# The Chinese of every word, keyed by the word and by its file value (``bike_shed``);
+# the levels of every ladder (DORI, IEC 62676-4:2025) from the one table of levels.
+TERMS: dict[str, str] = {
+    **{lv.name: lv.zh for lv in ALL_LEVELS.values()},
+    **{key: word.render("zh") for word in WORDS for key in {word.key, word.key.replace(" ", "_")}},
 }
 
 
@@ -98,9 +112,10 @@ def term(key: str, lang: str) -> str:
     >>> term("bike_shed", "zh"), term("bike_shed", "en")
     ('非机动车棚', 'bike shed')
     """
+    english = key.replace("_", " ")
     if lang == "zh":
-        return TERMS.get(key, key)
-    return key.replace("_", " ")
+        return TERMS.get(key, TERMS.get(english, key))
+    return english
 
 
 def heading(key: str, lang: str) -> str:

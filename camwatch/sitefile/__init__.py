@@ -47,7 +47,8 @@ from typing import Any
 from shapely.geometry import Polygon
 from shapely.geometry.base import BaseGeometry
 
-from camwatch.errors import SiteFormatError, UsageError, ValueRangeError, short
+from camwatch.errors import SiteFormatError, UsageError, ValueRangeError, named, short
+from camwatch.i18n import Message, msg
 from camwatch.ladders import LADDERS, Ladder, ladder_of, not_in_ladder
 from camwatch.model import (
     COVERAGE_MODELS,
@@ -144,12 +145,20 @@ def _ladder_key(raw: Any, top: Any) -> str | None:
     if top is not None:
         if given is not None and given != top:
             raise ctx.error(
-                f"levels: the top-level member ({show(top)}) and site.levels ({show(given)}) differ"
+                msg(
+                    "levels: the top-level member (%(top)s) and site.levels (%(given)s) differ",
+                    top=show(top),
+                    given=show(given),
+                )
             )
         given = top
     if given is not None and given not in LADDERS:
         raise ctx.error(
-            f"site: levels must be one of {', '.join(LADDERS)} (the level ladder), got {show(given)}"
+            msg(
+                "site: levels must be one of %(ladders)s (the level ladder), got %(given)s",
+                ladders=", ".join(LADDERS),
+                given=show(given),
+            )
         )
     return given
 
@@ -159,32 +168,46 @@ def _site_info(raw: Any, default_id: str, *, top_levels: Any = None) -> SiteInfo
     if raw is None:
         raw = {}
     if not isinstance(raw, Mapping):
-        raise ctx.error(f"site: the 'site' member must be an object, got {show(raw)}")
+        raise ctx.error(
+            msg("site: the 'site' member must be an object, got %(raw)s", raw=show(raw))
+        )
     levels = _ladder_key(raw, top_levels)
     chosen = LADDERS[levels] if levels is not None else LADDERS["dori"]
     for key in ("name", "district", "address"):
         if raw.get(key) is not None and not isinstance(raw[key], str):
-            raise ctx.error(f"site: {key} must be a string, got {show(raw[key])}")
+            raise ctx.error(
+                msg("site: %(key)s must be a string, got %(value)s", key=key, value=show(raw[key]))
+            )
     site_id = raw.get("id")
     if site_id is None:
         site_id = default_id
     elif isinstance(site_id, int) and not isinstance(site_id, bool):
         site_id = str(site_id)
     elif not isinstance(site_id, str) or not site_id.strip():
-        raise ctx.error(f"site: id must be a non-empty string, got {show(site_id)}")
+        raise ctx.error(
+            msg("site: id must be a non-empty string, got %(site_id)s", site_id=show(site_id))
+        )
     units = raw.get("units", "m")
     if units != "m":
-        raise ctx.error(f'site: units must be "m" (local planar metres), got {show(units)}')
+        raise ctx.error(
+            msg('site: units must be "m" (local planar metres), got %(units)s', units=show(units))
+        )
     if raw.get("crs") is not None:
         parse_crs(raw["crs"])  # docs/site-format.md §6; kept as given in ``extra``
     profile = raw.get("profile")
     if profile is not None and (not isinstance(profile, str) or not profile.strip()):
-        raise ctx.error(f"site: profile must be a non-empty string, got {show(profile)}")
+        raise ctx.error(
+            msg("site: profile must be a non-empty string, got %(profile)s", profile=show(profile))
+        )
     site_ctx = Ctx(kind="site")
     model = raw.get("coverage_model")
     if model is not None and model not in COVERAGE_MODELS:
         raise ctx.error(
-            f"site: coverage_model must be one of {', '.join(COVERAGE_MODELS)}, got {show(model)}"
+            msg(
+                "site: coverage_model must be one of %(names)s, got %(model)s",
+                names=", ".join(COVERAGE_MODELS),
+                model=show(model),
+            )
         )
     return SiteInfo(
         id=site_id,
@@ -219,31 +242,55 @@ def _per_level(
         except ValueRangeError as exc:
             raise ctx.located(exc) from None
     if not isinstance(value, Mapping):
-        raise ctx.error(f"{prop.name} must be an object of level → number, got {show(value)}")
+        raise ctx.error(
+            msg(
+                "%(name)s must be an object of level → number, got %(value)s",
+                name=prop.name,
+                value=show(value),
+            )
+        )
     out: dict[str, float] = {}
     for level, number in value.items():
         if level not in ladder.names and ladder_of(str(level)) is not None:
-            raise ctx.error(f"{prop.name}: {not_in_ladder(str(level), ladder)}")
+            raise ctx.error(
+                msg("%(name)s: %(why)s", name=prop.name, why=not_in_ladder(str(level), ladder))
+            )
         if level not in ladder.names:
             raise ctx.error(
-                f"{prop.name}: unknown level {show(level)} (one of {', '.join(ladder.names)})"
+                msg(
+                    "%(name)s: unknown level %(level)s (one of %(names)s)",
+                    name=prop.name,
+                    level=show(level),
+                    names=", ".join(ladder.names),
+                )
             )
         try:
             out[level] = prop.check(number)
         except ValueRangeError as exc:
-            raise ctx.error(f"{prop.name}.{level}: {exc}") from None
+            raise ctx.error(
+                msg("%(name)s.%(level)s: %(exc)s", name=prop.name, level=level, exc=exc)
+            ) from None
     return out
 
 
 def parse_site(data: Mapping[str, Any], *, default_id: str = "site") -> Site:
     """Validate a site FeatureCollection (already decoded JSON) and build the Site."""
     if not isinstance(data, Mapping):
-        raise SiteFormatError(f"not a GeoJSON FeatureCollection (got {type(data).__name__})")
+        raise SiteFormatError(
+            msg(
+                "not a GeoJSON FeatureCollection (got %(type_name)s)",
+                type_name=type(data).__type_name,
+            )
+        )
     if data.get("type") != "FeatureCollection":
-        raise SiteFormatError(f"not a GeoJSON FeatureCollection (type is {show(data.get('type'))})")
+        raise SiteFormatError(
+            msg("not a GeoJSON FeatureCollection (type is %(value)s)", value=show(data.get("type")))
+        )
     features = data.get("features")
     if not isinstance(features, list):
-        raise SiteFormatError(f"'features' must be a list, got {show(features)}")
+        raise SiteFormatError(
+            msg("'features' must be a list, got %(features)s", features=show(features))
+        )
     info = _site_info(data.get("site"), default_id, top_levels=data.get("levels"))
 
     boundary: Polygon | None = None
@@ -255,7 +302,10 @@ def parse_site(data: Mapping[str, Any], *, default_id: str = "site") -> Site:
         kind = feature_kind(feature, index)
         if kind == "boundary" and boundary is not None:
             raise Ctx(index, "boundary").error(
-                f"second boundary (feature #{boundary_index} is already the boundary; a site has exactly one)"
+                msg(
+                    "second boundary (feature #%(boundary_index)s is already the boundary; a site has exactly one)",
+                    boundary_index=boundary_index,
+                )
             )
         obj = parse_feature(feature, index, ladder=info.ladder)
         if isinstance(obj, Polygon):
@@ -263,7 +313,7 @@ def parse_site(data: Mapping[str, Any], *, default_id: str = "site") -> Site:
         else:
             groups[type(obj)].append(obj)
     if boundary is None:
-        raise SiteFormatError("site has no boundary feature (exactly one is required)")
+        raise SiteFormatError(msg("site has no boundary feature (exactly one is required)"))
     _check_values(data, features, groups)
 
     site = Site(
@@ -311,11 +361,13 @@ def load_site(path: str | os.PathLike[str]) -> Site:
     try:
         data = p.read_bytes()
     except FileNotFoundError:
-        raise SiteFormatError(f"{p}: no such file") from None
+        raise SiteFormatError(msg("%(p)s: no such file", p=p)) from None
     except IsADirectoryError:
-        raise SiteFormatError(f"{p}: is a directory, not a site file") from None
+        raise SiteFormatError(msg("%(p)s: is a directory, not a site file", p=p)) from None
     except OSError as exc:
-        raise SiteFormatError(f"{p}: cannot read ({exc.strerror or exc})") from None
+        raise SiteFormatError(
+            msg("%(p)s: cannot read (%(value)s)", p=p, value=exc.strerror or exc)
+        ) from None
     return loads_site(data, str(p))
 
 
@@ -324,17 +376,23 @@ def loads_site(data: bytes, name: str) -> Site:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise SiteFormatError(f"{name}: not UTF-8 text") from None
+        raise SiteFormatError(msg("%(p)s: not UTF-8 text", p=name)) from None
     try:
         raw = json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
         raise SiteFormatError(
-            f"{name}: invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+            msg(
+                "%(p)s: invalid JSON: %(msg)s at line %(lineno)s column %(colno)s",
+                p=name,
+                msg=exc.msg,
+                lineno=exc.lineno,
+                colno=exc.colno,
+            )
         ) from None
     except (ValueError, RecursionError) as exc:
-        raise SiteFormatError(f"{name}: invalid JSON: {exc}") from None
+        raise SiteFormatError(msg("%(p)s: invalid JSON: %(exc)s", p=name, exc=exc)) from None
     if not isinstance(raw, dict) or raw.get("type") != "FeatureCollection":
-        raise SiteFormatError(f"{name}: not a GeoJSON FeatureCollection")
+        raise SiteFormatError(msg("%(p)s: not a GeoJSON FeatureCollection", p=name))
     return parse_site(raw, default_id=Path(name).stem)
 
 
@@ -350,20 +408,21 @@ def _camera_ctx(camera: Camera) -> Ctx:
     return Ctx(camera.index, "camera", camera.id)
 
 
-def _blocker(site: Site, camera: Camera) -> str | None:
+def _blocker(site: Site, camera: Camera) -> Message | str | None:
     """Which opaque feature holds the camera, for the message (None: none does)."""
     pt = camera.point
-    named: Iterable[tuple[str, Any, Polygon]] = (
+    holders: Iterable[tuple[str, Any, Polygon]] = (
         [("building", b, b.polygon) for b in site.buildings]
         + [("obstacle", o, o.polygon) for o in site.obstacles]
         + [("wall", w, w.footprint) for w in site.walls]
     )
-    for kind, obj, poly in named:
+    for kind, obj, poly in holders:
         if poly.covers(pt):
-            label = f" '{short(obj.name)}'" if obj.name else ""
-            where = f" (feature #{obj.index})" if obj.index is not None else ""
-            return f"{kind}{label}{where}"
-    return "an obstacle" if site.boundary.covers(pt) else None
+            what = named(kind, obj.name)
+            if obj.index is None:
+                return what
+            return msg("%(what)s (feature #%(index)s)", what=what, index=obj.index)
+    return msg("an obstacle") if site.boundary.covers(pt) else None
 
 
 def _metres(distance: float) -> str:
@@ -387,26 +446,37 @@ def check_camera_placement(
     ctx = _camera_ctx(camera)
     pt = camera.point
     outside = pt.distance(site.boundary)
-    too_far = f"(allowed {MOUNT_TOLERANCE_M} m)"
+    at = {"x": f"{pt.x:g}", "y": f"{pt.y:g}", "allowed": f"{MOUNT_TOLERANCE_M}"}
     if outside > MOUNT_TOLERANCE_M + _EPS:
         raise ctx.error(
-            f"camera at ({pt.x:g}, {pt.y:g}) is {_metres(outside)} m outside the boundary {too_far}"
+            msg(
+                "camera at (%(x)s, %(y)s) is %(distance)s m outside the boundary (allowed %(allowed)s m)",
+                distance=_metres(outside),
+                **at,
+            )
         )
     free = site_free_space(site) if free_space is None else free_space
     if free.is_empty:
-        raise ctx.error("the site has no free space to place a camera in")
+        raise ctx.error(msg("the site has no free space to place a camera in"))
     inside = pt.distance(free)
     # Free space is snap-rounded to ROBUST_GRID_M, which may move its edge that far.
     if inside > MOUNT_TOLERANCE_M + _EPS + ROBUST_GRID_M:
         blocker = _blocker(site, camera)
         if blocker is None:
             raise ctx.error(
-                f"camera at ({pt.x:g}, {pt.y:g}) is {_metres(inside)} m outside the boundary "
-                f"{too_far}"
+                msg(
+                    "camera at (%(x)s, %(y)s) is %(distance)s m outside the boundary (allowed %(allowed)s m)",
+                    distance=_metres(inside),
+                    **at,
+                )
             )
         raise ctx.error(
-            f"camera at ({pt.x:g}, {pt.y:g}) is inside {blocker}, "
-            f"{_metres(inside)} m from free space {too_far}"
+            msg(
+                "camera at (%(x)s, %(y)s) is inside %(blocker)s, %(distance)s m from free space (allowed %(allowed)s m)",
+                blocker=blocker,
+                distance=_metres(inside),
+                **at,
+            )
         )
 
 
@@ -414,13 +484,20 @@ def check_camera_id_free(camera: Camera, site: Site) -> None:
     """The camera's id must not be used by another camera of the site."""
     for other in site.cameras:
         if other.id == camera.id and other is not camera:
-            where = f"feature #{other.index}" if other.index is not None else "another camera"
-            raise _camera_ctx(camera).error(
-                f"duplicate camera id '{short(camera.id)}' (also {where})"
-            )
+            if other.index is not None:
+                text = msg(
+                    "duplicate camera id '%(id)s' (also feature #%(index)s)",
+                    id=short(camera.id),
+                    index=other.index,
+                )
+            else:
+                text = msg(
+                    "duplicate camera id '%(id)s' (also another camera)", id=short(camera.id)
+                )
+            raise _camera_ctx(camera).error(text)
 
 
-def _check_unique(kind: str, items: Iterable[Any], attr: str, what: str) -> None:
+def _check_unique(kind: str, items: Iterable[Any], attr: str, what: Message) -> None:
     seen: dict[str, Any] = {}
     for item in items:
         key = getattr(item, attr)
@@ -428,8 +505,16 @@ def _check_unique(kind: str, items: Iterable[Any], attr: str, what: str) -> None
             continue
         if key in seen:
             first = seen[key].index
-            where = f" (also feature #{first})" if first is not None else ""
-            raise Ctx(item.index, kind, key).error(f"duplicate {what} '{short(key)}'{where}")
+            if first is not None:
+                text = msg(
+                    "duplicate %(what)s '%(key)s' (also feature #%(index)s)",
+                    what=what,
+                    key=short(key),
+                    index=first,
+                )
+            else:
+                text = msg("duplicate %(what)s '%(key)s'", what=what, key=short(key))
+            raise Ctx(item.index, kind, key).error(text)
         seen[key] = item
 
 
@@ -439,22 +524,27 @@ def check_door_on_facade(door: Door, site: Site) -> None:
     pt = door.point
     gap = min((b.polygon.boundary.distance(pt) for b in site.buildings), default=None)
     if gap is None:
-        raise ctx.error("a door must be on a building facade, but the site has no buildings")
+        raise ctx.error(msg("a door must be on a building facade, but the site has no buildings"))
     if gap > DOOR_FACADE_TOLERANCE_M + _EPS:
         raise ctx.error(
-            f"door at ({pt.x:g}, {pt.y:g}) is {gap:.2f} m from the nearest building facade "
-            f"(allowed {DOOR_FACADE_TOLERANCE_M} m)"
+            msg(
+                "door at (%(x)s, %(y)s) is %(gap)s m from the nearest building facade (allowed %(allowed)s m)",
+                x=format(pt.x, "g"),
+                y=format(pt.y, "g"),
+                gap=format(gap, ".2f"),
+                allowed=DOOR_FACADE_TOLERANCE_M,
+            )
         )
 
 
 def check_site(site: Site) -> None:
     """Cross-feature rules: unique camera ids, zone names and device ids; camera placement."""
-    _check_unique("camera", site.cameras, "id", "camera id")
-    _check_unique("zone", site.zones, "name", "zone name")
-    _check_unique("gate", site.gates, "id", "gate id")
-    _check_unique("alarm", site.alarms, "id", "alarm id")
-    _check_unique("intercom", site.intercoms, "id", "intercom id")
-    _check_unique("door", site.doors, "id", "door id")
+    _check_unique("camera", site.cameras, "id", msg("camera id"))
+    _check_unique("zone", site.zones, "name", msg("zone name"))
+    _check_unique("gate", site.gates, "id", msg("gate id"))
+    _check_unique("alarm", site.alarms, "id", msg("alarm id"))
+    _check_unique("intercom", site.intercoms, "id", msg("intercom id"))
+    _check_unique("door", site.doors, "id", msg("door id"))
     for door in site.doors:
         check_door_on_facade(door, site)
     if site.cameras:
@@ -508,13 +598,17 @@ def site_to_geojson(site: Site) -> dict[str, Any]:
     clash = sorted(k for k in info.extra if k in _SITE_KEYS)
     if clash:
         raise SiteFormatError(
-            f"site: extra members clash with interpreted ones: {', '.join(clash)}"
+            msg(
+                "site: extra members clash with interpreted ones: %(names)s", names=", ".join(clash)
+            )
         )
     meta.update(info.extra)
     clash = sorted(k for k in site.extra if k in _TOP_KEYS)
     if clash:
         raise SiteFormatError(
-            f"extra top-level members clash with GeoJSON ones: {', '.join(clash)}"
+            msg(
+                "extra top-level members clash with GeoJSON ones: %(names)s", names=", ".join(clash)
+            )
         )
     out: dict[str, Any] = {"type": "FeatureCollection", "site": meta}
     out.update(site.extra)
@@ -528,7 +622,9 @@ def dumps_site(site: Site) -> str:
         text = json.dumps(site_to_geojson(site), indent=2, ensure_ascii=False, allow_nan=False)
         text.encode("utf-8")
     except (TypeError, ValueError, RecursionError) as exc:  # UnicodeEncodeError is a ValueError
-        raise SiteFormatError(f"site cannot be written as JSON: {show(str(exc))}") from None
+        raise SiteFormatError(
+            msg("site cannot be written as JSON: %(value)s", value=show(str(exc)))
+        ) from None
     return text + "\n"
 
 
@@ -546,7 +642,9 @@ def save_site(site: Site, path: str | os.PathLike[str], *, validate: bool = True
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     except OSError as exc:
-        raise UsageError(f"cannot write {target}: {exc.strerror or exc}") from None
+        raise UsageError(
+            msg("cannot write %(target)s: %(value)s", target=target, value=exc.strerror or exc)
+        ) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
@@ -557,7 +655,9 @@ def save_site(site: Site, path: str | os.PathLike[str], *, validate: bool = True
         os.replace(tmp, target)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise UsageError(f"cannot write {target}: {exc.strerror or exc}") from None
+        raise UsageError(
+            msg("cannot write %(target)s: %(value)s", target=target, value=exc.strerror or exc)
+        ) from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from camwatch.errors import SiteFormatError
+from camwatch.i18n import msg
 
 CRS_KEYS = ("epsg", "offset", "rotation_deg")  # epsg may be left out (an offset alone)
 MAX_COORD = 1e7  # same bound as every coordinate of a site file (docs/site-format.md §1)
@@ -63,7 +64,13 @@ class Georef:
 
 def _number(value: Any, what: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise SiteFormatError(f"site: crs {what} must be a finite number, got {value!r}")
+        raise SiteFormatError(
+            msg(
+                "site: crs %(what)s must be a finite number, got %(value)s",
+                what=what,
+                value=repr(value),
+            )
+        )
     return float(value)
 
 
@@ -78,20 +85,30 @@ def parse_crs(raw: Any) -> Georef:
     camwatch.errors.SiteFormatError: site: crs epsg must be an integer EPSG code, got '4547'
     """
     if not isinstance(raw, Mapping) or not raw:
-        raise SiteFormatError(f"site: crs must be an object like {{'epsg': 4547}}, got {raw!r}")
+        raise SiteFormatError(
+            msg("site: crs must be an object like {'epsg': 4547}, got %(raw)s", raw=repr(raw))
+        )
     unknown = sorted(str(k) for k in raw if k not in CRS_KEYS)
     if unknown:
         raise SiteFormatError(
-            f"site: crs has unknown member(s) {', '.join(unknown)} (known: {', '.join(CRS_KEYS)})"
+            msg(
+                "site: crs has unknown member(s) %(names)s (known: %(names2)s)",
+                names=", ".join(unknown),
+                names2=", ".join(CRS_KEYS),
+            )
         )
     epsg = raw.get("epsg")
     if epsg is not None and (
         isinstance(epsg, bool) or not isinstance(epsg, int) or not 1 <= epsg <= 999_999
     ):
-        raise SiteFormatError(f"site: crs epsg must be an integer EPSG code, got {epsg!r}")
+        raise SiteFormatError(
+            msg("site: crs epsg must be an integer EPSG code, got %(epsg)s", epsg=repr(epsg))
+        )
     offset = raw.get("offset", [0.0, 0.0])
     if not isinstance(offset, list | tuple) or len(offset) != 2:
-        raise SiteFormatError(f"site: crs offset must be a pair [x0, y0], got {offset!r}")
+        raise SiteFormatError(
+            msg("site: crs offset must be a pair [x0, y0], got %(offset)s", offset=repr(offset))
+        )
     x0, y0 = (_number(v, "offset") for v in offset)
     if abs(x0) > MAX_COORD or abs(y0) > MAX_COORD:
         raise SiteFormatError(
@@ -99,7 +116,12 @@ def parse_crs(raw: Any) -> Georef:
         )
     rotation = _number(raw.get("rotation_deg", 0.0), "rotation_deg")
     if abs(rotation) > 360:
-        raise SiteFormatError(f"site: crs rotation_deg must be in [-360, 360], got {rotation:g}")
+        raise SiteFormatError(
+            msg(
+                "site: crs rotation_deg must be in [-360, 360], got %(rotation)s",
+                rotation=format(rotation, "g"),
+            )
+        )
     return Georef(epsg, (x0, y0), rotation)
 
 

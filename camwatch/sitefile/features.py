@@ -19,6 +19,7 @@ from typing import Any, TypeAlias
 from shapely.geometry import Polygon
 
 from camwatch.errors import SiteFormatError, ValueRangeError
+from camwatch.i18n import msg
 from camwatch.ladders import DORI, Ladder, ladder_of, not_in_ladder
 from camwatch.model import (
     ACCESS_CONTROL_TYPES,
@@ -113,7 +114,9 @@ def get_count(ctx: Ctx, props: Mapping[str, Any], key: str, default: int | None)
     if value is None:
         return default
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ctx.error(f"{key} must be a whole number >= 1, got {show(value)}")
+        raise ctx.error(
+            msg("%(key)s must be a whole number >= 1, got %(value)s", key=key, value=show(value))
+        )
     return value
 
 
@@ -121,7 +124,7 @@ def _props(ctx: Ctx, props: Any) -> Mapping[str, Any]:
     if props is None:
         return {}
     if not isinstance(props, Mapping):
-        raise ctx.error(f"properties must be an object, got {show(props)}")
+        raise ctx.error(msg("properties must be an object, got %(props)s", props=show(props)))
     return props
 
 
@@ -197,9 +200,9 @@ def parse_zone(
     ctx = _ctx(props, "zone", index, "name")
     name = get_text(ctx, props, "name")
     if name is None:
-        raise ctx.error("name is required")
+        raise ctx.error(msg("name is required"))
     if not name.strip():
-        raise ctx.error("name must not be empty")
+        raise ctx.error(msg("name must not be empty"))
     zone_type = get_enum(ctx, props, "zone_type", ZONE_TYPES, "other")
     return Zone(
         name=name,
@@ -249,7 +252,13 @@ def parse_camera(props: Any, geometry: Any, index: int | None = None) -> Camera:
         given, missing = (
             ("focal_mm", "sensor_width_mm") if sensor is None else ("sensor_width_mm", "focal_mm")
         )
-        raise ctx.error(f"{given} given without {missing} (give both, or hfov_deg)")
+        raise ctx.error(
+            msg(
+                "%(given)s given without %(missing)s (give both, or hfov_deg)",
+                given=given,
+                missing=missing,
+            )
+        )
     tilt = get_property(ctx, props, CAMERA["tilt_deg"], 15.0)
     vfov = get_property(ctx, props, CAMERA["vfov_deg"], None)
     heading = get_property(ctx, props, CAMERA["heading_deg"], 0.0)
@@ -388,15 +397,23 @@ def feature_kind(feature: Any, index: int | None = None) -> str:
     """Check the GeoJSON Feature envelope and return its ``properties.kind``."""
     ctx = Ctx(index)
     if not isinstance(feature, Mapping):
-        raise ctx.error(f"not a GeoJSON Feature object, got {show(feature)}")
+        raise ctx.error(msg("not a GeoJSON Feature object, got %(feature)s", feature=show(feature)))
     if feature.get("type") != "Feature":
-        raise ctx.error(f"not a GeoJSON Feature (type is {show(feature.get('type'))})")
+        raise ctx.error(
+            msg("not a GeoJSON Feature (type is %(value)s)", value=show(feature.get("type")))
+        )
     props = _props(ctx, feature.get("properties"))
     kind = props.get("kind")
     if kind is None:
-        raise ctx.error("properties.kind is missing")
+        raise ctx.error(msg("properties.kind is missing"))
     if not isinstance(kind, str) or kind not in FEATURE_KINDS:
-        raise ctx.error(f"unknown kind {show(kind)} (expected one of: {', '.join(FEATURE_KINDS)})")
+        raise ctx.error(
+            msg(
+                "unknown kind %(kind)s (expected one of: %(names)s)",
+                kind=show(kind),
+                names=", ".join(FEATURE_KINDS),
+            )
+        )
     return kind
 
 

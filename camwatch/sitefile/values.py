@@ -19,7 +19,8 @@ from typing import Any, overload
 from shapely.geometry import LineString, MultiPoint, Point, Polygon
 from shapely.validation import explain_validity
 
-from camwatch.errors import SiteFormatError, ValueRangeError, short
+from camwatch.errors import SiteFormatError, ValueRangeError, kind_word, named
+from camwatch.i18n import Message, msg
 from camwatch.properties import Property, show
 
 MAX_COORDINATE = 1e7  # |x|, |y| limit of docs/site-format.md §1
@@ -36,16 +37,15 @@ class Ctx:
     kind: str | None = None
     ident: str | None = None
 
-    def error(self, message: str) -> SiteFormatError:
+    def error(self, message: str | Message) -> SiteFormatError:
         if self.index is None and self.kind:  # a lone feature (e.g. from the registry)
-            who = self.kind + (f" '{short(self.ident)}'" if self.ident is not None else "")
-            message = f"{who}: {message}"
+            message = msg("%(who)s: %(detail)s", who=named(self.kind, self.ident), detail=message)
         return SiteFormatError(message, index=self.index, kind=self.kind, ident=self.ident)
 
     def located(self, exc: ValueRangeError) -> ValueRangeError:
         """A range error from :mod:`camwatch.properties`, about this feature."""
         if self.index is None and self.kind:
-            who = self.kind + (f" '{short(self.ident)}'" if self.ident is not None else "")
+            who = named(self.kind, self.ident)
             return exc.located(kind=self.kind, ident=self.ident, where=who)
         return exc.located(index=self.index, kind=self.kind, ident=self.ident)
 
@@ -74,26 +74,50 @@ def check_tree(ctx: Ctx, value: Any, where: str) -> None:
         if isinstance(item, str):
             why = bad_text(item)
             if why:
-                raise ctx.error(f"{path}: text {show(item)} {why}")
+                raise ctx.error(
+                    msg("%(path)s: text %(item)s %(why)s", path=path, item=show(item), why=why)
+                )
         elif isinstance(item, bool) or item is None:
             continue
         elif isinstance(item, int):
             if abs(item) >= MAX_INTEGER:
-                raise ctx.error(f"{path}: integer {show(item)} does not fit 64 bits")
+                raise ctx.error(
+                    msg(
+                        "%(path)s: integer %(item)s does not fit 64 bits",
+                        path=path,
+                        item=show(item),
+                    )
+                )
         elif isinstance(item, float):
             if not math.isfinite(item):
-                raise ctx.error(f"{path}: number {show(item)} is not finite")
+                raise ctx.error(
+                    msg("%(path)s: number %(item)s is not finite", path=path, item=show(item))
+                )
         elif isinstance(item, Mapping | list | tuple):
             if depth >= MAX_DEPTH:
-                raise ctx.error(f"{path}: nested more than {MAX_DEPTH} levels deep")
+                raise ctx.error(
+                    msg(
+                        "%(path)s: nested more than %(MAX_DEPTH)s levels deep",
+                        path=path,
+                        MAX_DEPTH=MAX_DEPTH,
+                    )
+                )
             pairs = item.items() if isinstance(item, Mapping) else enumerate(item)
             for key, child in pairs:
                 if isinstance(item, Mapping) and (not isinstance(key, str) or bad_text(key)):
-                    raise ctx.error(f"{path}: key {show(key)} is not valid text")
+                    raise ctx.error(
+                        msg("%(path)s: key %(key)s is not valid text", path=path, key=show(key))
+                    )
                 child_path = f"{path}.{key}" if isinstance(item, Mapping) else f"{path}[{key}]"
                 stack.append((child, child_path, depth + 1))
         else:
-            raise ctx.error(f"{path}: {type(item).__name__} is not a JSON value")
+            raise ctx.error(
+                msg(
+                    "%(path)s: %(type_name)s is not a JSON value",
+                    path=path,
+                    type_name=type(item).__type_name,
+                )
+            )
 
 
 # -- numbers -------------------------------------------------------------------
@@ -126,7 +150,7 @@ def get_text(ctx: Ctx, props: Mapping[str, Any], key: str) -> str | None:
     value = props.get(key)
     if value is None or isinstance(value, str):
         return value
-    raise ctx.error(f"{key} must be a string, got {show(value)}")
+    raise ctx.error(msg("%(key)s must be a string, got %(value)s", key=key, value=show(value)))
 
 
 def get_ident(ctx: Ctx, props: Mapping[str, Any], key: str, *, required: bool) -> str | None:
@@ -134,16 +158,24 @@ def get_ident(ctx: Ctx, props: Mapping[str, Any], key: str, *, required: bool) -
     value = props.get(key)
     if value is None:
         if required:
-            raise ctx.error(f"{key} is required")
+            raise ctx.error(msg("%(key)s is required", key=key))
         return None
     if isinstance(value, int) and not isinstance(value, bool):
         if abs(value) >= MAX_INTEGER:
-            raise ctx.error(f"{key} must be a string or a 64-bit integer, got {show(value)}")
+            raise ctx.error(
+                msg(
+                    "%(key)s must be a string or a 64-bit integer, got %(value)s",
+                    key=key,
+                    value=show(value),
+                )
+            )
         return str(value)
     if not isinstance(value, str):
-        raise ctx.error(f"{key} must be a string or an integer, got {show(value)}")
+        raise ctx.error(
+            msg("%(key)s must be a string or an integer, got %(value)s", key=key, value=show(value))
+        )
     if not value.strip():
-        raise ctx.error(f"{key} must not be empty")
+        raise ctx.error(msg("%(key)s must not be empty", key=key))
     return value
 
 
@@ -152,7 +184,9 @@ def get_bool(ctx: Ctx, props: Mapping[str, Any], key: str, default: bool) -> boo
     if value is None:
         return default
     if not isinstance(value, bool):
-        raise ctx.error(f"{key} must be true or false, got {show(value)}")
+        raise ctx.error(
+            msg("%(key)s must be true or false, got %(value)s", key=key, value=show(value))
+        )
     return value
 
 
@@ -167,10 +201,19 @@ def get_enum(
     value = props.get(key)
     if value is None:
         if default is None:
-            raise ctx.error(f"{key} is required (one of: {', '.join(allowed)})")
+            raise ctx.error(
+                msg("%(key)s is required (one of: %(names)s)", key=key, names=", ".join(allowed))
+            )
         return default
     if not isinstance(value, str) or value not in allowed:
-        raise ctx.error(f"unknown {key} {show(value)} (expected one of: {', '.join(allowed)})")
+        raise ctx.error(
+            msg(
+                "unknown %(key)s %(value)s (expected one of: %(names)s)",
+                key=key,
+                value=show(value),
+                names=", ".join(allowed),
+            )
+        )
     return value
 
 
@@ -181,35 +224,48 @@ def geometry_coords(ctx: Ctx, geometry: Any, allowed: tuple[str, ...]) -> tuple[
     """Check a GeoJSON geometry object's type; return (type, coordinates)."""
     expected = " or ".join(allowed)
     if geometry is None:
-        raise ctx.error(f"geometry is missing (expected {expected})")
+        raise ctx.error(msg("geometry is missing (expected %(expected)s)", expected=expected))
     if not isinstance(geometry, Mapping):
-        raise ctx.error(f"geometry must be a GeoJSON object, got {show(geometry)}")
+        raise ctx.error(
+            msg("geometry must be a GeoJSON object, got %(geometry)s", geometry=show(geometry))
+        )
     gtype = geometry.get("type")
     if gtype not in allowed:
-        raise ctx.error(f"geometry must be a {expected}, got {show(gtype)}")
+        raise ctx.error(
+            msg(
+                "geometry must be a %(expected)s, got %(gtype)s",
+                expected=expected,
+                gtype=show(gtype),
+            )
+        )
     if "coordinates" not in geometry:
-        raise ctx.error(f"{gtype} geometry has no coordinates")
+        raise ctx.error(msg("%(gtype)s geometry has no coordinates", gtype=gtype))
     return gtype, geometry["coordinates"]
 
 
 def _coordinate(ctx: Ctx, value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ctx.error(f"coordinates must be numbers, got {show(value)}")
+        raise ctx.error(msg("coordinates must be numbers, got %(value)s", value=show(value)))
     try:
         number = float(value)
     except OverflowError:
         number = math.inf
     if not math.isfinite(number):
-        raise ctx.error(f"coordinate {show(value)} is not finite")
+        raise ctx.error(msg("coordinate %(value)s is not finite", value=show(value)))
     if abs(number) > MAX_COORDINATE:
-        raise ctx.error(f"coordinate {show(value)} is out of range (|x|, |y| must be <= 1e7 m)")
+        raise ctx.error(
+            msg(
+                "coordinate %(value)s is out of range (|x|, |y| must be <= 1e7 m)",
+                value=show(value),
+            )
+        )
     return number
 
 
 def position(ctx: Ctx, value: Any) -> tuple[float, float]:
     """A GeoJSON position [x, y] (an optional third value, altitude, is dropped)."""
     if not isinstance(value, list | tuple) or len(value) not in (2, 3):
-        raise ctx.error(f"a position must be [x, y], got {show(value)}")
+        raise ctx.error(msg("a position must be [x, y], got %(value)s", value=show(value)))
     x, y = (_coordinate(ctx, v) for v in value[:2])
     if len(value) == 3:
         _coordinate(ctx, value[2])
@@ -218,7 +274,9 @@ def position(ctx: Ctx, value: Any) -> tuple[float, float]:
 
 def positions(ctx: Ctx, value: Any, what: str) -> list[tuple[float, float]]:
     if not isinstance(value, list | tuple):
-        raise ctx.error(f"{what} must be a list of positions, got {show(value)}")
+        raise ctx.error(
+            msg("%(what)s must be a list of positions, got %(value)s", what=what, value=show(value))
+        )
     return [position(ctx, v) for v in value]
 
 
@@ -230,7 +288,7 @@ def parse_linestring(ctx: Ctx, coords: Any) -> LineString:
     """A line with at least two distinct points."""
     pts = positions(ctx, coords, "LineString coordinates")
     if len(set(pts)) < 2:
-        raise ctx.error("line needs at least 2 distinct points")
+        raise ctx.error(msg("line needs at least 2 distinct points"))
     return LineString(pts)
 
 
@@ -245,7 +303,7 @@ def _ring(ctx: Ctx, value: Any, what: str) -> list[tuple[float, float]]:
     if pts and pts[0] != pts[-1]:
         pts.append(pts[0])  # rings are closed automatically (docs/site-format.md §1)
     if len(set(pts)) < 3:
-        raise ctx.error(f"{what} has fewer than 3 distinct points")
+        raise ctx.error(msg("%(what)s has fewer than 3 distinct points", what=what))
     return pts
 
 
@@ -253,19 +311,26 @@ def parse_polygon(ctx: Ctx, geometry: Any, *, holes: bool) -> Polygon:
     """A valid, non-empty Polygon; holes only where the format allows them."""
     _, coords = geometry_coords(ctx, geometry, ("Polygon",))
     if not isinstance(coords, list | tuple):
-        raise ctx.error(f"Polygon coordinates must be a list of rings, got {show(coords)}")
+        raise ctx.error(
+            msg("Polygon coordinates must be a list of rings, got %(coords)s", coords=show(coords))
+        )
     if not coords or not coords[0]:
-        raise ctx.error("polygon is empty")
+        raise ctx.error(msg("polygon is empty"))
     if len(coords) > 1 and not holes:
-        raise ctx.error(f"an {ctx.kind} polygon cannot have holes (draw it as a building)")
+        raise ctx.error(
+            msg(
+                "an %(kind)s polygon cannot have holes (draw it as a building)",
+                kind=kind_word(ctx.kind or ""),
+            )
+        )
     shell = _ring(ctx, coords[0], "polygon")
     inner = [_ring(ctx, ring, f"hole {i}") for i, ring in enumerate(coords[1:], start=1)]
     if MultiPoint(shell).convex_hull.area == 0.0:
-        raise ctx.error("polygon has zero area (its points are collinear)")
+        raise ctx.error(msg("polygon has zero area (its points are collinear)"))
     polygon = Polygon(shell, inner)
     if not polygon.is_valid:
         reason = explain_validity(polygon)
         if reason.startswith("Self-intersection"):
-            raise ctx.error(f"polygon is self-intersecting ({reason})")
-        raise ctx.error(f"polygon is invalid ({reason})")
+            raise ctx.error(msg("polygon is self-intersecting (%(reason)s)", reason=reason))
+        raise ctx.error(msg("polygon is invalid (%(reason)s)", reason=reason))
     return polygon

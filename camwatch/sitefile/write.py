@@ -12,6 +12,7 @@ from typing import Any
 
 from shapely.geometry import LineString, Point, Polygon
 
+from camwatch.i18n import msg
 from camwatch.model import (
     Alarm,
     Building,
@@ -149,6 +150,8 @@ def feature_to_geojson(obj: Feature) -> dict[str, Any]:
             kind,
             getattr(obj, "id", None) or getattr(obj, "name", None),
         )
-        raise ctx.error(f"extra properties clash with interpreted ones: {', '.join(clash)}")
+        raise ctx.error(
+            msg("extra properties clash with interpreted ones: %(names)s", names=", ".join(clash))
+        )
     props.update(extra)
     return {"type": "Feature", "properties": props, "geometry": geometry_to_geojson(geom)}

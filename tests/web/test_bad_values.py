@@ -182,7 +182,8 @@ def test_map_json_route_answers_400_naming_the_field(client, ids):
         headers=JSON,
     )
     assert resp.status_code == 400
-    assert "focal_mm must be in [0.5, 2000], got 1e+308" in resp.get_json()["error"]["message"]
+    # the page language (zh by default), the field named as written
+    assert "focal_mm 应在 [0.5, 2000] 范围内，实际为 1e+308" in resp.get_json()["error"]["message"]
     assert _device(client.application, dev) == (version, props)
 
 
@@ -201,7 +202,9 @@ def test_api_answers_400_naming_the_field(app, client, ids):
         headers={"Authorization": f"Bearer {token}"},
     )
     assert resp.status_code == 400, resp.get_data(as_text=True)
-    assert "focal_mm must be in [0.5, 2000], got 1e+308" in resp.get_json()["error"]["message"]
+    # the user's language (docs/web.md, "Languages"), the field named as written
+    assert "focal_mm 应在 [0.5, 2000] 范围内，实际为 1e+308" in resp.get_json()["error"]["message"]
+    assert resp.get_json()["error"]["field"] == "focal_mm"
     assert _device(app, dev) == (version, props)
 
 

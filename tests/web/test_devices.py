@@ -79,7 +79,7 @@ def test_camera_outside_the_boundary_is_refused(client, ids):
         headers=JSON,
     )
     assert resp.status_code == 400
-    assert "camera" in resp.get_json()["error"]["message"]
+    assert "摄像机" in resp.get_json()["error"]["message"]  # the page language (zh by default)
 
 
 def test_move_and_turn_with_version(client, ids):
