@@ -218,7 +218,7 @@ def test_the_database_refuses_an_unknown_coverage_model(engine):
 
 @pytest.mark.parametrize("kind", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def test_migration_moves_settings_out_of_the_plan_and_back(kind, tmp_path):
-    """A ledger at 0004 kept the settings inside plan_json's site member."""
+    """A ledger at 0005 kept the settings inside plan_json's site member."""
     if kind == "sqlite":
         url = f"sqlite:///{tmp_path / 'old.db'}"
         ctx = None
@@ -230,7 +230,7 @@ def test_migration_moves_settings_out_of_the_plan_and_back(kind, tmp_path):
         url = ctx.__enter__()
     engine = make_engine(url)
     try:
-        upgrade_db(engine, "0004")
+        upgrade_db(engine, "0005")
         plan = {
             "type": "FeatureCollection",
             "site": {
@@ -261,7 +261,7 @@ def test_migration_moves_settings_out_of_the_plan_and_back(kind, tmp_path):
         assert site.info.coverage_model == "standing"
         assert site.info.target_height_m == 1.4
         assert site.info.households == 120
-        downgrade_db(engine, "0004")
+        downgrade_db(engine, "0005")
         with engine.connect() as conn:
             raw = conn.execute(text("SELECT plan_json FROM compounds")).scalar_one()
         back = raw if isinstance(raw, dict) else json.loads(raw)

@@ -68,7 +68,7 @@ def test_old_plain_text_rows_and_typed_descriptions_show_as_written(engine, tiny
         typed_id = typed.id
         finding = next(p for p in list_problems(s, compound=tiny) if p.description_msg)
         finding_id = finding.id
-    # a row written before messages existed: plain text, no key (as migration 0004 leaves it)
+    # a row written before messages existed: plain text, no key (as migration 0007 leaves it)
     with engine.begin() as conn:
         conn.execute(
             text("UPDATE problems SET description_msg = NULL, description = :d WHERE id = :i"),
