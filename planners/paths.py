@@ -458,11 +458,28 @@ class WalkGraph:
         order = order[via[order] < _via(a, c, b)][:TAUT_TRIES]
         for lo in range(0, len(order), PULL_CHUNK):
             chunk = v[order[lo : lo + PULL_CHUNK]]
-            ok = self._clear_from(a, chunk) & self._clear_from(b, chunk)
+            ok = self._clear_from(a, chunk) & self._clear_from(b, chunk) & self._same_way(a, c, b, chunk)
             hit = np.nonzero(ok)[0]
             if len(hit):
                 return (float(chunk[hit[0], 0]), float(chunk[hit[0], 1]))
         return c
+
+    def _same_way(
+        self, a: tuple[float, float], c: tuple[float, float], b: tuple[float, float], v: np.ndarray
+    ) -> np.ndarray:
+        """For each corner v, whether a–v–b passes every obstacle on the side a–c–b does.
+
+        The region swept from a–c–b to a–v–b (triangles a, c, v and c, b, v)
+        must hold no blocked space: the corner may not jump over an obstacle to
+        a shorter but other way (which the seen-metre objective never chose).
+        """
+        n = len(v)
+        ta = np.stack([np.broadcast_to(a, (n, 2)), np.broadcast_to(c, (n, 2)), v], axis=1)
+        tb = np.stack([np.broadcast_to(c, (n, 2)), np.broadcast_to(b, (n, 2)), v], axis=1)
+        hit = shapely.intersects(self.blocked, shapely.polygons(ta)) | shapely.intersects(
+            self.blocked, shapely.polygons(tb)
+        )
+        return np.asarray(~hit)
 
 
 def reflex_corners(space: BaseGeometry) -> np.ndarray:
