@@ -402,8 +402,8 @@ class WalkGraph:
         1 mm (``corner_xy``: rounded to the mm it keeps the clearance) in the
         triangle a, c, b (+ ``TAUT_SLACK_M``) with the shortest clear a–v–b
         shorter than a–c–b (ties: the nearer to c, then coordinates; at most
-        ``TAUT_TRIES`` tried), until nothing changes (≤ ``TAUT_ROUNDS``
-        rounds): the walk's corners then lie at obstacle corners, not at grid
+        ``TAUT_TRIES`` tried) that jumps over no obstacle (:meth:`_same_way`),
+        until nothing changes (≤ ``TAUT_ROUNDS`` rounds): the walk's corners then lie at obstacle corners, not at grid
         points, and do not depend on the grid.
         """
         if len(walk) <= 2 or self.corner_tree is None:
@@ -458,7 +458,11 @@ class WalkGraph:
         order = order[via[order] < _via(a, c, b)][:TAUT_TRIES]
         for lo in range(0, len(order), PULL_CHUNK):
             chunk = v[order[lo : lo + PULL_CHUNK]]
-            ok = self._clear_from(a, chunk) & self._clear_from(b, chunk) & self._same_way(a, c, b, chunk)
+            ok = (
+                self._clear_from(a, chunk)
+                & self._clear_from(b, chunk)
+                & self._same_way(a, c, b, chunk)
+            )
             hit = np.nonzero(ok)[0]
             if len(hit):
                 return (float(chunk[hit[0], 0]), float(chunk[hit[0], 1]))
