@@ -403,8 +403,9 @@ class WalkGraph:
         triangle a, c, b (+ ``TAUT_SLACK_M``) with the shortest clear a–v–b
         shorter than a–c–b (ties: the nearer to c, then coordinates; at most
         ``TAUT_TRIES`` tried) that jumps over no obstacle (:meth:`_same_way`),
-        until nothing changes (≤ ``TAUT_ROUNDS`` rounds): the walk's corners then lie at obstacle corners, not at grid
-        points, and do not depend on the grid.
+        until nothing changes (≤ ``TAUT_ROUNDS`` rounds): the walk's corners
+        then lie at obstacle corners, not at grid points, and do not depend on
+        the grid.
         """
         if len(walk) <= 2 or self.corner_tree is None:
             return walk
