@@ -402,9 +402,10 @@ class WalkGraph:
         1 mm (``corner_xy``: rounded to the mm it keeps the clearance) in the
         triangle a, c, b (+ ``TAUT_SLACK_M``) with the shortest clear a–v–b
         shorter than a–c–b (ties: the nearer to c, then coordinates; at most
-        ``TAUT_TRIES`` tried), until nothing changes (≤ ``TAUT_ROUNDS``
-        rounds): the walk's corners then lie at obstacle corners, not at grid
-        points, and do not depend on the grid.
+        ``TAUT_TRIES`` tried) that jumps over no obstacle (:meth:`_same_way`),
+        until nothing changes (≤ ``TAUT_ROUNDS`` rounds): the walk's corners
+        then lie at obstacle corners, not at grid points, and do not depend on
+        the grid.
         """
         if len(walk) <= 2 or self.corner_tree is None:
             return walk
@@ -458,11 +459,32 @@ class WalkGraph:
         order = order[via[order] < _via(a, c, b)][:TAUT_TRIES]
         for lo in range(0, len(order), PULL_CHUNK):
             chunk = v[order[lo : lo + PULL_CHUNK]]
-            ok = self._clear_from(a, chunk) & self._clear_from(b, chunk)
+            ok = (
+                self._clear_from(a, chunk)
+                & self._clear_from(b, chunk)
+                & self._same_way(a, c, b, chunk)
+            )
             hit = np.nonzero(ok)[0]
             if len(hit):
                 return (float(chunk[hit[0], 0]), float(chunk[hit[0], 1]))
         return c
+
+    def _same_way(
+        self, a: tuple[float, float], c: tuple[float, float], b: tuple[float, float], v: np.ndarray
+    ) -> np.ndarray:
+        """For each corner v, whether a–v–b passes every obstacle on the side a–c–b does.
+
+        The region swept from a–c–b to a–v–b (triangles a, c, v and c, b, v)
+        must hold no blocked space: the corner may not jump over an obstacle to
+        a shorter but other way (which the seen-metre objective never chose).
+        """
+        n = len(v)
+        ta = np.stack([np.broadcast_to(a, (n, 2)), np.broadcast_to(c, (n, 2)), v], axis=1)
+        tb = np.stack([np.broadcast_to(c, (n, 2)), np.broadcast_to(b, (n, 2)), v], axis=1)
+        hit = shapely.intersects(self.blocked, shapely.polygons(ta)) | shapely.intersects(
+            self.blocked, shapely.polygons(tb)
+        )
+        return np.asarray(~hit)
 
 
 def reflex_corners(space: BaseGeometry) -> np.ndarray:

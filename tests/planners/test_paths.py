@@ -123,3 +123,23 @@ def test_straight_walk_becomes_the_shortest_link(angle):
     start, end = turn(Point(0.02, 9.0)), turn(Point(2.98, 11.5))
     walk = graph.tighten([(start.x, start.y), (end.x, end.y)], fence, facade)
     assert LineString(walk).length == pytest.approx(3 - 2 * 0.02, abs=1e-9)
+
+
+# A walk a–c–b passing above the box BAR; below BAR a wedge's apex would make a shorter walk
+# a–apex–b, but on the other side of BAR: another way, not a tightening of this one.
+BAR = box(8, 2, 12, 3)
+WEDGE = shapely.Polygon([(8, -1), (12, -1), (10, 0.5)])
+ABOVE = LineString([(10, 3.05), (10, 12)])  # from the bar's top to the outline
+
+
+@pytest.mark.parametrize("angle", [0.0, 17.0, 45.0, 90.0])
+def test_taut_walk_never_jumps_over_an_obstacle(angle):
+    turn = lambda g: affinity.rotate(g, angle, origin=(0, 0))  # noqa: E731
+    graph = WalkGraph(turn(box(-1, -3, 21, 12).difference(BAR).difference(WEDGE)), cell_m=0.5)
+    a, c, b = (turn(Point(p)) for p in ((0, 0), (10, 8), (20, 0)))
+    walk = graph.taut([(a.x, a.y), (c.x, c.y), (b.x, b.y)])
+    line = LineString(walk)
+    assert line.intersects(turn(ABOVE))  # still above the bar
+    assert all(graph.inner_ok(p, q) for p, q in zip(walk, walk[1:], strict=False))
+    # the old way, held taut over the bar's top corners: never longer than a–c–b
+    assert line.length <= math.dist((0, 0), (10, 8)) * 2 + 1e-9

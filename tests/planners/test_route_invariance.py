@@ -27,24 +27,9 @@ MOVES = {
 }
 
 
-# Known gap (docs/planners.md §6): in the standing model, urban_village turned by 17° or 45°
-# gets another route to house 21 (the grid search misses the less-seen one).
-_STANDING_GAP = pytest.mark.xfail(
-    strict=True, reason="known gap: grid route search on a turned site (docs/planners.md §6)"
-)
-
-
 def _cases(names: tuple[str, ...]) -> list:
     return [
-        pytest.param(
-            name,
-            move,
-            model,
-            marks=[_STANDING_GAP]
-            if (name, model) == ("urban_village", "standing")
-            and move in ("rotated 17°", "rotated 45°")
-            else [],
-        )
+        pytest.param(name, move, model)
         for model in ("ground", "standing")
         for name in names
         for move in MOVES
