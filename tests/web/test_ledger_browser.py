@@ -47,7 +47,7 @@ def test_filter_and_bulk_status(page_for, live_server, ids, size):  # noqa: F811
         # the page itself does not scroll sideways; the table does, and says so
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 1
-        assert page.locator(".scroll-hint").first.is_visible()
+        assert page.locator(".scrollhint").first.is_visible()
         wrap = page.locator(".ledger-wrap").first
         assert wrap.evaluate("w => w.scrollWidth > w.clientWidth")
         # no cell wraps one character per line: every cell but the name stays on one line,
@@ -74,7 +74,7 @@ def test_filter_and_bulk_status(page_for, live_server, ids, size):  # noqa: F811
         )
         assert narrowest >= 120, narrowest
     else:
-        assert not page.locator(".scroll-hint").first.is_visible()
+        assert not page.locator(".scrollhint").first.is_visible()
     # "select all" counts, then select two devices by hand
     page.check("#ledger-all")
     assert str(len(listed)) in page.inner_text("#ledger-picked")
