@@ -79,6 +79,12 @@ TARGET_NOT_REACHED = 3
     show_default=True,
     help="Candidates given to local search/exact.",
 )
+@click.option(
+    "--candidate-limit",
+    type=int,
+    help="At most this many candidates (spots visited evenly spread, docs/planners.md).",
+)
+@click.option("--candidate-seconds", type=float, help="Time budget for candidate generation (s).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Solver seed.")
 @click.option(
     "--write",
@@ -110,6 +116,8 @@ def plan_cmd(
     time_limit: float,
     spacing: float,
     pool_size: int,
+    candidate_limit: int | None,
+    candidate_seconds: float | None,
     seed: int,
     write: str | None,
     picture: str | None,
@@ -146,6 +154,8 @@ def plan_cmd(
         spacing=spacing,
         seed=seed,
         pool_size=pool_size,
+        candidate_limit=candidate_limit,
+        candidate_seconds=candidate_seconds,
     )
     if write is not None:
         from camwatch.sitefile import save_site
