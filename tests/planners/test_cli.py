@@ -89,6 +89,8 @@ def test_plan_with_lenses_file(site_file, tmp_path):
         (["--budget", "5"], "--budget needs --lenses"),
         (["--add", "1", "--lenses", "/nonexistent/l.csv"], "cannot read"),
         ([], "give --add"),
+        (["--add", "1", "--candidate-limit", "0"], "--candidate-limit must be at least 1"),
+        (["--add", "1", "--candidate-seconds", "-1"], "--candidate-seconds must be positive"),
     ],
 )
 def test_plan_bad_options_exit_2_and_write_nothing(site_file, tmp_path, args, message):
