@@ -227,9 +227,11 @@ def _print_plan(result: Any) -> None:
 def _method_line(result: Any) -> str:
     """One line on how the plan was found (method, optimality gap, sizes, time)."""
     gap = "" if result.gap is None else f", gap {result.gap:.3%}"
+    bound = "".join(f"; {s}" for s in result.skipped_mounts if "not visited" in s)
     return (
         f"method {result.method}{' (optimal)' if result.optimal else ''}{gap}; "
-        f"{result.candidates} candidates, pool {result.pool}, {result.atoms} atoms; {result.seconds:.1f} s"
+        f"{result.candidates} candidates, pool {result.pool}, {result.atoms} atoms; "
+        f"{result.seconds:.1f} s{bound}"
     )
 
 

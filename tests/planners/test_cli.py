@@ -152,3 +152,10 @@ def test_plan_picture_draws_ghost_cameras(site_file, tmp_path):
     res = run("plan", site_file, "--add", 1, "--method", "greedy", "--picture", out)
     assert res.exit_code == 0, res.output
     assert out.stat().st_size > 10_000
+
+
+def test_plan_candidate_limit_says_spots_were_left_out(site_file):
+    res = run("plan", site_file, "--add", "1", "--candidate-limit", "40", "--json")
+    assert res.exit_code == 0, res.output
+    assert "spots not visited: candidate generation bound reached" in res.stderr
+    assert len(json.loads(res.stdout)["suggestions"]) == 1
