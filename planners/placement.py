@@ -27,6 +27,7 @@ from planners.demand import Atoms, Demand, PieceFootprints
 
 REL_TOL = 1e-9  # improvements smaller than this fraction of the total demand are noise
 TABU_ROUNDS = 100  # non-improving swaps the tabu walk makes from a local optimum
+LOCAL_UNIONS = 4096  # unions of nearby chosen footprints kept per piece by GeometryCoverage
 TABU_TENURE = 7  # a camera swapped out (or in) may not come back (or leave) for this many rounds
 
 
@@ -123,6 +124,8 @@ class GeometryCoverage:
                 key = hit.tobytes()
                 cache = self._local[j]
                 if key not in cache:
+                    if len(cache) >= LOCAL_UNIONS:
+                        cache.clear()  # bounded memory; a union is cheap to rebuild
                     cache[key] = shapely.union_all([chosen[i] for i in hit.tolist()])
                 return cache[key]
         if self._union[j] is None:
