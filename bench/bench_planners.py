@@ -9,7 +9,11 @@ For the sample compounds and a large generated one (:func:`bench.synthetic.gener
    arrangement within ``EXACT_MAX_ATOMS`` atoms): greedy, local search from
    greedy, and the exact max-coverage programme with its proven bound and gap
    — all three on the same candidates and the same exact atoms;
-3. end to end, ``plan_cameras(add=10)`` on the large compound (target < 30 s).
+3. end to end, ``plan_cameras(add=10)`` on the large compound (target < 30 s);
+4. first, end-to-end rows in child processes (wall s, CPU s, peak RSS):
+   ``--add 10``, ``--target 0.95`` and ``--add 10`` with at most 10 000
+   candidates; ``--compare DIR`` runs them on older code too, alternating
+   (``--plan-only`` stops there; docs/planners.md "Speed and memory").
 
 Targets (issue 4): greedy+local within 1 % of the exact optimum on the same
 candidates; plan 10 cameras on a large compound in under 30 s.
