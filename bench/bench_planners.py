@@ -9,7 +9,11 @@ For the sample compounds and a large generated one (:func:`bench.synthetic.gener
    arrangement within ``EXACT_MAX_ATOMS`` atoms): greedy, local search from
    greedy, and the exact max-coverage programme with its proven bound and gap
    — all three on the same candidates and the same exact atoms;
-3. end to end, ``plan_cameras(add=10)`` on the large compound (target < 30 s).
+3. end to end, ``plan_cameras(add=10)`` on the large compound (target < 30 s);
+4. first, end-to-end rows in child processes (wall s, CPU s, peak RSS):
+   ``--add 10``, ``--target 0.95`` and ``--add 10`` with at most 10 000
+   candidates; ``--compare DIR`` runs them on older code too, alternating
+   (``--plan-only`` stops there; docs/planners.md "Speed and memory").
 
 Targets (issue 4): greedy+local within 1 % of the exact optimum on the same
 candidates; plan 10 cameras on a large compound in under 30 s.
@@ -18,6 +22,10 @@ candidates; plan 10 cameras on a large compound in under 30 s.
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -88,6 +96,78 @@ def compare(site: Site, k: int, time_limit: float, pool_size: int) -> dict[str, 
     }
 
 
+# run in a child process so that its peak RSS is the plan's alone; uses only plan_cameras and
+# generate_compound, so it runs on older code too (--compare)
+CHILD = """
+import json, resource, sys, time
+from bench.synthetic import generate_compound
+from camwatch.sitefile import parse_site
+from planners.plan import plan_cameras
+kwargs = json.loads(sys.argv[1])
+n_buildings, n_cameras = kwargs.pop("buildings"), kwargs.pop("cameras")
+site = parse_site(generate_compound(n_buildings=n_buildings, n_cameras=n_cameras, seed=1))
+wall, cpu = time.perf_counter(), time.process_time()
+r = plan_cameras(site, **kwargs)
+print(json.dumps({
+    "wall": time.perf_counter() - wall,
+    "cpu": time.process_time() - cpu,
+    "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    "cameras": len(r.suggestions),
+    "after": r.after[next(iter(r.after))],
+    "candidates": r.candidates,
+}))
+"""
+
+PLAN_ROWS = [
+    ("add 10", {"add": 10, "time_limit": 10.0}),
+    ("target 0.95", {"target": 0.95, "time_limit": 10.0}),
+    # the generation bound (new in this code: not run on --compare code)
+    ("add 10 ≤10k", {"add": 10, "time_limit": 10.0, "candidate_limit": 10_000}),
+]
+
+
+def plan_child(code: Path, kwargs: dict[str, object]) -> dict[str, float]:
+    """``plan_cameras(**kwargs)`` in a fresh interpreter on the code at ``code``: time, CPU, RSS."""
+    env = dict(os.environ, PYTHONPATH=str(code))
+    out = subprocess.run(
+        [sys.executable, "-c", CHILD, json.dumps(kwargs)],
+        cwd=code,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def plan_rows(buildings: int, cameras: int, compare: Path | None, repeat: int) -> None:
+    """End-to-end plan rows (wall s, CPU s, peak RSS) in child processes, old and new alternating."""
+    here = Path(__file__).resolve().parent.parent
+    codes = [("this", here)] + ([("compare", compare)] if compare is not None else [])
+    print(
+        f"\nplan_cameras on a generated compound ({buildings} buildings, {cameras} cameras, seed 1),"
+        f" child process each, best of {repeat}:"
+    )
+    print(
+        f"{'run':12} {'code':8} {'wall s':>7} {'cpu s':>7} {'peak MB':>8} {'cands':>6} {'cams':>4}  after"
+    )
+    for name, kwargs in PLAN_ROWS:
+        best: dict[str, dict[str, float]] = {}
+        for _ in range(repeat):
+            for label, code in codes:  # alternate, so both see the same machine load
+                if label != "this" and "candidate_limit" in kwargs:
+                    continue
+                r = plan_child(code, {**kwargs, "buildings": buildings, "cameras": cameras})
+                if label not in best or r["wall"] < best[label]["wall"]:
+                    best[label] = r
+        for label in best:
+            r = best[label]
+            print(
+                f"{name:12} {label:8} {r['wall']:7.1f} {r['cpu']:7.1f} {r['rss_mb']:8.0f}"
+                f" {int(r['candidates']):6d} {int(r['cameras']):4d}  {r['after']:.2%}"
+            )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--add", type=int, default=5, help="cameras to add in the comparison")
@@ -95,7 +175,19 @@ def main() -> None:
         "--time-limit", type=float, default=30.0, help="seconds for local and for exact"
     )
     parser.add_argument("--pool", type=int, default=DEFAULT_POOL)
+    parser.add_argument(
+        "--plan-only", action="store_true", help="only the end-to-end plan rows (child processes)"
+    )
+    parser.add_argument(
+        "--compare", type=Path, help="also run the plan rows on the code in this folder (before)"
+    )
+    parser.add_argument("--buildings", type=int, default=60)
+    parser.add_argument("--cameras", type=int, default=200)
+    parser.add_argument("--repeat", type=int, default=1)
     args = parser.parse_args()
+    plan_rows(args.buildings, args.cameras, args.compare, args.repeat)
+    if args.plan_only:
+        return
 
     print(
         f"planners — add {args.add} cameras (90° 1080p, 3 m, tilt 15°), objective = weighted m² newly covered"

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import math
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
@@ -66,6 +67,7 @@ class CandidateSet:
     skipped_mounts: list[str] = field(default_factory=list)
     spots_considered: int = 0
     spacing: float = 2.0
+    unvisited_spots: int = 0  # spots left out by a generation bound (limit or seconds)
 
     def __len__(self) -> int:
         return len(self.candidates)
@@ -274,6 +276,41 @@ def _work(chunk: list[int]) -> list[tuple[int, SpotRows]]:
     return [(i, spots.safe_candidates_at(mounts[i])) for i in chunk]
 
 
+def spread_order(n: int) -> list[int]:
+    """0..n-1 in bit-reversed (van der Corput) order: every prefix is spread along the list.
+
+    The first 2^b visited are every (n / 2^b)-th spot, so stopping anywhere leaves
+    spots evenly spread along every facade and the boundary (the mount list runs
+    ring by ring, docs/planners.md "Bounding candidate generation").
+    """
+    bits = max(n - 1, 0).bit_length()
+    return sorted(range(n), key=lambda i: (int(f"{i:0{bits}b}"[::-1], 2) if bits else 0, i))
+
+
+def _run_bounded(
+    spots: _Spots, mounts: list[MountPoint], limit: int | None, seconds: float | None
+) -> tuple[list[SpotRows], int]:
+    """Spots visited in :func:`spread_order` until ``limit`` candidates or ``seconds`` are used.
+
+    Returns rows per mount (``[]`` for spots not visited) and how many spots were
+    not visited. A spot whose candidates would pass ``limit`` is not taken, and
+    generation stops there (whole spots only: never more than ``limit``).
+    """
+    out: list[SpotRows] = [[] for _ in mounts]
+    deadline = None if seconds is None else time.perf_counter() + seconds
+    made = 0
+    order = spread_order(len(mounts))
+    for visited, i in enumerate(order):
+        if deadline is not None and time.perf_counter() > deadline:
+            return out, len(order) - visited
+        rows = spots.safe_candidates_at(mounts[i])
+        if limit is not None and rows and made + len(rows) > limit:
+            return out, len(order) - visited
+        out[i] = rows
+        made += len(rows) if rows else 0
+    return out, 0
+
+
 def _run(spots: _Spots, mounts: list[MountPoint], workers: int) -> list[SpotRows]:
     """Candidates of every mount, in mount order; forked worker processes when asked."""
     global _ACTIVE
@@ -312,6 +349,8 @@ def generate_candidates(
     into_free_space: bool = True,
     workers: int | None = None,
     coverage_model: str | None = None,
+    limit: int | None = None,
+    seconds: float | None = None,
 ) -> CandidateSet:
     """All candidate cameras whose footprint meets some region.
 
@@ -321,6 +360,11 @@ def generate_candidates(
     part of region ``r``. ``workers`` > 1 spreads the spots over forked
     processes (for sites with many spots); the result is the same. Footprints are in
     the site's coverage model (``coverage_model`` overrides it; :mod:`planners.sight`).
+
+    ``limit`` (candidates) and ``seconds`` bound generation: spots are then
+    visited in :func:`spread_order` and generation stops at the first bound
+    reached (one process); ``CandidateSet.unvisited_spots`` says how many spots
+    were left out. Without a bound reached, the result is the unbounded one.
     """
     space = site_free_space(site) if space is None else space
     regions = list(regions)
@@ -339,7 +383,11 @@ def generate_candidates(
         # one process by default: on a loaded 2-core machine forking measured slower
         # (pickling ~50k footprints back costs more than the second core saves)
         workers = 1
-    per_mount = _run(spots, mounts, workers)
+    unvisited = 0
+    if limit is not None or seconds is not None:
+        per_mount, unvisited = _run_bounded(spots, mounts, limit, seconds)
+    else:
+        per_mount = _run(spots, mounts, workers)
     cands: list[Candidate] = []
     fps: list[list[BaseGeometry]] = [[] for _ in regions]
     used_mounts: list[MountPoint] = []
@@ -368,5 +416,14 @@ def generate_candidates(
         footprints.append(arr)
     areas = [shapely.area(f).astype(float) if len(f) else np.zeros(0) for f in footprints]
     return CandidateSet(
-        used_mounts, list(lenses), cands, regions, footprints, areas, skipped, len(mounts), spacing
+        used_mounts,
+        list(lenses),
+        cands,
+        regions,
+        footprints,
+        areas,
+        skipped,
+        len(mounts),
+        spacing,
+        unvisited,
     )

@@ -85,6 +85,12 @@ TARGET_NOT_REACHED = 3
     show_default=True,
     help="Candidates given to local search/exact.",
 )
+@click.option(
+    "--candidate-limit",
+    type=int,
+    help="At most this many candidates (spots visited evenly spread, docs/planners.md).",
+)
+@click.option("--candidate-seconds", type=float, help="Time budget for candidate generation (s).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Solver seed.")
 @click.option(
     "--write",
@@ -116,6 +122,8 @@ def plan_cmd(
     time_limit: float,
     spacing: float,
     pool_size: int,
+    candidate_limit: int | None,
+    candidate_seconds: float | None,
     seed: int,
     write: str | None,
     picture: str | None,
@@ -152,6 +160,8 @@ def plan_cmd(
         spacing=spacing,
         seed=seed,
         pool_size=pool_size,
+        candidate_limit=candidate_limit,
+        candidate_seconds=candidate_seconds,
     )
     if write is not None:
         from camwatch.sitefile import save_site
@@ -223,9 +233,11 @@ def _print_plan(result: Any) -> None:
 def _method_line(result: Any) -> str:
     """One line on how the plan was found (method, optimality gap, sizes, time)."""
     gap = "" if result.gap is None else f", gap {result.gap:.3%}"
+    bound = "".join(f"; {s}" for s in result.skipped_mounts if "not visited" in s)
     return (
         f"method {result.method}{' (optimal)' if result.optimal else ''}{gap}; "
-        f"{result.candidates} candidates, pool {result.pool}, {result.atoms} atoms; {result.seconds:.1f} s"
+        f"{result.candidates} candidates, pool {result.pool}, {result.atoms} atoms; "
+        f"{result.seconds:.1f} s{bound}"
     )
 
 

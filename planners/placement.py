@@ -27,6 +27,7 @@ from planners.demand import Atoms, Demand, PieceFootprints
 
 REL_TOL = 1e-9  # improvements smaller than this fraction of the total demand are noise
 TABU_ROUNDS = 100  # non-improving swaps the tabu walk makes from a local optimum
+LOCAL_UNIONS = 4096  # unions of nearby chosen footprints kept per piece by GeometryCoverage
 TABU_TENURE = 7  # a camera swapped out (or in) may not come back (or leave) for this many rounds
 
 
@@ -100,12 +101,35 @@ class GeometryCoverage:
         self.covered = np.zeros(len(self.demand.pieces))
         self.cover_geom: list[list[BaseGeometry]] = [[] for _ in self.demand.pieces]
         self._union: list[BaseGeometry | None] = [None for _ in self.demand.pieces]
+        self._boxes = [np.zeros((0, 4)) for _ in self.demand.pieces]
+        self._local: list[dict[bytes, BaseGeometry]] = [{} for _ in self.demand.pieces]
 
-    def _cover(self, j: int) -> BaseGeometry | None:
-        if not self.cover_geom[j]:
+    def _cover(self, j: int, near: BaseGeometry | None = None) -> BaseGeometry | None:
+        """Union of the chosen footprints in piece ``j`` (those whose box meets ``near``'s)."""
+        chosen = self.cover_geom[j]
+        if not chosen:
             return None
+        if near is not None:
+            # only footprints whose bounding box meets the candidate's can meet it: the
+            # intersection is the same, and the overlay far smaller than with the whole
+            # cover once many cameras are chosen (docs/planners.md "Speed")
+            x0, y0, x1, y1 = near.bounds
+            b = self._boxes[j]
+            hit = np.flatnonzero(
+                (b[:, 0] <= x1) & (x0 <= b[:, 2]) & (b[:, 1] <= y1) & (y0 <= b[:, 3])
+            )
+            if len(hit) == 0:
+                return None
+            if len(hit) < len(chosen):
+                key = hit.tobytes()
+                cache = self._local[j]
+                if key not in cache:
+                    if len(cache) >= LOCAL_UNIONS:
+                        cache.clear()  # bounded memory; a union is cheap to rebuild
+                    cache[key] = shapely.union_all([chosen[i] for i in hit.tolist()])
+                return cache[key]
         if self._union[j] is None:
-            self._union[j] = shapely.union_all(self.cover_geom[j])
+            self._union[j] = shapely.union_all(chosen)
         return self._union[j]
 
     def new_areas(self, c: int) -> dict[int, float]:
@@ -114,7 +138,7 @@ class GeometryCoverage:
         for j, k in self.pf.by_candidate[c]:
             _, geoms, areas = self.pf.by_piece[j]
             a = float(areas[k])
-            cover = self._cover(j)
+            cover = self._cover(j, geoms[k])
             if cover is not None:
                 a -= shapely.area(shapely.intersection(geoms[k], cover))
             out[j] = max(a, 0.0)
@@ -133,6 +157,7 @@ class GeometryCoverage:
             _, geoms, _ = self.pf.by_piece[j]
             k = next(k for jj, k in self.pf.by_candidate[c] if jj == j)
             self.cover_geom[j].append(geoms[k])
+            self._boxes[j] = np.vstack([self._boxes[j], [geoms[k].bounds]])
             self._union[j] = None
         self.selected.append(c)
 

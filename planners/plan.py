@@ -121,15 +121,25 @@ def plan_cameras(
     pool_size: int = DEFAULT_POOL,
     heading_step: float = 15.0,
     progress: Callable[[str, float], None] | None = None,
+    candidate_limit: int | None = None,
+    candidate_seconds: float | None = None,
 ) -> PlanResult:
     """Suggest cameras for ``site`` (see the module docstring); raises UsageError on bad options.
 
     ``progress(phase, fraction)`` is called between phases and before every
     greedy evaluation (``fraction`` of the greedy objective reached); an
     exception it raises stops the run there (cooperative cancel, docs/planners.md).
+    ``candidate_limit``/``candidate_seconds`` bound candidate generation
+    (:func:`planners.candidates.generate_candidates`).
     """
     t0 = time.perf_counter()
     _check_options(add, target, budget, level, method, time_limit, spacing, lenses)
+    if candidate_limit is not None and candidate_limit < 1:
+        raise UsageError(f"--candidate-limit must be at least 1, got {candidate_limit}")
+    if candidate_seconds is not None and not (
+        math.isfinite(candidate_seconds) and candidate_seconds > 0
+    ):
+        raise UsageError(f"--candidate-seconds must be positive, got {candidate_seconds:g}")
     report = progress or (lambda phase, fraction: None)
 
     def step(fraction: float) -> None:
@@ -164,6 +174,8 @@ def plan_cameras(
         spacing=spacing,
         regions=demand.regions(),
         heading_step=heading_step,
+        limit=candidate_limit,
+        seconds=candidate_seconds,
     )
     pf = split_by_piece(demand, cset)
     costs = cset.costs()
@@ -171,6 +183,11 @@ def plan_cameras(
     upper = geo.upper_bounds()
     result.candidates = len(cset)
     result.skipped_mounts = list(cset.skipped_mounts)
+    if cset.unvisited_spots:
+        result.skipped_mounts.append(
+            f"{cset.unvisited_spots} of {cset.spots_considered} spots not visited: "
+            "candidate generation bound reached (--candidate-limit/--candidate-seconds)"
+        )
     unreachable_zones: list[str | None] = []
     if mode == "target":
         # Wolsey (1982): greedy by gain per unit cost for submodular set cover

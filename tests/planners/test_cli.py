@@ -89,6 +89,8 @@ def test_plan_with_lenses_file(site_file, tmp_path):
         (["--budget", "5"], "--budget needs --lenses"),
         (["--add", "1", "--lenses", "/nonexistent/l.csv"], "cannot read"),
         ([], "give --add"),
+        (["--add", "1", "--candidate-limit", "0"], "--candidate-limit must be at least 1"),
+        (["--add", "1", "--candidate-seconds", "-1"], "--candidate-seconds must be positive"),
     ],
 )
 def test_plan_bad_options_exit_2_and_write_nothing(site_file, tmp_path, args, message):
@@ -150,3 +152,10 @@ def test_plan_picture_draws_ghost_cameras(site_file, tmp_path):
     res = run("plan", site_file, "--add", 1, "--method", "greedy", "--picture", out)
     assert res.exit_code == 0, res.output
     assert out.stat().st_size > 10_000
+
+
+def test_plan_candidate_limit_says_spots_were_left_out(site_file):
+    res = run("plan", site_file, "--add", "1", "--candidate-limit", "40", "--json")
+    assert res.exit_code == 0, res.output
+    assert "spots not visited: candidate generation bound reached" in res.stderr
+    assert len(json.loads(res.stdout)["suggestions"]) == 1
