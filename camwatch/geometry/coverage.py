@@ -268,6 +268,11 @@ def label_point(part: Polygon) -> tuple[float, float]:
     """
     minx, miny, maxx, maxy = part.bounds
     centre = (miny + maxy) / 2.0
+    # vertices within LABEL_TIE_M of a straight edge do not count: snap-rounding keeps or
+    # drops such points depending on where the site sits, and they would move the line
+    plain = part.simplify(LABEL_TIE_M, preserve_topology=True)
+    if isinstance(plain, Polygon) and not plain.is_empty:
+        part = plain
     rings = [np.asarray(part.exterior.coords)] + [np.asarray(r.coords) for r in part.interiors]
     ys = np.concatenate([r[:, 1] for r in rings])
     below = ys[(ys <= centre) & (ys > miny)]

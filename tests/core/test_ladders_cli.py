@@ -190,8 +190,9 @@ def test_legend_lists_the_2025_levels(lang):
     s = parse_site(base(levels="iec2025"), default_id="s")
     texts = legend_texts(s, analyze(s), lang)
     words = {"zh": ("概览", "分辨", "详查"), "en": ("Overview", "Discern", "Scrutinise")}[lang]
+    height = {"zh": "目标高度", "en": "target height"}[lang]  # standing model: the default
     for word, px in zip(words, ("20", "80", "1500"), strict=True):
-        assert f"{word}  ≥{px} px/m" in texts, texts
+        assert f"{word}  ≥{px} px/m · {height} 1.6 m" in texts, texts
     assert not any(t.startswith(("Detection", "探测")) for t in texts)
 
 
