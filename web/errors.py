@@ -87,7 +87,9 @@ def field_of(exc: BaseException) -> str | None:
     field = getattr(exc, "field", None)
     if field:
         return str(field)
-    message = str(exc)
+    # read in English: the catalogue words a message in the reader's language
+    message = exc.text("en") if isinstance(exc, CamwatchError) else str(exc)
+    message = message.removeprefix("site: ")  # the site member's fields are named after it
     match = _FIELD_IN_MESSAGE.search(message)
     if match:  # a dotted path (``feature.properties.name``) names its last part
         return match.group(1).rsplit(".", 1)[-1]

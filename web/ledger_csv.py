@@ -29,6 +29,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
+from camwatch.errors import CamwatchError
 from camwatch.registry.devices import CSV_COLUMNS
 from camwatch.registry.models import Device
 from web.editor_messages import KIND_LABELS, detail_words
@@ -255,7 +256,9 @@ def import_error_text(exc: BaseException, text_of_file: str | None = None) -> st
 
     ``text_of_file`` (the uploaded text) tells a position error's column: ``x, y`` or ``line``.
     """
-    text = str(exc).strip()
+    # the registry's message in English (the catalogue renders it in any language): its
+    # row, column and device are read from the English form, then worded for the reader
+    text = (exc.text("en") if isinstance(exc, CamwatchError) else str(exc)).strip()
     if text.startswith("not a readable CSV file"):
         return _("not a readable CSV file")
     if text.startswith("CSV file is empty"):

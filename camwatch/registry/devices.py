@@ -23,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from camwatch.errors import NotFoundError, SiteFormatError, StaleEditError, UsageError
+from camwatch.i18n import msg
 from camwatch.model import DEVICE_KINDS, DEVICE_STATUSES, parse_resolution
 from camwatch.registry.audit import history, set_actor
 from camwatch.registry.codec import (
@@ -477,7 +478,8 @@ def _csv_state(line: int, row: Mapping[str, str]) -> tuple[DeviceState, str | No
             warranty_end=row.get("warranty_end") or None,
         )
     except (UsageError, SiteFormatError) as exc:
-        raise UsageError(f"line {line}: {exc}") from None
+        # kept as a message, so it is worded in the reader's language when shown
+        raise UsageError(msg("line %(line)s: %(detail)s", line=line, detail=exc.words)) from None
     return state, row.get("notes") or None
 
 

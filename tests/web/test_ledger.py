@@ -318,7 +318,7 @@ def test_export_guards_spreadsheet_formulas(app, client, ids):
 def test_page_language_and_nav(read_client):
     login(read_client, "manager")
     html = read_client.get("/ledger/").get_data(as_text=True)
-    assert "设备台账" in html and 'class="on">台账</a>' in html
+    assert "设备台账" in html and 'class="on" aria-current="page">台账</a>' in html
     assert "Export CSV" not in html and "导出" in html
     read_client.post("/language", data={"lang": "en"})
     html = read_client.get("/ledger/").get_data(as_text=True)
