@@ -64,6 +64,37 @@ def _kept_detail(key: str, passed: bool, p: Mapping[str, Any]) -> str:
     return ""
 
 
+def checklist_detail(item: Mapping[str, Any]) -> str:
+    """An item of the weighted checklist (inspections recorded before rule results), worded
+    in the page language from its stored ``value``; the stored English only if it has none."""
+    key, value = str(item.get("key", "")), item.get("value")
+    if not isinstance(value, Mapping):
+        return str(item.get("detail") or "")
+    passed = bool(item.get("passed"))
+    if key == "coverage":
+        return _(
+            "%(passing)d of %(zones)d zones reach their required level",
+            passing=int(value.get("zones_passing", 0)),
+            zones=int(value.get("zones", 0)),
+        )
+    if key == "access_control":
+        gates, lacking = int(value.get("gates", 0)), list(value.get("lacking") or [])
+        if not gates:
+            return _("no gate registered")
+        return _(
+            "%(ok)d of %(gates)d gates have working access control",
+            ok=gates - len(lacking),
+            gates=gates,
+        )
+    if key == "perimeter_alarms":
+        return _(
+            "%(share).1f %% of the %(length).0f m perimeter guarded",
+            share=100.0 * float(value.get("share", 0.0)),
+            length=float(value.get("perimeter_m", 0.0)),
+        )
+    return _kept_detail(key, passed, value)
+
+
 def _params(p: Mapping[str, Any]) -> list[str]:
     def show(v: Any) -> str:
         if isinstance(v, list):

@@ -40,7 +40,13 @@ from camwatch.registry.inspections import (
 from camwatch.registry.models import Inspection
 from camwatch.standards import load_profile
 from web.db import db_session
-from web.inspection_words import NOTE_MAX, is_rule_results, item_rows, items_digest
+from web.inspection_words import (
+    NOTE_MAX,
+    checklist_detail,
+    is_rule_results,
+    item_rows,
+    items_digest,
+)
 from web.ledger import analysis_of, compound_for
 from web.messages import analysis_failed
 from web.problems import bp
@@ -70,6 +76,7 @@ def inspection(iid: int):
         "problems/inspection.html",
         i=record,
         labels=CHECK_LABELS,
+        checklist_detail=checklist_detail,
         rule_results=rules,
         rows=item_rows(items, _lang()) if rules else [],
     )
