@@ -30,22 +30,11 @@ from typing import Any
 from flask_babel import gettext as _
 
 from camwatch.errors import CamwatchError
-from camwatch.registry.devices import CSV_COLUMNS
+from camwatch.registry.devices import CSV_COLUMNS, NUMBER_COLUMNS, TEXT_COLUMNS
 from camwatch.registry.models import Device
 from web.editor_messages import KIND_LABELS, detail_words
 
 EXPORT_COLUMNS: tuple[str, ...] = (*CSV_COLUMNS, "last_maintenance")
-_NUMBER_PROPS = (
-    "height_m",
-    "heading_deg",
-    "tilt_deg",
-    "hfov_deg",
-    "focal_mm",
-    "sensor_width_mm",
-    "vfov_deg",
-    "range_m",
-)
-_TEXT_PROPS = ("access_control", "alarm_type", "building")
 _FREE_TEXT = ("name", "manufacturer", "model", "serial", "notes", "code", "building")
 _FORMULA = ("=", "+", "-", "@")
 
@@ -79,12 +68,12 @@ def device_row(device: Device, last: date | None) -> dict[str, str]:
         row["x"], row["y"] = _number(coords[0]), _number(coords[1])
     elif geometry.get("type") == "LineString":
         row["line"] = " ".join(f"{_number(x)},{_number(y)}" for x, y in coords)
-    for key in _NUMBER_PROPS:
+    for key in NUMBER_COLUMNS:
         row[key] = _number(props.get(key))
     resolution = props.get("resolution")
     if isinstance(resolution, list | tuple) and len(resolution) == 2:
         row["resolution"] = f"{resolution[0]}x{resolution[1]}"
-    for key in _TEXT_PROPS:
+    for key in TEXT_COLUMNS:
         if isinstance(props.get(key), str):
             row[key] = props[key]
     if isinstance(props.get("intercom"), bool):

@@ -391,7 +391,8 @@ DERIVED_CSV_COLUMNS: tuple[str, ...] = (
     "dori_identification_m",
     "last_maintenance",
 )
-_NUMBER_COLUMNS = (
+# the CSV columns that are camera numbers / gate and alarm words (also the web's export)
+NUMBER_COLUMNS = (
     "height_m",
     "heading_deg",
     "tilt_deg",
@@ -401,7 +402,7 @@ _NUMBER_COLUMNS = (
     "vfov_deg",
     "range_m",
 )
-_TEXT_PROPS = ("access_control", "alarm_type", "building")
+TEXT_COLUMNS = ("access_control", "alarm_type", "building")
 _REQUIRED = ("kind", "code")
 
 
@@ -442,13 +443,13 @@ def _csv_state(line: int, row: Mapping[str, str]) -> tuple[DeviceState, str | No
             f"line {line}: unknown kind {kind!r} (expected one of: {', '.join(DEVICE_KINDS)})"
         )
     props: dict[str, Any] = {}
-    for column in _NUMBER_COLUMNS:
+    for column in NUMBER_COLUMNS:
         if row.get(column):
             props[column] = _number(line, column, row[column])
     if row.get("resolution"):
         where = f"line {line}: resolution"
         props["resolution"] = list(parse_resolution(row["resolution"], where=where))
-    for column in _TEXT_PROPS:
+    for column in TEXT_COLUMNS:
         if row.get(column):
             props[column] = row[column]
     if row.get("intercom"):
