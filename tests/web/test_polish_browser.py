@@ -41,6 +41,9 @@ def test_legend_says_which_layers_are_hidden_and_toggles_them(page_for, live_ser
     page.hover(".leaflet-control-layers")
     box = page.locator(".leaflet-control-layers-overlays label", has_text="观察").locator("input")
     assert box.is_checked()
+    # the expanded layer control lies over the legend until the pointer leaves it
+    page.mouse.move(5, 300)
+    wait_until(page, lambda: page.locator(".leaflet-control-layers-expanded").count() == 0)
     _legend_row(page, "cov_detection").click()
     wait_until(
         page, lambda: "off" in (_legend_row(page, "cov_detection").get_attribute("class") or "")
