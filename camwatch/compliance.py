@@ -95,9 +95,19 @@ def compound_check(
     *,
     profile: Profile | str | None = None,
     today: date | None = None,
+    devices: list[DeviceHealth] | None = None,
 ) -> Report:
-    """Check ledger compound ``code`` (default profile: the one it names)."""
-    site, devices = ledger_site(session, code)
+    """Check ledger compound ``code`` (default profile: the one it names).
+
+    ``devices``: DEVICE-HEALTH's facts when the caller already has them
+    (:func:`device_health`), else they are read here.
+    """
+    if devices is None:
+        site, devices = ledger_site(session, code)
+    else:
+        from camwatch.registry.compounds import export_site
+
+        site = export_site(session, code)
     chosen = profile if profile is not None else site.info.rule_profile
     if not isinstance(chosen, Profile):
         chosen = load_profile(chosen)

@@ -35,9 +35,8 @@ from typing import Any
 from flask import abort, current_app
 from sqlalchemy.exc import SQLAlchemyError
 
-from camwatch.batch.jobs import ANALYZE_DEFAULTS, CHECK_DEFAULTS
-from camwatch.batch.stored import current_result
-from camwatch.compliance import compound_check, device_health
+from camwatch.batch.jobs import ANALYZE_DEFAULTS
+from camwatch.batch.stored import check_report, current_result
 from camwatch.model import DEVICE_KINDS
 from camwatch.registry.compounds import live_and_down
 from camwatch.registry.inspections import checklist, latest_inspection, score_of
@@ -184,21 +183,15 @@ def findings_outcome(compound: Compound, today: date | None = None) -> FindingsO
     pkey = tuple((p.id, p.status, p.deadline.isoformat(), p.device_id) for p in problems)
 
     def compute() -> FindingsOutcome:
-        options = {**CHECK_DEFAULTS, "today": day.isoformat()}
-        digest, stored = current_result(
-            db_session(), compound, "check", options, device_health(session, compound)
-        )
-        if stored is not None:
-            return stored, None
-        start = time.perf_counter()
+        def keep(task: str, digest: str, result: dict[str, Any], seconds: float) -> None:
+            keep_result(compound, task, digest, result, seconds)
+
         try:
-            report = compound_check(session, compound.code, today=day).to_dict()
+            return check_report(session, compound, day, keep), None
         except SQLAlchemyError:
             raise
         except Exception as exc:  # any failure of the check is shown, not raised
             return None, _failure("standards check", compound, exc)
-        keep_result(compound, "check", digest, report, time.perf_counter() - start)
-        return report, None
 
     key = ("findings", state_key(compound), day.isoformat(), pkey)
     return cache_for(current_app).get_or_compute(key, compute)

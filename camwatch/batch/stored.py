@@ -75,11 +75,12 @@ def check_report(
     """The ``camwatch check --json`` object of a ledger compound on ``today`` (stored or computed)."""
     from camwatch.compliance import compound_check, device_health
 
-    def plain() -> dict[str, Any]:
-        return compound_check(session, compound.code, today=today).to_dict()
-
     options = {**CHECK_DEFAULTS, "today": today.isoformat()}
     devices = device_health(session, compound)
+
+    def plain() -> dict[str, Any]:
+        return compound_check(session, compound.code, today=today, devices=devices).to_dict()
+
     return _stored_or(session, compound, "check", options, devices, compute or plain, keep)
 
 

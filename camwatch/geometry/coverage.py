@@ -29,6 +29,7 @@ from camwatch.model import (
     ROBUST_GRID_M,
     ZONE_PASS_RATIO,
     Site,
+    Zone,
     areal,
     polygon_parts,
 )
@@ -342,6 +343,21 @@ def _spot_order(part: Polygon) -> tuple[float, float, float]:
     return (-round(part.area, 6), -round(c.y, 3), round(c.x, 3))
 
 
+def zone_result(zone: Zone, area_m2: float, covered_m2: float, pass_ratio: float) -> ZoneResult:
+    """A zone's figures: its watched area, the part covered at its required level, pass/fail."""
+    ratio = _ratio(covered_m2, area_m2)
+    return ZoneResult(
+        name=zone.name,
+        zone_type=zone.zone_type,
+        required_level=zone.required_level,
+        area_m2=area_m2,
+        covered_m2=covered_m2,
+        ratio=ratio,
+        passed=ratio >= pass_ratio,
+        weight=zone.weight,
+    )
+
+
 def analyze(
     site: Site,
     *,
@@ -422,19 +438,7 @@ def analyze(
     for zone in site.zones:
         watched = snapped_intersection(zone.polygon, monitored)
         covered = snapped_intersection(watched, levels[zone.required_level].geometry).area
-        ratio = _ratio(covered, watched.area)
-        zones.append(
-            ZoneResult(
-                name=zone.name,
-                zone_type=zone.zone_type,
-                required_level=zone.required_level,
-                area_m2=watched.area,
-                covered_m2=covered,
-                ratio=ratio,
-                passed=ratio >= zone_pass_ratio,
-                weight=zone.weight,
-            )
-        )
+        zones.append(zone_result(zone, watched.area, covered, zone_pass_ratio))
     return Analysis(
         site_id=site.id,
         monitored_area_m2=monitored_area,

@@ -38,11 +38,11 @@ from camwatch.geometry.coverage import (
     CameraResult,
     Footprints,
     LevelCoverage,
-    ZoneResult,
     _ratio,
     _spot_order,
     union,
     without_slits,
+    zone_result,
 )
 from camwatch.geometry.footprint import EMPTY
 from camwatch.geometry.heights import Scene, standing_stand_point
@@ -392,19 +392,7 @@ class CoverageState:
         zones = []
         for n, (zone, watched) in enumerate(zip(site.zones, self.watched_zones, strict=True)):
             covered = math.fsum(tile.zone_covered[n] for tile in self.tiles.values())
-            ratio = _ratio(covered, watched.area)
-            zones.append(
-                ZoneResult(
-                    name=zone.name,
-                    zone_type=zone.zone_type,
-                    required_level=zone.required_level,
-                    area_m2=watched.area,
-                    covered_m2=covered,
-                    ratio=ratio,
-                    passed=ratio >= self.zone_pass_ratio,
-                    weight=zone.weight,
-                )
-            )
+            zones.append(zone_result(zone, watched.area, covered, self.zone_pass_ratio))
         cams = [self._camera_result(cid) for cid in self.cameras]
         return Analysis(
             site_id=site.id,

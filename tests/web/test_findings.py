@@ -173,12 +173,13 @@ def test_roles_without_problem_create_see_no_button(client, ids, role):
 
 
 def test_failed_check_is_shown_not_500(planner, app, ids, monkeypatch):
-    import web.summary
+    import camwatch.compliance
 
     def boom(*a, **k):
         raise ValueError("planted failure")
 
-    monkeypatch.setattr(web.summary, "compound_check", boom)
+    # the check the page runs (through camwatch.batch.stored.check_report) fails
+    monkeypatch.setattr(camwatch.compliance, "compound_check", boom)
     app.extensions["camwatch_cache"] = type(app.extensions["camwatch_cache"])(2**20)
     planner.post("/language", data={"lang": "en"})
     resp = planner.get(f"/compounds/{ids['own']}/findings")
