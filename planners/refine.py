@@ -137,37 +137,61 @@ class _Footprints:
         stand = self.sight.stand(camera, ground)
         limits = {lv: self.sight.limits(camera, lv) for lv in self.demand.levels()}
         radius = min(max((f for n, f in limits.values() if f > n), default=0.0), self.cap)
+        if radius <= 0.0:
+            return [EMPTY for _ in self.demand.pieces]
+        seen = self._seen(camera, stand, ground, radius)
+        wedges: dict[str, BaseGeometry] = {}
         out: list[BaseGeometry] = []
-        for piece in self.demand.pieces:
+        for j, piece in enumerate(self.demand.pieces):
             near, far = limits[piece.level]
-            if not far > near or radius <= 0.0:
+            if not far > near or seen[j].is_empty:
                 out.append(EMPTY)
                 continue
-            vis = self._visible(camera, piece.level, stand, ground, radius)
-            wedge = sector(stand, camera.heading_deg, camera.hfov, near, far)
-            out.append(areal(piece.region.intersection(vis.intersection(wedge))))
+            if piece.level not in wedges:
+                wedges[piece.level] = sector(stand, camera.heading_deg, camera.hfov, near, far)
+            out.append(areal(seen[j].intersection(wedges[piece.level])))
         return out
 
-    def _visible(
+    def _seen(
         self,
         camera: Camera,
-        level: str,
         stand: tuple[float, float],
         ground: tuple[float, float],
         radius: float,
-    ) -> BaseGeometry:
-        key = (*stand, *self.sight.view_key(camera, level), radius)
-        if key not in self.views:
-            if len(self.views) > 512:
-                self.views.clear()  # bounded memory: only the current camera's spots recur
-            disc = _disc(stand, radius)
-            domain = areal(
-                shapely.clip_by_rect(self.space, *_disc(ground, radius).bounds).intersection(
-                    _disc(ground, radius)
-                )
-            )
-            self.views[key] = self.sight.visible(camera, level, stand, disc, domain, radius)
-        return self.views[key]
+    ) -> list[BaseGeometry]:
+        """What the camera standing at ``stand`` sees of each piece within ``radius``, whatever
+        its heading (cached: turning in place reuses it)."""
+        levels = self.demand.levels()
+        key = (*stand, radius, *(self.sight.view_key(camera, lv) for lv in levels))
+        if key in self.views:
+            return self.views[key]
+        if len(self.views) > 256:
+            self.views.clear()  # bounded memory: only the current camera's spots recur
+        disc = _disc(stand, radius)
+        gdisc = disc if ground == stand else _disc(ground, radius)
+        box = gdisc.union(disc).bounds
+        domain = areal(_clip(self.space, box).intersection(gdisc))
+        vis: dict[tuple[float, float], BaseGeometry] = {}
+        out: list[BaseGeometry] = []
+        for piece in self.demand.pieces:
+            vkey = self.sight.view_key(camera, piece.level)
+            if vkey not in vis:
+                vis[vkey] = self.sight.visible(camera, piece.level, stand, disc, domain, radius)
+            local = _clip(piece.region, box)
+            out.append(EMPTY if local.is_empty else areal(local.intersection(vis[vkey])))
+        self.views[key] = out
+        return out
+
+
+def _clip(geom: BaseGeometry, box: tuple[float, float, float, float]) -> BaseGeometry:
+    """``geom`` cut to a box (GEOS's fast clip; an exact overlay when that is invalid)."""
+    try:
+        out = shapely.clip_by_rect(geom, *box)
+        if out.is_valid:
+            return out
+    except shapely.errors.GEOSException:  # a collapsed ring in the clipped output
+        pass
+    return areal(geom.intersection(shapely.box(*box)))
 
 
 def _value(weights: np.ndarray, parts: Sequence[Sequence[BaseGeometry]]) -> float:
