@@ -8,6 +8,9 @@ sample sites), for K = 5 and 10, with the default lens:
   of :func:`planners.candidates.generate_candidates` whose heading is a multiple
   of 15°), plain lazy greedy on the exact footprints;
 * ``plan_cameras(add=K, refine=False)`` and ``plan_cameras(add=K)`` (refined);
+* ``ceil/d``: K × the most one camera can add (the heaviest piece's weight × the
+  area of an unobstructed footprint; only when the pieces are disjoint), over the
+  dense greedy — no placement of K such cameras can have a larger ratio;
 * the exact programme's proven bound over its candidate pool, and the gap of
   each plan to it (negative: the refined plan is beyond what any choice of
   candidates in that pool can reach).
@@ -28,9 +31,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+import shapely
 
 from bench.synthetic import generate_compound
 from camwatch.geometry.coverage import analyze
+from camwatch.geometry.footprint import sector
 from camwatch.geometry.space import free_space
 from camwatch.model import Camera, Site
 from camwatch.sitefile import load_site, parse_site
@@ -39,6 +44,7 @@ from planners.demand import Demand, objective_demand, split_by_piece
 from planners.lenses import Lens
 from planners.placement import GeometryCoverage, greedy_placement
 from planners.plan import plan_cameras
+from planners.sight import Sight
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_sites"
 HELD_OUT_SEEDS = (4242, 5353, 6464)  # docs/planners.md "Refinement": fixed before tuning
@@ -78,6 +84,21 @@ def engine_gain(site: Site, demand: Demand, cameras: Sequence[Camera], space: ob
     )
 
 
+def ceiling(site: Site, demand: Demand, space: object) -> float:
+    """Gain no placement of one camera of the default lens can exceed: w_max · the area of
+    its unobstructed footprint (pieces pairwise disjoint; NaN when zones overlap)."""
+    regions = [p.region for p in demand.pieces]
+    if abs(sum(r.area for r in regions) - shapely.union_all(regions).area) > 1e-6:
+        return float("nan")
+    sight = Sight(site, space)
+    cam = Lens().camera("probe", (0.0, 0.0), 0.0)
+    best = 0.0
+    for p in demand.pieces:
+        near, far = sight.limits(cam, p.level)
+        best = max(best, p.weight * sector((0.0, 0.0), 0.0, cam.hfov, near, far).area)
+    return best
+
+
 def dense_greedy(site: Site, demand: Demand, space: object, ks: Sequence[int]) -> dict[int, float]:
     """Gain of plain greedy over mounts every 2 m and headings every 15°, for each K."""
     lens = Lens()
@@ -104,9 +125,10 @@ def run(name: str, site: Site, ks: Sequence[int], time_limit: float) -> list[dic
     space = free_space(site)
     demand = objective_demand(site, analyze(site, include_planned=True, space=space))
     dense = dense_greedy(site, demand, space, ks)
+    one = ceiling(site, demand, space)
     rows = []
     for k in ks:
-        out: dict[str, float] = {"k": k, "dense": dense[k]}
+        out: dict[str, float] = {"k": k, "dense": dense[k], "ceiling": k * one}
         for key, refine in (("plain", False), ("refined", True)):
             c0 = time.process_time()
             res = plan_cameras(site, add=k, refine=refine, time_limit=time_limit)
@@ -120,7 +142,7 @@ def run(name: str, site: Site, ks: Sequence[int], time_limit: float) -> list[dic
             f"{name:18} {k:3d} {out['dense']:10.1f} {out['plain']:10.1f} {out['refined']:10.1f}"
             f" {out['plain'] / out['dense']:8.4f} {out['refined'] / out['dense']:8.4f}"
             f" {out['bound']:10.1f} {(bound - out['plain']) / bound:8.2%} {(bound - out['refined']) / bound:8.2%}"
-            f" {out['plain_cpu']:7.1f} {out['refined_cpu']:7.1f}",
+            f" {out['plain_cpu']:7.1f} {out['refined_cpu']:7.1f} {out['ceiling'] / out['dense']:8.4f}",
             flush=True,
         )
     return rows
@@ -136,6 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"{'compound':18} {'K':>3} {'dense':>10} {'plan':>10} {'refined':>10} {'plan/d':>8}"
         f" {'ref/d':>8} {'bound':>10} {'gap':>8} {'gap ref':>8} {'cpu s':>7} {'cpu ref':>7}"
+        f" {'ceil/d':>8}"
     )
     rows = []
     for name, site in compounds(args.dev):
