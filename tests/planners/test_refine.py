@@ -229,3 +229,12 @@ def test_cli_no_refine_and_refine_seconds(tmp_path):
     assert r["gain_m2"] > 25.0, r
     bad = run("--refine-seconds", "-1")
     assert bad.exit_code == 2 and "--refine-seconds" in bad.output
+
+
+def test_time_bound_keeps_the_placement_so_far():
+    site = passage_site()
+    demand = _demand(site)
+    start = LENS.camera("S", (10.0, 0.0), 0.0, status="planned")
+    out = refine_cameras(site, free_space(site), demand, [start], seconds=1e-9)
+    assert out.timed_out and out.moves == 0
+    assert out.cameras == [start] and out.objective == pytest.approx(out.start)
