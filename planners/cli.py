@@ -102,7 +102,7 @@ TARGET_NOT_REACHED = 3
     type=float,
     default=10.0,
     show_default=True,
-    help="Time bound of the refinement (s).",
+    help="CPU-time bound of the refinement (s).",
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="Solver seed.")
 @click.option(

@@ -46,7 +46,7 @@ from planners.sight import Sight
 SLIDE_STEPS_M = (2.0, 1.0, 0.5, 0.25)  # arc-length steps along the mounting line, coarse to fine
 TURN_STEPS_DEG = (7.5, 4.0, 2.0, 1.0)  # heading steps, paired with the slides
 MIN_IMPROVEMENT_M2 = 0.01  # a move must add more than this (weighted m²): no chasing float noise
-REFINE_SECONDS = 10.0  # default time bound of a refinement
+REFINE_SECONDS = 10.0  # default bound of a refinement, CPU seconds of this process
 ON_LINE_M = 2e-3  # a camera lies on a mounting line within this (positions are mm-rounded)
 EMPTY = Polygon()
 
@@ -58,7 +58,7 @@ class Refinement:
     ``cameras`` in selection order (largest marginal gain first), ``gains``
     their marginal objective in that order (they sum to ``objective``);
     ``order[i]`` is the index in the input of ``cameras[i]``. ``start`` is the
-    objective of the input placement, evaluated the same way.
+    objective of the input placement, evaluated the same way; ``seconds`` is CPU time.
     """
 
     cameras: list[Camera]
@@ -259,10 +259,10 @@ def refine_cameras(
     shrinking (``slide_steps``/``turn_steps`` paired, coarse to fine); a move is
     kept only if it raises the objective of the whole selection by more than
     ``min_improvement``. Rounds over every camera repeat until a round improves
-    nothing or ``seconds`` run out (the objective never decreases). A camera on
+    nothing or ``seconds`` of CPU time run out (the objective never decreases). A camera on
     no mounting line only turns.
     """
-    t0 = time.perf_counter()
+    t0 = time.process_time()
     deadline = t0 + seconds
     sight = Sight(site, space) if sight is None else sight
     fps = _Footprints(site, space, demand, sight)
@@ -278,7 +278,7 @@ def refine_cameras(
         improved_round = False
         rounds += 1
         for i in range(len(cams)):
-            if time.perf_counter() > deadline:
+            if time.process_time() > deadline:
                 timed_out = True
                 break
             others = _Others(weights, parts[:i] + parts[i + 1 :])
@@ -304,7 +304,7 @@ def refine_cameras(
         moves,
         rounds,
         fps.count,
-        time.perf_counter() - t0,
+        time.process_time() - t0,
         timed_out,
     )
 
@@ -328,7 +328,7 @@ def _refine_one(
     arc = {k: lines[k].project(Point(cam.position)) for k in on}
     moves = 0
     for ds, dh in zip(slide_steps, turn_steps, strict=True):
-        while time.perf_counter() <= deadline:
+        while time.process_time() <= deadline:
             best: tuple[float, Camera, list[BaseGeometry], dict[int, float]] | None = None
             for variant, new_arc in _variants(site, space, fps, lines, cam, on, arc, ds, dh):
                 vfp = fps.of(variant)
