@@ -6,7 +6,9 @@ active and planned cameras (``before``), build the demand
 run lazy greedy over **every** candidate, then local search and the exact
 programme over a *pool* (greedy's picks, their neighbours on the same and
 adjacent mounts, the candidates greedy evaluated, then the best single
-candidates, up to ``pool_size``), and keep the best. ``after`` is never
+candidates, up to ``pool_size``), and keep the best; an ``add``/``budget`` plan's
+cameras are then slid along their mounting lines and turned
+(:mod:`planners.refine`, ``refine=False`` keeps the candidates). ``after`` is never
 estimated: it is :func:`analyze` of :func:`site_with_suggestions` with
 planned cameras counted, exactly what ``camwatch analyze --include-planned``
 prints for the written site.
