@@ -36,6 +36,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.bench_coverage
 	$(BIN)/python -m bench.bench_incremental
 	$(BIN)/python -m bench.bench_planners
+	$(BIN)/python -m bench.bench_placement
 	$(BIN)/python -m bench.bench_web
 	$(BIN)/python -m bench.bench_import
 	$(BIN)/python -m bench.bench_load

@@ -91,6 +91,19 @@ TARGET_NOT_REACHED = 3
     help="At most this many candidates (spots visited evenly spread, docs/planners.md).",
 )
 @click.option("--candidate-seconds", type=float, help="Time budget for candidate generation (s).")
+@click.option(
+    "--no-refine",
+    "no_refine",
+    is_flag=True,
+    help="Keep the chosen candidates: no sliding along the facade or turning (docs/planners.md).",
+)
+@click.option(
+    "--refine-seconds",
+    type=float,
+    default=10.0,
+    show_default=True,
+    help="CPU-time bound of the refinement (s).",
+)
 @click.option("--seed", type=int, default=0, show_default=True, help="Solver seed.")
 @click.option(
     "--write",
@@ -124,6 +137,8 @@ def plan_cmd(
     pool_size: int,
     candidate_limit: int | None,
     candidate_seconds: float | None,
+    no_refine: bool,
+    refine_seconds: float,
     seed: int,
     write: str | None,
     picture: str | None,
@@ -162,6 +177,8 @@ def plan_cmd(
         pool_size=pool_size,
         candidate_limit=candidate_limit,
         candidate_seconds=candidate_seconds,
+        refine=not no_refine,
+        refine_seconds=refine_seconds,
     )
     if write is not None:
         from camwatch.sitefile import save_site

@@ -6,7 +6,9 @@ active and planned cameras (``before``), build the demand
 run lazy greedy over **every** candidate, then local search and the exact
 programme over a *pool* (greedy's picks, their neighbours on the same and
 adjacent mounts, the candidates greedy evaluated, then the best single
-candidates, up to ``pool_size``), and keep the best. ``after`` is never
+candidates, up to ``pool_size``), and keep the best; an ``add``/``budget`` plan's
+cameras are then slid along their mounting lines and turned
+(:mod:`planners.refine`, ``refine=False`` keeps the candidates). ``after`` is never
 estimated: it is :func:`analyze` of :func:`site_with_suggestions` with
 planned cameras counted, exactly what ``camwatch analyze --include-planned``
 prints for the written site.
@@ -52,6 +54,7 @@ from planners.placement import (
     prune_cover,
 )
 from planners.pool import DEFAULT_POOL, candidate_pool, exact_subpool
+from planners.refine import REFINE_SECONDS, Refinement, refine_cameras
 from planners.result import PlanResult, Suggestion, site_with_suggestions, target_report
 from planners.words import reason
 
@@ -123,6 +126,8 @@ def plan_cameras(
     progress: Callable[[str, float], None] | None = None,
     candidate_limit: int | None = None,
     candidate_seconds: float | None = None,
+    refine: bool = True,
+    refine_seconds: float = REFINE_SECONDS,
 ) -> PlanResult:
     """Suggest cameras for ``site`` (see the module docstring); raises UsageError on bad options.
 
@@ -130,7 +135,9 @@ def plan_cameras(
     greedy evaluation (``fraction`` of the greedy objective reached); an
     exception it raises stops the run there (cooperative cancel, docs/planners.md).
     ``candidate_limit``/``candidate_seconds`` bound candidate generation
-    (:func:`planners.candidates.generate_candidates`).
+    (:func:`planners.candidates.generate_candidates`). ``refine`` slides and turns the
+    chosen cameras of an ``add``/``budget`` plan for at most ``refine_seconds``
+    (:mod:`planners.refine`).
     """
     t0 = time.perf_counter()
     _check_options(add, target, budget, level, method, time_limit, spacing, lenses)
@@ -140,6 +147,8 @@ def plan_cameras(
         math.isfinite(candidate_seconds) and candidate_seconds > 0
     ):
         raise UsageError(f"--candidate-seconds must be positive, got {candidate_seconds:g}")
+    if not (math.isfinite(refine_seconds) and refine_seconds > 0):
+        raise UsageError(f"--refine-seconds must be positive, got {refine_seconds:g}")
     report = progress or (lambda phase, fraction: None)
 
     def step(fraction: float) -> None:
@@ -309,8 +318,15 @@ def plan_cameras(
         best.optimal,
     )
     result.objective = best.objective
+    refined = None
+    if refine and mode == "weighted" and best.selected:  # docs/planners.md "Refinement"
+        refined = refine_cameras(
+            site, space, demand, [cset.camera(c, "r") for c in best.selected],
+            seconds=refine_seconds,
+        )  # fmt: skip
+        result.runs["refine"] = result.objective = refined.objective
     report("after", 1.0)
-    _finish(result, site, cset, geo, best, before_an, space, mode)
+    _finish(result, site, cset, geo, best, before_an, space, mode, refined)
     if target is not None:
         result.target = target_report(site, result.after_analysis, target, level)
         _explain_zones(result.target, site, before_an, cset, types, unreachable_zones)
@@ -355,8 +371,10 @@ def _finish(
     before_an: Analysis,
     space: Any,
     mode: str,
+    refined: Refinement | None = None,
 ) -> None:
-    """Turn the chosen candidates into cameras and re-analyse the site to get ``after``."""
+    """Turn the chosen candidates (or their ``refined`` cameras) into cameras and
+    re-analyse the site to get ``after``."""
     saved_mode, saved_weight = geo.m.mode, geo.m.weight
     if mode == "target":
         # explain each camera by the area it adds to what the plan aims at: the monitored
@@ -376,15 +394,21 @@ def _finish(
             geo.add(c)
     finally:
         geo.m.mode, geo.m.weight = saved_mode, saved_weight
+    if refined is not None:  # the refined cameras, in their own greedy order
+        order, gains = [best.selected[i] for i in refined.order], refined.gains
     ids = _free_ids(site, len(order))
+    cams = [
+        cset.camera(c, cid) if refined is None else replace(refined.cameras[k], id=cid)
+        for k, (cid, c) in enumerate(zip(ids, order, strict=True))
+    ]
     result.suggestions = [
         Suggestion(
-            cset.camera(c, cid),
+            cam,
             g,
             cset.lenses[cset.candidates[c].lens],
             cset.mounts[cset.candidates[c].mount].ref,
         )
-        for cid, c, g in zip(ids, order, gains, strict=True)
+        for cam, c, g in zip(cams, order, gains, strict=True)
     ]
     known = {cam.id: cam.footprints for cam in before_an.cameras}
     new_site = site_with_suggestions(site, result)
