@@ -223,8 +223,8 @@ def coverage_data(cid: int):
     def build() -> dict:
         data = geojson.analysis_features(result.analysis)
         data["key"] = result.key
-        data["model"] = model_ratios(result.analysis)
-        data["compare"] = model_ratios(compare.analysis) if compare is not None else None
+        data["model"] = model_ratios(result.figures)
+        data["compare"] = model_ratios(compare.figures) if compare is not None else None
         return data
 
     return json_response(("coverage-json", result.key, planned, model, own), build)
@@ -238,7 +238,7 @@ def footprint_data(cid: int):
     code = request.args.get("camera", "")
     model = model_of(compound, request.args.get("model"))
     result = analysis_or_422(compound, include_planned=True, coverage_model=model)
-    data = geojson.camera_footprint_features(result.analysis, code)
+    data = geojson.camera_footprint_features(result.figures, code)
     if data is None:
         abort(404)
     return jsonify(data)

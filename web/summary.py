@@ -113,7 +113,7 @@ def summary_outcome(compound: Compound) -> SummaryOutcome:
         result, failure = analysis_outcome(compound)
         if result is None:
             return None, failure
-        summary = result.analysis.to_dict()
+        summary = result.figures.to_dict()
         keep_result(compound, "analyze", digest, summary, time.perf_counter() - start)
         return summary, None
 
