@@ -57,6 +57,7 @@ from web.ledger import (
     other_model,
     state_key,
 )
+from web.list_rows import list_rows
 from web.messages import analysis_failed, error_text
 from web.security import can, require
 from web.summary import analysis_or_422, analysis_outcome, compound_status, health_of
@@ -82,9 +83,10 @@ def _flag(name: str) -> bool:
 @require("compound.view")
 def index():
     """Every compound the user may see, with compliance, blind-spot area and open problems."""
-    rows = [compound_status(c) for c in compounds_for(g.user)]
-    if g.user.role == "manager" and len(rows) == 1:
-        return redirect(url_for("compounds.overview", cid=rows[0]["compound"].id))
+    compounds = compounds_for(g.user)
+    if g.user.role == "manager" and len(compounds) == 1:
+        return redirect(url_for("compounds.overview", cid=compounds[0].id))
+    rows = list_rows(compounds)
     return render_template(
         "compounds/index.html",
         rows=rows,

@@ -65,8 +65,13 @@ def compound_by_code(code: str, user: Any) -> Compound:
 
 
 def compounds_for(user: Any) -> Sequence[Compound]:
-    """Every compound ``user`` may see, by code."""
-    return visible_compounds(db_session(), user)
+    """Every compound ``user`` may see, by code (the registry's rule; for the roles that see
+    every compound, read without their devices and plans, which lists load when needed)."""
+    if getattr(user, "role", None) == "manager":
+        return visible_compounds(db_session(), user)
+    return (
+        db_session().scalars(select(Compound).options(*_NO_DEVICES).order_by(Compound.code)).all()
+    )
 
 
 def _digest(obj: Any) -> str:

@@ -170,17 +170,26 @@ def _failure(what: str, compound: Compound, exc: Exception) -> BaseException:
 FindingsOutcome = tuple[dict[str, Any] | None, BaseException | None]
 
 
-def findings_outcome(compound: Compound, today: date | None = None) -> FindingsOutcome:
+def findings_outcome(
+    compound: Compound,
+    today: date | None = None,
+    *,
+    problems_key: tuple[tuple[Any, ...], ...] | None = None,
+) -> FindingsOutcome:
     """``(check, None)`` — the docs/site-format.md §7 object of the compound's standards
     check, as ``camwatch check COMPOUND`` gives it — or ``(None, error)`` when it fails.
 
     Cached per compound state, day and problem deadlines (DEVICE-HEALTH reads the
-    repair deadlines and today's date); database errors propagate.
+    repair deadlines and today's date; ``problems_key`` gives them as
+    ``(id, status, deadline ISO, device id)`` in deadline order when already read);
+    database errors propagate.
     """
     day = today or date.today()
     session = db_session()
-    problems = list_problems(session, compound=compound.code)
-    pkey = tuple((p.id, p.status, p.deadline.isoformat(), p.device_id) for p in problems)
+    pkey = problems_key
+    if pkey is None:  # (the compound list reads every compound's problems in one query)
+        problems = list_problems(session, compound=compound.code)
+        pkey = tuple((p.id, p.status, p.deadline.isoformat(), p.device_id) for p in problems)
 
     def compute() -> FindingsOutcome:
         def keep(task: str, digest: str, result: dict[str, Any], seconds: float) -> None:
