@@ -191,12 +191,29 @@ def findings_outcome(
         problems = list_problems(session, compound=compound.code)
         pkey = tuple((p.id, p.status, p.deadline.isoformat(), p.device_id) for p in problems)
 
+    def _check_on_our_analysis() -> dict[str, Any]:
+        """``camwatch check`` of the compound, its coverage read from this app's analysis
+        (cached, or derived incrementally after an edit) instead of analysed again."""
+        from camwatch.compliance import device_health
+        from camwatch.standards import load_profile
+        from camwatch.standards.context import Context
+        from camwatch.standards.engine import run_rules
+
+        result = analysis_of(compound, coverage_model=None)
+        site = result.site
+        profile = load_profile(site.info.rule_profile)
+        devices = device_health(session, compound)
+        ctx = Context(site, devices=devices, today=day, active_rules=tuple(profile.rules))
+        if result.figures.coverage_model == site.info.model:
+            ctx.analysis = result.analysis  # what Context would compute: analyze(site)
+        return run_rules(ctx, profile, site_id=site.id).to_dict()
+
     def compute() -> FindingsOutcome:
         def keep(task: str, digest: str, result: dict[str, Any], seconds: float) -> None:
             keep_result(compound, task, digest, result, seconds)
 
         try:
-            return check_report(session, compound, day, keep), None
+            return check_report(session, compound, day, keep, _check_on_our_analysis), None
         except SQLAlchemyError:
             raise
         except Exception as exc:  # any failure of the check is shown, not raised
