@@ -28,6 +28,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
+import numpy as np
 import shapely
 from flask import Flask
 from shapely.geometry.base import BaseGeometry
@@ -57,6 +58,7 @@ def estimate_size(value: Any) -> int:
     seen: set[int] = set()
     total = 0
     stack = [value]
+    geoms: list[BaseGeometry] = []  # counted at the end, in one vectorised call each
     while stack:
         obj = stack.pop()
         if id(obj) in seen:
@@ -66,9 +68,7 @@ def estimate_size(value: Any) -> int:
         if isinstance(obj, (str, bytes, bytearray, int, float, bool, type(None))):
             continue
         if isinstance(obj, BaseGeometry):
-            coords = int(shapely.get_num_coordinates(obj))
-            parts = int(shapely.get_num_geometries(obj)) + int(shapely.get_num_interior_rings(obj))
-            total += coords * _GEOS_BYTES_PER_COORD + (parts + 1) * _GEOS_BYTES_PER_PART
+            geoms.append(obj)
             continue
         if isinstance(obj, dict):
             stack.extend(obj.keys())
@@ -82,6 +82,12 @@ def estimate_size(value: Any) -> int:
             for slot in getattr(type(obj), "__slots__", ()):
                 if hasattr(obj, slot):
                     stack.append(getattr(obj, slot))
+    if geoms:
+        array = np.asarray(geoms, dtype=object)
+        coords = int(shapely.get_num_coordinates(array).sum())
+        parts = int(shapely.get_num_geometries(array).sum())
+        parts += int(shapely.get_num_interior_rings(array).sum())
+        total += coords * _GEOS_BYTES_PER_COORD + (parts + len(geoms)) * _GEOS_BYTES_PER_PART
     return total
 
 
