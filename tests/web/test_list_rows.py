@@ -44,7 +44,16 @@ def _rows(app, username: str = "admin") -> tuple[list[dict], list[dict]]:
 
 
 def test_list_rows_are_compound_status(app, ids):
+    from camwatch.registry.db import make_engine, session_scope
+    from camwatch.registry.problems import update_problem
+
+    engine = make_engine(app.config["DATABASE_URL"])
+    with session_scope(engine, actor="tests") as s:  # a fixed problem is not open any more
+        update_problem(s, ids["own_problem"], status="fixed", actor="tests")
+    engine.dispose()
     fast, slow = _rows(app)
+    own = next(r for r in fast if r["compound"][0] == ids["own"])
+    assert (own["open_problems"], own["overdue_problems"]) == (1, 1)
     assert len(fast) == len(slow) == 3
     assert any(r["overdue_problems"] for r in fast)  # the template's overdue problem counts
     for a, b in zip(fast, slow, strict=True):
