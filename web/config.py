@@ -128,7 +128,7 @@ def load_config(app: Flask, test_config: Mapping[str, Any] | None = None) -> Non
         app.config["RATELIMIT_STORAGE_URI"] = os.environ["CAMWATCH_RATELIMIT_STORAGE_URI"]
     if os.environ.get("CAMWATCH_CACHE_BYTES"):
         app.config["CACHE_BYTES"] = _env_int("CAMWATCH_CACHE_BYTES")
-    for name in ("STATE_MEMO_ENTRIES", "REQUEST_SLOTS"):
+    for name in ("STATE_MEMO_ENTRIES", "REQUEST_SLOTS", "INCREMENTAL_STATES", "INCREMENTAL_BYTES"):
         if os.environ.get("CAMWATCH_" + name):
             app.config[name] = _env_int("CAMWATCH_" + name)
     if os.environ.get("CAMWATCH_REQUEST_QUEUE_WAIT_S"):
