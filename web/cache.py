@@ -74,6 +74,9 @@ def estimate_size(value: Any) -> int:
             stack.extend(obj.keys())
             stack.extend(obj.values())
         elif isinstance(obj, (list, tuple, set, frozenset)):
+            if _positions(obj):  # a GeoJSON ring or line: counted without a walk
+                total += len(obj) * _POSITION_BYTES
+                continue
             stack.extend(obj)
         else:
             attrs = getattr(obj, "__dict__", None)
@@ -89,6 +92,24 @@ def estimate_size(value: Any) -> int:
         parts += int(shapely.get_num_interior_rings(array).sum())
         total += coords * _GEOS_BYTES_PER_COORD + (parts + len(geoms)) * _GEOS_BYTES_PER_PART
     return total
+
+
+_POSITION_BYTES = sys.getsizeof([0.0, 0.0]) + 2 * sys.getsizeof(0.0)
+
+
+def _positions(obj: Any) -> bool:
+    """True for a list of ``[x, y]`` float lists (judged by its first and last item)."""
+    if type(obj) is not list or not obj:
+        return False
+    first, last = obj[0], obj[-1]
+    return (
+        type(first) is list
+        and type(last) is list
+        and len(first) == 2
+        and len(last) == 2
+        and type(first[0]) is float
+        and type(last[1]) is float
+    )
 
 
 class _ByteLRU:
