@@ -123,6 +123,49 @@ def login_cookie(port: int) -> str:
     return resp.getheader("Set-Cookie", "").split(";")[0]
 
 
+def drags(port: int, code: str, cookie: str, token: str, paths: dict[str, str], n: int) -> None:
+    """A drag on the map, end to end: the edit (``PATCH``, moved 0.5 m — or turned where the site's
+    rules refuse the move — or turned 25°) and the
+    map's reload (``map.json``, ``coverage.json``: the analysis of the new state), median of
+    ``n``; wall time and this process's CPU time (server and client threads: the server is
+    in-process; the client's part is a few ms)."""
+    if n <= 0:
+        return
+    client = Client(port, cookie=cookie, token=token)
+    listing = json.loads(
+        _request(port, "GET", f"/api/v1/compounds/{code}/devices?kind=camera", token)[1]
+    )
+    cams = [d for d in listing["devices"] if d["status"] == "active"][:8]
+    walls, cpus = [], []
+    for i in range(n):
+        cam = cams[i % len(cams)]
+        path = f"/api/v1/compounds/{code}/devices/{cam['code']}"
+        current = json.loads(_request(port, "GET", path, token)[1])
+        body: dict[str, object] = {"version": current["version"]}
+        if i % 2:
+            body["heading_deg"] = (current["properties"].get("heading_deg", 0) + 25) % 360
+        else:
+            x, y = current["geometry"]["coordinates"]
+            body["x"], body["y"] = x + (0.5 if i % 4 == 0 else -0.5), y
+        wall, cpu = time.perf_counter(), time.process_time()
+        status, _ = _request(port, "PATCH", path, token, body)
+        if status == 400 and "x" in body:  # moved off its mount (site rules): turn it instead
+            turned = {"version": current["version"], "heading_deg": 0.0}
+            turned["heading_deg"] = (current["properties"].get("heading_deg", 0) + 25) % 360
+            status, _ = _request(port, "PATCH", path, token, turned)
+        ok = [client.get(paths[name])[0] for name in ("map.json", "coverage.json")]
+        walls.append(time.perf_counter() - wall)
+        cpus.append(time.process_time() - cpu)
+        if status != 200 or ok != [200, 200]:
+            raise RuntimeError(f"drag {i}: PATCH {status}, reload {ok}")
+    client.close()
+    print(
+        f"  {'drag':<15} {statistics.median(walls) * 1000:9.1f} ms wall, "
+        f"{statistics.median(cpus) * 1000:.1f} ms CPU (median of {n}: PATCH + map.json + "
+        f"coverage.json; first {walls[0] * 1000:.0f} ms wall)"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m bench.bench_web", description=__doc__.splitlines()[0]
@@ -134,6 +177,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--buildings", type=int, default=60, help="buildings (default 60)")
     parser.add_argument("--threads", type=int, default=8, help="waitress threads (default 8)")
+    parser.add_argument("--drags", type=int, default=12, help="drags timed end to end (12)")
     args = parser.parse_args(argv)
     if not 1 <= args.clients <= 64 or not 0 < args.seconds <= 300:
         parser.error("keep it bounded: 1–64 clients, at most 300 s")
@@ -194,6 +238,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"  {'after one edit':<15} {after_edit * 1000:9.1f}  (analysis API, one camera turned)"
             )
             one.close()
+            drags(port, code, cookie, token, paths, args.drags)
 
             print(
                 f"\nload: {args.clients} clients × {args.seconds:g} s on {HOST}:{port} "

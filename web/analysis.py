@@ -87,7 +87,7 @@ def run(cid: int):
     model = model_of(compound, request.args.get("model"))
     if wants_json():
         answer = analysis_or_422(compound, include_planned=planned, coverage_model=model)
-        return jsonify(answer.analysis.to_dict())
+        return jsonify(answer.figures.to_dict())
     models = {"own": own, "shown": model, "other": other_model(own)}
     result, failure = analysis_outcome(compound, include_planned=planned, coverage_model=model)
     if result is None:
@@ -101,13 +101,13 @@ def run(cid: int):
             compare=None,
             error=analysis_failed(failure or RuntimeError("unknown")),
         )
-    summary = result.analysis.to_dict()
+    summary = result.figures.to_dict()
     compare = None
     if model != own:  # the compare switch: the compound's own model beside the one shown
         other, _failed = analysis_outcome(compound, include_planned=planned, coverage_model=own)
-        compare = model_ratios(other.analysis) if other is not None else None
+        compare = model_ratios(other.figures) if other is not None else None
     # problems are opened from findings of the compound's own model only
-    open_refs = _open_refs(compound, result.analysis) if not planned and model == own else {}
+    open_refs = _open_refs(compound, result.figures) if not planned and model == own else {}
     return render_template(
         "analysis/analysis.html",
         compound=compound,
@@ -157,7 +157,7 @@ def _open_refs(compound: Any, analysis: Any) -> dict[str, int]:
 def problem_refs(cid: int):
     """Which zones and blind spots of the current analysis already have a problem (map)."""
     compound = compound_for(cid)
-    refs = _open_refs(compound, analysis_or_422(compound).analysis)
+    refs = _open_refs(compound, analysis_or_422(compound).figures)
     return jsonify(
         {key: {"id": pid, "url": url_for("problems.detail", pid=pid)} for key, pid in refs.items()}
     )
@@ -165,7 +165,7 @@ def problem_refs(cid: int):
 
 def _finding(compound: Any, *, blind_spot: str | None, zone: str | None) -> dict[str, Any]:
     """The blind spot or failing zone named, from the current analysis (404 if gone)."""
-    analysis = analysis_or_422(compound).analysis
+    analysis = analysis_or_422(compound).figures
     summary = analysis.to_dict()
     if blind_spot:
         spot = next((s for s in summary["blind_spots"] if s["id"] == blind_spot), None)
@@ -334,7 +334,7 @@ def before_counts(compound: Any) -> dict[str, Any]:
     active = analysis_or_422(compound, include_planned=False)
     with_planned = analysis_or_422(compound, include_planned=True)
     return {
-        "before_active": active.analysis.ratios(),
+        "before_active": active.figures.ratios(),
         "planned_cameras": sum(1 for c in with_planned.site.cameras if c.status == "planned"),
     }
 

@@ -23,15 +23,19 @@ from __future__ import annotations
 
 import sys
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
+import numpy as np
 import shapely
 from flask import Flask
 from shapely.geometry.base import BaseGeometry
 
 T = TypeVar("T")
+
+_GROUPS_KEPT = 1024  # groups whose last queueing time is remembered (for settle_s)
 
 # GEOS keeps a coordinate as 2–3 doubles plus per-geometry headers
 _GEOS_BYTES_PER_COORD = 24
@@ -54,6 +58,7 @@ def estimate_size(value: Any) -> int:
     seen: set[int] = set()
     total = 0
     stack = [value]
+    geoms: list[BaseGeometry] = []  # counted at the end, in one vectorised call each
     while stack:
         obj = stack.pop()
         if id(obj) in seen:
@@ -63,14 +68,15 @@ def estimate_size(value: Any) -> int:
         if isinstance(obj, (str, bytes, bytearray, int, float, bool, type(None))):
             continue
         if isinstance(obj, BaseGeometry):
-            coords = int(shapely.get_num_coordinates(obj))
-            parts = int(shapely.get_num_geometries(obj)) + int(shapely.get_num_interior_rings(obj))
-            total += coords * _GEOS_BYTES_PER_COORD + (parts + 1) * _GEOS_BYTES_PER_PART
+            geoms.append(obj)
             continue
         if isinstance(obj, dict):
             stack.extend(obj.keys())
             stack.extend(obj.values())
         elif isinstance(obj, (list, tuple, set, frozenset)):
+            if _positions(obj):  # a GeoJSON ring or line: counted without a walk
+                total += len(obj) * _POSITION_BYTES
+                continue
             stack.extend(obj)
         else:
             attrs = getattr(obj, "__dict__", None)
@@ -79,7 +85,31 @@ def estimate_size(value: Any) -> int:
             for slot in getattr(type(obj), "__slots__", ()):
                 if hasattr(obj, slot):
                     stack.append(getattr(obj, slot))
+    if geoms:
+        array = np.asarray(geoms, dtype=object)
+        coords = int(shapely.get_num_coordinates(array).sum())
+        parts = int(shapely.get_num_geometries(array).sum())
+        parts += int(shapely.get_num_interior_rings(array).sum())
+        total += coords * _GEOS_BYTES_PER_COORD + (parts + len(geoms)) * _GEOS_BYTES_PER_PART
     return total
+
+
+_POSITION_BYTES = sys.getsizeof([0.0, 0.0]) + 2 * sys.getsizeof(0.0)
+
+
+def _positions(obj: Any) -> bool:
+    """True for a list of ``[x, y]`` float lists (judged by its first and last item)."""
+    if type(obj) is not list or not obj:
+        return False
+    first, last = obj[0], obj[-1]
+    return (
+        type(first) is list
+        and type(last) is list
+        and len(first) == 2
+        and len(last) == 2
+        and type(first[0]) is float
+        and type(last[1]) is float
+    )
 
 
 class _ByteLRU:
@@ -149,10 +179,13 @@ class Pending(Exception):
 
 
 class _Job:
-    __slots__ = ("compute", "done", "group", "key")
+    __slots__ = ("compute", "done", "group", "key", "not_before")
 
-    def __init__(self, key: Hashable, compute: Callable[[], Any], group: Hashable) -> None:
+    def __init__(
+        self, key: Hashable, compute: Callable[[], Any], group: Hashable, not_before: float
+    ) -> None:
         self.key, self.compute, self.group = key, compute, group
+        self.not_before = not_before  # time.monotonic() before which it is not started
         self.done = threading.Event()
 
 
@@ -169,6 +202,13 @@ class LRUCache(_ByteLRU):
     queued or running is not queued twice (single flight); and per ``group``
     (e.g. one compound) only the newest queued key is computed — after ten
     quick edits, the nine states nobody will look at again are skipped.
+
+    ``settle_s`` (per call) debounces a group under edits: a job whose group had
+    another key queued less than ``settle_s`` ago starts only ``settle_s`` after it
+    was queued, so while a compound is being edited (a camera dragged again and
+    again) its routes wait for a pause instead of being computed for every state
+    (docs/web.md, "Performance"). A caller that asks without ``settle_s`` (the JSON
+    answers) starts a waiting job at once.
     """
 
     def __init__(self, max_bytes: int, *, sizeof: Callable[[Any], int] = estimate_size) -> None:
@@ -179,36 +219,68 @@ class LRUCache(_ByteLRU):
         self._wake = threading.Condition(self._lock)
         self._worker: threading.Thread | None = None
         self.skipped = 0  # jobs dropped for a newer key of their group
+        self._queued_at: OrderedDict[Hashable, float] = OrderedDict()  # group -> last queued
 
     def get_or_start(
-        self, key: Hashable, compute: Callable[[], T], *, wait_s: float, group: Hashable = None
+        self,
+        key: Hashable,
+        compute: Callable[[], T],
+        *,
+        wait_s: float,
+        group: Hashable = None,
+        settle_s: float = 0.0,
     ) -> T:
         """The cached value of ``key``; else computed on the worker thread, waited for at
         most ``wait_s`` seconds, then :class:`Pending`. An exception of ``compute`` is
-        cached like a value and raised to every caller."""
+        cached like a value and raised to every caller. ``settle_s``: see the class."""
         with self._lock:
             job = self._jobs.get(key)
+            now = time.monotonic()
             if job is None:
                 found = self._lookup(key)
                 if found is not None:
                     return _unwrap(found)
-                job = _Job(key, compute, group)
+                not_before = now
+                if group is not None:
+                    last = self._queued_at.pop(group, None)
+                    if settle_s > 0 and last is not None and now - last < settle_s:
+                        not_before = now + settle_s
+                    self._queued_at[group] = now
+                    while len(self._queued_at) > _GROUPS_KEPT:
+                        self._queued_at.popitem(last=False)
+                job = _Job(key, compute, group, not_before)
                 self._jobs[key] = job
                 if group is not None:
                     self._newest[group] = key
                 self._queue.append(job)
-                self._wake.notify()
-                if self._worker is None:
-                    self._worker = threading.Thread(
-                        target=self._work, name="camwatch-cache-worker", daemon=True
-                    )
-                    self._worker.start()
+            elif settle_s <= 0 and job.not_before > now:
+                job.not_before = now  # asked for by a caller that waits for it
+            self._wake.notify()
+            if self._worker is None:
+                self._worker = threading.Thread(
+                    target=self._work, name="camwatch-cache-worker", daemon=True
+                )
+                self._worker.start()
         job.done.wait(wait_s)
         with self._lock:
             found = self._lookup(key)
         if found is None:
             raise Pending(key)
         return _unwrap(found)
+
+    def _next_job(self) -> _Job:
+        """The first queued job that may start (lock held; waits for one)."""
+        while True:
+            now = time.monotonic()
+            for i, job in enumerate(self._queue):
+                if job.not_before <= now or (
+                    job.group is not None and self._newest.get(job.group) != job.key
+                ):  # due, or stale (skipped at once)
+                    return self._queue.pop(i)
+            if self._queue:
+                self._wake.wait(min(j.not_before for j in self._queue) - now)
+            else:
+                self._wake.wait()
 
     def _lookup(self, key: Hashable) -> tuple[bool, Any] | None:
         """``(ok, value or exception)`` for a stored key, else None (lock held)."""
@@ -221,9 +293,7 @@ class LRUCache(_ByteLRU):
     def _work(self) -> None:
         while True:
             with self._lock:
-                while not self._queue:
-                    self._wake.wait()
-                job = self._queue.pop(0)
+                job = self._next_job()
                 stale = job.group is not None and self._newest.get(job.group) != job.key
                 if stale:
                     self.skipped += 1

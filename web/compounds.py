@@ -57,6 +57,7 @@ from web.ledger import (
     other_model,
     state_key,
 )
+from web.list_rows import list_rows
 from web.messages import analysis_failed, error_text
 from web.security import can, require
 from web.summary import analysis_or_422, analysis_outcome, compound_status, health_of
@@ -82,9 +83,10 @@ def _flag(name: str) -> bool:
 @require("compound.view")
 def index():
     """Every compound the user may see, with compliance, blind-spot area and open problems."""
-    rows = [compound_status(c) for c in compounds_for(g.user)]
-    if g.user.role == "manager" and len(rows) == 1:
-        return redirect(url_for("compounds.overview", cid=rows[0]["compound"].id))
+    compounds = compounds_for(g.user)
+    if g.user.role == "manager" and len(compounds) == 1:
+        return redirect(url_for("compounds.overview", cid=compounds[0].id))
+    rows = list_rows(compounds)
     return render_template(
         "compounds/index.html",
         rows=rows,
@@ -223,8 +225,8 @@ def coverage_data(cid: int):
     def build() -> dict:
         data = geojson.analysis_features(result.analysis)
         data["key"] = result.key
-        data["model"] = model_ratios(result.analysis)
-        data["compare"] = model_ratios(compare.analysis) if compare is not None else None
+        data["model"] = model_ratios(result.figures)
+        data["compare"] = model_ratios(compare.figures) if compare is not None else None
         return data
 
     return json_response(("coverage-json", result.key, planned, model, own), build)
@@ -238,7 +240,7 @@ def footprint_data(cid: int):
     code = request.args.get("camera", "")
     model = model_of(compound, request.args.get("model"))
     result = analysis_or_422(compound, include_planned=True, coverage_model=model)
-    data = geojson.camera_footprint_features(result.analysis, code)
+    data = geojson.camera_footprint_features(result.figures, code)
     if data is None:
         abort(404)
     return jsonify(data)

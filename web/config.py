@@ -76,6 +76,13 @@ DEFAULTS: dict[str, Any] = {
     # how long the analysis page waits for its intruder and patrol routes, computed on the
     # cache's worker thread, before saying "still being computed" (web.map_planners)
     "PLANNER_WAIT_S": 0.3,
+    # the analysis page's routes of a compound under edits wait for a pause this long
+    # (web.cache.LRUCache.get_or_start settle_s; docs/web.md "Performance")
+    "PLANNER_SETTLE_S": 5.0,
+    # coverage states kept for incremental re-analysis (web.incremental; docs/web.md)
+    "INCREMENTAL_STATES": 8,
+    "INCREMENTAL_BYTES": 128 * 1024 * 1024,
+    "INCREMENTAL_MAX_CHANGES": 10,
     "PROBLEM_DEADLINE_DAYS": 30,
     "PLAN_TIMEOUT_S": 90.0,  # hard limit of one "Plan K cameras" request (see web.planning)
 }
@@ -121,7 +128,7 @@ def load_config(app: Flask, test_config: Mapping[str, Any] | None = None) -> Non
         app.config["RATELIMIT_STORAGE_URI"] = os.environ["CAMWATCH_RATELIMIT_STORAGE_URI"]
     if os.environ.get("CAMWATCH_CACHE_BYTES"):
         app.config["CACHE_BYTES"] = _env_int("CAMWATCH_CACHE_BYTES")
-    for name in ("STATE_MEMO_ENTRIES", "REQUEST_SLOTS"):
+    for name in ("STATE_MEMO_ENTRIES", "REQUEST_SLOTS", "INCREMENTAL_STATES", "INCREMENTAL_BYTES"):
         if os.environ.get("CAMWATCH_" + name):
             app.config[name] = _env_int("CAMWATCH_" + name)
     if os.environ.get("CAMWATCH_REQUEST_QUEUE_WAIT_S"):

@@ -48,12 +48,20 @@ def db_session() -> RegistrySession:
         # per-request memos of row versions (web.ledger.device_rows) end with any write
         event.listen(session, "after_flush", _forget_versions)
         event.listen(session, "after_rollback", _forget_versions)
+        event.listen(session, "after_commit", _expire_after_commit)
         g._db_session = session
     return session
 
 
 def _forget_versions(*_args: Any) -> None:
     g.pop("_device_rows", None)
+
+
+def _expire_after_commit(session: Any) -> None:
+    """After a write, objects read before it are reloaded on next use (docs/web.md,
+    "Caching"): another request may have committed in between, and this request's
+    state digest and site must describe the rows as they are now, not as first read."""
+    session.expire_all()
 
 
 def _close_session(_exc: Any = None) -> None:

@@ -60,7 +60,7 @@ def _json_body() -> dict[str, Any]:
 
 
 def _summary(compound: Compound) -> dict[str, Any]:
-    summary: dict[str, Any] = analysis_of(compound).analysis.to_dict()
+    summary: dict[str, Any] = analysis_of(compound).figures.to_dict()
     return summary
 
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+import numpy as np
+import shapely
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
@@ -42,11 +44,16 @@ def geometry(geom: BaseGeometry, *, simplify: float = 0.0) -> dict[str, Any] | N
     if geom is None or geom.is_empty:
         return None
     if simplify > 0:
-        geom = geom.simplify(simplify, preserve_topology=True)
-        if geom.is_empty:
+        # Douglas–Peucker without topology checks: 10–25× faster on a large compound's
+        # coverage (docs/web.md, "Performance"); drawing only, and an outline thinner than
+        # the tolerance that it would drop is simplified with them instead
+        simple = geom.simplify(simplify, preserve_topology=False)
+        if simple.is_empty or simple.geom_type != geom.geom_type:
+            simple = geom.simplify(simplify, preserve_topology=True)
+        if simple.is_empty:
             return None
-    data = mapping(geom)
-    if data["type"] == "GeometryCollection":
+        geom = simple
+    if geom.geom_type == "GeometryCollection":
         polys = [
             g for g in getattr(geom, "geoms", []) if g.geom_type in ("Polygon", "MultiPolygon")
         ]
@@ -54,8 +61,20 @@ def geometry(geom: BaseGeometry, *, simplify: float = 0.0) -> dict[str, Any] | N
             return None
         from shapely.ops import unary_union
 
-        data = mapping(unary_union(polys))
-    return {"type": data["type"], "coordinates": _round(data["coordinates"])}
+        geom = unary_union(polys)
+    if geom.geom_type in ("Point", "LineString", "MultiPoint", "MultiLineString"):
+        data = mapping(geom)
+        return {"type": data["type"], "coordinates": _round(data["coordinates"])}
+    # outlines: rounded as coordinate arrays (numpy), then listed (~5× faster than by value)
+    data = mapping(shapely.transform(geom, lambda xy: np.round(xy, ROUND)))
+    return {"type": data["type"], "coordinates": _listed(data["coordinates"])}
+
+
+def _listed(coords: Any) -> Any:
+    """Nested tuples of positions as lists (a position stays a 2-list of floats)."""
+    if coords and isinstance(coords[0], float):
+        return list(coords)
+    return [_listed(c) for c in coords]
 
 
 def feature(geom: dict[str, Any] | None, props: dict[str, Any]) -> dict[str, Any]:

@@ -103,7 +103,7 @@ def _inspection_inputs(compound: Any) -> tuple[Any, ...]:
     profile = load_profile(result.site.info.rule_profile)
     if profile.name != report["profile"]:  # pragma: no cover - the check names its profile
         raise RuntimeError("the check and the inspection disagree on the profile")
-    return report, profile.rule_settings(), result.analysis.to_dict(), None
+    return report, profile.rule_settings(), result.figures.to_dict(), None
 
 
 def _recorded(code: str, token: str) -> Inspection | None:

@@ -19,7 +19,6 @@ import json
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from flask import Response, abort, current_app, g
@@ -31,6 +30,7 @@ from camwatch.errors import UsageError
 from camwatch.geometry.coverage import Analysis, analyze
 from camwatch.geometry.footprint import camera_footprints
 from camwatch.geometry.heights import Scene, standing_footprints
+from camwatch.geometry.incremental import dissolved_levels
 from camwatch.geometry.space import free_space
 from camwatch.model import COVERAGE_MODELS, DEFAULT_COVERAGE_MODEL, Site
 from camwatch.registry.codec import SETTINGS_KEYS
@@ -38,7 +38,8 @@ from camwatch.registry.compounds import export_site
 from camwatch.registry.models import Compound, Device
 from camwatch.registry.users import visible_compounds
 from web.cache import cache_for
-from web.db import db_session
+from web.db import db_session, new_session
+from web.incremental import coverage_states
 from web.security import can_see_compound
 
 # load devices and the (large) plan only when a view needs them
@@ -64,8 +65,13 @@ def compound_by_code(code: str, user: Any) -> Compound:
 
 
 def compounds_for(user: Any) -> Sequence[Compound]:
-    """Every compound ``user`` may see, by code."""
-    return visible_compounds(db_session(), user)
+    """Every compound ``user`` may see, by code (the registry's rule; for the roles that see
+    every compound, read without their devices and plans, which lists load when needed)."""
+    if getattr(user, "role", None) == "manager":
+        return visible_compounds(db_session(), user)
+    return (
+        db_session().scalars(select(Compound).options(*_NO_DEVICES).order_by(Compound.code)).all()
+    )
 
 
 def _digest(obj: Any) -> str:
@@ -87,8 +93,9 @@ def device_rows(compound: Compound) -> tuple[tuple[int, int, str, str], ...]:
     return memo[key]  # type: ignore[no-any-return]
 
 
-def _content_digest(compound: Compound) -> str:
-    devices = sorted(
+def _content_digest(compound: Compound, devices: Sequence[Device] | None = None) -> str:
+    devices = compound.devices if devices is None else devices
+    rows = sorted(
         (
             d.code,
             d.kind,
@@ -102,12 +109,17 @@ def _content_digest(compound: Compound) -> str:
             str(d.install_date),
             str(d.warranty_end),
         )
-        for d in compound.devices
+        for d in devices
         if d.status != "retired"
     )
     plan = [compound.plan_json, compound.name, compound.district, compound.address, compound.georef]
     plan += [getattr(compound, key) for key in SETTINGS_KEYS]  # the heights settings
-    return _digest([compound.code, plan, devices])
+    return _digest([compound.code, plan, rows])
+
+
+def _memo_key(compound: Compound, rows: tuple[Any, ...]) -> bytes:
+    versions = (compound.id, compound.created_at.isoformat(), compound.version, rows)
+    return hashlib.sha1(repr(versions).encode()).digest()
 
 
 def state_key(compound: Compound) -> str:
@@ -128,19 +140,20 @@ def state_key(compound: Compound) -> str:
     rows too).
     """
     memo = state_digests(current_app)
-    versions = (
-        compound.id,
-        compound.created_at.isoformat(),
-        compound.version,
-        device_rows(compound),
-    )
-    # the memo keeps a short hash of the versions, not the rows (a 2,000-device compound's
-    # rows weigh ~300 kB; thousands of states of it would not be bounded by a count)
-    memo_key = hashlib.sha1(repr(versions).encode()).digest()
-    digest = memo.get(memo_key)
+    digest = memo.get(_memo_key(compound, device_rows(compound)))
     if digest is None:
-        digest = _content_digest(compound)
-        memo.put(memo_key, digest)
+        # the devices read afresh, versions and content from the same rows: objects this
+        # session loaded earlier may predate another request's commit
+        session = db_session()
+        fresh = session.scalars(
+            select(Device)
+            .where(Device.compound_id == compound.id)
+            .order_by(Device.id)
+            .execution_options(populate_existing=True)
+        ).all()
+        digest = _content_digest(compound, fresh)
+        rows = tuple((d.id, d.version, d.kind, d.status) for d in fresh)
+        memo.put(_memo_key(compound, rows), digest)
     return digest
 
 
@@ -182,18 +195,55 @@ def state_digests(app: Any) -> DigestMemo:
 
 def site_of(compound: Compound) -> Site:
     """The compound as a validated Site (plan + non-retired devices), cached per state."""
-    cache = cache_for(current_app)
-    key = ("site", state_key(compound))
-    return cache.get_or_compute(key, lambda: export_site(db_session(), compound.code))
+    return _site_entry(compound, state_key(compound))[0]
 
 
-@dataclass(frozen=True)
+def _site_entry(compound: Compound, key: str) -> tuple[Site, str]:
+    """``(site, digest of its plan)`` for the state ``key``, read in a session of its own
+    (so as committed now — never older than the state the key names), cached per key."""
+
+    def compute() -> tuple[Site, str]:
+        session = new_session()
+        try:
+            fresh = session.get(Compound, compound.id)
+            if fresh is None:
+                abort(404)
+            return export_site(session, fresh.code), _digest(fresh.plan_json)
+        finally:
+            session.close()
+
+    return cache_for(current_app).get_or_compute(("site", key), compute)
+
+
 class CompoundAnalysis:
-    """A site and its analysis (geometry included), as cached."""
+    """A site and its analysis (geometry included), as cached.
 
-    site: Site
-    analysis: Analysis
-    key: str
+    ``figures`` is the analysis as computed: when it was derived from a coverage
+    state (:mod:`web.incremental`) its level geometry is tile pieces, not dissolved
+    across tile seams — right for every figure, ``to_dict()`` and ``ratios()``.
+    ``analysis`` is the same analysis with valid level geometry (dissolved on first
+    use, once), for drawing and geometry work.
+    """
+
+    __slots__ = ("_analysis", "_lock", "figures", "key", "site")
+
+    def __init__(self, site: Site, figures: Analysis, key: str, *, dissolved: bool) -> None:
+        self.site = site
+        self.figures = figures
+        self.key = key
+        self._analysis: Analysis | None = figures if dissolved else None
+        self._lock = threading.Lock()
+
+    @property
+    def analysis(self) -> Analysis:
+        """The analysis with valid (dissolved) level geometry."""
+        found = self._analysis
+        if found is None:
+            with self._lock:
+                found = self._analysis
+                if found is None:
+                    found = self._analysis = dissolved_levels(self.figures)
+        return found
 
 
 _OPTICS_IGNORED = ("index", "extra", "name", "model", "serial", "status")
@@ -241,15 +291,16 @@ def analysis_of(
 
     Footprints are cached per camera (by its optics and position, the plan and,
     in the standing model, the target heights and depression limits), so after
-    one camera moves only that camera is recomputed.
+    one camera moves only that camera is recomputed; and the union and blind spots
+    are derived from the compound's previous analysis when only a few cameras
+    changed (:mod:`web.incremental`).
     """
     cache = cache_for(current_app)
     key = state_key(compound)
     model = model_of(compound, coverage_model)
 
     def compute() -> CompoundAnalysis:
-        site = site_of(compound)
-        plan = _digest(compound.plan_json)
+        site, plan = _site_entry(compound, key)
         space = cache.get_or_compute(("space", plan), lambda: free_space(site))
         if model == "standing":
             scene = cache.get_or_compute(("scene", plan), lambda: Scene(site, space))
@@ -271,14 +322,28 @@ def analysis_of(
                 )
 
         footprints = {cam.id: footprint(cam) for cam in site.cameras}
-        result = analyze(
+
+        def full() -> Analysis:
+            return analyze(
+                site,
+                include_planned=include_planned,
+                footprints=footprints,
+                space=space,
+                coverage_model=model,
+            )
+
+        slot = (compound.id, compound.created_at.isoformat(), include_planned, model)
+        result, derived = coverage_states(current_app).analysis(
+            slot,
             site,
+            space,
+            footprints,
             include_planned=include_planned,
-            footprints=footprints,
-            space=space,
-            coverage_model=model,
+            model=model,
+            full=full,
         )
-        return CompoundAnalysis(site, result, key)
+        # a full analysis has valid level geometry; a derived one tile pieces
+        return CompoundAnalysis(site, result, key, dissolved=not derived)
 
     return cache.get_or_compute(("analysis", key, include_planned, model), compute)
 

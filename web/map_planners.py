@@ -164,7 +164,8 @@ def _in_background(key: tuple[Any, ...], build: Any, result: Any, page: bool) ->
     if page:
         group = (key[0], result.site.id, *key[2:])
         wait_s = float(current_app.config["PLANNER_WAIT_S"])
-        return cache.get_or_start(key, build, wait_s=wait_s, group=group)
+        settle_s = float(current_app.config["PLANNER_SETTLE_S"])
+        return cache.get_or_start(key, build, wait_s=wait_s, group=group, settle_s=settle_s)
     try:
         return cache.get_or_start(key, build, wait_s=float(current_app.config["PLAN_TIMEOUT_S"]))
     except Pending:

@@ -24,7 +24,7 @@ def current_coverage(problem: Any) -> dict[str, Any] | None:
     result, _failure = analysis_outcome(problem.compound)
     if result is None:
         return None
-    summary = result.analysis.to_dict()
+    summary = result.figures.to_dict()
     out: dict[str, Any] = {
         "levels": {lv: v["ratio"] for lv, v in summary["levels"].items()},
         "zone": None,
@@ -43,7 +43,7 @@ def current_coverage(problem: Any) -> dict[str, Any] | None:
             where = Point(ref["centroid"]).buffer(SPOT_NEAR_M)
         out["spots"] = [
             {"id": b.id, "area_m2": b.area_m2}
-            for b in result.analysis.blind_spots
+            for b in result.figures.blind_spots
             if b.geometry.intersects(where)
         ]
     return out

@@ -113,7 +113,7 @@ def summary_outcome(compound: Compound) -> SummaryOutcome:
         result, failure = analysis_outcome(compound)
         if result is None:
             return None, failure
-        summary = result.analysis.to_dict()
+        summary = result.figures.to_dict()
         keep_result(compound, "analyze", digest, summary, time.perf_counter() - start)
         return summary, None
 
@@ -170,24 +170,50 @@ def _failure(what: str, compound: Compound, exc: Exception) -> BaseException:
 FindingsOutcome = tuple[dict[str, Any] | None, BaseException | None]
 
 
-def findings_outcome(compound: Compound, today: date | None = None) -> FindingsOutcome:
+def findings_outcome(
+    compound: Compound,
+    today: date | None = None,
+    *,
+    problems_key: tuple[tuple[Any, ...], ...] | None = None,
+) -> FindingsOutcome:
     """``(check, None)`` — the docs/site-format.md §7 object of the compound's standards
     check, as ``camwatch check COMPOUND`` gives it — or ``(None, error)`` when it fails.
 
     Cached per compound state, day and problem deadlines (DEVICE-HEALTH reads the
-    repair deadlines and today's date); database errors propagate.
+    repair deadlines and today's date; ``problems_key`` gives them as
+    ``(id, status, deadline ISO, device id)`` in deadline order when already read);
+    database errors propagate.
     """
     day = today or date.today()
     session = db_session()
-    problems = list_problems(session, compound=compound.code)
-    pkey = tuple((p.id, p.status, p.deadline.isoformat(), p.device_id) for p in problems)
+    pkey = problems_key
+    if pkey is None:  # (the compound list reads every compound's problems in one query)
+        problems = list_problems(session, compound=compound.code)
+        pkey = tuple((p.id, p.status, p.deadline.isoformat(), p.device_id) for p in problems)
+
+    def _check_on_our_analysis() -> dict[str, Any]:
+        """``camwatch check`` of the compound, its coverage read from this app's analysis
+        (cached, or derived incrementally after an edit) instead of analysed again."""
+        from camwatch.compliance import device_health
+        from camwatch.standards import load_profile
+        from camwatch.standards.context import Context
+        from camwatch.standards.engine import run_rules
+
+        result = analysis_of(compound, coverage_model=None)
+        site = result.site
+        profile = load_profile(site.info.rule_profile)
+        devices = device_health(session, compound)
+        ctx = Context(site, devices=devices, today=day, active_rules=tuple(profile.rules))
+        if result.figures.coverage_model == site.info.model:
+            ctx.analysis = result.analysis  # what Context would compute: analyze(site)
+        return run_rules(ctx, profile, site_id=site.id).to_dict()
 
     def compute() -> FindingsOutcome:
         def keep(task: str, digest: str, result: dict[str, Any], seconds: float) -> None:
             keep_result(compound, task, digest, result, seconds)
 
         try:
-            return check_report(session, compound, day, keep), None
+            return check_report(session, compound, day, keep, _check_on_our_analysis), None
         except SQLAlchemyError:
             raise
         except Exception as exc:  # any failure of the check is shown, not raised

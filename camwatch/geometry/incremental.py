@@ -438,3 +438,13 @@ def _dissolved(pieces: list[BaseGeometry]) -> BaseGeometry:
     if len(polys) == 1:
         return polys[0]
     return shapely.GeometryCollection(polys).buffer(0.0) if polys else EMPTY
+
+
+def dissolved_levels(analysis: Analysis) -> Analysis:
+    """``analysis`` with each level's tile pieces dissolved into valid polygons (the same
+    parts as :func:`analyze` gives; areas and ratios kept as summed over tiles)."""
+    levels = {
+        name: replace(cov, geometry=_dissolved(polygon_parts(cov.geometry)))
+        for name, cov in analysis.levels.items()
+    }
+    return replace(analysis, levels=levels)

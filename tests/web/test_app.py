@@ -117,7 +117,7 @@ def test_unexpected_error_is_plain_500(app, client, monkeypatch):
     def boom(*_a, **_k):
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr(web.compounds, "compound_status", boom)
+    monkeypatch.setattr(web.compounds, "list_rows", boom)
     app.config["PROPAGATE_EXCEPTIONS"] = False
     login(client, "admin")
     resp = client.get("/compounds/")

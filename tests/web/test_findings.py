@@ -173,13 +173,14 @@ def test_roles_without_problem_create_see_no_button(client, ids, role):
 
 
 def test_failed_check_is_shown_not_500(planner, app, ids, monkeypatch):
-    import camwatch.compliance
+    import camwatch.standards.engine
 
     def boom(*a, **k):
         raise ValueError("planted failure")
 
-    # the check the page runs (through camwatch.batch.stored.check_report) fails
-    monkeypatch.setattr(camwatch.compliance, "compound_check", boom)
+    # the check the page runs (through camwatch.batch.stored.check_report, on the web's
+    # analysis: web.summary.findings_outcome) fails
+    monkeypatch.setattr(camwatch.standards.engine, "run_rules", boom)
     app.extensions["camwatch_cache"] = type(app.extensions["camwatch_cache"])(2**20)
     planner.post("/language", data={"lang": "en"})
     resp = planner.get(f"/compounds/{ids['own']}/findings")

@@ -289,8 +289,8 @@ def get_analysis(query: dict[str, Any], code: str):
     result = analysis_of(
         compound, include_planned=planned, coverage_model=query.get("coverage_model")
     )
-    model = result.analysis.coverage_model
-    return json_response(("analysis-json", result.key, planned, model), result.analysis.to_dict)
+    model = result.figures.coverage_model
+    return json_response(("analysis-json", result.key, planned, model), result.figures.to_dict)
 
 
 def _settings(compound: Any) -> dict[str, Any]:

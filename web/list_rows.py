@@ -1,0 +1,105 @@
+"""The compound list's rows, read with a few queries for all compounds at once.
+
+``compound_status`` gathers everything about one compound (the overview page:
+checklist, latest inspection, problems), with several queries each; the list
+(``/compounds/``) shows only a part of it and, with dozens of compounds, spent
+~200 ms of CPU per request on those queries (docs/web.md, "Performance"). Here
+the list's rows read the devices' versions and every compound's problems in one
+query each for all compounds; the coverage summary and the standards check come
+from the same per-state caches (and stored snapshots) as ``compound_status``,
+so the numbers are the same — ``tests/web/test_list_rows.py`` compares them.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from flask import g
+from sqlalchemy import select
+
+from camwatch.registry.compounds import live_and_down
+from camwatch.registry.models import Compound, Device, Problem
+from camwatch.registry.problems import UNRESOLVED_PROBLEM_STATUSES
+from camwatch.standards import meets_standard
+from web.db import db_session
+from web.messages import analysis_failed
+from web.summary import findings_outcome, summary_outcome, uncovered_key_area
+
+
+def list_rows(compounds: Sequence[Compound], today: date | None = None) -> list[dict[str, Any]]:
+    """One row per compound with what the compound list shows (keys as
+    :func:`web.summary.compound_status` names them, without checklist and inspection)."""
+    day = today or date.today()
+    ids = [c.id for c in compounds]
+    if not ids:
+        return []
+    session = db_session()
+    devices: dict[int, list[tuple[int, int, str, str]]] = defaultdict(list)
+    for cid, did, version, kind, status in session.execute(
+        select(Device.compound_id, Device.id, Device.version, Device.kind, Device.status)
+        .where(Device.compound_id.in_(ids))
+        .order_by(Device.id)
+    ):
+        devices[cid].append((did, version, kind, status))
+    problems: dict[int, list[tuple[int, str, date, int | None]]] = defaultdict(list)
+    for cid, pid, status, deadline, device_id in session.execute(
+        select(Problem.compound_id, Problem.id, Problem.status, Problem.deadline, Problem.device_id)
+        .where(Problem.compound_id.in_(ids))
+        .order_by(Problem.deadline, Problem.id)
+    ):
+        problems[cid].append((pid, status, deadline, device_id))
+    # the state digests read these rows (web.ledger.device_rows): one query served them all
+    memo = g.setdefault("_device_rows", {})
+    for c in compounds:
+        memo.setdefault((c.id, c.version), tuple(devices[c.id]))
+    return [_row(c, devices[c.id], problems[c.id], day) for c in compounds]
+
+
+def _row(
+    compound: Compound,
+    devices: list[tuple[int, int, str, str]],
+    problems: list[tuple[int, str, date, int | None]],
+    today: date,
+) -> dict[str, Any]:
+    summary, failure = summary_outcome(compound)
+    unresolved = [p for p in problems if p[1] in UNRESOLVED_PROBLEM_STATUSES]
+    cams: Counter[str] = Counter(status for _id, _v, kind, status in devices if kind == "camera")
+    installed = cams["active"] + cams["faulty"] + cams["offline"]
+    row: dict[str, Any] = {
+        "compound": compound,
+        "error": analysis_failed(failure) if failure is not None else None,
+        "cameras": cams,
+        "cameras_installed": installed,
+        "cameras_live": live_and_down(cams)[0],
+        "camera_health": (cams["active"] / installed) if installed else None,
+        "open_problems": len(unresolved),
+        "overdue_problems": sum(1 for p in unresolved if p[2] < today),
+    }
+    if summary is None:
+        unknown = ("summary", "detection", "blind_spots", "blind_area", "key_uncovered")
+        row.update(dict.fromkeys(unknown + ("zones_pass", "zones", "findings")))
+        row.update(compliant=False, meets_standard=False)
+        return row
+    zones = summary["zones"]
+    row.update(
+        summary=summary,
+        compliant=summary["compliant"],
+        detection=summary["levels"]["detection"]["ratio"],
+        blind_spots=len(summary["blind_spots"]),
+        blind_area=sum(s["area_m2"] for s in summary["blind_spots"]),
+        key_uncovered=round(uncovered_key_area(zones), 2),
+        zones_pass=sum(1 for z in zones if z["pass"]),
+        zones=len(zones),
+    )
+    pkey = tuple(
+        (pid, status, deadline.isoformat(), dev) for pid, status, deadline, dev in problems
+    )
+    report, failed = findings_outcome(compound, today, problems_key=pkey)
+    row["findings"] = report
+    row["meets_standard"] = report is not None and meets_standard(report)
+    if failed is not None:
+        row["error"] = analysis_failed(failed)
+    return row
