@@ -40,6 +40,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.bench_web
 	$(BIN)/python -m bench.bench_import
 	$(BIN)/python -m bench.bench_load
+	$(BIN)/python -m bench.bench_load --think 1
 	$(BIN)/python -m bench.bench_report
 	$(BIN)/python -m bench.bench_district
 

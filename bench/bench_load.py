@@ -31,7 +31,14 @@ kind, 409 conflicts (expected, counted apart), other 3xx/4xx, server errors (any
 before and after plus its peak (``VmHWM``).  The exit status is 1 if there
 was any server error or unexpected status, so ``make bench`` fails on one.
 
-Run: ``python -m bench.bench_load [--clients 20,50] [--seconds 30] [--writes 0.1]``.
+By default the clients never pause (each sends its next request as soon as the
+last is answered): the server is saturated, so latency is mostly queueing and
+measures throughput. ``--think S`` makes each client pause between requests as
+a person at a browser does (exponential, mean ``S`` seconds; ``make bench``
+runs both, ``--think 1`` as the second): latency then measures what one user
+waits for under the others' load (docs/web.md, "Performance").
+
+Run: ``python -m bench.bench_load [--clients 20,50] [--seconds 30] [--writes 0.1] [--think S]``.
 """
 
 from __future__ import annotations
@@ -251,17 +258,29 @@ class Client:
             version = current["version"]
         self.tally.gave_up += 1
 
-    def run(self, until: float, write_share: float) -> None:
+    def run(self, until: float, write_share: float, think: float = 0.0) -> None:
+        """Loop until ``until``; with ``think`` > 0, pause between steps as a person would
+        (exponential, mean ``think`` seconds; the pause is not part of any latency)."""
         while time.monotonic() < until:
             if self.rng.random() < write_share:
                 self.write()
             else:
                 self.read()
+            if think > 0:
+                time.sleep(
+                    min(self.rng.expovariate(1.0 / think), max(0.0, until - time.monotonic()))
+                )
         self.conn.close()
 
 
 def run_phase(
-    port: int, roles: dict[str, Role], n_clients: int, seconds: float, write_share: float, seed: int
+    port: int,
+    roles: dict[str, Role],
+    n_clients: int,
+    seconds: float,
+    write_share: float,
+    seed: int,
+    think: float = 0.0,
 ) -> tuple[Tally, float]:
     order = [roles[name] for name in ("admin", "district", "planner", "technician", "manager")]
     clients = []
@@ -272,7 +291,8 @@ def run_phase(
     start = time.monotonic()
     until = start + seconds
     threads = [
-        threading.Thread(target=c.run, args=(until, write_share), daemon=True) for c in clients
+        threading.Thread(target=c.run, args=(until, write_share, think), daemon=True)
+        for c in clients
     ]
     for t in threads:
         t.start()
@@ -305,6 +325,12 @@ def main(argv: list[str] | None = None) -> int:
         help="CAMWATCH_REQUEST_SLOTS of the server (default: the app's; 0 = no gate)",
     )
     parser.add_argument("--seed", type=int, default=1, help="random seed of the clients")
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=0.0,
+        help="mean pause of a client between requests, s (exponential; default 0: none)",
+    )
     args = parser.parse_args(argv)
     try:
         counts = [int(n) for n in args.clients.split(",")]
@@ -314,6 +340,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("keep it bounded: 1–64 clients, at most 300 s per phase")
     if not 0 <= args.writes <= 1:
         parser.error("--writes is a share between 0 and 1")
+    if not 0 <= args.think <= 60:
+        parser.error("--think is a pause in seconds between 0 and 60")
 
     failures: list[str] = []
     with tempfile.TemporaryDirectory(prefix="camwatch-load-") as tmp:
@@ -329,12 +357,15 @@ def main(argv: list[str] | None = None) -> int:
             for n in counts:
                 before = memory_kb(server.pid)
                 print(
-                    f"\n{n} clients × {args.seconds:g} s, {args.writes:.0%} writes "
-                    f"(waitress, {args.threads} threads, request slots: "
+                    f"\n{n} clients × {args.seconds:g} s, {args.writes:.0%} writes, "
+                    + (f"pauses of {args.think:g} s on average " if args.think else "no pauses ")
+                    + f"(waitress, {args.threads} threads, request slots: "
                     f"{'app default' if args.slots is None else args.slots})"
                 )
                 cpu = cpu_seconds(server.pid)
-                tally, elapsed = run_phase(port, roles, n, args.seconds, args.writes, args.seed)
+                tally, elapsed = run_phase(
+                    port, roles, n, args.seconds, args.writes, args.seed, args.think
+                )
                 after = memory_kb(server.pid)
                 report(tally, elapsed, cpu_seconds(server.pid) - cpu)
                 print(
