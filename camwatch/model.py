@@ -12,10 +12,15 @@ kept so that save → load gives the same site).
 
 from __future__ import annotations
 
+import hashlib
 import math
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+import numpy as np
+import shapely
 from shapely import unary_union
 from shapely.geometry import LineString, MultiPolygon, Point, Polygon
 from shapely.geometry.base import BaseGeometry
@@ -388,10 +393,34 @@ class Site:
         GEOS's floating-point overlay can drop a whole building whose edge
         nearly coincides with the boundary (seen on rotated sites), while
         snap rounding is robust; the area it moves is below 1e-7 m per metre
-        of outline.
+        of outline. Remembered per exact outlines (see ``FREE_SPACE_MEMO_ENTRIES``).
         """
-        opaque = unary_union(self.opaque_polygons(), grid_size=ROBUST_GRID_M)
-        return areal(self.boundary.difference(opaque, grid_size=ROBUST_GRID_M))
+        polys = [self.boundary, *self.opaque_polygons()]
+        key = hashlib.blake2b(
+            b"".join(shapely.to_wkb(np.array(polys, dtype=object))), digest_size=20
+        ).digest()
+        with _FREE_SPACE_LOCK:
+            found = _FREE_SPACE_MEMO.get(key)
+            if found is not None:
+                _FREE_SPACE_MEMO.move_to_end(key)
+                return found
+        opaque = unary_union(polys[1:], grid_size=ROBUST_GRID_M)
+        space = areal(self.boundary.difference(opaque, grid_size=ROBUST_GRID_M))
+        with _FREE_SPACE_LOCK:
+            _FREE_SPACE_MEMO[key] = space
+            while len(_FREE_SPACE_MEMO) > FREE_SPACE_MEMO_ENTRIES:
+                _FREE_SPACE_MEMO.popitem(last=False)
+        return space
+
+
+# Free space is recomputed for the same outlines again and again (the loader's placement
+# checks, every analysis, every device edit in the ledger: devices do not change it). It is
+# remembered by a digest of the exact outlines (WKB of the boundary and every opaque
+# polygon, in order): 0.4 ms to hash against 34 ms to compute on a 60-building compound,
+# 2 ms against 234 ms with 480. A bounded LRU; geometries are immutable, so sharing is safe.
+FREE_SPACE_MEMO_ENTRIES = 32
+_FREE_SPACE_MEMO: OrderedDict[bytes, Polygon | MultiPolygon] = OrderedDict()
+_FREE_SPACE_LOCK = threading.Lock()
 
 
 def polygon_parts(geom: BaseGeometry | None) -> list[Polygon]:

@@ -76,3 +76,44 @@ def test_camera_outside_the_boundary_next_to_a_building_says_so():
     s = site(box(0, 0, 10, 10), buildings=[box(8, 0, 10, 3)])  # flush with the east fence
     with pytest.raises(SiteFormatError, match=r"is 2\.00 m outside the boundary"):
         check_camera_placement(Camera(id="c", position=(10.04, 1.0)), s)
+
+
+def _walled(x: float) -> list:
+    from shapely.geometry import LineString
+
+    from camwatch.model import Wall
+
+    return [Wall(LineString([(x, 5), (x, 35)]), thickness_m=0.5, height_m=2.0, name="W")]
+
+
+@pytest.mark.parametrize(
+    "changed, expected",
+    [
+        # One thing differs from the base site (free space 2400 − 4 − 20 − 15 − 4 = 2357 m²)
+        # each time: the remembered free space of the base must not be handed out for it.
+        ({"boundary": box(0, 0, 61, 40)}, 2357 + 40),
+        ({"buildings": [box(1, 1, 3, 3), box(1, 30, 3, 41)]}, 2357),  # part outside: same F
+        ({"buildings": [box(1, 1, 3, 4), box(1, 30, 3, 40)]}, 2357 - 2),
+        ({"obstacles": [box(40, 1, 42, 3)]}, 2357),  # moved, not resized
+        ({"obstacles": [box(40, 1, 43, 3)]}, 2357 - 2),
+        ({"walls": _walled(20.0)}, 2357),
+        ({"walls": _walled(20.0)[:0]}, 2357 + 15),
+    ],
+)
+def test_free_space_is_remembered_per_exact_outlines(changed, expected):
+    from camwatch.model import Camera
+
+    base = {
+        "boundary": box(0, 0, 60, 40),
+        "buildings": [box(1, 1, 3, 3), box(1, 30, 3, 40)],
+        "obstacles": [box(20, 1, 22, 3)],
+        "walls": _walled(30.0),
+    }
+    first = site(**base)
+    assert free_space(first).area == pytest.approx(2357, abs=1e-4)
+    # Cameras do not change free space: the same object comes back (remembered).
+    cams = [Camera(id="c", position=(10.0, 10.0), heading_deg=0.0)]
+    assert free_space(site(**base, cameras=cams)) is free_space(first)
+    other = site(**{**base, **changed})
+    assert free_space(other).area == pytest.approx(expected, abs=1e-4)
+    assert free_space(first).area == pytest.approx(2357, abs=1e-4)
