@@ -83,6 +83,13 @@ def clip_wedge(camera: Camera, origin: tuple[float, float], radius: float) -> Po
     apex a few µm away, hidden behind that step. The grown wedge is still
     star-shaped from the camera (the camera lies in its kernel).
     """
+    if camera.hfov > 180.0:
+        # A reflex wedge with its apex moved back is no longer a safe clip: near the camera
+        # its edges run a millimetre beside lines of sight, and at a touching corner a
+        # visible sliver came out of it (docs/coverage.md, "Exact visibility"). The whole
+        # disc is star-shaped from the camera and contains every sector.
+        step = math.radians(ARC_STEP_DEG) / 2.0
+        return sector(origin, 0.0, 360.0, 0.0, radius / math.cos(step) * (1 + 1e-9))
     n = max(1, math.ceil(min(camera.hfov, 360.0) / ARC_STEP_DEG))
     half_step = math.radians(min(camera.hfov, 360.0) / n) / 2.0
     back = math.radians(camera.heading_deg)

@@ -47,6 +47,50 @@ def test_footprints_agree_with_independent_oracle(s):
     assume(seen > 0.0)  # a compound where no camera sees anything proves little
 
 
+def test_panoramic_camera_where_a_building_touches_the_boundary():
+    """A 240° camera mounted where a building's corner touches the (rotated) boundary, at
+    CGCS2000 coordinates. The clipping wedge used to be a reflex sector with its apex 1 mm
+    behind the camera: 0.0028 m² of a 54 m² footprint was seen along a grazing line no sight
+    line reaches (an example hypothesis found)."""
+    from shapely.geometry import Polygon
+
+    from camwatch.model import Camera
+
+    space = Polygon(
+        [
+            (500000.0, 3400000.0),
+            (499991.2288489, 3400028.6891427),
+            (500048.6071342, 3400046.231445),
+            (500057.3782854, 3400017.5423023),
+            (500011.4756571, 3400003.5084605),
+        ],
+        [
+            [
+                (500014.423761, 3400007.5468615),
+                (500009.7214268, 3400009.246289),
+                (500006.7733229, 3400005.2078879),
+                (500011.4756571, 3400003.5084605),
+            ]
+        ],
+    )
+    cam = Camera(
+        id="C0",
+        position=(500011.47565707157, 3400003.5084604565),
+        heading_deg=208.0,
+        hfov_deg=240.0,
+        tilt_deg=10.0,
+        height_m=3.0,
+    )
+    ours = camera_footprints(cam, space)
+    ref = oracle_footprints(cam, space)
+    assert ref["detection"].area > 50.0
+    for level in LEVELS:
+        assert agree(ours[level].area, ref[level].area), level
+        assert ours[level].symmetric_difference(ref[level]).area <= REL_TOL * max(
+            ref[level].area, 1.0
+        ), level
+
+
 def _spots(analysis):
     return [(b.id, round(b.area_m2, 2), b.zones) for b in analysis.blind_spots]
 
