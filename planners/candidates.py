@@ -23,12 +23,13 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 import shapely
-from shapely.geometry import Polygon
+from shapely.geometry import Point, Polygon
 from shapely.geometry.base import BaseGeometry
 
 from camwatch.geometry.footprint import sector
 from camwatch.geometry.space import free_space as site_free_space
 from camwatch.model import Camera, Site, areal
+from planners.bounds import Wedges, loose_cover, ring_edges, wedge_bounds
 from planners.lenses import Lens
 from planners.mounts import MountPoint, headings_for, mount_points
 from planners.sight import Sight
@@ -81,6 +82,10 @@ class CandidateSet:
 
     def costs(self) -> np.ndarray:
         return np.array([c.cost for c in self.candidates], dtype=float)
+
+    def mounts_near(self, geom: BaseGeometry, distance: float) -> list[MountPoint]:
+        """Spots (with a candidate) whose stand point is within ``distance`` of ``geom``."""
+        return [m for m in self.mounts if geom.distance(Point(m.stand)) <= distance]
 
 
 class _CellClipper:
@@ -166,11 +171,15 @@ class _Spots:
             (far for lim in self.limits for near, far in lim.values() if far > near), default=0.0
         )
         self.radius = min(radius, radius_cap)
+        self.level_far = {
+            lv: max((lim[lv][1] for lim in self.limits), default=0.0) for lv, _ in regions
+        }
         self.templates: dict[tuple[int, float, str], BaseGeometry] = {}
         self.bounds = [
             area.bounds if area is not None and not area.is_empty else None for _, area in regions
         ]
         self.cells = _CellClipper([space] + [area for _, area in regions], self.radius)
+        self.loose: _CellClipper | None = None  # loose covers of the regions, for bounds
 
     def template(self, li: int, h: float, level: str) -> BaseGeometry:
         """The sector of lens ``li`` at heading ``h`` and ``level``, at the origin (cached)."""
@@ -180,6 +189,72 @@ class _Spots:
             hfov = self.lenses[li].hfov_deg
             self.templates[key] = sector((0.0, 0.0), h, hfov, near, r) if r > near else EMPTY
         return self.templates[key]
+
+    def rows_at(self, mount: MountPoint, domain: BaseGeometry) -> list[tuple[int, float]]:
+        """(lens, heading) of every candidate to try at ``mount`` (``domain``: free space
+        around it, any part that holds the heading probes)."""
+        return [
+            (li, h)
+            for li, lens in enumerate(self.lenses)
+            for h in headings_for(
+                mount,
+                lens,
+                domain,
+                heading_step=self.heading_step,
+                into_free_space=self.into_free_space,
+            )
+        ]
+
+    def bounds_at(self, mount: MountPoint) -> SpotBounds | None:
+        """Every (lens, heading) at ``mount`` and the sectors whose area in each region
+        bounds the footprint's there (:mod:`planners.bounds`, evaluated in batches by
+        :func:`evaluate_bounds`). The rows are those :meth:`candidates_at` tries, in the
+        same order; no visibility is computed. None when GEOS fails on this spot.
+        """
+        try:
+            return self._bounds_at(mount)
+        except shapely.errors.GEOSException:
+            return None
+
+    def _bounds_at(self, mount: MountPoint) -> SpotBounds:
+        if self.radius <= 0.0:
+            return SpotBounds([], [])
+        if self.loose is None:
+            self.loose = _CellClipper(
+                [None if area is None else loose_cover(area) for _, area in self.regions],
+                self.radius,
+            )
+        near_parts = self.cells.around(mount.stand)
+        loose = self.loose.around(mount.stand)
+        # the cell's piece of free space holds the same heading probes as the disc's
+        rows = self.rows_at(mount, near_parts[0])
+        items: list[tuple[Wedges, list[int], int]] = []
+        edges: dict[tuple[float, float, int], tuple[np.ndarray, np.ndarray]] = {}
+        for li in sorted({li for li, _ in rows}):
+            cols = [k for k, (lj, _) in enumerate(rows) if lj == li]
+            probe = replace(self.probes[li], position=mount.position)
+            stand = self.sight.stand(probe, mount.stand)
+            for r, (level, area) in enumerate(self.regions):
+                near, far = self.limits[li][level]
+                part = near_parts[0] if area is None else loose[r]
+                if not far > near or part is None or part.is_empty:
+                    continue
+                key = (*stand, r)
+                if key not in edges:
+                    half = self.level_far[level] * 1.001 + 0.01
+                    x, y = stand
+                    box = (x - half, y - half, x + half, y + half)
+                    if not _overlap(box, part.bounds):
+                        edges[key] = ring_edges(EMPTY)
+                    else:
+                        edges[key] = ring_edges(_local_box(part, shapely.box(*box)))
+                starts, ends = edges[key]
+                if len(starts) == 0:
+                    continue
+                heads = [rows[k][1] for k in cols]
+                hfov = self.lenses[li].hfov_deg
+                items.append((Wedges(starts, ends, stand, heads, hfov, near, far), cols, r))
+        return SpotBounds(rows, items)
 
     def safe_candidates_at(
         self, mount: MountPoint
@@ -199,17 +274,7 @@ class _Spots:
         domain = areal(_local(near_parts[0], disc).intersection(disc))
         if domain.is_empty:
             return []
-        rows = [
-            (li, h)
-            for li, lens in enumerate(self.lenses)
-            for h in headings_for(
-                mount,
-                lens,
-                domain,
-                heading_step=self.heading_step,
-                into_free_space=self.into_free_space,
-            )
-        ]
+        rows = self.rows_at(mount, domain)
         if not rows:
             return []
         parts = np.empty((len(self.regions), len(rows)), dtype=object)
@@ -262,6 +327,27 @@ class _Spots:
         if stand != ground_stand:  # a standing camera on a low wall: the disc about its foot
             disc = _disc(stand, self.radius)
         return self.sight.visible(probe, level, stand, disc, domain, self.radius)
+
+
+@dataclass
+class SpotBounds:
+    """A spot's rows (lens, heading) and the sectors bounding them: (item, its rows, region)."""
+
+    rows: list[tuple[int, float]]
+    items: list[tuple[Wedges, list[int], int]]
+
+
+def evaluate_bounds(spots: Sequence[SpotBounds], n_regions: int) -> list[np.ndarray]:
+    """(rows × regions) upper bounds of the footprints' areas of each spot, in one batch."""
+    values = wedge_bounds([w for spot in spots for w, _, _ in spot.items])
+    out, at = [], 0
+    for spot in spots:
+        bound = np.zeros((len(spot.rows), n_regions))
+        for _, cols, r in spot.items:
+            bound[cols, r] = values[at]
+            at += 1
+        out.append(bound)
+    return out
 
 
 _ACTIVE: tuple[_Spots, list[MountPoint]] | None = None  # shared with forked workers
