@@ -37,6 +37,7 @@ from shapely.geometry.base import BaseGeometry
 from camwatch.geometry.footprint import ARC_STEP_DEG
 
 SLACK = 1e-9  # relative widening of cones, radii and results against float rounding
+INNER_MIN_M = 5.0  # nearer limits are not subtracted: a looser bound, half the work
 LOOSE_M = 0.02  # how far the loose cover of a demand piece may stand off it (bounds only)
 
 
@@ -150,7 +151,7 @@ def wedge_bounds(batch: Sequence[Wedges]) -> list[np.ndarray]:
         chord = math.radians(span / max(math.ceil(span / ARC_STEP_DEG), 1))
         radii = [(w.far * (1.0 + SLACK) + SLACK, 1.0)]
         inner = max(w.near, 0.0) * math.cos(chord / 2.0) * (1.0 - SLACK)
-        if inner > 0.0:
+        if inner > INNER_MIN_M:
             radii.append((inner, -1.0))
         total = span + 2.0 * widen
         cones = (
@@ -212,6 +213,22 @@ def _sum_jobs(
     job = np.repeat(np.arange(len(count)), count)
     first = np.cumsum(count) - count
     edge = np.arange(len(job)) - np.repeat(first - offset, count)
+    # only the edges whose bearings from the apex meet the cone add anything
+    lo = np.arctan2(a[:, 0], a[:, 1])  # compass bearing of each edge's start
+    turn = np.arctan2(a[:, 0] * b[:, 1] - a[:, 1] * b[:, 0], (a * b).sum(axis=1))  # ccw > 0
+    lo = np.where(turn > 0, lo - turn, lo)  # the clockwise-most end
+    span = np.abs(turn)
+    two_pi = 2.0 * np.pi
+    cone_start = np.radians(start_deg)
+    cone_sweep = np.radians(np.nan_to_num(sweep_deg, nan=360.0))
+    js, jw = cone_start[job], cone_sweep[job]
+    meets = (
+        (jw >= two_pi)
+        | (span[edge] >= np.pi - 1e-6)
+        | (np.mod(lo[edge] - js, two_pi) <= jw + 1e-9)
+        | (np.mod(js - lo[edge], two_pi) <= span[edge] + 1e-9)
+    )
+    job, edge = job[meets], edge[meets]
     ax, ay, bx, by = a[edge, 0], a[edge, 1], b[edge, 0], b[edge, 1]
     dx, dy = bx - ax, by - ay
     # compass bearing β has direction (sin β, cos β); clockwise from the start ray to the
