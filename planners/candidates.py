@@ -34,6 +34,8 @@ from planners.lenses import Lens
 from planners.mounts import MountPoint, headings_for, mount_points
 from planners.sight import Sight
 
+LOOSE_BLOCK = 4  # the loose covers are cut in blocks of 4 × 4 cells first
+FINE_CELL_M = 8.0  # cells of free space whose pieces the heading probes are tested in
 PARALLEL_MIN_SPOTS = 400  # below this, forking costs more than it saves
 EMPTY = Polygon()
 
@@ -95,8 +97,14 @@ class _CellClipper:
     of the cell; that piece is cut once per cell and reused by every spot in it.
     """
 
-    def __init__(self, geoms: Sequence[BaseGeometry | None], radius: float) -> None:
+    def __init__(
+        self,
+        geoms: Sequence[BaseGeometry | None],
+        radius: float,
+        parent: _CellClipper | None = None,
+    ) -> None:
         self.geoms = list(geoms)
+        self.parent = parent  # cut from the parent's (larger) pieces instead of ``geoms``
         self.step = max(radius, 1.0)
         self.pad = radius * 1.05 + 1.0
         self.cache: dict[tuple[int, int], list[BaseGeometry | None]] = {}
@@ -112,7 +120,8 @@ class _CellClipper:
             x1 = (key[0] + 1) * self.step + self.pad
             y1 = (key[1] + 1) * self.step + self.pad
             box = shapely.box(x0, y0, x1, y1)
-            self.cache[key] = [None if g is None else _local_box(g, box) for g in self.geoms]
+            geoms = self.geoms if self.parent is None else self.parent.around(point)
+            self.cache[key] = [None if g is None else _local_box(g, box) for g in geoms]
         return self.cache[key]
 
 
@@ -164,6 +173,7 @@ class _Spots:
         sight: Sight,
     ) -> None:
         self.lenses, self.regions, self.sight = list(lenses), regions, sight
+        self.space = space
         self.heading_step, self.into_free_space = heading_step, into_free_space
         self.probes = [lens.camera("probe", (0.0, 0.0), 0.0) for lens in lenses]
         self.limits = [{lv: sight.limits(cam, lv) for lv, _ in regions} for cam in self.probes]
@@ -180,6 +190,8 @@ class _Spots:
         ]
         self.cells = _CellClipper([space] + [area for _, area in regions], self.radius)
         self.loose: _CellClipper | None = None  # loose covers of the regions, for bounds
+        # small pieces of free space for the heading probes, cut from the cells' pieces
+        self.fine = _CellClipper([space], FINE_CELL_M, parent=_CellClipper([space], self.radius))
 
     def template(self, li: int, h: float, level: str) -> BaseGeometry:
         """The sector of lens ``li`` at heading ``h`` and ``level``, at the origin (cached)."""
@@ -190,9 +202,17 @@ class _Spots:
             self.templates[key] = sector((0.0, 0.0), h, hfov, near, r) if r > near else EMPTY
         return self.templates[key]
 
-    def rows_at(self, mount: MountPoint, domain: BaseGeometry) -> list[tuple[int, float]]:
-        """(lens, heading) of every candidate to try at ``mount`` (``domain``: free space
-        around it, any part that holds the heading probes)."""
+    def rows_at(self, mount: MountPoint) -> list[tuple[int, float]]:
+        """(lens, heading) of every candidate to try at ``mount``.
+
+        The heading probes are 5 cm from the stand point: a 0.5 m square of free space
+        about it holds the same probes and the same nearby boundary as all of free
+        space, and is far quicker to test (cut from a small cell's piece).
+        """
+        x, y = mount.stand
+        piece = self.fine.around(mount.stand)[0]
+        assert piece is not None
+        domain = _local_box(piece, shapely.box(x - 0.25, y - 0.25, x + 0.25, y + 0.25))
         return [
             (li, h)
             for li, lens in enumerate(self.lenses)
@@ -220,23 +240,21 @@ class _Spots:
         if self.radius <= 0.0:
             return SpotBounds([], [])
         if self.loose is None:
-            self.loose = _CellClipper(
-                [None if area is None else loose_cover(area) for _, area in self.regions],
-                self.radius,
-            )
-        near_parts = self.cells.around(mount.stand)
+            covers = [self.space if a is None else loose_cover(a) for _, a in self.regions]
+            # two levels: a large piece per block of cells is cut from the whole cover once
+            block = _CellClipper(covers, self.radius * LOOSE_BLOCK)
+            self.loose = _CellClipper(covers, self.radius, parent=block)
         loose = self.loose.around(mount.stand)
-        # the cell's piece of free space holds the same heading probes as the disc's
-        rows = self.rows_at(mount, near_parts[0])
+        rows = self.rows_at(mount)
         items: list[tuple[Wedges, list[int], int]] = []
         edges: dict[tuple[float, float, int], tuple[np.ndarray, np.ndarray]] = {}
         for li in sorted({li for li, _ in rows}):
             cols = [k for k, (lj, _) in enumerate(rows) if lj == li]
             probe = replace(self.probes[li], position=mount.position)
             stand = self.sight.stand(probe, mount.stand)
-            for r, (level, area) in enumerate(self.regions):
+            for r, (level, _) in enumerate(self.regions):
                 near, far = self.limits[li][level]
-                part = near_parts[0] if area is None else loose[r]
+                part = loose[r]
                 if not far > near or part is None or part.is_empty:
                     continue
                 key = (*stand, r)
@@ -274,7 +292,7 @@ class _Spots:
         domain = areal(_local(near_parts[0], disc).intersection(disc))
         if domain.is_empty:
             return []
-        rows = self.rows_at(mount, domain)
+        rows = self.rows_at(mount)
         if not rows:
             return []
         parts = np.empty((len(self.regions), len(rows)), dtype=object)

@@ -235,6 +235,9 @@ def lazy_candidates(
     visibility is computed here.
     """
     regions = list(regions)
+    # point-in-polygon tests on free space (stand points) become indexed; results unchanged
+    shapely.prepare(space)
+    shapely.prepare(site.boundary)
     mounts, skipped = mount_points(site, space, spacing=spacing)
     x0, y0, x1, y1 = site.boundary.bounds
     spots = _Spots(

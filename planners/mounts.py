@@ -37,6 +37,7 @@ NORMAL_PROBE_M = 0.5  # radius of the free-space disc whose centroid gives a fac
 STRAIGHT_TOLERANCE = 0.005  # a spot is on a straight facade when F fills half its disc ± 0.5 %
 STRAIGHT_ANGLE_DEG = 10.0  # ... and the free side's centroid lies within this of the perpendicular
 HEADING_PROBE_M = 0.05  # a heading enters free space when this far along it is still in F
+CELL_M = 25.0  # free space is cut into cells this wide for the spots' neighbourhoods
 
 
 @dataclass(frozen=True)
@@ -92,8 +93,30 @@ def _sample_line(
     return out
 
 
+class _Cells:
+    """Free space cut once into square cells (with a margin): a spot's neighbourhood is
+    clipped from its cell's piece, not from the whole compound's free space."""
+
+    def __init__(self, space: BaseGeometry, side: float = CELL_M, pad: float = 2.0) -> None:
+        self.space, self.side, self.pad = space, side, pad
+        self.cache: dict[tuple[int, int], BaseGeometry] = {}
+
+    def around(self, point: tuple[float, float]) -> BaseGeometry:
+        key = (math.floor(point[0] / self.side), math.floor(point[1] / self.side))
+        if key not in self.cache:
+            x0, y0 = key[0] * self.side - self.pad, key[1] * self.side - self.pad
+            x1, y1 = x0 + self.side + 2 * self.pad, y0 + self.side + 2 * self.pad
+            piece = shapely.clip_by_rect(self.space, x0, y0, x1, y1)
+            if not piece.is_valid:
+                piece = self.space.intersection(shapely.box(x0, y0, x1, y1))
+            self.cache[key] = piece
+        return self.cache[key]
+
+
 def _normal(
-    stand: tuple[float, float], space: BaseGeometry, direction: tuple[float, float] | None
+    stand: tuple[float, float],
+    space: BaseGeometry | _Cells,
+    direction: tuple[float, float] | None,
 ) -> tuple[float | None, bool]:
     """Bearing from ``stand`` into the free space around it, and whether the spot is on a
     straight facade (free space around it is exactly a half disc).
@@ -104,6 +127,8 @@ def _normal(
     """
     disc = Point(stand).buffer(NORMAL_PROBE_M, quad_segs=16)
     x0, y0, x1, y1 = disc.bounds
+    if isinstance(space, _Cells):
+        space = space.around(stand)
     try:
         near = shapely.clip_by_rect(space, x0, y0, x1, y1)
         if not near.is_valid:
@@ -163,6 +188,7 @@ def mount_points(
 
     seen: set[tuple[float, float]] = set()
     out: list[MountPoint] = []
+    cells = _Cells(space)
     for (x, y), direction, source, ref in raw:
         pos = _round_xy(x, y)
         if pos in seen:
@@ -177,7 +203,7 @@ def mount_points(
                 skipped.append(f"{ref} at ({pos[0]:g}, {pos[1]:g}) is not in free space")
             continue
         stand = stand_point(pos, space)
-        normal, straight = _normal(stand, space, direction)
+        normal, straight = _normal(stand, cells, direction)
         out.append(MountPoint(pos, stand, normal, source, ref, straight))
     return out, skipped
 
