@@ -114,6 +114,8 @@ class GeometryCoverage:
         self._union: list[BaseGeometry | None] = [None for _ in self.demand.pieces]
         self._boxes = [np.zeros((0, 4)) for _ in self.demand.pieces]
         self._local: list[dict[bytes, BaseGeometry]] = [{} for _ in self.demand.pieces]
+        self._added: list[list[tuple[int, tuple[float, ...]]]] = []  # (piece, box) per add
+        self._seen: dict[int, tuple[int, dict[int, float]]] = {}  # c: (adds then, new areas)
 
     def _cover(self, j: int, near: BaseGeometry | None = None) -> BaseGeometry | None:
         """Union of the chosen footprints in piece ``j`` (those whose box meets ``near``'s)."""
@@ -174,10 +176,33 @@ class GeometryCoverage:
         return self.m.gain(np.zeros(len(self.demand.pieces)), dict(self.pf.areas(c)))
 
     def gain(self, c: int) -> float:
-        return self.m.gain(self.covered, self.new_areas(c))
+        """Marginal gain of ``c``. Its new areas are reused when no footprint added since
+        they were computed has a box meeting one of ``c``'s: the chosen footprints
+        :meth:`_cover` overlays are then the same, so the areas are the same numbers."""
+        new = self._unchanged(c)
+        if new is None:
+            new = self.new_areas(c)
+            self._seen[c] = (len(self._added), new)
+        return self.m.gain(self.covered, new)
+
+    def _unchanged(self, c: int) -> dict[int, float] | None:
+        known = self._seen.get(c)
+        if known is None:
+            return None
+        since, new = known
+        if since < len(self._added):
+            mine = {j: g.bounds for j, g, _ in self.pf.parts(c)}
+            for added in self._added[since:]:
+                for j, (x0, y0, x1, y1) in added:
+                    b = mine.get(j)
+                    if b is not None and b[0] <= x1 and x0 <= b[2] and b[1] <= y1 and y0 <= b[3]:
+                        return None
+            self._seen[c] = (len(self._added), new)
+        return new
 
     def add(self, c: int) -> None:
         geoms = {j: g for j, g, _ in self.pf.parts(c)}
+        self._added.append([(j, g.bounds) for j, g in geoms.items()])
         for j, a in self.new_areas(c).items():
             self.covered[j] += a
             self.cover_geom[j].append(geoms[j])
