@@ -327,8 +327,9 @@ def greedy_placement(
     spent = 0.0
     evaluated: set[int] = set()
     it = 0
+    done = coverage.m.satisfied(coverage.covered)  # changes only when a camera is added
     while heap and (k is None or len(gains) < k):
-        if coverage.m.satisfied(coverage.covered):
+        if done:
             break
         if on_step is not None:
             on_step(coverage.value() / coverage.m.total if coverage.m.total > 0 else 1.0)
@@ -350,6 +351,7 @@ def greedy_placement(
         gains.append(g)
         spent += costs[c]
         it += 1
+        done = coverage.m.satisfied(coverage.covered)
     return Placement(
         list(coverage.selected),
         gains,
