@@ -20,8 +20,9 @@ area).
 Notes: O(edges × headings) per spot. The result is inflated by a relative
 ``SLACK`` and a few ulps of far² per edge (and the cone and radius widened) so
 float rounding can never put it below the exact area; 0 when the wedge meets
-no area of U (then neither does the footprint, beyond rounding); ``tests/planners/test_bounds.py`` checks it against
-shapely overlays of random polygons.
+no area of U (then neither does the footprint, beyond rounding);
+``tests/planners/test_bounds.py`` checks it against shapely overlays of random
+polygons.
 """
 
 from __future__ import annotations
