@@ -116,3 +116,26 @@ def test_bounds_are_upper_bounds_and_most_spots_stay_uncomputed():
     exact = cset.upper_areas()
     assert np.all(bound >= exact)
     assert np.any(bound > 0)
+
+
+def test_every_spot_computed_gives_eager_footprints():
+    """Computing every spot gives what the evaluators read of eager generation (the
+    pieces above the noise floor), candidate by candidate; the candidates only the lazy
+    list has (sector meets the demand, footprint empty) have nothing."""
+    site = small_compound()
+    space = free_space(site)
+    demand = objective_demand(site, analyze(site, include_planned=True, space=space))
+    eager = generate_candidates(site, [Lens()], space=space, regions=demand.regions())
+    pf = split_by_piece(demand, eager)
+    lazy = lazy_candidates(site, [Lens()], space=space, regions=demand.regions())
+    key = lambda cs, c: (cs.candidates[c].position, cs.candidates[c].heading_deg)  # noqa: E731
+    of_lazy = {key(lazy, c): c for c in range(len(lazy))}
+    for c in range(len(eager)):
+        mine, theirs = lazy.parts(of_lazy[key(eager, c)]), pf.parts(c)
+        assert [(j, a) for j, _, a in mine] == [(j, a) for j, _, a in theirs]
+        assert all(
+            g.equals_exact(h, 0.0) for (_, g, _), (_, h, _) in zip(mine, theirs, strict=True)
+        )
+    extra = set(of_lazy) - {key(eager, c) for c in range(len(eager))}
+    assert all(lazy.parts(of_lazy[k]) == [] for k in extra)
+    assert lazy.spots_computed == len(lazy.mounts) and lazy.missed == 0
