@@ -19,6 +19,7 @@ a sub-wedge of what normal ± (90° − α/2) sees (dominated; equal up to the
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -208,6 +209,31 @@ def mount_points(
     return out, skipped
 
 
+@functools.lru_cache(maxsize=4096)
+def _headings(
+    normal_deg: float | None, straight: bool, hfov_deg: float, heading_step: float
+) -> tuple[float, ...]:
+    """The headings to try before the free-space probe (many spots share a normal)."""
+    if hfov_deg >= 360.0:
+        base = [normal_deg if normal_deg is not None else 0.0]
+    else:
+        base = list(np.arange(0.0, 360.0, heading_step))
+        if normal_deg is not None:
+            n = normal_deg
+            base.append(n)
+            if hfov_deg < 180.0:
+                side = 90.0 - hfov_deg / 2.0
+                base += [n - side, n + side]
+    headings = sorted({round(float(h) % 360.0, HEADING_DECIMALS) % 360.0 + 0.0 for h in base})
+    if straight and normal_deg is not None and hfov_deg < 180.0:
+        # Behind a straight facade is opaque, so a heading turned more than 90° − α/2 off
+        # the normal sees a sub-wedge of what normal ± (90° − α/2) sees: it is dominated.
+        side = 90.0 - hfov_deg / 2.0 + 0.05
+        n = normal_deg
+        headings = [h for h in headings if abs((h - n + 180.0) % 360.0 - 180.0) <= side]
+    return tuple(headings)
+
+
 def headings_for(
     mount: MountPoint,
     lens: Lens,
@@ -222,23 +248,7 @@ def headings_for(
     is ``HEADING_PROBE_M`` away); a heading whose probe is not strictly inside
     (e.g. running along the facade) is dropped.
     """
-    if lens.hfov_deg >= 360.0:
-        base = [mount.normal_deg if mount.normal_deg is not None else 0.0]
-    else:
-        base = list(np.arange(0.0, 360.0, heading_step))
-        if mount.normal_deg is not None:
-            n = mount.normal_deg
-            base.append(n)
-            if lens.hfov_deg < 180.0:
-                side = 90.0 - lens.hfov_deg / 2.0
-                base += [n - side, n + side]
-    headings = sorted({round(float(h) % 360.0, HEADING_DECIMALS) % 360.0 + 0.0 for h in base})
-    if mount.straight and mount.normal_deg is not None and lens.hfov_deg < 180.0:
-        # Behind a straight facade is opaque, so a heading turned more than 90° − α/2 off
-        # the normal sees a sub-wedge of what normal ± (90° − α/2) sees: it is dominated.
-        side = 90.0 - lens.hfov_deg / 2.0 + 0.05
-        n = mount.normal_deg
-        headings = [h for h in headings if abs((h - n + 180.0) % 360.0 - 180.0) <= side]
+    headings = list(_headings(mount.normal_deg, mount.straight, lens.hfov_deg, heading_step))
     if not into_free_space or lens.hfov_deg >= 360.0:
         return headings
     r = np.radians(np.asarray(headings))
