@@ -35,7 +35,11 @@ from planners.mounts import MountPoint, headings_for, mount_points
 from planners.sight import Sight
 
 LOOSE_BLOCK = 4  # the loose covers are cut in blocks of 4 × 4 cells first
-FINE_CELL_M = 8.0  # cells of free space whose pieces the heading probes are tested in
+FINE_CELL_M = 8.0
+EDGE_CELL_M = 8.0  # spots in one such cell share the demand's edges their bounds read
+EDGE_CACHE = (
+    512  # edge cells kept  # cells of free space whose pieces the heading probes are tested in
+)
 PARALLEL_MIN_SPOTS = 400  # below this, forking costs more than it saves
 EMPTY = Polygon()
 
@@ -190,6 +194,7 @@ class _Spots:
         ]
         self.cells = _CellClipper([space] + [area for _, area in regions], self.radius)
         self.loose: _CellClipper | None = None  # loose covers of the regions, for bounds
+        self.edge_cache: dict[tuple[int, int, int], tuple[np.ndarray, np.ndarray]] = {}
         # small pieces of free space for the heading probes, cut from the cells' pieces
         self.fine = _CellClipper([space], FINE_CELL_M, parent=_CellClipper([space], self.radius))
 
@@ -242,12 +247,16 @@ class _Spots:
         if self.loose is None:
             covers = [self.space if a is None else loose_cover(a) for _, a in self.regions]
             # two levels: a large piece per block of cells is cut from the whole cover once
-            block = _CellClipper(covers, self.radius * LOOSE_BLOCK)
-            self.loose = _CellClipper(covers, self.radius, parent=block)
+            # pieces reach 1.25 radius past their cell: an edge cell's box (below) fits
+            block = _CellClipper(covers, self.radius * 1.25 * LOOSE_BLOCK)
+            self.loose = _CellClipper(covers, self.radius * 1.25, parent=block)
         loose = self.loose.around(mount.stand)
         rows = self.rows_at(mount)
         items: list[tuple[Wedges, list[int], int]] = []
-        edges: dict[tuple[float, float, int], tuple[np.ndarray, np.ndarray]] = {}
+        edges = self.edge_cache
+        if len(edges) > EDGE_CACHE:
+            edges.clear()  # spots come facade by facade: recent cells are what is reused
+        side = min(EDGE_CELL_M, self.radius / 4.0)
         for li in sorted({li for li, _ in rows}):
             cols = [k for k, (lj, _) in enumerate(rows) if lj == li]
             probe = replace(self.probes[li], position=mount.position)
@@ -257,11 +266,13 @@ class _Spots:
                 part = loose[r]
                 if not far > near or part is None or part.is_empty:
                     continue
-                key = (*stand, r)
+                # the edges within far of any point of the stand's edge cell, once per cell
+                cell = (math.floor(stand[0] / side), math.floor(stand[1] / side))
+                key = (*cell, r)
                 if key not in edges:
                     half = self.level_far[level] * 1.001 + 0.01
-                    x, y = stand
-                    box = (x - half, y - half, x + half, y + half)
+                    x, y = cell[0] * side, cell[1] * side
+                    box = (x - half, y - half, x + side + half, y + side + half)
                     if not _overlap(box, part.bounds):
                         edges[key] = ring_edges(EMPTY)
                     else:
