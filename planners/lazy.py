@@ -321,11 +321,12 @@ def plan_candidates(
     """The plan's candidates and their footprints per demand piece.
 
     Lazy (:func:`lazy_candidates`) unless a generation bound is given (``limit``,
-    ``seconds``: eager, in spread order, docs/planners.md) or ``lazy`` (default
-    ``LAZY``) is False.
+    ``seconds``: eager, in spread order, docs/planners.md), the demand is a
+    target's (its greedy runs down to gains so small that every spot is computed
+    anyway: the bounds would only cost) or ``lazy`` (default ``LAZY``) is False.
     """
     lazy = LAZY if lazy is None else lazy
-    if lazy and limit is None and seconds is None:
+    if lazy and limit is None and seconds is None and not demand.target:
         cset = lazy_candidates(
             site,
             lenses,
