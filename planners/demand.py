@@ -32,6 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import numpy as np
 import shapely
@@ -192,14 +193,66 @@ class PieceFootprints:
     by_piece: list[tuple[np.ndarray, np.ndarray, np.ndarray]]
     by_candidate: list[list[tuple[int, int]]]
 
+    @property
+    def n(self) -> int:
+        """How many candidates."""
+        return len(self.by_candidate)
+
+    def known(self) -> np.ndarray | None:
+        """Which rows of :meth:`upper_areas` are exact (None: all of them)."""
+        return None
+
+    def upper_areas(self) -> np.ndarray:
+        """(candidates × pieces) areas of D_cj: exact here (upper bounds in a lazy set)."""
+        out = np.zeros((self.n, len(self.by_piece)))
+        for j, (idx, _, areas) in enumerate(self.by_piece):
+            out[idx, j] = areas
+        return out
+
     def areas(self, c: int) -> list[tuple[int, float]]:
         return [(j, float(self.by_piece[j][2][k])) for j, k in self.by_candidate[c]]
+
+    def parts(self, c: int) -> list[tuple[int, BaseGeometry, float]]:
+        """(piece, D_cj, its area) for every piece candidate ``c`` meets."""
+        return [
+            (j, self.by_piece[j][1][k], float(self.by_piece[j][2][k]))
+            for j, k in self.by_candidate[c]
+        ]
+
+    def piece_members(self, j: int, pool: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The members of ``pool`` (sorted candidate indices) meeting piece ``j``, in index
+        order, with their D_cj and areas."""
+        idx, geoms, areas = self.by_piece[j]
+        sel = np.flatnonzero(np.isin(idx, pool))
+        return idx[sel], geoms[sel], areas[sel]
 
     def geometry(self, c: int, j: int) -> BaseGeometry:
         for jj, k in self.by_candidate[c]:
             if jj == j:
                 return self.by_piece[j][1][k]
         return Polygon()
+
+
+class Footprints(Protocol):
+    """What the evaluators read of the candidates' D_cj: :class:`PieceFootprints` (all
+    computed) or :class:`planners.lazy.LazyCandidates` (computed per spot on first use)."""
+
+    @property
+    def n(self) -> int: ...
+
+    def known(self) -> np.ndarray | None: ...
+
+    def upper_areas(self) -> np.ndarray: ...
+
+    def areas(self, c: int) -> list[tuple[int, float]]: ...
+
+    def parts(self, c: int) -> list[tuple[int, BaseGeometry, float]]: ...
+
+    def geometry(self, c: int, j: int) -> BaseGeometry: ...
+
+    def piece_members(
+        self, j: int, pool: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]: ...
 
 
 def split_by_piece(demand: Demand, cset: CandidateSet) -> PieceFootprints:
@@ -328,20 +381,19 @@ def _assemble(
     )
 
 
-def build_atoms(demand: Demand, pf: PieceFootprints, pool: Sequence[int]) -> Atoms:
+def build_atoms(demand: Demand, pf: Footprints, pool: Sequence[int]) -> Atoms:
     """Atoms of the arrangement of the pool's footprints, piece by piece, merged by covering set."""
     pool_arr = np.asarray(sorted(set(int(c) for c in pool)), dtype=np.int64)
     local = {int(c): i for i, c in enumerate(pool_arr.tolist())}
     u_piece, u_area, p_unit, p_cand = [], [], [], []
     n_units = 0
     max_err = 0.0
-    for j, (idx, geoms, areas) in enumerate(pf.by_piece):
-        sel = np.array([k for k, c in enumerate(idx.tolist()) if c in local], dtype=np.int64)
-        if len(sel) == 0:
+    for j in range(len(demand.pieces)):
+        members, g, areas = pf.piece_members(j, pool_arr)
+        if len(members) == 0:
             continue
-        cands = np.array([local[int(c)] for c in idx[sel]], dtype=np.int64)
-        g = geoms[sel]
-        if len(sel) == 1:
+        cands = np.array([local[int(c)] for c in members], dtype=np.int64)
+        if len(members) == 1:
             faces = np.array([g[0]], dtype=object)
             cover = [np.array([0])]
         else:
@@ -356,7 +408,7 @@ def build_atoms(demand: Demand, pf: PieceFootprints, pool: Sequence[int]) -> Ato
                 cover.append(near[shapely.contains_xy(geom, xs[near], ys[near])])
         face_area = shapely.area(faces)
         for k, hit in enumerate(cover):
-            max_err = max(max_err, abs(float(face_area[hit].sum()) - float(areas[sel[k]])))
+            max_err = max(max_err, abs(float(face_area[hit].sum()) - float(areas[k])))
         u_piece.append(np.full(len(faces), j))
         u_area.append(face_area)
         p_unit += [hit + n_units for hit in cover]

@@ -19,6 +19,7 @@ a sub-wedge of what normal ± (90° − α/2) sees (dominated; equal up to the
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -37,6 +38,7 @@ NORMAL_PROBE_M = 0.5  # radius of the free-space disc whose centroid gives a fac
 STRAIGHT_TOLERANCE = 0.005  # a spot is on a straight facade when F fills half its disc ± 0.5 %
 STRAIGHT_ANGLE_DEG = 10.0  # ... and the free side's centroid lies within this of the perpendicular
 HEADING_PROBE_M = 0.05  # a heading enters free space when this far along it is still in F
+CELL_M = 25.0  # free space is cut into cells this wide for the spots' neighbourhoods
 
 
 @dataclass(frozen=True)
@@ -92,8 +94,30 @@ def _sample_line(
     return out
 
 
+class _Cells:
+    """Free space cut once into square cells (with a margin): a spot's neighbourhood is
+    clipped from its cell's piece, not from the whole compound's free space."""
+
+    def __init__(self, space: BaseGeometry, side: float = CELL_M, pad: float = 2.0) -> None:
+        self.space, self.side, self.pad = space, side, pad
+        self.cache: dict[tuple[int, int], BaseGeometry] = {}
+
+    def around(self, point: tuple[float, float]) -> BaseGeometry:
+        key = (math.floor(point[0] / self.side), math.floor(point[1] / self.side))
+        if key not in self.cache:
+            x0, y0 = key[0] * self.side - self.pad, key[1] * self.side - self.pad
+            x1, y1 = x0 + self.side + 2 * self.pad, y0 + self.side + 2 * self.pad
+            piece = shapely.clip_by_rect(self.space, x0, y0, x1, y1)
+            if not piece.is_valid:
+                piece = self.space.intersection(shapely.box(x0, y0, x1, y1))
+            self.cache[key] = piece
+        return self.cache[key]
+
+
 def _normal(
-    stand: tuple[float, float], space: BaseGeometry, direction: tuple[float, float] | None
+    stand: tuple[float, float],
+    space: BaseGeometry | _Cells,
+    direction: tuple[float, float] | None,
 ) -> tuple[float | None, bool]:
     """Bearing from ``stand`` into the free space around it, and whether the spot is on a
     straight facade (free space around it is exactly a half disc).
@@ -104,6 +128,8 @@ def _normal(
     """
     disc = Point(stand).buffer(NORMAL_PROBE_M, quad_segs=16)
     x0, y0, x1, y1 = disc.bounds
+    if isinstance(space, _Cells):
+        space = space.around(stand)
     try:
         near = shapely.clip_by_rect(space, x0, y0, x1, y1)
         if not near.is_valid:
@@ -163,6 +189,7 @@ def mount_points(
 
     seen: set[tuple[float, float]] = set()
     out: list[MountPoint] = []
+    cells = _Cells(space)
     for (x, y), direction, source, ref in raw:
         pos = _round_xy(x, y)
         if pos in seen:
@@ -177,9 +204,34 @@ def mount_points(
                 skipped.append(f"{ref} at ({pos[0]:g}, {pos[1]:g}) is not in free space")
             continue
         stand = stand_point(pos, space)
-        normal, straight = _normal(stand, space, direction)
+        normal, straight = _normal(stand, cells, direction)
         out.append(MountPoint(pos, stand, normal, source, ref, straight))
     return out, skipped
+
+
+@functools.lru_cache(maxsize=4096)
+def _headings(
+    normal_deg: float | None, straight: bool, hfov_deg: float, heading_step: float
+) -> tuple[float, ...]:
+    """The headings to try before the free-space probe (many spots share a normal)."""
+    if hfov_deg >= 360.0:
+        base = [normal_deg if normal_deg is not None else 0.0]
+    else:
+        base = list(np.arange(0.0, 360.0, heading_step))
+        if normal_deg is not None:
+            n = normal_deg
+            base.append(n)
+            if hfov_deg < 180.0:
+                side = 90.0 - hfov_deg / 2.0
+                base += [n - side, n + side]
+    headings = sorted({round(float(h) % 360.0, HEADING_DECIMALS) % 360.0 + 0.0 for h in base})
+    if straight and normal_deg is not None and hfov_deg < 180.0:
+        # Behind a straight facade is opaque, so a heading turned more than 90° − α/2 off
+        # the normal sees a sub-wedge of what normal ± (90° − α/2) sees: it is dominated.
+        side = 90.0 - hfov_deg / 2.0 + 0.05
+        n = normal_deg
+        headings = [h for h in headings if abs((h - n + 180.0) % 360.0 - 180.0) <= side]
+    return tuple(headings)
 
 
 def headings_for(
@@ -196,23 +248,7 @@ def headings_for(
     is ``HEADING_PROBE_M`` away); a heading whose probe is not strictly inside
     (e.g. running along the facade) is dropped.
     """
-    if lens.hfov_deg >= 360.0:
-        base = [mount.normal_deg if mount.normal_deg is not None else 0.0]
-    else:
-        base = list(np.arange(0.0, 360.0, heading_step))
-        if mount.normal_deg is not None:
-            n = mount.normal_deg
-            base.append(n)
-            if lens.hfov_deg < 180.0:
-                side = 90.0 - lens.hfov_deg / 2.0
-                base += [n - side, n + side]
-    headings = sorted({round(float(h) % 360.0, HEADING_DECIMALS) % 360.0 + 0.0 for h in base})
-    if mount.straight and mount.normal_deg is not None and lens.hfov_deg < 180.0:
-        # Behind a straight facade is opaque, so a heading turned more than 90° − α/2 off
-        # the normal sees a sub-wedge of what normal ± (90° − α/2) sees: it is dominated.
-        side = 90.0 - lens.hfov_deg / 2.0 + 0.05
-        n = mount.normal_deg
-        headings = [h for h in headings if abs((h - n + 180.0) % 360.0 - 180.0) <= side]
+    headings = list(_headings(mount.normal_deg, mount.straight, lens.hfov_deg, heading_step))
     if not into_free_space or lens.hfov_deg >= 360.0:
         return headings
     r = np.radians(np.asarray(headings))

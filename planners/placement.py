@@ -23,12 +23,13 @@ import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from planners.demand import Atoms, Demand, PieceFootprints
+from planners.demand import Atoms, Demand, Footprints
 
 REL_TOL = 1e-9  # improvements smaller than this fraction of the total demand are noise
 TABU_ROUNDS = 100  # non-improving swaps the tabu walk makes from a local optimum
 LOCAL_UNIONS = 4096  # unions of nearby chosen footprints kept per piece by GeometryCoverage
 TABU_TENURE = 7  # a camera swapped out (or in) may not come back (or leave) for this many rounds
+BOUND = -2  # greedy's heap stamp of an entry holding only an upper bound of the gain alone
 
 
 @dataclass
@@ -82,6 +83,16 @@ class _Mode:
                 total += min(a, max(self.need[j] - covered[j], 0.0)) / self.need[j]
         return total
 
+    def gains_bound(self, areas: np.ndarray) -> np.ndarray:
+        """Upper bounds of :meth:`gain` from nothing covered, for rows of areas that bound
+        each piece's (vectorised; a relative 1e-12 above, against summation order)."""
+        if self.mode == "weighted":
+            g = areas @ self.weight
+        else:
+            ok = self.need > 0
+            g = (np.minimum(areas[:, ok], self.need[ok]) / self.need[ok]).sum(axis=1)
+        return np.asarray(g * (1.0 + 1e-12), dtype=float)
+
     def satisfied(self, covered: np.ndarray) -> bool:
         slack = 1e-9 * np.maximum(self.need, 1.0)  # float rounding of areas, far below the margins
         return self.mode == "target" and bool(np.all(covered >= self.need - slack))
@@ -90,10 +101,10 @@ class _Mode:
 class GeometryCoverage:
     """Exact objective from footprint polygons; candidates are global indices."""
 
-    def __init__(self, demand: Demand, pf: PieceFootprints, *, mode: str = "weighted") -> None:
+    def __init__(self, demand: Demand, pf: Footprints, *, mode: str = "weighted") -> None:
         self.demand, self.pf = demand, pf
         self.m = _Mode(demand, mode)
-        self.n = len(pf.by_candidate)
+        self.n = pf.n
         self.reset()
 
     def reset(self) -> None:
@@ -103,6 +114,8 @@ class GeometryCoverage:
         self._union: list[BaseGeometry | None] = [None for _ in self.demand.pieces]
         self._boxes = [np.zeros((0, 4)) for _ in self.demand.pieces]
         self._local: list[dict[bytes, BaseGeometry]] = [{} for _ in self.demand.pieces]
+        self._added: list[list[tuple[int, tuple[float, ...]]]] = []  # (piece, box) per add
+        self._seen: dict[int, tuple[int, dict[int, float]]] = {}  # c: (adds then, new areas)
 
     def _cover(self, j: int, near: BaseGeometry | None = None) -> BaseGeometry | None:
         """Union of the chosen footprints in piece ``j`` (those whose box meets ``near``'s)."""
@@ -135,29 +148,65 @@ class GeometryCoverage:
     def new_areas(self, c: int) -> dict[int, float]:
         """Area of each of the candidate's pieces not yet covered: |D| − |D ∩ cover|."""
         out: dict[int, float] = {}
-        for j, k in self.pf.by_candidate[c]:
-            _, geoms, areas = self.pf.by_piece[j]
-            a = float(areas[k])
-            cover = self._cover(j, geoms[k])
+        for j, geom, a in self.pf.parts(c):
+            cover = self._cover(j, geom)
             if cover is not None:
-                a -= shapely.area(shapely.intersection(geoms[k], cover))
+                a -= shapely.area(shapely.intersection(geom, cover))
             out[j] = max(a, 0.0)
         return out
 
     def upper_bounds(self) -> np.ndarray:
+        """Each candidate's gain alone: exact, or an upper bound where the footprints are
+        not computed yet (:meth:`known`)."""
         zero = np.zeros(len(self.demand.pieces))
-        return np.array([self.m.gain(zero, dict(self.pf.areas(c))) for c in range(self.n)])
+        known = self.pf.known()
+        if known is None:
+            return np.array([self.m.gain(zero, dict(self.pf.areas(c))) for c in range(self.n)])
+        out = self.m.gains_bound(self.pf.upper_areas())
+        for c in np.flatnonzero(known).tolist():
+            out[c] = self.exact_upper(c)
+        return out
+
+    def known(self) -> np.ndarray | None:
+        """Which entries of :meth:`upper_bounds` are exact (None: all)."""
+        return self.pf.known()
+
+    def exact_upper(self, c: int) -> float:
+        """Candidate ``c``'s gain alone (computing its footprints if needed)."""
+        return self.m.gain(np.zeros(len(self.demand.pieces)), dict(self.pf.areas(c)))
 
     def gain(self, c: int) -> float:
-        return self.m.gain(self.covered, self.new_areas(c))
+        """Marginal gain of ``c``. Its new areas are reused when no footprint added since
+        they were computed has a box meeting one of ``c``'s: the chosen footprints
+        :meth:`_cover` overlays are then the same, so the areas are the same numbers."""
+        new = self._unchanged(c)
+        if new is None:
+            new = self.new_areas(c)
+            self._seen[c] = (len(self._added), new)
+        return self.m.gain(self.covered, new)
+
+    def _unchanged(self, c: int) -> dict[int, float] | None:
+        known = self._seen.get(c)
+        if known is None:
+            return None
+        since, new = known
+        if since < len(self._added):
+            mine = {j: g.bounds for j, g, _ in self.pf.parts(c)}
+            for added in self._added[since:]:
+                for j, (x0, y0, x1, y1) in added:
+                    b = mine.get(j)
+                    if b is not None and b[0] <= x1 and x0 <= b[2] and b[1] <= y1 and y0 <= b[3]:
+                        return None
+            self._seen[c] = (len(self._added), new)
+        return new
 
     def add(self, c: int) -> None:
+        geoms = {j: g for j, g, _ in self.pf.parts(c)}
+        self._added.append([(j, g.bounds) for j, g in geoms.items()])
         for j, a in self.new_areas(c).items():
             self.covered[j] += a
-            _, geoms, _ = self.pf.by_piece[j]
-            k = next(k for jj, k in self.pf.by_candidate[c] if jj == j)
-            self.cover_geom[j].append(geoms[k])
-            self._boxes[j] = np.vstack([self._boxes[j], [geoms[k].bounds]])
+            self.cover_geom[j].append(geoms[j])
+            self._boxes[j] = np.vstack([self._boxes[j], [geoms[j].bounds]])
             self._union[j] = None
         self.selected.append(c)
 
@@ -194,6 +243,16 @@ class AtomCoverage:
             return np.array(
                 [self.m.gain(np.zeros(len(self.covered)), self.new_areas(i)) for i in range(self.n)]
             )
+        finally:
+            self.count = saved
+
+    def known(self) -> np.ndarray | None:
+        return None  # every upper bound is exact
+
+    def exact_upper(self, i: int) -> float:
+        saved, self.count = self.count, np.zeros_like(self.count)
+        try:
+            return self.m.gain(np.zeros(len(self.covered)), self.new_areas(i))
         finally:
             self.count = saved
 
@@ -240,32 +299,48 @@ def greedy_placement(
     Ties go to the lower candidate index, so the result is deterministic.
     ``on_step(value / total)`` is called before every evaluation (a progress
     report; it may raise to stop the run, which is how a caller cancels).
+
+    Where ``upper`` is only an upper bound of a candidate's gain alone (footprints
+    not computed yet, ``coverage.known()``), its entry is marked *bound*: when it
+    reaches the top it is replaced by the exact gain alone, the entry the eager
+    heap starts with. A bound entry sorts before that exact entry (its priority is
+    at least as high, and its stamp lower), so the exact entries are popped in the
+    same order as if every footprint had been computed first: the same picks, the
+    same ``evaluated`` (docs/planners.md, "Lazy footprints").
     """
     start = time.perf_counter()
     coverage.reset()
     n = coverage.n
     costs = np.ones(n) if costs is None else np.asarray(costs, dtype=float)
     ub = coverage.upper_bounds() if upper is None else upper
+    known = coverage.known()
 
     def key(g: float, c: int) -> float:
         return g / costs[c] if by_ratio and costs[c] > 0 else (g * 1e12 if by_ratio else g)
 
     heap = [
-        (-key(float(ub[c]), c), c, -1, float(ub[c])) for c in range(n) if ub[c] > coverage.m.tol
+        (-key(float(ub[c]), c), c, -1 if known is None or known[c] else BOUND, float(ub[c]))
+        for c in np.flatnonzero(ub > coverage.m.tol).tolist()
     ]
     heapq.heapify(heap)
     gains: list[float] = []
     spent = 0.0
     evaluated: set[int] = set()
     it = 0
+    done = coverage.m.satisfied(coverage.covered)  # changes only when a camera is added
     while heap and (k is None or len(gains) < k):
-        if coverage.m.satisfied(coverage.covered):
+        if done:
             break
         if on_step is not None:
             on_step(coverage.value() / coverage.m.total if coverage.m.total > 0 else 1.0)
         _, c, stamp, g = heapq.heappop(heap)
         if budget is not None and spent + costs[c] > budget + 1e-9:
             continue  # the budget only shrinks: never affordable again
+        if stamp == BOUND:
+            g = coverage.exact_upper(c)
+            if g > coverage.m.tol:
+                heapq.heappush(heap, (-key(g, c), c, -1, g))
+            continue
         if stamp != it:
             g = coverage.gain(c)
             evaluated.add(c)
@@ -276,6 +351,7 @@ def greedy_placement(
         gains.append(g)
         spent += costs[c]
         it += 1
+        done = coverage.m.satisfied(coverage.covered)
     return Placement(
         list(coverage.selected),
         gains,
@@ -302,11 +378,29 @@ def budgeted_greedy(
     ]
     affordable = [c for c in range(coverage.n) if costs[c] <= budget + 1e-9]
     if affordable:
-        best = max(affordable, key=lambda c: (ub[c], -c))
-        runs.append(Placement([best], [float(ub[best])], float(ub[best]), "greedy"))
+        best, value = _best_single(coverage, ub, affordable)
+        runs.append(Placement([best], [value], value, "greedy"))
     chosen = max(runs, key=lambda p: p.objective)
     chosen.evaluated = sorted(set().union(*(r.evaluated for r in runs)))
     return chosen
+
+
+def _best_single(coverage: Coverage, ub: np.ndarray, among: list[int]) -> tuple[int, float]:
+    """The candidate of largest exact gain alone (lowest index on ties), computing only
+    those whose upper bound could still beat the best found."""
+    known = coverage.known()
+    if known is None:
+        best = max(among, key=lambda c: (ub[c], -c))
+        return best, float(ub[best])
+    found: tuple[float, int] | None = None
+    for c in sorted(among, key=lambda c: (-ub[c], c)):
+        if found is not None and ub[c] < found[0]:
+            break  # every later exact gain is at most its bound, below the best
+        value = coverage.exact_upper(c)
+        if found is None or (value, -c) > (found[0], -found[1]):
+            found = (value, c)
+    assert found is not None
+    return found[1], found[0]
 
 
 def order_by_gain(coverage: Coverage, selection: Sequence[int]) -> tuple[list[int], list[float]]:

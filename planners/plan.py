@@ -33,15 +33,15 @@ from camwatch.geometry.space import free_space
 from camwatch.i18n import msg, term_msg
 from camwatch.ladders import ALL_LEVELS
 from camwatch.model import Site
-from planners.candidates import CandidateSet, generate_candidates
+from planners.candidates import CandidateSet
 from planners.demand import (
     Demand,
     build_atoms,
     objective_demand,
     planning_level,
-    split_by_piece,
     target_demand,
 )
+from planners.lazy import LazyCandidates, plan_candidates
 from planners.lenses import Lens
 from planners.placement import (
     AtomCoverage,
@@ -176,17 +176,16 @@ def plan_cameras(
         result.seconds = time.perf_counter() - t0
         return result
 
-    cset = generate_candidates(
+    cset, pf = plan_candidates(
         site,
         types,
+        demand,
         space=space,
         spacing=spacing,
-        regions=demand.regions(),
         heading_step=heading_step,
         limit=candidate_limit,
         seconds=candidate_seconds,
     )
-    pf = split_by_piece(demand, cset)
     costs = cset.costs()
     geo = GeometryCoverage(demand, pf, mode=mode)
     upper = geo.upper_bounds()
@@ -228,7 +227,7 @@ def plan_cameras(
     deadline = time.perf_counter() + time_limit  # the optimisation phases after greedy
     report("optimise", 1.0)
     if method != "greedy" and greedy.selected:
-        pool = candidate_pool(cset, greedy, upper, pool_size)
+        pool = candidate_pool(cset, greedy, upper, pool_size, exact=geo.exact_upper)
         atoms = build_atoms(demand, pf, pool)
         result.pool, result.atoms = len(pool), atoms.n_atoms
         ac = AtomCoverage(demand, atoms, mode=mode)
@@ -365,7 +364,7 @@ def _to_global(ac: AtomCoverage, pool: np.ndarray, placement: Placement, mode: s
 def _finish(
     result: PlanResult,
     site: Site,
-    cset: CandidateSet,
+    cset: CandidateSet | LazyCandidates,
     geo: GeometryCoverage,
     best: Placement,
     before_an: Analysis,
@@ -441,7 +440,7 @@ def _explain_zones(
     report: dict[str, Any],
     site: Site,
     before: Analysis,
-    cset: CandidateSet,
+    cset: CandidateSet | LazyCandidates,
     types: Sequence[Lens],
     zones: Sequence[str | None],
 ) -> None:
@@ -456,8 +455,7 @@ def _explain_zones(
         missing = zone.polygon.difference(before.levels[level].geometry)
         if missing.is_empty:
             missing = zone.polygon
-        near = [Point(m.stand) for m in cset.mounts]
-        near = [p for p in near if missing.distance(p) <= reach_m]
+        near = [Point(m.stand) for m in cset.mounts_near(missing, reach_m)]
         far = (
             missing.difference(unary_union([p.buffer(reach_m) for p in near])) if near else missing
         )

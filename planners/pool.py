@@ -8,13 +8,16 @@ can prove optimal on (:func:`exact_subpool`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+import heapq
+import itertools
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, Protocol
 
 import numpy as np
 
-from planners.candidates import CandidateSet
+from planners.candidates import Candidate
 from planners.demand import Demand, restrict_atoms
+from planners.mounts import MountPoint
 from planners.placement import AtomCoverage, Placement
 
 DEFAULT_POOL = 300
@@ -23,10 +26,29 @@ EXACT_MAX_ATOMS = 4_000  # HiGHS proves max-coverage optimality in seconds up to
 EXACT_MIN_EXTRA = 40  # pool members beyond the current solution the exact programme always gets
 
 
+class Candidates(Protocol):
+    """What the pool reads of a candidate set (eager or lazy)."""
+
+    candidates: list[Candidate]
+    mounts: list[MountPoint]
+    spacing: float
+
+
 def candidate_pool(
-    cset: CandidateSet, greedy: Placement, upper: np.ndarray, size: int
+    cset: Candidates,
+    greedy: Placement,
+    upper: np.ndarray,
+    size: int,
+    *,
+    exact: Callable[[int], float] | None = None,
 ) -> list[int]:
-    """Greedy's picks, their neighbours, what greedy evaluated, then the best singles."""
+    """Greedy's picks, their neighbours, what greedy evaluated, then the best singles.
+
+    ``upper`` is each candidate's gain alone; where it is only an upper bound
+    (lazy footprints), ``exact(c)`` gives the exact value, and it is asked only for
+    the candidates the pool looks at — the same pool as with every value exact.
+    """
+    value = (lambda c: float(upper[c])) if exact is None else exact
     picks = list(greedy.selected)
     order: list[int] = list(picks)
     by_mount: dict[int, list[int]] = {}
@@ -45,18 +67,37 @@ def candidate_pool(
                 )
                 if dh <= 30.0:
                     order.append(c)
-    order += sorted(greedy.evaluated, key=lambda c: (-upper[c], c))
-    order += [int(c) for c in np.lexsort((np.arange(len(upper)), -upper))]
+    order += sorted(greedy.evaluated, key=lambda c: (-value(c), c))
     seen: set[int] = set()
     pool: list[int] = []
-    for c in order:
-        if c in seen or upper[c] <= 0:
+    for c in itertools.chain(order, _best_singles(upper, exact)):
+        if c in seen or value(c) <= 0:
             continue
         seen.add(c)
         pool.append(c)
         if len(pool) >= max(size, len(picks)):
             break
     return pool
+
+
+def _best_singles(upper: np.ndarray, exact: Callable[[int], float] | None) -> Iterator[int]:
+    """Every candidate by exact gain alone, largest first (lowest index on ties).
+
+    With bounds, a heap of (−value, index, exact?) yields an exact entry only when
+    every remaining bound is below it (or equal, with a higher index), so the order is
+    that of the exact values while only the candidates reached are computed.
+    """
+    if exact is None:
+        yield from (int(c) for c in np.lexsort((np.arange(len(upper)), -upper)))
+        return
+    heap = [(-float(upper[c]), c, False) for c in range(len(upper))]
+    heapq.heapify(heap)
+    while heap:
+        neg, c, done = heapq.heappop(heap)
+        if done:
+            yield c
+        else:
+            heapq.heappush(heap, (-exact(c), c, True))
 
 
 def exact_subpool(
