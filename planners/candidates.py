@@ -56,8 +56,28 @@ class Candidate:
     cost: float
 
 
+class CandidateList:
+    """What every candidate set offers: its length, a candidate as a camera, the costs."""
+
+    candidates: list[Candidate]
+    lenses: list[Lens]
+
+    def __len__(self) -> int:
+        return len(self.candidates)
+
+    def camera(self, i: int, camera_id: str, *, status: str = "planned") -> Camera:
+        """Candidate ``i`` as a camera of the site."""
+        cand = self.candidates[i]
+        return self.lenses[cand.lens].camera(
+            camera_id, cand.position, cand.heading_deg, status=status
+        )
+
+    def costs(self) -> np.ndarray:
+        return np.array([c.cost for c in self.candidates], dtype=float)
+
+
 @dataclass
-class CandidateSet:
+class CandidateSet(CandidateList):
     """Candidates with their footprints within the demand, per region.
 
     ``footprints[r][i]`` is candidate ``i``'s footprint at region ``r``'s level
@@ -75,19 +95,6 @@ class CandidateSet:
     spots_considered: int = 0
     spacing: float = 2.0
     unvisited_spots: int = 0  # spots left out by a generation bound (limit or seconds)
-
-    def __len__(self) -> int:
-        return len(self.candidates)
-
-    def camera(self, i: int, camera_id: str, *, status: str = "planned") -> Camera:
-        """Candidate ``i`` as a camera of the site."""
-        cand = self.candidates[i]
-        return self.lenses[cand.lens].camera(
-            camera_id, cand.position, cand.heading_deg, status=status
-        )
-
-    def costs(self) -> np.ndarray:
-        return np.array([c.cost for c in self.candidates], dtype=float)
 
     def mounts_near(self, geom: BaseGeometry, distance: float) -> list[MountPoint]:
         """Spots (with a candidate) whose stand point is within ``distance`` of ``geom``."""

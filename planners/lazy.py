@@ -31,9 +31,10 @@ import shapely
 from shapely.geometry import Point, Polygon
 from shapely.geometry.base import BaseGeometry
 
-from camwatch.model import Camera, Site
+from camwatch.model import Site
 from planners.candidates import (
     Candidate,
+    CandidateList,
     CandidateSet,
     SpotBounds,
     _Spots,
@@ -51,7 +52,7 @@ BATCH_SPOTS = 64  # spots whose bounds are evaluated in one numpy pass
 Parts = list[tuple[int, BaseGeometry, float]]
 
 
-class LazyCandidates:
+class LazyCandidates(CandidateList):
     """Candidates with upper bounds of their areas per region; footprints computed per spot.
 
     Serves both as the candidate set (``candidates``, ``mounts``, ``camera()``, as
@@ -105,20 +106,7 @@ class LazyCandidates:
         self.spots_computed = 0
         self.missed = 0  # candidates of computed spots missing from the list (tests: none)
 
-    def __len__(self) -> int:
-        return len(self.candidates)
-
-    # --- the candidate set -------------------------------------------------------------
-
-    def camera(self, i: int, camera_id: str, *, status: str = "planned") -> Camera:
-        """Candidate ``i`` as a camera of the site."""
-        cand = self.candidates[i]
-        return self.lenses[cand.lens].camera(
-            camera_id, cand.position, cand.heading_deg, status=status
-        )
-
-    def costs(self) -> np.ndarray:
-        return np.array([c.cost for c in self.candidates], dtype=float)
+    # --- the candidate set (length, camera(), costs(): CandidateList) ----------------
 
     def compute_spot(self, m: int) -> None:
         """Compute the exact footprints of every candidate at spot ``m`` (once)."""

@@ -26,7 +26,7 @@ from camwatch.registry.problems import UNRESOLVED_PROBLEM_STATUSES
 from camwatch.standards import meets_standard
 from web.db import db_session
 from web.messages import analysis_failed
-from web.summary import findings_outcome, summary_outcome, uncovered_key_area
+from web.summary import findings_outcome, summary_figures, summary_outcome
 
 
 def list_rows(compounds: Sequence[Compound], today: date | None = None) -> list[dict[str, Any]]:
@@ -83,17 +83,7 @@ def _row(
         row.update(dict.fromkeys(unknown + ("zones_pass", "zones", "findings")))
         row.update(compliant=False, meets_standard=False)
         return row
-    zones = summary["zones"]
-    row.update(
-        summary=summary,
-        compliant=summary["compliant"],
-        detection=summary["levels"]["detection"]["ratio"],
-        blind_spots=len(summary["blind_spots"]),
-        blind_area=sum(s["area_m2"] for s in summary["blind_spots"]),
-        key_uncovered=round(uncovered_key_area(zones), 2),
-        zones_pass=sum(1 for z in zones if z["pass"]),
-        zones=len(zones),
-    )
+    row.update(summary_figures(summary))
     pkey = tuple(
         (pid, status, deadline.isoformat(), dev) for pid, status, deadline, dev in problems
     )

@@ -223,6 +223,21 @@ def findings_outcome(
     return cache_for(current_app).get_or_compute(key, compute)
 
 
+def summary_figures(summary: dict[str, Any]) -> dict[str, Any]:
+    """What the compound list and the overview show of an analysis summary."""
+    zones = summary["zones"]
+    return {
+        "summary": summary,
+        "compliant": summary["compliant"],
+        "detection": summary["levels"]["detection"]["ratio"],
+        "blind_spots": len(summary["blind_spots"]),
+        "blind_area": sum(s["area_m2"] for s in summary["blind_spots"]),
+        "key_uncovered": round(uncovered_key_area(zones), 2),
+        "zones_pass": sum(1 for z in zones if z["pass"]),
+        "zones": len(zones),
+    }
+
+
 def compound_status(compound: Compound, *, with_checklist: bool = True) -> dict[str, Any]:
     """Everything the lists and dashboards show about one compound.
 
@@ -252,17 +267,7 @@ def compound_status(compound: Compound, *, with_checklist: bool = True) -> dict[
         if with_checklist:
             status.update(checklist=[], score=None, meets_standard=False, findings=None)
         return status
-    zones = summary["zones"]
-    status.update(
-        summary=summary,
-        compliant=summary["compliant"],
-        detection=summary["levels"]["detection"]["ratio"],
-        blind_spots=len(summary["blind_spots"]),
-        blind_area=sum(s["area_m2"] for s in summary["blind_spots"]),
-        key_uncovered=round(uncovered_key_area(zones), 2),
-        zones_pass=sum(1 for z in zones if z["pass"]),
-        zones=len(zones),
-    )
+    status.update(summary_figures(summary))
     if with_checklist:
         items = live_checklist(compound, summary, today)
         status["checklist"] = items
