@@ -40,7 +40,8 @@ from planners.candidates import generate_candidates
 from planners.demand import build_atoms, objective_demand, split_by_piece
 from planners.exact import max_coverage_ilp
 from planners.lenses import Lens
-from planners.placement import AtomCoverage, GeometryCoverage, greedy_placement, local_search
+from planners.local_search import local_search
+from planners.placement import AtomCoverage, GeometryCoverage, greedy_placement
 from planners.plan import DEFAULT_POOL, candidate_pool, exact_subpool, plan_cameras
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_sites"

@@ -43,15 +43,14 @@ from planners.demand import (
 )
 from planners.lazy import LazyCandidates, plan_candidates
 from planners.lenses import Lens
+from planners.local_search import local_search, prune_cover
 from planners.placement import (
     AtomCoverage,
     GeometryCoverage,
     Placement,
     budgeted_greedy,
     greedy_placement,
-    local_search,
     order_by_gain,
-    prune_cover,
 )
 from planners.pool import DEFAULT_POOL, candidate_pool, exact_subpool
 from planners.refine import REFINE_SECONDS, Refinement, refine_cameras

@@ -20,7 +20,8 @@ from planners.candidates import generate_candidates, headings_for, mount_points
 from planners.demand import build_atoms, objective_demand, restrict_atoms, split_by_piece
 from planners.exact import max_coverage_ilp
 from planners.lenses import Lens, load_lenses
-from planners.placement import AtomCoverage, GeometryCoverage, greedy_placement, local_search
+from planners.local_search import local_search
+from planners.placement import AtomCoverage, GeometryCoverage, greedy_placement
 from planners.plan import exact_subpool
 from tests.planners.sites import make_site, small_compound
 
