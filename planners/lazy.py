@@ -7,7 +7,7 @@ footprint when its priority reaches the top of the heap, and a valid upper bound
 of its gain is enough until then: the demand inside its unoccluded sector
 (:mod:`planners.bounds`, no visibility computed). :func:`lazy_candidates` lists
 the same (spot, heading, lens) candidates with such bounds; a spot's exact
-footprints (:meth:`planners.candidates._Spots.candidates_at`, the very function
+footprints (:meth:`planners.spots._Spots.candidates_at`, the very function
 eager generation runs, so the same polygons) are computed for all its candidates
 the first time one of them is asked for. Greedy (:func:`planners.placement.greedy_placement`),
 the pool (:func:`planners.pool.candidate_pool`) and the budget's best single ask
@@ -32,19 +32,12 @@ from shapely.geometry import Point, Polygon
 from shapely.geometry.base import BaseGeometry
 
 from camwatch.model import Site
-from planners.candidates import (
-    Candidate,
-    CandidateList,
-    CandidateSet,
-    SpotBounds,
-    _Spots,
-    evaluate_bounds,
-    generate_candidates,
-)
+from planners.candidates import Candidate, CandidateList, CandidateSet, generate_candidates
 from planners.demand import MIN_PIECE_M2, Demand, Footprints, split_by_piece
 from planners.lenses import Lens
 from planners.mounts import MountPoint, mount_points
 from planners.sight import Sight
+from planners.spots import SpotBounds, _Spots, evaluate_bounds
 
 LAZY = True  # plan_candidates' default (tests set it False to run the eager reference)
 BATCH_SPOTS = 64  # spots whose bounds are evaluated in one numpy pass

@@ -16,11 +16,12 @@ from camwatch.geometry.coverage import analyze
 from camwatch.geometry.footprint import camera_footprints
 from camwatch.geometry.space import free_space
 from camwatch.model import Mount, parse_resolution
-from planners.candidates import generate_candidates, headings_for, mount_points
+from planners.candidates import generate_candidates
 from planners.demand import build_atoms, objective_demand, restrict_atoms, split_by_piece
 from planners.exact import max_coverage_ilp
 from planners.lenses import Lens, load_lenses
 from planners.local_search import local_search
+from planners.mounts import headings_for, mount_points
 from planners.placement import AtomCoverage, GeometryCoverage, greedy_placement
 from planners.plan import exact_subpool
 from tests.planners.sites import make_site, small_compound
