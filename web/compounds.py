@@ -38,7 +38,7 @@ from camwatch.errors import CamwatchError, StaleEditError, UsageError
 from camwatch.model import DEFAULT_COVERAGE_MODEL, LEVELS
 from camwatch.registry.compounds import delete_compound, import_site
 from camwatch.registry.problems import list_problems
-from camwatch.registry.settings import current_settings, update_settings
+from camwatch.registry.settings import change_settings, current_settings, update_settings
 from camwatch.sitefile import dumps_site, parse_site
 from web import geojson, heights
 from web.api.common import conflict
@@ -350,15 +350,9 @@ def settings(cid: int):
             data = load(CompoundSettings(), read_json(request.get_data(cache=True)))
         except BodyError as exc:
             raise FieldError("body", str(exc)) from None
-        values = current_settings(compound)  # a member left out stays as it is
-        values.update((k, v) for k, v in data.items() if k in values)
         try:
-            update_settings(
-                db,
-                compound,
-                **values,
-                expected_version=data["version"],
-                actor=g.user.username,
+            change_settings(
+                db, compound, data, expected_version=data["version"], actor=g.user.username
             )
             db.commit()
         except StaleEditError as exc:

@@ -12,6 +12,7 @@ and stores the loader's normal form, or raises and writes nothing.
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -36,6 +37,23 @@ class _Proposed:
 def current_settings(compound: Compound) -> dict[str, Any]:
     """The compound's heights settings as stored (None: the default)."""
     return {key: copy.deepcopy(getattr(compound, key)) for key in SETTINGS_KEYS}
+
+
+def change_settings(
+    session: Session,
+    compound: Compound,
+    changes: Mapping[str, Any],
+    *,
+    expected_version: int | None = None,
+    actor: str | None = None,
+) -> dict[str, Any]:
+    """:func:`update_settings` with only the settings members of ``changes``: a member left
+    out stays as it is (other keys, e.g. ``version``, are ignored)."""
+    values = current_settings(compound)
+    values.update((k, v) for k, v in changes.items() if k in values)
+    return update_settings(
+        session, compound, **values, expected_version=expected_version, actor=actor
+    )
 
 
 def update_settings(

@@ -16,7 +16,7 @@ from camwatch.registry import devices as devices_service
 from camwatch.registry.maintenance import log_maintenance
 from camwatch.registry.models import Device, Problem
 from camwatch.registry.problems import list_problems, open_problem, recheck, update_problem
-from camwatch.registry.settings import current_settings, update_settings
+from camwatch.registry.settings import change_settings, current_settings
 from camwatch.sitefile import site_to_geojson
 from web.api import bp
 from web.api.common import conflict, registry_errors
@@ -317,14 +317,8 @@ def patch_settings(data: dict[str, Any], code: str):
     db = db_session()
     try:
         with registry_errors():
-            wanted = current_settings(compound)
-            wanted.update((k, v) for k, v in data.items() if k in wanted)
-            update_settings(
-                db,
-                compound,
-                **wanted,
-                expected_version=data["version"],
-                actor=g.user.username,
+            change_settings(
+                db, compound, data, expected_version=data["version"], actor=g.user.username
             )
             db.commit()
     except StaleEditError as exc:
