@@ -20,13 +20,12 @@ from typing import Any
 from flask import g
 from sqlalchemy import select
 
-from camwatch.registry.compounds import live_and_down
 from camwatch.registry.models import Compound, Device, Problem
 from camwatch.registry.problems import UNRESOLVED_PROBLEM_STATUSES
 from camwatch.standards import meets_standard
 from web.db import db_session
 from web.messages import analysis_failed
-from web.summary import findings_outcome, summary_figures, summary_outcome
+from web.summary import camera_figures, findings_outcome, summary_figures, summary_outcome
 
 
 def list_rows(compounds: Sequence[Compound], today: date | None = None) -> list[dict[str, Any]]:
@@ -67,14 +66,10 @@ def _row(
     summary, failure = summary_outcome(compound)
     unresolved = [p for p in problems if p[1] in UNRESOLVED_PROBLEM_STATUSES]
     cams: Counter[str] = Counter(status for _id, _v, kind, status in devices if kind == "camera")
-    installed = cams["active"] + cams["faulty"] + cams["offline"]
     row: dict[str, Any] = {
         "compound": compound,
         "error": analysis_failed(failure) if failure is not None else None,
-        "cameras": cams,
-        "cameras_installed": installed,
-        "cameras_live": live_and_down(cams)[0],
-        "camera_health": (cams["active"] / installed) if installed else None,
+        **camera_figures(cams),
         "open_problems": len(unresolved),
         "overdue_problems": sum(1 for p in unresolved if p[2] < today),
     }

@@ -223,6 +223,17 @@ def findings_outcome(
     return cache_for(current_app).get_or_compute(key, compute)
 
 
+def camera_figures(cams: Counter[str]) -> dict[str, Any]:
+    """What the compound list and the overview show of a compound's cameras (by status)."""
+    installed = cams["active"] + cams["faulty"] + cams["offline"]
+    return {
+        "cameras": cams,
+        "cameras_installed": installed,
+        "cameras_live": live_and_down(cams)[0],
+        "camera_health": (cams["active"] / installed) if installed else None,
+    }
+
+
 def summary_figures(summary: dict[str, Any]) -> dict[str, Any]:
     """What the compound list and the overview show of an analysis summary."""
     zones = summary["zones"]
@@ -248,14 +259,10 @@ def compound_status(compound: Compound, *, with_checklist: bool = True) -> dict[
     problems = list_problems(db_session(), compound=compound.code, unresolved=True)
     overdue = [p for p in problems if is_overdue(p, today)]
     cams = Counter(d.status for d in compound.devices if d.kind == "camera")
-    installed = cams["active"] + cams["faulty"] + cams["offline"]
     status: dict[str, Any] = {
         "compound": compound,
         "error": analysis_failed(failure) if failure is not None else None,
-        "cameras": cams,
-        "cameras_installed": installed,
-        "cameras_live": live_and_down(cams)[0],
-        "camera_health": (cams["active"] / installed) if installed else None,
+        **camera_figures(cams),
         "open_problems": len(problems),
         "overdue_problems": len(overdue),
         "last_inspection": latest_inspection(db_session(), compound.code),
