@@ -15,7 +15,6 @@ lens and region. Mathematically equal to the engine's footprints (ground:
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -29,7 +28,6 @@ from camwatch.geometry.space import free_space as site_free_space
 from camwatch.model import Camera, Site
 from planners.lenses import Lens
 from planners.mounts import MountPoint, mount_points
-from planners.sight import Sight
 from planners.spots import _Spots
 
 PARALLEL_MIN_SPOTS = 400  # below this, forking costs more than it saves
@@ -197,16 +195,7 @@ def generate_candidates(
     space = site_free_space(site) if space is None else space
     regions = list(regions)
     mounts, skipped = mount_points(site, space, spacing=spacing)
-    x0, y0, x1, y1 = site.boundary.bounds
-    spots = _Spots(
-        space,
-        lenses,
-        regions,
-        math.hypot(x1 - x0, y1 - y0) * 1.01,
-        heading_step,
-        into_free_space,
-        Sight(site, space, coverage_model),
-    )
+    spots = _Spots(site, space, lenses, regions, heading_step, into_free_space, coverage_model)
     if workers is None:
         # one process by default: on a loaded 2-core machine forking measured slower
         # (pickling ~50k footprints back costs more than the second core saves)

@@ -23,7 +23,6 @@ only if it is computed.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -36,7 +35,6 @@ from planners.candidates import Candidate, CandidateList, CandidateSet, generate
 from planners.demand import MIN_PIECE_M2, Demand, Footprints, split_by_piece
 from planners.lenses import Lens
 from planners.mounts import MountPoint, mount_points
-from planners.sight import Sight
 from planners.spots import SpotBounds, _Spots, evaluate_bounds
 
 LAZY = True  # plan_candidates' default (tests set it False to run the eager reference)
@@ -220,16 +218,7 @@ def lazy_candidates(
     shapely.prepare(space)
     shapely.prepare(site.boundary)
     mounts, skipped = mount_points(site, space, spacing=spacing)
-    x0, y0, x1, y1 = site.boundary.bounds
-    spots = _Spots(
-        space,
-        lenses,
-        regions,
-        math.hypot(x1 - x0, y1 - y0) * 1.01,
-        heading_step,
-        into_free_space,
-        Sight(site, space, coverage_model),
-    )
+    spots = _Spots(site, space, lenses, regions, heading_step, into_free_space, coverage_model)
     used: list[MountPoint] = []
     rows: list[tuple[list[tuple[int, float]], np.ndarray]] = []
     batch: list[tuple[MountPoint, SpotBounds]] = []

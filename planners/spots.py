@@ -18,7 +18,7 @@ from shapely.geometry import Polygon
 from shapely.geometry.base import BaseGeometry
 
 from camwatch.geometry.footprint import sector
-from camwatch.model import Camera, areal
+from camwatch.model import Camera, Site, areal
 from planners.bounds import Wedges, loose_cover, ring_edges, wedge_bounds
 from planners.lenses import Lens
 from planners.mounts import MountPoint, headings_for
@@ -107,14 +107,17 @@ class _Spots:
 
     def __init__(
         self,
+        site: Site,
         space: BaseGeometry,
         lenses: Sequence[Lens],
         regions: list[tuple[str, BaseGeometry | None]],
-        radius_cap: float,
         heading_step: float,
         into_free_space: bool,
-        sight: Sight,
+        coverage_model: str | None,
     ) -> None:
+        sight = Sight(site, space, coverage_model)
+        x0, y0, x1, y1 = site.boundary.bounds
+        radius_cap = math.hypot(x1 - x0, y1 - y0) * 1.01  # nothing is seen farther than this
         self.lenses, self.regions, self.sight = list(lenses), regions, sight
         self.space = space
         self.heading_step, self.into_free_space = heading_step, into_free_space
