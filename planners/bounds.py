@@ -74,8 +74,8 @@ def _clip_to_half_plane(
     t0: np.ndarray, t1: np.ndarray, c0: np.ndarray, dc: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """Narrow [t0, t1] to where c0 + t·dc ≥ 0 (an empty interval has t0 > t1)."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        cross_t = -c0 / dc
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        cross_t = -c0 / dc  # ±inf for a (nearly) parallel edge: np.maximum/minimum still right
     t0 = np.where(dc > 0, np.maximum(t0, cross_t), t0)  # holds beyond cross_t
     t1 = np.where(dc < 0, np.minimum(t1, cross_t), t1)  # ... before cross_t
     t1 = np.where((dc == 0) & (c0 < 0), -1.0, t1)

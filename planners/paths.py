@@ -5,10 +5,14 @@
 F's centroid and turned with F's outlines (:func:`grid_angle`), so a moved or
 turned site gets the moved or turned lattice. Nodes and 8-neighbour edges lie
 in F shrunk by ``CLEARANCE_M``: walls, buildings and obstacles are never
-crossed nor touched. Each edge carries its length, an integer length
-(``UNIT``; equal grid paths tie exactly) and how many of ``SEEN_SAMPLES``
-points along it a coverage polygon sees (routes report exact figures
-afterwards with :class:`SeenLength`).
+crossed nor touched. Each edge carries an integer length (``UNIT``; equal
+grid paths tie exactly) and how many of ``SEEN_SAMPLES`` points along it a
+coverage polygon sees (routes report exact figures afterwards with
+:class:`SeenLength`). Shortest paths are scipy's Dijkstra on the sparse
+adjacency (C, some 30× networkx's on these grids). The lattice and its edges
+depend on free space only, so they are remembered per exact free space
+(``GRID_MEMO_ENTRIES``): after a camera moves, the next routes and patrol
+reuse them.
 
 :meth:`WalkGraph.smooth` straightens a walk by string pulling and taut passes;
 legs that touch an outline (a fence, a facade) are checked exactly
@@ -22,12 +26,17 @@ shapely predicates; docs/planners.md §6 has the decisions and measurements.
 
 from __future__ import annotations
 
+import hashlib
 import math
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-import networkx as nx
 import numpy as np
 import shapely
+from scipy.sparse import csr_array
+from scipy.sparse.csgraph import dijkstra
 from shapely.geometry import LineString, Point
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import nearest_points
@@ -50,6 +59,7 @@ TAUT_TRIES = 64  # candidate corners checked, shortest first
 MITRE_LIMIT = 20.0  # candidate corners: obstacles grown with sharp corners (one bend per corner)
 TAUT_ROUNDS = 8
 PULL_CHUNK = 8  # legs checked per vectorised call while string pulling
+GRID_MEMO_ENTRIES = 16  # grids remembered per exact free space and cell (a few MB each)
 
 
 def cell_size(space: BaseGeometry, *, nodes: int = GRID_NODES) -> float:
@@ -86,16 +96,128 @@ def grid_angle(space: BaseGeometry) -> float:
     return float(np.angle(z)) / 4.0
 
 
+@dataclass(frozen=True)
+class _Grid:
+    """The part of a :class:`WalkGraph` that depends on free space and the cell only."""
+
+    cell: float
+    walkable: BaseGeometry
+    inner: BaseGeometry
+    blocked: BaseGeometry
+    corner_xy: np.ndarray
+    corner_tree: shapely.STRtree | None
+    xy: np.ndarray
+    tree: shapely.STRtree | None
+    a: np.ndarray  # edge ends (node indices), a < b not implied
+    b: np.ndarray
+    units: np.ndarray  # integer edge lengths (UNIT per cell, DIAGONAL per diagonal cell)
+
+
+_GRID_MEMO: OrderedDict[tuple[bytes, float], _Grid] = OrderedDict()
+_GRID_LOCK = threading.Lock()
+
+
+def _grid_of(space: BaseGeometry, cell: float) -> _Grid:
+    """The grid of ``space`` at ``cell``, remembered per exact free space (``GRID_MEMO_ENTRIES``).
+
+    A compound's free space does not change when its cameras do, so the routes
+    and the patrol of every later analysis reuse the grid (docs/planners.md §6).
+    """
+    key = (hashlib.blake2b(shapely.to_wkb(space), digest_size=20).digest(), cell)
+    with _GRID_LOCK:
+        found = _GRID_MEMO.get(key)
+        if found is not None:
+            _GRID_MEMO.move_to_end(key)
+            return found
+    grid = _build_grid(space, cell)
+    with _GRID_LOCK:
+        _GRID_MEMO[key] = grid
+        while len(_GRID_MEMO) > GRID_MEMO_ENTRIES:
+            _GRID_MEMO.popitem(last=False)
+    return grid
+
+
+def _build_grid(space: BaseGeometry, cell: float) -> _Grid:
+    walkable = space.buffer(EDGE_SLACK_M)
+    inner = space.buffer(-CLEARANCE_M)
+    shapely.prepare(walkable)
+    shapely.prepare(inner)
+    corner_xy = reflex_corners(
+        space.buffer(-CLEARANCE_M - 0.001, join_style="mitre", mitre_limit=MITRE_LIMIT)
+    )
+    corner_tree = shapely.STRtree(shapely.points(corner_xy)) if len(corner_xy) else None
+    none = np.zeros(0, dtype=np.int64)
+    if space.is_empty:
+        return _Grid(
+            cell, walkable, inner, shapely.Polygon(), corner_xy, corner_tree,
+            np.zeros((0, 2)), None, none, none, none,
+        )  # fmt: skip
+    x0, y0, x1, y1 = space.bounds
+    frame = shapely.box(x0, y0, x1, y1).buffer(max(cell, 1.0), join_style="mitre")
+    blocked = frame.difference(space)
+    shapely.prepare(blocked)
+    ij, xy = _lattice(space, inner, cell)
+    tree = shapely.STRtree(shapely.points(xy)) if len(xy) else None
+    a, b, units = _lattice_edges(ij, xy, inner)
+    return _Grid(cell, walkable, inner, blocked, corner_xy, corner_tree, xy, tree, a, b, units)
+
+
+def _lattice(
+    space: BaseGeometry, inner: BaseGeometry, cell: float
+) -> tuple[dict[tuple[int, int], int], np.ndarray]:
+    """Lattice points inside ``inner``: their (i, j) → node index, and their coordinates."""
+    centre = space.centroid
+    angle = grid_angle(space)
+    c, s = math.cos(angle), math.sin(angle)
+    xy = shapely.get_coordinates(space) - (centre.x, centre.y)
+    u = xy[:, 0] * c + xy[:, 1] * s
+    v = -xy[:, 0] * s + xy[:, 1] * c
+    h = cell
+    i0, i1 = math.floor(u.min() / h - 0.5), math.ceil(u.max() / h - 0.5)
+    j0, j1 = math.floor(v.min() / h - 0.5), math.ceil(v.max() / h - 0.5)
+    gi, gj = np.meshgrid(np.arange(i0, i1 + 1), np.arange(j0, j1 + 1), indexing="ij")
+    gu, gv = (gi + 0.5) * h, (gj + 0.5) * h
+    gx = centre.x + gu * c - gv * s
+    gy = centre.y + gu * s + gv * c
+    inside = shapely.contains_xy(inner, gx, gy)
+    ii, jj = np.nonzero(inside)
+    ij = {(int(i), int(j)): k for k, (i, j) in enumerate(zip(ii, jj, strict=True))}
+    nodes = np.column_stack([gx[ii, jj], gy[ii, jj]]) if len(ii) else np.zeros((0, 2))
+    return ij, nodes
+
+
+def _lattice_edges(
+    ij: dict[tuple[int, int], int], xy: np.ndarray, inner: BaseGeometry
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """8-neighbour edges covered by ``inner``: their ends and integer lengths."""
+    a_list, b_list, diag = [], [], []
+    for di, dj in ((1, 0), (0, 1), (1, 1), (1, -1)):
+        for (i, j), k in ij.items():
+            m = ij.get((i + di, j + dj))
+            if m is not None:
+                a_list.append(k)
+                b_list.append(m)
+                diag.append(di != 0 and dj != 0)
+    a = np.asarray(a_list, dtype=np.int64)
+    b = np.asarray(b_list, dtype=np.int64)
+    d = np.asarray(diag, dtype=bool)
+    if len(a):
+        ok = shapely.covers(inner, shapely.linestrings(np.stack([xy[a], xy[b]], axis=1)))
+        a, b, d = a[ok], b[ok], d[ok]
+    return a, b, np.where(d, DIAGONAL, UNIT).astype(np.int64)
+
+
 class WalkGraph:
     """A grid graph of free space.
 
-    Node attribute-free; edge attributes ``length`` (m), ``units`` (integer
-    length, see ``UNIT``), ``n_seen`` (samples inside ``seen``) and ``seen``
-    (m, estimated). The grid is the lattice centre + R(angle)·((i+½)·cell,
-    (j+½)·cell) with the centre at free space's centroid and the angle of
-    :func:`grid_angle`: moving or turning the site moves the lattice with it
-    (a quarter turn maps the lattice onto itself), so routes do not depend on
-    where the site sits.
+    Nodes are indices into ``xy``; edge ``e`` joins ``a[e]`` and ``b[e]`` with
+    integer length ``units[e]`` (see ``UNIT``) and ``n_seen[e]`` of its
+    ``SEEN_SAMPLES`` points inside ``seen``. The grid is the lattice centre +
+    R(angle)·((i+½)·cell, (j+½)·cell) with the centre at free space's centroid
+    and the angle of :func:`grid_angle`: moving or turning the site moves the
+    lattice with it (a quarter turn maps the lattice onto itself), so routes do
+    not depend on where the site sits. Shortest paths are scipy's Dijkstra on
+    the sparse adjacency (:meth:`shortest`).
     """
 
     def __init__(
@@ -103,90 +225,48 @@ class WalkGraph:
     ) -> None:
         self.space = space
         self.cell = cell_size(space) if cell_m is None else float(cell_m)
-        self.walkable = space.buffer(EDGE_SLACK_M)
-        self.inner = space.buffer(-CLEARANCE_M)
-        shapely.prepare(self.walkable)
-        shapely.prepare(self.inner)
-        self.xy = np.zeros((0, 2))
-        self.graph = nx.Graph()
-        self.tree: shapely.STRtree | None = None
+        grid = _grid_of(space, self.cell)
+        self.walkable, self.inner, self.blocked = grid.walkable, grid.inner, grid.blocked
+        self.corner_xy, self.corner_tree = grid.corner_xy, grid.corner_tree
+        self.xy, self.tree = grid.xy, grid.tree
+        self.a, self.b, self.units = grid.a, grid.b, grid.units
         self._corner_memo: dict[tuple[tuple[float, float], ...], tuple[float, float]] = {}
-        self.corner_xy = reflex_corners(
-            space.buffer(-CLEARANCE_M - 0.001, join_style="mitre", mitre_limit=MITRE_LIMIT)
-        )
-        self.corner_tree = (
-            shapely.STRtree(shapely.points(self.corner_xy)) if len(self.corner_xy) else None
-        )
-        if space.is_empty:
-            self.blocked: BaseGeometry = shapely.Polygon()
-            return
-        x0, y0, x1, y1 = space.bounds
-        frame = shapely.box(x0, y0, x1, y1).buffer(max(self.cell, 1.0), join_style="mitre")
-        self.blocked = frame.difference(space)
-        shapely.prepare(self.blocked)
-        self._build_nodes()
-        self._build_edges(seen)
-
-    def _build_nodes(self) -> None:
-        centre = self.space.centroid
-        self.angle = grid_angle(self.space)
-        c, s = math.cos(self.angle), math.sin(self.angle)
-        xy = shapely.get_coordinates(self.space) - (centre.x, centre.y)
-        u = xy[:, 0] * c + xy[:, 1] * s
-        v = -xy[:, 0] * s + xy[:, 1] * c
-        h = self.cell
-        i0, i1 = math.floor(u.min() / h - 0.5), math.ceil(u.max() / h - 0.5)
-        j0, j1 = math.floor(v.min() / h - 0.5), math.ceil(v.max() / h - 0.5)
-        gi, gj = np.meshgrid(np.arange(i0, i1 + 1), np.arange(j0, j1 + 1), indexing="ij")
-        gu, gv = (gi + 0.5) * h, (gj + 0.5) * h
-        gx = centre.x + gu * c - gv * s
-        gy = centre.y + gu * s + gv * c
-        inside = shapely.contains_xy(self.inner, gx, gy)
-        ii, jj = np.nonzero(inside)
-        self.ij = {(int(i), int(j)): k for k, (i, j) in enumerate(zip(ii, jj, strict=True))}
-        self.xy = np.column_stack([gx[ii, jj], gy[ii, jj]]) if len(ii) else np.zeros((0, 2))
-        self.graph.add_nodes_from(range(len(self.xy)))
-        if len(self.xy):
-            self.tree = shapely.STRtree(shapely.points(self.xy))
-
-    def _build_edges(self, seen: BaseGeometry | None) -> None:
-        a_list, b_list, diag = [], [], []
-        for di, dj in ((1, 0), (0, 1), (1, 1), (1, -1)):
-            for (i, j), k in self.ij.items():
-                m = self.ij.get((i + di, j + dj))
-                if m is not None:
-                    a_list.append(k)
-                    b_list.append(m)
-                    diag.append(di != 0 and dj != 0)
-        if not a_list:
-            return
-        a, b, d = np.asarray(a_list), np.asarray(b_list), np.asarray(diag)
-        segs = shapely.linestrings(np.stack([self.xy[a], self.xy[b]], axis=1))
-        ok = shapely.covers(self.inner, segs)
-        a, b, d = a[ok], b[ok], d[ok]
-        units = np.where(d, DIAGONAL, UNIT)
-        length = units * (self.cell / UNIT)
-        n_seen = np.zeros(len(a), dtype=int)
-        if seen is not None and not seen.is_empty:
+        self.n_seen = np.zeros(len(self.a), dtype=np.int64)
+        if seen is not None and not seen.is_empty and len(self.a):
             prepared = seen.buffer(0)
             shapely.prepare(prepared)
             t = (np.arange(SEEN_SAMPLES) + 0.5) / SEEN_SAMPLES
+            a, b = self.a, self.b
             px = self.xy[a, 0][:, None] * (1 - t) + self.xy[b, 0][:, None] * t
             py = self.xy[a, 1][:, None] * (1 - t) + self.xy[b, 1][:, None] * t
-            n_seen = shapely.contains_xy(prepared, px, py).sum(axis=1)
-        self.graph.add_edges_from(
-            (
-                int(u),
-                int(v),
-                {
-                    "length": float(m),
-                    "units": int(n),
-                    "n_seen": int(k),
-                    "seen": float(k) / SEEN_SAMPLES * float(m),
-                },
-            )
-            for u, v, m, n, k in zip(a, b, length, units, n_seen, strict=True)
-        )
+            self.n_seen = shapely.contains_xy(prepared, px, py).sum(axis=1).astype(np.int64)
+
+    def adjacency(self, weights: np.ndarray) -> csr_array:
+        """The symmetric sparse adjacency with ``weights`` per edge (all > 0)."""
+        n = len(self.xy)
+        w = np.concatenate([weights, weights]).astype(np.float64)
+        rows = np.concatenate([self.a, self.b])
+        cols = np.concatenate([self.b, self.a])
+        return csr_array((w, (rows, cols)), shape=(n, n))
+
+    def shortest(
+        self, sources: Sequence[int], weights: np.ndarray | None = None, *, nearest: bool = False
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Dijkstra from each of ``sources`` (``nearest``: from the nearest of them) with
+        ``weights`` per edge (default ``units``): distances (inf where unreachable) and
+        predecessors (-9999 at a source and where unreachable), one row per source, or one
+        row for ``nearest``. Integer weights sum exactly (below 2⁵³)."""
+        matrix = self.adjacency(self.units if weights is None else weights)
+        found = dijkstra(matrix, indices=list(sources), return_predecessors=True, min_only=nearest)
+        return np.atleast_2d(found[0]), np.atleast_2d(found[1])
+
+    @staticmethod
+    def path_to(pred: np.ndarray, target: int) -> list[int]:
+        """The nodes from the source of a :meth:`shortest` row to ``target`` (reachable)."""
+        out = [int(target)]
+        while pred[out[-1]] >= 0:
+            out.append(int(pred[out[-1]]))
+        return out[::-1]
 
     def __len__(self) -> int:
         return len(self.xy)

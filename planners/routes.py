@@ -130,7 +130,7 @@ def _facing(building: Building, graph: WalkGraph) -> BaseGeometry:
 
 
 def _doors(
-    graph: WalkGraph, facing: BaseGeometry, targets: list[int], dist: dict[Any, int]
+    graph: WalkGraph, facing: BaseGeometry, targets: list[int], dist: np.ndarray
 ) -> list[tuple[int, tuple[float, float]]]:
     """The best target nodes with a clear leg to the facade, and their door points.
 
@@ -149,13 +149,13 @@ def _doors(
     return found
 
 
-def _weight(u: Any, v: Any, d: dict[str, Any]) -> int:
-    """Edge weight: seen metres + ``EPSILON`` × metres walked, as an exact integer.
+def _weights(graph: WalkGraph) -> np.ndarray:
+    """Edge weights: seen metres + ``EPSILON`` × metres walked, as exact integers.
 
     units × (n_seen / SEEN_SAMPLES + EPSILON) scaled by 1 / EPSILON: integers add
     exactly, so equally good grid paths tie exactly whatever the site's position.
     """
-    return int(d["units"]) * (SEEN_WEIGHT * int(d["n_seen"]) + 1)
+    return graph.units * (SEEN_WEIGHT * graph.n_seen + 1)
 
 
 def intruder_routes(
@@ -165,10 +165,8 @@ def intruder_routes(
     seen = analysis.levels[site.info.ladder.lowest].geometry  # the blind-spot level
     seen_m_of = SeenLength(seen)
     graph = WalkGraph(analysis.monitored, cell_m=cell_m, seen=seen)
-    g = graph.graph
     if len(graph) == 0:
         return []
-    source = "outside"
     entries = _entries(site)
     entry_of: dict[int, tuple[int, tuple[float, float]]] = {}  # node -> (entry, entry point)
     for e, (geom, _info) in enumerate(entries):
@@ -193,61 +191,58 @@ def intruder_routes(
             }
             for i, b in enumerate(site.buildings, 1)
         ]
-    g.add_node(source)
     routes: list[dict[str, Any]] = []
-    try:
-        for k in sorted(entry_of):
-            g.add_edge(source, k, units=0, n_seen=0, length=0.0, seen=0.0)
-        dist, paths = nx.single_source_dijkstra(g, source, weight=_weight)
-        for i, b in enumerate(site.buildings, 1):
-            name = b.name or f"#{b.index if b.index is not None else i}"
-            targets = [k for k in graph.nodes_near(b.polygon, graph.cell * NEAR_CELLS) if k in dist]
-            facing = _facing(b, graph)
-            doors = _doors(graph, facing, targets, dist) if targets else []
-            if not doors:
-                routes.append(
-                    {
-                        "building": name,
-                        "reachable": False,
-                        **reason(msg("no way from outside reaches this building in free space")),
-                    }
-                )
-                continue
-            walks = []
-            for best, door in doors:
-                nodes = [k for k in paths[best] if k != source]
-                e, start = entry_of[nodes[0]]
-                walk = graph.smooth([start, *graph.coords(nodes), door])
-                walk = graph.tighten(walk, entries[e][0], facing)
-                line = LineString(walk)
-                score = EPSILON * line.length + seen_m_of(line)
-                walks.append((round(score, 9), best, e, walk))
-            for e, (geom, _info) in enumerate(entries):  # a straight way in, when one is clear
-                link = graph.link(geom, facing)
-                if link is not None:
-                    line = LineString(link)
-                    walks.append((round(seen_m_of(line) + EPSILON * line.length, 9), -1, e, link))
-            _, _, e, walk = min(walks)
-            entry = entries[e][1]
-            start = walk[0]
-            outside = _outside_point(site, Point(start)) if entry["kind"] == "perimeter" else None
-            line = LineString(walk)
-            seen_m = seen_m_of(line)
-            full = [to_mm(outside), *walk] if outside else walk
+    # from outside: Dijkstra from the nearest entry node
+    dists, preds = graph.shortest(sorted(entry_of), _weights(graph), nearest=True)
+    dist, pred = dists[0], preds[0]
+    for i, b in enumerate(site.buildings, 1):
+        name = b.name or f"#{b.index if b.index is not None else i}"
+        near = graph.nodes_near(b.polygon, graph.cell * NEAR_CELLS)
+        targets = [k for k in near if math.isfinite(dist[k])]
+        facing = _facing(b, graph)
+        doors = _doors(graph, facing, targets, dist) if targets else []
+        if not doors:
             routes.append(
                 {
                     "building": name,
-                    "reachable": True,
-                    "entry": entry,
-                    "entry_point": _xy(nearest_points(entries[e][0], Point(start))[0].coords[0]),
-                    "length_m": round(LineString(full).length, 2),
-                    "seen_m": round(seen_m, 2),
-                    "unseen_m": round(line.length - seen_m, 2),
-                    "path": [_xy(p) for p in full],
+                    "reachable": False,
+                    **reason(msg("no way from outside reaches this building in free space")),
                 }
             )
-    finally:
-        g.remove_node(source)
+            continue
+        walks = []
+        for best, door in doors:
+            nodes = graph.path_to(pred, best)
+            e, start = entry_of[nodes[0]]
+            walk = graph.smooth([start, *graph.coords(nodes), door])
+            walk = graph.tighten(walk, entries[e][0], facing)
+            line = LineString(walk)
+            score = EPSILON * line.length + seen_m_of(line)
+            walks.append((round(score, 9), best, e, walk))
+        for e, (geom, _info) in enumerate(entries):  # a straight way in, when one is clear
+            link = graph.link(geom, facing)
+            if link is not None:
+                line = LineString(link)
+                walks.append((round(seen_m_of(line) + EPSILON * line.length, 9), -1, e, link))
+        _, _, e, walk = min(walks)
+        entry = entries[e][1]
+        start = walk[0]
+        outside = _outside_point(site, Point(start)) if entry["kind"] == "perimeter" else None
+        line = LineString(walk)
+        seen_m = seen_m_of(line)
+        full = [to_mm(outside), *walk] if outside else walk
+        routes.append(
+            {
+                "building": name,
+                "reachable": True,
+                "entry": entry,
+                "entry_point": _xy(nearest_points(entries[e][0], Point(start))[0].coords[0]),
+                "length_m": round(LineString(full).length, 2),
+                "seen_m": round(seen_m, 2),
+                "unseen_m": round(line.length - seen_m, 2),
+                "path": [_xy(p) for p in full],
+            }
+        )
     routes.sort(
         key=lambda r: (
             not r["reachable"],
@@ -344,14 +339,14 @@ def patrol_route(
             "walking grid in a straight line (no free space, or a passage narrower than a cell: "
             "give --cell)"
         )
-    lengths = [
-        nx.single_source_dijkstra_path_length(graph.graph, n, weight="units")
-        if n is not None
-        else {}
-        for n in nodes
-    ]
+    found = sorted({n for n in nodes if n is not None})
+    row = {n: r for r, n in enumerate(found)}  # one Dijkstra per distinct stop node
+    dists, preds = graph.shortest(found)
+    start_row = dists[row[nodes[0]]]
     reachable = [0] + [
-        i for i in range(1, len(stops)) if nodes[i] is not None and nodes[i] in lengths[0]
+        i
+        for i in range(1, len(stops))
+        if nodes[i] is not None and math.isfinite(start_row[nodes[i]])
     ]
     skipped = [
         {
@@ -372,7 +367,7 @@ def patrol_route(
     d = np.zeros((n, n))  # integer grid lengths (see planners.paths.UNIT): exact ties
     for a in range(n):
         for b in range(n):
-            d[a, b] = lengths[reachable[a]].get(nodes[reachable[b]], math.inf)
+            d[a, b] = dists[row[nodes[reachable[a]]], nodes[reachable[b]]]
     if n <= 3:
         order = list(range(n))
     else:
@@ -392,7 +387,7 @@ def patrol_route(
     coords: list[tuple[float, float]] = [start_xy]
     for a, b in zip(order, order[1:] + order[:1], strict=True):
         ia, ib = reachable[a], reachable[b]
-        path = nx.shortest_path(graph.graph, nodes[ia], nodes[ib], weight="units")
+        path = graph.path_to(preds[row[nodes[ia]]], nodes[ib])
         leg = [stops[ia][1], *graph.coords(path), stops[ib][1]]
         coords += graph.smooth(leg)[1:]
     line = LineString(coords) if len(coords) >= 2 else LineString([start_xy, start_xy])

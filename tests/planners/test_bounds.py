@@ -17,7 +17,10 @@ from shapely.geometry import Point, box
 from camwatch.geometry.footprint import sector
 from planners.bounds import Wedges, loose_cover, ring_edges, wedge_areas, wedge_bounds
 
-coord = st.floats(-30.0, 30.0, allow_nan=False)
+# no subnormal coordinates: GEOS's overlay, the oracle, is wrong on them (a region with
+# 2.2e-313 in its coordinates gave 1.7415 m² inside a sector where the region with those
+# coordinates set to 0 gives 1.74120 m², as does the true sector by a fine polygon)
+coord = st.floats(-30.0, 30.0, allow_nan=False, allow_subnormal=False)
 
 
 @st.composite
@@ -41,11 +44,11 @@ def pieces(draw):
 @settings(max_examples=150, deadline=None)
 @given(
     region=pieces(),
-    apex=st.tuples(st.floats(-12, 12), st.floats(-12, 12)),
+    apex=st.tuples(*[st.floats(-12, 12, allow_subnormal=False)] * 2),
     hfov=st.sampled_from([20.0, 90.0, 179.9, 180.0, 200.0, 300.0, 359.9, 360.0]),
     near=st.sampled_from([0.0, 0.4, 2.5]),
     far=st.floats(3.0, 45.0),
-    headings=st.lists(st.floats(0.0, 360.0, exclude_max=True), min_size=1, max_size=6),
+    headings=st.lists(st.floats(0.0, 360.0, exclude_max=True, allow_subnormal=False), min_size=1, max_size=6),
 )
 def test_bound_is_at_least_the_exact_area(region, apex, hfov, near, far, headings):
     starts, ends = ring_edges(region)
@@ -88,3 +91,12 @@ def test_loose_cover_contains_the_piece(region):
     cover = loose_cover(region)
     assert cover.difference(region).area >= 0.0
     assert region.difference(cover).area <= 1e-9
+
+
+def test_an_edge_nearly_parallel_to_a_cone_ray_is_no_overflow():
+    # a ring with a subnormal coordinate: the clipping divides by ~1e-313 (inf, no warning)
+    tiny = 2.2250738585e-313
+    square = shapely.Polygon([(0, 1), (-1, 0), (0, -1), (1, 0), (tiny, 0), (tiny, 1)])
+    starts, ends = ring_edges(square)
+    got = wedge_areas(starts, ends, (0.0, 0.0), [0.0], 20.0, 0.0, 3.0)
+    assert got[0] >= 0.0 and np.isfinite(got[0])
