@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
@@ -37,7 +38,8 @@ def test_nodes_and_edges_keep_the_clearance(cell):
     assert len(graph) > 100
     nodes = min(blocked.distance(Point(p)) for p in graph.xy)
     edges = min(
-        blocked.distance(LineString([graph.xy[u], graph.xy[v]])) for u, v in zip(graph.a, graph.b, strict=True)
+        blocked.distance(LineString([graph.xy[u], graph.xy[v]]))
+        for u, v in zip(graph.a, graph.b, strict=True)
     )
     assert nodes >= CLEARANCE_M - 1e-9
     assert edges >= CLEARANCE_M - 1e-9
@@ -143,3 +145,41 @@ def test_taut_walk_never_jumps_over_an_obstacle(angle):
     assert all(graph.inner_ok(p, q) for p, q in zip(walk, walk[1:], strict=False))
     # the old way, held taut over the bar's top corners: never longer than a–c–b
     assert line.length <= math.dist((0, 0), (10, 8)) * 2 + 1e-9
+
+
+def test_shortest_paths_agree_with_networkx():
+    # oracle: networkx's Dijkstra on the same edges (no code shared with scipy's)
+    import networkx as nx
+
+    graph = WalkGraph(SPACE, cell_m=1.3)
+    g = nx.Graph()
+    g.add_weighted_edges_from(
+        (int(u), int(v), int(w)) for u, v, w in zip(graph.a, graph.b, graph.units, strict=True)
+    )
+    sources = [0, len(graph) // 2, len(graph) - 1]
+    dist, pred = graph.shortest(sources)
+    for row, s in enumerate(sources):
+        expected = nx.single_source_dijkstra_path_length(g, s)
+        reached = {k for k in range(len(graph)) if math.isfinite(dist[row, k])}
+        assert reached == set(expected)
+        assert all(dist[row, k] == expected[k] for k in reached)  # integers: exact
+        far = max(reached, key=lambda k: dist[row, k])
+        path = graph.path_to(pred[row], far)
+        assert path[0] == s and path[-1] == far
+        steps = {(min(u, v), max(u, v)): int(w) for u, v, w in g.edges(data="weight")}
+        assert (
+            sum(steps[min(u, v), max(u, v)] for u, v in itertools.pairwise(path)) == dist[row, far]
+        )
+    nearest, _ = graph.shortest(sources, nearest=True)
+    assert np.array_equal(nearest[0], dist.min(axis=0))
+
+
+def test_the_grid_is_reused_for_the_same_free_space_only():
+    seen = box(0, 0, 30, 40)
+    first = WalkGraph(SPACE, cell_m=1.1)
+    again = WalkGraph(shapely.from_wkb(shapely.to_wkb(SPACE)), cell_m=1.1, seen=seen)
+    assert again.xy is first.xy  # remembered per exact free space and cell
+    assert again.n_seen.sum() > 0 and first.n_seen.sum() == 0  # seen is counted per call
+    other = WalkGraph(SPACE.difference(box(0, 0, 5, 5)), cell_m=1.1)
+    assert other.xy is not first.xy and len(other) < len(first)
+    assert WalkGraph(SPACE, cell_m=1.2).xy is not first.xy
