@@ -38,7 +38,13 @@ a person at a browser does (exponential, mean ``S`` seconds; ``make bench``
 runs both, ``--think 1`` as the second): latency then measures what one user
 waits for under the others' load (docs/web.md, "Performance").
 
-Run: ``python -m bench.bench_load [--clients 20,50] [--seconds 30] [--writes 0.1] [--think S]``.
+Each phase first runs the same load for ``--warmup`` seconds (default 5), tallied
+apart and printed on one line under the table: right after the server starts, the
+first requests compute every compound's analysis, checks and routes at once, which
+says how a restart feels, not how the server runs. Failures in the warm-up count.
+
+Run: ``python -m bench.bench_load [--clients 20,50] [--seconds 30] [--writes 0.1] [--think S]
+[--warmup 5]``.
 """
 
 from __future__ import annotations
@@ -62,7 +68,15 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bench.load_stats import MAX_TRIES, READS, Tally, cpu_seconds, memory_kb, report
+from bench.load_stats import (
+    MAX_TRIES,
+    READS,
+    Tally,
+    cpu_seconds,
+    memory_kb,
+    report,
+    report_warmup,
+)
 from camwatch.registry.db import init_db, make_engine, session_scope
 from camwatch.registry.demo import DEMO_USERS, demo_password, seed_demo
 from camwatch.registry.models import Compound, Device, User
@@ -173,7 +187,9 @@ class Client:
         self.role = role
         self.writer = writer
         self.rng = random.Random(seed)
-        self.tally = Tally()
+        self.warm = Tally()  # what the client saw during the warm-up
+        self.measured = Tally()
+        self.tally = self.measured
         self.conn = http.client.HTTPConnection(HOST, port, timeout=TIMEOUT_S)
 
     def request(
@@ -258,10 +274,14 @@ class Client:
             version = current["version"]
         self.tally.gave_up += 1
 
-    def run(self, until: float, write_share: float, think: float = 0.0) -> None:
+    def run(
+        self, until: float, write_share: float, think: float = 0.0, measure_from: float = 0.0
+    ) -> None:
         """Loop until ``until``; with ``think`` > 0, pause between steps as a person would
-        (exponential, mean ``think`` seconds; the pause is not part of any latency)."""
+        (exponential, mean ``think`` seconds; the pause is not part of any latency). Steps
+        started before ``measure_from`` are tallied apart (the warm-up)."""
         while time.monotonic() < until:
+            self.tally = self.warm if time.monotonic() < measure_from else self.measured
             if self.rng.random() < write_share:
                 self.write()
             else:
@@ -281,7 +301,11 @@ def run_phase(
     write_share: float,
     seed: int,
     think: float = 0.0,
-) -> tuple[Tally, float]:
+    warmup: float = 0.0,
+    server_pid: int | None = None,
+) -> tuple[Tally, Tally, float, float]:
+    """Run the clients for ``warmup`` + ``seconds``: the tallies of the measured part and
+    of the warm-up, the measured seconds and the server's CPU seconds in them."""
     order = [roles[name] for name in ("admin", "district", "planner", "technician", "manager")]
     clients = []
     for i in range(n_clients):
@@ -289,23 +313,29 @@ def run_phase(
         writer = role if role.name == "admin" else roles["technician"]
         clients.append(Client(port, role, writer, seed * 1000 + i))
     start = time.monotonic()
-    until = start + seconds
+    measure_from = start + warmup
+    until = measure_from + seconds
     threads = [
-        threading.Thread(target=c.run, args=(until, write_share, think), daemon=True)
+        threading.Thread(target=c.run, args=(until, write_share, think, measure_from), daemon=True)
         for c in clients
     ]
     for t in threads:
         t.start()
+    time.sleep(max(0.0, measure_from - time.monotonic()))
+    cpu = cpu_seconds(server_pid) if server_pid else 0.0
+    measured_start = time.monotonic()
     for t in threads:
         t.join(timeout=max(0.0, until - time.monotonic()) + TIMEOUT_S * MAX_TRIES * 2 + 10)
-    elapsed = time.monotonic() - start
-    total = Tally()
+    elapsed = time.monotonic() - measured_start
+    cpu = (cpu_seconds(server_pid) - cpu) if server_pid else 0.0
+    total, warm = Tally(), Tally()
     for c in clients:
-        total.merge(c.tally)
+        total.merge(c.measured)
+        warm.merge(c.warm)
     stuck = sum(t.is_alive() for t in threads)
     if stuck:
         total.failures.append(f"{stuck} client(s) still waiting when the phase ended")
-    return total, elapsed
+    return total, warm, elapsed, cpu
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -331,6 +361,12 @@ def main(argv: list[str] | None = None) -> int:
         default=0.0,
         help="mean pause of a client between requests, s (exponential; default 0: none)",
     )
+    parser.add_argument(
+        "--warmup",
+        type=float,
+        default=5.0,
+        help="seconds of the same load before each phase is measured (5; tallied apart)",
+    )
     args = parser.parse_args(argv)
     try:
         counts = [int(n) for n in args.clients.split(",")]
@@ -342,6 +378,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--writes is a share between 0 and 1")
     if not 0 <= args.think <= 60:
         parser.error("--think is a pause in seconds between 0 and 60")
+    if not 0 <= args.warmup <= 120:
+        parser.error("--warmup is between 0 and 120 seconds")
 
     failures: list[str] = []
     with tempfile.TemporaryDirectory(prefix="camwatch-load-") as tmp:
@@ -362,17 +400,18 @@ def main(argv: list[str] | None = None) -> int:
                     + f"(waitress, {args.threads} threads, request slots: "
                     f"{'app default' if args.slots is None else args.slots})"
                 )
-                cpu = cpu_seconds(server.pid)
-                tally, elapsed = run_phase(
-                    port, roles, n, args.seconds, args.writes, args.seed, args.think
-                )
+                tally, warm, elapsed, cpu = run_phase(
+                    port, roles, n, args.seconds, args.writes, args.seed, args.think,
+                    args.warmup, server.pid,
+                )  # fmt: skip
                 after = memory_kb(server.pid)
-                report(tally, elapsed, cpu_seconds(server.pid) - cpu)
+                report(tally, elapsed, cpu)
+                report_warmup(warm, args.warmup)
                 print(
                     f"  server memory: RSS {before['VmRSS'] / 1024:.0f} MB before, "
                     f"{after['VmRSS'] / 1024:.0f} MB after; peak {after['VmHWM'] / 1024:.0f} MB"
                 )
-                failures += tally.failures
+                failures += tally.failures + warm.failures
         finally:
             server.terminate()
             try:

@@ -111,3 +111,15 @@ def report(tally: Tally, elapsed: float, cpu_s: float) -> None:
         f"no answer {tally.broken}"
     )
     print(f"  status counts: {dict(sorted(tally.status.items()))}")
+
+
+def report_warmup(warm: Tally, seconds: float) -> None:
+    """One line on the warm-up before the measured part (not in the table above)."""
+    every = [v for values in warm.latency.values() for v in values]
+    if not every:
+        return
+    print(
+        f"  warm-up {seconds:g} s before (not in the table): {len(every)} requests, "
+        f"p50 {_pct(every, 0.5):.1f} ms, p95 {_pct(every, 0.95):.1f} ms, "
+        f"max {max(every) * 1000:.1f} ms, {len(warm.failures)} failures"
+    )

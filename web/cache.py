@@ -261,7 +261,8 @@ class LRUCache(_ByteLRU):
                     target=self._work, name="camwatch-cache-worker", daemon=True
                 )
                 self._worker.start()
-        job.done.wait(wait_s)
+        if job.not_before - now < wait_s:  # a job held back by settle_s cannot be done in time
+            job.done.wait(wait_s)
         with self._lock:
             found = self._lookup(key)
         if found is None:

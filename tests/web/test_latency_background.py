@@ -65,6 +65,23 @@ def test_only_the_newest_state_of_a_group_is_computed():
     assert done == ["busy", "v3"] and cache.skipped == 2
 
 
+def test_a_job_held_back_by_settle_is_not_waited_for():
+    """Under edits a page-started job starts only ``settle_s`` after it was queued: a caller
+    that could wait less than that is told Pending at once instead of waiting for nothing."""
+    cache = LRUCache(10_000)
+    with pytest.raises(Pending):  # the first state of the group: queued at once
+        cache.get_or_start(("routes", "v1"), lambda: "v1", wait_s=0, group="A", settle_s=600)
+    answered = threading.Event()
+
+    def ask() -> None:
+        with pytest.raises(Pending):  # the next state within settle_s: held back 600 s
+            cache.get_or_start(("routes", "v2"), lambda: "v2", wait_s=60, group="A", settle_s=600)
+        answered.set()
+
+    threading.Thread(target=ask, daemon=True).start()
+    assert answered.wait(20)  # not the 60 s it may wait: the job cannot be done by then
+
+
 def test_an_error_is_raised_to_every_caller_and_the_worker_lives_on():
     def broken() -> str:
         raise ZeroDivisionError("boom")
