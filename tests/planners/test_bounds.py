@@ -48,7 +48,9 @@ def pieces(draw):
     hfov=st.sampled_from([20.0, 90.0, 179.9, 180.0, 200.0, 300.0, 359.9, 360.0]),
     near=st.sampled_from([0.0, 0.4, 2.5]),
     far=st.floats(3.0, 45.0),
-    headings=st.lists(st.floats(0.0, 360.0, exclude_max=True, allow_subnormal=False), min_size=1, max_size=6),
+    headings=st.lists(
+        st.floats(0.0, 360.0, exclude_max=True, allow_subnormal=False), min_size=1, max_size=6
+    ),
 )
 def test_bound_is_at_least_the_exact_area(region, apex, hfov, near, far, headings):
     starts, ends = ring_edges(region)
