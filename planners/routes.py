@@ -363,11 +363,12 @@ def patrol_route(
         for i in range(1, len(stops))
         if i not in reachable
     ]
+    at = [int(nodes[i] or 0) for i in reachable]  # the grid node of each reachable stop
     n = len(reachable)
     d = np.zeros((n, n))  # integer grid lengths (see planners.paths.UNIT): exact ties
     for a in range(n):
         for b in range(n):
-            d[a, b] = dists[row[nodes[reachable[a]]], nodes[reachable[b]]]
+            d[a, b] = dists[row[at[a]], at[b]]
     if n <= 3:
         order = list(range(n))
     else:
@@ -387,7 +388,7 @@ def patrol_route(
     coords: list[tuple[float, float]] = [start_xy]
     for a, b in zip(order, order[1:] + order[:1], strict=True):
         ia, ib = reachable[a], reachable[b]
-        path = graph.path_to(preds[row[nodes[ia]]], nodes[ib])
+        path = graph.path_to(preds[row[at[a]]], at[b])
         leg = [stops[ia][1], *graph.coords(path), stops[ib][1]]
         coords += graph.smooth(leg)[1:]
     line = LineString(coords) if len(coords) >= 2 else LineString([start_xy, start_xy])
