@@ -26,6 +26,10 @@ in, heading modulo 360), which is what the ledger stores.
 from __future__ import annotations
 
 import copy
+import hashlib
+import json
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -297,7 +301,51 @@ def validate_devices(
     codes must be unique within the compound (across kinds). An error about a
     device is re-worded to name it (``camera 'C9': hfov_deg must be ...``),
     prefixed by ``label(i)`` (e.g. ``"line 7"``) when given.
+
+    Remembered per exact input (``VALIDATED_MEMO_ENTRIES``, by a digest of the plan,
+    the site member and the states in order): an edit validates the compound's
+    new devices, and reading the new state (:func:`~camwatch.registry.compounds.export_site`)
+    asks for the same validation again, which is then not parsed a second time.
     """
+    key = _validation_key(plan, site_member, states)
+    with _VALIDATED_LOCK:
+        found = _VALIDATED.get(key)
+        if found is not None:
+            _VALIDATED.move_to_end(key)
+            return found[0], list(found[1])
+    site, normal = _validate_devices(plan, site_member, states, label=label)
+    # the rows then hold the normal forms: an export of them is this same validation
+    normal_key = _validation_key(plan, site_member, normal)
+    with _VALIDATED_LOCK:
+        for k in {key, normal_key}:
+            _VALIDATED[k] = (site, tuple(normal))
+        while len(_VALIDATED) > VALIDATED_MEMO_ENTRIES:
+            _VALIDATED.popitem(last=False)
+    return site, normal
+
+
+VALIDATED_MEMO_ENTRIES = 32  # sites remembered by validate_devices (a few MB at most)
+_VALIDATED: OrderedDict[bytes, tuple[Site, tuple[DeviceState, ...]]] = OrderedDict()
+_VALIDATED_LOCK = threading.Lock()
+
+
+def _validation_key(
+    plan: Mapping[str, Any], site_member: Mapping[str, Any], states: Sequence[DeviceState]
+) -> bytes:
+    """A digest of everything :func:`validate_devices` reads (``default=str``: dates)."""
+    text = json.dumps(
+        [plan, site_member, [s.fields() for s in states]], sort_keys=True, default=str
+    )
+    return hashlib.blake2b(text.encode(), digest_size=20).digest()
+
+
+def _validate_devices(
+    plan: Mapping[str, Any],
+    site_member: Mapping[str, Any],
+    states: Sequence[DeviceState],
+    *,
+    label: Any = None,
+) -> tuple[Site, list[DeviceState]]:
     live = [s for s in states if s.status != "retired"]
     seen: dict[str, int] = {}
     for i, state in enumerate(states):

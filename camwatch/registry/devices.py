@@ -119,6 +119,14 @@ def _validate(
     return normal
 
 
+def _validate_in_place(compound: Compound, device: Device, state: DeviceState) -> DeviceState:
+    """The normal form of ``state`` as ``device``'s new state, validated with the other
+    devices in the ledger's order (that of an export: the same validation, remembered)."""
+    states = [state if d.id == device.id else state_of(d) for d in compound.devices]
+    at = next(i for i, d in enumerate(compound.devices) if d.id == device.id)
+    return _validate(compound, states)[at]
+
+
 def _new_state(
     *,
     kind: str,
@@ -250,8 +258,7 @@ def update_device(
         else:
             props[key] = value
     new_state = replace(state, properties=props, **values)
-    others = [state_of(d) for d in comp.devices if d.id != device.id]
-    normal = _validate(comp, others + [new_state])[-1]
+    normal = _validate_in_place(comp, device, new_state)
     apply_state(device, normal)
     if "notes" in changes:
         _check_notes(changes["notes"])
@@ -325,8 +332,7 @@ def restore_device(
     if device.status != "retired":
         raise UsageError(f"{device.kind} {code!r} is not retired (status {device.status})")
     status = status_before_retirement(session, device) or RESTORED_DEFAULT_STATUS
-    others = [state_of(d) for d in comp.devices if d.id != device.id]
-    normal = _validate(comp, others + [replace(state_of(device), status=status)])[-1]
+    normal = _validate_in_place(comp, device, replace(state_of(device), status=status))
     day = (on or date.today()).isoformat()
     line = f"restored {day}" + (f": {reason}" if reason else "")
     notes = f"{device.notes}\n{line}" if device.notes else line
