@@ -16,6 +16,7 @@ import math
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import cached_property
+from typing import Any
 
 from shapely.geometry import LineString, Point
 from shapely.geometry.base import BaseGeometry
@@ -113,6 +114,9 @@ class Context:
         self.devices = devices
         self.today = today or date.today()
         self.active_rules = active_rules
+        # per (id, tolerance): [geometry, its bounds, it grown by the tolerance or None]; the
+        # geometry is kept in the entry so that its id is not reused while the entry lives
+        self._grown: dict[tuple[int, float], list[Any]] = {}
 
     @property
     def has_ledger(self) -> bool:
@@ -146,6 +150,27 @@ class Context:
             for cam in self.site.cameras
             if cam.counted(include_planned=self.include_planned)
         ]
+
+    def holds(self, geom: BaseGeometry, point: Point, tolerance_m: float = 0.01) -> bool:
+        """Whether ``geom`` grown by ``tolerance_m`` contains ``point`` (the rules' 1 cm slack).
+
+        A point off ``geom``'s bounds (grown alike) is not held, without growing anything;
+        otherwise the grown shape is computed once per geometry and run (footprints are
+        asked about for every point of every lane of every gate rule).
+        """
+        key = (id(geom), tolerance_m)
+        found = self._grown.get(key)
+        if found is None:  # bounds are NaN for an empty geometry: no comparison holds
+            found = self._grown[key] = [geom, geom.bounds, None]
+        x0, y0, x1, y1 = found[1]
+        x, y = point.x, point.y
+        if not (
+            x0 - tolerance_m <= x <= x1 + tolerance_m and y0 - tolerance_m <= y <= y1 + tolerance_m
+        ):
+            return False
+        if found[2] is None:
+            found[2] = geom.buffer(tolerance_m)
+        return bool(found[2].contains(point))
 
     def coverage(self, level: str) -> BaseGeometry:
         """Coverage at ``level``: a level of the site's ladder, or a DORI level."""

@@ -121,7 +121,7 @@ def gate_lane_camera(ctx: Context, p: Mapping[str, Any]) -> Iterator[Draft]:
                     cam.id
                     for cam, fps in ctx.counted
                     if cam.hfov < 180.0  # a panoramic camera faces no direction
-                    and fps["detection"].buffer(0.01).contains(throat)
+                    and ctx.holds(fps["detection"], throat)
                     and angle_between(heading_vector(cam.heading_deg), lane.outward)
                     <= p["max_angle_deg"]
                 ]
@@ -160,9 +160,8 @@ def _capture(
         ident = fps["identification"]
         if ident.is_empty:
             continue
-        zone = ident.buffer(0.01)
         for q in points:
-            if not zone.contains(q):
+            if not ctx.holds(ident, q):
                 continue
             to_cam = unit(cam.position[0] - q.x, cam.position[1] - q.y)
             inward = (-lane.outward[0], -lane.outward[1])
@@ -283,7 +282,7 @@ def gate_fixed(ctx: Context, p: Mapping[str, Any]) -> Iterator[Draft]:
     for cam in ctx.site.cameras:
         if not cam.ptz:
             continue
-        seen = sorted({g for g, t in throats if fps[cam.id]["detection"].buffer(0.01).contains(t)})
+        seen = sorted({g for g, t in throats if ctx.holds(fps[cam.id]["detection"], t)})
         if not seen and cam.purpose not in ("face", "plate"):
             continue
         yield Draft(
