@@ -54,6 +54,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         reports,
         security,
         templating,
+        warm,
     )
     from web.config import load_config
 
@@ -91,5 +92,6 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(map_planners.bp)
     api.init_app(app)  # flask-smorest: the API blueprint and its OpenAPI document
     csrf.exempt(api.bp)
+    warm.init_app(app)  # after a write, the changed compounds' list rows on the worker
     overload.init_app(app)  # load shedding: 503 + Retry-After when every slot is busy
     return app

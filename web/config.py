@@ -79,6 +79,9 @@ DEFAULTS: dict[str, Any] = {
     # the analysis page's routes of a compound under edits wait for a pause this long
     # (web.cache.LRUCache.get_or_start settle_s; docs/web.md "Performance")
     "PLANNER_SETTLE_S": 5.0,
+    # after a write, compute the changed compounds' list rows on the cache's worker (web.warm;
+    # CAMWATCH_WARM_AFTER_WRITE)
+    "WARM_AFTER_WRITE": True,
     # coverage states kept for incremental re-analysis (web.incremental; docs/web.md)
     "INCREMENTAL_STATES": 8,
     "INCREMENTAL_BYTES": 128 * 1024 * 1024,
@@ -122,6 +125,9 @@ def load_config(app: Flask, test_config: Mapping[str, Any] | None = None) -> Non
         https = _env_flag(name)
         if https is not None:
             app.config["HTTPS"] = https
+    warm = _env_flag("CAMWATCH_WARM_AFTER_WRITE")
+    if warm is not None:
+        app.config["WARM_AFTER_WRITE"] = warm
     if os.environ.get("CAMWATCH_PROXIES"):
         app.config["PROXIES"] = _env_int("CAMWATCH_PROXIES")
     if os.environ.get("CAMWATCH_RATELIMIT_STORAGE_URI"):

@@ -49,8 +49,29 @@ def db_session() -> RegistrySession:
         event.listen(session, "after_flush", _forget_versions)
         event.listen(session, "after_rollback", _forget_versions)
         event.listen(session, "after_commit", _expire_after_commit)
+        # which compounds a committed write touched (web.warm warms their list rows)
+        event.listen(session, "after_flush", _note_compounds)
+        event.listen(session, "after_commit", _committed_compounds)
+        event.listen(session, "after_rollback", _rolled_back_compounds)
         g._db_session = session
     return session
+
+
+def _note_compounds(session: Any, _context: Any) -> None:
+    """Remember the compounds of the rows this flush writes (until commit or rollback)."""
+    found = session.info.setdefault("changed_compounds", set())
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        cid = obj.id if type(obj).__name__ == "Compound" else getattr(obj, "compound_id", None)
+        if isinstance(cid, int):
+            found.add(cid)
+
+
+def _committed_compounds(session: Any) -> None:
+    g.setdefault("written_compounds", set()).update(session.info.pop("changed_compounds", ()))
+
+
+def _rolled_back_compounds(session: Any) -> None:
+    session.info.pop("changed_compounds", None)
 
 
 def _forget_versions(*_args: Any) -> None:

@@ -1,0 +1,74 @@
+"""After a write the changed compound's list row is computed on the worker (web.warm)."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+import web.summary
+from web.cache import LRUCache
+
+from .conftest import login, make_app
+
+JSON = {"Accept": "application/json"}
+
+
+def _watch_checks(monkeypatch) -> tuple[list[str], threading.Event]:
+    """Record which thread runs each standards check; an event set by the worker's."""
+    threads: list[str] = []
+    by_worker = threading.Event()
+    real = web.summary.check_report
+
+    def check_report(*args, **kwargs):
+        name = threading.current_thread().name
+        threads.append(name)
+        result = real(*args, **kwargs)
+        if name == "camwatch-cache-worker":
+            by_worker.set()
+        return result
+
+    monkeypatch.setattr(web.summary, "check_report", check_report)
+    return threads, by_worker
+
+
+def _turn(client, device_id: int, heading: float):
+    dev = client.get(f"/devices/{device_id}", headers=JSON).get_json()["properties"]
+    return client.patch(
+        f"/devices/{device_id}",
+        json={"version": dev["version"], "heading_deg": heading},
+        headers=JSON,
+    )
+
+
+@pytest.mark.parametrize("warm", [True, False])
+def test_a_write_computes_the_list_row_before_anyone_asks(db_path, ids, monkeypatch, warm):
+    app = make_app(db_path, LRUCache(256 * 2**20), WARM_AFTER_WRITE=warm)
+    client = app.test_client()
+    login(client, "technician")
+    assert client.get("/compounds/").status_code == 200  # every row computed once
+    threads, by_worker = _watch_checks(monkeypatch)
+    assert _turn(client, ids["own_cam"], 123.0).status_code == 200
+    if warm:
+        assert by_worker.wait(60)  # the new state's check, on the worker
+    else:
+        assert not by_worker.wait(0.5)
+    assert client.get("/compounds/").status_code == 200
+    in_requests = [t for t in threads if t != "camwatch-cache-worker"]
+    # warmed: the list finds the changed row ready; else the list computes it
+    assert len(in_requests) == (0 if warm else 1)
+
+
+def test_a_refused_write_warms_nothing(db_path, ids, monkeypatch):
+    app = make_app(db_path, LRUCache(256 * 2**20))
+    client = app.test_client()
+    login(client, "technician")
+    threads, by_worker = _watch_checks(monkeypatch)
+    dev = client.get(f"/devices/{ids['own_cam']}", headers=JSON).get_json()["properties"]
+    stale = client.patch(
+        f"/devices/{ids['own_cam']}",
+        json={"version": dev["version"] - 1, "heading_deg": 10.0},
+        headers=JSON,
+    )
+    assert stale.status_code in (400, 409)  # refused: nothing committed
+    assert not by_worker.wait(0.5) and threads == []
