@@ -75,6 +75,18 @@ def get_compound(session: Session, code: str) -> Compound:
     return compound
 
 
+def compound_id(session: Session, code: str) -> int:
+    """The row id of the compound with this code (NotFoundError naming it otherwise).
+
+    One column: unlike :func:`get_compound` it neither decodes the plan nor loads the
+    devices, for queries that only filter by compound.
+    """
+    found = session.scalar(select(Compound.id).where(Compound.code == code))
+    if found is None:
+        raise NotFoundError(f"no compound with code {code!r}")
+    return int(found)
+
+
 def list_compounds(session: Session, *, district: str | None = None) -> Sequence[Compound]:
     """All compounds (optionally of one district), by code."""
     stmt = select(Compound).order_by(Compound.code)

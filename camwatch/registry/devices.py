@@ -34,7 +34,7 @@ from camwatch.registry.codec import (
     state_of,
     validate_devices,
 )
-from camwatch.registry.compounds import apply_state, get_compound
+from camwatch.registry.compounds import apply_state, compound_id, get_compound
 from camwatch.registry.models import Compound, Device, utcnow
 from camwatch.sitefile.values import bad_text
 
@@ -61,8 +61,7 @@ def list_devices(
     include_retired: bool = False,
 ) -> Sequence[Device]:
     """Devices of a compound, by kind then code; retired ones only when asked or filtered."""
-    comp = get_compound(session, compound)
-    stmt = select(Device).where(Device.compound_id == comp.id)
+    stmt = select(Device).where(Device.compound_id == compound_id(session, compound))
     if kind:
         _choice("kind", kind, DEVICE_KINDS)
         stmt = stmt.where(Device.kind == kind)
@@ -77,9 +76,10 @@ def list_devices(
 
 def get_device(session: Session, compound: str, code: str) -> Device:
     """The device ``code`` of compound ``compound`` (NotFoundError otherwise)."""
-    comp = get_compound(session, compound)
     device = session.scalar(
-        select(Device).where(Device.compound_id == comp.id, Device.code == code)
+        select(Device).where(
+            Device.compound_id == compound_id(session, compound), Device.code == code
+        )
     )
     if device is None:
         raise NotFoundError(f"compound {compound!r} has no device {code!r}")

@@ -38,7 +38,7 @@ from camwatch.errors import NotFoundError, StaleEditError, UsageError
 from camwatch.i18n import Message, msg, term_msg
 from camwatch.model import PROBLEM_SOURCES, PROBLEM_STATUSES, UNRESOLVED_PROBLEM_STATUSES
 from camwatch.registry.audit import set_actor
-from camwatch.registry.compounds import get_compound
+from camwatch.registry.compounds import compound_id, get_compound
 from camwatch.registry.devices import get_device
 from camwatch.registry.models import Compound, Problem, ProblemEvent, utcnow
 
@@ -180,7 +180,7 @@ def list_problems(
     """
     stmt = select(Problem).order_by(Problem.deadline, Problem.id)
     if compound:
-        stmt = stmt.where(Problem.compound_id == get_compound(session, compound).id)
+        stmt = stmt.where(Problem.compound_id == compound_id(session, compound))
     if compound_ids is not None:
         stmt = stmt.where(Problem.compound_id.in_(list(compound_ids)))
     if status:
