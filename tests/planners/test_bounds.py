@@ -57,7 +57,7 @@ def test_bound_is_at_least_the_exact_area(region, apex, hfov, near, far, heading
     bound = wedge_areas(starts, ends, apex, headings, hfov, near, far)
     for h, b in zip(headings, bound, strict=True):
         exact = region.intersection(sector(apex, h, hfov, near, far)).area
-        assert b >= exact
+        assert b >= exact - 1e-12  # overlay noise: a wedge missing U gave 2.6e-73 m² exactly
         # and a tight one: off by the arcs' chords and the inner disc (nearer limits
         # under INNER_MIN_M are not subtracted) at most
         assert b <= exact + 0.002 * np.pi * far * far + np.pi * near * near + 1e-6
