@@ -48,7 +48,8 @@ from camwatch.geometry.coverage import Analysis
 from camwatch.geometry.space import obstacles_union
 from camwatch.i18n import msg
 from camwatch.model import Building, Site
-from planners.paths import DIAGONAL, SEEN_SAMPLES, SeenLength, WalkGraph, to_mm
+from planners.paths import SEEN_SAMPLES, SeenLength, WalkGraph, to_mm
+from planners.walkgrid import DIAGONAL
 from planners.words import reason
 
 EPSILON = 1e-3  # metres walked are worth this many seen metres: ties go to the shorter route

@@ -12,7 +12,8 @@ from shapely import affinity
 from shapely.geometry import LineString, Point, box
 from shapely.ops import unary_union
 
-from planners.paths import CLEARANCE_M, WalkGraph
+from planners.paths import WalkGraph
+from planners.walkgrid import CLEARANCE_M
 
 BOUNDARY = box(0, 0, 60, 40)
 # an annex touching a slab, a round kiosk and a turned block: many node-to-wall offsets
@@ -178,7 +179,7 @@ def test_the_grid_is_reused_for_the_same_free_space_only():
     seen = box(0, 0, 30, 40)
     first = WalkGraph(SPACE, cell_m=1.1)
     again = WalkGraph(shapely.from_wkb(shapely.to_wkb(SPACE)), cell_m=1.1, seen=seen)
-    assert again.xy is first.xy  # remembered per exact free space and cell
+    assert again.xy is first.xy  # remembered per exact free space and cell (planners.walkgrid)
     assert again.n_seen.sum() > 0 and first.n_seen.sum() == 0  # seen is counted per call
     other = WalkGraph(SPACE.difference(box(0, 0, 5, 5)), cell_m=1.1)
     assert other.xy is not first.xy and len(other) < len(first)
