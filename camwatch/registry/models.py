@@ -352,8 +352,10 @@ class User(Base):
     session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     version: Mapped[int] = mapped_column(Integer)
 
+    # loaded when first read (a manager's visibility checks), not with every user: signing
+    # in a request would otherwise load the compounds with their plans and devices
     compounds: Mapped[list[Compound]] = relationship(
-        secondary=user_compounds, order_by="Compound.code", lazy="selectin"
+        secondary=user_compounds, order_by="Compound.code", lazy="select"
     )
 
     __mapper_args__ = {"version_id_col": version}
