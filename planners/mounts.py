@@ -114,37 +114,74 @@ class _Cells:
         return self.cache[key]
 
 
-def _normal(
-    stand: tuple[float, float],
-    space: BaseGeometry | _Cells,
-    direction: tuple[float, float] | None,
-) -> tuple[float | None, bool]:
-    """Bearing from ``stand`` into the free space around it, and whether the spot is on a
-    straight facade (free space around it is exactly a half disc).
+def _normals(
+    stands: list[tuple[float, float]],
+    cells: _Cells,
+    directions: list[tuple[float, float] | None],
+) -> list[tuple[float | None, bool]]:
+    """For each spot: the bearing from its stand point into the free space around it, and
+    whether it is on a straight facade (free space around it is exactly a half disc).
 
     On a straight facade the normal is the exact perpendicular of the facade
     segment; elsewhere (corners, spots in the open) it points to the centroid
     of the free space within ``NORMAL_PROBE_M`` (None when that is the spot).
+    The overlays run over all spots at once (shapely's vectorised functions, the
+    same operations one spot at a time gave; only the loop left Python).
     """
-    disc = Point(stand).buffer(NORMAL_PROBE_M, quad_segs=16)
-    x0, y0, x1, y1 = disc.bounds
-    if isinstance(space, _Cells):
-        space = space.around(stand)
-    try:
-        near = shapely.clip_by_rect(space, x0, y0, x1, y1)
-        if not near.is_valid:
-            raise ValueError
-    except (shapely.errors.GEOSException, ValueError):  # GEOS's fast clip can be invalid
-        near = space.intersection(shapely.box(x0, y0, x1, y1))
-    local = near.intersection(disc)
-    if local.is_empty or local.area <= 0.0:
-        return None, False
-    c = local.centroid
-    dx, dy = c.x - stand[0], c.y - stand[1]
+    if not stands:
+        return []
+    xy = np.asarray(stands, dtype=float)
+    discs = shapely.buffer(shapely.points(xy), NORMAL_PROBE_M, quad_segs=16)
+    box = shapely.bounds(discs)
+    near = _clip_all([cells.around(p) for p in stands], box)
+    local = shapely.intersection(near, discs)
+    areas = shapely.area(local)
+    empty = shapely.is_empty(local)
+    centres = shapely.get_coordinates(shapely.centroid(np.where(empty, None, local)))
+    disc_areas = shapely.area(discs)
+    out: list[tuple[float | None, bool]] = []
+    k = 0  # centroids are listed for the non-empty pieces only
+    for i, direction in enumerate(directions):
+        if empty[i]:
+            out.append((None, False))
+            continue
+        cx, cy = centres[k]
+        k += 1
+        if areas[i] <= 0.0:
+            out.append((None, False))
+            continue
+        out.append(_bearing_of(xy[i], cx, cy, areas[i], disc_areas[i], direction))
+    return out
+
+
+def _clip_all(pieces: list[BaseGeometry], box: np.ndarray) -> np.ndarray:
+    """Each piece clipped to its box (GEOS's fast clip, which takes one box per call; when
+    it fails or is invalid, the overlay)."""
+    near = np.empty(len(pieces), dtype=object)
+    for i, piece in enumerate(pieces):
+        try:
+            one = shapely.clip_by_rect(piece, *box[i])
+            if not one.is_valid:
+                raise ValueError
+        except (shapely.errors.GEOSException, ValueError):
+            one = piece.intersection(shapely.box(*box[i]))
+        near[i] = one
+    return near
+
+
+def _bearing_of(
+    stand: np.ndarray,
+    cx: float,
+    cy: float,
+    area: float,
+    disc_area: float,
+    direction: tuple[float, float] | None,
+) -> tuple[float | None, bool]:
+    dx, dy = float(cx - stand[0]), float(cy - stand[1])
     if math.hypot(dx, dy) < 0.02 * NORMAL_PROBE_M:
         return None, False
     toward = math.degrees(math.atan2(dx, dy)) % 360.0
-    if direction is None or abs(local.area - disc.area / 2.0) > STRAIGHT_TOLERANCE * disc.area:
+    if direction is None or abs(area - disc_area / 2.0) > STRAIGHT_TOLERANCE * disc_area:
         return toward, False
     ux, uy = direction
     for px, py in ((-uy, ux), (uy, -ux)):  # the two perpendiculars of the facade
@@ -188,24 +225,30 @@ def mount_points(
             ]
 
     seen: set[tuple[float, float]] = set()
-    out: list[MountPoint] = []
-    cells = _Cells(space)
+    kept: list[tuple[tuple[float, float], tuple[float, float] | None, str, str]] = []
     for (x, y), direction, source, ref in raw:
         pos = _round_xy(x, y)
-        if pos in seen:
-            continue
-        seen.add(pos)
-        pt = Point(pos)
-        if (
-            pt.distance(site.boundary) > MOUNT_TOLERANCE_M * 0.5
-            or pt.distance(space) > MOUNT_TOLERANCE_M * 0.5
-        ):
+        if pos not in seen:
+            seen.add(pos)
+            kept.append((pos, direction, source, ref))
+    if not kept:
+        return [], skipped
+    pts = shapely.points(np.array([pos for pos, *_ in kept], dtype=float))
+    far = (shapely.distance(pts, site.boundary) > MOUNT_TOLERANCE_M * 0.5) | (
+        shapely.distance(pts, space) > MOUNT_TOLERANCE_M * 0.5
+    )
+    spots = []
+    for (pos, direction, source, ref), away in zip(kept, far.tolist(), strict=True):
+        if away:
             if source == "mount":
                 skipped.append(f"{ref} at ({pos[0]:g}, {pos[1]:g}) is not in free space")
             continue
-        stand = stand_point(pos, space)
-        normal, straight = _normal(stand, cells, direction)
-        out.append(MountPoint(pos, stand, normal, source, ref, straight))
+        spots.append((pos, stand_point(pos, space), direction, source, ref))
+    normals = _normals([s[1] for s in spots], _Cells(space), [s[2] for s in spots])
+    out = [
+        MountPoint(pos, stand, normal, source, ref, straight)
+        for (pos, stand, _d, source, ref), (normal, straight) in zip(spots, normals, strict=True)
+    ]
     return out, skipped
 
 
