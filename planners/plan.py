@@ -23,6 +23,7 @@ from dataclasses import replace
 from typing import Any
 
 import numpy as np
+import shapely
 from shapely.geometry import Point
 from shapely.ops import unary_union
 
@@ -36,6 +37,7 @@ from camwatch.model import Site
 from planners.candidates import CandidateSet
 from planners.demand import (
     Demand,
+    Footprints,
     build_atoms,
     objective_demand,
     planning_level,
@@ -197,19 +199,29 @@ def plan_cameras(
         )
     unreachable_zones: list[str | None] = []
     if mode == "target":
+        # A zone that cannot pass is not chased: cameras bringing it closer to a pass it
+        # can never reach add nothing (docs/planners.md, "Target not reachable"). What the
+        # candidates can reach of a zone is the union of their footprints in it (small:
+        # zones are), so such zones are dropped, and the other zones' needs capped to it,
+        # before greedy runs.
+        reach = _zone_reach(demand, pf)
+        dropped = _unreachable_zones(demand, reach)
+        if dropped:
+            demand = _capped(demand, reach, drop=dropped)
+            unreachable_zones = [demand.pieces[j].zone for j in dropped]
+            geo = GeometryCoverage(demand, pf, mode=mode)
+            upper = geo.upper_bounds()
         # Wolsey (1982): greedy by gain per unit cost for submodular set cover
         greedy = greedy_placement(
             geo, k=None, upper=upper, costs=costs, by_ratio=True, on_step=step
         )
         if not geo.m.satisfied(geo.covered):
-            # some needs cannot be met from these candidates (greedy stopped only when no
-            # candidate adds anything, so it reached the most they can). A zone that cannot
-            # pass is not chased: cameras bringing it closer to a pass it can never reach add
-            # nothing (docs/planners.md); the monitored area aims for the most it can reach.
-            # Plan again for what is left.
-            dropped = _unmet_zones(demand, geo)
-            demand = _capped(demand, geo.covered, drop=dropped)
-            unreachable_zones = [demand.pieces[j].zone for j in dropped]
+            # the monitored area's need cannot be met from these candidates (greedy stopped
+            # only when no candidate adds anything, so it reached the most they can): it
+            # aims for the most it can reach. Plan again for what is left.
+            more = _unmet_zones(demand, geo)
+            demand = _capped(demand, geo.covered, drop=more)
+            unreachable_zones += [demand.pieces[j].zone for j in more]
             geo = GeometryCoverage(demand, pf, mode=mode)
             upper = geo.upper_bounds()
             greedy = greedy_placement(
@@ -422,6 +434,28 @@ def _unmet_zones(demand: Demand, geo: GeometryCoverage) -> list[int]:
         j
         for j, p in enumerate(demand.pieces)
         if p.zone is not None and geo.m.need[j] > 0 and geo.covered[j] < geo.m.need[j] - slack[j]
+    ]
+
+
+def _zone_reach(demand: Demand, pf: Footprints) -> np.ndarray:
+    """Per piece, the area of the union of every candidate's footprint in it for zone
+    pieces (the most any plan reaches there), +inf for the rest (not computed)."""
+    out = np.full(len(demand.pieces), np.inf)
+    for j, p in enumerate(demand.pieces):
+        if p.zone is not None and p.need_m2 > 0:
+            _, geoms, _ = pf.piece_members(j, np.arange(pf.n))
+            out[j] = float(shapely.area(shapely.union_all(geoms))) if len(geoms) else 0.0
+    return out
+
+
+def _unreachable_zones(demand: Demand, reach: np.ndarray) -> list[int]:
+    """Pieces of zones whose need exceeds what the candidates reach (:func:`_zone_reach`)."""
+    need = np.array([max(p.need_m2, 0.0) for p in demand.pieces])
+    slack = 1e-9 * np.maximum(need, 1.0)  # as _unmet_zones and _Mode.satisfied
+    return [
+        j
+        for j, p in enumerate(demand.pieces)
+        if p.zone is not None and need[j] > 0 and reach[j] < need[j] - slack[j]
     ]
 
 
