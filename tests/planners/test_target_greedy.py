@@ -18,7 +18,9 @@ from planners.candidates import generate_candidates
 from planners.demand import Demand, PieceFootprints, split_by_piece, target_demand
 from planners.lenses import Lens
 from planners.placement import GeometryCoverage, greedy_placement
-from planners.plan import _unreachable_zones, _zone_reach, plan_cameras
+from planners.plan import plan_cameras
+from planners.reach import unreachable_zones as _unreachable_zones
+from planners.reach import zone_reach as _zone_reach
 from tests.planners.sites import make_site, small_compound
 
 SHORT = Lens(name="short", hfov_deg=90, resolution=(640, 480))  # identification reach ~1.3 m
