@@ -12,8 +12,9 @@ For the sample compounds and a large generated one (:func:`bench.synthetic.gener
 3. end to end, ``plan_cameras(add=10)`` on the large compound (target < 30 s);
 4. first, end-to-end rows in child processes (wall s, CPU s, peak RSS):
    ``--add 10`` on the large and on a 480-building compound (2 000 cameras),
-   ``--target 0.95`` and ``--add 10`` with at most 10 000 candidates on the large
-   one; ``--compare DIR`` runs them on older code too, alternating
+   ``--target 0.95`` (on the large compound of seed 1 and of seed 0, the one
+   ``python -m bench.synthetic --size large`` writes) and ``--add 10`` with at most
+   10 000 candidates on the large one; ``--compare DIR`` runs them on older code too, alternating
    (``--plan-only`` stops there, ``--only TEXT`` picks rows; docs/planners.md
    "Speed and memory").
 
@@ -108,7 +109,8 @@ from camwatch.sitefile import parse_site
 from planners.plan import plan_cameras
 kwargs = json.loads(sys.argv[1])
 n_buildings, n_cameras = kwargs.pop("buildings"), kwargs.pop("cameras")
-site = parse_site(generate_compound(n_buildings=n_buildings, n_cameras=n_cameras, seed=1))
+seed = kwargs.pop("site_seed", 1)
+site = parse_site(generate_compound(n_buildings=n_buildings, n_cameras=n_cameras, seed=seed))
 wall, cpu = time.perf_counter(), time.process_time()
 r = plan_cameras(site, **kwargs)
 print(json.dumps({
@@ -127,6 +129,8 @@ PLAN_ROWS: list[tuple[str, int, int, dict[str, object]]] = [
     ("add 10", 60, 200, {"add": 10, "time_limit": 10.0}),
     ("add 10", 480, 2000, {"add": 10, "time_limit": 10.0}),
     ("target 0.95", 60, 200, {"target": 0.95, "time_limit": 10.0}),
+    # the compound `python -m bench.synthetic --size large` writes (seed 0)
+    ("target 0.95 s0", 60, 200, {"target": 0.95, "time_limit": 10.0, "site_seed": 0}),
     ("add 10 ≤10k", 60, 200, {"add": 10, "time_limit": 10.0, "candidate_limit": 10_000}),
 ]
 
@@ -151,7 +155,7 @@ def plan_rows(compare: Path | None, repeat: int, only: str | None = None) -> Non
     codes = [("this", here)] + ([("compare", compare)] if compare is not None else [])
     print(f"\nplan_cameras on generated compounds (seed 1), child process each, best of {repeat}:")
     print(
-        f"{'run':12} {'compound':>9} {'code':8} {'wall s':>7} {'cpu s':>7} {'peak MB':>8}"
+        f"{'run':14} {'compound':>9} {'code':8} {'wall s':>7} {'cpu s':>7} {'peak MB':>8}"
         f" {'cands':>6} {'cams':>4}  after"
     )
     for name, buildings, cameras, kwargs in PLAN_ROWS:
@@ -166,7 +170,7 @@ def plan_rows(compare: Path | None, repeat: int, only: str | None = None) -> Non
         for label in best:
             r = best[label]
             print(
-                f"{name:12} {f'{buildings} bldg':>9} {label:8} {r['wall']:7.1f} {r['cpu']:7.1f}"
+                f"{name:14} {f'{buildings} bldg':>9} {label:8} {r['wall']:7.1f} {r['cpu']:7.1f}"
                 f" {r['rss_mb']:8.0f} {int(r['candidates']):6d} {int(r['cameras']):4d}"
                 f"  {r['after']:.2%}",
                 flush=True,

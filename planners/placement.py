@@ -104,6 +104,7 @@ class GeometryCoverage:
         self.demand, self.pf = demand, pf
         self.m = _Mode(demand, mode)
         self.n = pf.n
+        self._parts: dict[int, list[tuple[int, BaseGeometry, float, tuple[float, ...]]]] = {}
         self.reset()
 
     def reset(self) -> None:
@@ -116,8 +117,16 @@ class GeometryCoverage:
         self._added: list[list[tuple[int, tuple[float, ...]]]] = []  # (piece, box) per add
         self._seen: dict[int, tuple[int, dict[int, float]]] = {}  # c: (adds then, new areas)
 
-    def _cover(self, j: int, near: BaseGeometry | None = None) -> BaseGeometry | None:
-        """Union of the chosen footprints in piece ``j`` (those whose box meets ``near``'s)."""
+    def _boxed(self, c: int) -> list[tuple[int, BaseGeometry, float, tuple[float, ...]]]:
+        """``pf.parts(c)`` with each part's bounding box (kept: greedy asks again and again)."""
+        out = self._parts.get(c)
+        if out is None:
+            out = [(j, g, a, tuple(g.bounds)) for j, g, a in self.pf.parts(c)]
+            self._parts[c] = out
+        return out
+
+    def _cover(self, j: int, near: tuple[float, ...] | None = None) -> BaseGeometry | None:
+        """Union of the chosen footprints in piece ``j`` (those whose box meets the box ``near``)."""
         chosen = self.cover_geom[j]
         if not chosen:
             return None
@@ -125,7 +134,7 @@ class GeometryCoverage:
             # only footprints whose bounding box meets the candidate's can meet it: the
             # intersection is the same, and the overlay far smaller than with the whole
             # cover once many cameras are chosen (docs/planners.md "Speed")
-            x0, y0, x1, y1 = near.bounds
+            x0, y0, x1, y1 = near
             b = self._boxes[j]
             hit = np.flatnonzero(
                 (b[:, 0] <= x1) & (x0 <= b[:, 2]) & (b[:, 1] <= y1) & (y0 <= b[:, 3])
@@ -147,8 +156,8 @@ class GeometryCoverage:
     def new_areas(self, c: int) -> dict[int, float]:
         """Area of each of the candidate's pieces not yet covered: |D| − |D ∩ cover|."""
         out: dict[int, float] = {}
-        for j, geom, a in self.pf.parts(c):
-            cover = self._cover(j, geom)
+        for j, geom, a, box in self._boxed(c):
+            cover = self._cover(j, box)
             if cover is not None:
                 a -= shapely.area(shapely.intersection(geom, cover))
             out[j] = max(a, 0.0)
@@ -190,7 +199,7 @@ class GeometryCoverage:
             return None
         since, new = known
         if since < len(self._added):
-            mine = {j: g.bounds for j, g, _ in self.pf.parts(c)}
+            mine = {j: box for j, _, _, box in self._boxed(c)}
             for added in self._added[since:]:
                 for j, (x0, y0, x1, y1) in added:
                     b = mine.get(j)
@@ -200,12 +209,12 @@ class GeometryCoverage:
         return new
 
     def add(self, c: int) -> None:
-        geoms = {j: g for j, g, _ in self.pf.parts(c)}
-        self._added.append([(j, g.bounds) for j, g in geoms.items()])
+        parts = {j: (g, box) for j, g, _, box in self._boxed(c)}
+        self._added.append([(j, box) for j, (_, box) in parts.items()])
         for j, a in self.new_areas(c).items():
             self.covered[j] += a
-            self.cover_geom[j].append(geoms[j])
-            self._boxes[j] = np.vstack([self._boxes[j], [geoms[j].bounds]])
+            self.cover_geom[j].append(parts[j][0])
+            self._boxes[j] = np.vstack([self._boxes[j], [parts[j][1]]])
             self._union[j] = None
         self.selected.append(c)
 
@@ -327,11 +336,12 @@ def greedy_placement(
     evaluated: set[int] = set()
     it = 0
     done = coverage.m.satisfied(coverage.covered)  # changes only when a camera is added
+    reached = coverage.value()  # likewise
     while heap and (k is None or len(gains) < k):
         if done:
             break
         if on_step is not None:
-            on_step(coverage.value() / coverage.m.total if coverage.m.total > 0 else 1.0)
+            on_step(reached / coverage.m.total if coverage.m.total > 0 else 1.0)
         _, c, stamp, g = heapq.heappop(heap)
         if budget is not None and spent + costs[c] > budget + 1e-9:
             continue  # the budget only shrinks: never affordable again
@@ -351,6 +361,7 @@ def greedy_placement(
         spent += costs[c]
         it += 1
         done = coverage.m.satisfied(coverage.covered)
+        reached = coverage.value()
     return Placement(
         list(coverage.selected),
         gains,

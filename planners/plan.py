@@ -35,7 +35,6 @@ from camwatch.ladders import ALL_LEVELS
 from camwatch.model import Site
 from planners.candidates import CandidateSet
 from planners.demand import (
-    Demand,
     build_atoms,
     objective_demand,
     planning_level,
@@ -53,6 +52,8 @@ from planners.placement import (
     order_by_gain,
 )
 from planners.pool import DEFAULT_POOL, candidate_pool, exact_subpool
+from planners.reach import capped, unmet_zones, zone_reach
+from planners.reach import unreachable_zones as unreachable_zones_of
 from planners.refine import REFINE_SECONDS, Refinement, refine_cameras
 from planners.result import PlanResult, Suggestion, site_with_suggestions, target_report
 from planners.words import reason
@@ -186,6 +187,18 @@ def plan_cameras(
         seconds=candidate_seconds,
     )
     costs = cset.costs()
+    unreachable_zones: list[str | None] = []
+    if mode == "target":
+        # A zone that cannot pass is not chased: cameras bringing it closer to a pass it
+        # can never reach add nothing (docs/planners.md, "Target not reachable"). What the
+        # candidates can reach of a zone is the union of their footprints in it (zones are
+        # small), so such zones are dropped, and the other zones' needs capped to it,
+        # before greedy runs.
+        reach = zone_reach(demand, pf)
+        dropped = unreachable_zones_of(demand, reach)
+        if dropped:
+            demand = capped(demand, reach, drop=dropped)
+            unreachable_zones = [demand.pieces[j].zone for j in dropped]
     geo = GeometryCoverage(demand, pf, mode=mode)
     upper = geo.upper_bounds()
     result.candidates = len(cset)
@@ -195,21 +208,18 @@ def plan_cameras(
             f"{cset.unvisited_spots} of {cset.spots_considered} spots not visited: "
             "candidate generation bound reached (--candidate-limit/--candidate-seconds)"
         )
-    unreachable_zones: list[str | None] = []
     if mode == "target":
         # Wolsey (1982): greedy by gain per unit cost for submodular set cover
         greedy = greedy_placement(
             geo, k=None, upper=upper, costs=costs, by_ratio=True, on_step=step
         )
         if not geo.m.satisfied(geo.covered):
-            # some needs cannot be met from these candidates (greedy stopped only when no
-            # candidate adds anything, so it reached the most they can). A zone that cannot
-            # pass is not chased: cameras bringing it closer to a pass it can never reach add
-            # nothing (docs/planners.md); the monitored area aims for the most it can reach.
-            # Plan again for what is left.
-            dropped = _unmet_zones(demand, geo)
-            demand = _capped(demand, geo.covered, drop=dropped)
-            unreachable_zones = [demand.pieces[j].zone for j in dropped]
+            # the monitored area's need cannot be met from these candidates (greedy stopped
+            # only when no candidate adds anything, so it reached the most they can): it
+            # aims for the most it can reach. Plan again for what is left.
+            more = unmet_zones(demand, geo.covered)
+            demand = capped(demand, geo.covered, drop=more)
+            unreachable_zones += [demand.pieces[j].zone for j in more]
             geo = GeometryCoverage(demand, pf, mode=mode)
             upper = geo.upper_bounds()
             greedy = greedy_placement(
@@ -413,26 +423,6 @@ def _finish(
     after_an = analyze(new_site, include_planned=True, space=space, footprints=known)
     result.after = after_an.ratios()
     result.after_analysis = after_an
-
-
-def _unmet_zones(demand: Demand, geo: GeometryCoverage) -> list[int]:
-    """Pieces of zones whose need the candidates cannot meet."""
-    slack = 1e-9 * np.maximum(geo.m.need, 1.0)
-    return [
-        j
-        for j, p in enumerate(demand.pieces)
-        if p.zone is not None and geo.m.need[j] > 0 and geo.covered[j] < geo.m.need[j] - slack[j]
-    ]
-
-
-def _capped(demand: Demand, reachable: np.ndarray, *, drop: Sequence[int] = ()) -> Demand:
-    """The demand with each need lowered to what the candidates can reach; ``drop`` ones to 0."""
-    gone = set(drop)
-    pieces = [
-        replace(p, need_m2=0.0 if j in gone else min(p.need_m2, float(reachable[j]) * (1.0 - 1e-7)))
-        for j, p in enumerate(demand.pieces)
-    ]
-    return Demand(pieces, target=True)
 
 
 def _explain_zones(
