@@ -95,12 +95,16 @@ def db_path(template_db: Path, tmp_path: Path) -> Path:
 
 
 def make_app(db_file: Path, cache: LRUCache, **config):
+    """An app on ``db_file`` sharing ``cache``. Warming after writes (web.warm) is off
+    unless asked for: its jobs run on the shared cache's worker and could outlive the test
+    and the engine it disposes (a PostgreSQL connection then left open)."""
     application = create_app(
         {
             "TESTING": True,
             "SECRET_KEY": "test-secret-of-at-least-32-characters",
             "DATABASE_URL": f"sqlite:///{db_file}",
             "WTF_CSRF_ENABLED": False,
+            "WARM_AFTER_WRITE": False,
             **config,
         }
     )

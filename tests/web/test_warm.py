@@ -60,7 +60,7 @@ def test_a_write_computes_the_list_row_before_anyone_asks(db_path, ids, monkeypa
 
 
 def test_a_refused_write_warms_nothing(db_path, ids, monkeypatch):
-    app = make_app(db_path, LRUCache(256 * 2**20))
+    app = make_app(db_path, LRUCache(256 * 2**20), WARM_AFTER_WRITE=True)
     client = app.test_client()
     login(client, "technician")
     threads, by_worker = _watch_checks(monkeypatch)
