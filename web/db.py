@@ -15,6 +15,7 @@ from flask import Flask, current_app, g
 from sqlalchemy import Engine, event
 
 from camwatch.registry.db import RegistrySession, make_engine, make_session_factory
+from camwatch.registry.models import Compound
 
 _EXT = "camwatch_db"
 
@@ -61,7 +62,7 @@ def _note_compounds(session: Any, _context: Any) -> None:
     """Remember the compounds of the rows this flush writes (until commit or rollback)."""
     found = session.info.setdefault("changed_compounds", set())
     for obj in (*session.new, *session.dirty, *session.deleted):
-        cid = obj.id if type(obj).__name__ == "Compound" else getattr(obj, "compound_id", None)
+        cid = obj.id if isinstance(obj, Compound) else getattr(obj, "compound_id", None)
         if isinstance(cid, int):
             found.add(cid)
 
