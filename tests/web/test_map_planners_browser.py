@@ -130,3 +130,33 @@ def test_target_plan_shows_labelled_ghosts_and_named_before(page_for, live_serve
     assert before == coverage
     assert CJK.search(page.inner_text("#plan-before-note"))
     shot(page, "map-target-plan-zh")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_pending_routes_come_in_without_a_reload(page_for, live_server, ids, monkeypatch, lang):
+    """While the routes are computed the analysis page says so; they then replace the
+    message by themselves (the page polls), no reload."""
+    import threading
+
+    import planners.routes
+
+    base, app = live_server
+    release = threading.Event()
+    real = planners.routes.intruder_routes
+
+    def held(*args, **kwargs):
+        release.wait(60)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(planners.routes, "intruder_routes", held)
+    app.extensions["camwatch_cache"].clear()  # no routes kept from the tests before
+    page = page_for("planner")
+    _switch(page, lang)
+    page.goto(f"{base}/compounds/{ids['xingfu-li']}/analysis")
+    assert page.locator("#planner-pending").count() == 1
+    release.set()
+    wait_until(page, lambda: page.locator("#planner-pending").count() == 0, timeout_s=45)
+    items = page.locator("#planner-routes li").all_inner_texts()
+    assert items and not any(t in ("none", "无") for t in items)
+    if lang == "zh":
+        assert all(CJK.search(t) for t in items)

@@ -45,4 +45,27 @@
     markBar(bar);
   });
   window.addEventListener("resize", function () { wraps.forEach(mark); bars.forEach(markBar); });
+  // the analysis page's routes, still being computed on the server, come in by themselves:
+  // the page is fetched again every 3 s (at most 20 times) and its routes section replaced
+  // once the fetched one is complete (docs/web.md "Performance"); without JS, a reload does it
+  var tries = 0;
+  function pollRoutes() {
+    tries += 1;
+    var again = function () { if (tries < 20) { window.setTimeout(pollRoutes, 3000); } };
+    window.fetch(window.location.href, { credentials: "same-origin", headers: { Accept: "text/html" } })
+      .then(function (resp) { return resp.ok ? resp.text() : Promise.reject(resp.status); })
+      .then(function (html) {
+        var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("planner-routes");
+        var here = document.getElementById("planner-routes");
+        if (fresh && here && !fresh.querySelector("#planner-pending")) {
+          here.replaceWith(document.importNode(fresh, true));
+        } else {
+          again();
+        }
+      })
+      .catch(again);
+  }
+  if (document.getElementById("planner-pending") && window.fetch && window.DOMParser) {
+    window.setTimeout(pollRoutes, 3000);
+  }
 })();
