@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -199,10 +199,7 @@ class _Spots:
         if len(edges) > EDGE_CACHE:
             edges.clear()  # spots come facade by facade: recent cells are what is reused
         side = min(EDGE_CELL_M, self.radius / 4.0)
-        for li in sorted({li for li, _ in rows}):
-            cols = [k for k, (lj, _) in enumerate(rows) if lj == li]
-            probe = replace(self.probes[li], position=mount.position)
-            stand = self.sight.stand(probe, mount.stand)
+        for li, cols, _probe, stand in self._lenses_at(mount, rows):
             for r, (level, _) in enumerate(self.regions):
                 near, far = self.limits[li][level]
                 part = loose[r]
@@ -226,6 +223,16 @@ class _Spots:
                 hfov = self.lenses[li].hfov_deg
                 items.append((Wedges(starts, ends, stand, heads, hfov, near, far), cols, r))
         return SpotBounds(rows, items)
+
+    def _lenses_at(
+        self, mount: MountPoint, rows: list[tuple[int, float]]
+    ) -> Iterator[tuple[int, list[int], Camera, tuple[float, float]]]:
+        """Per lens of ``rows``: its row indices, its probe camera at ``mount`` and where
+        that camera stands (the same for the bounds and the exact candidates)."""
+        for li in sorted({li for li, _ in rows}):
+            cols = [k for k, (lj, _) in enumerate(rows) if lj == li]
+            probe = replace(self.probes[li], position=mount.position)
+            yield li, cols, probe, self.sight.stand(probe, mount.stand)
 
     def safe_candidates_at(
         self, mount: MountPoint
@@ -251,10 +258,7 @@ class _Spots:
         parts = np.empty((len(self.regions), len(rows)), dtype=object)
         parts[:] = EMPTY
         views: dict[tuple[float, ...], BaseGeometry] = {}  # one visibility per stand and heights
-        for li in sorted({li for li, _ in rows}):
-            cols = [k for k, (lj, _) in enumerate(rows) if lj == li]
-            probe = replace(self.probes[li], position=mount.position)
-            stand = self.sight.stand(probe, mount.stand)
+        for li, cols, probe, stand in self._lenses_at(mount, rows):
             for r, (level, area) in enumerate(self.regions):
                 near, far = self.limits[li][level]
                 if not far > near:
