@@ -214,9 +214,11 @@ def lazy_candidates(
     visibility is computed here.
     """
     regions = list(regions)
-    # point-in-polygon tests on free space (stand points) become indexed; results unchanged
+    # point-in-polygon tests on free space (stand points) become indexed; results unchanged.
+    # A copy is prepared: the caller's free space may be shared with other threads (the
+    # web's cache, camwatch.model's memo), and GEOS's prepared geometry is not thread-safe
+    space = shapely.from_wkb(shapely.to_wkb(space))
     shapely.prepare(space)
-    shapely.prepare(site.boundary)
     mounts, skipped = mount_points(site, space, spacing=spacing)
     spots = _Spots(site, space, lenses, regions, heading_step, into_free_space, coverage_model)
     used: list[MountPoint] = []

@@ -9,6 +9,9 @@ crossed nor touched. Each edge carries an integer length (``UNIT``; equal grid
 paths tie exactly). The grid depends on free space only, so it is remembered
 per exact free space and cell (``GRID_MEMO_ENTRIES``): after a camera moves,
 the next routes and patrol reuse it. :class:`planners.paths.WalkGraph` walks it.
+The memo is per thread: a grid holds prepared geometries, and GEOS's prepared
+geometries are not safe to use from two threads at once (two threads routing
+on one shared grid crashed the process).
 
 Notes: passages narrower than about a cell may be missed by the grid; the
 cell is at most ``MAX_CELL_M``. Building it is O(nodes) vectorised shapely
@@ -89,27 +92,28 @@ class Grid:
     units: np.ndarray  # integer edge lengths (UNIT per cell, DIAGONAL per diagonal cell)
 
 
-_GRID_MEMO: OrderedDict[tuple[bytes, float], Grid] = OrderedDict()
-_GRID_LOCK = threading.Lock()
+_GRIDS = threading.local()  # .memo: this thread's grids (prepared geometry is not thread-safe)
 
 
 def grid_of(space: BaseGeometry, cell: float) -> Grid:
-    """The grid of ``space`` at ``cell``, remembered per exact free space (``GRID_MEMO_ENTRIES``).
+    """The grid of ``space`` at ``cell``, remembered per exact free space (``GRID_MEMO_ENTRIES``,
+    per thread).
 
     A compound's free space does not change when its cameras do, so the routes
     and the patrol of every later analysis reuse the grid (docs/planners.md §6).
     """
+    memo: OrderedDict[tuple[bytes, float], Grid] | None = getattr(_GRIDS, "memo", None)
+    if memo is None:
+        memo = _GRIDS.memo = OrderedDict()
     key = (hashlib.blake2b(shapely.to_wkb(space), digest_size=20).digest(), cell)
-    with _GRID_LOCK:
-        found = _GRID_MEMO.get(key)
-        if found is not None:
-            _GRID_MEMO.move_to_end(key)
-            return found
+    found = memo.get(key)
+    if found is not None:
+        memo.move_to_end(key)
+        return found
     grid = _build_grid(space, cell)
-    with _GRID_LOCK:
-        _GRID_MEMO[key] = grid
-        while len(_GRID_MEMO) > GRID_MEMO_ENTRIES:
-            _GRID_MEMO.popitem(last=False)
+    memo[key] = grid
+    while len(memo) > GRID_MEMO_ENTRIES:
+        memo.popitem(last=False)
     return grid
 
 

@@ -139,3 +139,18 @@ def test_every_spot_computed_gives_eager_footprints():
     extra = set(of_lazy) - {key(eager, c) for c in range(len(eager))}
     assert all(lazy.parts(of_lazy[k]) == [] for k in extra)
     assert lazy.spots_computed == len(lazy.mounts) and lazy.missed == 0
+
+
+def test_the_callers_free_space_is_not_prepared():
+    """Lazy generation indexes a copy of free space: the caller's may be shared with other
+    threads (the web's cache), and GEOS's prepared geometry is not thread-safe."""
+    import shapely
+
+    site = small_compound()
+    space = free_space(site)
+    before = analyze(site, include_planned=True, space=space)
+    demand = objective_demand(site, before)
+    assert not shapely.is_prepared(space) and not shapely.is_prepared(site.boundary)
+    lazy = lazy_candidates(site, [Lens()], space=space, regions=demand.regions())
+    assert len(lazy.candidates) > 0
+    assert not shapely.is_prepared(space) and not shapely.is_prepared(site.boundary)

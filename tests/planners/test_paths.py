@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import threading
 
 import numpy as np
 import pytest
@@ -184,3 +185,21 @@ def test_the_grid_is_reused_for_the_same_free_space_only():
     other = WalkGraph(SPACE.difference(box(0, 0, 5, 5)), cell_m=1.1)
     assert other.xy is not first.xy and len(other) < len(first)
     assert WalkGraph(SPACE, cell_m=1.2).xy is not first.xy
+
+
+def test_grids_are_not_shared_between_threads():
+    """A grid holds prepared geometries, which GEOS does not let two threads use at once
+    (routing on one shared grid from two threads crashed the process): each thread builds
+    and remembers its own."""
+    grids: dict[str, WalkGraph] = {}
+
+    def build(name: str) -> None:
+        grids[name] = WalkGraph(SPACE, cell_m=1.3)
+
+    build("main")
+    worker = threading.Thread(target=build, args=("worker",))
+    worker.start()
+    worker.join(60)
+    assert grids["worker"].xy is not grids["main"].xy  # built again in the other thread
+    assert np.array_equal(grids["worker"].xy, grids["main"].xy)  # the same grid
+    assert WalkGraph(SPACE, cell_m=1.3).xy is grids["main"].xy  # still remembered here
