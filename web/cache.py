@@ -179,13 +179,19 @@ class Pending(Exception):
 
 
 class _Job:
-    __slots__ = ("compute", "done", "group", "key", "not_before")
+    __slots__ = ("compute", "done", "group", "key", "not_before", "urgent")
 
     def __init__(
-        self, key: Hashable, compute: Callable[[], Any], group: Hashable, not_before: float
+        self,
+        key: Hashable,
+        compute: Callable[[], Any],
+        group: Hashable,
+        not_before: float,
+        urgent: bool = False,
     ) -> None:
         self.key, self.compute, self.group = key, compute, group
         self.not_before = not_before  # time.monotonic() before which it is not started
+        self.urgent = urgent  # started before every job that is not
         self.done = threading.Event()
 
 
@@ -229,10 +235,13 @@ class LRUCache(_ByteLRU):
         wait_s: float,
         group: Hashable = None,
         settle_s: float = 0.0,
+        urgent: bool = False,
     ) -> T:
         """The cached value of ``key``; else computed on the worker thread, waited for at
         most ``wait_s`` seconds, then :class:`Pending`. An exception of ``compute`` is
-        cached like a value and raised to every caller. ``settle_s``: see the class."""
+        cached like a value and raised to every caller. ``settle_s``: see the class;
+        ``urgent``: the job starts before every queued job that is not (a short one that
+        readers are about to need, queued behind seconds of routes)."""
         with self._lock:
             job = self._jobs.get(key)
             now = time.monotonic()
@@ -248,7 +257,7 @@ class LRUCache(_ByteLRU):
                     self._queued_at[group] = now
                     while len(self._queued_at) > _GROUPS_KEPT:
                         self._queued_at.popitem(last=False)
-                job = _Job(key, compute, group, not_before)
+                job = _Job(key, compute, group, not_before, urgent)
                 self._jobs[key] = job
                 if group is not None:
                     self._newest[group] = key
@@ -270,14 +279,18 @@ class LRUCache(_ByteLRU):
         return _unwrap(found)
 
     def _next_job(self) -> _Job:
-        """The first queued job that may start (lock held; waits for one)."""
+        """The first queued job that may start, urgent ones first (lock held; waits for one)."""
         while True:
             now = time.monotonic()
-            for i, job in enumerate(self._queue):
-                if job.not_before <= now or (
-                    job.group is not None and self._newest.get(job.group) != job.key
-                ):  # due, or stale (skipped at once)
-                    return self._queue.pop(i)
+            ready = [
+                i
+                for i, job in enumerate(self._queue)
+                if job.not_before <= now
+                or (job.group is not None and self._newest.get(job.group) != job.key)
+            ]  # due, or stale (skipped at once)
+            if ready:
+                first = next((i for i in ready if self._queue[i].urgent), ready[0])
+                return self._queue.pop(first)
             if self._queue:
                 self._wake.wait(min(j.not_before for j in self._queue) - now)
             else:

@@ -75,7 +75,7 @@ DEFAULTS: dict[str, Any] = {
     "REQUEST_RETRY_AFTER_S": 2.0,
     # how long the analysis page waits for its intruder and patrol routes, computed on the
     # cache's worker thread, before saying "still being computed" (web.map_planners)
-    "PLANNER_WAIT_S": 0.3,
+    "PLANNER_WAIT_S": 0.1,
     # the analysis page's routes of a compound under edits wait for a pause this long
     # (web.cache.LRUCache.get_or_start settle_s; docs/web.md "Performance")
     "PLANNER_SETTLE_S": 5.0,

@@ -19,6 +19,7 @@
 from __future__ import annotations
 
 import math
+import time
 from typing import Any
 
 from flask import Blueprint, abort, current_app, g, jsonify, request, url_for
@@ -156,14 +157,18 @@ def _suggestions_of(result: Any, planned: bool) -> list[dict[str, Any]]:
 def _in_background(key: tuple[Any, ...], build: Any, result: Any, page: bool) -> Any:
     """``build()`` cached, computed on the cache's worker thread (docs/web.md, "Performance").
 
-    For the analysis page (``page``) it is waited for at most ``PLANNER_WAIT_S``, else
-    :class:`web.cache.Pending`, and per compound and part only the newest state is
-    computed; the JSON answers wait for it (up to ``PLAN_TIMEOUT_S``, then 503).
+    For the analysis page (``page``) its parts are waited for at most ``PLANNER_WAIT_S``
+    in all (one deadline per request), else :class:`web.cache.Pending`, and per compound
+    and part only the newest state is computed; the JSON answers wait for it (up to
+    ``PLAN_TIMEOUT_S``, then 503).
     """
     cache = cache_for(current_app)
     if page:
         group = (key[0], result.site.id, *key[2:])
-        wait_s = float(current_app.config["PLANNER_WAIT_S"])
+        deadline = g.setdefault(
+            "planner_deadline", time.monotonic() + float(current_app.config["PLANNER_WAIT_S"])
+        )
+        wait_s = max(0.0, deadline - time.monotonic())
         settle_s = float(current_app.config["PLANNER_SETTLE_S"])
         return cache.get_or_start(key, build, wait_s=wait_s, group=group, settle_s=settle_s)
     try:

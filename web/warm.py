@@ -9,7 +9,9 @@ session, :mod:`web.db`) and that answered without error queues one job per
 compound on the cache's worker thread (:meth:`web.cache.LRUCache.get_or_start`);
 the job computes that compound's list row with the same functions and cache keys
 the list uses, so the next reader finds it ready. Decisions: per compound only
-the newest queued job runs (ten quick edits: one warm-up); the job runs as no
+the newest queued job runs (ten quick edits: one warm-up), and before the
+routes queued on the worker (``urgent``: a row takes ~0.1 s, the routes up to
+seconds, and the next list needs the row); the job runs as no
 user (it only reads and fills caches, as the first reader would have); its
 failure is logged and changes nothing. ``WARM_AFTER_WRITE`` (True;
 ``CAMWATCH_WARM_AFTER_WRITE``) turns it off.
@@ -55,7 +57,7 @@ def warm(app: Flask, cid: int) -> None:
 
     with contextlib.suppress(Pending):  # queued: the usual answer, nothing waits for it
         cache_for(app).get_or_start(
-            ("warm", cid, next(_jobs)), job, wait_s=0.0, group=("warm", cid)
+            ("warm", cid, next(_jobs)), job, wait_s=0.0, group=("warm", cid), urgent=True
         )
 
 

@@ -66,6 +66,70 @@ def test_only_the_newest_state_of_a_group_is_computed():
     assert done == ["busy", "v3"] and cache.skipped == 2
 
 
+def test_an_urgent_job_starts_before_the_queued_ones():
+    """A list row queued after a write (``urgent``) does not wait behind queued routes."""
+    started, release = _gate()
+    done: list[str] = []
+
+    def job(name: str):
+        def compute() -> str:
+            if name == "busy":
+                started.set()
+                release.wait(30)
+            done.append(name)
+            return name
+
+        return compute
+
+    cache = LRUCache(10_000)
+    with pytest.raises(Pending):
+        cache.get_or_start("busy", job("busy"), wait_s=0)
+    assert started.wait(30)
+    for name in ("routes A", "routes B"):
+        with pytest.raises(Pending):
+            cache.get_or_start(name, job(name), wait_s=0, group=name)
+    with pytest.raises(Pending):
+        cache.get_or_start("row", job("row"), wait_s=0, group="row", urgent=True)
+    release.set()
+    assert cache.get_or_start("routes B", job("routes B"), wait_s=30) == "routes B"
+    assert done == ["busy", "row", "routes A", "routes B"]
+
+
+def test_the_page_waits_for_its_planner_parts_once_in_all(db_path, ids, monkeypatch):
+    """``PLANNER_WAIT_S`` is one budget for the analysis page's routes and patrol together:
+    the part asked second waits only for what the first left of it."""
+    import planners.routes
+
+    release = threading.Event()
+    for name in ("intruder_routes", "patrol_route"):
+        real = getattr(planners.routes, name)
+
+        def slow(*args, _real=real, **kwargs):
+            release.wait(30)
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(planners.routes, name, slow)
+    cache = LRUCache(256 * 2**20)
+    waits: list[float] = []
+    real_start = cache.get_or_start
+
+    def spy(key, compute, **kwargs):
+        waits.append(kwargs["wait_s"])
+        return real_start(key, compute, **kwargs)
+
+    monkeypatch.setattr(cache, "get_or_start", spy)
+    app = make_app(db_path, cache, PLANNER_WAIT_S=0.2)
+    client = app.test_client()
+    login(client, "planner")
+    try:
+        html = client.get(f"/compounds/{ids['own']}/analysis").get_data(as_text=True)
+    finally:
+        release.set()
+    assert 'id="planner-pending"' in html
+    assert len(waits) == 2 and 0.15 < waits[0] <= 0.2  # routes: (nearly) the whole budget
+    assert waits[1] < 0.05  # patrol: what routes left of it, not another 0.2 s
+
+
 def test_a_job_held_back_by_settle_is_not_waited_for():
     """Under edits a page-started job starts only ``settle_s`` after it was queued: a caller
     that could wait less than that is told Pending at once instead of waiting for nothing."""

@@ -46,8 +46,9 @@
   });
   window.addEventListener("resize", function () { wraps.forEach(mark); bars.forEach(markBar); });
   // the analysis page's routes, still being computed on the server, come in by themselves:
-  // the page is fetched again every 3 s (at most 20 times) and its routes section replaced
-  // once the fetched one is complete (docs/web.md "Performance"); without JS, a reload does it
+  // the page is fetched again after 1 s, then every 3 s (at most 20 times), and its routes
+  // section replaced once the fetched one is complete (docs/web.md "Performance"); without
+  // JS, a reload does it
   var tries = 0;
   function pollRoutes() {
     tries += 1;
@@ -66,6 +67,6 @@
       .catch(again);
   }
   if (document.getElementById("planner-pending") && window.fetch && window.DOMParser) {
-    window.setTimeout(pollRoutes, 3000);
+    window.setTimeout(pollRoutes, 1000);
   }
 })();
