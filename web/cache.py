@@ -278,6 +278,13 @@ class LRUCache(_ByteLRU):
             raise Pending(key)
         return _unwrap(found)
 
+    def in_progress(self, group: Hashable) -> threading.Event | None:
+        """The done event of ``group``'s newest job while it is queued or running, else None."""
+        with self._lock:
+            key = self._newest.get(group)
+            job = self._jobs.get(key) if key is not None else None
+            return job.done if job is not None else None
+
     def _next_job(self) -> _Job:
         """The first queued job that may start, urgent ones first (lock held; waits for one)."""
         while True:

@@ -86,7 +86,7 @@ def index():
     compounds = compounds_for(g.user)
     if g.user.role == "manager" and len(compounds) == 1:
         return redirect(url_for("compounds.overview", cid=compounds[0].id))
-    rows = list_rows(compounds)
+    rows = list_rows(compounds, defer=True)
     return render_template(
         "compounds/index.html",
         rows=rows,

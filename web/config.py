@@ -76,6 +76,9 @@ DEFAULTS: dict[str, Any] = {
     # how long the analysis page waits for its intruder and patrol routes, computed on the
     # cache's worker thread, before saying "still being computed" (web.map_planners)
     "PLANNER_WAIT_S": 0.1,
+    # how long the compound list waits for a row being computed after a write (web.warm)
+    # before listing it as "being computed" (web.list_rows)
+    "LIST_WAIT_S": 0.05,
     # the analysis page's routes of a compound under edits wait for a pause this long
     # (web.cache.LRUCache.get_or_start settle_s; docs/web.md "Performance")
     "PLANNER_SETTLE_S": 5.0,

@@ -8,6 +8,14 @@ the list's rows read the devices' versions and every compound's problems in one
 query each for all compounds; the coverage summary and the standards check come
 from the same per-state caches (and stored snapshots) as ``compound_status``,
 so the numbers are the same — ``tests/web/test_list_rows.py`` compares them.
+
+With ``defer`` (the list page), a compound whose row is being computed on the
+cache's worker after a write (:mod:`web.warm`) is waited for at most
+``LIST_WAIT_S`` and otherwise listed as **pending** (``pending`` True, its
+coverage and standard unknown): the page says so and its script fetches it
+again, as the analysis page does for its routes (docs/web.md, "Performance").
+Decision: the list never shows an older state's numbers; it says they are
+coming, and does not compute in the request what the worker is computing.
 """
 
 from __future__ import annotations
@@ -17,7 +25,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from flask import g
+from flask import current_app, g
 from sqlalchemy import select
 
 from camwatch.registry.models import Compound, Device, Problem
@@ -26,11 +34,15 @@ from camwatch.standards import meets_standard
 from web.db import db_session
 from web.messages import analysis_failed
 from web.summary import camera_figures, findings_outcome, summary_figures, summary_outcome
+from web.warm import warming
 
 
-def list_rows(compounds: Sequence[Compound], today: date | None = None) -> list[dict[str, Any]]:
+def list_rows(
+    compounds: Sequence[Compound], today: date | None = None, *, defer: bool = False
+) -> list[dict[str, Any]]:
     """One row per compound with what the compound list shows (keys as
-    :func:`web.summary.compound_status` names them, without checklist and inspection)."""
+    :func:`web.summary.compound_status` names them, without checklist and inspection;
+    ``pending`` when ``defer`` left the row to the worker computing it)."""
     day = today or date.today()
     ids = [c.id for c in compounds]
     if not ids:
@@ -54,7 +66,10 @@ def list_rows(compounds: Sequence[Compound], today: date | None = None) -> list[
     memo = g.setdefault("_device_rows", {})
     for c in compounds:
         memo.setdefault((c.id, c.version), tuple(devices[c.id]))
-    return [_row(c, devices[c.id], problems[c.id], day) for c in compounds]
+    wait_s = float(current_app.config["LIST_WAIT_S"])
+    return [
+        _row(c, devices[c.id], problems[c.id], day, wait_s if defer else None) for c in compounds
+    ]
 
 
 def _row(
@@ -62,22 +77,28 @@ def _row(
     devices: list[tuple[int, int, str, str]],
     problems: list[tuple[int, str, date, int | None]],
     today: date,
+    defer_s: float | None,
 ) -> dict[str, Any]:
-    summary, failure = summary_outcome(compound)
     unresolved = [p for p in problems if p[1] in UNRESOLVED_PROBLEM_STATUSES]
     cams: Counter[str] = Counter(status for _id, _v, kind, status in devices if kind == "camera")
     row: dict[str, Any] = {
         "compound": compound,
-        "error": analysis_failed(failure) if failure is not None else None,
+        "error": None,
+        "pending": False,
         **camera_figures(cams),
         "open_problems": len(unresolved),
         "overdue_problems": sum(1 for p in unresolved if p[2] < today),
     }
+    if defer_s is not None:
+        computing = warming(compound.id)
+        if computing is not None and not computing.wait(defer_s):
+            row["pending"] = True
+            return _unknown(row)
+    summary, failure = summary_outcome(compound)
+    if failure is not None:
+        row["error"] = analysis_failed(failure)
     if summary is None:
-        unknown = ("summary", "detection", "blind_spots", "blind_area", "key_uncovered")
-        row.update(dict.fromkeys(unknown + ("zones_pass", "zones", "findings")))
-        row.update(compliant=False, meets_standard=False)
-        return row
+        return _unknown(row)
     row.update(summary_figures(summary))
     pkey = tuple(
         (pid, status, deadline.isoformat(), dev) for pid, status, deadline, dev in problems
@@ -87,4 +108,12 @@ def _row(
     row["meets_standard"] = report is not None and meets_standard(report)
     if failed is not None:
         row["error"] = analysis_failed(failed)
+    return row
+
+
+def _unknown(row: dict[str, Any]) -> dict[str, Any]:
+    """The row without coverage and standard (failed, or still being computed)."""
+    unknown = ("summary", "detection", "blind_spots", "blind_area", "key_uncovered")
+    row.update(dict.fromkeys(unknown + ("zones_pass", "zones", "findings")))
+    row.update(compliant=False, meets_standard=False)
     return row

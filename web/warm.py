@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import threading
 from typing import Any
 
 from flask import Flask, Response, current_app, g
@@ -61,6 +62,12 @@ def warm(app: Flask, cid: int) -> None:
         )
 
 
+def warming(cid: int) -> threading.Event | None:
+    """Set once the list row of compound ``cid`` queued after a write is computed; None when
+    none is queued or running."""
+    return cache_for(current_app).in_progress(("warm", cid))
+
+
 def _compute_row(cid: int) -> Any:
     from web.db import db_session
     from web.list_rows import list_rows
@@ -69,4 +76,4 @@ def _compute_row(cid: int) -> Any:
     compound = db_session().get(Compound, cid)
     if compound is None:  # deleted meanwhile
         return None
-    return list_rows([compound])
+    return list_rows([compound], defer=False)  # the job computes what the list defers to it

@@ -160,3 +160,42 @@ def test_pending_routes_come_in_without_a_reload(page_for, live_server, ids, mon
     assert items and not any(t in ("none", "无") for t in items)
     if lang == "zh":
         assert all(CJK.search(t) for t in items)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_list_row_being_computed_comes_in_without_a_reload(
+    page_for, live_server, ids, monkeypatch, lang
+):
+    """A compound whose row the worker is computing after a write is listed as being
+    computed; its numbers then replace the message by themselves (the list polls)."""
+    import threading
+
+    import web.warm
+
+    base, app = live_server
+    release = threading.Event()
+    real = web.warm._compute_row
+
+    def held(cid):
+        release.wait(60)
+        return real(cid)
+
+    monkeypatch.setattr(web.warm, "_compute_row", held)
+    page = page_for("planner")
+    _switch(page, lang)
+    web.warm.warm(app, ids["xingfu-li"])  # as after a write to that compound
+    try:
+        page.goto(f"{base}/compounds/")
+        assert page.locator(".list-pending").count() == 1
+        card = page.locator("article.ccard", has=page.locator(".list-pending"))
+        assert ("计算中" if lang == "zh" else "Being computed") in card.inner_text()
+        shot(page, f"list-pending-{lang}")
+    finally:
+        release.set()
+    wait_until(page, lambda: page.locator(".list-pending").count() == 0, timeout_s=45)
+    cards = page.locator("article.ccard")
+    assert (
+        cards.count() >= 3
+        and page.locator("article.ccard .badge.ok, article.ccard .badge.bad").count()
+        == cards.count()
+    )

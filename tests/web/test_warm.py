@@ -72,3 +72,43 @@ def test_a_refused_write_warms_nothing(db_path, ids, monkeypatch):
     )
     assert stale.status_code in (400, 409)  # refused: nothing committed
     assert not by_worker.wait(0.5) and threads == []
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_list_says_a_row_is_being_computed_instead_of_computing_it(
+    db_path, ids, monkeypatch, lang
+):
+    """While the worker computes the changed row, the list waits ``LIST_WAIT_S`` for it,
+    then lists the compound as being computed (never the older state's numbers) without
+    computing the row in the request; once the worker is done the numbers are listed."""
+    import web.warm
+
+    release = threading.Event()
+    real = web.warm._compute_row
+
+    def held(cid):
+        release.wait(30)
+        return real(cid)
+
+    monkeypatch.setattr(web.warm, "_compute_row", held)
+    app = make_app(db_path, LRUCache(256 * 2**20), WARM_AFTER_WRITE=True, LIST_WAIT_S=0.0)
+    client = app.test_client()
+    login(client, "technician")
+    client.post("/language", data={"lang": lang})
+    first = client.get("/compounds/").get_data(as_text=True)
+    assert "list-pending" not in first  # nothing queued: every row computed in the request
+    threads, _by_worker = _watch_checks(monkeypatch)
+    try:
+        assert _turn(client, ids["own_cam"], 77.0).status_code == 200
+        page = client.get("/compounds/").get_data(as_text=True)
+        assert page.count('class="muted list-pending"') == 1  # only the changed compound
+        assert ("计算中" in page) == (lang == "zh") and ("Being computed" in page) == (lang == "en")
+        assert threads == []  # nothing computed in the request
+    finally:
+        release.set()
+    with app.app_context():
+        event = web.warm.warming(ids["own"])
+        assert event is None or event.wait(60)
+    page = client.get("/compounds/").get_data(as_text=True)
+    assert "list-pending" not in page
+    assert [t for t in threads if t != "camwatch-cache-worker"] == []  # the worker's row

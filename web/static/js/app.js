@@ -45,28 +45,34 @@
     markBar(bar);
   });
   window.addEventListener("resize", function () { wraps.forEach(mark); bars.forEach(markBar); });
-  // the analysis page's routes, still being computed on the server, come in by themselves:
-  // the page is fetched again after 1 s, then every 3 s (at most 20 times), and its routes
-  // section replaced once the fetched one is complete (docs/web.md "Performance"); without
-  // JS, a reload does it
-  var tries = 0;
-  function pollRoutes() {
-    tries += 1;
-    var again = function () { if (tries < 20) { window.setTimeout(pollRoutes, 3000); } };
-    window.fetch(window.location.href, { credentials: "same-origin", headers: { Accept: "text/html" } })
-      .then(function (resp) { return resp.ok ? resp.text() : Promise.reject(resp.status); })
-      .then(function (html) {
-        var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("planner-routes");
-        var here = document.getElementById("planner-routes");
-        if (fresh && here && !fresh.querySelector("#planner-pending")) {
-          here.replaceWith(document.importNode(fresh, true));
-        } else {
-          again();
-        }
-      })
-      .catch(again);
+  // parts still being computed on the server come in by themselves: the analysis page's
+  // routes (#planner-pending in #planner-routes) and the compound list's rows just edited
+  // (.list-pending in #compound-grid). The page is fetched again after 1 s, then every 3 s
+  // (at most 20 times), and the section replaced once the fetched one has nothing pending
+  // (docs/web.md "Performance"); without JS, a reload does it
+  function pollUntilDone(sectionId, pending) {
+    var tries = 0;
+    function poll() {
+      tries += 1;
+      var again = function () { if (tries < 20) { window.setTimeout(poll, 3000); } };
+      window.fetch(window.location.href, { credentials: "same-origin", headers: { Accept: "text/html" } })
+        .then(function (resp) { return resp.ok ? resp.text() : Promise.reject(resp.status); })
+        .then(function (html) {
+          var fresh = new DOMParser().parseFromString(html, "text/html").getElementById(sectionId);
+          var here = document.getElementById(sectionId);
+          if (fresh && here && !fresh.querySelector(pending)) {
+            here.replaceWith(document.importNode(fresh, true));
+          } else {
+            again();
+          }
+        })
+        .catch(again);
+    }
+    var section = document.getElementById(sectionId);
+    if (section && section.querySelector(pending) && window.fetch && window.DOMParser) {
+      window.setTimeout(poll, 1000);
+    }
   }
-  if (document.getElementById("planner-pending") && window.fetch && window.DOMParser) {
-    window.setTimeout(pollRoutes, 1000);
-  }
+  pollUntilDone("planner-routes", "#planner-pending");
+  pollUntilDone("compound-grid", ".list-pending");
 })();
