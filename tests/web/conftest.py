@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import shutil
+import threading
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -222,3 +223,21 @@ def ids(template_db: Path) -> dict:
     finally:
         s.close()
         engine.dispose()
+
+
+@pytest.fixture
+def held_warm_rows(monkeypatch):
+    """The rows warmed after a write (web.warm) wait, on the worker, until the returned event
+    is set (set at the end of the test at the latest)."""
+    import web.warm
+
+    release = threading.Event()
+    real = web.warm._compute_row
+
+    def held(cid):
+        release.wait(60)
+        return real(cid)
+
+    monkeypatch.setattr(web.warm, "_compute_row", held)
+    yield release
+    release.set()

@@ -40,7 +40,9 @@ def test_pending_then_value_computed_once():
     assert calls == [1]
 
 
-def test_only_the_newest_state_of_a_group_is_computed():
+def _busy_worker():
+    """A cache whose worker runs a job "busy" until ``release`` is set; ``job(name)`` makes a
+    job that notes its name in ``done`` when it runs."""
     started, release = _gate()
     done: list[str] = []
 
@@ -57,6 +59,11 @@ def test_only_the_newest_state_of_a_group_is_computed():
     cache = LRUCache(10_000)
     with pytest.raises(Pending):
         cache.get_or_start("busy", job("busy"), wait_s=0)
+    return cache, job, done, started, release
+
+
+def test_only_the_newest_state_of_a_group_is_computed():
+    cache, job, done, started, release = _busy_worker()
     assert started.wait(30)  # the worker is busy: the next ones queue
     for state in ("v1", "v2", "v3"):
         with pytest.raises(Pending):
@@ -68,22 +75,7 @@ def test_only_the_newest_state_of_a_group_is_computed():
 
 def test_an_urgent_job_starts_before_the_queued_ones():
     """A list row queued after a write (``urgent``) does not wait behind queued routes."""
-    started, release = _gate()
-    done: list[str] = []
-
-    def job(name: str):
-        def compute() -> str:
-            if name == "busy":
-                started.set()
-                release.wait(30)
-            done.append(name)
-            return name
-
-        return compute
-
-    cache = LRUCache(10_000)
-    with pytest.raises(Pending):
-        cache.get_or_start("busy", job("busy"), wait_s=0)
+    cache, job, done, started, release = _busy_worker()
     assert started.wait(30)
     for name in ("routes A", "routes B"):
         with pytest.raises(Pending):

@@ -164,23 +164,14 @@ def test_pending_routes_come_in_without_a_reload(page_for, live_server, ids, mon
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_a_list_row_being_computed_comes_in_without_a_reload(
-    page_for, live_server, ids, monkeypatch, lang
+    page_for, live_server, ids, held_warm_rows, lang
 ):
     """A compound whose row the worker is computing after a write is listed as being
     computed; its numbers then replace the message by themselves (the list polls)."""
-    import threading
-
     import web.warm
 
     base, app = live_server
-    release = threading.Event()
-    real = web.warm._compute_row
-
-    def held(cid):
-        release.wait(60)
-        return real(cid)
-
-    monkeypatch.setattr(web.warm, "_compute_row", held)
+    release = held_warm_rows
     page = page_for("planner")
     _switch(page, lang)
     web.warm.warm(app, ids["xingfu-li"])  # as after a write to that compound

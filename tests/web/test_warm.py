@@ -76,21 +76,14 @@ def test_a_refused_write_warms_nothing(db_path, ids, monkeypatch):
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_the_list_says_a_row_is_being_computed_instead_of_computing_it(
-    db_path, ids, monkeypatch, lang
+    db_path, ids, monkeypatch, held_warm_rows, lang
 ):
     """While the worker computes the changed row, the list waits ``LIST_WAIT_S`` for it,
     then lists the compound as being computed (never the older state's numbers) without
     computing the row in the request; once the worker is done the numbers are listed."""
     import web.warm
 
-    release = threading.Event()
-    real = web.warm._compute_row
-
-    def held(cid):
-        release.wait(30)
-        return real(cid)
-
-    monkeypatch.setattr(web.warm, "_compute_row", held)
+    release = held_warm_rows
     app = make_app(db_path, LRUCache(256 * 2**20), WARM_AFTER_WRITE=True, LIST_WAIT_S=0.0)
     client = app.test_client()
     login(client, "technician")
