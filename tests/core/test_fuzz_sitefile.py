@@ -275,7 +275,10 @@ def mutated_samples(draw: st.DrawFn) -> Any:
         elif op == "wrap":
             parent[key] = [old]
         elif op == "stringify":
-            parent[key] = json.dumps(old) if not isinstance(old, str) else old * 3
+            try:
+                parent[key] = json.dumps(old) if not isinstance(old, str) else old * 3
+            except RecursionError:  # a hostile nesting (up to 3,000 deep) json cannot write
+                continue
     return doc
 
 
