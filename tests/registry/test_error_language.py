@@ -211,3 +211,27 @@ def test_click_usage_errors_follow_the_locale(cli_run, monkeypatch):
     assert "没有命令 'nosuch'" in cli_run("nosuch", lang=None).output
     bad_lang = cli_run("nosuch", lang="fr")  # --lang itself is wrong: the locale decides
     assert bad_lang.exit_code == 2 and "'--lang' 的值无效：'fr'" in bad_lang.output
+
+
+def test_flush_conflict_names_the_record_in_chinese(engine, session_factory):
+    """Two sessions edit one device; the later flush's StaleEditError words its label."""
+    load_tiny(engine)
+    first, second = session_factory(), session_factory()
+    try:
+        d1, d2 = get_device(first, "tiny-court", "C2"), get_device(second, "tiny-court", "C2")
+        d1.name = "from first"
+        first.commit()
+        d2.name = "from second"
+        with pytest.raises(StaleEditError) as info:
+            second.flush()
+        second.rollback()
+    finally:
+        first.close()
+        second.close()
+    assert info.value.text("en") == (
+        "conflict: camera 'C2' was changed by someone else since it was read; "
+        "nothing was saved — reload and try again"
+    )
+    assert (
+        info.value.text("zh") == "冲突：摄像机「C2」在读取后已被他人修改，本次未保存，请刷新后重试"
+    )
