@@ -60,7 +60,14 @@ def load_plugin(group: str, name: str) -> Any:
     try:
         return ep.load()
     except (ImportError, AttributeError) as exc:
-        raise UsageError(f"{name!r} ({ep.value}) could not be loaded: {exc}") from exc
+        raise UsageError(
+            msg(
+                "%(name)s (%(target)s) could not be loaded: %(detail)s",
+                name=repr(name),
+                target=ep.value,
+                detail=str(exc),
+            )
+        ) from exc
 
 
 class LazyGroup(click.Group):
@@ -334,7 +341,9 @@ def render(
     from camwatch.render.overlays import combine
 
     if not Path(output).parent.exists():
-        raise UsageError(f"output folder does not exist: {Path(output).parent}")
+        raise UsageError(
+            msg("output folder does not exist: %(folder)s", folder=str(Path(output).parent))
+        )
     wanted = [n for n, on in (("suggest", with_suggest), ("routes", with_routes)) if on]
     wanted += ["patrol"] if with_patrol else []
     layers = _layers(wanted)  # before any work: a missing layer is a usage error
@@ -352,7 +361,13 @@ def _layers(names: list[str]) -> list[Callable[[Any, Any], Overlays]]:
     missing = [n for n in names if n not in plugins(OVERLAYS_GROUP)]
     if missing:
         flags = ", ".join(f"--{n}" for n in missing)
-        raise UsageError(f"{flags}: no such layer is installed (entry points {OVERLAYS_GROUP})")
+        raise UsageError(
+            msg(
+                "%(flags)s: no such layer is installed (entry points %(group)s)",
+                flags=flags,
+                group=OVERLAYS_GROUP,
+            )
+        )
     return [load_plugin(OVERLAYS_GROUP, n) for n in names]
 
 

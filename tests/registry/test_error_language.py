@@ -235,3 +235,11 @@ def test_flush_conflict_names_the_record_in_chinese(engine, session_factory):
     assert (
         info.value.text("zh") == "冲突：摄像机「C2」在读取后已被他人修改，本次未保存，请刷新后重试"
     )
+
+
+def test_cli_own_usage_error_in_lang(cli_run, tmp_path):
+    out = str(tmp_path / "missing" / "plan.png")
+    zh = cli_run("render", "site.geojson", "-o", out)
+    assert zh.exit_code == 2 and f"输出文件夹不存在：{tmp_path / 'missing'}" in zh.output
+    en = cli_run("render", "site.geojson", "-o", out, lang="en")
+    assert f"error: output folder does not exist: {tmp_path / 'missing'}" in en.output
