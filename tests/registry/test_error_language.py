@@ -117,7 +117,9 @@ CASES: list[tuple[Callable[[Session], object], type[CamwatchError], str, list[st
 
 
 @pytest.mark.parametrize(
-    "fail, cls, english, chinese", CASES, ids=[c[2].split(" ")[1] for c in CASES]
+    "fail, cls, english, chinese",
+    CASES,
+    ids=["duplicate", "no-device", "retired", "stale", "csv", "user", "no-problem", "deadline"],
 )
 def test_registry_errors_in_both_languages(engine, fail, cls, english, chinese):
     load_tiny(engine)
