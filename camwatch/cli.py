@@ -14,7 +14,9 @@ top-level group: its one-line message goes to stderr and the exit code is 2.
 ``camwatch --lang zh|en`` (default: the locale's ``LC_ALL``/``LC_MESSAGES``/
 ``LANG``, English when it names neither) sets the language of messages —
 error lines and the text the commands print (:mod:`camwatch.i18n`); ``--json``
-keys stay English, and pictures and reports keep their own ``--lang``.
+keys stay English, and pictures and reports keep their own ``--lang``. Click's
+own usage errors (unknown command or option, missing argument, bad choice) are
+worded in it too (:func:`camwatch.clikit.worded_usage_error`; exit code 2).
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from camwatch.clikit import InputError, echo_json
+from camwatch.clikit import InputError, echo_json, worded_usage_error
 from camwatch.errors import CamwatchError, UsageError
 from camwatch.i18n import LANGS, current_language, msg, normalize, term_msg, use_language
 from camwatch.ladders import ALL_LEVELS, DEFAULT_LADDER, ladder, not_in_ladder
@@ -58,7 +60,14 @@ def load_plugin(group: str, name: str) -> Any:
     try:
         return ep.load()
     except (ImportError, AttributeError) as exc:
-        raise UsageError(f"{name!r} ({ep.value}) could not be loaded: {exc}") from exc
+        raise UsageError(
+            msg(
+                "%(name)s (%(target)s) could not be loaded: %(detail)s",
+                name=repr(name),
+                target=ep.value,
+                detail=str(exc),
+            )
+        ) from exc
 
 
 class LazyGroup(click.Group):
@@ -69,11 +78,27 @@ class LazyGroup(click.Group):
     the console script all see exit code 2 and a one-line message.
     """
 
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        lang = _lang_option(args)  # before click parses (and consumes) the arguments
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except click.UsageError as exc:  # e.g. a bad --lang or an unknown option of camwatch
+            raise worded_usage_error(exc, lang) from exc
+
     def invoke(self, ctx: click.Context):  # noqa: ANN201 - click's signature
         try:
             return super().invoke(ctx)
         except CamwatchError as exc:  # worded in --lang, whatever context is still open
             raise InputError(exc.text(ctx.meta.get(LANG_KEY))) from exc
+        except click.UsageError as exc:  # click's own (no such command, missing option...)
+            lang = ctx.meta.get(LANG_KEY) or ctx.params.get("lang") or locale_language()
+            raise worded_usage_error(exc, lang) from exc
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(set(super().list_commands(ctx)) | set(plugins(COMMANDS_GROUP)))
@@ -110,6 +135,20 @@ def _unavailable(name: str, message: str) -> click.Command:
 
 
 LANG_KEY = "camwatch.lang"  # ctx.meta key of the chosen language
+
+
+def _lang_option(args: list[str]) -> str:
+    """The language ``camwatch --lang X ...`` asks for, read before click parses ``args``
+    (the locale's when there is none, or when it names no known language)."""
+    given: str | None = None
+    i = 0
+    while i < len(args) and args[i].startswith("-") and args[i] != "--":
+        if args[i] == "--lang" and i + 1 < len(args):
+            given, i = args[i + 1], i + 1  # the last --lang wins, as click reads it
+        elif args[i].startswith("--lang="):
+            given = args[i].partition("=")[2]
+        i += 1
+    return normalize(given) or locale_language()
 
 
 def locale_language(environ: Mapping[str, str] | None = None) -> str:
@@ -302,7 +341,9 @@ def render(
     from camwatch.render.overlays import combine
 
     if not Path(output).parent.exists():
-        raise UsageError(f"output folder does not exist: {Path(output).parent}")
+        raise UsageError(
+            msg("output folder does not exist: %(folder)s", folder=str(Path(output).parent))
+        )
     wanted = [n for n, on in (("suggest", with_suggest), ("routes", with_routes)) if on]
     wanted += ["patrol"] if with_patrol else []
     layers = _layers(wanted)  # before any work: a missing layer is a usage error
@@ -320,7 +361,13 @@ def _layers(names: list[str]) -> list[Callable[[Any, Any], Overlays]]:
     missing = [n for n in names if n not in plugins(OVERLAYS_GROUP)]
     if missing:
         flags = ", ".join(f"--{n}" for n in missing)
-        raise UsageError(f"{flags}: no such layer is installed (entry points {OVERLAYS_GROUP})")
+        raise UsageError(
+            msg(
+                "%(flags)s: no such layer is installed (entry points %(group)s)",
+                flags=flags,
+                group=OVERLAYS_GROUP,
+            )
+        )
     return [load_plugin(OVERLAYS_GROUP, n) for n in names]
 
 

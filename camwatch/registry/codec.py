@@ -136,10 +136,17 @@ def _text(value: Any, key: str, index: int | None, kind: str, code: str | None) 
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
     if not isinstance(value, str):
-        raise _error(index, kind, code, f"{key} must be a string, got {show(value)}")
+        raise _error(
+            index,
+            kind,
+            code,
+            msg("%(key)s must be a string, got %(value)s", key=key, value=show(value)),
+        )
     limit = TEXT_LIMITS.get(key)
     if limit is not None and len(value) > limit:
-        raise _error(index, kind, code, f"{key} is longer than {limit} characters")
+        raise _error(
+            index, kind, code, msg("%(key)s is longer than %(n)s characters", key=key, n=limit)
+        )
     return value
 
 
@@ -156,7 +163,12 @@ def parse_date(
             return date.fromisoformat(value.strip())
         except ValueError:
             pass
-    raise _error(index, kind, code, f"{key} must be a date YYYY-MM-DD, got {value!r}")
+    raise _error(
+        index,
+        kind,
+        code,
+        msg("%(key)s must be a date YYYY-MM-DD, got %(value)s", key=key, value=repr(value)),
+    )
 
 
 def check_code(code: Any, *, index: int | None = None, kind: str = "device") -> str:
@@ -164,11 +176,18 @@ def check_code(code: Any, *, index: int | None = None, kind: str = "device") -> 
     if isinstance(code, int) and not isinstance(code, bool):
         code = str(code)
     if not isinstance(code, str) or not code.strip():
-        raise _error(index, kind, None, f"device code must be a non-empty string, got {code!r}")
+        raise _error(
+            index,
+            kind,
+            None,
+            msg("device code must be a non-empty string, got %(value)s", value=repr(code)),
+        )
     if code != code.strip():
-        raise _error(index, kind, code, "device code must not start or end with spaces")
+        raise _error(index, kind, code, msg("device code must not start or end with spaces"))
     if len(code) > MAX_CODE_LENGTH:
-        raise _error(index, kind, code, f"device code is longer than {MAX_CODE_LENGTH} characters")
+        raise _error(
+            index, kind, code, msg("device code is longer than %(n)s characters", n=MAX_CODE_LENGTH)
+        )
     return code
 
 
@@ -182,7 +201,7 @@ def state_from_feature(
     props = dict(feature.get("properties") or {})
     kind = props.pop("kind")
     if kind not in DEVICE_KINDS:
-        raise _error(index, str(kind), None, f"not a device kind: {kind!r}")
+        raise _error(index, str(kind), None, msg("not a device kind: %(value)s", value=repr(kind)))
     raw_id = props.pop("id", None)
     ident = check_code(raw_id if raw_id is not None else code, index=index, kind=kind)
     values: dict[str, Any] = {}
@@ -198,7 +217,11 @@ def state_from_feature(
             index,
             kind,
             ident,
-            f"unknown status {status!r} (expected one of: {', '.join(EXPORTABLE_STATUSES)})",
+            msg(
+                "unknown status %(value)s (expected one of: %(allowed)s)",
+                value=repr(status),
+                allowed=list(EXPORTABLE_STATUSES),
+            ),
         )
     return DeviceState(
         kind=kind,

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import copy
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -28,7 +28,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from camwatch.errors import NotFoundError, StaleEditError, UsageError
+from camwatch.errors import NotFoundError, StaleEditError, UsageError, kind_word
+from camwatch.i18n import Message, msg
 from camwatch.ladders import require_dori
 from camwatch.model import DEVICE_KINDS, UNRESOLVED_PROBLEM_STATUSES, Site
 from camwatch.registry.audit import set_actor
@@ -71,7 +72,7 @@ def get_compound(session: Session, code: str) -> Compound:
     """The compound with this code (NotFoundError naming it otherwise)."""
     compound = session.scalar(select(Compound).where(Compound.code == code))
     if compound is None:
-        raise NotFoundError(f"no compound with code {code!r}")
+        raise NotFoundError(msg("no compound with code %(codes)s", codes=[repr(code)]))
     return compound
 
 
@@ -83,7 +84,7 @@ def compound_id(session: Session, code: str) -> int:
     """
     found = session.scalar(select(Compound.id).where(Compound.code == code))
     if found is None:
-        raise NotFoundError(f"no compound with code {code!r}")
+        raise NotFoundError(msg("no compound with code %(codes)s", codes=[repr(code)]))
     return int(found)
 
 
@@ -220,7 +221,7 @@ def import_site(
     plan, device_features = split_site(site)
     georef = site.info.extra.get("georef")
     if georef is not None and not isinstance(georef, dict):
-        raise UsageError(f"site.georef must be an object, got {georef!r}")
+        raise UsageError(msg("site.georef must be an object, got %(value)s", value=repr(georef)))
     devices_in_file: tuple[Any, ...] = (*site.cameras, *site.gates, *site.alarms, *site.intercoms)
     incoming = _states_from_site(device_features, [d.index for d in devices_in_file])
 
@@ -280,12 +281,14 @@ def import_site(
             else:
                 diff.unchanged.append(state.code)
 
+    reasons: dict[str, Message] = {}
     if compound is not None and diff.retired:
-        diff.retired_changed = _changed_since_import(session, compound, diff.retired)
+        reasons = _changed_since_import(session, compound, diff.retired)
+        diff.retired_changed = {code: why.render("en") for code, why in reasons.items()}
     if dry_run:
         return diff
     if diff.retired_changed and not force:
-        raise RetiresChangedDevices(diff)
+        raise RetiresChangedDevices(diff, reasons)
     if compound is None:
         compound = Compound(code=compound_code, plan_json=plan, **wanted)
         session.add(compound)
@@ -311,31 +314,51 @@ def import_site(
 class RetiresChangedDevices(UsageError):
     """An import would retire devices added or changed since the last import."""
 
-    def __init__(self, diff: ImportDiff) -> None:
-        listed = "; ".join(f"{code} ({why})" for code, why in diff.retired_changed.items())
+    def __init__(
+        self, diff: ImportDiff, reasons: Mapping[str, Message | str] | None = None
+    ) -> None:
+        """``reasons``: why each device counts as changed (default: ``diff.retired_changed``)."""
+        why_of = reasons if reasons is not None else diff.retired_changed
+        listed: Message | str = ""
+        for code, why in why_of.items():
+            item = msg("%(code)s (%(why)s)", code=code, why=why)
+            listed = msg("%(list)s; %(item)s", list=listed, item=item) if listed else item
         super().__init__(
-            f"this import would retire {len(diff.retired)} device(s) not in the file, "
-            f"{len(diff.retired_changed)} of them added or changed since compound "
-            f"{diff.compound!r} was last imported: {listed}. Nothing was written; "
-            "add them to the file, use --keep-missing, or --force to retire them"
+            msg(
+                "this import would retire %(n)s device(s) not in the file, "
+                "%(changed)s of them added or changed since compound "
+                "%(compound)s was last imported: %(listed)s. Nothing was written; "
+                "add them to the file, use --keep-missing, or --force to retire them",
+                n=len(diff.retired),
+                changed=len(why_of),
+                compound=repr(diff.compound),
+                listed=listed,
+            )
         )
         self.diff = diff
 
 
-def _changed_since_import(session: Session, compound: Compound, codes: list[str]) -> dict[str, str]:
+def _stamp(moment: Any) -> str:
+    """A time as the import refusal names it (``2026-05-04 09:30``)."""
+    return str(moment.strftime("%Y-%m-%d %H:%M"))
+
+
+def _changed_since_import(
+    session: Session, compound: Compound, codes: list[str]
+) -> dict[str, Message]:
     """Which of these devices were added, edited or maintained after the last import, and how."""
     since = compound.imported_at or compound.created_at
     devices = {d.code: d for d in compound.devices}
-    out: dict[str, str] = {}
+    out: dict[str, Message] = {}
     for code in codes:
         device = devices[code]
         latest_log = max((r.created_at for r in device.maintenance), default=None)
         if device.created_at > since:
-            out[code] = f"added {device.created_at:%Y-%m-%d %H:%M}"
+            out[code] = msg("added %(when)s", when=_stamp(device.created_at))
         elif latest_log is not None and latest_log > since:
-            out[code] = f"maintenance logged {latest_log:%Y-%m-%d %H:%M}"
+            out[code] = msg("maintenance logged %(when)s", when=_stamp(latest_log))
         elif device.updated_at > since:
-            out[code] = f"changed {device.updated_at:%Y-%m-%d %H:%M}"
+            out[code] = msg("changed %(when)s", when=_stamp(device.updated_at))
     return out
 
 
@@ -485,13 +508,24 @@ def update_plan(
     set_actor(session, actor)
     if compound.version != expected_version:
         raise StaleEditError(
-            f"compound {compound.code!r} changed since it was opened "
-            f"(now version {compound.version}, you edited version {expected_version})"
+            msg(
+                "compound %(code)s changed since it was opened "
+                "(now version %(version)s, you edited version %(expected)s)",
+                code=repr(compound.code),
+                version=compound.version,
+                expected=expected_version,
+            )
         )
     for i, feature in enumerate(features):
         kind = (feature.get("properties") or {}).get("kind") if isinstance(feature, dict) else None
         if kind in DEVICE_KINDS:
-            raise UsageError(f"feature #{i}: {kind} is a device; edit devices on the map")
+            raise UsageError(
+                msg(
+                    "feature #%(index)s: %(kind)s is a device; edit devices on the map",
+                    index=i,
+                    kind=kind_word(kind),
+                )
+            )
     plan = {k: copy.deepcopy(v) for k, v in (compound.plan_json or {}).items() if k != "features"}
     plan["features"] = copy.deepcopy(list(features))
     site, _ = validate_devices(

@@ -30,7 +30,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from camwatch.errors import StaleEditError, UsageError
+from camwatch.errors import StaleEditError, UsageError, kind_word
+from camwatch.i18n import Message, msg, term_msg
 
 DEFAULT_SQLITE_PATH = Path("instance") / "camwatch.db"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -88,17 +89,29 @@ class RegistrySession(Session):
         try:
             super().flush(objects)
         except StaleDataError as exc:
-            what = ", ".join(labels) if len(labels) == 1 else "a record"
+            what = labels[0] if len(labels) == 1 else msg("a record")
             raise StaleEditError(
-                f"conflict: {what} was changed by someone else since it was read; "
-                "nothing was saved — reload and try again"
+                msg(
+                    "conflict: %(what)s was changed by someone else since it was read; "
+                    "nothing was saved — reload and try again",
+                    what=what,
+                )
             ) from exc
 
 
-def _label(obj: Any) -> str:
+# what a conflicting record is, in the reader's language (devices by their kind)
+_KIND_WORDS: dict[str, Message] = {
+    "compound": term_msg("record", "compound"),
+    "user": term_msg("record", "user"),
+    "problem": term_msg("record", "problem"),
+    "inspection": term_msg("record", "inspection"),
+}
+
+
+def _label(obj: Any) -> Message | str:
     kind = getattr(obj, "kind", None) or type(obj).__name__.lower()
     ident = getattr(obj, "code", None) or getattr(obj, "username", None) or getattr(obj, "id", "?")
-    return f"{kind} '{ident}'"
+    return msg("%(kind)s '%(ident)s'", kind=_KIND_WORDS.get(kind, kind_word(kind)), ident=ident)
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[RegistrySession]:
@@ -200,8 +213,12 @@ def init_db(engine: Engine) -> str | None:
     tables = set(inspect(engine).get_table_names()) - {"alembic_version"}
     if tables and current_revision(engine) is None:
         raise UsageError(
-            f"database {engine.url.render_as_string()} already has tables "
-            f"({', '.join(sorted(tables)[:5])}) but is not a camwatch ledger; refusing to init"
+            msg(
+                "database %(url)s already has tables (%(tables)s) "
+                "but is not a camwatch ledger; refusing to init",
+                url=engine.url.render_as_string(),
+                tables=sorted(tables)[:5],
+            )
         )
     return upgrade_db(engine)
 
@@ -212,8 +229,13 @@ def require_current(engine: Engine) -> None:
     if here != head:
         hint = "camwatch db init" if here is None else "camwatch db upgrade"
         raise UsageError(
-            f"database {engine.url.render_as_string()} is at revision {here or 'none'}, "
-            f"camwatch needs {head}; run `{hint}`"
+            msg(
+                "database %(url)s is at revision %(here)s, camwatch needs %(head)s; run `%(hint)s`",
+                url=engine.url.render_as_string(),
+                here=here or "none",
+                head=head,
+                hint=hint,
+            )
         )
 
 
@@ -235,16 +257,23 @@ def backup_db(engine: Engine, path: str | os.PathLike[str]) -> Path:
     """
     target = Path(path)
     if target.exists():
-        raise UsageError(f"backup target {target} already exists; choose a new file name")
+        raise UsageError(
+            msg(
+                "backup target %(target)s already exists; choose a new file name",
+                target=str(target),
+            )
+        )
     if not target.parent.is_dir():
-        raise UsageError(f"backup folder {target.parent} does not exist")
+        raise UsageError(msg("backup folder %(folder)s does not exist", folder=str(target.parent)))
     url = engine.url
     source_path = url.database or ""
     if engine.dialect.name == "sqlite":
         if not source_path or source_path == ":memory:":
-            raise UsageError("cannot back up an in-memory SQLite database")
+            raise UsageError(msg("cannot back up an in-memory SQLite database"))
     elif engine.dialect.name != "postgresql":
-        raise UsageError(f"backup is not supported for {engine.dialect.name} databases")
+        raise UsageError(
+            msg("backup is not supported for %(dialect)s databases", dialect=engine.dialect.name)
+        )
     # mkstemp creates the file readable by its owner only (0600); pg_dump and SQLite keep that
     fd, tmp_name = tempfile.mkstemp(prefix=f"{target.name}.", suffix=".partial", dir=target.parent)
     os.close(fd)
@@ -256,7 +285,9 @@ def backup_db(engine: Engine, path: str | os.PathLike[str]) -> Path:
         else:
             pg_dump = shutil.which("pg_dump")
             if pg_dump is None:
-                raise UsageError("backing up PostgreSQL needs pg_dump on PATH (postgresql-client)")
+                raise UsageError(
+                    msg("backing up PostgreSQL needs pg_dump on PATH (postgresql-client)")
+                )
             libpq_url = url.set(drivername="postgresql").render_as_string(hide_password=False)
             done = subprocess.run(
                 [pg_dump, "--format=custom", f"--file={tmp}", f"--dbname={libpq_url}"],
@@ -265,7 +296,12 @@ def backup_db(engine: Engine, path: str | os.PathLike[str]) -> Path:
                 check=False,
             )
             if done.returncode != 0:
-                raise UsageError(f"pg_dump failed: {done.stderr.strip().splitlines()[-1:]}")
+                raise UsageError(
+                    msg(
+                        "pg_dump failed: %(detail)s",
+                        detail=str(done.stderr.strip().splitlines()[-1:]),
+                    )
+                )
         _fsync(tmp)
         _publish(tmp, target)
         _fsync(target.parent)
@@ -291,10 +327,18 @@ def _publish(tmp: Path, target: Path) -> None:
     try:
         os.link(tmp, target)
     except FileExistsError:
-        raise UsageError(f"backup target {target} already exists; choose a new file name") from None
+        raise UsageError(
+            msg(
+                "backup target %(target)s already exists; choose a new file name",
+                target=str(target),
+            )
+        ) from None
     except OSError:  # no hard links on this file system: check, then rename
         if target.exists():
             raise UsageError(
-                f"backup target {target} already exists; choose a new file name"
+                msg(
+                    "backup target %(target)s already exists; choose a new file name",
+                    target=str(target),
+                )
             ) from None
         tmp.replace(target)

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from camwatch.errors import UsageError
+from camwatch.i18n import msg
 from camwatch.registry.audit import set_actor
 from camwatch.registry.compounds import import_site
 from camwatch.registry.models import User
@@ -62,7 +63,7 @@ def seed_demo(
     set_actor(session, actor)
     folder = Path(sites_dir) if sites_dir is not None else DEFAULT_SITES_DIR
     if not folder.is_dir():
-        raise UsageError(f"sample sites folder {folder} does not exist")
+        raise UsageError(msg("sample sites folder %(folder)s does not exist", folder=str(folder)))
     files = sorted(folder.glob("*.geojson"))
     compounds: dict[str, Any] = {}
     sources: dict[str, str] = {}  # compound code -> file name without extension

@@ -22,8 +22,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from camwatch.errors import NotFoundError, SiteFormatError, StaleEditError, UsageError
-from camwatch.i18n import msg
+from camwatch.errors import NotFoundError, SiteFormatError, StaleEditError, UsageError, kind_word
+from camwatch.i18n import Message, msg
 from camwatch.model import DEVICE_KINDS, DEVICE_STATUSES, parse_resolution
 from camwatch.registry.audit import history, set_actor
 from camwatch.registry.codec import (
@@ -82,13 +82,38 @@ def get_device(session: Session, compound: str, code: str) -> Device:
         )
     )
     if device is None:
-        raise NotFoundError(f"compound {compound!r} has no device {code!r}")
+        raise NotFoundError(
+            msg(
+                "compound %(compound)s has no device %(code)s",
+                compound=repr(compound),
+                code=repr(code),
+            )
+        )
     return device
+
+
+# why a text cannot be stored (camwatch.sitefile.values.bad_text), in the reader's language
+_WHY: dict[str, Message] = {
+    "contains a NUL character": msg("contains a NUL character"),
+    "is not valid Unicode (lone surrogate)": msg("is not valid Unicode (lone surrogate)"),
+}
+
+
+def why_word(why: str) -> Message | str:
+    """``bad_text``'s reason to word in the reader's language (an unknown one as given)."""
+    return _WHY.get(why, why)
 
 
 def _choice(what: str, value: str, allowed: Sequence[str]) -> None:
     if value not in allowed:
-        raise UsageError(f"{what} must be one of {', '.join(allowed)}, got {value!r}")
+        raise UsageError(
+            msg(
+                "%(what)s must be one of %(allowed)s, got %(value)s",
+                what=what,
+                allowed=list(allowed),
+                value=repr(value),
+            )
+        )
 
 
 def _check_notes(notes: Any) -> None:
@@ -96,18 +121,24 @@ def _check_notes(notes: Any) -> None:
     if notes is None:
         return
     if not isinstance(notes, str):
-        raise UsageError(f"notes must be text, got {type(notes).__name__}")
+        raise UsageError(msg("notes must be text, got %(type)s", type=type(notes).__name__))
     why = bad_text(notes)
     if why:
-        raise UsageError(f"notes {why}")
+        raise UsageError(msg("notes %(why)s", why=why_word(why)))
 
 
 def _expect(device: Device, expected_version: int | None) -> None:
     if expected_version is not None and device.version != expected_version:
         raise StaleEditError(
-            f"conflict: {device.kind} {device.code!r} was changed by someone else "
-            f"(now version {device.version}, you edited version {expected_version}); "
-            "nothing was saved — reload and try again"
+            msg(
+                "conflict: %(kind)s %(code)s was changed by someone else "
+                "(now version %(version)s, you edited version %(expected)s); "
+                "nothing was saved — reload and try again",
+                kind=kind_word(device.kind),
+                code=repr(device.code),
+                version=device.version,
+                expected=expected_version,
+            )
         )
 
 
@@ -144,12 +175,12 @@ def _new_state(
     _choice("kind", kind, DEVICE_KINDS)
     check_code(code, kind=kind)
     if status == "retired":
-        raise UsageError("a new device cannot be retired; add it with another status")
+        raise UsageError(msg("a new device cannot be retired; add it with another status"))
     _choice("status", status, DEVICE_STATUSES)
     props = dict(properties or {})
     clash = sorted(k for k in props if k in ("kind", "id"))
     if clash:
-        raise UsageError(f"properties must not contain {', '.join(clash)}")
+        raise UsageError(msg("properties must not contain %(keys)s", keys=clash))
     return DeviceState(
         kind=kind,
         code=code,
@@ -203,8 +234,22 @@ def add_device(
     taken = {d.code: d for d in comp.devices}
     if code in taken:
         other = taken[code]
-        note = " (retired; codes are never reused)" if other.status == "retired" else ""
-        raise UsageError(f"compound {compound!r} already has a device {code!r}{note}")
+        if other.status == "retired":
+            raise UsageError(
+                msg(
+                    "compound %(compound)s already has a device %(code)s "
+                    "(retired; codes are never reused)",
+                    compound=repr(compound),
+                    code=repr(code),
+                )
+            )
+        raise UsageError(
+            msg(
+                "compound %(compound)s already has a device %(code)s",
+                compound=repr(compound),
+                code=repr(code),
+            )
+        )
     normal = _validate(comp, [state_of(d) for d in comp.devices] + [state])[-1]
     device = Device(**normal.fields(), notes=notes)
     comp.devices.append(device)
@@ -231,11 +276,21 @@ def update_device(
     device = get_device(session, compound, code)
     _expect(device, expected_version)
     if device.status == "retired":
-        raise UsageError(f"{device.kind} {code!r} is retired; retired devices are not edited")
+        raise UsageError(
+            msg(
+                "%(kind)s %(code)s is retired; retired devices are not edited",
+                kind=kind_word(device.kind),
+                code=repr(code),
+            )
+        )
     unknown = sorted(set(changes) - set(UPDATABLE) - {"properties"})
     if unknown:
         raise UsageError(
-            f"cannot change {', '.join(unknown)} (changeable: {', '.join(UPDATABLE)}, properties)"
+            msg(
+                "cannot change %(keys)s (changeable: %(allowed)s, properties)",
+                keys=unknown,
+                allowed=list(UPDATABLE),
+            )
         )
     state = state_of(device)
     values: dict[str, Any] = {}
@@ -243,7 +298,7 @@ def update_device(
         if key in changes and key != "notes":
             values[key] = changes[key]
     if values.get("status") == "retired":
-        raise UsageError("use retire to retire a device")
+        raise UsageError(msg("use retire to retire a device"))
     if "status" in values:
         _choice("status", values["status"], DEVICE_STATUSES)
     for key in ("install_date", "warranty_end"):
@@ -252,7 +307,7 @@ def update_device(
     props = dict(state.properties)
     for key, value in dict(changes.get("properties") or {}).items():
         if key in ("kind", "id"):
-            raise UsageError(f"properties must not contain {key}")
+            raise UsageError(msg("properties must not contain %(keys)s", keys=key))
         if value is None:
             props.pop(key, None)
         else:
@@ -285,7 +340,13 @@ def retire_device(
     device = get_device(session, compound, code)
     _expect(device, expected_version)
     if device.status == "retired":
-        raise UsageError(f"{device.kind} {code!r} is already retired")
+        raise UsageError(
+            msg(
+                "%(kind)s %(code)s is already retired",
+                kind=kind_word(device.kind),
+                code=repr(code),
+            )
+        )
     day = (on or date.today()).isoformat()
     line = f"retired {day}" + (f": {reason}" if reason else "")
     device.notes = f"{device.notes}\n{line}" if device.notes else line
@@ -330,7 +391,14 @@ def restore_device(
     device = get_device(session, compound, code)
     _expect(device, expected_version)
     if device.status != "retired":
-        raise UsageError(f"{device.kind} {code!r} is not retired (status {device.status})")
+        raise UsageError(
+            msg(
+                "%(kind)s %(code)s is not retired (status %(status)s)",
+                kind=kind_word(device.kind),
+                code=repr(code),
+                status=device.status,
+            )
+        )
     status = status_before_retirement(session, device) or RESTORED_DEFAULT_STATUS
     normal = _validate_in_place(comp, device, replace(state_of(device), status=status))
     day = (on or date.today()).isoformat()
@@ -416,7 +484,15 @@ def _number(line: int, column: str, text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise UsageError(f"line {line}: {column} must be a number, got {text!r}") from None
+        raise UsageError(
+            msg(
+                "line %(line)s: %(detail)s",
+                line=line,
+                detail=msg(
+                    "%(column)s must be a number, got %(value)s", column=column, value=repr(text)
+                ),
+            )
+        ) from None
     return (
         int(value) if value.is_integer() and "." not in text and "e" not in text.lower() else value
     )
@@ -426,27 +502,59 @@ def _csv_geometry(line: int, row: Mapping[str, str]) -> dict[str, Any]:
     x, y, coords = row.get("x", ""), row.get("y", ""), row.get("line", "")
     if coords:
         if x or y:
-            raise UsageError(f"line {line}: give either x and y or line, not both")
+            raise UsageError(
+                msg(
+                    "line %(line)s: %(detail)s",
+                    line=line,
+                    detail=msg("give either x and y or line, not both"),
+                )
+            )
         points = []
         for pair in coords.replace(";", " ").split():
             parts = pair.split(",")
             if len(parts) != 2:
-                raise UsageError(f"line {line}: line must be 'x1,y1 x2,y2 ...', got {coords!r}")
+                raise UsageError(
+                    msg(
+                        "line %(line)s: %(detail)s",
+                        line=line,
+                        detail=msg(
+                            "line must be 'x1,y1 x2,y2 ...', got %(value)s", value=repr(coords)
+                        ),
+                    )
+                )
             points.append([_number(line, "line", parts[0]), _number(line, "line", parts[1])])
         return {"type": "LineString", "coordinates": points}
     if not x or not y:
-        raise UsageError(f"line {line}: x and y (or line) are required")
+        raise UsageError(
+            msg(
+                "line %(line)s: %(detail)s", line=line, detail=msg("x and y (or line) are required")
+            )
+        )
     return {"type": "Point", "coordinates": [_number(line, "x", x), _number(line, "y", y)]}
 
 
 def _csv_state(line: int, row: Mapping[str, str]) -> tuple[DeviceState, str | None]:
     for column in _REQUIRED:
         if not row.get(column):
-            raise UsageError(f"line {line}: {column} is required")
+            raise UsageError(
+                msg(
+                    "line %(line)s: %(detail)s",
+                    line=line,
+                    detail=msg("%(column)s is required", column=column),
+                )
+            )
     kind = row["kind"]
     if kind not in DEVICE_KINDS:
         raise UsageError(
-            f"line {line}: unknown kind {kind!r} (expected one of: {', '.join(DEVICE_KINDS)})"
+            msg(
+                "line %(line)s: %(detail)s",
+                line=line,
+                detail=msg(
+                    "unknown kind %(value)s (expected one of: %(allowed)s)",
+                    value=repr(kind),
+                    allowed=list(DEVICE_KINDS),
+                ),
+            )
         )
     props: dict[str, Any] = {}
     for column in NUMBER_COLUMNS:
@@ -462,13 +570,29 @@ def _csv_state(line: int, row: Mapping[str, str]) -> tuple[DeviceState, str | No
         flag = row["intercom"].strip().lower()
         if flag not in ("true", "false", "yes", "no", "1", "0"):
             raise UsageError(
-                f"line {line}: intercom must be true or false, got {row['intercom']!r}"
+                msg(
+                    "line %(line)s: %(detail)s",
+                    line=line,
+                    detail=msg(
+                        "intercom must be true or false, got %(value)s", value=repr(row["intercom"])
+                    ),
+                )
             )
         props["intercom"] = flag in ("true", "yes", "1")
     status = row.get("status") or "active"
     if status == "retired" or status not in DEVICE_STATUSES:
-        allowed = ", ".join(s for s in DEVICE_STATUSES if s != "retired")
-        raise UsageError(f"line {line}: unknown status {status!r} (expected one of: {allowed})")
+        allowed = [s for s in DEVICE_STATUSES if s != "retired"]
+        raise UsageError(
+            msg(
+                "line %(line)s: %(detail)s",
+                line=line,
+                detail=msg(
+                    "unknown status %(value)s (expected one of: %(allowed)s)",
+                    value=repr(status),
+                    allowed=allowed,
+                ),
+            )
+        )
     geometry = _csv_geometry(line, row)
     try:
         state = _new_state(
@@ -510,7 +634,7 @@ def import_devices_csv(
     try:
         return _import_csv(session, _read_text(source), compound)
     except csv.Error as exc:  # e.g. a field over the csv module's size limit
-        raise UsageError(f"not a readable CSV file: {exc}") from None
+        raise UsageError(msg("not a readable CSV file: %(detail)s", detail=str(exc))) from None
 
 
 def _check_cells(line: int, cells: Mapping[str, str]) -> None:
@@ -518,19 +642,32 @@ def _check_cells(line: int, cells: Mapping[str, str]) -> None:
     for column, value in cells.items():
         why = bad_text(value)
         if why:
-            raise UsageError(f"line {line}: {column} {why}")
+            raise UsageError(
+                msg(
+                    "line %(line)s: %(detail)s",
+                    line=line,
+                    detail=msg("%(column)s %(why)s", column=column, why=why_word(why)),
+                )
+            )
 
 
 def _import_csv(session: Session, text: str, compound: str | None) -> dict[str, list[str]]:
     reader = csv.DictReader(io.StringIO(text))
     header = [h.strip() for h in (reader.fieldnames or [])]
     if not header:
-        raise UsageError("CSV file is empty (a header row is required)")
+        raise UsageError(msg("CSV file is empty (a header row is required)"))
     unknown = [h for h in header if h not in CSV_COLUMNS and h not in DERIVED_CSV_COLUMNS]
     if unknown:
         raise UsageError(
-            f"line 1: unknown column(s) {', '.join(repr(u) for u in unknown)} "
-            f"(known: {', '.join(CSV_COLUMNS)})"
+            msg(
+                "line %(line)s: %(detail)s",
+                line=1,
+                detail=msg(
+                    "unknown column(s) %(columns)s (known: %(known)s)",
+                    columns=[repr(u) for u in unknown],
+                    known=list(CSV_COLUMNS),
+                ),
+            )
         )
     reader.fieldnames = header
     per_compound: dict[str, list[tuple[int, DeviceState, str | None]]] = {}
@@ -538,7 +675,13 @@ def _import_csv(session: Session, text: str, compound: str | None) -> dict[str, 
     for row in reader:
         line = reader.line_num
         if None in row:
-            raise UsageError(f"line {line}: more cells than header columns")
+            raise UsageError(
+                msg(
+                    "line %(line)s: %(detail)s",
+                    line=line,
+                    detail=msg("more cells than header columns"),
+                )
+            )
         cells = {k: (v or "").strip() for k, v in row.items()}
         _check_cells(line, cells)
         if not any(cells.values()):
@@ -546,34 +689,58 @@ def _import_csv(session: Session, text: str, compound: str | None) -> dict[str, 
         rows += 1
         code_of_compound = cells.get("compound") or compound
         if not code_of_compound:
-            raise UsageError(f"line {line}: no compound (give a compound column or --compound)")
+            raise UsageError(
+                msg(
+                    "line %(line)s: %(detail)s",
+                    line=line,
+                    detail=msg("no compound (give a compound column or --compound)"),
+                )
+            )
         if compound and cells.get("compound") and cells["compound"] != compound:
             raise UsageError(
-                f"line {line}: compound {cells['compound']!r} differs from --compound {compound!r}"
+                msg(
+                    "line %(line)s: %(detail)s",
+                    line=line,
+                    detail=msg(
+                        "compound %(compound)s differs from --compound %(given)s",
+                        compound=repr(cells["compound"]),
+                        given=repr(compound),
+                    ),
+                )
             )
         state, notes = _csv_state(line, cells)
         per_compound.setdefault(code_of_compound, []).append((line, state, notes))
     if rows == 0:
-        raise UsageError("CSV file has no device rows")
+        raise UsageError(msg("CSV file has no device rows"))
 
     planned: list[tuple[Compound, list[tuple[DeviceState, str | None]]]] = []
     for code, entries in per_compound.items():
         try:
             comp = get_compound(session, code)
         except NotFoundError as exc:
-            raise UsageError(f"line {entries[0][0]}: {exc}") from None
+            raise UsageError(
+                msg("line %(line)s: %(detail)s", line=entries[0][0], detail=exc.words)
+            ) from None
         existing = [state_of(d) for d in comp.devices]
         taken = {s.code for s in existing}
         for line, state, _ in entries:
             if state.code in taken:
                 raise UsageError(
-                    f"line {line}: compound {code!r} already has a device {state.code!r}"
+                    msg(
+                        "line %(line)s: %(detail)s",
+                        line=line,
+                        detail=msg(
+                            "compound %(compound)s already has a device %(code)s",
+                            compound=repr(code),
+                            code=repr(state.code),
+                        ),
+                    )
                 )
         lines = [line for line, _, _ in entries]
         n_old = len(existing)
 
-        def label(i: int, lines: list[int] = lines, n_old: int = n_old) -> str | None:
-            return f"line {lines[i - n_old]}" if i >= n_old else None
+        def label(i: int, lines: list[int] = lines, n_old: int = n_old) -> Message | None:
+            return msg("line %(line)s", line=lines[i - n_old]) if i >= n_old else None
 
         normal = _validate(comp, existing + [s for _, s, _ in entries], label=label)
         planned.append((comp, list(zip(normal[n_old:], [n for _, _, n in entries], strict=True))))
@@ -594,11 +761,17 @@ def _read_text(source: str | Path | io.TextIOBase) -> str:
     try:
         return path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise UsageError(f"{path}: no such file") from None
+        raise UsageError(msg("%(path)s: no such file", path=str(path))) from None
     except UnicodeDecodeError:
-        raise UsageError(f"{path}: not UTF-8 text") from None
+        raise UsageError(msg("%(path)s: not UTF-8 text", path=str(path))) from None
     except OSError as exc:
-        raise UsageError(f"{path}: cannot read ({exc.strerror or exc})") from None
+        raise UsageError(
+            msg(
+                "%(path)s: cannot read (%(detail)s)",
+                path=str(path),
+                detail=str(exc.strerror or exc),
+            )
+        ) from None
 
 
 def csv_template() -> str:

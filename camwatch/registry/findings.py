@@ -31,6 +31,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from camwatch.errors import UsageError
+from camwatch.i18n import msg
 from camwatch.model import SEVERITIES, UNRESOLVED_PROBLEM_STATUSES
 from camwatch.registry.audit import set_actor
 from camwatch.registry.compounds import get_compound
@@ -51,12 +52,20 @@ def finding_key(finding: Mapping[str, Any]) -> str:
 
 def _check_report(compound: str, report: Any) -> list[Mapping[str, Any]]:
     if not isinstance(report, Mapping) or not isinstance(report.get("findings"), list):
-        raise UsageError("findings must be the JSON object of `camwatch check --json`")
+        raise UsageError(msg("findings must be the JSON object of `camwatch check --json`"))
     if report.get("site") not in (None, compound):
-        raise UsageError(f"the check is of site {report.get('site')!r}, not of {compound!r}")
+        raise UsageError(
+            msg(
+                "the check is of site %(site)s, not of %(compound)s",
+                site=repr(report.get("site")),
+                compound=repr(compound),
+            )
+        )
     for f in report["findings"]:
         if not isinstance(f, Mapping) or not {"rule", "features", "severity"} <= set(f):
-            raise UsageError(f"finding {f!r} lacks rule, features or severity")
+            raise UsageError(
+                msg("finding %(finding)s lacks rule, features or severity", finding=repr(f))
+            )
     return list(report["findings"])
 
 
@@ -91,9 +100,19 @@ def problems_from_findings(
     """
     set_actor(session, actor)
     if isinstance(deadline_days, bool) or not isinstance(deadline_days, int) or deadline_days < 0:
-        raise UsageError(f"deadline days must be a whole number ≥ 0, got {deadline_days!r}")
+        raise UsageError(
+            msg(
+                "deadline days must be a whole number ≥ 0, got %(value)s", value=repr(deadline_days)
+            )
+        )
     if min_severity not in SEVERITIES:
-        raise UsageError(f"unknown severity {min_severity!r} (one of: {', '.join(SEVERITIES)})")
+        raise UsageError(
+            msg(
+                "unknown severity %(value)s (one of: %(allowed)s)",
+                value=repr(min_severity),
+                allowed=list(SEVERITIES),
+            )
+        )
     comp = get_compound(session, compound)
     findings = _check_report(comp.code, report)
     rank = SEVERITIES.index(min_severity)

@@ -49,6 +49,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from camwatch.errors import UsageError
+from camwatch.i18n import msg
 from camwatch.model import SEVERITIES
 from camwatch.registry.audit import set_actor
 from camwatch.registry.compounds import export_site, get_compound
@@ -222,17 +223,31 @@ def checklist(
 
 def _check_analysis(code: str, analysis: Mapping[str, Any], active_cameras: Sequence[str]) -> None:
     if not isinstance(analysis, Mapping):
-        raise UsageError("analysis must be the JSON object of `camwatch analyze --json`")
+        raise UsageError(msg("analysis must be the JSON object of `camwatch analyze --json`"))
     for key, kind in (("zones", list), ("blind_spots", list), ("cameras", list)):
         if not isinstance(analysis.get(key), kind):
-            raise UsageError(f"analysis has no {key!r} list (is it `camwatch analyze --json`?)")
+            raise UsageError(
+                msg(
+                    "analysis has no %(key)s list (is it `camwatch analyze --json`?)",
+                    key=repr(key),
+                )
+            )
     if analysis.get("site") not in (None, code):
-        raise UsageError(f"analysis is of site {analysis.get('site')!r}, not of compound {code!r}")
+        raise UsageError(
+            msg(
+                "analysis is of site %(site)s, not of compound %(code)s",
+                site=repr(analysis.get("site")),
+                code=repr(code),
+            )
+        )
     counted = {c["id"] for c in analysis["cameras"] if c.get("status") == "active"}
     if counted != set(active_cameras):
         raise UsageError(
-            f"analysis does not match the ledger's active cameras of {code!r} "
-            "(re-run it on the current export)"
+            msg(
+                "analysis does not match the ledger's active cameras of %(code)s "
+                "(re-run it on the current export)",
+                code=repr(code),
+            )
         )
 
 
@@ -241,17 +256,32 @@ KEPT_ITEMS = ("blind_spots", "device_health", "problems")
 
 def _check_findings(code: str, check: Any, rules: Any) -> list[Mapping[str, Any]]:
     if not isinstance(check, Mapping) or not isinstance(check.get("findings"), list):
-        raise UsageError("the standards check must be the JSON object of `camwatch check --json`")
+        raise UsageError(
+            msg("the standards check must be the JSON object of `camwatch check --json`")
+        )
     if check.get("site") not in (None, code):
-        raise UsageError(f"the check is of site {check.get('site')!r}, not of compound {code!r}")
+        raise UsageError(
+            msg(
+                "the check is of site %(site)s, not of compound %(code)s",
+                site=repr(check.get("site")),
+                code=repr(code),
+            )
+        )
     if not isinstance(rules, Mapping) or not rules:
-        raise UsageError("the standards check needs the profile's rules")
+        raise UsageError(msg("the standards check needs the profile's rules"))
     findings = list(check["findings"])
     for f in findings:
         if not isinstance(f, Mapping) or not {"rule", "severity", "features"} <= set(f):
-            raise UsageError(f"finding {f!r} lacks rule, severity or features")
+            raise UsageError(
+                msg("finding %(finding)s lacks rule, severity or features", finding=repr(f))
+            )
         if f["rule"] not in rules:
-            raise UsageError(f"finding of rule {f['rule']!r}, which the profile does not run")
+            raise UsageError(
+                msg(
+                    "finding of rule %(rule)s, which the profile does not run",
+                    rule=repr(f["rule"]),
+                )
+            )
     return findings
 
 
@@ -362,7 +392,7 @@ def run_inspection(
     """
     set_actor(session, actor)
     if not inspector or not inspector.strip():
-        raise UsageError("an inspection needs an inspector")
+        raise UsageError(msg("an inspection needs an inspector"))
     day = today or date.today()
     comp = get_compound(session, compound)
     if request_key is not None:
@@ -395,7 +425,13 @@ def _add_notes(items: list[dict[str, Any]], notes: Mapping[str, str]) -> None:
     by_key = {i["key"]: i for i in items}
     unknown = sorted(set(notes) - set(by_key))
     if unknown:
-        raise UsageError(f"no inspection item {', '.join(unknown)} (items: {', '.join(by_key)})")
+        raise UsageError(
+            msg(
+                "no inspection item %(unknown)s (items: %(items)s)",
+                unknown=list(unknown),
+                items=list(by_key),
+            )
+        )
     for key, note in notes.items():
         if note and note.strip():
             by_key[key]["note"] = note.strip()

@@ -14,7 +14,8 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from camwatch.errors import UsageError
+from camwatch.errors import UsageError, kind_word
+from camwatch.i18n import msg
 from camwatch.model import DEVICE_STATUSES, MAINTENANCE_KINDS
 from camwatch.registry.audit import set_actor
 from camwatch.registry.compounds import get_compound
@@ -38,20 +39,36 @@ def log_maintenance(
     set_actor(session, actor)
     if kind not in MAINTENANCE_KINDS:
         raise UsageError(
-            f"maintenance kind must be one of {', '.join(MAINTENANCE_KINDS)}, got {kind!r}"
+            msg(
+                "maintenance kind must be one of %(allowed)s, got %(value)s",
+                allowed=list(MAINTENANCE_KINDS),
+                value=repr(kind),
+            )
         )
     if not technician or not technician.strip():
-        raise UsageError("technician is required")
+        raise UsageError(msg("technician is required"))
     device = get_device(session, compound, code)
     if device.status == "retired":
-        raise UsageError(f"{device.kind} {code!r} is retired; no maintenance can be logged")
+        raise UsageError(
+            msg(
+                "%(kind)s %(code)s is retired; no maintenance can be logged",
+                kind=kind_word(device.kind),
+                code=repr(code),
+            )
+        )
     after = status_after or device.status
     if after not in DEVICE_STATUSES or after == "retired":
-        allowed = ", ".join(s for s in DEVICE_STATUSES if s != "retired")
-        raise UsageError(f"status after must be one of {allowed}, got {after!r} (use retire)")
+        allowed = [s for s in DEVICE_STATUSES if s != "retired"]
+        raise UsageError(
+            msg(
+                "status after must be one of %(allowed)s, got %(value)s (use retire)",
+                allowed=allowed,
+                value=repr(after),
+            )
+        )
     day = on or date.today()
     if day > date.today():
-        raise UsageError(f"maintenance date {day.isoformat()} is in the future")
+        raise UsageError(msg("maintenance date %(day)s is in the future", day=day.isoformat()))
     record = MaintenanceRecord(
         device=device,
         date=day,

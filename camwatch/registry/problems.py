@@ -67,7 +67,7 @@ BLIND_SPOT_MATCH_FACTOR = 0.5
 class DuplicateProblemError(StaleEditError):
     """The finding already has a problem that is not verified (one per finding)."""
 
-    def __init__(self, message: str, problem_id: int) -> None:
+    def __init__(self, message: str | Message, problem_id: int) -> None:
         super().__init__(message)
         self.problem_id = problem_id
 
@@ -160,7 +160,7 @@ def get_problem(session: Session, problem_id: int) -> Problem:
     """The problem with this number (NotFoundError otherwise)."""
     problem = session.get(Problem, problem_id)
     if problem is None:
-        raise NotFoundError(f"no problem #{problem_id}")
+        raise NotFoundError(msg("no problem #%(id)s", id=problem_id))
     return problem
 
 
@@ -197,15 +197,27 @@ def list_problems(
 
 def _choice(what: str, value: str, allowed: Sequence[str]) -> None:
     if value not in allowed:
-        raise UsageError(f"{what} must be one of {', '.join(allowed)}, got {value!r}")
+        raise UsageError(
+            msg(
+                "%(what)s must be one of %(allowed)s, got %(value)s",
+                what=what,
+                allowed=list(allowed),
+                value=repr(value),
+            )
+        )
 
 
 def _expect(problem: Problem, expected_version: int | None) -> None:
     if expected_version is not None and problem.version != expected_version:
         raise StaleEditError(
-            f"conflict: problem #{problem.id} was changed by someone else "
-            f"(now version {problem.version}, you edited version {expected_version}); "
-            "nothing was saved — reload and try again"
+            msg(
+                "conflict: problem #%(id)s was changed by someone else "
+                "(now version %(version)s, you edited version %(expected)s); "
+                "nothing was saved — reload and try again",
+                id=problem.id,
+                version=problem.version,
+                expected=expected_version,
+            )
         )
 
 
@@ -271,13 +283,25 @@ def open_problem(
     words = description if isinstance(description, Message) else None
     english = words.render("en") if words is not None else str(description)
     if not english or not english.strip():
-        raise UsageError("a problem needs a description")
+        raise UsageError(msg("a problem needs a description"))
     day = today or date.today()
     if deadline < day:
-        raise UsageError(f"deadline {deadline.isoformat()} is before today ({day.isoformat()})")
+        raise UsageError(
+            msg(
+                "deadline %(deadline)s is before today (%(today)s)",
+                deadline=deadline.isoformat(),
+                today=day.isoformat(),
+            )
+        )
     device_row = get_device(session, compound, device) if device else None
     if zone is not None and zone not in _zone_names(comp):
-        raise NotFoundError(f"compound {compound!r} has no zone {zone!r}")
+        raise NotFoundError(
+            msg(
+                "compound %(compound)s has no zone %(zone)s",
+                compound=repr(compound),
+                zone=repr(zone),
+            )
+        )
     key = ref_key or (f"{ZONE_KEY_PREFIX}{zone}" if zone else None)
     # findings of an analysis hold their key while not verified (docs/registry.md)
     open_key = key if source == "analysis" and key and key != BLIND_SPOT_KEY else None
@@ -287,7 +311,12 @@ def open_problem(
         )
         if held is not None:
             raise DuplicateProblemError(
-                f"already in the problem list: #{held.id} ({open_key})", held.id
+                msg(
+                    "already in the problem list: #%(id)s (%(key)s)",
+                    id=held.id,
+                    key=open_key,
+                ),
+                held.id,
             )
     problem = Problem(
         compound=comp,
@@ -333,19 +362,27 @@ def update_problem(
     problem = get_problem(session, problem_id)
     _expect(problem, expected_version)
     if problem.status == "verified":
-        raise UsageError(f"problem #{problem_id} is verified (closed); open a new problem")
+        raise UsageError(
+            msg("problem #%(id)s is verified (closed); open a new problem", id=problem_id)
+        )
     changed = False
     if status is not None and status != problem.status:
         _choice("status", status, PROBLEM_STATUSES)
         if status not in TRANSITIONS[problem.status]:
             allowed = TRANSITIONS[problem.status]
             hint = (
-                f"allowed: {', '.join(allowed)}"
+                msg("allowed: %(allowed)s", allowed=list(allowed))
                 if allowed
-                else "use recheck to verify or reopen it"
+                else msg("use recheck to verify or reopen it")
             )
             raise UsageError(
-                f"problem #{problem_id} cannot go from {problem.status} to {status} ({hint})"
+                msg(
+                    "problem #%(id)s cannot go from %(old)s to %(new)s (%(hint)s)",
+                    id=problem_id,
+                    old=problem.status,
+                    new=status,
+                    hint=hint,
+                )
             )
         _event(
             session,
@@ -360,9 +397,15 @@ def update_problem(
         changed = True
     if deadline is not None and deadline != problem.deadline:
         if problem.status not in UNRESOLVED_PROBLEM_STATUSES:
-            raise UsageError(f"problem #{problem_id} is {problem.status}; its deadline is settled")
+            raise UsageError(
+                msg(
+                    "problem #%(id)s is %(status)s; its deadline is settled",
+                    id=problem_id,
+                    status=problem.status,
+                )
+            )
         if not note:
-            raise UsageError("changing a deadline needs a note saying why")
+            raise UsageError(msg("changing a deadline needs a note saying why"))
         _event(session, problem, "deadline", actor=actor, deadline=deadline, note=note)
         problem.deadline = deadline
         changed = True
@@ -383,7 +426,7 @@ def update_problem(
         if note:
             _event(session, problem, "note", actor=actor, note=note)
         else:
-            raise UsageError("nothing to change")
+            raise UsageError(msg("nothing to change"))
     session.flush()
     return problem
 
@@ -405,23 +448,31 @@ def recheck(
     _expect(problem, expected_version)
     if problem.status != "fixed":
         raise UsageError(
-            f"problem #{problem_id} is {problem.status}; only a fixed problem is re-checked"
+            msg(
+                "problem #%(id)s is %(status)s; only a fixed problem is re-checked",
+                id=problem_id,
+                status=problem.status,
+            )
         )
     if not result or not result.strip():
-        raise UsageError("a re-check needs a result (what was found)")
+        raise UsageError(msg("a re-check needs a result (what was found)"))
     day = on or date.today()
     if passed:
         if new_deadline is not None:
-            raise UsageError("a passed re-check takes no new deadline")
+            raise UsageError(msg("a passed re-check takes no new deadline"))
         to_status = "verified"
         problem.closed_at = utcnow()
         problem.open_key = None  # a recurrence is a new problem
     else:
         if new_deadline is None:
-            raise UsageError("a failed re-check needs a new deadline")
+            raise UsageError(msg("a failed re-check needs a new deadline"))
         if new_deadline < day:
             raise UsageError(
-                f"new deadline {new_deadline.isoformat()} is before the re-check ({day.isoformat()})"
+                msg(
+                    "new deadline %(deadline)s is before the re-check (%(day)s)",
+                    deadline=new_deadline.isoformat(),
+                    day=day.isoformat(),
+                )
             )
         to_status = "reopened"
         problem.deadline = new_deadline
@@ -506,17 +557,33 @@ def zone_message(zone: Mapping[str, Any]) -> Message:
 
 def _check_analysis(compound: Compound, analysis: Mapping[str, Any]) -> None:
     if not isinstance(analysis, Mapping):
-        raise UsageError("analysis must be the JSON object of `camwatch analyze --json`")
+        raise UsageError(msg("analysis must be the JSON object of `camwatch analyze --json`"))
     for key in ("blind_spots", "zones"):
         if not isinstance(analysis.get(key), list):
-            raise UsageError(f"analysis has no {key!r} list (is it `camwatch analyze --json`?)")
+            raise UsageError(
+                msg(
+                    "analysis has no %(key)s list (is it `camwatch analyze --json`?)",
+                    key=repr(key),
+                )
+            )
     site = analysis.get("site")
     if site is not None and site != compound.code:
-        raise UsageError(f"analysis is of site {site!r}, not of compound {compound.code!r}")
+        raise UsageError(
+            msg(
+                "analysis is of site %(site)s, not of compound %(code)s",
+                site=repr(site),
+                code=repr(compound.code),
+            )
+        )
     for spot in analysis["blind_spots"]:
         centroid = spot.get("centroid") if isinstance(spot, Mapping) else None
         if not isinstance(centroid, list | tuple) or len(centroid) != 2 or "area_m2" not in spot:
-            raise UsageError(f"analysis blind spot {spot!r} lacks area_m2 or centroid [x, y]")
+            raise UsageError(
+                msg(
+                    "analysis blind spot %(spot)s lacks area_m2 or centroid [x, y]",
+                    spot=repr(spot),
+                )
+            )
 
 
 def _match_tolerance(area_a: float, area_b: float) -> float:
@@ -554,7 +621,11 @@ def problems_from_analysis(
     """
     set_actor(session, actor)
     if isinstance(deadline_days, bool) or not isinstance(deadline_days, int) or deadline_days < 0:
-        raise UsageError(f"deadline days must be a whole number ≥ 0, got {deadline_days!r}")
+        raise UsageError(
+            msg(
+                "deadline days must be a whole number ≥ 0, got %(value)s", value=repr(deadline_days)
+            )
+        )
     comp = get_compound(session, compound)
     _check_analysis(comp, analysis)
     day = today or date.today()

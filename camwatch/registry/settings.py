@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from camwatch.errors import StaleEditError
+from camwatch.i18n import msg
 from camwatch.registry.audit import set_actor
 from camwatch.registry.codec import SETTINGS_KEYS, plan_site_member, state_of, validate_devices
 from camwatch.registry.compounds import settings_of
@@ -76,8 +77,13 @@ def update_settings(
     set_actor(session, actor)
     if expected_version is not None and compound.version != expected_version:
         raise StaleEditError(
-            f"compound {compound.code!r} changed since it was opened "
-            f"(now version {compound.version}, you edited version {expected_version})"
+            msg(
+                "compound %(code)s changed since it was opened "
+                "(now version %(version)s, you edited version %(expected)s)",
+                code=repr(compound.code),
+                version=compound.version,
+                expected=expected_version,
+            )
         )
     proposed = {
         "coverage_model": coverage_model,

@@ -29,6 +29,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from camwatch.errors import NotFoundError, StaleEditError, UsageError
+from camwatch.i18n import msg
 from camwatch.model import ROLES
 from camwatch.registry.audit import set_actor
 from camwatch.registry.models import LANGUAGES, Compound, User
@@ -57,19 +58,26 @@ def _token_digest(token: str) -> str:
 
 def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise UsageError(f"password must have at least {MIN_PASSWORD_LENGTH} characters")
+        raise UsageError(msg("password must have at least %(n)s characters", n=MIN_PASSWORD_LENGTH))
 
 
 def _check_choice(what: str, value: str, allowed: Sequence[str]) -> None:
     if value not in allowed:
-        raise UsageError(f"{what} must be one of {', '.join(allowed)}, got {value!r}")
+        raise UsageError(
+            msg(
+                "%(what)s must be one of %(allowed)s, got %(value)s",
+                what=what,
+                allowed=list(allowed),
+                value=repr(value),
+            )
+        )
 
 
 def get_user(session: Session, username: str) -> User:
     """The user called ``username`` (NotFoundError if none)."""
     user = session.scalar(select(User).where(User.username == username))
     if user is None:
-        raise NotFoundError(f"no user named {username!r}")
+        raise NotFoundError(msg("no user named %(username)s", username=repr(username)))
     return user
 
 
@@ -82,7 +90,9 @@ def _compounds_by_code(session: Session, codes: Sequence[str]) -> list[Compound]
     found = {c.code: c for c in session.scalars(select(Compound).where(Compound.code.in_(codes)))}
     missing = [c for c in codes if c not in found]
     if missing:
-        raise NotFoundError(f"no compound with code {', '.join(repr(m) for m in missing)}")
+        raise NotFoundError(
+            msg("no compound with code %(codes)s", codes=[repr(m) for m in missing])
+        )
     return [found[c] for c in codes]
 
 
@@ -101,13 +111,16 @@ def create_user(
     set_actor(session, actor)
     if not USERNAME_RE.match(username):
         raise UsageError(
-            f"username {username!r} must be 2–64 letters, digits or . _ @ - (no spaces)"
+            msg(
+                "username %(username)s must be 2–64 letters, digits or . _ @ - (no spaces)",
+                username=repr(username),
+            )
         )
     _check_choice("role", role, ROLES)
     _check_choice("language", language, LANGUAGES)
     _check_password(password)
     if session.scalar(select(User.id).where(User.username == username)) is not None:
-        raise UsageError(f"user {username!r} already exists")
+        raise UsageError(msg("user %(username)s already exists", username=repr(username)))
     user = User(
         username=username,
         password_hash=hash_password(password),
@@ -157,8 +170,13 @@ def update_user(
 def _expect(user: User, expected_version: int | None) -> None:
     if expected_version is not None and user.version != expected_version:
         raise StaleEditError(
-            f"conflict: user {user.username!r} was changed by someone else "
-            f"(version {user.version}, you edited {expected_version}); nothing was saved"
+            msg(
+                "conflict: user %(username)s was changed by someone else "
+                "(version %(version)s, you edited %(expected)s); nothing was saved",
+                username=repr(user.username),
+                version=user.version,
+                expected=expected_version,
+            )
         )
 
 

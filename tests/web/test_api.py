@@ -115,7 +115,8 @@ def test_devices_list_add_update_conflict(api, ids):
         role="technician",
         json={"code": "API-1", "x": x, "y": y},
     )
-    assert same.status_code == 400 and "already has a device" in same.get_json()["error"]["message"]
+    message = same.get_json()["error"]["message"]  # worded in the caller's language (zh here)
+    assert same.status_code == 400 and "已有设备 'API-1'" in message
     ok = api(
         "PATCH",
         f"/compounds/{code}/devices/API-1",

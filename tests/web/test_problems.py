@@ -76,14 +76,15 @@ def test_invalid_transition_and_recheck_messages(client, ids):
     resp = client.post(
         f"/problems/{pid}/recheck", data={"passed": "yes", "result": "ok"}, follow_redirects=True
     )
-    assert "only a fixed problem" in resp.get_data(as_text=True)
+    # ledger errors are worded in the page language (zh here; docs/registry.md)
+    assert "只有已整改的问题才能复查" in resp.get_data(as_text=True)
     client.post(f"/problems/{pid}/status", data={"status": "fixed"})
     resp = client.post(
         f"/problems/{pid}/recheck",
         data={"passed": "no", "result": "not done"},
         follow_redirects=True,
     )
-    assert "new deadline" in resp.get_data(as_text=True)
+    assert "复查不合格须给出新的整改期限" in resp.get_data(as_text=True)
 
 
 def test_deadline_change_needs_reason(client, ids):
@@ -91,7 +92,7 @@ def test_deadline_change_needs_reason(client, ids):
     pid = ids["own_problem"]
     later = (date.today() + timedelta(days=40)).isoformat()
     resp = client.post(f"/problems/{pid}/edit", data={"deadline": later}, follow_redirects=True)
-    assert "needs a note" in resp.get_data(as_text=True)
+    assert "修改整改期限须填写说明原因" in resp.get_data(as_text=True)
     client.post(
         f"/problems/{pid}/edit",
         data={"deadline": later, "note": "contractor delayed", "responsible_person": "Li"},
@@ -109,7 +110,7 @@ def test_stale_problem_update_is_refused(client, ids):
         follow_redirects=True,
     )
     text = resp.get_data(as_text=True)
-    assert "conflict" in text
+    assert "冲突：问题 #" in text  # the ledger's conflict, in the page language
     assert "整改中" not in re.sub(r"<option.*?</option>", "", text)
 
 
