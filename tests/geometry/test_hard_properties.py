@@ -8,6 +8,7 @@ spots under translation and rotation.
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
@@ -89,6 +90,42 @@ def test_panoramic_camera_where_a_building_touches_the_boundary():
         assert ours[level].symmetric_difference(ref[level]).area <= REL_TOL * max(
             ref[level].area, 1.0
         ), level
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known gap: a camera 1.2e-8 m from a building corner looking along its wall; "
+    "engine and oracle differ by 1.3e-5 of the 5.2 m² sliver (6.6e-5 m²), above REL_TOL",
+)
+def test_camera_at_a_building_corner_looking_along_its_wall():
+    """An example the dev profile found: the viewpoint is within a grid step of a building's
+    corner and the detection footprint is a 35 m sliver grazing that building's wall. The
+    difference is 66 cm² — nothing on a plan — but above the tolerance the engine achieves
+    elsewhere; kept as a named gap until engine or oracle is shown right here."""
+    from shapely import from_wkt
+
+    from camwatch.model import Camera
+
+    space = from_wkt(
+        "POLYGON ((0 0, -8.7711511 28.6891427, 48.6071342 46.231445, 57.3782854 17.5423023, "
+        "0 0), (3.0114556 6.5674299, 3.8885707 3.6985156, 7.7137898 4.8680024, "
+        "6.8366746 7.7369167, 3.0114556 6.5674299), (9.6337559 34.1592337, "
+        "12.0458225 26.2697195, 15.8710415 27.4392063, 13.458975 35.3287205, "
+        "9.6337559 34.1592337))"
+    )
+    cam = Camera(
+        id="C0",
+        position=(9.633755928516589, 34.15923369617316),
+        heading_deg=28.0,
+        hfov_deg=90.0,
+        tilt_deg=10.0,
+        height_m=3.0,
+    )
+    ours = camera_footprints(cam, space)
+    ref = oracle_footprints(cam, space)
+    assert ref["detection"].area > 5.0
+    for level in LEVELS:
+        assert agree(ours[level].area, ref[level].area), level
 
 
 def _spots(analysis):
