@@ -5,7 +5,7 @@ paged, exported and imported as CSV, and set to a new status in bulk (docs/web.m
   opens it on one compound.
 * ``GET /ledger/export.csv`` — the filtered list, every page (:mod:`web.ledger_csv`).
 * ``GET|POST /ledger/import`` — the CLI's ``devices import-csv``: the same registry
-  function (:func:`camwatch.registry.devices.import_devices_csv`), all rows or none.
+  function (:func:`camwatch.registry.devices_csv.import_devices_csv`), all rows or none.
 * ``POST /ledger/status`` — a status change of the selected devices, logged as a
   maintenance visit of each (:func:`camwatch.registry.maintenance.log_maintenance`, the
   device page's path), all or none; a device changed since the list was shown is a
@@ -44,7 +44,7 @@ from wtforms.validators import Length, Optional
 
 from camwatch.errors import CamwatchError, StaleEditError
 from camwatch.model import MAINTENANCE_KINDS
-from camwatch.registry.devices import CSV_COLUMNS, csv_template, import_devices_csv
+from camwatch.registry.devices_csv import CSV_COLUMNS, csv_template, import_devices_csv
 from camwatch.registry.maintenance import log_maintenance
 from camwatch.registry.models import Device
 from web.api.schemas import EDITABLE_STATUSES

@@ -407,7 +407,7 @@ def devices_show(compound: str, code: str, as_json: bool) -> None:
 @ledger_options
 def devices_import_csv(csv_file: str, compound: str | None) -> None:
     """Add many devices from CSV_FILE: all rows or none (errors name the line)."""
-    from camwatch.registry.devices import import_devices_csv
+    from camwatch.registry.devices_csv import import_devices_csv
 
     with ledger() as session:
         added = import_devices_csv(session, csv_file, compound=compound, actor=actor())
@@ -418,7 +418,7 @@ def devices_import_csv(csv_file: str, compound: str | None) -> None:
 @devices.command("csv-template")
 def devices_csv_template() -> None:
     """Print a CSV header with one example row per kind."""
-    from camwatch.registry.devices import csv_template
+    from camwatch.registry.devices_csv import csv_template
 
     click.echo(csv_template(), nl=False)
 

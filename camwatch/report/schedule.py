@@ -21,7 +21,7 @@ from typing import Any
 from camwatch.errors import UsageError
 from camwatch.geometry.optics import dori_distance
 from camwatch.model import LEVELS, Site
-from camwatch.registry.devices import CSV_COLUMNS, DERIVED_CSV_COLUMNS
+from camwatch.registry.devices_csv import CSV_COLUMNS, DERIVED_CSV_COLUMNS
 from camwatch.report.facts import LedgerFacts
 from camwatch.report.words import word
 

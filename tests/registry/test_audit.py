@@ -11,7 +11,8 @@ from camwatch.geometry.coverage import analyze
 from camwatch.registry.audit import history, recent
 from camwatch.registry.compounds import export_site, import_site
 from camwatch.registry.db import session_scope
-from camwatch.registry.devices import add_device, import_devices_csv, retire_device, update_device
+from camwatch.registry.devices import add_device, retire_device, update_device
+from camwatch.registry.devices_csv import import_devices_csv
 from camwatch.registry.inspections import run_inspection
 from camwatch.registry.maintenance import log_maintenance
 from camwatch.registry.models import AuditLog, Base

@@ -12,13 +12,12 @@ from camwatch.registry.compounds import export_site
 from camwatch.registry.db import session_scope
 from camwatch.registry.devices import (
     add_device,
-    csv_template,
     get_device,
-    import_devices_csv,
     list_devices,
     retire_device,
     update_device,
 )
+from camwatch.registry.devices_csv import csv_template, import_devices_csv
 from camwatch.registry.models import Device
 from camwatch.sitefile import parse_site
 

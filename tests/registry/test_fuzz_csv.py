@@ -25,7 +25,7 @@ from sqlalchemy import func, select
 
 from camwatch.errors import CamwatchError
 from camwatch.registry.db import session_scope
-from camwatch.registry.devices import CSV_COLUMNS, import_devices_csv
+from camwatch.registry.devices_csv import CSV_COLUMNS, import_devices_csv
 from camwatch.registry.models import Base
 
 from .helpers import load_tiny

@@ -13,7 +13,8 @@ from sqlalchemy import func, select
 from camwatch.cli import cli
 from camwatch.errors import CamwatchError, ValueRangeError
 from camwatch.registry.db import session_scope
-from camwatch.registry.devices import add_device, get_device, import_devices_csv, update_device
+from camwatch.registry.devices import add_device, get_device, update_device
+from camwatch.registry.devices_csv import import_devices_csv
 from camwatch.registry.models import Base
 
 from .helpers import load_tiny
