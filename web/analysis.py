@@ -43,16 +43,18 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from camwatch.errors import CamwatchError, UsageError
 from camwatch.registry import devices as devices_service
+from camwatch.registry.analysis_problems import (
+    blind_spot_message,
+    blind_spot_reference,
+    zone_message,
+)
 from camwatch.registry.problems import (
     ZONE_KEY_PREFIX,
     DuplicateProblemError,
     blind_spot_key,
-    blind_spot_message,
-    blind_spot_reference,
     match_blind_spot,
     open_findings,
     open_problem,
-    zone_message,
 )
 from web import geojson
 from web.api.plan_schemas import AcceptBody, ProblemFromFinding, body, raw_body

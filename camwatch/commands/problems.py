@@ -303,7 +303,7 @@ def problems_from_analysis_cmd(
     as_json: bool,
 ) -> None:
     """Analyse COMPOUND and open a problem per blind spot and failing zone (no duplicates)."""
-    from camwatch.registry.problems import problems_from_analysis
+    from camwatch.registry.analysis_problems import problems_from_analysis
 
     with ledger() as session:
         result = problems_from_analysis(

@@ -11,6 +11,7 @@ from shapely.geometry import Point, mapping
 from sqlalchemy.exc import IntegrityError
 
 from camwatch.geometry.coverage import analyze
+from camwatch.registry.analysis_problems import problems_from_analysis
 from camwatch.registry.compounds import export_site
 from camwatch.registry.db import session_scope
 from camwatch.registry.models import Problem
@@ -18,7 +19,6 @@ from camwatch.registry.problems import (
     DuplicateProblemError,
     get_problem,
     open_problem,
-    problems_from_analysis,
     recheck,
     update_problem,
 )

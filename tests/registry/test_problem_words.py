@@ -8,13 +8,13 @@ import pytest
 from sqlalchemy import text
 
 from camwatch.geometry.coverage import analyze
+from camwatch.registry.analysis_problems import problems_from_analysis
 from camwatch.registry.compounds import export_site
 from camwatch.registry.db import session_scope
 from camwatch.registry.problems import (
     get_problem,
     list_problems,
     open_problem,
-    problems_from_analysis,
     update_problem,
 )
 

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from camwatch.errors import NotFoundError, StaleEditError, UsageError
 from camwatch.geometry.coverage import analyze
+from camwatch.registry.analysis_problems import problems_from_analysis
 from camwatch.registry.compounds import export_site
 from camwatch.registry.db import session_scope
 from camwatch.registry.models import AuditLog
@@ -19,7 +20,6 @@ from camwatch.registry.problems import (
     is_overdue,
     list_problems,
     open_problem,
-    problems_from_analysis,
     recheck,
     update_problem,
 )
