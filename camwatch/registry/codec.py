@@ -37,7 +37,7 @@ from typing import Any, cast
 
 from sqlalchemy import String
 
-from camwatch.errors import SiteFormatError, ValueRangeError, named
+from camwatch.errors import SiteFormatError, UsageError, ValueRangeError, named
 from camwatch.i18n import Message, msg
 from camwatch.model import DEVICE_KINDS, LIVE_DEVICE_STATUSES, Site
 from camwatch.registry.models import Device
@@ -169,6 +169,19 @@ def parse_date(
         code,
         msg("%(key)s must be a date YYYY-MM-DD, got %(value)s", key=key, value=repr(value)),
     )
+
+
+def check_choice(what: str, value: str, allowed: Sequence[str]) -> None:
+    """Refuse a ``value`` of ``what`` (a status, role, source...) that is not one of ``allowed``."""
+    if value not in allowed:
+        raise UsageError(
+            msg(
+                "%(what)s must be one of %(allowed)s, got %(value)s",
+                what=what,
+                allowed=list(allowed),
+                value=repr(value),
+            )
+        )
 
 
 def check_code(code: Any, *, index: int | None = None, kind: str = "device") -> str:

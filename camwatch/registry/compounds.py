@@ -68,6 +68,21 @@ _DEVICE_FIELDS = (
 )
 
 
+def expect_version(compound: Compound, expected_version: int) -> None:
+    """Refuse an edit made on another version of the compound than the current one
+    (:class:`StaleEditError`; nothing written)."""
+    if compound.version != expected_version:
+        raise StaleEditError(
+            msg(
+                "compound %(code)s changed since it was opened "
+                "(now version %(version)s, you edited version %(expected)s)",
+                code=repr(compound.code),
+                version=compound.version,
+                expected=expected_version,
+            )
+        )
+
+
 def get_compound(session: Session, code: str) -> Compound:
     """The compound with this code (NotFoundError naming it otherwise)."""
     compound = session.scalar(select(Compound).where(Compound.code == code))
@@ -506,16 +521,7 @@ def update_plan(
     written. The audit trail records the change (session events).
     """
     set_actor(session, actor)
-    if compound.version != expected_version:
-        raise StaleEditError(
-            msg(
-                "compound %(code)s changed since it was opened "
-                "(now version %(version)s, you edited version %(expected)s)",
-                code=repr(compound.code),
-                version=compound.version,
-                expected=expected_version,
-            )
-        )
+    expect_version(compound, expected_version)
     for i, feature in enumerate(features):
         kind = (feature.get("properties") or {}).get("kind") if isinstance(feature, dict) else None
         if kind in DEVICE_KINDS:

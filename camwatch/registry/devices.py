@@ -25,6 +25,7 @@ from camwatch.model import DEVICE_KINDS, DEVICE_STATUSES
 from camwatch.registry.audit import history, set_actor
 from camwatch.registry.codec import (
     DeviceState,
+    check_choice,
     check_code,
     parse_date,
     plan_site_member,
@@ -60,10 +61,10 @@ def list_devices(
     """Devices of a compound, by kind then code; retired ones only when asked or filtered."""
     stmt = select(Device).where(Device.compound_id == compound_id(session, compound))
     if kind:
-        _choice("kind", kind, DEVICE_KINDS)
+        check_choice("kind", kind, DEVICE_KINDS)
         stmt = stmt.where(Device.kind == kind)
     if status:
-        _choice("status", status, DEVICE_STATUSES)
+        check_choice("status", status, DEVICE_STATUSES)
         stmt = stmt.where(Device.status == status)
     elif not include_retired:
         stmt = stmt.where(Device.status != "retired")
@@ -99,18 +100,6 @@ _WHY: dict[str, Message] = {
 def why_word(why: str) -> Message | str:
     """``bad_text``'s reason to word in the reader's language (an unknown one as given)."""
     return _WHY.get(why, why)
-
-
-def _choice(what: str, value: str, allowed: Sequence[str]) -> None:
-    if value not in allowed:
-        raise UsageError(
-            msg(
-                "%(what)s must be one of %(allowed)s, got %(value)s",
-                what=what,
-                allowed=list(allowed),
-                value=repr(value),
-            )
-        )
 
 
 def _check_notes(notes: Any) -> None:
@@ -173,11 +162,11 @@ def new_state(
 ) -> DeviceState:
     """A new device's state, its words checked (kind, code, status, properties; the plan's
     rules come with :func:`validate_states`)."""
-    _choice("kind", kind, DEVICE_KINDS)
+    check_choice("kind", kind, DEVICE_KINDS)
     check_code(code, kind=kind)
     if status == "retired":
         raise UsageError(msg("a new device cannot be retired; add it with another status"))
-    _choice("status", status, DEVICE_STATUSES)
+    check_choice("status", status, DEVICE_STATUSES)
     props = dict(properties or {})
     clash = sorted(k for k in props if k in ("kind", "id"))
     if clash:
@@ -301,7 +290,7 @@ def update_device(
     if values.get("status") == "retired":
         raise UsageError(msg("use retire to retire a device"))
     if "status" in values:
-        _choice("status", values["status"], DEVICE_STATUSES)
+        check_choice("status", values["status"], DEVICE_STATUSES)
     for key in ("install_date", "warranty_end"):
         if key in values:
             values[key] = parse_date(values[key], key, kind=device.kind, code=code)
@@ -421,7 +410,7 @@ def set_status(
 ) -> None:
     """Change a device's status (maintenance uses it); no validation beyond the status itself."""
     set_actor(session, actor)
-    _choice("status", status, DEVICE_STATUSES)
+    check_choice("status", status, DEVICE_STATUSES)
     if device.status != status:
         device.status = status
         device.status_changed_at = utcnow()

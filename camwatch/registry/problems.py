@@ -38,6 +38,7 @@ from camwatch.errors import NotFoundError, StaleEditError, UsageError
 from camwatch.i18n import Message, msg
 from camwatch.model import PROBLEM_SOURCES, PROBLEM_STATUSES, UNRESOLVED_PROBLEM_STATUSES
 from camwatch.registry.audit import set_actor
+from camwatch.registry.codec import check_choice
 from camwatch.registry.compounds import compound_id, get_compound
 from camwatch.registry.devices import get_device
 from camwatch.registry.models import Compound, Problem, ProblemEvent, utcnow
@@ -191,25 +192,13 @@ def list_problems(
     if status:
         statuses = [status] if isinstance(status, str) else list(status)
         for s in statuses:
-            _choice("status", s, PROBLEM_STATUSES)
+            check_choice("status", s, PROBLEM_STATUSES)
         stmt = stmt.where(Problem.status.in_(statuses))
     if unresolved or overdue:
         stmt = stmt.where(Problem.status.in_(UNRESOLVED_PROBLEM_STATUSES))
     if overdue:
         stmt = stmt.where(Problem.deadline < (today or date.today()))
     return session.scalars(stmt).all()
-
-
-def _choice(what: str, value: str, allowed: Sequence[str]) -> None:
-    if value not in allowed:
-        raise UsageError(
-            msg(
-                "%(what)s must be one of %(allowed)s, got %(value)s",
-                what=what,
-                allowed=list(allowed),
-                value=repr(value),
-            )
-        )
 
 
 def _expect(problem: Problem, expected_version: int | None) -> None:
@@ -285,7 +274,7 @@ def open_problem(
     """
     set_actor(session, actor)
     comp = get_compound(session, compound)
-    _choice("source", source, PROBLEM_SOURCES)
+    check_choice("source", source, PROBLEM_SOURCES)
     words = description if isinstance(description, Message) else None
     english = words.render("en") if words is not None else str(description)
     if not english or not english.strip():
@@ -373,7 +362,7 @@ def update_problem(
         )
     changed = False
     if status is not None and status != problem.status:
-        _choice("status", status, PROBLEM_STATUSES)
+        check_choice("status", status, PROBLEM_STATUSES)
         if status not in TRANSITIONS[problem.status]:
             allowed = TRANSITIONS[problem.status]
             hint = (

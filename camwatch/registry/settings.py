@@ -17,11 +17,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from camwatch.errors import StaleEditError
-from camwatch.i18n import msg
 from camwatch.registry.audit import set_actor
 from camwatch.registry.codec import SETTINGS_KEYS, plan_site_member, state_of, validate_devices
-from camwatch.registry.compounds import settings_of
+from camwatch.registry.compounds import expect_version, settings_of
 from camwatch.registry.models import Compound
 
 
@@ -75,16 +73,8 @@ def update_settings(
     (:class:`StaleEditError` otherwise, nothing written).
     """
     set_actor(session, actor)
-    if expected_version is not None and compound.version != expected_version:
-        raise StaleEditError(
-            msg(
-                "compound %(code)s changed since it was opened "
-                "(now version %(version)s, you edited version %(expected)s)",
-                code=repr(compound.code),
-                version=compound.version,
-                expected=expected_version,
-            )
-        )
+    if expected_version is not None:
+        expect_version(compound, expected_version)
     proposed = {
         "coverage_model": coverage_model,
         "target_height_m": target_height_m,

@@ -32,6 +32,7 @@ from camwatch.errors import NotFoundError, StaleEditError, UsageError
 from camwatch.i18n import msg
 from camwatch.model import ROLES
 from camwatch.registry.audit import set_actor
+from camwatch.registry.codec import check_choice
 from camwatch.registry.models import LANGUAGES, Compound, User
 
 MIN_PASSWORD_LENGTH = 8
@@ -59,18 +60,6 @@ def _token_digest(token: str) -> str:
 def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise UsageError(msg("password must have at least %(n)s characters", n=MIN_PASSWORD_LENGTH))
-
-
-def _check_choice(what: str, value: str, allowed: Sequence[str]) -> None:
-    if value not in allowed:
-        raise UsageError(
-            msg(
-                "%(what)s must be one of %(allowed)s, got %(value)s",
-                what=what,
-                allowed=list(allowed),
-                value=repr(value),
-            )
-        )
 
 
 def get_user(session: Session, username: str) -> User:
@@ -116,8 +105,8 @@ def create_user(
                 username=repr(username),
             )
         )
-    _check_choice("role", role, ROLES)
-    _check_choice("language", language, LANGUAGES)
+    check_choice("role", role, ROLES)
+    check_choice("language", language, LANGUAGES)
     _check_password(password)
     if session.scalar(select(User.id).where(User.username == username)) is not None:
         raise UsageError(msg("user %(username)s already exists", username=repr(username)))
@@ -152,10 +141,10 @@ def update_user(
     user = get_user(session, username)
     _expect(user, expected_version)
     if role is not None:
-        _check_choice("role", role, ROLES)
+        check_choice("role", role, ROLES)
         user.role = role
     if language is not None:
-        _check_choice("language", language, LANGUAGES)
+        check_choice("language", language, LANGUAGES)
         user.language = language
     if display_name is not None:
         user.display_name = display_name
