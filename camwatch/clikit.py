@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
+from typing import Any
 
 import click
 
@@ -36,47 +38,57 @@ def echo_json(obj: object) -> None:
 # through gettext's global domain; the common ones are re-worded here from the exception's
 # fields and the catalogue, so ``camwatch --lang zh`` reports them in Chinese. Decision: a
 # sentence click words that is not in this table stays English (the frame around it is worded).
-_CLICK_DETAILS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"No such command (?P<name>.+)\."), "no_command"),
-    (re.compile(r"No such option (?P<name>.+)\."), "no_option"),
-    (re.compile(r"Missing command\."), "missing_command"),
-    (re.compile(r"Got unexpected extra arguments? \((?P<args>.*)\)"), "extra_args"),
-    (re.compile(r"Option (?P<name>.+) requires an argument\."), "needs_value"),
-    (re.compile(r"Option (?P<name>.+) does not take a value\."), "takes_no_value"),
-    (re.compile(r"(?P<value>.+) is not one of (?P<choices>.+)\.", re.S), "not_one_of"),
-    (re.compile(r"(?P<value>.+) is not (?P<choices>'.*')\.", re.S), "not_one_of"),
-    (re.compile(r"(?P<value>.+) is not a valid integer(?: range)?\.", re.S), "not_integer"),
-    (re.compile(r"(?P<value>.+) is not a valid float(?: range)?\.", re.S), "not_number"),
-    (re.compile(r"(?P<value>.+) is not in the range (?P<range>.+)\.", re.S), "out_of_range"),
+_CLICK_DETAILS: tuple[tuple[re.Pattern[str], Callable[[dict[str, Any]], Message]], ...] = (
+    (
+        re.compile(r"No such command (?P<name>.+)\."),
+        lambda g: msg("No such command %(name)s.", name=g["name"]),
+    ),
+    (
+        re.compile(r"No such option (?P<name>.+)\."),
+        lambda g: msg("No such option %(name)s.", name=g["name"]),
+    ),
+    (re.compile(r"Missing command\."), lambda g: msg("Missing command.")),
+    (
+        re.compile(r"Got unexpected extra arguments? \((?P<args>.*)\)"),
+        lambda g: msg("Got unexpected extra arguments (%(args)s)", args=g["args"]),
+    ),
+    (
+        re.compile(r"Option (?P<name>.+) requires an argument\."),
+        lambda g: msg("Option %(name)s requires an argument.", name=g["name"]),
+    ),
+    (
+        re.compile(r"Option (?P<name>.+) does not take a value\."),
+        lambda g: msg("Option %(name)s does not take a value.", name=g["name"]),
+    ),
+    (
+        re.compile(r"(?P<value>.+) is not one of (?P<choices>.+)\.", re.S),
+        lambda g: msg("%(value)s is not one of %(choices)s.", **g),
+    ),
+    (
+        re.compile(r"(?P<value>.+) is not (?P<choices>'.*')\.", re.S),
+        lambda g: msg("%(value)s is not one of %(choices)s.", **g),
+    ),
+    (
+        re.compile(r"(?P<value>.+) is not a valid integer(?: range)?\.", re.S),
+        lambda g: msg("%(value)s is not a valid integer.", value=g["value"]),
+    ),
+    (
+        re.compile(r"(?P<value>.+) is not a valid float(?: range)?\.", re.S),
+        lambda g: msg("%(value)s is not a valid number.", value=g["value"]),
+    ),
+    (
+        re.compile(r"(?P<value>.+) is not in the range (?P<range>.+)\.", re.S),
+        lambda g: msg("%(value)s is not in the range %(range)s.", **g),
+    ),
 )
 
 
 def _click_detail(text: str) -> Message | str:
     """One of click's English detail sentences as a catalogue message (others as they are)."""
-    for pattern, name in _CLICK_DETAILS:
+    for pattern, words in _CLICK_DETAILS:
         found = pattern.fullmatch(text)
-        if found is None:
-            continue
-        g = found.groupdict()
-        if name == "no_command":
-            return msg("No such command %(name)s.", name=g["name"])
-        if name == "no_option":
-            return msg("No such option %(name)s.", name=g["name"])
-        if name == "missing_command":
-            return msg("Missing command.")
-        if name == "extra_args":
-            return msg("Got unexpected extra arguments (%(args)s)", args=g["args"])
-        if name == "needs_value":
-            return msg("Option %(name)s requires an argument.", name=g["name"])
-        if name == "takes_no_value":
-            return msg("Option %(name)s does not take a value.", name=g["name"])
-        if name == "not_one_of":
-            return msg("%(value)s is not one of %(choices)s.", **g)
-        if name == "not_integer":
-            return msg("%(value)s is not a valid integer.", value=g["value"])
-        if name == "not_number":
-            return msg("%(value)s is not a valid number.", value=g["value"])
-        return msg("%(value)s is not in the range %(range)s.", **g)
+        if found is not None:
+            return words(found.groupdict())
     return text
 
 
