@@ -30,7 +30,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 import shapely
-from flask import Flask
+from flask import Flask, g
 from shapely.geometry.base import BaseGeometry
 
 T = TypeVar("T")
@@ -346,6 +346,13 @@ def _unwrap(outcome: tuple[bool, Any]) -> Any:
 def init_app(app: Flask) -> None:
     """Give the app its cache of ``CACHE_BYTES`` bytes."""
     app.extensions["camwatch_cache"] = LRUCache(int(app.config["CACHE_BYTES"]))
+
+
+def wait_left(budget: str, seconds: float) -> float:
+    """What is left of the request's one wait ``budget`` (started on first use, ``seconds``
+    long): every wait of a page for the worker shares it, so N waits are not N × ``seconds``."""
+    deadline = g.setdefault("_wait_" + budget, time.monotonic() + seconds)
+    return max(0.0, deadline - time.monotonic())
 
 
 def cache_for(app: Flask) -> LRUCache:

@@ -11,7 +11,7 @@ so the numbers are the same — ``tests/web/test_list_rows.py`` compares them.
 
 With ``defer`` (the list page), a compound whose row is being computed on the
 cache's worker after a write (:mod:`web.warm`) is waited for at most
-``LIST_WAIT_S`` and otherwise listed as **pending** (``pending`` True, its
+``LIST_WAIT_S`` (for all such rows of the request together) and otherwise listed as **pending** (``pending`` True, its
 coverage and standard unknown): the page says so and its script fetches it
 again, as the analysis page does for its routes (docs/web.md, "Performance").
 Decision: the list never shows an older state's numbers; it says they are
@@ -31,6 +31,7 @@ from sqlalchemy import select
 from camwatch.registry.models import Compound, Device, Problem
 from camwatch.registry.problems import UNRESOLVED_PROBLEM_STATUSES
 from camwatch.standards import meets_standard
+from web.cache import wait_left
 from web.db import db_session
 from web.messages import analysis_failed
 from web.summary import camera_figures, findings_outcome, summary_figures, summary_outcome
@@ -66,10 +67,7 @@ def list_rows(
     memo = g.setdefault("_device_rows", {})
     for c in compounds:
         memo.setdefault((c.id, c.version), tuple(devices[c.id]))
-    wait_s = float(current_app.config["LIST_WAIT_S"])
-    return [
-        _row(c, devices[c.id], problems[c.id], day, wait_s if defer else None) for c in compounds
-    ]
+    return [_row(c, devices[c.id], problems[c.id], day, defer) for c in compounds]
 
 
 def _row(
@@ -77,7 +75,7 @@ def _row(
     devices: list[tuple[int, int, str, str]],
     problems: list[tuple[int, str, date, int | None]],
     today: date,
-    defer_s: float | None,
+    defer: bool,
 ) -> dict[str, Any]:
     unresolved = [p for p in problems if p[1] in UNRESOLVED_PROBLEM_STATUSES]
     cams: Counter[str] = Counter(status for _id, _v, kind, status in devices if kind == "camera")
@@ -89,9 +87,10 @@ def _row(
         "open_problems": len(unresolved),
         "overdue_problems": sum(1 for p in unresolved if p[2] < today),
     }
-    if defer_s is not None:
+    if defer:
         computing = warming(compound.id)
-        if computing is not None and not computing.wait(defer_s):
+        wait_s = float(current_app.config["LIST_WAIT_S"])
+        if computing is not None and not computing.wait(wait_left("list", wait_s)):
             row["pending"] = True
             return _unknown(row)
     summary, failure = summary_outcome(compound)

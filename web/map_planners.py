@@ -19,7 +19,6 @@
 from __future__ import annotations
 
 import math
-import time
 from typing import Any
 
 from flask import Blueprint, abort, current_app, g, jsonify, request, url_for
@@ -29,7 +28,7 @@ from flask_babel import gettext as _
 from camwatch.errors import CamwatchError
 from web.analysis import before_counts
 from web.api.plan_schemas import TargetInput, body
-from web.cache import Pending, cache_for
+from web.cache import Pending, cache_for, wait_left
 from web.errors import FieldError
 from web.ledger import compound_for
 from web.plan_jobs import JobRunning, JobsBusy, jobs_of
@@ -165,10 +164,7 @@ def _in_background(key: tuple[Any, ...], build: Any, result: Any, page: bool) ->
     cache = cache_for(current_app)
     if page:
         group = (key[0], result.site.id, *key[2:])
-        deadline = g.setdefault(
-            "planner_deadline", time.monotonic() + float(current_app.config["PLANNER_WAIT_S"])
-        )
-        wait_s = max(0.0, deadline - time.monotonic())
+        wait_s = wait_left("planners", float(current_app.config["PLANNER_WAIT_S"]))
         settle_s = float(current_app.config["PLANNER_SETTLE_S"])
         return cache.get_or_start(key, build, wait_s=wait_s, group=group, settle_s=settle_s)
     try:

@@ -105,3 +105,27 @@ def test_the_list_says_a_row_is_being_computed_instead_of_computing_it(
     page = client.get("/compounds/").get_data(as_text=True)
     assert "list-pending" not in page
     assert [t for t in threads if t != "camwatch-cache-worker"] == []  # the worker's row
+
+
+def test_the_list_waits_for_rows_being_computed_once_in_all(db_path, monkeypatch):
+    """``LIST_WAIT_S`` is one budget for the whole list: with several rows being computed,
+    the second waits only for what the first left of it, not ``LIST_WAIT_S`` again."""
+    import time
+
+    import web.list_rows
+
+    waits: list[float] = []
+
+    class Computing:  # a row the worker never finishes: each wait runs out
+        def wait(self, timeout: float) -> bool:
+            waits.append(timeout)
+            time.sleep(timeout)
+            return False
+
+    monkeypatch.setattr(web.list_rows, "warming", lambda cid: Computing())
+    app = make_app(db_path, LRUCache(256 * 2**20), LIST_WAIT_S=0.2)
+    client = app.test_client()
+    login(client, "technician")
+    page = client.get("/compounds/").get_data(as_text=True)
+    assert page.count('class="muted list-pending"') == len(waits) >= 2
+    assert 0.15 < waits[0] <= 0.2 and all(w < 0.05 for w in waits[1:])
