@@ -192,12 +192,12 @@ def _perimeter_items(site: Site, analysis: Analysis) -> list[dict[str, Any]]:
     return items
 
 
-def door_point(site: Site, building: Building, space: BaseGeometry) -> Point:
-    """Where the building's door is taken to be (see the module docstring)."""
+def door_point(site: Site, building: Building, reach: BaseGeometry) -> Point:
+    """Where the building's door is taken to be (see the module docstring); ``reach`` is the
+    monitored space grown by ``OPAQUE_TOLERANCE_M`` (:func:`_reach`, grown once for all
+    buildings: the growth of a whole compound's free space is the costly step)."""
     outline = building.polygon.exterior
-    facing = (
-        outline.intersection(space.buffer(OPAQUE_TOLERANCE_M)) if not space.is_empty else outline
-    )
+    facing = outline.intersection(reach) if not reach.is_empty else outline
     if facing.is_empty or facing.length == 0:
         facing = outline
     gates = [g.geometry for g in site.gates]
@@ -209,8 +209,13 @@ def door_point(site: Site, building: Building, space: BaseGeometry) -> Point:
     return nearest_points(facing, target)[0]
 
 
+def _reach(space: BaseGeometry) -> BaseGeometry:
+    return space.buffer(OPAQUE_TOLERANCE_M) if not space.is_empty else space
+
+
 def _intercom_items(site: Site, analysis: Analysis) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = []
+    reach: BaseGeometry | None = None
     for i, b in enumerate(site.buildings, 1):
         named = b.name is not None and any(ic.building == b.name for ic in site.intercoms)
         near = any(
@@ -219,7 +224,9 @@ def _intercom_items(site: Site, analysis: Analysis) -> list[dict[str, Any]]:
         if named or near:
             continue
         name = b.name or f"#{b.index if b.index is not None else i}"
-        door = door_point(site, b, analysis.monitored)
+        if reach is None:
+            reach = _reach(analysis.monitored)
+        door = door_point(site, b, reach)
         items.append(
             {
                 "type": "intercom",
