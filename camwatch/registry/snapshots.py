@@ -10,13 +10,14 @@ current fingerprint already has a snapshot (resuming an interrupted run).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Mapping
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -26,6 +27,7 @@ TASKS = ("analyze", "check", "plan")
 KEPT_PER_TASK = 3  # older snapshots of a compound and task are deleted when a new one is stored
 
 
+@functools.cache  # the installed metadata, read once: a process runs the code it started with
 def _camwatch_version() -> str:
     try:
         return version("camwatch")
@@ -85,14 +87,20 @@ def save_snapshot(
             return False
         session.delete(existing)
         session.flush()
+    # ids only: loading the stale rows would parse their results (a check report is large)
+    # only to delete them; one DELETE by id also leaves a row another writer pruned first alone
     stale = session.scalars(
-        select(AnalysisSnapshot)
+        select(AnalysisSnapshot.id)
         .where(AnalysisSnapshot.compound_id == compound_id, AnalysisSnapshot.task == task)
         .order_by(AnalysisSnapshot.created_at.desc(), AnalysisSnapshot.id.desc())
         .offset(KEPT_PER_TASK - 1)
     ).all()
-    for row in stale:
-        session.delete(row)
+    if stale:
+        session.execute(
+            delete(AnalysisSnapshot)
+            .where(AnalysisSnapshot.id.in_(stale))
+            .execution_options(synchronize_session="fetch")
+        )
     session.add(
         AnalysisSnapshot(
             compound_id=compound_id,
