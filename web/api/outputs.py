@@ -16,6 +16,7 @@ from camwatch.model import (
     PROBLEM_STATUSES,
 )
 from camwatch.registry.problems import is_overdue
+from web.ledger import device_rows
 
 
 class ErrorDetail(Schema):
@@ -50,7 +51,11 @@ class CompoundOut(Schema):
     max_depression_deg = fields.Dict(keys=fields.String(), values=fields.Float(), allow_none=True)
 
     def _live(self, compound: Any) -> int:
-        return sum(1 for d in compound.devices if d.status != "retired")
+        # the light (id, version, kind, status) rows: loading the devices themselves would
+        # parse every device's geometry and properties only to count them
+        return sum(
+            1 for _id, _version, _kind, status in device_rows(compound) if status != "retired"
+        )
 
 
 class CompoundSettingsOut(Schema):
