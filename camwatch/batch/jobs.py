@@ -46,14 +46,11 @@ class LedgerSource:
     states: tuple[Any, ...]  # camwatch.registry.codec.DeviceState
 
     def digest_input(self) -> dict[str, Any]:
-        """What the fingerprint covers: plan, identity and the live devices' fields."""
+        """What the fingerprint covers: plan, identity and the live devices' fields (JSON
+        values and dates, which the fingerprint writes as ISO text: the digest of the stored
+        JSON, without a copy of the plan made through text first)."""
         live = [s.fields() for s in self.states if s.status != "retired"]
-        return json.loads(
-            json.dumps(
-                {"plan": self.plan, "site": self.site_member, "devices": live},
-                default=str,
-            )
-        )
+        return {"plan": self.plan, "site": self.site_member, "devices": live}
 
 
 @dataclass(frozen=True)

@@ -42,7 +42,9 @@ def fingerprint(task: str, site: Mapping[str, Any], options: Mapping[str, Any]) 
     on any machine; ``options`` holds everything else the result depends on.
     """
     payload = [1, _camwatch_version(), task, dict(options), dict(site)]
-    text = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    text = json.dumps(
+        payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
+    )
     return hashlib.sha256(text.encode()).hexdigest()
 
 
