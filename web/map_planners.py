@@ -24,6 +24,7 @@ from typing import Any
 from flask import Blueprint, abort, current_app, g, jsonify, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from camwatch.errors import CamwatchError
 from web.analysis import before_counts
@@ -123,15 +124,19 @@ def suggestion_text(item: dict[str, Any]) -> str:
     return str(item.get("reason_zh") if _zh() else item.get("reason") or kind)
 
 
+_DEVICE_LABELS = {
+    "access_control": _l("Access control"),
+    "identification_camera": _l("Identification camera"),
+    "infrared_beam": _l("Infrared beam"),
+    "electric_fence": _l("Electric fence"),
+    "intercom": _l("Intercom"),
+}
+
+
 def device_label(kind: str) -> str:
-    """The name of a suggested device type."""
-    return {
-        "access_control": _("Access control"),
-        "identification_camera": _("Identification camera"),
-        "infrared_beam": _("Infrared beam"),
-        "electric_fence": _("Electric fence"),
-        "intercom": _("Intercom"),
-    }.get(kind, kind)
+    """The name of a suggested device type (only that one translated: a page names dozens)."""
+    label = _DEVICE_LABELS.get(kind)
+    return str(label) if label is not None else kind
 
 
 def _suggestions_of(result: Any, planned: bool) -> list[dict[str, Any]]:
