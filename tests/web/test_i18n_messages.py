@@ -7,6 +7,7 @@ import re
 import pytest
 from shapely.geometry import shape
 
+import web.i18n
 from tests.web.conftest import login
 
 JSON = {"Accept": "application/json"}
@@ -132,3 +133,24 @@ def test_import_page_error_in_the_page_language(client, lang, expected):
     )
     page = resp.get_data(as_text=True)
     assert expected in page, page[page.find("flash") : page.find("flash") + 600]
+
+
+def test_templates_look_the_translations_up_once_per_request(client, ids, monkeypatch):
+    """The page's hundreds of template strings share one lookup of the request's catalogue,
+    and the next request, in another language, gets its own."""
+    looked_up = []
+    real = web.i18n.get_translations
+
+    def spy():
+        looked_up.append(1)
+        return real()
+
+    monkeypatch.setattr(web.i18n, "get_translations", spy)
+    login(client, "planner")
+    url = f"/compounds/{ids['own']}/analysis"
+    zh = _page(client, url, "zh")
+    assert len(looked_up) == 1
+    assert "盲区" in zh and "Blind spots" not in zh
+    en = _page(client, url, "en")
+    assert len(looked_up) == 2
+    assert "Blind spots" in en and "盲区" not in en
