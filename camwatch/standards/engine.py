@@ -21,7 +21,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from shapely.geometry import mapping
+import shapely
 from shapely.geometry.base import BaseGeometry
 
 from camwatch.errors import UsageError
@@ -92,21 +92,31 @@ def rule(
 
 
 def geometry_json(geom: BaseGeometry | None) -> dict[str, Any] | None:
-    """A GeoJSON geometry with plain lists, coordinates rounded to the millimetre."""
+    """A GeoJSON geometry with plain lists, coordinates (x, y) rounded to the millimetre
+    (``+ 0.0``: no ``-0.0``). Read ring by ring as arrays: a report's uncovered areas have
+    thousands of vertices, and a walk of ``mapping``'s nested tuples took a quarter of the
+    standards rules' time."""
     if geom is None or geom.is_empty:
         return None
+    if geom.geom_type == "GeometryCollection":
+        return {"type": geom.geom_type, "geometries": [geometry_json(g) for g in geom.geoms]}
+    return {"type": geom.geom_type, "coordinates": _coordinates(geom)}
 
-    def rnd(value: Any) -> Any:
-        if isinstance(value, list | tuple):
-            if value and isinstance(value[0], float | int):
-                return [round(float(v), 3) + 0.0 for v in value[:2]]
-            return [rnd(v) for v in value]
-        return value
 
-    raw = mapping(geom)
-    if raw["type"] == "GeometryCollection":
-        return {"type": raw["type"], "geometries": [geometry_json(g) for g in geom.geoms]}
-    return {"type": raw["type"], "coordinates": rnd(raw["coordinates"])}
+def _coordinates(geom: BaseGeometry) -> Any:
+    kind = geom.geom_type
+    if kind == "Point":
+        return _rounded(geom)[0]
+    if kind in ("LineString", "LinearRing", "MultiPoint"):
+        return _rounded(geom)
+    if kind == "Polygon":
+        return [_rounded(ring) for ring in (geom.exterior, *geom.interiors)]
+    return [_coordinates(part) for part in geom.geoms]  # MultiLineString, MultiPolygon
+
+
+def _rounded(geom: BaseGeometry) -> list[list[float]]:
+    xy = shapely.get_coordinates(geom).tolist()
+    return [[round(x, 3) + 0.0, round(y, 3) + 0.0] for x, y in xy]
 
 
 @dataclass(frozen=True)
