@@ -33,7 +33,6 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from shapely.geometry import mapping
@@ -61,6 +60,7 @@ from web.api.plan_schemas import AcceptBody, ProblemFromFinding, body, raw_body
 from web.cache import cache_for
 from web.codes import next_codes
 from web.db import db_session
+from web.i18n import gettext as _
 from web.ledger import compound_for, model_of, model_ratios, other_model
 from web.messages import analysis_failed
 from web.planning import PlanOptions, plan_for

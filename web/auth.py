@@ -25,7 +25,6 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from werkzeug.exceptions import TooManyRequests
@@ -37,6 +36,7 @@ from camwatch.registry import users as users_service
 from camwatch.registry.models import Compound, User
 from web.db import db_session
 from web.forms import choices
+from web.i18n import gettext as _
 from web.security import ALL_ROLES, limiter, login_required, require
 
 bp = Blueprint("auth", __name__)

@@ -29,7 +29,6 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
@@ -46,6 +45,7 @@ from web.api.fields import BodyError, read_json
 from web.api.schemas import CompoundSettings, load
 from web.db import db_session
 from web.errors import FieldError
+from web.i18n import gettext as _
 from web.ledger import (
     active_devices,
     compound_for,

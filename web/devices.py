@@ -19,7 +19,6 @@ from datetime import date
 from typing import Any
 
 from flask import Blueprint, abort, flash, g, jsonify, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
@@ -51,6 +50,7 @@ from web.codes import next_codes
 from web.db import db_session
 from web.errors import FieldError
 from web.forms import choices
+from web.i18n import gettext as _
 from web.ledger import compound_for
 from web.messages import analysis_failed, error_text
 from web.security import has_permission, require, wants_json

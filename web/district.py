@@ -19,10 +19,10 @@ meeting the standard, and is left out of the score chart and the ranking
 from __future__ import annotations
 
 from flask import Blueprint, current_app, g, render_template, request
-from flask_babel import gettext as _
 
 from camwatch.registry.inspections import PASS_SCORE
 from web.charts import bar_chart, share_gauge
+from web.i18n import gettext as _
 from web.ledger import compounds_for
 from web.security import require
 from web.summary import compound_status

@@ -24,7 +24,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, g, jsonify, render_template, request, url_for
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -37,6 +36,7 @@ from camwatch.sitefile import parse_site
 from web import editor_drafts, geojson
 from web.db import db_session
 from web.editor_messages import KIND_LABELS, plan_error
+from web.i18n import gettext as _
 from web.ledger import active_devices, analysis_of, compound_for
 from web.security import require
 

@@ -14,11 +14,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from camwatch.errors import CamwatchError, SiteFormatError
 from camwatch.i18n import Message
+from web.i18n import gettext as _
 
 KIND_LABELS = {
     "boundary": _l("Boundary"),

@@ -20,7 +20,6 @@ import re
 from typing import Any
 
 from flask import Flask, Response, jsonify, make_response, render_template, request
-from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -32,6 +31,7 @@ from camwatch.errors import (
     StaleEditError,
     UsageError,
 )
+from web.i18n import gettext as _
 from web.security import wants_json
 
 

@@ -23,7 +23,6 @@ from typing import Any
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from camwatch.errors import CamwatchError
@@ -33,6 +32,7 @@ from camwatch.registry.models import Compound
 from camwatch.registry.problems import list_problems
 from web.db import db_session
 from web.findings_words import SEVERITY_LABELS, TITLES, clause_text, fix_text
+from web.i18n import gettext as _
 from web.ledger import compound_for
 from web.messages import analysis_failed
 from web.security import require

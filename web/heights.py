@@ -20,7 +20,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from camwatch.errors import CamwatchError, SiteFormatError, ValueRangeError
@@ -33,6 +32,7 @@ from camwatch.model import (
 from camwatch.properties import MAX_DEPRESSION, TARGET_HEIGHT, Property
 from camwatch.registry.codec import SETTINGS_KEYS
 from web.errors import FieldError
+from web.i18n import gettext as _
 from web.messages import PROPERTY_LABELS, range_text
 from web.templating import LEVEL_LABELS
 

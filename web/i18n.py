@@ -87,6 +87,13 @@ def init_app(app: Flask) -> None:
     )
 
 
+def gettext(string: str, **variables: Any) -> str:
+    """Flask-Babel's ``gettext`` (translate, then ``%`` the variables in) with the request's
+    translations looked up once per request, as the templates' (``_`` in web code)."""
+    text: str = _translations().ugettext(string)
+    return text if not variables else text % variables
+
+
 def _translations() -> Any:
     if not has_request_context():
         return get_translations()

@@ -17,11 +17,11 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from camwatch.standards import RULES
 from web.findings_words import TITLES, clause_text
+from web.i18n import gettext as _
 from web.templating import CHECK_LABELS
 
 SEVERITY_ONE = {"error": _l("Error"), "warning": _l("Warning"), "info": _l("Info")}

@@ -22,7 +22,6 @@ from typing import Any
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError
@@ -40,6 +39,7 @@ from camwatch.registry.inspections import (
 from camwatch.registry.models import Inspection
 from camwatch.standards import load_profile
 from web.db import db_session
+from web.i18n import gettext as _
 from web.inspection_words import (
     NOTE_MAX,
     checklist_detail,

@@ -22,7 +22,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from flask import Response, abort, current_app, g
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import defer, lazyload
 
@@ -39,6 +38,7 @@ from camwatch.registry.models import Compound, Device
 from camwatch.registry.users import visible_compounds
 from web.cache import cache_for
 from web.db import db_session, new_session
+from web.i18n import gettext as _
 from web.incremental import coverage_states
 from web.security import can_see_compound
 

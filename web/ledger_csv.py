@@ -27,12 +27,11 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
-from flask_babel import gettext as _
-
 from camwatch.errors import CamwatchError
 from camwatch.registry.devices_csv import CSV_COLUMNS, NUMBER_COLUMNS, TEXT_COLUMNS
 from camwatch.registry.models import Device
 from web.editor_messages import KIND_LABELS, detail_words
+from web.i18n import gettext as _
 
 EXPORT_COLUMNS: tuple[str, ...] = (*CSV_COLUMNS, "last_maintenance")
 _FREE_TEXT = ("name", "manufacturer", "model", "serial", "notes", "code", "building")

@@ -33,7 +33,6 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -50,6 +49,7 @@ from camwatch.registry.models import Device
 from web.api.schemas import EDITABLE_STATUSES
 from web.db import db_session
 from web.forms import choices
+from web.i18n import gettext as _
 from web.ledger import compound_for, compounds_for
 from web.ledger_csv import EXPORT_COLUMNS, export_csv, import_error_text
 from web.ledger_query import (

@@ -23,7 +23,6 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, g, jsonify, request, url_for
 from flask_babel import get_locale
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from camwatch.errors import CamwatchError
@@ -31,6 +30,7 @@ from web.analysis import before_counts
 from web.api.plan_schemas import TargetInput, body
 from web.cache import Pending, cache_for, wait_left
 from web.errors import FieldError
+from web.i18n import gettext as _
 from web.ledger import compound_for
 from web.plan_jobs import JobRunning, JobsBusy, jobs_of
 from web.security import require

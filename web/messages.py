@@ -10,10 +10,10 @@ offender), wrapped in a translated sentence by the caller.
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from camwatch.errors import CamwatchError, ValueRangeError, short
+from web.i18n import gettext as _
 
 FEATURE_LABELS = {
     "camera": _l("Camera"),

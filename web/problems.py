@@ -31,7 +31,6 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TextAreaField
@@ -52,6 +51,7 @@ from camwatch.registry.problems import (
 )
 from web.db import db_session
 from web.forms import choices
+from web.i18n import gettext as _
 from web.ledger import compound_for, compounds_for
 from web.recheck_view import current_coverage
 from web.security import can, require

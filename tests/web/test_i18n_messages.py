@@ -136,7 +136,7 @@ def test_import_page_error_in_the_page_language(client, lang, expected):
 
 
 def test_templates_look_the_translations_up_once_per_request(client, ids, monkeypatch):
-    """The page's hundreds of template strings share one lookup of the request's catalogue,
+    """The page's hundreds of strings (templates and web code) share one lookup of the catalogue,
     and the next request, in another language, gets its own."""
     looked_up = []
     real = web.i18n.get_translations
