@@ -21,9 +21,11 @@ holds; a value larger than the whole cap is returned but not kept.
 
 from __future__ import annotations
 
+import atexit
 import sys
 import threading
 import time
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
@@ -35,6 +37,7 @@ from shapely.geometry.base import BaseGeometry
 
 T = TypeVar("T")
 
+STOP_WAIT_S = 5.0  # how long the interpreter's exit waits for a worker's running job
 _GROUPS_KEPT = 1024  # groups whose last queueing time is remembered (for settle_s)
 
 # GEOS keeps a coordinate as 2–3 doubles plus per-geometry headers
@@ -226,6 +229,8 @@ class LRUCache(_ByteLRU):
         self._worker: threading.Thread | None = None
         self.skipped = 0  # jobs dropped for a newer key of their group
         self._queued_at: OrderedDict[Hashable, float] = OrderedDict()  # group -> last queued
+        self._stopping = False
+        _CACHES.add(self)
 
     def get_or_start(
         self,
@@ -249,6 +254,8 @@ class LRUCache(_ByteLRU):
                 found = self._lookup(key)
                 if found is not None:
                     return _unwrap(found)
+                if self._stopping:  # nothing will run it: no wait
+                    raise Pending(key)
                 not_before = now
                 if group is not None:
                     last = self._queued_at.pop(group, None)
@@ -265,7 +272,7 @@ class LRUCache(_ByteLRU):
             elif settle_s <= 0 and job.not_before > now:
                 job.not_before = now  # asked for by a caller that waits for it
             self._wake.notify()
-            if self._worker is None:
+            if self._worker is None and not self._stopping:
                 self._worker = threading.Thread(
                     target=self._work, name="camwatch-cache-worker", daemon=True
                 )
@@ -285,9 +292,32 @@ class LRUCache(_ByteLRU):
             job = self._jobs.get(key) if key is not None else None
             return job.done if job is not None else None
 
-    def _next_job(self) -> _Job:
-        """The first queued job that may start, urgent ones first (lock held; waits for one)."""
+    def stop(self, timeout: float = STOP_WAIT_S) -> bool:
+        """Let the worker finish the job it is running, then end; queued jobs are dropped
+        (their waiters get :class:`Pending`). True if the worker ended within ``timeout``.
+
+        Called for every cache at interpreter exit: a job still inside GEOS while the
+        interpreter tears down the modules and objects it uses can crash the process
+        (seen once in four runs of a script that exited right after a page queued routes)."""
+        with self._lock:
+            self._stopping = True
+            dropped, self._queue = self._queue, []
+            for job in dropped:
+                self._jobs.pop(job.key, None)
+                job.done.set()
+            self._wake.notify_all()
+            worker = self._worker
+        if worker is None or worker is threading.current_thread():
+            return True
+        worker.join(timeout)
+        return not worker.is_alive()
+
+    def _next_job(self) -> _Job | None:
+        """The first queued job that may start, urgent ones first (lock held; waits for one);
+        None once the cache is stopping."""
         while True:
+            if self._stopping:
+                return None
             now = time.monotonic()
             ready = [
                 i
@@ -315,6 +345,8 @@ class LRUCache(_ByteLRU):
         while True:
             with self._lock:
                 job = self._next_job()
+                if job is None:
+                    return
                 stale = job.group is not None and self._newest.get(job.group) != job.key
                 if stale:
                     self.skipped += 1
@@ -334,6 +366,15 @@ class LRUCache(_ByteLRU):
                 if job.group is not None and self._newest.get(job.group) == job.key:
                     del self._newest[job.group]
             job.done.set()
+
+
+_CACHES: weakref.WeakSet[LRUCache] = weakref.WeakSet()
+
+
+@atexit.register
+def _stop_workers() -> None:
+    for cache in list(_CACHES):
+        cache.stop()
 
 
 def _unwrap(outcome: tuple[bool, Any]) -> Any:
