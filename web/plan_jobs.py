@@ -25,9 +25,11 @@ Decisions (docs/web.md, "Target planning jobs"):
 
 from __future__ import annotations
 
+import atexit
 import threading
 import time
 import uuid
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -117,6 +119,7 @@ class PlanJob:
         self.fraction = max(self.fraction, low + (high - low) * min(max(fraction, 0.0), 1.0))
 
 
+STOP_WAIT_S = 5.0  # how long the interpreter's exit waits for cancelled plans to stop
 Runner = Callable[[Site, dict[str, Any], Callable[[str, float], None]], dict[str, Any]]
 
 
@@ -128,6 +131,8 @@ class JobTable:
         self._jobs: dict[str, PlanJob] = {}
         self.max_running = max_running
         self.keep_s = keep_s
+        self._threads: dict[str, threading.Thread] = {}
+        _TABLES.add(self)
 
     def _prune(self) -> None:
         now = time.monotonic()
@@ -167,8 +172,25 @@ class JobTable:
         thread = threading.Thread(
             target=self._work, args=(job, site, run), name=f"plan-job-{job.id[:8]}", daemon=True
         )
+        with self._lock:
+            self._threads = {j: t for j, t in self._threads.items() if t.is_alive()}
+            self._threads[job.id] = thread
         thread.start()
         return job
+
+    def stop(self, timeout: float = STOP_WAIT_S) -> bool:
+        """Cancel every running job and wait (at most ``timeout`` in all) for their threads:
+        called at interpreter exit, as the cache's worker is stopped (web.cache), so that no
+        planner is inside GEOS while the interpreter tears down. True if all ended."""
+        with self._lock:
+            jobs = [j for j in self._jobs.values() if j.state == "running"]
+            threads = list(self._threads.values())
+        for job in jobs:
+            self.cancel(job, "server exit")
+        deadline = time.monotonic() + timeout
+        for thread in threads:
+            thread.join(max(0.0, deadline - time.monotonic()))
+        return not any(t.is_alive() for t in threads)
 
     def get(self, compound_id: int, job_id: str) -> PlanJob | None:
         """The job, only if it belongs to the compound."""
@@ -203,6 +225,15 @@ class JobTable:
                 job.result, job.state, job.fraction, job.phase = result, "done", 1.0, "done"
         finally:
             job.finished = time.monotonic()
+
+
+_TABLES: weakref.WeakSet[JobTable] = weakref.WeakSet()
+
+
+@atexit.register
+def _stop_jobs() -> None:
+    for table in list(_TABLES):
+        table.stop()
 
 
 def jobs_of(app: Any) -> JobTable:

@@ -91,3 +91,16 @@ def test_overdue_job_stops(monkeypatch):
     job = table.start(1, None, {}, "planner", _looping(release))
     assert _wait(job) == "failed" and "did not finish" in job.error
     release.set()
+
+
+def test_stop_cancels_every_running_plan_and_waits_for_its_thread():
+    """At interpreter exit every job table is stopped (web.plan_jobs): no planner is left
+    inside GEOS while the interpreter tears down."""
+    table = JobTable()
+    release = threading.Event()
+    jobs = [table.start(cid, None, {}, "planner", _looping(release)) for cid in (1, 2)]
+    assert all(j.state == "running" for j in jobs)
+    assert table.stop(timeout=10) is True
+    assert [j.state for j in jobs] == ["cancelled", "cancelled"]
+    assert jobs[0].status()["cancelled_by"] == "server exit"
+    release.set()
