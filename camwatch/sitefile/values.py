@@ -12,11 +12,13 @@ A property that is absent or JSON ``null`` takes its default.
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, overload
 
-from shapely.geometry import LineString, MultiPoint, Point, Polygon
+import numpy as np
+import shapely
+from shapely.geometry import LineString, Point, Polygon
 from shapely.validation import explain_validity
 
 from camwatch.errors import SiteFormatError, ValueRangeError, kind_word, named
@@ -67,7 +69,56 @@ def bad_text(text: str) -> str | None:
 
 def check_tree(ctx: Ctx, value: Any, where: str) -> None:
     """Every value below ``value`` is writable JSON: at most MAX_DEPTH deep, text valid
-    Unicode, integers within 64 bits, numbers finite. Iterative (no recursion limit)."""
+    Unicode, integers within 64 bits, numbers finite. Iterative (no recursion limit).
+
+    Notes: a tree of plain ``dict``/``list``/scalars that passes is recognised by a quick
+    walk without paths (:func:`_all_writable`); anything else, and every failure, is
+    walked again path by path (:func:`_walk_tree`), which words the error."""
+    if _all_writable((value,), 0):
+        return
+    _walk_tree(ctx, value, where)
+
+
+def _text_ok(text: str) -> bool:
+    """``bad_text(text) is None``, without the encoding attempt for ASCII text."""
+    return "\x00" not in text and (text.isascii() or bad_text(text) is None)
+
+
+def _all_writable(values: Iterable[Any], depth: int) -> bool:
+    """Whether :func:`_walk_tree` passes on each of ``values`` (found at ``depth``); True only
+    for plain JSON types (``dict``, ``list``, ``str``, ``int``, ``float``, ``bool``, None),
+    False for anything the walk must look at (subclasses, tuples, any failure)."""
+    for item in values:
+        kind = type(item)
+        if kind is float:
+            if not math.isfinite(item):
+                return False
+        elif kind is str:
+            if not (item.isascii() and "\x00" not in item) and not _text_ok(item):
+                return False
+        elif kind is int:
+            if not -MAX_INTEGER < item < MAX_INTEGER:
+                return False
+        elif kind is dict:
+            if depth >= MAX_DEPTH:
+                return False
+            for key in item:
+                if type(key) is not str:
+                    return False
+                if not (key.isascii() and "\x00" not in key) and not _text_ok(key):
+                    return False
+            if not _all_writable(item.values(), depth + 1):
+                return False
+        elif kind is list:
+            if depth >= MAX_DEPTH or not _all_writable(item, depth + 1):
+                return False
+        elif kind is not bool and item is not None:
+            return False
+    return True
+
+
+def _walk_tree(ctx: Ctx, value: Any, where: str) -> None:
+    """:func:`check_tree`'s walk, path by path: raises on the first value at fault."""
     stack: list[tuple[Any, str, int]] = [(value, where, 0)]
     while stack:
         item, path, depth = stack.pop()
@@ -115,7 +166,7 @@ def check_tree(ctx: Ctx, value: Any, where: str) -> None:
                 msg(
                     "%(path)s: %(type_name)s is not a JSON value",
                     path=path,
-                    type_name=type(item).__type_name,
+                    type_name=type(item).__name__,
                 )
             )
 
@@ -273,11 +324,32 @@ def position(ctx: Ctx, value: Any) -> tuple[float, float]:
 
 
 def positions(ctx: Ctx, value: Any, what: str) -> list[tuple[float, float]]:
+    """A list of positions, each read by :func:`position` (plain ones by a quicker loop)."""
     if not isinstance(value, list | tuple):
         raise ctx.error(
             msg("%(what)s must be a list of positions, got %(value)s", what=what, value=show(value))
         )
-    return [position(ctx, v) for v in value]
+    plain = _plain_positions(value)
+    return plain if plain is not None else [position(ctx, v) for v in value]
+
+
+def _plain_positions(value: list[Any] | tuple[Any, ...]) -> list[tuple[float, float]] | None:
+    """What :func:`position` gives for each of ``value`` when every one is a plain
+    ``[x, y]`` list of in-range ``float``/``int`` numbers; None otherwise (then each is read,
+    and the first at fault named, by :func:`position`)."""
+    out: list[tuple[float, float]] = []
+    for item in value:
+        if type(item) is not list or len(item) != 2:
+            return None
+        x, y = item
+        kind_x, kind_y = type(x), type(y)
+        if not (kind_x is float or kind_x is int) or not (kind_y is float or kind_y is int):
+            return None
+        # NaN fails both comparisons; an int is compared exactly, then converted exactly
+        if not (-MAX_COORDINATE <= x <= MAX_COORDINATE and -MAX_COORDINATE <= y <= MAX_COORDINATE):
+            return None
+        out.append((float(x), float(y)))
+    return out
 
 
 def parse_point(ctx: Ctx, coords: Any) -> Point:
@@ -325,10 +397,14 @@ def parse_polygon(ctx: Ctx, geometry: Any, *, holes: bool) -> Polygon:
         )
     shell = _ring(ctx, coords[0], "polygon")
     inner = [_ring(ctx, ring, f"hole {i}") for i, ring in enumerate(coords[1:], start=1)]
-    if MultiPoint(shell).convex_hull.area == 0.0:
+    # The geometries Polygon(shell, inner) and MultiPoint(shell) build, made from one array
+    # per ring (shapely's constructors convert every position on their own).
+    shell_xy = np.array(shell, dtype=float)
+    if shapely.area(shapely.convex_hull(shapely.multipoints(shell_xy))) == 0.0:
         raise ctx.error(msg("polygon has zero area (its points are collinear)"))
-    polygon = Polygon(shell, inner)
-    if not polygon.is_valid:
+    hole_rings = [shapely.linearrings(np.array(ring, dtype=float)) for ring in inner]
+    polygon = shapely.polygons(shapely.linearrings(shell_xy), holes=hole_rings or None)
+    if not shapely.is_valid(polygon):
         reason = explain_validity(polygon)
         if reason.startswith("Self-intersection"):
             raise ctx.error(msg("polygon is self-intersecting (%(reason)s)", reason=reason))
