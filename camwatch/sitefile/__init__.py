@@ -61,11 +61,12 @@ from camwatch.sitefile.features import (
     parse_wall,
     parse_zone,
 )
-from camwatch.sitefile.parse import load_site, loads_site, parse_site
+from camwatch.sitefile.parse import Leading, load_site, loads_site, parse_leading, parse_site
 from camwatch.sitefile.save import dumps_site, save_site, site_to_geojson
 from camwatch.sitefile.write import feature_to_geojson
 
 __all__ = [
+    "Leading",
     "check_camera_id_free",
     "check_camera_placement",
     "check_site",
@@ -81,6 +82,7 @@ __all__ = [
     "parse_feature",
     "parse_gate",
     "parse_intercom",
+    "parse_leading",
     "parse_mount",
     "parse_obstacle",
     "parse_site",
