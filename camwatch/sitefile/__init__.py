@@ -27,8 +27,10 @@ its default; gate, alarm and intercom ids are optional but unique per kind
 when given; a camera ``serial`` may be an integer (kept as a string); zones,
 gates and devices outside the boundary are allowed (only cameras are placed).
 
-The package's modules: :mod:`~camwatch.sitefile.parse` reads a site (the
-``site`` member, per-level values, the features), :mod:`~camwatch.sitefile.features`
+The package's modules: :mod:`~camwatch.sitefile.parse` reads a site's features
+(:func:`parse_leading` parses its first ones once for many parses: the ledger's plan,
+docs/registry.md "Loader speed"), :mod:`~camwatch.sitefile.member` its ``site`` member
+(per-level values), :mod:`~camwatch.sitefile.features`
 parses one feature (``parse_camera`` ...; value checks in
 :mod:`~camwatch.sitefile.values`), :mod:`~camwatch.sitefile.checks` holds the
 cross-feature checks (:func:`check_site`, :func:`check_camera_placement`,

@@ -232,3 +232,25 @@ def test_polygon_rows(coords: Any) -> None:
     assert got[0] == expected[0]
     if got[0] == "ok":
         assert got[1].wkb == expected[1].wkb
+
+
+@pytest.mark.parametrize(
+    "value, words",
+    [
+        ({1.5}, "feature.properties.tags: set is not a JSON value"),
+        (b"x", "feature.properties.tags: bytes is not a JSON value"),
+        ([1, 1j], "feature.properties.tags[1]: complex is not a JSON value"),
+    ],
+)
+def test_a_value_json_cannot_hold_is_named_with_its_type(value: Any, words: str) -> None:
+    with pytest.raises(SiteFormatError) as caught:
+        check_tree(CTX, {"properties": {"tags": value}}, "feature")
+    assert str(caught.value) == f"feature #7 (camera 'C3'): {words}"
+
+
+@pytest.mark.parametrize("data, name", [([], "list"), ("site", "str"), (None, "NoneType")])
+def test_a_site_that_is_no_object_is_named_with_its_type(data: Any, name: str) -> None:
+    from camwatch.sitefile import parse_site
+
+    with pytest.raises(SiteFormatError, match=rf"^not a GeoJSON FeatureCollection \(got {name}\)$"):
+        parse_site(data)
