@@ -32,7 +32,7 @@ The package's modules: :mod:`~camwatch.sitefile.parse` reads a site's features
 docs/registry.md "Loader speed"), :mod:`~camwatch.sitefile.member` its ``site`` member
 (per-level values), :mod:`~camwatch.sitefile.features`
 parses one feature (``parse_camera`` ...; value checks in
-:mod:`~camwatch.sitefile.values`), :mod:`~camwatch.sitefile.checks` holds the
+:mod:`~camwatch.sitefile.values`, geometries in :mod:`~camwatch.sitefile.shapes`), :mod:`~camwatch.sitefile.checks` holds the
 cross-feature checks (:func:`check_site`, :func:`check_camera_placement`,
 :func:`check_camera_id_free`; apart, so the registry can validate a device
 against an existing site), :mod:`~camwatch.sitefile.write` writes one feature

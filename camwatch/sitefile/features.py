@@ -52,19 +52,21 @@ from camwatch.properties import (
     check_optics,
     check_resolution,
 )
+from camwatch.sitefile.shapes import (
+    geometry_coords,
+    parse_lineal,
+    parse_linestring,
+    parse_polygon,
+    position,
+)
 from camwatch.sitefile.values import (
     MAX_INTEGER,
     Ctx,
-    geometry_coords,
     get_bool,
     get_enum,
     get_ident,
     get_property,
     get_text,
-    parse_lineal,
-    parse_linestring,
-    parse_polygon,
-    position,
     show,
 )
 

@@ -15,15 +15,8 @@ from hypothesis import strategies as st
 from shapely.geometry import MultiPoint, Polygon
 
 from camwatch.errors import SiteFormatError
-from camwatch.sitefile.values import (
-    MAX_DEPTH,
-    Ctx,
-    _walk_tree,
-    check_tree,
-    parse_polygon,
-    position,
-    positions,
-)
+from camwatch.sitefile.shapes import parse_polygon, position, positions
+from camwatch.sitefile.values import MAX_DEPTH, Ctx, _walk_tree, check_tree
 from tests.core.test_fuzz_sitefile import HOSTILE, json_values, nest
 
 _CHECKS = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]
