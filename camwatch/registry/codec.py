@@ -26,33 +26,24 @@ in, heading modulo 360), which is what the ledger stores.
 from __future__ import annotations
 
 import copy
-import hashlib
-import json
-import threading
-from collections import OrderedDict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import String
-
-from camwatch.errors import SiteFormatError, UsageError, ValueRangeError, named
-from camwatch.i18n import Message, msg
+from camwatch.errors import SiteFormatError, ValueRangeError, named
+from camwatch.i18n import msg
 from camwatch.model import DEVICE_KINDS, LIVE_DEVICE_STATUSES, Site
-from camwatch.registry.models import Device
-from camwatch.sitefile import feature_to_geojson, parse_site
-from camwatch.sitefile.values import show
+from camwatch.registry.columns import MAX_CODE_LENGTH as MAX_CODE_LENGTH
+from camwatch.registry.columns import TEXT_LIMITS as TEXT_LIMITS
+from camwatch.registry.columns import check_choice as check_choice  # the ledger imports these
+from camwatch.registry.columns import check_code, device_error, parse_date, text_column
+from camwatch.registry.memo import Memo, digest
+from camwatch.sitefile import Leading, feature_to_geojson, parse_leading, parse_site
 
 EXPORTABLE_STATUSES: tuple[str, ...] = LIVE_DEVICE_STATUSES
 _TEXT_COLUMNS = ("name", "model", "serial", "manufacturer")
 _DATE_COLUMNS = ("install_date", "warranty_end")
-MAX_CODE_LENGTH = 64
-# What the ledger's columns hold (PostgreSQL refuses longer text; SQLite would not notice).
-TEXT_LIMITS: dict[str, int] = {
-    key: cast(String, Device.__table__.c[key].type).length or 0
-    for key in ("name", "model", "serial", "manufacturer")
-}
 
 
 def json_copy(value: Any) -> Any:
@@ -121,89 +112,6 @@ def state_of(device: Any) -> DeviceState:
     )
 
 
-def _error(
-    index: int | None, kind: str, code: str | None, message: str | Message
-) -> SiteFormatError:
-    """A SiteFormatError naming the feature (by index in a file) or else the device."""
-    if index is None:
-        return SiteFormatError(msg("%(who)s: %(detail)s", who=named(kind, code), detail=message))
-    return SiteFormatError(message, index=index, kind=kind, ident=code)
-
-
-def _text(value: Any, key: str, index: int | None, kind: str, code: str | None) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, int) and not isinstance(value, bool):
-        value = str(value)
-    if not isinstance(value, str):
-        raise _error(
-            index,
-            kind,
-            code,
-            msg("%(key)s must be a string, got %(value)s", key=key, value=show(value)),
-        )
-    limit = TEXT_LIMITS.get(key)
-    if limit is not None and len(value) > limit:
-        raise _error(
-            index, kind, code, msg("%(key)s is longer than %(n)s characters", key=key, n=limit)
-        )
-    return value
-
-
-def parse_date(
-    value: Any, key: str, *, index: int | None = None, kind: str = "device", code: str | None = None
-) -> date | None:
-    """A ``YYYY-MM-DD`` date (or None); a clear SiteFormatError naming the device otherwise."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    raise _error(
-        index,
-        kind,
-        code,
-        msg("%(key)s must be a date YYYY-MM-DD, got %(value)s", key=key, value=repr(value)),
-    )
-
-
-def check_choice(what: str, value: str, allowed: Sequence[str]) -> None:
-    """Refuse a ``value`` of ``what`` (a status, role, source...) that is not one of ``allowed``."""
-    if value not in allowed:
-        raise UsageError(
-            msg(
-                "%(what)s must be one of %(allowed)s, got %(value)s",
-                what=what,
-                allowed=list(allowed),
-                value=repr(value),
-            )
-        )
-
-
-def check_code(code: Any, *, index: int | None = None, kind: str = "device") -> str:
-    """A device code: a non-empty string of at most 64 characters without surrounding spaces."""
-    if isinstance(code, int) and not isinstance(code, bool):
-        code = str(code)
-    if not isinstance(code, str) or not code.strip():
-        raise _error(
-            index,
-            kind,
-            None,
-            msg("device code must be a non-empty string, got %(value)s", value=repr(code)),
-        )
-    if code != code.strip():
-        raise _error(index, kind, code, msg("device code must not start or end with spaces"))
-    if len(code) > MAX_CODE_LENGTH:
-        raise _error(
-            index, kind, code, msg("device code is longer than %(n)s characters", n=MAX_CODE_LENGTH)
-        )
-    return code
-
-
 def state_from_feature(
     feature: Mapping[str, Any], *, index: int | None = None, code: str | None = None
 ) -> DeviceState:
@@ -214,19 +122,21 @@ def state_from_feature(
     props = dict(feature.get("properties") or {})
     kind = props.pop("kind")
     if kind not in DEVICE_KINDS:
-        raise _error(index, str(kind), None, msg("not a device kind: %(value)s", value=repr(kind)))
+        raise device_error(
+            index, str(kind), None, msg("not a device kind: %(value)s", value=repr(kind))
+        )
     raw_id = props.pop("id", None)
     ident = check_code(raw_id if raw_id is not None else code, index=index, kind=kind)
     values: dict[str, Any] = {}
     for key in _TEXT_COLUMNS:
-        values[key] = _text(props.pop(key, None), key, index, kind, ident)
+        values[key] = text_column(props.pop(key, None), key, index, kind, ident)
     for key in _DATE_COLUMNS:
         values[key] = parse_date(props.pop(key, None), key, index=index, kind=kind, code=ident)
     status = props.pop("status", None)
     if status is None:
         status = "active"
     if status not in EXPORTABLE_STATUSES:
-        raise _error(
+        raise device_error(
             index,
             kind,
             ident,
@@ -291,13 +201,22 @@ def plan_site_member(plan: Mapping[str, Any], compound: Any) -> dict[str, Any]:
 
 
 def assemble(
-    plan: Mapping[str, Any], site_member: Mapping[str, Any], states: Sequence[DeviceState]
+    plan: Mapping[str, Any],
+    site_member: Mapping[str, Any],
+    states: Sequence[DeviceState],
+    *,
+    copy_plan: bool = True,
 ) -> tuple[dict[str, Any], int]:
-    """A site FeatureCollection: plan features then device features; also the first device index."""
+    """A site FeatureCollection: plan features then device features; also the first device index.
+
+    With ``copy_plan=False`` the plan's features are the plan's own objects (for a parse
+    that keeps nothing of them: :func:`validate_devices` reusing the parsed plan)."""
     collection = {k: json_copy(v) for k, v in plan.items() if k not in ("features", "site")}
     collection["type"] = "FeatureCollection"
     collection["site"] = dict(site_member)
-    plan_features = json_copy(list(plan.get("features") or []))
+    plan_features = list(plan.get("features") or [])
+    if copy_plan:
+        plan_features = json_copy(plan_features)
     collection["features"] = plan_features + [
         feature_of(s) for s in states if s.status != "retired"
     ]
@@ -342,37 +261,57 @@ def validate_devices(
     the site member and the states in order): an edit validates the compound's
     new devices, and reading the new state (:func:`~camwatch.registry.compounds.export_site`)
     asks for the same validation again, which is then not parsed a second time.
+    The plan's features, parsed, are remembered apart (``PLAN_MEMO_ENTRIES``): an
+    edit that changes only devices parses only the device features (docs/registry.md,
+    "Loader speed").
     """
-    key = _validation_key(plan, site_member, states)
-    with _VALIDATED_LOCK:
-        found = _VALIDATED.get(key)
-        if found is not None:
-            _VALIDATED.move_to_end(key)
-            return found[0], list(found[1])
-    site, normal = _validate_devices(plan, site_member, states, label=label)
+    plan_digest = digest(plan)  # once per call: both keys and the plan memo use it
+    key = _validation_key(plan_digest, site_member, states)
+    found = _VALIDATED.get(key)
+    if found is not None:
+        return found[0], list(found[1])
+    site, normal = _validate_devices(
+        plan, site_member, states, label=label, plan_digest=plan_digest
+    )
     # the rows then hold the normal forms: an export of them is this same validation
-    normal_key = _validation_key(plan, site_member, normal)
-    with _VALIDATED_LOCK:
-        for k in {key, normal_key}:
-            _VALIDATED[k] = (site, tuple(normal))
-        while len(_VALIDATED) > VALIDATED_MEMO_ENTRIES:
-            _VALIDATED.popitem(last=False)
+    for k in (key, _validation_key(plan_digest, site_member, normal)):
+        _VALIDATED.put(k, (site, tuple(normal)))
     return site, normal
 
 
 VALIDATED_MEMO_ENTRIES = 32  # sites remembered by validate_devices (a few MB at most)
-_VALIDATED: OrderedDict[bytes, tuple[Site, tuple[DeviceState, ...]]] = OrderedDict()
-_VALIDATED_LOCK = threading.Lock()
+_VALIDATED: Memo[bytes, tuple[Site, tuple[DeviceState, ...]]] = Memo(VALIDATED_MEMO_ENTRIES)
+# Plans parsed (parse_leading), by a digest of the plan and the site member's level ladder;
+# the remembered sites above share their objects.
+PLAN_MEMO_ENTRIES = 32
+_PLANS: Memo[bytes, Leading] = Memo(PLAN_MEMO_ENTRIES)
+_STATE_FIELDS = tuple(f.name for f in fields(DeviceState))
 
 
 def _validation_key(
-    plan: Mapping[str, Any], site_member: Mapping[str, Any], states: Sequence[DeviceState]
+    plan_digest: bytes, site_member: Mapping[str, Any], states: Sequence[DeviceState]
 ) -> bytes:
-    """A digest of everything :func:`validate_devices` reads (``default=str``: dates)."""
-    text = json.dumps(
-        [plan, site_member, [s.fields() for s in states]], sort_keys=True, default=str
-    )
-    return hashlib.blake2b(text.encode(), digest_size=20).digest()
+    """A digest of everything :func:`validate_devices` reads (the plan by its digest)."""
+    rows = [[getattr(s, name) for name in _STATE_FIELDS] for s in states]
+    return plan_digest + digest([site_member, rows])
+
+
+def _plan_leading(
+    collection: Mapping[str, Any], first: int, plan_digest: bytes, default_id: str
+) -> Leading | None:
+    """The plan's features (the first ``first`` of ``collection``) parsed, remembered; None
+    when they do not parse on their own (then the whole site is parsed, which words the
+    error as a full parse does)."""
+    key = plan_digest + digest(collection["site"].get("levels"))
+    leading = _PLANS.get(key)
+    if leading is None:
+        own = {**collection, "features": json_copy(collection["features"][:first])}
+        try:  # on its own copy: the remembered objects must not share the caller's plan
+            leading = parse_leading(own, first, default_id=default_id)
+        except SiteFormatError:
+            return None
+        _PLANS.put(key, leading)
+    return leading
 
 
 def _validate_devices(
@@ -381,6 +320,7 @@ def _validate_devices(
     states: Sequence[DeviceState],
     *,
     label: Any = None,
+    plan_digest: bytes | None = None,
 ) -> tuple[Site, list[DeviceState]]:
     live = [s for s in states if s.status != "retired"]
     seen: dict[str, int] = {}
@@ -396,11 +336,15 @@ def _validate_devices(
             )
             raise SiteFormatError(msg("%(who)s: %(detail)s", who=who, detail=text))
         seen[state.code] = i
-    collection, first = assemble(plan, site_member, live)
+    collection, first = assemble(plan, site_member, live, copy_plan=False)
+    default_id = str(site_member.get("id", "site"))
+    leading = _plan_leading(collection, first, plan_digest or digest(plan), default_id)
+    if leading is None:  # the whole site is parsed: it keeps the plan's values, on a copy
+        collection["features"][:first] = json_copy(collection["features"][:first])
     position = [i for i, s in enumerate(states) if s.status != "retired"]
     live_label = (lambda j: label(position[j])) if label else None
     try:
-        site = parse_site(collection, default_id=str(site_member.get("id", "site")))
+        site = parse_site(collection, default_id=default_id, leading=leading)
     except SiteFormatError as exc:
         raise _relabel(exc, first, live, live_label) from None
     parsed = _parsed_devices(site)

@@ -27,10 +27,12 @@ its default; gate, alarm and intercom ids are optional but unique per kind
 when given; a camera ``serial`` may be an integer (kept as a string); zones,
 gates and devices outside the boundary are allowed (only cameras are placed).
 
-The package's modules: :mod:`~camwatch.sitefile.parse` reads a site (the
-``site`` member, per-level values, the features), :mod:`~camwatch.sitefile.features`
+The package's modules: :mod:`~camwatch.sitefile.parse` reads a site's features
+(:func:`parse_leading` parses its first ones once for many parses: the ledger's plan,
+docs/registry.md "Loader speed"), :mod:`~camwatch.sitefile.member` its ``site`` member
+(per-level values), :mod:`~camwatch.sitefile.features`
 parses one feature (``parse_camera`` ...; value checks in
-:mod:`~camwatch.sitefile.values`), :mod:`~camwatch.sitefile.checks` holds the
+:mod:`~camwatch.sitefile.values`, geometries in :mod:`~camwatch.sitefile.shapes`), :mod:`~camwatch.sitefile.checks` holds the
 cross-feature checks (:func:`check_site`, :func:`check_camera_placement`,
 :func:`check_camera_id_free`; apart, so the registry can validate a device
 against an existing site), :mod:`~camwatch.sitefile.write` writes one feature
@@ -61,11 +63,12 @@ from camwatch.sitefile.features import (
     parse_wall,
     parse_zone,
 )
-from camwatch.sitefile.parse import load_site, loads_site, parse_site
+from camwatch.sitefile.parse import Leading, load_site, loads_site, parse_leading, parse_site
 from camwatch.sitefile.save import dumps_site, save_site, site_to_geojson
 from camwatch.sitefile.write import feature_to_geojson
 
 __all__ = [
+    "Leading",
     "check_camera_id_free",
     "check_camera_placement",
     "check_site",
@@ -81,6 +84,7 @@ __all__ = [
     "parse_feature",
     "parse_gate",
     "parse_intercom",
+    "parse_leading",
     "parse_mount",
     "parse_obstacle",
     "parse_site",

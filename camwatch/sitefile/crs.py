@@ -19,6 +19,7 @@ from typing import Any
 
 from camwatch.errors import SiteFormatError
 from camwatch.i18n import msg
+from camwatch.properties import show
 
 CRS_KEYS = ("epsg", "offset", "rotation_deg")  # epsg may be left out (an offset alone)
 MAX_COORD = 1e7  # same bound as every coordinate of a site file (docs/site-format.md §1)
@@ -68,7 +69,7 @@ def _number(value: Any, what: str) -> float:
             msg(
                 "site: crs %(what)s must be a finite number, got %(value)s",
                 what=what,
-                value=repr(value),
+                value=show(value),
             )
         )
     return float(value)
@@ -86,7 +87,7 @@ def parse_crs(raw: Any) -> Georef:
     """
     if not isinstance(raw, Mapping) or not raw:
         raise SiteFormatError(
-            msg("site: crs must be an object like {'epsg': 4547}, got %(raw)s", raw=repr(raw))
+            msg("site: crs must be an object like {'epsg': 4547}, got %(raw)s", raw=show(raw))
         )
     unknown = sorted(str(k) for k in raw if k not in CRS_KEYS)
     if unknown:
@@ -102,12 +103,12 @@ def parse_crs(raw: Any) -> Georef:
         isinstance(epsg, bool) or not isinstance(epsg, int) or not 1 <= epsg <= 999_999
     ):
         raise SiteFormatError(
-            msg("site: crs epsg must be an integer EPSG code, got %(epsg)s", epsg=repr(epsg))
+            msg("site: crs epsg must be an integer EPSG code, got %(epsg)s", epsg=show(epsg))
         )
     offset = raw.get("offset", [0.0, 0.0])
     if not isinstance(offset, list | tuple) or len(offset) != 2:
         raise SiteFormatError(
-            msg("site: crs offset must be a pair [x0, y0], got %(offset)s", offset=repr(offset))
+            msg("site: crs offset must be a pair [x0, y0], got %(offset)s", offset=show(offset))
         )
     x0, y0 = (_number(v, "offset") for v in offset)
     if abs(x0) > MAX_COORD or abs(y0) > MAX_COORD:

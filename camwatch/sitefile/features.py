@@ -52,19 +52,21 @@ from camwatch.properties import (
     check_optics,
     check_resolution,
 )
+from camwatch.sitefile.shapes import (
+    geometry_coords,
+    parse_lineal,
+    parse_linestring,
+    parse_polygon,
+    position,
+)
 from camwatch.sitefile.values import (
     MAX_INTEGER,
     Ctx,
-    geometry_coords,
     get_bool,
     get_enum,
     get_ident,
     get_property,
     get_text,
-    parse_lineal,
-    parse_linestring,
-    parse_point,
-    parse_polygon,
     show,
 )
 
@@ -243,7 +245,7 @@ def parse_camera(props: Any, geometry: Any, index: int | None = None) -> Camera:
     camera_id = get_ident(ctx, props, "id", required=True)
     assert camera_id is not None
     _, coords = geometry_coords(ctx, geometry, ("Point",))
-    point = parse_point(ctx, coords)
+    xy = position(ctx, coords)  # the model keeps the pair (no shapely Point to build)
 
     hfov = get_property(ctx, props, CAMERA["hfov_deg"], None)
     focal = get_property(ctx, props, CAMERA["focal_mm"], None)
@@ -276,7 +278,7 @@ def parse_camera(props: Any, geometry: Any, index: int | None = None) -> Camera:
 
     return Camera(
         id=camera_id,
-        position=(point.x, point.y),
+        position=xy,
         name=get_text(ctx, props, "name"),
         status=get_enum(ctx, props, "status", CAMERA_STATUSES, "active"),
         height_m=height,
@@ -336,10 +338,10 @@ def parse_intercom(props: Any, geometry: Any, index: int | None = None) -> Inter
     props = _props(ctx, props)
     ctx = _ctx(props, "intercom", index, "id")
     _, coords = geometry_coords(ctx, geometry, ("Point",))
-    point = parse_point(ctx, coords)
+    xy = position(ctx, coords)  # the model keeps the pair (no shapely Point to build)
     return Intercom(
         id=get_ident(ctx, props, "id", required=False),
-        position=(point.x, point.y),
+        position=xy,
         building=get_text(ctx, props, "building"),
         name=get_text(ctx, props, "name"),
         extra=_extra(props, "intercom"),
@@ -365,10 +367,10 @@ def parse_door(props: Any, geometry: Any, index: int | None = None) -> Door:
     props = _props(ctx, props)
     ctx = _ctx(props, "door", index, "id")
     _, coords = geometry_coords(ctx, geometry, ("Point",))
-    point = parse_point(ctx, coords)
+    xy = position(ctx, coords)  # the model keeps the pair (no shapely Point to build)
     return Door(
         id=get_ident(ctx, props, "id", required=False),
-        position=(point.x, point.y),
+        position=xy,
         building=get_text(ctx, props, "building"),
         name=get_text(ctx, props, "name"),
         door_type=get_enum(ctx, props, "door_type", DOOR_TYPES, "unit"),
@@ -420,7 +422,14 @@ def feature_kind(feature: Any, index: int | None = None) -> str:
 def parse_feature(feature: Any, index: int | None = None, *, ladder: Ladder = DORI) -> Feature:
     """Parse one GeoJSON Feature, dispatching on ``properties.kind``; zones take their
     levels from ``ladder`` (the site's, camwatch.ladders)."""
-    kind = feature_kind(feature, index)
+    return parse_feature_of(feature_kind(feature, index), feature, index, ladder=ladder)
+
+
+def parse_feature_of(
+    kind: str, feature: Any, index: int | None = None, *, ladder: Ladder = DORI
+) -> Feature:
+    """:func:`parse_feature` of a feature whose envelope :func:`feature_kind` has checked
+    (``kind`` is what it returned), without checking it again."""
     if kind == "zone":
         return parse_zone(feature.get("properties"), feature.get("geometry"), index, ladder=ladder)
     return PARSERS[kind](feature.get("properties"), feature.get("geometry"), index)
@@ -438,6 +447,7 @@ __all__ = [
     "parse_camera",
     "parse_door",
     "parse_feature",
+    "parse_feature_of",
     "parse_gate",
     "parse_intercom",
     "parse_mount",

@@ -17,7 +17,8 @@ from camwatch.model import (
 from camwatch.sitefile.features import (
     Feature,
 )
-from camwatch.sitefile.parse import SITE_KEYS, TOP_KEYS, parse_site
+from camwatch.sitefile.member import SITE_KEYS
+from camwatch.sitefile.parse import TOP_KEYS, parse_site
 from camwatch.sitefile.values import show
 from camwatch.sitefile.write import feature_to_geojson
 

@@ -1,7 +1,8 @@
-"""Checked reading of single values and geometries from a site file (docs/site-format.md §1).
+"""Checked reading of single values from a site file (docs/site-format.md §1; geometries in
+:mod:`camwatch.sitefile.shapes`).
 
 The helpers here are the vocabulary of :mod:`camwatch.sitefile.features`: each
-reads one property or geometry, checks it strictly (no silent coercion: a
+reads one property, checks it strictly (no silent coercion: a
 number given as a string is an error) and raises :class:`SiteFormatError`
 through a :class:`Ctx`, which knows which feature the value belongs to so the
 message names it: ``feature #7 (camera 'C3'): hfov_deg must be in (0, 360], got 0``.
@@ -12,18 +13,14 @@ A property that is absent or JSON ``null`` takes its default.
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, overload
 
-from shapely.geometry import LineString, MultiPoint, Point, Polygon
-from shapely.validation import explain_validity
-
-from camwatch.errors import SiteFormatError, ValueRangeError, kind_word, named
+from camwatch.errors import SiteFormatError, ValueRangeError, named
 from camwatch.i18n import Message, msg
 from camwatch.properties import Property, show
 
-MAX_COORDINATE = 1e7  # |x|, |y| limit of docs/site-format.md §1
 # Limits on any value a site file carries, interpreted or kept (docs/ranges.md):
 MAX_DEPTH = 32  # nesting of lists and objects below a feature or top-level member
 MAX_INTEGER = 2**63  # an integer must fit 64 bits (JSON readers and databases round beyond)
@@ -67,7 +64,56 @@ def bad_text(text: str) -> str | None:
 
 def check_tree(ctx: Ctx, value: Any, where: str) -> None:
     """Every value below ``value`` is writable JSON: at most MAX_DEPTH deep, text valid
-    Unicode, integers within 64 bits, numbers finite. Iterative (no recursion limit)."""
+    Unicode, integers within 64 bits, numbers finite. Iterative (no recursion limit).
+
+    Notes: a tree of plain ``dict``/``list``/scalars that passes is recognised by a quick
+    walk without paths (:func:`_all_writable`); anything else, and every failure, is
+    walked again path by path (:func:`_walk_tree`), which words the error."""
+    if _all_writable((value,), 0):
+        return
+    _walk_tree(ctx, value, where)
+
+
+def _text_ok(text: str) -> bool:
+    """``bad_text(text) is None``, without the encoding attempt for ASCII text."""
+    return "\x00" not in text and (text.isascii() or bad_text(text) is None)
+
+
+def _all_writable(values: Iterable[Any], depth: int) -> bool:
+    """Whether :func:`_walk_tree` passes on each of ``values`` (found at ``depth``); True only
+    for plain JSON types (``dict``, ``list``, ``str``, ``int``, ``float``, ``bool``, None),
+    False for anything the walk must look at (subclasses, tuples, any failure)."""
+    for item in values:
+        kind = type(item)
+        if kind is float:
+            if not math.isfinite(item):
+                return False
+        elif kind is str:
+            if not (item.isascii() and "\x00" not in item) and not _text_ok(item):
+                return False
+        elif kind is int:
+            if not -MAX_INTEGER < item < MAX_INTEGER:
+                return False
+        elif kind is dict:
+            if depth >= MAX_DEPTH:
+                return False
+            for key in item:
+                if type(key) is not str:
+                    return False
+                if not (key.isascii() and "\x00" not in key) and not _text_ok(key):
+                    return False
+            if not _all_writable(item.values(), depth + 1):
+                return False
+        elif kind is list:
+            if depth >= MAX_DEPTH or not _all_writable(item, depth + 1):
+                return False
+        elif kind is not bool and item is not None:
+            return False
+    return True
+
+
+def _walk_tree(ctx: Ctx, value: Any, where: str) -> None:
+    """:func:`check_tree`'s walk, path by path: raises on the first value at fault."""
     stack: list[tuple[Any, str, int]] = [(value, where, 0)]
     while stack:
         item, path, depth = stack.pop()
@@ -115,7 +161,7 @@ def check_tree(ctx: Ctx, value: Any, where: str) -> None:
                 msg(
                     "%(path)s: %(type_name)s is not a JSON value",
                     path=path,
-                    type_name=type(item).__type_name,
+                    type_name=type(item).__name__,
                 )
             )
 
@@ -215,122 +261,3 @@ def get_enum(
             )
         )
     return value
-
-
-# -- geometry ------------------------------------------------------------------
-
-
-def geometry_coords(ctx: Ctx, geometry: Any, allowed: tuple[str, ...]) -> tuple[str, Any]:
-    """Check a GeoJSON geometry object's type; return (type, coordinates)."""
-    expected = " or ".join(allowed)
-    if geometry is None:
-        raise ctx.error(msg("geometry is missing (expected %(expected)s)", expected=expected))
-    if not isinstance(geometry, Mapping):
-        raise ctx.error(
-            msg("geometry must be a GeoJSON object, got %(geometry)s", geometry=show(geometry))
-        )
-    gtype = geometry.get("type")
-    if gtype not in allowed:
-        raise ctx.error(
-            msg(
-                "geometry must be a %(expected)s, got %(gtype)s",
-                expected=expected,
-                gtype=show(gtype),
-            )
-        )
-    if "coordinates" not in geometry:
-        raise ctx.error(msg("%(gtype)s geometry has no coordinates", gtype=gtype))
-    return gtype, geometry["coordinates"]
-
-
-def _coordinate(ctx: Ctx, value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ctx.error(msg("coordinates must be numbers, got %(value)s", value=show(value)))
-    try:
-        number = float(value)
-    except OverflowError:
-        number = math.inf
-    if not math.isfinite(number):
-        raise ctx.error(msg("coordinate %(value)s is not finite", value=show(value)))
-    if abs(number) > MAX_COORDINATE:
-        raise ctx.error(
-            msg(
-                "coordinate %(value)s is out of range (|x|, |y| must be <= 1e7 m)",
-                value=show(value),
-            )
-        )
-    return number
-
-
-def position(ctx: Ctx, value: Any) -> tuple[float, float]:
-    """A GeoJSON position [x, y] (an optional third value, altitude, is dropped)."""
-    if not isinstance(value, list | tuple) or len(value) not in (2, 3):
-        raise ctx.error(msg("a position must be [x, y], got %(value)s", value=show(value)))
-    x, y = (_coordinate(ctx, v) for v in value[:2])
-    if len(value) == 3:
-        _coordinate(ctx, value[2])
-    return (x, y)
-
-
-def positions(ctx: Ctx, value: Any, what: str) -> list[tuple[float, float]]:
-    if not isinstance(value, list | tuple):
-        raise ctx.error(
-            msg("%(what)s must be a list of positions, got %(value)s", what=what, value=show(value))
-        )
-    return [position(ctx, v) for v in value]
-
-
-def parse_point(ctx: Ctx, coords: Any) -> Point:
-    return Point(position(ctx, coords))
-
-
-def parse_linestring(ctx: Ctx, coords: Any) -> LineString:
-    """A line with at least two distinct points."""
-    pts = positions(ctx, coords, "LineString coordinates")
-    if len(set(pts)) < 2:
-        raise ctx.error(msg("line needs at least 2 distinct points"))
-    return LineString(pts)
-
-
-def parse_lineal(ctx: Ctx, geometry: Any, allowed: tuple[str, ...]) -> Point | LineString:
-    """A Point or LineString geometry, whichever ``allowed`` permits and the file gives."""
-    gtype, coords = geometry_coords(ctx, geometry, allowed)
-    return parse_point(ctx, coords) if gtype == "Point" else parse_linestring(ctx, coords)
-
-
-def _ring(ctx: Ctx, value: Any, what: str) -> list[tuple[float, float]]:
-    pts = positions(ctx, value, what)
-    if pts and pts[0] != pts[-1]:
-        pts.append(pts[0])  # rings are closed automatically (docs/site-format.md §1)
-    if len(set(pts)) < 3:
-        raise ctx.error(msg("%(what)s has fewer than 3 distinct points", what=what))
-    return pts
-
-
-def parse_polygon(ctx: Ctx, geometry: Any, *, holes: bool) -> Polygon:
-    """A valid, non-empty Polygon; holes only where the format allows them."""
-    _, coords = geometry_coords(ctx, geometry, ("Polygon",))
-    if not isinstance(coords, list | tuple):
-        raise ctx.error(
-            msg("Polygon coordinates must be a list of rings, got %(coords)s", coords=show(coords))
-        )
-    if not coords or not coords[0]:
-        raise ctx.error(msg("polygon is empty"))
-    if len(coords) > 1 and not holes:
-        raise ctx.error(
-            msg(
-                "an %(kind)s polygon cannot have holes (draw it as a building)",
-                kind=kind_word(ctx.kind or ""),
-            )
-        )
-    shell = _ring(ctx, coords[0], "polygon")
-    inner = [_ring(ctx, ring, f"hole {i}") for i, ring in enumerate(coords[1:], start=1)]
-    if MultiPoint(shell).convex_hull.area == 0.0:
-        raise ctx.error(msg("polygon has zero area (its points are collinear)"))
-    polygon = Polygon(shell, inner)
-    if not polygon.is_valid:
-        reason = explain_validity(polygon)
-        if reason.startswith("Self-intersection"):
-            raise ctx.error(msg("polygon is self-intersecting (%(reason)s)", reason=reason))
-        raise ctx.error(msg("polygon is invalid (%(reason)s)", reason=reason))
-    return polygon
