@@ -240,3 +240,23 @@ def test_api_json_is_not_stored(client, token, ids):
     assert err.status_code == 404 and err.headers["Cache-Control"] == "no-store"
     assert client.get("/api/v1/compounds").headers["Cache-Control"] == "no-store"  # 401
     assert client.get("/api/v1/openapi.json").headers["Cache-Control"] == "no-store"
+
+
+@pytest.mark.parametrize(
+    "raw, message",
+    [
+        (NESTED, "body is nested too deeply"),
+        ("{not json", "body is not valid JSON ("),
+        ("[1, 2]", "body must be a JSON object"),
+    ],
+)
+def test_a_bad_body_is_worded_once(client, token, ids, raw, message):
+    """The field name starts the message once ("body is …", not "body the request body …")."""
+    path = f"/api/v1/compounds/{ids['own_code']}/devices"
+    resp = client.post(
+        path,
+        data=raw,
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+    )
+    _assert_400_naming(resp, "body")
+    assert resp.get_json()["error"]["message"].startswith(message)

@@ -25,7 +25,8 @@ _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 class BodyError(ValueError):
-    """The request body is not a JSON object (or cannot be parsed)."""
+    """The request body cannot be parsed; the message reads after the field name ``body``
+    (``body is not valid JSON (...)``, as :class:`~web.errors.FieldError` words it)."""
 
 
 def read_json(raw: bytes | str) -> Any:
@@ -38,9 +39,9 @@ def read_json(raw: bytes | str) -> Any:
         text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
         return json.loads(text)
     except RecursionError:
-        raise BodyError("the request body is nested too deeply") from None
+        raise BodyError("is nested too deeply") from None
     except (UnicodeDecodeError, ValueError) as exc:
-        raise BodyError(f"the request body is not valid JSON ({exc})") from None
+        raise BodyError(f"is not valid JSON ({exc})") from None
 
 
 def check_text(value: str) -> str:

@@ -211,7 +211,7 @@ def load_plan_body(schema: Schema, data: Any) -> dict[str, Any]:
     from web.api.schemas import error_from, first_error
 
     if not isinstance(data, dict):
-        raise FieldError("body", "the request body must be a JSON object")
+        raise FieldError("body", "must be a JSON object")
     try:
         return dict(schema.load(data))
     except ValidationError as exc:

@@ -277,6 +277,8 @@ def error_from(exc: ValidationError) -> FieldError:
     field, message = first_error(exc.messages)
     if message == "Unknown field.":
         message = "is not a field of this request"
+    elif message == "Invalid input type.":  # marshmallow: a schema given no mapping
+        message = "must be a JSON object"
     field = field.split(".")[0] or "body"
     return FieldError(field, message)
 
@@ -284,7 +286,7 @@ def error_from(exc: ValidationError) -> FieldError:
 def load(schema: Schema, data: Any) -> dict[str, Any]:
     """``data`` validated by ``schema``; :class:`FieldError` (400) naming the field otherwise."""
     if not isinstance(data, dict):
-        raise FieldError("body", "the request body must be a JSON object")
+        raise FieldError("body", "must be a JSON object")
     try:
         return dict(schema.load(data))
     except ValidationError as exc:
