@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
@@ -34,6 +33,7 @@ from camwatch.geometry.space import free_space
 from camwatch.model import COVERAGE_MODELS, DEFAULT_COVERAGE_MODEL, Site
 from camwatch.registry.codec import SETTINGS_KEYS
 from camwatch.registry.compounds import export_site
+from camwatch.registry.memo import Memo
 from camwatch.registry.models import Compound, Device
 from camwatch.registry.users import visible_compounds
 from web.cache import cache_for
@@ -157,31 +157,9 @@ def state_key(compound: Compound) -> str:
     return digest
 
 
-class DigestMemo:
-    """A thread-safe, count-capped LRU of state digests (``STATE_MEMO_ENTRIES``; each entry is
-    two short byte strings, about 200 bytes, so the cap bounds its memory)."""
-
-    def __init__(self, max_entries: int) -> None:
-        self.max_entries = max_entries
-        self._data: OrderedDict[bytes, str] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: bytes) -> str | None:
-        with self._lock:
-            value = self._data.get(key)
-            if value is not None:
-                self._data.move_to_end(key)
-            return value
-
-    def put(self, key: bytes, value: str) -> None:
-        with self._lock:
-            self._data[key] = value
-            self._data.move_to_end(key)
-            while len(self._data) > self.max_entries:
-                self._data.popitem(last=False)
-
-    def __len__(self) -> int:
-        return len(self._data)
+DigestMemo = Memo[bytes, str]
+"""The memo of state digests: a thread-safe, count-capped LRU (``STATE_MEMO_ENTRIES``; each
+entry is two short byte strings, about 200 bytes, so the cap bounds its memory)."""
 
 
 def state_digests(app: Any) -> DigestMemo:
