@@ -62,32 +62,49 @@ def estimate_size(value: Any) -> int:
     total = 0
     stack = [value]
     geoms: list[BaseGeometry] = []  # counted at the end, in one vectorised call each
+    # the exact types first (most objects; a dict or a tuple of a cached value is walked
+    # every time it is stored), then subclasses as their base classes
+    getsizeof, push, extend, mark = sys.getsizeof, stack.append, stack.extend, seen.add
     while stack:
         obj = stack.pop()
-        if id(obj) in seen:
+        ident = id(obj)
+        if ident in seen:
             continue
-        seen.add(id(obj))
-        total += sys.getsizeof(obj)
-        if isinstance(obj, (str, bytes, bytearray, int, float, bool, type(None))):
+        mark(ident)
+        total += getsizeof(obj)
+        kind = type(obj)
+        if kind in _ATOMS:
+            continue
+        if kind is dict:
+            extend(obj.keys())
+            extend(obj.values())
+            continue
+        if kind is list or kind is tuple:
+            if _positions(obj):  # a GeoJSON ring or line: counted without a walk
+                total += len(obj) * _POSITION_BYTES
+            else:
+                extend(obj)
+            continue
+        if isinstance(obj, _ATOM_TYPES):
             continue
         if isinstance(obj, BaseGeometry):
             geoms.append(obj)
             continue
         if isinstance(obj, dict):
-            stack.extend(obj.keys())
-            stack.extend(obj.values())
+            extend(obj.keys())
+            extend(obj.values())
         elif isinstance(obj, (list, tuple, set, frozenset)):
-            if _positions(obj):  # a GeoJSON ring or line: counted without a walk
+            if _positions(obj):
                 total += len(obj) * _POSITION_BYTES
                 continue
-            stack.extend(obj)
+            extend(obj)
         else:
             attrs = getattr(obj, "__dict__", None)
             if attrs is not None:
-                stack.append(attrs)
-            for slot in getattr(type(obj), "__slots__", ()):
+                push(attrs)
+            for slot in _slots(kind):
                 if hasattr(obj, slot):
-                    stack.append(getattr(obj, slot))
+                    push(getattr(obj, slot))
     if geoms:
         array = np.asarray(geoms, dtype=object)
         coords = int(shapely.get_num_coordinates(array).sum())
@@ -98,6 +115,20 @@ def estimate_size(value: Any) -> int:
 
 
 _POSITION_BYTES = sys.getsizeof([0.0, 0.0]) + 2 * sys.getsizeof(0.0)
+_ATOM_TYPES: tuple[type, ...] = (str, bytes, bytearray, int, float, bool, type(None))
+_ATOMS = frozenset(_ATOM_TYPES)
+
+
+_SLOTS: dict[type, tuple[str, ...]] = {}
+
+
+def _slots(kind: type) -> tuple[str, ...]:
+    """A class's ``__slots__`` as a tuple (remembered per class)."""
+    found = _SLOTS.get(kind)
+    if found is None:
+        slots = getattr(kind, "__slots__", ())
+        found = _SLOTS[kind] = (slots,) if isinstance(slots, str) else tuple(slots)
+    return found
 
 
 def _positions(obj: Any) -> bool:
