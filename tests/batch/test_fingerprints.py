@@ -19,9 +19,7 @@ def _reference(task: str, source, options) -> str:
     plain JSON through text first, then canonical JSON of [1, version, task, options, site]."""
     live = [s.fields() for s in source.states if s.status != "retired"]
     site = json.loads(
-        json.dumps(
-            {"plan": source.plan, "site": source.site_member, "devices": live}, default=str
-        )
+        json.dumps({"plan": source.plan, "site": source.site_member, "devices": live}, default=str)
     )
     payload = [1, _camwatch_version(), task, {**options, "devices": []}, site]
     text = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
