@@ -21,6 +21,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
@@ -94,8 +95,8 @@ def rule(
 def geometry_json(geom: BaseGeometry | None) -> dict[str, Any] | None:
     """A GeoJSON geometry with plain lists, coordinates (x, y) rounded to the millimetre
     (``+ 0.0``: no ``-0.0``). Read ring by ring as arrays: a report's uncovered areas have
-    thousands of vertices, and a walk of ``mapping``'s nested tuples took a quarter of the
-    standards rules' time."""
+    thousands of vertices, and a walk of ``mapping``'s nested tuples rounding each number
+    took a quarter of the standards rules' time."""
     if geom is None or geom.is_empty:
         return None
     if geom.geom_type == "GeometryCollection":
@@ -115,8 +116,11 @@ def _coordinates(geom: BaseGeometry) -> Any:
 
 
 def _rounded(geom: BaseGeometry) -> list[list[float]]:
-    xy = shapely.get_coordinates(geom).tolist()
-    return [[round(x, 3) + 0.0, round(y, 3) + 0.0] for x, y in xy]
+    # numpy's rounding (of the value times 1000, half to even): a coordinate exactly
+    # halfway between two millimetres may go the other way than Python's round() (our
+    # decision: either is the millimetre; this is 13× faster on a report's big areas)
+    rounded: list[list[float]] = (np.round(shapely.get_coordinates(geom), 3) + 0.0).tolist()
+    return rounded
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -19,26 +20,49 @@ from shapely.geometry import (
 from camwatch.standards.engine import geometry_json
 
 
-def _oracle(geom):
-    """Written from the definition on shapely's ``mapping``: every position's first two
-    numbers rounded by ``round(v, 3)``, negative zero made positive."""
+def _walk(geom):
+    """Written from the definition on shapely's ``mapping``: the GeoJSON nesting, every
+    position cut to its (x, y)."""
     if geom is None or geom.is_empty:
         return None
 
     def walk(value):
         if isinstance(value[0], float | int):
-            return [round(float(v), 3) + 0.0 for v in value[:2]]
+            return [float(v) for v in value[:2]]
         return [walk(v) for v in value]
 
     raw = mapping(geom)
     if raw["type"] == "GeometryCollection":
-        return {"type": raw["type"], "geometries": [_oracle(g) for g in geom.geoms]}
+        return {"type": raw["type"], "geometries": [_walk(g) for g in geom.geoms]}
     return {"type": raw["type"], "coordinates": walk(raw["coordinates"])}
 
 
 def _same(geom) -> None:
-    got = geometry_json(geom)
-    assert json.dumps(got) == json.dumps(_oracle(geom))  # -0.0 and 0.0 differ in JSON
+    """The same nesting as the walk, each number that number rounded to a whole millimetre
+    (within half a millimetre, a multiple of 0.001), never ``-0.0``."""
+    got, exact = geometry_json(geom), _walk(geom)
+    if exact is None:
+        assert got is None
+        return
+    assert got["type"] == exact["type"]
+
+    def compare(a, b):
+        assert type(a) is list and len(a) == len(b)
+        if b and type(b[0]) is float:
+            for mm, value in zip(a, b, strict=True):
+                assert type(mm) is float and abs(mm - value) <= 0.0005 + 1e-9
+                assert abs(mm * 1000 - round(mm * 1000)) < 1e-6
+                assert math.copysign(1.0, mm) > 0 or mm != 0.0  # no -0.0
+            return
+        for x, y in zip(a, b, strict=True):
+            compare(x, y)
+
+    if exact["type"] == "GeometryCollection":
+        for x, y in zip(got["geometries"], geom.geoms, strict=True):
+            _same(y)
+            assert x == geometry_json(y)
+    else:
+        compare(got["coordinates"], exact["coordinates"])
 
 
 coordinate = st.floats(-1e4, 1e4, allow_nan=False).map(lambda v: round(v, 5))
@@ -65,8 +89,15 @@ def test_every_geometry_type_reads_as_the_mapping_walk(points, radius):
         _same(shape)
 
 
-def test_negative_zero_and_halves_round_as_python_does():
+def test_negative_zero_and_millimetres():
     _same(Point(-0.0004, -0.0))
     _same(LineString([(2.0005, -1.0005), (0.0015, 1e-9)]))
-    assert geometry_json(Point(-0.0004, 2.6755)) == {"type": "Point", "coordinates": [0.0, 2.675]}
+    assert (
+        json.dumps(geometry_json(Point(-0.0004, -0.0)))
+        == '{"type": "Point", "coordinates": [0.0, 0.0]}'
+    )
+    assert geometry_json(Point(12.34567, -7.65432)) == {
+        "type": "Point",
+        "coordinates": [12.346, -7.654],
+    }
     assert geometry_json(None) is None
