@@ -28,15 +28,6 @@ from camwatch.registry.problems import (
     zone_names,
 )
 
-# status -> statuses `update_problem` may move it to (fixed -> verified/reopened is `recheck`)
-TRANSITIONS: dict[str, tuple[str, ...]] = {
-    "open": ("in_progress", "fixed"),
-    "in_progress": ("fixed",),
-    "reopened": ("in_progress", "fixed"),
-    "fixed": (),
-    "verified": (),
-}
-
 
 def _pct(x: float) -> str:
     return f"{100.0 * x:.1f} %"
