@@ -26,6 +26,7 @@ from camwatch.model import (
     PROBLEM_STATUSES,
 )
 from camwatch.properties import MAX_DEPRESSION, TARGET_HEIGHT
+from camwatch.registry.devices_csv import NUMBER_COLUMNS
 from web.api.fields import (
     Choice,
     Code,
@@ -46,16 +47,7 @@ from web.api.plan_schemas import (  # the planning routes' schemas (ranges: docs
 from web.errors import FieldError
 
 EDITABLE_STATUSES = LIVE_DEVICE_STATUSES  # every status but "retired" (retire has its own route)
-CAMERA_NUMBERS = (
-    "height_m",
-    "heading_deg",
-    "tilt_deg",
-    "hfov_deg",
-    "focal_mm",
-    "sensor_width_mm",
-    "vfov_deg",
-    "range_m",
-)
+CAMERA_NUMBERS = NUMBER_COLUMNS  # a camera's numeric properties, as the ledger's CSV names them
 TEXT_FIELDS = ("name", "manufacturer", "model", "serial")
 PROPERTY_FIELDS = ("access_control", "alarm_type", "building", "intercom")
 
