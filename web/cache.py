@@ -37,7 +37,7 @@ from shapely.geometry.base import BaseGeometry
 
 T = TypeVar("T")
 
-STOP_WAIT_S = 5.0  # how long the interpreter's exit waits for a worker's running job
+STOP_WAIT_S = 5.0  # how long the interpreter's exit waits for a worker's job (and a plan job)
 _GROUPS_KEPT = 1024  # groups whose last queueing time is remembered (for settle_s)
 
 # GEOS keeps a coordinate as 2–3 doubles plus per-geometry headers

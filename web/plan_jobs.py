@@ -36,6 +36,9 @@ from typing import Any
 
 from camwatch.errors import CamwatchError
 from camwatch.model import Site
+from web.cache import (
+    STOP_WAIT_S,  # the one wait of the interpreter's exit, as for the cache's worker
+)
 
 JOB_TIMEOUT_S = 180.0  # a job still running after this is stopped at its next checkpoint
 MAX_RUNNING = 2  # jobs computing at once in one server process
@@ -119,7 +122,6 @@ class PlanJob:
         self.fraction = max(self.fraction, low + (high - low) * min(max(fraction, 0.0), 1.0))
 
 
-STOP_WAIT_S = 5.0  # how long the interpreter's exit waits for cancelled plans to stop
 Runner = Callable[[Site, dict[str, Any], Callable[[str, float], None]], dict[str, Any]]
 
 
