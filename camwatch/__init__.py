@@ -6,4 +6,4 @@ The core package: errors, the site model, site files, pure geometry
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -14,7 +14,7 @@ whose central ray enters free space. On a straight facade (free space around
 the spot is a half disc) headings more than 90° − α/2 off the normal are
 dropped: everything behind the facade line is opaque, so such a heading sees
 a sub-wedge of what normal ± (90° − α/2) sees (dominated; equal up to the
-0.5° chords of the arcs).
+1° chords of the arcs).
 """
 
 from __future__ import annotations

@@ -125,7 +125,7 @@ PX_PER_M = (
     ("recognition", 125.0),
     ("identification", 250.0),
 )
-CHORD_DEG = 0.5  # docs/coverage.md: arcs are chords every 0.5° of bearing
+CHORD_DEG = 1.0  # docs/coverage.md: arcs are chords every 1° of bearing
 
 
 def oracle_ground_limits(cam) -> tuple[float, float]:

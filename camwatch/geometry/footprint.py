@@ -3,8 +3,10 @@
 footprint_L = V(p) ∩ Sector(p, heading, α, near, min(d_L, far, range_m))
 (docs/site-format.md §2), with V the exact visibility polygon in free space.
 
-Notes: arcs are chords every ``ARC_STEP_DEG`` (0.5°): the relative area
-error of a chorded sector is 1 − sin(Δ)/Δ ≈ Δ²/6 = 1.3e-5 < 1e-4 (0.01 %).
+Notes: arcs are chords every ``ARC_STEP_DEG`` (1°): the relative area
+error of a chorded sector is 1 − sin(Δ)/Δ ≈ Δ²/6 = 5.1e-5 < 1e-4 (0.01 %,
+docs/coverage.md "Decisions": half-degree chords cost a quarter to a third
+more time in every overlay of the analysis and the planners).
 One visibility computation per camera serves all four levels: the domain is
 clipped first to the camera's widest wedge, which is star-shaped from p, so
 visibility inside the clipped domain equals V(p) ∩ wedge exactly.
@@ -25,7 +27,7 @@ from camwatch.geometry.space import stand_point
 from camwatch.geometry.visibility import visible_region
 from camwatch.model import LEVELS, Camera, areal
 
-ARC_STEP_DEG = 0.5
+ARC_STEP_DEG = 1.0  # degrees of bearing per chord of every arc
 APEX_BACK_M = 1e-3  # the clipping wedge's apex sits this far behind the camera
 EMPTY = Polygon()
 
