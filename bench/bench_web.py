@@ -28,9 +28,9 @@ import time
 from pathlib import Path
 
 from bench.synthetic import generate_compound
-from camwatch.registry.compounds import import_site
 from camwatch.registry.db import init_db, make_engine, session_scope
 from camwatch.registry.models import Compound
+from camwatch.registry.site_import import import_site
 from camwatch.registry.users import create_user, issue_token
 from camwatch.sitefile import parse_site
 

@@ -35,9 +35,10 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 
 from camwatch.errors import CamwatchError, StaleEditError, UsageError
 from camwatch.model import DEFAULT_COVERAGE_MODEL, LEVELS
-from camwatch.registry.compounds import delete_compound, import_site
+from camwatch.registry.compounds import delete_compound
 from camwatch.registry.problems import list_problems
 from camwatch.registry.settings import change_settings, current_settings, update_settings
+from camwatch.registry.site_import import import_site
 from camwatch.sitefile import dumps_site, parse_site
 from web import geojson, heights
 from web.api.common import conflict

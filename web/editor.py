@@ -30,8 +30,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from camwatch.errors import CamwatchError, StaleEditError, UsageError
 from camwatch.model import DEVICE_KINDS, LEVELS, ZONE_TYPES
 from camwatch.registry.codec import check_code
-from camwatch.registry.compounds import import_site, update_plan
 from camwatch.registry.models import Compound
+from camwatch.registry.site_import import import_site, update_plan
 from camwatch.sitefile import parse_site
 from web import editor_drafts, geojson
 from web.db import db_session

@@ -176,7 +176,7 @@ def import_site_cmd(
     was added or changed since the compound was last imported (e.g. on the web),
     nothing is written and the command exits 2 unless --force is given.
     """
-    from camwatch.registry.compounds import import_site
+    from camwatch.registry.site_import import import_site
     from camwatch.sitefile import load_site
 
     site = load_site(site_file)

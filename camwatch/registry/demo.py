@@ -1,7 +1,7 @@
 """Demo data for ``make run``: the sample compounds and one user per role.
 
 :func:`seed_demo` is idempotent: compounds are (re-)imported through
-:func:`~camwatch.registry.compounds.import_site`, which changes nothing when
+:func:`~camwatch.registry.site_import.import_site`, which changes nothing when
 the files have not changed, and users that already exist are left alone
 (their passwords are not reset).  Demo passwords are ``<username>-demo`` and
 are printed by ``camwatch db seed-demo``: this is demo data, not for
@@ -21,8 +21,8 @@ from sqlalchemy.orm import Session
 from camwatch.errors import UsageError
 from camwatch.i18n import msg
 from camwatch.registry.audit import set_actor
-from camwatch.registry.compounds import import_site
 from camwatch.registry.models import User
+from camwatch.registry.site_import import import_site
 from camwatch.registry.users import create_user
 from camwatch.sitefile import load_site
 

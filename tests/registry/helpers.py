@@ -6,8 +6,8 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from camwatch.registry.compounds import import_site
 from camwatch.registry.db import session_scope
+from camwatch.registry.site_import import import_site
 from camwatch.sitefile import parse_site
 
 from .sites import tiny_site

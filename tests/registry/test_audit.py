@@ -10,7 +10,7 @@ from sqlalchemy import func, inspect, select
 from camwatch.geometry.coverage import analyze
 from camwatch.registry.analysis_problems import problems_from_analysis
 from camwatch.registry.audit import history, recent
-from camwatch.registry.compounds import export_site, import_site
+from camwatch.registry.compounds import export_site
 from camwatch.registry.db import session_scope
 from camwatch.registry.devices import add_device, retire_device, update_device
 from camwatch.registry.devices_csv import import_devices_csv
@@ -18,6 +18,7 @@ from camwatch.registry.inspections import run_inspection
 from camwatch.registry.maintenance import log_maintenance
 from camwatch.registry.models import AuditLog, Base
 from camwatch.registry.problems import recheck, update_problem
+from camwatch.registry.site_import import import_site
 from camwatch.registry.users import create_user, issue_token
 from camwatch.sitefile import parse_site
 

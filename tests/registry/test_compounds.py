@@ -12,10 +12,11 @@ from sqlalchemy import func, select
 
 from camwatch.errors import NotFoundError, SiteFormatError
 from camwatch.geometry.coverage import analyze
-from camwatch.registry.compounds import export_site, get_compound, import_site
+from camwatch.registry.compounds import export_site, get_compound
 from camwatch.registry.db import session_scope
 from camwatch.registry.devices import get_device, update_device
 from camwatch.registry.models import AuditLog, Compound, Device
+from camwatch.registry.site_import import import_site
 from camwatch.sitefile import load_site, parse_site
 
 from .helpers import load_tiny

@@ -22,7 +22,6 @@ from sqlalchemy.orm import Session
 from camwatch.cli import cli
 from camwatch.errors import CamwatchError, NotFoundError, StaleEditError, UsageError
 from camwatch.i18n import Message
-from camwatch.registry.compounds import RetiresChangedDevices, import_site
 from camwatch.registry.db import session_scope
 from camwatch.registry.devices import (
     add_device,
@@ -32,6 +31,7 @@ from camwatch.registry.devices import (
 )
 from camwatch.registry.devices_csv import import_devices_csv
 from camwatch.registry.problems import get_problem, open_problem, update_problem
+from camwatch.registry.site_import import RetiresChangedDevices, import_site
 from camwatch.registry.users import create_user
 from camwatch.sitefile import parse_site
 

@@ -13,10 +13,11 @@ from sqlalchemy import select, text
 
 from camwatch.errors import SiteFormatError, StaleEditError
 from camwatch.geometry.coverage import analyze
-from camwatch.registry.compounds import export_site, get_compound, import_site
+from camwatch.registry.compounds import export_site, get_compound
 from camwatch.registry.db import downgrade_db, make_engine, session_scope, upgrade_db
 from camwatch.registry.models import AuditLog
 from camwatch.registry.settings import update_settings
+from camwatch.registry.site_import import import_site
 from camwatch.sitefile import parse_site, site_to_geojson
 
 from .conftest import PG_ENV, fresh_pg_database

@@ -9,11 +9,11 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from camwatch.cli import cli
-from camwatch.registry.compounds import RetiresChangedDevices, import_site
 from camwatch.registry.db import session_scope
 from camwatch.registry.devices import add_device, list_devices
 from camwatch.registry.maintenance import log_maintenance
 from camwatch.registry.models import Device
+from camwatch.registry.site_import import RetiresChangedDevices, import_site
 from camwatch.sitefile import parse_site
 
 from .helpers import load_tiny

@@ -25,8 +25,8 @@ from bench.synthetic import generate_compound
 from camwatch.errors import SiteFormatError
 from camwatch.registry import codec
 from camwatch.registry.codec import DeviceState, assemble, state_from_feature, validate_devices
-from camwatch.registry.compounds import split_site
 from camwatch.registry.memo import Memo
+from camwatch.registry.site_import import split_site
 from camwatch.sitefile import parse as sitefile_parse
 from camwatch.sitefile import parse_site
 from tests.core.test_fuzz_sitefile import HOSTILE, nest

@@ -11,9 +11,10 @@ from sqlalchemy import select
 
 from camwatch.errors import SiteFormatError, StaleEditError, UsageError
 from camwatch.geometry.coverage import analyze
-from camwatch.registry.compounds import export_site, get_compound, update_plan
+from camwatch.registry.compounds import export_site, get_compound
 from camwatch.registry.db import session_scope
 from camwatch.registry.models import AuditLog
+from camwatch.registry.site_import import update_plan
 
 from .helpers import load_tiny
 from .sites import feature, point, rect

@@ -240,7 +240,8 @@ def _hostile_compound(app) -> tuple[int, list[tuple[str, str, tuple[float, float
 
     from shapely.geometry import shape
 
-    from camwatch.registry.compounds import get_compound, import_site
+    from camwatch.registry.compounds import get_compound
+    from camwatch.registry.site_import import import_site
     from camwatch.sitefile import parse_site
     from tests.web.conftest import SAMPLE_SITES
     from web.db import new_session

@@ -139,7 +139,8 @@ def test_conflict_shows_theirs_and_can_bring_mine_back(page_for, live_server, id
         "window.camwatchEditor.serialize().findIndex(f => f.properties.kind === 'building')"
     )
     # someone else saves the plan meanwhile (renames every building)
-    from camwatch.registry.compounds import get_compound, update_plan
+    from camwatch.registry.compounds import get_compound
+    from camwatch.registry.site_import import update_plan
     from web.db import new_session
 
     s = new_session(app)

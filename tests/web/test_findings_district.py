@@ -16,9 +16,9 @@ import subprocess
 import sys
 from datetime import date
 
-from camwatch.registry.compounds import import_site
 from camwatch.registry.db import make_engine, session_scope
 from camwatch.registry.models import Compound
+from camwatch.registry.site_import import import_site
 from camwatch.report.district import DistrictSummary, district_rows
 from camwatch.sitefile import parse_site
 from tests.standards.sites import baseline, plant_big, plant_low_mount, planted

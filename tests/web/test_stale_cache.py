@@ -11,9 +11,10 @@ import json
 from sqlalchemy import select
 
 from camwatch.geometry.coverage import analyze
-from camwatch.registry.compounds import delete_compound, export_site, get_compound, import_site
+from camwatch.registry.compounds import delete_compound, export_site, get_compound
 from camwatch.registry.db import make_engine, session_scope
 from camwatch.registry.models import Compound, Device
+from camwatch.registry.site_import import import_site
 from camwatch.sitefile import load_site
 from tests.web.conftest import SAMPLE_SITES, login
 
