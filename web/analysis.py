@@ -47,14 +47,13 @@ from camwatch.registry.analysis_problems import (
     blind_spot_reference,
     zone_message,
 )
-from camwatch.registry.problems import (
+from camwatch.registry.finding_match import (
     ZONE_KEY_PREFIX,
-    DuplicateProblemError,
     blind_spot_key,
     match_blind_spot,
     open_findings,
-    open_problem,
 )
+from camwatch.registry.problems import DuplicateProblemError, open_problem
 from web import geojson
 from web.api.plan_schemas import AcceptBody, ProblemFromFinding, body, raw_body
 from web.cache import cache_for

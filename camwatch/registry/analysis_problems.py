@@ -14,19 +14,17 @@ from camwatch.errors import UsageError
 from camwatch.i18n import Message, msg, term_msg
 from camwatch.registry.audit import set_actor
 from camwatch.registry.compounds import get_compound
-from camwatch.registry.models import Compound, Problem
-from camwatch.registry.problems import (
+from camwatch.registry.finding_match import (
     BLIND_SPOT_KEY,
     ZONE_KEY_PREFIX,
     blind_spot_key,
-    list_problems,
     match_blind_spot,
     open_findings,
-    open_problem,
     outline_of,
     stored_outline,
-    zone_names,
 )
+from camwatch.registry.models import Compound, Problem
+from camwatch.registry.problems import list_problems, open_problem, zone_names
 
 
 def _pct(x: float) -> str:
