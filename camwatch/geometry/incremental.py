@@ -30,8 +30,8 @@ import shapely
 from shapely.geometry import Polygon, box
 from shapely.geometry.base import BaseGeometry
 
+from camwatch.geometry.blindspots import OPENING_M, spot_order, without_slits
 from camwatch.geometry.coverage import (
-    OPENING_M,
     ZONE_TOUCH_M2,
     Analysis,
     BlindSpot,
@@ -39,9 +39,7 @@ from camwatch.geometry.coverage import (
     Footprints,
     LevelCoverage,
     _ratio,
-    _spot_order,
     union,
-    without_slits,
     zone_result,
 )
 from camwatch.geometry.footprint import EMPTY
@@ -351,7 +349,7 @@ class CoverageState:
         rep = part.representative_point()
         cen = part.centroid
         spot = BlindSpot("", part.area, (cen.x, cen.y), (rep.x, rep.y), touched, part)
-        return _Spot(_spot_order(part), spot)
+        return _Spot(spot_order(part), spot)
 
     def _camera_result(self, cid: str) -> CameraResult:
         found = self._camera_results.get(cid)

@@ -5,7 +5,8 @@ import json
 import pytest
 from shapely.geometry import box
 
-from camwatch.geometry.coverage import analyze, blind_spot_parts
+from camwatch.geometry.blindspots import blind_spot_parts
+from camwatch.geometry.coverage import analyze
 from camwatch.model import Zone
 from tests.common import camera, courtyard, site, square_room
 

@@ -7,8 +7,9 @@ import pytest
 from shapely.affinity import translate
 from shapely.geometry import Polygon, box
 
-from camwatch.geometry import coverage
-from camwatch.geometry.coverage import analyze, blind_spot_parts, without_slits
+from camwatch.geometry import blindspots
+from camwatch.geometry.blindspots import blind_spot_parts, without_slits
+from camwatch.geometry.coverage import analyze
 from camwatch.model import Camera, Zone
 from tests.common import site
 
@@ -79,7 +80,7 @@ def test_a_hairline_of_coverage_does_not_cut_a_blind_spot(monkeypatch):
 def test_without_slits_keeps_real_coverage():
     cover = box(0, 0, 4, 4).union(Polygon([(4, 0), (8, 0), (8, 1)]))  # a 14° corner
     assert without_slits(cover).area == pytest.approx(cover.area, abs=1e-6)
-    assert coverage.SLIT_M <= 1e-3  # well below any real strip of coverage
+    assert blindspots.SLIT_M <= 1e-3  # well below any real strip of coverage
 
 
 def _legs(east_extra: float, dx: float = 0.0, dy: float = 0.0) -> Polygon:
@@ -95,13 +96,13 @@ def _legs(east_extra: float, dx: float = 0.0, dy: float = 0.0) -> Polygon:
 )
 def test_label_point_takes_the_western_of_equal_sections(east_extra, west):
     """Mutants LABEL_TIE_M = 0 (rounding decides) or too large (a 1 mm wider leg loses)."""
-    x, y = coverage.label_point(_legs(east_extra))
+    x, y = blindspots.label_point(_legs(east_extra))
     assert y == pytest.approx(1.0)
     assert x == pytest.approx(0.5 if west else 3.5 + east_extra / 2)
 
 
 def test_label_point_moves_with_the_spot():
-    here = coverage.label_point(_legs(1e-9))
-    there = coverage.label_point(_legs(-1e-9, 500000.0, 3400000.0))
+    here = blindspots.label_point(_legs(1e-9))
+    there = blindspots.label_point(_legs(-1e-9, 500000.0, 3400000.0))
     assert there[0] - 500000.0 == pytest.approx(here[0], abs=1e-6)
     assert there[1] - 3400000.0 == pytest.approx(here[1], abs=1e-6)
