@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, g, render_template, request
 
-from camwatch.registry.inspections import PASS_SCORE
+from camwatch.registry.checklist import PASS_SCORE
 from web.charts import bar_chart, share_gauge
 from web.i18n import gettext as _
 from web.ledger import compounds_for

@@ -38,8 +38,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from camwatch.batch.jobs import ANALYZE_DEFAULTS
 from camwatch.batch.stored import check_report, current_result
 from camwatch.model import DEVICE_KINDS
+from camwatch.registry.checklist import checklist, score_of
 from camwatch.registry.compounds import live_and_down
-from camwatch.registry.inspections import checklist, latest_inspection, score_of
+from camwatch.registry.inspections import latest_inspection
 from camwatch.registry.models import Compound
 from camwatch.registry.problems import is_overdue, list_problems
 from camwatch.registry.snapshots import save_snapshot

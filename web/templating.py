@@ -78,7 +78,7 @@ ALARM_LABELS = {
     "panic_button": _l("Panic button"),
     "vibration": _l("Vibration sensor"),
 }
-CHECK_LABELS = {  # keys of camwatch.registry.inspections.WEIGHTS
+CHECK_LABELS = {  # keys of camwatch.registry.checklist.WEIGHTS
     "coverage": _l("Coverage compliance (every zone at its DORI level)"),
     "blind_spots": _l("No blind spots"),
     "device_health": _l("Device health (cameras in working order)"),

@@ -49,8 +49,8 @@ def district_rows(session: Any, *, district: str | None, today: date) -> list[Co
     computed and stored as snapshots (docs/district.md).
     """
     from camwatch.batch.stored import analysis_summary, check_report, keeper
+    from camwatch.registry.checklist import checklist, score_of
     from camwatch.registry.compounds import list_compounds
-    from camwatch.registry.inspections import checklist, score_of
     from camwatch.registry.problems import days_overdue, list_problems
     from camwatch.standards import meets_standard
 
@@ -160,7 +160,7 @@ def score_chart(summary: DistrictSummary, *, lang: str) -> bytes | None:
     import matplotlib
     from matplotlib.figure import Figure
 
-    from camwatch.registry.inspections import PASS_SCORE
+    from camwatch.registry.checklist import PASS_SCORE
     from camwatch.render.fonts import font_families
 
     with matplotlib.rc_context({"font.family": font_families(lang, need_cjk=True)}):

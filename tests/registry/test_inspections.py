@@ -9,12 +9,11 @@ from sqlalchemy.exc import IntegrityError
 
 from camwatch.errors import UsageError
 from camwatch.geometry.coverage import analyze
+from camwatch.registry.checklist import PASS_SCORE, WEIGHTS
 from camwatch.registry.compounds import export_site, get_compound
 from camwatch.registry.db import session_scope
 from camwatch.registry.devices import update_device
 from camwatch.registry.inspections import (
-    PASS_SCORE,
-    WEIGHTS,
     inspection_by_request_key,
     latest_inspection,
     list_inspections,

@@ -40,8 +40,8 @@ def _rows(url, today):
 
 def test_rows_follow_the_ledger_checklist_and_check(with_problems):
     from camwatch.geometry.coverage import analyze
+    from camwatch.registry.checklist import checklist
     from camwatch.registry.compounds import export_site
-    from camwatch.registry.inspections import checklist
 
     today = date.today()
     rows = {r.code: r for r in _rows(with_problems, today)}
