@@ -14,6 +14,7 @@ visibility inside the clipped domain equals V(p) ∩ wedge exactly.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 
@@ -32,14 +33,24 @@ APEX_BACK_M = 1e-3  # the clipping wedge's apex sits this far behind the camera
 EMPTY = Polygon()
 
 
+@functools.lru_cache(maxsize=4096)
+def _bearing_units(start_deg: float, sweep_deg: float, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """sin and cos of the n + 1 compass bearings start .. start+sweep (read-only arrays).
+
+    Remembered: a camera's wedge and every level's sector share their bearings.
+    """
+    bearings = np.radians(start_deg + sweep_deg * np.arange(n + 1) / n)
+    sin, cos = np.sin(bearings), np.cos(bearings)
+    sin.flags.writeable = cos.flags.writeable = False
+    return sin, cos
+
+
 def _bearing_points(
     origin: tuple[float, float], radius: float, start_deg: float, sweep_deg: float, n: int
 ) -> np.ndarray:
     """Points at ``radius`` on compass bearings start .. start+sweep (clockwise from north)."""
-    bearings = np.radians(start_deg + sweep_deg * np.arange(n + 1) / n)
-    return np.column_stack(
-        [origin[0] + radius * np.sin(bearings), origin[1] + radius * np.cos(bearings)]
-    )
+    sin, cos = _bearing_units(start_deg, sweep_deg, n)
+    return np.column_stack([origin[0] + radius * sin, origin[1] + radius * cos])
 
 
 def sector(

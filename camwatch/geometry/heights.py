@@ -46,6 +46,7 @@ from camwatch.geometry.visibility import COLLINEAR_EPS, shadows, visible_region
 from camwatch.model import ROBUST_GRID_M, Camera, Site, areal, polygon_parts
 
 Footprints = dict[str, Polygon | MultiPolygon]
+STANDS_KEPT = 4096  # stand points a scene remembers (per camera position and height)
 
 
 class Scene:
@@ -69,6 +70,7 @@ class Scene:
         self.monitored = site.free_space() if monitored is None else monitored
         self._domains: dict[frozenset[int], BaseGeometry] = {}
         self._blocking: dict[float, frozenset[int]] = {}
+        self.stands: dict[tuple[float, float, float], tuple[float, float]] = {}  # x, y, height
 
     def blocking(self, top: float) -> frozenset[int]:
         """Indices of the blockers at least ``top`` high (they block fully)."""
@@ -163,7 +165,20 @@ def _hidden(
 
 def standing_stand_point(camera: Camera, scene: Scene) -> tuple[float, float]:
     """Where the camera stands: its own position when that is inside the boundary and
-    inside no blocker at least as high as the camera; else as in the ground model."""
+    inside no blocker at least as high as the camera; else as in the ground model.
+
+    Remembered per position and height in the scene (the footprints and the
+    analysis's camera result both ask)."""
+    key = (float(camera.position[0]), float(camera.position[1]), float(camera.height_m))
+    found = scene.stands.get(key)
+    if found is None:
+        if len(scene.stands) >= STANDS_KEPT:
+            scene.stands.clear()  # bounded: a long-lived scene (the web's) sees many moves
+        found = scene.stands[key] = _stand_point(camera, scene)
+    return found
+
+
+def _stand_point(camera: Camera, scene: Scene) -> tuple[float, float]:
     point = Point(camera.position)
     if scene.boundary.covers(point):
         hits = scene.tree.query(point, predicate="intersects")

@@ -234,3 +234,24 @@ def test_translation_invariance() -> None:
         fb = standing_footprints(b, there, TARGETS, DEPRESSIONS)
         for level in LEVELS:
             assert fb[level].area == pytest.approx(fa[level].area, rel=1e-6, abs=1e-6)
+
+
+def test_stand_points_are_remembered_per_position_and_height(monkeypatch) -> None:
+    """A scene remembers stand points by position and height: a camera moved (same id) or
+    raised onto a wall gets its own, and the memo stays bounded."""
+    from camwatch.geometry import heights
+
+    wall = Obstacle(box(4.0, 0.0, 6.0, 10.0), height_m=3.0)
+    scene = Scene(Site(SiteInfo("s"), box(0, 0, 30, 10), obstacles=(wall,)))
+    low = Camera(id="c", position=(5.0, 5.0), height_m=2.5)  # inside a higher wall: moved out
+    high = Camera(id="c", position=(5.0, 5.0), height_m=4.0)  # on the wall, above it: stays
+    moved = Camera(id="c", position=(10.0, 5.0), height_m=2.5)
+    assert heights.standing_stand_point(low, scene) in ((4.0, 5.0), (6.0, 5.0))
+    assert heights.standing_stand_point(high, scene) == (5.0, 5.0)
+    assert heights.standing_stand_point(moved, scene) == (10.0, 5.0)
+    assert heights.standing_stand_point(low, scene) in ((4.0, 5.0), (6.0, 5.0))
+    monkeypatch.setattr(heights, "STANDS_KEPT", 2)
+    for x in range(10, 20):
+        cam = Camera(id="c", position=(float(x), 2.0), height_m=2.5)
+        assert heights.standing_stand_point(cam, scene) == (float(x), 2.0)
+        assert len(scene.stands) <= 2
