@@ -60,6 +60,17 @@ def json_copy(value: Any) -> Any:
 
 
 _JSON_SCALARS = (str, int, float, bool, type(None))
+# a DeviceState's fields besides kind, code and properties: what a re-import compares
+STATE_FIELDS = (
+    "name",
+    "status",
+    "manufacturer",
+    "model",
+    "serial",
+    "install_date",
+    "warranty_end",
+    "geometry",
+)
 
 
 @dataclass(frozen=True)

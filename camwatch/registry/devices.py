@@ -24,6 +24,7 @@ from camwatch.i18n import Message, msg
 from camwatch.model import DEVICE_KINDS, DEVICE_STATUSES
 from camwatch.registry.audit import history, set_actor
 from camwatch.registry.codec import (
+    STATE_FIELDS,
     DeviceState,
     check_choice,
     check_code,
@@ -36,18 +37,8 @@ from camwatch.registry.compounds import apply_state, compound_id, get_compound
 from camwatch.registry.models import Compound, Device, utcnow
 from camwatch.sitefile.values import bad_text
 
-# fields of update_device(changes=...) besides "properties"
-UPDATABLE = (
-    "name",
-    "status",
-    "manufacturer",
-    "model",
-    "serial",
-    "install_date",
-    "warranty_end",
-    "geometry",
-    "notes",
-)
+# fields of update_device(changes=...) besides "properties": a state's, and the notes
+UPDATABLE = (*STATE_FIELDS, "notes")
 
 
 def list_devices(

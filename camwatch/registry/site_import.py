@@ -33,6 +33,7 @@ from camwatch.model import DEVICE_KINDS, Site
 from camwatch.registry.audit import set_actor
 from camwatch.registry.codec import (
     SETTINGS_KEYS,
+    STATE_FIELDS,
     DeviceState,
     check_code,
     plan_site_member,
@@ -46,16 +47,6 @@ from camwatch.sitefile import site_to_geojson
 
 _IDENTITY_KEYS = ("id", "name", "district", "address", "georef", *SETTINGS_KEYS)
 _COMPOUND_FIELDS = ("name", "district", "address", "georef", "target_standard", *SETTINGS_KEYS)
-_DEVICE_FIELDS = (
-    "name",
-    "status",
-    "manufacturer",
-    "model",
-    "serial",
-    "install_date",
-    "warranty_end",
-    "geometry",
-)
 
 
 @dataclass
@@ -143,7 +134,7 @@ def _states_from_site(
 
 def _field_changes(old: DeviceState, new: DeviceState) -> dict[str, list[Any]]:
     changes: dict[str, list[Any]] = {}
-    for key in _DEVICE_FIELDS:
+    for key in STATE_FIELDS:
         before, after = getattr(old, key), getattr(new, key)
         if before != after:
             changes[key] = [before, after]
