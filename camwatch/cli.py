@@ -103,7 +103,7 @@ class LazyGroup(click.Group):
         try:
             return super().invoke(ctx)
         except CamwatchError as exc:  # worded in --lang, whatever context is still open
-            lang = ctx.meta.get(LANG_KEY)
+            lang = ctx.meta.get(LANG_KEY) or ctx.params.get("lang") or locale_language()
             raise InputError(exc.text(lang), lang) from exc
         except click.UsageError as exc:  # click's own (no such command, missing option...)
             lang = ctx.meta.get(LANG_KEY) or ctx.params.get("lang") or locale_language()

@@ -20,7 +20,7 @@ from camwatch.commands.common import (
     parse_point,
     table,
 )
-from camwatch.errors import UsageError, ValueRangeError
+from camwatch.errors import UsageError, ValueRangeError, kind_word
 from camwatch.i18n import msg
 from camwatch.model import DEVICE_KINDS, DEVICE_STATUSES, LIVE_DEVICE_STATUSES, MAINTENANCE_KINDS
 
@@ -157,7 +157,8 @@ def _check_values(kind: str, code: str, properties: dict[str, Any]) -> None:
     try:
         check_properties(kind, properties)
     except ValueRangeError as exc:
-        raise exc.located(kind=kind, ident=code, where=f"{kind} '{code}'") from None
+        where = msg("%(kind)s '%(ident)s'", kind=kind_word(kind), ident=code)
+        raise exc.located(kind=kind, ident=code, where=where) from None
 
 
 _common_fields = [
