@@ -360,7 +360,8 @@ def render(
     layers = _layers(wanted)  # before any work: a missing layer is a usage error
     site = _load(site_file)
     if level is not None and level not in site.info.ladder.names:
-        raise UsageError(msg("--level: %(why)s", why=not_in_ladder(level, site.info.ladder)))
+        why = not_in_ladder(level, site.info.ladder)
+        raise UsageError(msg("%(who)s: %(detail)s", who="--level", detail=why))
     result = run(site, include_planned=include_planned, coverage_model=coverage_model)
     overlays = combine(*(layer(site, result) for layer in layers)) if layers else None
     path = render_plan(site, result, output, level=level, lang=lang, dpi=dpi, overlays=overlays)

@@ -93,7 +93,7 @@ def planning_level(analysis: Analysis, level: str) -> str:
         return level
     if level == DORI.lowest:
         return chosen.lowest
-    raise UsageError(msg("--level: %(why)s", why=not_in_ladder(level, chosen)))
+    raise UsageError(msg("%(who)s: %(detail)s", who="--level", detail=not_in_ladder(level, chosen)))
 
 
 def _uncovered(region: BaseGeometry, covered: BaseGeometry) -> BaseGeometry:
