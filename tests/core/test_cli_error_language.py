@@ -385,3 +385,19 @@ def test_an_unreachable_scheduler_is_worded_around_dask_s_words():
     head = "cannot reach the Dask scheduler at tcp://127.0.0.1:9: "
     assert en.startswith(head)
     assert zh == "无法连接 tcp://127.0.0.1:9 上的 Dask 调度器：" + en[len(head) :]
+
+
+def test_a_command_group_that_cannot_load_says_so_in_lang(run, monkeypatch):
+    """An entry point whose module is missing: the stand-in command words why in --lang."""
+    from importlib.metadata import EntryPoint
+
+    import camwatch.cli as cli_module
+
+    broken = EntryPoint(name="ghost", value="nosuch_module:cmd", group=cli_module.COMMANDS_GROUP)
+    monkeypatch.setattr(cli_module, "plugins", lambda group: {"ghost": broken})
+    detail = "No module named 'nosuch_module'"  # Python's own words, kept
+    zh = run("ghost")
+    assert zh.exit_code == 2
+    assert zh.stderr == f"错误：'ghost'（nosuch_module:cmd）无法加载：{detail}\n"
+    en = run("ghost", lang="en")
+    assert en.stderr == f"error: 'ghost' (nosuch_module:cmd) could not be loaded: {detail}\n"
