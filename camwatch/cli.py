@@ -32,7 +32,15 @@ import click
 
 from camwatch.clikit import InputError, echo_json, worded_usage_error
 from camwatch.errors import CamwatchError, UsageError
-from camwatch.i18n import LANGS, current_language, msg, normalize, term_msg, use_language
+from camwatch.i18n import (
+    LANGS,
+    Message,
+    current_language,
+    msg,
+    normalize,
+    term_msg,
+    use_language,
+)
 from camwatch.ladders import ALL_LEVELS, DEFAULT_LADDER, ladder, not_in_ladder
 
 if TYPE_CHECKING:
@@ -95,7 +103,8 @@ class LazyGroup(click.Group):
         try:
             return super().invoke(ctx)
         except CamwatchError as exc:  # worded in --lang, whatever context is still open
-            raise InputError(exc.text(ctx.meta.get(LANG_KEY))) from exc
+            lang = ctx.meta.get(LANG_KEY) or ctx.params.get("lang") or locale_language()
+            raise InputError(exc.text(lang), lang) from exc
         except click.UsageError as exc:  # click's own (no such command, missing option...)
             lang = ctx.meta.get(LANG_KEY) or ctx.params.get("lang") or locale_language()
             raise worded_usage_error(exc, lang) from exc
@@ -110,21 +119,23 @@ class LazyGroup(click.Group):
         try:
             command = load_plugin(COMMANDS_GROUP, cmd_name)
         except CamwatchError as exc:
-            return _unavailable(cmd_name, str(exc))
+            return _unavailable(cmd_name, exc.words)
         if not isinstance(command, click.Command):
-            return _unavailable(cmd_name, f"entry point {cmd_name!r} is not a click command")
+            return _unavailable(
+                cmd_name, msg("entry point %(name)s is not a click command", name=repr(cmd_name))
+            )
         return command
 
 
-def _unavailable(name: str, message: str) -> click.Command:
+def _unavailable(name: str, message: Message | str) -> click.Command:
     """A stand-in for a command group that cannot be loaded.
 
     ``camwatch --help`` still lists every other command; running this one
-    prints ``message`` and exits with code 2.
+    prints ``message`` (worded in ``--lang``) and exits with code 2.
     """
 
     def fail() -> None:
-        raise InputError(message)
+        raise UsageError(message)
 
     return click.Command(
         name,
@@ -349,7 +360,8 @@ def render(
     layers = _layers(wanted)  # before any work: a missing layer is a usage error
     site = _load(site_file)
     if level is not None and level not in site.info.ladder.names:
-        raise UsageError(f"--level: {not_in_ladder(level, site.info.ladder)}")
+        why = not_in_ladder(level, site.info.ladder)
+        raise UsageError(msg("%(who)s: %(detail)s", who="--level", detail=why))
     result = run(site, include_planned=include_planned, coverage_model=coverage_model)
     overlays = combine(*(layer(site, result) for layer in layers)) if layers else None
     path = render_plan(site, result, output, level=level, lang=lang, dpi=dpi, overlays=overlays)

@@ -21,12 +21,35 @@ from camwatch.i18n import Message, msg, term_msg
 
 
 class InputError(click.ClickException):
-    """A CamwatchError on its way out of the CLI: one line on stderr, exit code 2."""
+    """A CamwatchError on its way out of the CLI: one line on stderr, exit code 2.
+
+    ``message`` is already worded; ``lang`` words the ``error:`` before it
+    (``错误：`` in Chinese; None: the current language when it is shown).
+    """
 
     exit_code = 2
 
+    def __init__(self, message: str, lang: str | None = None) -> None:
+        super().__init__(message)
+        self.lang = lang
+
     def show(self, file=None) -> None:  # noqa: ANN001 - click's signature
-        click.echo(f"error: {self.format_message()}", err=True)
+        line = msg("error: %(message)s", message=self.format_message()).render(self.lang)
+        click.echo(line, err=True)
+
+
+class BadValue(click.BadParameter):
+    """A bad option value our own code finds (e.g. a parameter type's ``convert``): click's
+    ``Invalid value for '--x': ...`` line, its detail a catalogue message worded in --lang."""
+
+    def __init__(
+        self,
+        words: Message,
+        ctx: click.Context | None = None,
+        param: click.Parameter | None = None,
+    ) -> None:
+        super().__init__(words.render("en"), ctx, param)
+        self.words = words
 
 
 def echo_json(obj: object) -> None:
@@ -129,7 +152,7 @@ def usage_error_text(exc: click.UsageError, lang: str) -> str:
             words = msg("%(text)s %(more)s", text=words, more=part)
     elif isinstance(exc, click.BadParameter):
         hint = _param_hint(exc)
-        detail = _click_detail(exc.message)
+        detail = exc.words if isinstance(exc, BadValue) else _click_detail(exc.message)
         words = (
             msg("Invalid value for %(hint)s: %(detail)s", hint=hint, detail=detail)
             if hint

@@ -28,6 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from camwatch.errors import UsageError
+from camwatch.i18n import Message, msg
 
 DEFAULT_TARGET_HEIGHT_M = 1.6  # a standing person's face (IEC 62676-4 test target)
 
@@ -144,7 +145,13 @@ def ladder(key: str | None) -> Ladder:
         return LADDERS[DEFAULT_LADDER]
     found = LADDERS.get(key)
     if found is None:
-        raise UsageError(f"unknown level ladder {key!r} (expected one of: {', '.join(LADDERS)})")
+        raise UsageError(
+            msg(
+                "unknown level ladder %(key)s (expected one of: %(names)s)",
+                key=repr(key),
+                names=", ".join(LADDERS),
+            )
+        )
     return found
 
 
@@ -161,22 +168,33 @@ def px_per_m(level: str) -> float:
     return found.px_per_m
 
 
-def not_in_ladder(level: str, chosen: Ladder) -> str:
+def not_in_ladder(level: str, chosen: Ladder) -> Message:
     """Why ``level`` cannot be used under ``chosen`` (for error messages)."""
     other = ladder_of(level)
     names = ", ".join(chosen.names)
     if other is None:
-        return f"unknown level {level!r}; expected one of {names}"
-    return (
-        f"level {level!r} belongs to the {other.key} ladder, but the site uses the {chosen.key} "
-        f"ladder ({names}); set site.levels to {other.key!r} to use it"
+        return msg(
+            "unknown level %(level)s; expected one of %(names)s", level=repr(level), names=names
+        )
+    return msg(
+        "level %(level)s belongs to the %(other)s ladder, but the site uses the %(chosen)s "
+        "ladder (%(names)s); set site.levels to %(key)s to use it",
+        level=repr(level),
+        other=other.key,
+        chosen=chosen.key,
+        names=names,
+        key=repr(other.key),
     )
 
 
-def require_dori(chosen: Ladder, what: str) -> None:
+def require_dori(chosen: Ladder, what: str | Message) -> None:
     """Refuse, with a clear message, a consumer that supports only the DORI ladder."""
     if chosen.key != DORI.key:
         raise UsageError(
-            f"{what} supports only the DORI levels for now; this site uses the {chosen.key} "
-            f"ladder (site.levels, docs/coverage.md)"
+            msg(
+                "%(what)s supports only the DORI levels for now; this site uses the %(ladder)s "
+                "ladder (site.levels, docs/coverage.md)",
+                what=what,
+                ladder=chosen.key,
+            )
         )

@@ -26,6 +26,7 @@ from shapely.geometry import LineString, MultiPolygon, Point, Polygon
 from shapely.geometry.base import BaseGeometry
 
 from camwatch.errors import UsageError
+from camwatch.i18n import Message, msg
 from camwatch.ladders import DEFAULT_TARGET_HEIGHT_M as DEFAULT_TARGET_HEIGHT_M
 from camwatch.ladders import DORI, Ladder, ladder
 
@@ -121,7 +122,7 @@ def hfov_from_lens(focal_mm: float, sensor_width_mm: float) -> float:
     return math.degrees(2.0 * math.atan(sensor_width_mm / (2.0 * focal_mm)))
 
 
-def parse_resolution(value: Any, *, where: str = "resolution") -> tuple[int, int]:
+def parse_resolution(value: Any, *, where: str | Message = "resolution") -> tuple[int, int]:
     """``"1920x1080"``, ``"1920×1080"``, ``"1920,1080"`` or ``[1920, 1080]`` → (1920, 1080).
 
     The one ``WIDTHxHEIGHT`` reader of the project (command line, lens tables,
@@ -140,10 +141,20 @@ def parse_resolution(value: Any, *, where: str = "resolution") -> tuple[int, int
         width, height = (int(str(p).strip()) for p in parts)
     except ValueError:
         raise UsageError(
-            f"{where}: expected WIDTHxHEIGHT such as 1920x1080, got {value!r}"
+            msg(
+                "%(where)s: expected WIDTHxHEIGHT such as 1920x1080, got %(value)s",
+                where=where,
+                value=repr(value),
+            )
         ) from None
     if width <= 0 or height <= 0:
-        raise UsageError(f"{where}: expected positive WIDTHxHEIGHT, got {value!r}")
+        raise UsageError(
+            msg(
+                "%(where)s: expected positive WIDTHxHEIGHT, got %(value)s",
+                where=where,
+                value=repr(value),
+            )
+        )
     return width, height
 
 

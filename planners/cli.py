@@ -31,7 +31,13 @@ def _load(path: str):  # noqa: ANN202
 
 def _check_out(path: str | None) -> None:
     if path is not None and not Path(path).resolve().parent.is_dir():
-        raise UsageError(f"--write: folder does not exist: {Path(path).parent}")
+        raise UsageError(
+            msg(
+                "%(option)s: folder does not exist: %(folder)s",
+                option="--write",
+                folder=str(Path(path).parent),
+            )
+        )
 
 
 # exit code of `plan --target` when the plan cannot reach the target (docs/planners.md)
@@ -152,7 +158,14 @@ def plan_cmd(
     _check_out(write)
     _check_picture(picture)
     if pool_size < 1:
-        raise UsageError(f"--pool must be at least 1, got {pool_size}")
+        raise UsageError(
+            msg(
+                "%(option)s must be at least %(min)s, got %(value)s",
+                option="--pool",
+                min=1,
+                value=pool_size,
+            )
+        )
     lens = Lens(
         hfov_deg=hfov,
         resolution=parse_resolution(resolution, where="--resolution"),
@@ -275,7 +288,13 @@ def _draw(site: Any, analysis: Any, picture: str | None, overlays: Any) -> None:
 
 def _check_picture(picture: str | None) -> None:
     if picture is not None and not Path(picture).resolve().parent.is_dir():
-        raise UsageError(f"--picture: folder does not exist: {Path(picture).parent}")
+        raise UsageError(
+            msg(
+                "%(option)s: folder does not exist: %(folder)s",
+                option="--picture",
+                folder=str(Path(picture).parent),
+            )
+        )
 
 
 _picture = click.option(
@@ -333,7 +352,9 @@ def routes_cmd(
 
     _check_picture(picture)
     if cell_m is not None and not (0.1 <= cell_m <= 50):
-        raise UsageError(f"--cell must be in [0.1, 50] m, got {cell_m:g}")
+        raise UsageError(
+            msg("--cell must be in [0.1, 50] m, got %(value)s", value=format(cell_m, "g"))
+        )
     site = _load(site_file)
     analysis = _analysis(site, include_planned)
     routes = intruder_routes(site, analysis, cell_m=cell_m)
@@ -373,7 +394,9 @@ def _parse_xy(text: str | None) -> tuple[float, float] | None:
     try:
         x, y = (float(v) for v in text.split(","))
     except ValueError:
-        raise UsageError(f"--start: expected X,Y in metres, got {text!r}") from None
+        raise UsageError(
+            msg("--start: expected X,Y in metres, got %(value)s", value=repr(text))
+        ) from None
     return x, y
 
 
@@ -409,7 +432,9 @@ def patrol_cmd(
 
     _check_picture(picture)
     if cell_m is not None and not (0.1 <= cell_m <= 50):
-        raise UsageError(f"--cell must be in [0.1, 50] m, got {cell_m:g}")
+        raise UsageError(
+            msg("--cell must be in [0.1, 50] m, got %(value)s", value=format(cell_m, "g"))
+        )
     point = _parse_xy(start)
     site = _load(site_file)
     analysis = _analysis(site, include_planned)

@@ -41,6 +41,7 @@ from shapely.geometry.base import BaseGeometry
 
 from camwatch.errors import UsageError
 from camwatch.geometry.coverage import Analysis, union
+from camwatch.i18n import msg
 from camwatch.ladders import DORI, ladder, not_in_ladder
 from camwatch.model import ZONE_PASS_RATIO, Site
 from planners.candidates import CandidateSet
@@ -92,7 +93,7 @@ def planning_level(analysis: Analysis, level: str) -> str:
         return level
     if level == DORI.lowest:
         return chosen.lowest
-    raise UsageError(f"--level: {not_in_ladder(level, chosen)}")
+    raise UsageError(msg("%(who)s: %(detail)s", who="--level", detail=not_in_ladder(level, chosen)))
 
 
 def _uncovered(region: BaseGeometry, covered: BaseGeometry) -> BaseGeometry:

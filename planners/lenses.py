@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from camwatch.errors import UsageError, ValueRangeError
+from camwatch.i18n import Message, msg
 from camwatch.model import Camera, hfov_from_lens, parse_resolution
 from camwatch.properties import CAMERA, check_optics, check_resolution
 
@@ -39,7 +40,7 @@ class Lens:
     named: bool = False  # from a --lenses table: the name is written as the camera's model
 
     def __post_init__(self) -> None:
-        where = f"lens '{self.name}'"
+        where = msg("lens '%(name)s'", name=self.name)
         try:  # the ranges of docs/ranges.md, by the core's one validator per property
             for key in (
                 "hfov_deg",
@@ -59,9 +60,15 @@ class Lens:
                 resolution=self.resolution,
             )
         except ValueRangeError as exc:
-            raise UsageError(f"{where}: {exc}") from None
+            raise UsageError(msg("%(who)s: %(detail)s", who=where, detail=exc.words)) from None
         if not (math.isfinite(self.unit_cost) and self.unit_cost >= 0.0):
-            raise UsageError(f"{where}: unit_cost must be >= 0, got {self.unit_cost:g}")
+            raise UsageError(
+                msg(
+                    "%(where)s: unit_cost must be >= 0, got %(value)s",
+                    where=where,
+                    value=format(self.unit_cost, "g"),
+                )
+            )
 
     def camera(
         self,
@@ -88,16 +95,32 @@ class Lens:
         )
 
 
-def _number(row: Mapping[str, Any], key: str, where: str, default: float | None) -> float | None:
+def _number(
+    row: Mapping[str, Any], key: str, where: Message, default: float | None
+) -> float | None:
     value = row.get(key)
     if value is None or (isinstance(value, str) and not value.strip()):
         return default
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise UsageError(f"{where}: {key} must be a number, got {value!r}") from None
+        raise UsageError(
+            msg(
+                "%(where)s: %(key)s must be a number, got %(value)s",
+                where=where,
+                key=key,
+                value=repr(value),
+            )
+        ) from None
     if not math.isfinite(number):
-        raise UsageError(f"{where}: {key} must be finite, got {value!r}")
+        raise UsageError(
+            msg(
+                "%(where)s: %(key)s must be finite, got %(value)s",
+                where=where,
+                key=key,
+                value=repr(value),
+            )
+        )
     return number
 
 
@@ -105,15 +128,19 @@ def lens_from_row(row: Mapping[str, Any], index: int, *, defaults: Lens | None =
     """One row of a lenses table (keys as in the module docstring)."""
     base = defaults or Lens()
     name = str(row.get("name") or f"lens{index + 1}").strip()
-    where = f"lenses row {index + 1} ('{name}')"
+    where = msg("lenses row %(row)s ('%(name)s')", row=index + 1, name=name)
     hfov = _number(row, "hfov_deg", where, None)
     focal = _number(row, "focal_mm", where, None)
     sensor = _number(row, "sensor_width_mm", where, None)
     if hfov is None:
         if focal is None or sensor is None:
-            raise UsageError(f"{where}: give hfov_deg, or focal_mm and sensor_width_mm")
+            raise UsageError(
+                msg("%(where)s: give hfov_deg, or focal_mm and sensor_width_mm", where=where)
+            )
         if focal <= 0 or sensor <= 0:
-            raise UsageError(f"{where}: focal_mm and sensor_width_mm must be > 0")
+            raise UsageError(
+                msg("%(where)s: focal_mm and sensor_width_mm must be > 0", where=where)
+            )
         hfov = hfov_from_lens(focal, sensor)
     else:
         focal = sensor = None
@@ -123,7 +150,7 @@ def lens_from_row(row: Mapping[str, Any], index: int, *, defaults: Lens | None =
     )
     cost = _number(row, "unit_cost", where, None)
     if cost is None:
-        raise UsageError(f"{where}: unit_cost is required")
+        raise UsageError(msg("%(where)s: unit_cost is required", where=where))
     try:
         return Lens(
             name=name,
@@ -138,7 +165,7 @@ def lens_from_row(row: Mapping[str, Any], index: int, *, defaults: Lens | None =
             named=True,
         )
     except UsageError as exc:
-        raise UsageError(f"{where}: {exc}") from None
+        raise UsageError(msg("%(who)s: %(detail)s", who=where, detail=exc.words)) from None
 
 
 def load_lenses(path: str | Path, *, defaults: Lens | None = None) -> list[Lens]:
@@ -147,27 +174,44 @@ def load_lenses(path: str | Path, *, defaults: Lens | None = None) -> list[Lens]
     try:
         text = p.read_text(encoding="utf-8-sig")
     except OSError as exc:
-        raise UsageError(f"--lenses {p}: cannot read ({exc.strerror or exc})") from None
+        raise UsageError(
+            msg(
+                "--lenses %(path)s: cannot read (%(detail)s)",
+                path=str(p),
+                detail=str(exc.strerror or exc),
+            )
+        ) from None
     rows: list[Mapping[str, Any]]
     if p.suffix.lower() == ".json":
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise UsageError(
-                f"--lenses {p}: invalid JSON: {exc.msg} at line {exc.lineno}"
+                msg(
+                    "--lenses %(path)s: invalid JSON: %(detail)s at line %(line)s",
+                    path=str(p),
+                    detail=exc.msg,
+                    line=exc.lineno,
+                )
             ) from None
         if isinstance(data, dict) and isinstance(data.get("lenses"), list):
             data = data["lenses"]
         if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
-            raise UsageError(f"--lenses {p}: expected a JSON list of objects")
+            raise UsageError(msg("--lenses %(path)s: expected a JSON list of objects", path=str(p)))
         rows = data
     else:
         rows = list(csv.DictReader(text.splitlines()))
     if not rows:
-        raise UsageError(f"--lenses {p}: no camera types in the table")
+        raise UsageError(msg("--lenses %(path)s: no camera types in the table", path=str(p)))
     lenses = [lens_from_row(row, i, defaults=defaults) for i, row in enumerate(rows)]
     names = [lens.name for lens in lenses]
     dup = sorted({n for n in names if names.count(n) > 1})
     if dup:
-        raise UsageError(f"--lenses {p}: duplicate lens name(s): {', '.join(dup)}")
+        raise UsageError(
+            msg(
+                "--lenses %(path)s: duplicate lens name(s): %(names)s",
+                path=str(p),
+                names=", ".join(dup),
+            )
+        )
     return lenses

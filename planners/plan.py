@@ -76,25 +76,62 @@ def _check_options(
     lenses: Sequence[Lens] | None,
 ) -> None:
     if level not in ALL_LEVELS:
-        raise UsageError(f"--level must be one of {', '.join(ALL_LEVELS)}, got {level!r}")
+        raise UsageError(
+            msg(
+                "%(option)s must be one of %(choices)s, got %(value)s",
+                option="--level",
+                choices=", ".join(ALL_LEVELS),
+                value=repr(level),
+            )
+        )
     if method not in METHODS:
-        raise UsageError(f"--method must be one of {', '.join(METHODS)}, got {method!r}")
+        raise UsageError(
+            msg(
+                "%(option)s must be one of %(choices)s, got %(value)s",
+                option="--method",
+                choices=", ".join(METHODS),
+                value=repr(method),
+            )
+        )
     if add is None and target is None and budget is None:
-        raise UsageError("give --add K, --target RATIO or --budget B (with --lenses)")
+        raise UsageError(msg("give --add K, --target RATIO or --budget B (with --lenses)"))
     if target is not None and (add is not None or budget is not None):
-        raise UsageError("--target cannot be combined with --add or --budget")
+        raise UsageError(msg("--target cannot be combined with --add or --budget"))
     if add is not None and add < 1:
-        raise UsageError(f"--add must be at least 1, got {add}")
+        raise UsageError(
+            msg(
+                "%(option)s must be at least %(min)s, got %(value)s",
+                option="--add",
+                min=1,
+                value=add,
+            )
+        )
     if target is not None and not (0.0 < target <= 1.0):
-        raise UsageError(f"--target must be a ratio in (0, 1], got {target:g}")
+        raise UsageError(
+            msg("--target must be a ratio in (0, 1], got %(value)s", value=format(target, "g"))
+        )
     if budget is not None and not (math.isfinite(budget) and budget > 0):
-        raise UsageError(f"--budget must be positive, got {budget:g}")
+        raise UsageError(
+            msg(
+                "%(option)s must be positive, got %(value)s",
+                option="--budget",
+                value=format(budget, "g"),
+            )
+        )
     if budget is not None and not lenses:
-        raise UsageError("--budget needs --lenses (a table with unit costs)")
+        raise UsageError(msg("--budget needs --lenses (a table with unit costs)"))
     if not (math.isfinite(time_limit) and time_limit > 0):
-        raise UsageError(f"--time-limit must be positive, got {time_limit:g}")
+        raise UsageError(
+            msg(
+                "%(option)s must be positive, got %(value)s",
+                option="--time-limit",
+                value=format(time_limit, "g"),
+            )
+        )
     if not (math.isfinite(spacing) and spacing >= 0.1):
-        raise UsageError(f"--spacing must be at least 0.1 m, got {spacing:g}")
+        raise UsageError(
+            msg("--spacing must be at least 0.1 m, got %(value)s", value=format(spacing, "g"))
+        )
 
 
 def _free_ids(site: Site, n: int) -> list[str]:
@@ -142,13 +179,32 @@ def plan_cameras(
     t0 = time.perf_counter()
     _check_options(add, target, budget, level, method, time_limit, spacing, lenses)
     if candidate_limit is not None and candidate_limit < 1:
-        raise UsageError(f"--candidate-limit must be at least 1, got {candidate_limit}")
+        raise UsageError(
+            msg(
+                "%(option)s must be at least %(min)s, got %(value)s",
+                option="--candidate-limit",
+                min=1,
+                value=candidate_limit,
+            )
+        )
     if candidate_seconds is not None and not (
         math.isfinite(candidate_seconds) and candidate_seconds > 0
     ):
-        raise UsageError(f"--candidate-seconds must be positive, got {candidate_seconds:g}")
+        raise UsageError(
+            msg(
+                "%(option)s must be positive, got %(value)s",
+                option="--candidate-seconds",
+                value=format(candidate_seconds, "g"),
+            )
+        )
     if not (math.isfinite(refine_seconds) and refine_seconds > 0):
-        raise UsageError(f"--refine-seconds must be positive, got {refine_seconds:g}")
+        raise UsageError(
+            msg(
+                "%(option)s must be positive, got %(value)s",
+                option="--refine-seconds",
+                value=format(refine_seconds, "g"),
+            )
+        )
     report = progress or (lambda phase, fraction: None)
 
     def step(fraction: float) -> None:

@@ -279,8 +279,10 @@ def patrol_start(site: Site, graph: WalkGraph) -> tuple[tuple[float, float], dic
         if found is not None:
             return found[0], {"kind": "gate", "id": gate.id, "name": gate.name}
     raise PlanningError(
-        "no start for a patrol: the site has no guard kiosk obstacle and no gate "
-        "walkable from free space; give --start X,Y"
+        msg(
+            "no start for a patrol: the site has no guard kiosk obstacle and no gate "
+            "walkable from free space; give --start X,Y"
+        )
     )
 
 
@@ -316,9 +318,21 @@ def patrol_route(
 ) -> dict[str, Any]:
     """A closed patrol from the start through every blind spot ≥ ``min_area_m2``."""
     if not (math.isfinite(min_area_m2) and min_area_m2 >= 0):
-        raise UsageError(f"--min-area must be >= 0, got {min_area_m2:g}")
+        raise UsageError(
+            msg(
+                "%(option)s must be >= 0, got %(value)s",
+                option="--min-area",
+                value=format(min_area_m2, "g"),
+            )
+        )
     if not (math.isfinite(speed_m_s) and speed_m_s > 0):
-        raise UsageError(f"--speed must be > 0, got {speed_m_s:g}")
+        raise UsageError(
+            msg(
+                "%(option)s must be > 0, got %(value)s",
+                option="--speed",
+                value=format(speed_m_s, "g"),
+            )
+        )
     space = analysis.monitored
     graph = WalkGraph(space, cell_m=cell_m)
     if start is None:
@@ -326,7 +340,11 @@ def patrol_route(
     else:
         if space.distance(Point(start)) > 1.0:
             raise UsageError(
-                f"--start ({start[0]:g}, {start[1]:g}) is not in the compound's free space"
+                msg(
+                    "--start (%(x)s, %(y)s) is not in the compound's free space",
+                    x=format(start[0], "g"),
+                    y=format(start[1], "g"),
+                )
             )
         # a start just outside free space (in a kiosk, on a facade) walks from its nearest point
         p = nearest_points(space, Point(start))[0]
@@ -336,9 +354,12 @@ def patrol_route(
     nodes = [graph.nearest(p) for _, p in stops]
     if nodes[0] is None:
         raise PlanningError(
-            f"the patrol start ({start_xy[0]:.1f}, {start_xy[1]:.1f}) reaches no point of the "
-            "walking grid in a straight line (no free space, or a passage narrower than a cell: "
-            "give --cell)"
+            msg(
+                "the patrol start (%(x)s, %(y)s) reaches no point of the walking grid in a "
+                "straight line (no free space, or a passage narrower than a cell: give --cell)",
+                x=format(start_xy[0], ".1f"),
+                y=format(start_xy[1], ".1f"),
+            )
         )
     found = sorted({n for n in nodes if n is not None})
     row = {n: r for r, n in enumerate(found)}  # one Dijkstra per distinct stop node

@@ -89,7 +89,7 @@ def dxf_draft(
         try:
             drawing = read_dxf(path, units_m=UNIT_NAMES[units] if units else None)
         except UsageError as exc:  # name the upload, not the temporary file
-            raise UsageError(str(exc).replace(str(path), "the file")) from None
+            raise UsageError(exc.text("en").replace(str(path), "the file")) from None
     if drawing.header_scale is not None:
         scale = drawing.header_scale
     elif units:

@@ -35,13 +35,20 @@ from camwatch.batch.tasks import TASK_GROUP, Task
 from camwatch.clikit import echo_json
 from camwatch.commands.common import ledger, ledger_options
 from camwatch.errors import UsageError
+from camwatch.i18n import msg
 
 
 def load_task(name: str) -> Task:
     """The batch task plugin ``name`` (``camwatch.batch_tasks`` entry points)."""
     found = {ep.name: ep for ep in entry_points(group=TASK_GROUP)}
     if name not in found:
-        raise UsageError(f"batch task {name!r} is not installed (have: {', '.join(sorted(found))})")
+        raise UsageError(
+            msg(
+                "batch task %(name)s is not installed (have: %(names)s)",
+                name=repr(name),
+                names=", ".join(sorted(found)),
+            )
+        )
     task: Task = found[name].load()
     return task
 
@@ -131,11 +138,11 @@ def run_batch(
 ) -> None:
     """Shared body of the three commands."""
     if (folder is None) == (not all_):
-        raise UsageError("give a FOLDER of site files or --all (ledger compounds), not both")
+        raise UsageError(msg("give a FOLDER of site files or --all (ledger compounds), not both"))
     if district and not all_:
-        raise UsageError("--district goes with --all")
+        raise UsageError(msg("--district goes with --all"))
     if output and all_:
-        raise UsageError("--output goes with a FOLDER (--all stores results in the ledger)")
+        raise UsageError(msg("--output goes with a FOLDER (--all stores results in the ledger)"))
     fn = load_task(task)
     show, stop = _progress(not as_json)
     failures: list[tuple[str, str]] = []
@@ -306,7 +313,7 @@ def plan_batch(**kw: Any) -> None:
     """Camera suggestions for every compound (the ``camwatch plan --json`` object each)."""
     common = _common(kw)
     if (kw["add"] is None) == (kw["target"] is None):
-        raise UsageError("give exactly one of --add K or --target X")
+        raise UsageError(msg("give exactly one of --add K or --target X"))
     options = {
         "add": kw["add"],
         "target": kw["target"],

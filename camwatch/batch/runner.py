@@ -21,6 +21,7 @@ from typing import Any
 from camwatch.batch.jobs import Job
 from camwatch.batch.tasks import Task, run_task
 from camwatch.errors import UsageError
+from camwatch.i18n import msg
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,13 @@ def dask_client(
         try:
             client = Client(scheduler, timeout=f"{timeout}s")
         except (OSError, TimeoutError) as exc:
-            raise UsageError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
+            raise UsageError(
+                msg(
+                    "cannot reach the Dask scheduler at %(address)s: %(detail)s",
+                    address=scheduler,
+                    detail=str(exc),
+                )
+            ) from None
         try:
             yield client
         finally:

@@ -23,7 +23,9 @@ import click
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
+from camwatch.clikit import BadValue
 from camwatch.errors import UsageError
+from camwatch.i18n import msg
 from camwatch.registry.db import (
     RegistrySession,
     database_url,
@@ -98,11 +100,15 @@ def open_engine(*, for_init: bool = False) -> Engine:
     try:
         parsed = make_url(url)
     except Exception as exc:  # noqa: BLE001 - sqlalchemy raises ArgumentError or ValueError
-        raise UsageError(f"bad database URL {url!r}: {exc}") from None
+        raise UsageError(
+            msg("bad database URL %(url)s: %(detail)s", url=repr(url), detail=str(exc))
+        ) from None
     if parsed.get_backend_name() == "sqlite" and not for_init:
         path = parsed.database or ""
         if path and path != ":memory:" and not Path(path).exists():
-            raise UsageError(f"no ledger database at {path}; run `camwatch db init` first")
+            raise UsageError(
+                msg("no ledger database at %(path)s; run `camwatch db init` first", path=path)
+            )
     engine = make_engine(url)
     ctx.call_on_close(engine.dispose)
     if not for_init:
@@ -131,7 +137,9 @@ class DateType(click.ParamType):
         try:
             return date.fromisoformat(str(value).strip())
         except ValueError:
-            self.fail(f"{value!r} is not a date YYYY-MM-DD", param, ctx)
+            raise BadValue(
+                msg("%(value)s is not a date YYYY-MM-DD", value=repr(value)), ctx, param
+            ) from None
 
 
 DATE = DateType()
@@ -145,7 +153,9 @@ def parse_point(text: str) -> dict[str, Any]:
             raise ValueError
         return {"type": "Point", "coordinates": [float(parts[0]), float(parts[1])]}
     except ValueError:
-        raise UsageError(f"--at must be X,Y in metres, got {text!r}") from None
+        raise UsageError(
+            msg("--at must be X,Y in metres, got %(value)s", value=repr(text))
+        ) from None
 
 
 def parse_line(text: str) -> dict[str, Any]:
@@ -158,7 +168,9 @@ def parse_line(text: str) -> dict[str, Any]:
                 raise ValueError
             coords.append([float(parts[0]), float(parts[1])])
         except ValueError:
-            raise UsageError(f"--line must be 'x1,y1 x2,y2 ...', got {text!r}") from None
+            raise UsageError(
+                msg("--line must be 'x1,y1 x2,y2 ...', got %(value)s", value=repr(text))
+            ) from None
     return {"type": "LineString", "coordinates": coords}
 
 
@@ -168,7 +180,7 @@ def parse_assignments(items: Sequence[str]) -> dict[str, Any]:
     for item in items:
         key, sep, raw = item.partition("=")
         if not sep or not key.strip():
-            raise UsageError(f"--set expects key=value, got {item!r}")
+            raise UsageError(msg("--set expects key=value, got %(value)s", value=repr(item)))
         try:
             value = json.loads(raw)
         except json.JSONDecodeError:

@@ -20,7 +20,8 @@ from camwatch.commands.common import (
     parse_point,
     table,
 )
-from camwatch.errors import UsageError, ValueRangeError
+from camwatch.errors import UsageError, ValueRangeError, kind_word
+from camwatch.i18n import msg
 from camwatch.model import DEVICE_KINDS, DEVICE_STATUSES, LIVE_DEVICE_STATUSES, MAINTENANCE_KINDS
 
 LIVE_STATUSES = LIVE_DEVICE_STATUSES
@@ -141,7 +142,7 @@ def devices_list(
 
 def _geometry(at: str | None, line: str | None) -> dict[str, Any] | None:
     if at and line:
-        raise UsageError("give --at or --line, not both")
+        raise UsageError(msg("give --at or --line, not both"))
     if at:
         return parse_point(at)
     if line:
@@ -156,7 +157,8 @@ def _check_values(kind: str, code: str, properties: dict[str, Any]) -> None:
     try:
         check_properties(kind, properties)
     except ValueRangeError as exc:
-        raise exc.located(kind=kind, ident=code, where=f"{kind} '{code}'") from None
+        where = msg("%(kind)s '%(ident)s'", kind=kind_word(kind), ident=code)
+        raise exc.located(kind=kind, ident=code, where=where) from None
 
 
 _common_fields = [
@@ -198,7 +200,7 @@ def devices_add(compound: str, code: str, kind: str, status: str, **fields: Any)
 
     geometry = _geometry(fields.pop("at"), fields.pop("line"))
     if geometry is None:
-        raise UsageError("a new device needs a position: --at X,Y or --line 'X1,Y1 X2,Y2'")
+        raise UsageError(msg("a new device needs a position: --at X,Y or --line 'X1,Y1 X2,Y2'"))
     properties = parse_assignments(fields.pop("assignments"))
     _check_values(kind, code, properties)
     with ledger() as session:
@@ -252,7 +254,7 @@ def devices_update(
     if props:
         changes["properties"] = props
     if not changes:
-        raise UsageError("nothing to change (see --help for the options)")
+        raise UsageError(msg("nothing to change (see --help for the options)"))
     with ledger() as session:
         _check_values(get_device(session, compound, code).kind, code, props)
         device = update_device(

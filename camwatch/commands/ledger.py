@@ -24,6 +24,7 @@ from camwatch.commands.common import (
     table,
 )
 from camwatch.errors import UsageError
+from camwatch.i18n import msg
 from camwatch.model import ROLES
 
 # -- db ------------------------------------------------------------------------------
@@ -55,7 +56,7 @@ def db_upgrade() -> None:
     engine = open_engine(for_init=True)
     before = current_revision(engine)
     if before is None:
-        raise UsageError("the database has no ledger yet; run `camwatch db init`")
+        raise UsageError(msg("the database has no ledger yet; run `camwatch db init`"))
     after = upgrade_db(engine)
     click.echo(f"revision {before} -> {after}" if before != after else f"up to date ({after})")
 
@@ -217,11 +218,13 @@ def export_site_cmd(compound: str, output: str | None, verify: bool) -> None:
         site = export_site(session, compound)
     if output is None:
         if verify:
-            raise UsageError("--verify needs --output")
+            raise UsageError(msg("--verify needs --output"))
         click.echo(dumps_site(site), nl=False)
         return
     if not Path(output).parent.exists():
-        raise UsageError(f"output folder does not exist: {Path(output).parent}")
+        raise UsageError(
+            msg("output folder does not exist: %(folder)s", folder=str(Path(output).parent))
+        )
     save_site(site, output)
     click.echo(f"wrote {output}", err=True)
     if verify:
@@ -229,7 +232,7 @@ def export_site_cmd(compound: str, output: str | None, verify: bool) -> None:
 
         again = load_site(output)
         if again != site or analyze(again).to_dict() != analyze(site).to_dict():
-            raise UsageError(f"{output} does not reload as the ledger's site")
+            raise UsageError(msg("%(path)s does not reload as the ledger's site", path=output))
         click.echo("verified: the file reloads as the same site with the same analysis", err=True)
 
 

@@ -10,7 +10,7 @@ import click
 from camwatch.clikit import echo_json
 from camwatch.commands.common import DATE, actor, console, iso, ledger, ledger_options, table
 from camwatch.errors import UsageError
-from camwatch.i18n import text_of
+from camwatch.i18n import msg, text_of
 from camwatch.model import PROBLEM_SOURCES, PROBLEM_STATUSES
 
 
@@ -102,7 +102,7 @@ def problems_open(
     from camwatch.registry.problems import open_problem
 
     if (deadline is None) == (days is None):
-        raise UsageError("give exactly one of --deadline DATE or --days N")
+        raise UsageError(msg("give exactly one of --deadline DATE or --days N"))
     due = deadline if deadline is not None else date.today() + timedelta(days=days or 0)
     with ledger() as session:
         problem = open_problem(
@@ -272,7 +272,7 @@ def problems_recheck(
     from camwatch.registry.problems import recheck
 
     if passed is None:
-        raise UsageError("say --passed or --failed")
+        raise UsageError(msg("say --passed or --failed"))
     with ledger() as session:
         problem = recheck(
             session,

@@ -14,12 +14,13 @@ from typing import Any
 import click
 
 from camwatch.errors import UsageError
+from camwatch.i18n import msg
 
 
 def _check_output(output: str) -> None:
     parent = Path(output).resolve().parent
     if not parent.is_dir():
-        raise UsageError(f"output folder does not exist: {parent}")
+        raise UsageError(msg("output folder does not exist: %(folder)s", folder=str(parent)))
 
 
 def _save(data: dict[str, Any], output: str) -> None:
@@ -74,7 +75,7 @@ def import_dxf_cmd(
             click.echo(f"{name}\t{total}\t{kind}\t{detail}")
         return
     if not output:
-        raise UsageError("give -o SITE.geojson (or --list-layers)")
+        raise UsageError(msg("give -o SITE.geojson (or --list-layers)"))
     _check_output(output)
     drawing = read_dxf(plan, units_m=UNIT_NAMES[units] if units else None)
     if drawing.header_scale is not None:
@@ -88,8 +89,13 @@ def import_dxf_cmd(
     else:
         known = ", ".join(str(k) for k in sorted(INSUNITS_M))
         raise UsageError(
-            f"{plan}: the drawing has no usable units ($INSUNITS = {drawing.insunits}, "
-            f"known: {known}); give --units mm|cm|m"
+            msg(
+                "%(path)s: the drawing has no usable units ($INSUNITS = %(insunits)s, "
+                "known: %(known)s); give --units mm|cm|m",
+                path=plan,
+                insunits=drawing.insunits,
+                known=known,
+            )
         )
     site: dict[str, Any] = {"id": site_id or Path(plan).stem}
     if site_name:
@@ -140,10 +146,12 @@ def import_image_cmd(
     x1, y1, x2, y2, metres = parse_scale(scale_text)
     _check_output(output)
     if not Path(plan).is_file():
-        raise UsageError(f"{plan}: no such file")
+        raise UsageError(msg("%(path)s: no such file", path=plan))
     gray = cv2.imread(plan, cv2.IMREAD_GRAYSCALE)
     if gray is None:
-        raise UsageError(f"{plan}: not an image OpenCV can read (PNG, JPEG, TIFF...)")
+        raise UsageError(
+            msg("%(path)s: not an image OpenCV can read (PNG, JPEG, TIFF...)", path=plan)
+        )
     s = math.hypot(x2 - x1, y2 - y1) / metres
     trace = trace_plan(gray, px_per_m=s, boundary_from_buildings=boundary_from_buildings)
     data = trace_to_site(

@@ -17,6 +17,7 @@ from typing import Any
 from shapely.geometry import Point, Polygon
 
 from camwatch.errors import SiteFormatError, UsageError
+from camwatch.i18n import msg, term_msg
 from camwatch.importers.attributes import attribute_props, heading_from_rotation
 from camwatch.importers.dxf_read import Shape
 from camwatch.importers.layers import LayerRule, rule_for
@@ -200,8 +201,11 @@ def _offset(boundary: Polygon, keep: bool, report: Report) -> tuple[float, float
     if keep:
         if far > MAX_COORD_M:
             raise UsageError(
-                f"coordinates reach {far:,.0f} m, beyond the site format's 1e7 m limit: "
-                "leave out --keep-coordinates (or the easting has a zone prefix to remove)"
+                msg(
+                    "coordinates reach %(far)s m, beyond the site format's 1e7 m limit: "
+                    "leave out --keep-coordinates (or the easting has a zone prefix to remove)",
+                    far=format(far, ",.0f"),
+                )
             )
         return 0.0, 0.0
     if far <= LOCAL_ORIGIN_ABOVE_M:
@@ -270,9 +274,12 @@ def convert_shapes(
             continue
         _collect(_scaled(raw, scale), rule, lr, got)
     if not any(lr.kind not in (None, "ignore") for lr in report.layers.values()):
-        layers = ", ".join(sorted(report.layers)) or "none"
+        layers = ", ".join(sorted(report.layers)) or term_msg("list", "none")
         raise UsageError(
-            f"no layer maps to a site feature kind (layers: {layers}); give a --layers map"
+            msg(
+                "no layer maps to a site feature kind (layers: %(layers)s); give a --layers map",
+                layers=layers,
+            )
         )
     _close_outlines(got, report)
     for kind, outlines in got.outlines.items():
@@ -282,7 +289,9 @@ def convert_shapes(
         got.outlines[kind] = [outlines[i] for i in keep]
     boundaries = sorted(got.outlines.get("boundary", []), key=lambda o: -o.poly.area)
     if not boundaries:
-        raise UsageError("no closed boundary outline found (a boundary layer such as 用地红线)")
+        raise UsageError(
+            msg("no closed boundary outline found (a boundary layer such as 用地红线)")
+        )
     boundary = boundaries[0].poly
     for extra in boundaries[1:]:
         lr = report.layer(extra.layer)
@@ -292,7 +301,7 @@ def convert_shapes(
         else:
             lr.ignored["boundary outline (a site has one: kept the largest)"] += 1
     if not isinstance(boundary, Polygon) or boundary.is_empty:
-        raise UsageError("the boundary's enclaves split it into pieces; draw one outline")
+        raise UsageError(msg("the boundary's enclaves split it into pieces; draw one outline"))
     _name_outlines(got, report)
     x0, y0 = _offset(boundary, keep_coordinates, report)
     info = dict(site or {})
@@ -329,7 +338,9 @@ def convert_shapes(
     try:
         parse_site(data, default_id=str(info.get("id", "site")))
     except SiteFormatError as exc:
-        raise SiteFormatError(f"the imported site is invalid: {exc}") from None
+        raise SiteFormatError(
+            msg("the imported site is invalid: %(detail)s", detail=exc.words)
+        ) from None
     return data, report
 
 

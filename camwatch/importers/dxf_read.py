@@ -22,6 +22,7 @@ from ezdxf import path as dxfpath
 from ezdxf.lldxf.encoding import decode_dxf_unicode
 
 from camwatch.errors import UsageError
+from camwatch.i18n import msg
 
 # $INSUNITS code -> metres per drawing unit (AutoCAD's table; 0 = unitless).
 INSUNITS_M: dict[int, float] = {
@@ -206,11 +207,13 @@ def _text(value: str) -> str:
 def _open(path: str | Path) -> Any:
     p = Path(path)
     if not p.is_file():
-        raise UsageError(f"{p}: no such file")
+        raise UsageError(msg("%(path)s: no such file", path=str(p)))
     try:
         return ezdxf.readfile(str(p))
     except (OSError, ezdxf.DXFError, UnicodeDecodeError, ValueError, KeyError) as exc:
-        raise UsageError(f"{p}: not a readable DXF drawing ({exc})") from None
+        raise UsageError(
+            msg("%(path)s: not a readable DXF drawing (%(detail)s)", path=str(p), detail=str(exc))
+        ) from None
 
 
 def list_layers(path: str | Path) -> dict[str, Counter[str]]:

@@ -22,6 +22,7 @@ from shapely.geometry import Polygon
 from shapely.ops import unary_union
 
 from camwatch.errors import UsageError
+from camwatch.i18n import msg
 from camwatch.model import polygon_parts
 
 MIN_BUILDING_M2 = 20.0  # smaller blobs are text, symbols or noise
@@ -58,12 +59,26 @@ def parse_scale(text: str) -> tuple[float, float, float, float, float]:
     except ValueError:
         values = ()
     if len(values) != 5 or not all(math.isfinite(v) for v in values):
-        raise UsageError(f"--scale must be X1,Y1,X2,Y2,METRES (five numbers), got {text!r}")
+        raise UsageError(
+            msg(
+                "--scale must be X1,Y1,X2,Y2,METRES (five numbers), got %(value)s", value=repr(text)
+            )
+        )
     x1, y1, x2, y2, metres = values
     if math.hypot(x2 - x1, y2 - y1) < 1.0:
-        raise UsageError(f"--scale: the two points are equal (or less than a pixel apart): {text}")
+        raise UsageError(
+            msg(
+                "--scale: the two points are equal (or less than a pixel apart): %(value)s",
+                value=text,
+            )
+        )
     if metres <= 0:
-        raise UsageError(f"--scale: the distance must be positive metres, got {metres:g}")
+        raise UsageError(
+            msg(
+                "--scale: the distance must be positive metres, got %(value)s",
+                value=format(metres, "g"),
+            )
+        )
     return x1, y1, x2, y2, metres
 
 
@@ -232,7 +247,7 @@ def trace_plan(
     ink = _ink(gray)
     contours, outers, holes = _components(ink)
     if not outers:
-        raise UsageError("the image is blank: no drawing found")
+        raise UsageError(msg("the image is blank: no drawing found"))
     eps = max(1.0, 0.25 * s)
     min_px = MIN_BUILDING_M2 * s * s
     area = {i: cv2.contourArea(contours[i]) for i in outers}
@@ -307,14 +322,16 @@ def trace_plan(
             dropped["outside the boundary"] = len(buildings) - len(inside)
         buildings = inside
     if not buildings:
-        raise UsageError("no building footprints found in the image (filled or outlined shapes)")
+        raise UsageError(
+            msg("no building footprints found in the image (filled or outlined shapes)")
+        )
     source = "outline"
     if boundary_from_buildings:
         hull = unary_union(buildings).convex_hull.buffer(HULL_PAD_M * s, join_style="mitre")
         boundary, source = _squared(hull, 0.0), "hull"
     elif boundary is None:
         raise UsageError(
-            "no closed boundary outline around the buildings; use --boundary-from-buildings"
+            msg("no closed boundary outline around the buildings; use --boundary-from-buildings")
         )
     skew = orientation(max(buildings, key=lambda b: b.area))
     return PlanTrace(buildings, boundary, source, skew, dropped)

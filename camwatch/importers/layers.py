@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from camwatch.errors import UsageError
+from camwatch.i18n import Message, msg
 from camwatch.model import LEVELS, ZONE_TYPES
 
 # Kinds a layer can hold; ``door`` is read but not written (the loader has no door
@@ -109,26 +110,50 @@ def _rule_from_toml(layer: str, value: Any) -> LayerRule:
     if isinstance(value, str):
         value = {"kind": value}
     if not isinstance(value, Mapping):
-        raise UsageError(f"layer map: layer {layer!r} must map to a kind or a table, got {value!r}")
+        raise UsageError(
+            msg(
+                "layer map: layer %(layer)s must map to a kind or a table, got %(value)s",
+                layer=repr(layer),
+                value=repr(value),
+            )
+        )
     kind = value.get("kind")
     if kind not in LAYER_KINDS:
         raise UsageError(
-            f"layer map: layer {layer!r}: kind must be one of {', '.join(LAYER_KINDS)}, got {kind!r}"
+            msg(
+                "layer map: layer %(layer)s: kind must be one of %(kinds)s, got %(kind)s",
+                layer=repr(layer),
+                kinds=", ".join(LAYER_KINDS),
+                kind=repr(kind),
+            )
         )
     props = {k: v for k, v in value.items() if k != "kind"}
     if kind == "zone":
         props.setdefault("zone_type", _zone_type(layer))
         if props["zone_type"] not in ZONE_TYPES:
             raise UsageError(
-                f"layer map: layer {layer!r}: unknown zone_type {props['zone_type']!r}"
+                msg(
+                    "layer map: layer %(layer)s: unknown zone_type %(value)s",
+                    layer=repr(layer),
+                    value=repr(props["zone_type"]),
+                )
             )
         level = props.get("required_level")
         if level is not None and level not in LEVELS:
-            raise UsageError(f"layer map: layer {layer!r}: unknown required_level {level!r}")
+            raise UsageError(
+                msg(
+                    "layer map: layer %(layer)s: unknown required_level %(value)s",
+                    layer=repr(layer),
+                    value=repr(level),
+                )
+            )
     return LayerRule(kind, props)
 
 
-def parse_layer_map(text: str, *, source: str = "layer map") -> dict[str, LayerRule]:
+LAYER_MAP = msg("layer map")  # what a layer map without a file is called in messages
+
+
+def parse_layer_map(text: str, *, source: str | Message = LAYER_MAP) -> dict[str, LayerRule]:
     """Parse a TOML layer map: a ``[layers]`` table of ``"LAYER" = "kind"`` or
     ``"LAYER" = {kind = "zone", zone_type = "parking"}``.
 
@@ -138,10 +163,12 @@ def parse_layer_map(text: str, *, source: str = "layer map") -> dict[str, LayerR
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise UsageError(f"{source}: invalid TOML: {exc}") from None
+        raise UsageError(
+            msg("%(source)s: invalid TOML: %(detail)s", source=source, detail=str(exc))
+        ) from None
     layers = data.get("layers")
     if not isinstance(layers, Mapping) or not layers:
-        raise UsageError(f"{source}: needs a non-empty [layers] table")
+        raise UsageError(msg("%(source)s: needs a non-empty [layers] table", source=source))
     return {str(name): _rule_from_toml(str(name), value) for name, value in layers.items()}
 
 
@@ -151,5 +178,7 @@ def load_layer_map(path: str | Path) -> dict[str, LayerRule]:
     try:
         text = p.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"{p}: cannot read the layer map ({exc})") from None
+        raise UsageError(
+            msg("%(path)s: cannot read the layer map (%(detail)s)", path=str(p), detail=str(exc))
+        ) from None
     return parse_layer_map(text, source=str(p))

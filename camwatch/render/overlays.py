@@ -15,6 +15,7 @@ from shapely.geometry import LineString, Point
 from shapely.geometry.base import BaseGeometry
 
 from camwatch.errors import UsageError
+from camwatch.i18n import msg
 from camwatch.model import Camera
 
 
@@ -44,19 +45,29 @@ class Overlays:
         ghosts = tuple((cam, fp, float(gain)) for cam, fp, gain in self.ghost_cameras)
         for cam, fp, _gain in ghosts:
             if not isinstance(cam, Camera) or not isinstance(fp, BaseGeometry):
-                raise UsageError(f"ghost camera {cam!r}: expected (Camera, geometry, gain_m2)")
+                raise UsageError(
+                    msg(
+                        "ghost camera %(camera)s: expected (Camera, geometry, gain_m2)",
+                        camera=repr(cam),
+                    )
+                )
         devices = tuple((geom, str(label)) for geom, label in self.devices)
         for geom, label in devices:
             if not isinstance(geom, Point | LineString):
                 raise UsageError(
-                    f"device suggestion {label!r}: geometry must be a Point or LineString"
+                    msg(
+                        "device suggestion %(label)s: geometry must be a Point or LineString",
+                        label=repr(label),
+                    )
                 )
         routes = tuple((line, str(label)) for line, label in self.routes)
         for line, label in routes:
             if not isinstance(line, LineString):
-                raise UsageError(f"route {label!r}: geometry must be a LineString")
+                raise UsageError(
+                    msg("route %(label)s: geometry must be a LineString", label=repr(label))
+                )
         if self.patrol is not None and not isinstance(self.patrol, LineString):
-            raise UsageError("patrol route must be a LineString")
+            raise UsageError(msg("patrol route must be a LineString"))
         object.__setattr__(self, "ghost_cameras", ghosts)
         object.__setattr__(self, "devices", devices)
         object.__setattr__(self, "routes", routes)

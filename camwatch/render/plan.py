@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from camwatch.errors import CamwatchError, UsageError
+from camwatch.i18n import msg
 from camwatch.ladders import ladder, not_in_ladder
 from camwatch.model import Site
 from camwatch.render.fonts import font_families, has_cjk
@@ -53,12 +54,22 @@ def render_plan(
     """
     path = Path(path)
     if not isinstance(dpi, int) or not 30 <= dpi <= 1200:
-        raise UsageError(f"dpi must be an integer in [30, 1200], got {dpi!r}")
+        raise UsageError(
+            msg("dpi must be an integer in [30, 1200], got %(value)s", value=repr(dpi))
+        )
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
-        raise UsageError(f"output {str(path)!r} must end in {', '.join(FORMATS)}")
+        raise UsageError(
+            msg(
+                "output %(path)s must end in %(suffixes)s",
+                path=repr(str(path)),
+                suffixes=", ".join(FORMATS),
+            )
+        )
     if not path.parent.is_dir():
-        raise UsageError(f"output folder {str(path.parent)!r} does not exist")
+        raise UsageError(
+            msg("output folder %(folder)s does not exist", folder=repr(str(path.parent)))
+        )
     import matplotlib
 
     fig = plan_figure(site, analysis, level=level, lang=lang, overlays=overlays)
@@ -84,9 +95,21 @@ def plan_figure(
     if level is not None and level not in chosen.names:
         raise UsageError(not_in_ladder(str(level), chosen))
     if lang not in LANGS:
-        raise UsageError(f"unknown language {lang!r}; expected one of {', '.join(LANGS)}")
+        raise UsageError(
+            msg(
+                "unknown language %(lang)s; expected one of %(names)s",
+                lang=repr(lang),
+                names=", ".join(LANGS),
+            )
+        )
     if getattr(analysis, "site_id", site.id) != site.id:
-        raise UsageError(f"analysis is of site {analysis.site_id!r}, not {site.id!r}")
+        raise UsageError(
+            msg(
+                "analysis is of site %(analysed)s, not %(site)s",
+                analysed=repr(analysis.site_id),
+                site=repr(site.id),
+            )
+        )
     overlays = overlays or Overlays()
     need_cjk = lang == "zh" or any(has_cjk(s) for s in _texts(site, overlays))
     rc = {
@@ -122,7 +145,13 @@ def _save_atomic(fig: Figure, path: Path, *, fmt: str, dpi: int) -> None:
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     except OSError as exc:
-        raise UsageError(f"cannot write to {str(path.parent)!r}: {exc.strerror}") from exc
+        raise UsageError(
+            msg(
+                "cannot write to %(folder)s: %(detail)s",
+                folder=repr(str(path.parent)),
+                detail=str(exc.strerror),
+            )
+        ) from exc
     try:
         with os.fdopen(fd, "wb") as fh:
             fig.savefig(fh, format=fmt, dpi=dpi, facecolor="white")
@@ -130,7 +159,13 @@ def _save_atomic(fig: Figure, path: Path, *, fmt: str, dpi: int) -> None:
     except BaseException as exc:
         tmp.unlink(missing_ok=True)
         if isinstance(exc, OSError):
-            raise CamwatchError(f"cannot write {str(path)!r}: {exc.strerror or exc}") from exc
+            raise CamwatchError(
+                msg(
+                    "cannot write %(path)s: %(detail)s",
+                    path=repr(str(path)),
+                    detail=str(exc.strerror or exc),
+                )
+            ) from exc
         raise
 
 

@@ -18,6 +18,7 @@ import click
 from camwatch.batch.cli import analyze_batch, check_batch, plan_batch
 from camwatch.commands.common import ledger, ledger_options
 from camwatch.errors import UsageError
+from camwatch.i18n import msg
 from camwatch.ladders import require_dori
 from camwatch.model import Site
 from camwatch.report.facts import LedgerFacts
@@ -35,7 +36,7 @@ def load_source(source: str, *, today: date) -> tuple[Site, LedgerFacts | None]:
     if path.is_file():
         return load_site(path), None
     if path.suffix.lower() in (".geojson", ".json") or "/" in source or "\\" in source:
-        raise UsageError(f"no such site file: {source}")
+        raise UsageError(msg("no such site file: %(path)s", path=source))
     from camwatch.report.ledger import compound_inputs
 
     with ledger() as session:
@@ -45,7 +46,7 @@ def load_source(source: str, *, today: date) -> tuple[Site, LedgerFacts | None]:
 def _suggestions(site: Site, add: int) -> dict[str, Any]:
     found = {ep.name: ep for ep in entry_points(group=SUGGESTIONS_GROUP)}
     if "cameras" not in found:
-        raise UsageError("--suggest needs the planners, which are not installed")
+        raise UsageError(msg("--suggest needs the planners, which are not installed"))
     return dict(found["cameras"].load()(site, add))
 
 
@@ -53,13 +54,30 @@ def _plan_file(path: str) -> dict[str, Any]:
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise UsageError(f"--suggestions {path}: not a readable JSON file ({exc})") from None
+        raise UsageError(
+            msg(
+                "--suggestions %(path)s: not a readable JSON file (%(detail)s)",
+                path=path,
+                detail=str(exc),
+            )
+        ) from None
     if not isinstance(data, dict) or not isinstance(data.get("suggestions"), list):
-        raise UsageError(f"--suggestions {path}: expected the object `camwatch plan --json` prints")
+        raise UsageError(
+            msg(
+                "--suggestions %(path)s: expected the object `camwatch plan --json` prints",
+                path=path,
+            )
+        )
     for s in data["suggestions"]:
         keys = ("id", "position", "heading_deg", "hfov_deg", "height_m", "gain_m2")
         if not isinstance(s, dict) or any(k not in s for k in keys):
-            raise UsageError(f"--suggestions {path}: each suggestion needs {', '.join(keys)}")
+            raise UsageError(
+                msg(
+                    "--suggestions %(path)s: each suggestion needs %(keys)s",
+                    path=path,
+                    keys=", ".join(keys),
+                )
+            )
     return data
 
 
@@ -91,11 +109,11 @@ def report_cmd(
 
     target = check_output(output, [".pdf"])
     if add is not None and plan_file is not None:
-        raise UsageError("give --suggest or --suggestions, not both")
+        raise UsageError(msg("give --suggest or --suggestions, not both"))
     plan = _plan_file(plan_file) if plan_file else None
     today = date.today()
     site, facts = load_source(source, today=today)
-    require_dori(site.info.ladder, "the compound report")
+    require_dori(site.info.ladder, msg("the compound report"))
     if add is not None:
         plan = _suggestions(site, add)
     analysis = analyze(site, include_planned=include_planned)
@@ -165,7 +183,7 @@ def export_cmd(source: str, fmt: str, output: str, lang: str, include_planned: b
     suffixes = [".kml"] if fmt == "kml" else [".geojson", ".json"]
     target = check_output(output, suffixes)
     site, _ = load_source(source, today=date.today())
-    require_dori(site.info.ladder, "the export of footprints per level")
+    require_dori(site.info.ladder, msg("the export of footprints per level"))
     wgs84_transform(site_georef(site))  # refuse before the analysis
     analysis = analyze(site, include_planned=include_planned)
     data = (kml if fmt == "kml" else geojson84)(site, analysis, lang=lang)

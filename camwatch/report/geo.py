@@ -17,15 +17,11 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from camwatch.errors import UsageError
+from camwatch.i18n import msg
 from camwatch.model import Site
 from camwatch.sitefile.crs import Georef, georef_of
 
 DECIMALS = 9
-NO_GEOREF = (
-    "site {site!r} has no georeference: add site.crs, e.g. "
-    '{{"epsg": 4547, "offset": [x0, y0], "rotation_deg": 0}} (docs/site-format.md §6), '
-    "to export it to WGS84"
-)
 
 ToWGS84 = Callable[[np.ndarray], np.ndarray]
 
@@ -34,11 +30,21 @@ def site_georef(site: Site) -> Georef:
     """The site's georeference, or a UsageError that says how to add one."""
     georef = georef_of(site.info.extra)
     if georef is None:
-        raise UsageError(NO_GEOREF.format(site=site.id))
+        raise UsageError(
+            msg(
+                "site %(site)s has no georeference: add site.crs, e.g. "
+                '{"epsg": 4547, "offset": [x0, y0], "rotation_deg": 0} (docs/site-format.md §6), '
+                "to export it to WGS84",
+                site=repr(site.id),
+            )
+        )
     if georef.epsg is None:
         raise UsageError(
-            f'site {site.id!r}: site.crs has an offset but no EPSG code; add "epsg" '
-            "(the projected CRS the offset is in, docs/site-format.md §6) to export it to WGS84"
+            msg(
+                'site %(site)s: site.crs has an offset but no EPSG code; add "epsg" '
+                "(the projected CRS the offset is in, docs/site-format.md §6) to export it to WGS84",
+                site=repr(site.id),
+            )
         )
     return georef
 
@@ -51,12 +57,18 @@ def projected_crs(epsg: int) -> Any:
     try:
         crs = CRS.from_epsg(epsg)
     except CRSError:
-        raise UsageError(f"site.crs: EPSG:{epsg} is not a CRS known to PROJ") from None
+        raise UsageError(
+            msg("site.crs: EPSG:%(epsg)s is not a CRS known to PROJ", epsg=epsg)
+        ) from None
     units = {axis.unit_name for axis in crs.axis_info}
     if not crs.is_projected or units != {"metre"}:
         raise UsageError(
-            f"site.crs: EPSG:{epsg} ({crs.name}) is not a projected CRS in metres; "
-            "site coordinates are metres (e.g. EPSG:4547, CGCS2000 / 3-degree GK CM 114E)"
+            msg(
+                "site.crs: EPSG:%(epsg)s (%(name)s) is not a projected CRS in metres; "
+                "site coordinates are metres (e.g. EPSG:4547, CGCS2000 / 3-degree GK CM 114E)",
+                epsg=epsg,
+                name=crs.name,
+            )
         )
     return crs
 
@@ -66,7 +78,7 @@ def wgs84_transform(georef: Georef) -> ToWGS84:
     from pyproj import Transformer
 
     if georef.epsg is None:
-        raise UsageError("site.crs has no EPSG code")
+        raise UsageError(msg("site.crs has no EPSG code"))
     to_geo = Transformer.from_crs(projected_crs(georef.epsg), 4326, always_xy=True)
     r = np.radians(georef.rotation_deg)
     rot = np.array([[np.cos(r), -np.sin(r)], [np.sin(r), np.cos(r)]])

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from camwatch.errors import CamwatchError, UsageError
+from camwatch.i18n import msg
 
 _UNSAFE = re.compile(r"[^\w.\-]+")
 
@@ -31,14 +32,20 @@ def check_output(path: str | os.PathLike[str], suffixes: Sequence[str]) -> Path:
     """
     target = Path(path)
     if target.suffix.lower() not in suffixes:
-        raise UsageError(f"output {str(target)!r} must end in {', '.join(suffixes)}")
+        raise UsageError(
+            msg(
+                "output %(path)s must end in %(suffixes)s",
+                path=repr(str(target)),
+                suffixes=", ".join(suffixes),
+            )
+        )
     folder = target.parent
     if not folder.is_dir():
-        raise UsageError(f"output folder {str(folder)!r} does not exist")
+        raise UsageError(msg("output folder %(folder)s does not exist", folder=repr(str(folder))))
     if target.is_dir():
-        raise UsageError(f"output {str(target)!r} is a folder")
+        raise UsageError(msg("output %(path)s is a folder", path=repr(str(target))))
     if not os.access(folder, os.W_OK):
-        raise UsageError(f"output folder {str(folder)!r} is not writable")
+        raise UsageError(msg("output folder %(folder)s is not writable", folder=repr(str(folder))))
     return target
 
 
@@ -48,7 +55,13 @@ def write_atomic(path: Path, data: bytes) -> Path:
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     except OSError as exc:
-        raise UsageError(f"cannot write to {str(path.parent)!r}: {exc.strerror or exc}") from None
+        raise UsageError(
+            msg(
+                "cannot write to %(folder)s: %(detail)s",
+                folder=repr(str(path.parent)),
+                detail=str(exc.strerror or exc),
+            )
+        ) from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -58,7 +71,13 @@ def write_atomic(path: Path, data: bytes) -> Path:
     except BaseException as exc:
         tmp.unlink(missing_ok=True)
         if isinstance(exc, OSError):
-            raise CamwatchError(f"cannot write {str(path)!r}: {exc.strerror or exc}") from None
+            raise CamwatchError(
+                msg(
+                    "cannot write %(path)s: %(detail)s",
+                    path=repr(str(path)),
+                    detail=str(exc.strerror or exc),
+                )
+            ) from None
         raise
     return path
 

@@ -20,6 +20,7 @@ from typing import Any
 
 from camwatch.errors import UsageError
 from camwatch.geometry.optics import dori_distance
+from camwatch.i18n import msg
 from camwatch.model import LEVELS, Site
 from camwatch.registry.devices_csv import CSV_COLUMNS, DERIVED_CSV_COLUMNS
 from camwatch.report.facts import LedgerFacts
@@ -143,13 +144,20 @@ def load_prices(path: str | Path) -> dict[str, float]:
     try:
         text = p.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise UsageError(f"{p}: no such price table") from None
+        raise UsageError(msg("%(path)s: no such price table", path=str(p))) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"{p}: cannot read the price table ({exc})") from None
+        raise UsageError(
+            msg("%(path)s: cannot read the price table (%(detail)s)", path=str(p), detail=str(exc))
+        ) from None
     reader = csv.DictReader(io.StringIO(text))
     header = [h.strip() for h in reader.fieldnames or []]
     if "model" not in header or "unit_price" not in header:
-        raise UsageError(f"{p}: the price table needs a header with 'model' and 'unit_price'")
+        raise UsageError(
+            msg(
+                "%(path)s: the price table needs a header with 'model' and 'unit_price'",
+                path=str(p),
+            )
+        )
     reader.fieldnames = header
     prices: dict[str, float] = {}
     for row in reader:
@@ -162,11 +170,24 @@ def load_prices(path: str | Path) -> dict[str, float]:
             price = math.nan
         if not model or not math.isfinite(price) or price < 0:
             raise UsageError(
-                f"{p}: line {reader.line_num}: needs a model and a unit_price ≥ 0, "
-                f"got {model!r}, {text_price!r}"
+                msg(
+                    "%(path)s: line %(line)s: needs a model and a unit_price ≥ 0, "
+                    "got %(model)s, %(price)s",
+                    path=str(p),
+                    line=reader.line_num,
+                    model=repr(model),
+                    price=repr(text_price),
+                )
             )
         if model in prices:
-            raise UsageError(f"{p}: line {reader.line_num}: model {model!r} is priced twice")
+            raise UsageError(
+                msg(
+                    "%(path)s: line %(line)s: model %(model)s is priced twice",
+                    path=str(p),
+                    line=reader.line_num,
+                    model=repr(model),
+                )
+            )
         prices[model] = price
     return prices
 

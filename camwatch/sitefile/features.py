@@ -221,7 +221,7 @@ def parse_zone(
 def _required_level(ctx: Ctx, props: Mapping[str, Any], ladder: Ladder, zone_type: str) -> str:
     value = props.get("required_level")
     if isinstance(value, str) and value not in ladder.names and ladder_of(value) is not None:
-        raise ctx.error(f"required_level: {not_in_ladder(value, ladder)}")
+        raise ctx.error(msg("required_level: %(why)s", why=not_in_ladder(value, ladder)))
     return get_enum(
         ctx, props, "required_level", ladder.names, ladder.required_level_for(zone_type)
     )

@@ -26,6 +26,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from camwatch.errors import UsageError
+from camwatch.i18n import Message, msg, term_msg
 from camwatch.model import SEVERITIES
 
 RuleFunc = Callable[["Any", Mapping[str, Any]], Iterable["Draft"]]
@@ -203,7 +204,7 @@ class Profile:
 SHIPPED_PROFILES: tuple[str, ...] = ("national", "shanghai")
 
 
-def _check_value(where: str, key: str, default: Any, value: Any) -> Any:
+def _check_value(where: Message, key: str, default: Any, value: Any) -> Any:
     """A profile parameter must have its default's type (an int is fine for a float)."""
     if isinstance(default, bool) or isinstance(value, bool):
         ok = isinstance(value, bool) and isinstance(default, bool)
@@ -214,45 +215,79 @@ def _check_value(where: str, key: str, default: Any, value: Any) -> Any:
     else:
         ok = isinstance(value, type(default))
     if not ok:
-        raise UsageError(f"{where}: {key} must be like {default!r}, got {value!r}")
+        raise UsageError(
+            msg(
+                "%(where)s: %(key)s must be like %(default)s, got %(value)s",
+                where=where,
+                key=key,
+                default=repr(default),
+                value=repr(value),
+            )
+        )
     if isinstance(default, int | float) and not isinstance(default, bool) and value < 0:
-        raise UsageError(f"{where}: {key} must be >= 0, got {value!r}")
+        raise UsageError(
+            msg(
+                "%(where)s: %(key)s must be >= 0, got %(value)s",
+                where=where,
+                key=key,
+                value=repr(value),
+            )
+        )
     return float(value) if isinstance(default, float) else value
 
 
-def parse_profile(data: Mapping[str, Any], *, source: str) -> Profile:
+def parse_profile(data: Mapping[str, Any], *, source: str | Message) -> Profile:
     """Validate a decoded profile: known rule ids, known severities and parameters."""
     name = data.get("name")
     if not isinstance(name, str) or not name.strip():
-        raise UsageError(f'{source}: the profile needs a name = "..."')
+        raise UsageError(msg('%(source)s: the profile needs a name = "..."', source=source))
     unknown_top = sorted(set(data) - {"name", "description", "rules"})
     if unknown_top:
-        raise UsageError(f"{source}: unknown key(s) {', '.join(unknown_top)}")
+        raise UsageError(
+            msg("%(source)s: unknown key(s) %(keys)s", source=source, keys=", ".join(unknown_top))
+        )
     rules = data.get("rules")
     if not isinstance(rules, Mapping) or not rules:
-        raise UsageError(f"{source}: the profile lists no [rules.<ID>] tables")
+        raise UsageError(msg("%(source)s: the profile lists no [rules.<ID>] tables", source=source))
     settings: dict[str, RuleSetting] = {}
     for rule_id, table in rules.items():
-        where = f"{source}: rules.{rule_id}"
+        where = msg("%(source)s: rules.%(rule)s", source=source, rule=rule_id)
         if rule_id not in RULES:
             raise UsageError(
-                f"{source}: unknown rule id {rule_id!r} (known: {', '.join(sorted(RULES))})"
+                msg(
+                    "%(source)s: unknown rule id %(rule)s (known: %(known)s)",
+                    source=source,
+                    rule=repr(rule_id),
+                    known=", ".join(sorted(RULES)),
+                )
             )
         if not isinstance(table, Mapping):
-            raise UsageError(f"{where} must be a table")
+            raise UsageError(msg("%(where)s must be a table", where=where))
         known = RULES[rule_id]
         severity = table.get("severity", known.severity)
         if severity not in SEVERITIES:
             raise UsageError(
-                f"{where}: unknown severity {severity!r} (expected one of: {', '.join(SEVERITIES)})"
+                msg(
+                    "%(where)s: unknown severity %(severity)s (expected one of: %(names)s)",
+                    where=where,
+                    severity=repr(severity),
+                    names=", ".join(SEVERITIES),
+                )
             )
         params = dict(known.params)
         for key, value in table.items():
             if key == "severity":
                 continue
             if key not in known.params:
-                names = ", ".join(known.params) or "none"
-                raise UsageError(f"{where}: unknown parameter {key!r} (parameters: {names})")
+                names = ", ".join(known.params) or term_msg("list", "none")
+                raise UsageError(
+                    msg(
+                        "%(where)s: unknown parameter %(key)s (parameters: %(names)s)",
+                        where=where,
+                        key=repr(key),
+                        names=names,
+                    )
+                )
             params[key] = _check_value(where, key, known.params[key], value)
         settings[rule_id] = RuleSetting(severity, params)
     description = data.get("description", "")
@@ -273,18 +308,25 @@ def load_profile(name_or_path: str | Path) -> Profile:
         path = Path(name_or_path)
         if not path.is_file():
             raise UsageError(
-                f"profile {source!r}: neither a shipped profile "
-                f"({', '.join(SHIPPED_PROFILES)}) nor a TOML file"
+                msg(
+                    "profile %(source)s: neither a shipped profile (%(names)s) nor a TOML file",
+                    source=repr(source),
+                    names=", ".join(SHIPPED_PROFILES),
+                )
             )
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            raise UsageError(f"profile {source}: cannot read ({exc})") from None
+            raise UsageError(
+                msg("profile %(source)s: cannot read (%(detail)s)", source=source, detail=str(exc))
+            ) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise UsageError(f"profile {source}: not valid TOML ({exc})") from None
-    return parse_profile(data, source=f"profile {source}")
+        raise UsageError(
+            msg("profile %(source)s: not valid TOML (%(detail)s)", source=source, detail=str(exc))
+        ) from None
+    return parse_profile(data, source=msg("profile %(source)s", source=source))
 
 
 # -- running -----------------------------------------------------------------------

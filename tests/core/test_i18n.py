@@ -127,7 +127,7 @@ def test_cli_error_line_follows_lang(tmp_path):
     zh = runner.invoke(cli, ["--lang", "zh", "analyze", site], env={"LANG": "C"})
     assert zh.exit_code == 2
     assert zh.output.strip() == (
-        "error: 要素 #2（摄像机「C10」）：摄像机位于 (20, 15)，在建筑「Block A」（要素 #1）内部，"
+        "错误：要素 #2（摄像机「C10」）：摄像机位于 (20, 15)，在建筑「Block A」（要素 #1）内部，"
         "距可安装空间 5.00 米（允许 0.05 米）"
     )
     en = runner.invoke(cli, ["analyze", site], env={"LANG": "C", "LC_ALL": None})
