@@ -253,7 +253,7 @@ def suggest_devices(site: Site, analysis: Analysis) -> list[dict[str, Any]]:
     >>> [d["type"] for d in suggest_devices(s, analyze(s))]   # nothing watches the fence
     ['electric_fence']
     """
-    require_dori(site.info.ladder, "suggesting devices (identification cameras at gates)")
+    require_dori(site.info.ladder, msg("suggesting devices (identification cameras at gates)"))
     return (
         _gate_items(site, analysis)
         + _perimeter_items(site, analysis)

@@ -168,7 +168,7 @@ def import_site(
     docs/registry.md, "import-site / export-site".
     """
     # the ledger's summaries, checklists, district report and web map speak DORI levels
-    require_dori(site.info.ladder, "the ledger (import-site)")
+    require_dori(site.info.ladder, msg("the ledger (import-site)"))
     set_actor(session, actor)
     compound_code = check_code(code or site.id, kind="compound")
     plan, device_features = split_site(site)

@@ -401,3 +401,23 @@ def test_a_command_group_that_cannot_load_says_so_in_lang(run, monkeypatch):
     assert zh.stderr == f"错误：'ghost'（nosuch_module:cmd）无法加载：{detail}\n"
     en = run("ghost", lang="en")
     assert en.stderr == f"error: 'ghost' (nosuch_module:cmd) could not be loaded: {detail}\n"
+
+
+def test_the_ledger_and_the_device_suggestions_name_themselves_in_lang(run, inputs):
+    """Two consumers that support only the DORI levels say which they are in ``--lang``."""
+    from camwatch.geometry.coverage import analyze
+    from camwatch.sitefile import load_site
+    from planners.devices import suggest_devices
+
+    db = f"sqlite:///{inputs['tmp']}/ledger.db"
+    assert run("db", "init", "--db", db).exit_code == 0
+    zh = run("import-site", inputs["iec"], "--db", db)
+    assert zh.exit_code == 2, zh.output
+    assert zh.stderr.startswith("错误：台账（import-site 导入）目前只支持 DORI 等级；")
+    en = run("import-site", inputs["iec"], "--db", db, lang="en")
+    assert en.stderr.startswith("error: the ledger (import-site) supports only the DORI levels")
+    site = load_site(inputs["iec"])
+    with pytest.raises(UsageError) as caught:
+        suggest_devices(site, analyze(site))
+    assert caught.value.text("zh").startswith("设备建议（出入口的识别级摄像机）目前只支持 DORI")
+    assert caught.value.text("en").startswith("suggesting devices (identification cameras at")
