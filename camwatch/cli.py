@@ -365,7 +365,7 @@ def render(
     result = run(site, include_planned=include_planned, coverage_model=coverage_model)
     overlays = combine(*(layer(site, result) for layer in layers)) if layers else None
     path = render_plan(site, result, output, level=level, lang=lang, dpi=dpi, overlays=overlays)
-    click.echo(f"wrote {path}", err=True)
+    click.echo(msg("wrote %(path)s", path=str(path)).render(), err=True)
 
 
 def _layers(names: list[str]) -> list[Callable[[Any, Any], Overlays]]:

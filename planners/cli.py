@@ -203,7 +203,7 @@ def plan_cmd(
     else:
         _print_plan(result)
     if write is not None:
-        click.echo(f"wrote {write}", err=True)
+        click.echo(msg("wrote %(path)s", path=str(write)).render(), err=True)
     if picture is not None:
         from camwatch.geometry.coverage import analyze
         from planners.overlays import plan_overlays
@@ -283,7 +283,7 @@ def _draw(site: Any, analysis: Any, picture: str | None, overlays: Any) -> None:
     from camwatch.render import render_plan
 
     path = render_plan(site, analysis, picture, overlays=overlays)
-    click.echo(f"wrote {path}", err=True)
+    click.echo(msg("wrote %(path)s", path=str(path)).render(), err=True)
 
 
 def _check_picture(picture: str | None) -> None:

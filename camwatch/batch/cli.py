@@ -200,7 +200,7 @@ def run_batch(
 def _report(tally: Tally, failures: list[tuple[str, str]], where: str, as_json: bool) -> None:
     for key, message in sorted(failures):
         named = message if message.startswith(f"{key}:") else f"{key}: {message}"
-        click.echo(f"error: {named}", err=True)
+        click.echo(msg("error: %(message)s", message=named).render(), err=True)
     earlier = len(failures) - tally.failed
     if as_json:
         echo_json({**tally.to_dict(), "results": where, "failures": dict(sorted(failures))})

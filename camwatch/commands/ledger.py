@@ -83,7 +83,7 @@ def db_backup(target: str) -> None:
     from camwatch.registry.db import backup_db
 
     path = backup_db(open_engine(), target)
-    click.echo(f"wrote {path}")
+    click.echo(msg("wrote %(path)s", path=str(path)).render())
 
 
 @db.command("seed-demo")
@@ -226,7 +226,7 @@ def export_site_cmd(compound: str, output: str | None, verify: bool) -> None:
             msg("output folder does not exist: %(folder)s", folder=str(Path(output).parent))
         )
     save_site(site, output)
-    click.echo(f"wrote {output}", err=True)
+    click.echo(msg("wrote %(path)s", path=str(output)).render(), err=True)
     if verify:
         from camwatch.geometry.coverage import analyze
 

@@ -81,9 +81,12 @@ def import_dxf_cmd(
     if drawing.header_scale is not None:
         scale = drawing.header_scale
         if units and UNIT_NAMES[units] != scale:
-            click.echo(
-                f"warning: $INSUNITS says {scale} m per unit; --units {units} ignored", err=True
+            warning = msg(
+                "warning: $INSUNITS says %(scale)s m per unit; --units %(units)s ignored",
+                scale=scale,
+                units=units,
             )
+            click.echo(warning.render(), err=True)
     elif units:
         scale = UNIT_NAMES[units]
     else:
@@ -115,7 +118,10 @@ def import_dxf_cmd(
     _save(data, output)
     for line in report.lines():
         click.echo(line, err=True)
-    click.echo(f"wrote {output} ({len(data['features'])} features)", err=True)
+    click.echo(
+        msg("wrote %(path)s (%(n)s features)", path=str(output), n=len(data["features"])).render(),
+        err=True,
+    )
 
 
 @click.command("import-image")
@@ -168,4 +174,6 @@ def import_image_cmd(
     for what, n in trace.dropped.items():
         if n:
             click.echo(f"dropped: {n} {what}", err=True)
-    click.echo(f"wrote {output} (a draft: check it on the map)", err=True)
+    click.echo(
+        msg("wrote %(path)s (a draft: check it on the map)", path=str(output)).render(), err=True
+    )

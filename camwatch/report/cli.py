@@ -131,7 +131,7 @@ def report_cmd(
         standards=standards,
     )
     write_atomic(target, data)
-    click.echo(f"wrote {target}", err=True)
+    click.echo(msg("wrote %(path)s", path=str(target)).render(), err=True)
 
 
 @click.command("schedule")
@@ -164,7 +164,7 @@ def schedule_cmd(source: str, output: str, prices: str | None, lang: str) -> Non
         unpriced = sorted({x.model for x in lines if x.unit_price is None})
         if unpriced:
             click.echo(f"not in the price table: {', '.join(unpriced)}", err=True)
-    click.echo(f"wrote {target}", err=True)
+    click.echo(msg("wrote %(path)s", path=str(target)).render(), err=True)
 
 
 @click.command("export")
@@ -188,7 +188,7 @@ def export_cmd(source: str, fmt: str, output: str, lang: str, include_planned: b
     analysis = analyze(site, include_planned=include_planned)
     data = (kml if fmt == "kml" else geojson84)(site, analysis, lang=lang)
     write_atomic(target, data)
-    click.echo(f"wrote {target}", err=True)
+    click.echo(msg("wrote %(path)s", path=str(target)).render(), err=True)
 
 
 @click.group("district")
@@ -224,4 +224,4 @@ def district_report_cmd(output: str, name: str | None, lang: str, target: float)
 
         data = report_pdf(dist.district_report(summary, lang=lang))
     write_atomic(path, data)
-    click.echo(f"wrote {path}", err=True)
+    click.echo(msg("wrote %(path)s", path=str(path)).render(), err=True)

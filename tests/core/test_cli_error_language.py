@@ -421,3 +421,13 @@ def test_the_ledger_and_the_device_suggestions_name_themselves_in_lang(run, inpu
         suggest_devices(site, analyze(site))
     assert caught.value.text("zh").startswith("设备建议（出入口的识别级摄像机）目前只支持 DORI")
     assert caught.value.text("en").startswith("suggesting devices (identification cameras at")
+
+
+def test_what_a_command_wrote_is_said_in_lang(run, inputs):
+    """The ``wrote PATH`` line follows ``--lang`` too (English as it was)."""
+    out = Path(inputs["tmp"]) / "p.png"
+    zh = run("render", inputs["site"], "-o", out)
+    assert zh.exit_code == 0, zh.output
+    assert zh.stderr == f"已写入 {out}\n"
+    en = run("render", inputs["site"], "-o", out, lang="en")
+    assert en.exit_code == 0 and en.stderr == f"wrote {out}\n"
