@@ -45,12 +45,14 @@ ALLOWED: dict[str, tuple[str, ...]] = {
         "camwatch.properties",
     ),
     "camwatch.geometry": ("camwatch.errors", "camwatch.i18n", "camwatch.ladders", "camwatch.model"),
+    "camwatch.output": ("camwatch.errors", "camwatch.i18n"),  # output paths, atomic writes
     "camwatch.render": (
         "camwatch.errors",
         "camwatch.i18n",
         "camwatch.ladders",
         "camwatch.model",
         "camwatch.geometry",
+        "camwatch.output",
     ),
     "camwatch.registry": (
         "camwatch.errors",

@@ -18,7 +18,7 @@ from datetime import date
 from flask import Blueprint, abort, current_app, g, request, send_file
 
 from camwatch.errors import CamwatchError
-from camwatch.report.output import safe_filename
+from camwatch.output import safe_filename
 from web.db import db_session
 from web.i18n import select_locale
 from web.ledger import analysis_of, compound_for

@@ -54,7 +54,7 @@ def load_task(name: str) -> Task:
 
 
 def _write_result(outcome: Outcome, task: str) -> None:
-    from camwatch.report.output import write_atomic
+    from camwatch.output import write_atomic
 
     job = outcome.job
     assert job.output is not None

@@ -8,15 +8,15 @@ long side) so icons and text keep their size on paper.
 
 from __future__ import annotations
 
-import os
-import secrets
+import io
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from camwatch.errors import CamwatchError, UsageError
+from camwatch.errors import UsageError
 from camwatch.i18n import msg
 from camwatch.ladders import ladder, not_in_ladder
 from camwatch.model import Site
+from camwatch.output import check_output, write_atomic
 from camwatch.render.fonts import font_families, has_cjk
 from camwatch.render.overlays import Overlays
 from camwatch.render.terms import LANGS
@@ -52,30 +52,19 @@ def render_plan(
     atomically: on any error nothing is left at ``path``. Chinese labels need
     the Noto Sans CJK font (CamwatchError if it is missing).
     """
-    path = Path(path)
     if not isinstance(dpi, int) or not 30 <= dpi <= 1200:
         raise UsageError(
             msg("dpi must be an integer in [30, 1200], got %(value)s", value=repr(dpi))
         )
-    fmt = FORMATS.get(path.suffix.lower())
-    if fmt is None:
-        raise UsageError(
-            msg(
-                "output %(path)s must end in %(suffixes)s",
-                path=repr(str(path)),
-                suffixes=", ".join(FORMATS),
-            )
-        )
-    if not path.parent.is_dir():
-        raise UsageError(
-            msg("output folder %(folder)s does not exist", folder=repr(str(path.parent)))
-        )
+    path = check_output(path, list(FORMATS))
+    fmt = FORMATS[path.suffix.lower()]
     import matplotlib
 
     fig = plan_figure(site, analysis, level=level, lang=lang, overlays=overlays)
+    picture = io.BytesIO()
     with matplotlib.rc_context(cast(Any, SAVE_RC)):
-        _save_atomic(fig, path, fmt=fmt, dpi=dpi)
-    return path
+        fig.savefig(picture, format=fmt, dpi=dpi, facecolor="white")
+    return write_atomic(path, picture.getvalue())
 
 
 def plan_figure(
@@ -133,40 +122,6 @@ def _texts(site: Site, overlays: Overlays) -> list[str]:
     out += [label for _, label in overlays.devices] + [label for _, label in overlays.routes]
     out += [overlays.patrol_label or ""] + [c.id for c, _, _ in overlays.ghost_cameras]
     return out
-
-
-def _save_atomic(fig: Figure, path: Path, *, fmt: str, dpi: int) -> None:
-    """Write to a temporary file beside ``path`` and rename it over ``path``.
-
-    The temporary file is created with the usual permissions (0666 less the
-    umask), unlike ``mkstemp``'s 0600, so the picture is readable as any other.
-    """
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    except OSError as exc:
-        raise UsageError(
-            msg(
-                "cannot write to %(folder)s: %(detail)s",
-                folder=repr(str(path.parent)),
-                detail=str(exc.strerror),
-            )
-        ) from exc
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fig.savefig(fh, format=fmt, dpi=dpi, facecolor="white")
-        os.replace(tmp, path)
-    except BaseException as exc:
-        tmp.unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise CamwatchError(
-                msg(
-                    "cannot write %(path)s: %(detail)s",
-                    path=repr(str(path)),
-                    detail=str(exc.strerror or exc),
-                )
-            ) from exc
-        raise
 
 
 def _extent(site: Site, overlays: Overlays) -> tuple[float, float, float, float]:

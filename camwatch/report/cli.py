@@ -21,8 +21,8 @@ from camwatch.errors import UsageError
 from camwatch.i18n import msg
 from camwatch.ladders import require_dori
 from camwatch.model import Site
+from camwatch.output import check_output, write_atomic
 from camwatch.report.facts import LedgerFacts
-from camwatch.report.output import check_output, write_atomic
 
 SUGGESTIONS_GROUP = "camwatch.report_suggestions"  # name "cameras" -> f(site, add) -> plan dict
 LANG = click.Choice(["zh", "en"])

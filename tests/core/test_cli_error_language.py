@@ -174,7 +174,7 @@ CASES: list[tuple[str, list[str], str, str]] = [
         "（site.levels，见 docs/coverage.md）",
     ),
     (
-        "camwatch/report/output.py",
+        "camwatch/output.py",
         ["report", "{site}", "-o", "{tmp}/r.docx"],
         "output '{tmp}/r.docx' must end in .pdf",
         "输出文件 '{tmp}/r.docx' 的扩展名应为 .pdf",

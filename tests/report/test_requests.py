@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from camwatch.report.output import safe_filename
+from camwatch.output import safe_filename
 from tests.report.conftest import SAMPLES
 
 SITE = SAMPLES / "old_residential.geojson"
@@ -47,7 +47,7 @@ def test_bad_request_is_a_clean_error_and_writes_nothing(run, tmp_path, ledger_u
 
 
 def test_unwritable_folder_is_refused(run, tmp_path, monkeypatch):
-    from camwatch.report import output
+    from camwatch import output
 
     folder = tmp_path / "ro"
     folder.mkdir()
@@ -68,8 +68,8 @@ def test_unwritable_folder_is_refused(run, tmp_path, monkeypatch):
 
 
 def test_failed_write_leaves_no_file(tmp_path, monkeypatch):
+    from camwatch import output
     from camwatch.errors import CamwatchError
-    from camwatch.report import output
 
     target = tmp_path / "r.pdf"
 
@@ -101,7 +101,7 @@ def test_safe_filename(parts, expected):
 
 @pytest.mark.parametrize(
     "module",
-    ["camwatch.report.output", "camwatch.report.fmt", "camwatch.report.words",
+    ["camwatch.output", "camwatch.report.fmt", "camwatch.report.words",
      "camwatch.report.content", "camwatch.sitefile.crs"],
 )  # fmt: skip
 def test_doctests(module):

@@ -1,4 +1,4 @@
-"""Output paths and atomic writes for reports and exports.
+"""Output paths and atomic writes for pictures, reports and exports.
 
 Every file is written to a hidden temporary file beside the target and renamed
 over it, so a failed report leaves nothing behind. File names offered for
