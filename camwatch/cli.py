@@ -103,11 +103,10 @@ class LazyGroup(click.Group):
         try:
             return super().invoke(ctx)
         except CamwatchError as exc:  # worded in --lang, whatever context is still open
-            lang = ctx.meta.get(LANG_KEY) or ctx.params.get("lang") or locale_language()
+            lang = _chosen_language(ctx)
             raise InputError(exc.text(lang), lang) from exc
         except click.UsageError as exc:  # click's own (no such command, missing option...)
-            lang = ctx.meta.get(LANG_KEY) or ctx.params.get("lang") or locale_language()
-            raise worded_usage_error(exc, lang) from exc
+            raise worded_usage_error(exc, _chosen_language(ctx)) from exc
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(set(super().list_commands(ctx)) | set(plugins(COMMANDS_GROUP)))
@@ -125,6 +124,11 @@ class LazyGroup(click.Group):
                 cmd_name, msg("entry point %(name)s is not a click command", name=repr(cmd_name))
             )
         return command
+
+
+def _chosen_language(ctx: click.Context) -> str:
+    """The language of this run: ``--lang`` as the group stored it, as given, else the locale's."""
+    return ctx.meta.get(LANG_KEY) or ctx.params.get("lang") or locale_language()
 
 
 def _unavailable(name: str, message: Message | str) -> click.Command:
