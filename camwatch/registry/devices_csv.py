@@ -24,8 +24,6 @@ from camwatch.registry.devices import new_state, validate_states, why_word
 from camwatch.registry.models import Compound, Device
 from camwatch.sitefile.values import bad_text
 
-# fields of update_device(changes=...) besides "properties"
-
 CSV_COLUMNS: tuple[str, ...] = (
     "compound",
     "kind",
