@@ -301,10 +301,15 @@ def analyze(
         fps = footprints[cam.id] if footprints and cam.id in footprints else None
         if fps is not None and set(fps) != set(names):
             fps = None  # footprints of another ladder's levels: computed afresh
+        stand = (
+            standing_stand_point(cam, scene)
+            if scene is not None
+            else stand_point(cam.position, monitored)
+        )
         if fps is None and scene is not None:
             fps = standing_footprints(cam, scene, targets, depressions)
         elif fps is None:
-            fps = camera_footprints(cam, monitored, levels=names)
+            fps = camera_footprints(cam, monitored, levels=names, origin=stand)
         is_counted = cam.counted(include_planned=include_planned)
         if is_counted:
             counted.append(fps)
@@ -314,11 +319,7 @@ def analyze(
                 status=cam.status,
                 counted=is_counted,
                 footprint_m2={lv: fps[lv].area for lv in names},
-                stand_point=(
-                    standing_stand_point(cam, scene)
-                    if scene is not None
-                    else stand_point(cam.position, monitored)
-                ),
+                stand_point=stand,
                 footprints=fps,
             )
         )

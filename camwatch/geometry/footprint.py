@@ -112,15 +112,20 @@ def clip_wedge(camera: Camera, origin: tuple[float, float], radius: float) -> Po
 
 
 def visible_wedge(
-    camera: Camera, free_space: BaseGeometry, *, levels: Sequence[str] = LEVELS
+    camera: Camera,
+    free_space: BaseGeometry,
+    *,
+    levels: Sequence[str] = LEVELS,
+    origin: tuple[float, float] | None = None,
 ) -> Polygon | MultiPolygon:
     """V(p) ∩ the camera's widest wedge (of ``levels``): the part of free space the camera
-    could see at all."""
+    could see at all. ``origin`` may pass the camera's :func:`stand_point` in ``free_space``."""
     near, far = ground_limits(camera)
     radius = max_reach(camera, levels)
     if not radius > near or radius <= 0.0:
         return EMPTY
-    origin = stand_point(camera.position, free_space)
+    if origin is None:
+        origin = stand_point(camera.position, free_space)
     wedge = clip_wedge(camera, origin, radius)
     minx, miny, maxx, maxy = wedge.bounds
     # An exact overlay with the wedge's bounding box first keeps the wedge overlay small.
@@ -138,11 +143,13 @@ def camera_footprints(
     *,
     visible: BaseGeometry | None = None,
     levels: Sequence[str] = LEVELS,
+    origin: tuple[float, float] | None = None,
 ) -> dict[str, Polygon | MultiPolygon]:
     """Footprint per level of ``levels`` (a ladder's names, lowest first; default DORI:
     detection ⊇ observation ⊇ recognition ⊇ identification).
 
-    ``visible`` may pass a precomputed :func:`visible_wedge` of the camera (of the same levels).
+    ``visible`` may pass a precomputed :func:`visible_wedge` of the camera (of the same levels),
+    ``origin`` its :func:`stand_point` in ``free_space`` (one nearest-point search, not two).
 
     >>> from shapely.geometry import box
     >>> from camwatch.model import Camera
@@ -151,9 +158,10 @@ def camera_footprints(
     True
     """
     near, _ = ground_limits(camera)
+    if origin is None:
+        origin = stand_point(camera.position, free_space)
     if visible is None:
-        visible = visible_wedge(camera, free_space, levels=levels)
-    origin = stand_point(camera.position, free_space)
+        visible = visible_wedge(camera, free_space, levels=levels, origin=origin)
     result: dict[str, Polygon | MultiPolygon] = {}
     for level in levels:
         radius = reach(camera, level)
