@@ -166,8 +166,13 @@ def _m2(value: float) -> float:
     return round(float(value), 2)
 
 
-def _ratio(part: float, whole: float) -> float:
-    """part/whole clamped to [0, 1]; a whole of zero area is fully covered by definition."""
+def covered_share(part: float, whole: float) -> float:
+    """part/whole clamped to [0, 1]; a whole of zero area is fully covered by definition
+    (a level's or a zone's ratio; the incremental engine uses it too).
+
+    >>> covered_share(3.0, 4.0), covered_share(4.0 + 1e-9, 4.0), covered_share(0.0, 0.0)
+    (0.75, 1.0, 1.0)
+    """
     if whole <= 0.0:
         return 1.0
     return min(max(part / whole, 0.0), 1.0)
@@ -248,7 +253,7 @@ def touches_zone(spot: Polygon, zone: BaseGeometry) -> bool:
 
 def zone_result(zone: Zone, area_m2: float, covered_m2: float, pass_ratio: float) -> ZoneResult:
     """A zone's figures: its watched area, the part covered at its required level, pass/fail."""
-    ratio = _ratio(covered_m2, area_m2)
+    ratio = covered_share(covered_m2, area_m2)
     return ZoneResult(
         name=zone.name,
         zone_type=zone.zone_type,
@@ -327,7 +332,9 @@ def analyze(
     levels: dict[str, LevelCoverage] = {}
     for level in names:
         cover = within(union(fp[level] for fp in counted), monitored)
-        levels[level] = LevelCoverage(level, cover.area, _ratio(cover.area, monitored_area), cover)
+        levels[level] = LevelCoverage(
+            level, cover.area, covered_share(cover.area, monitored_area), cover
+        )
 
     uncovered = snapped_difference(monitored, without_slits(levels[names[0]].geometry))
     spots = []

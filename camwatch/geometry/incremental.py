@@ -38,7 +38,7 @@ from camwatch.geometry.coverage import (
     CameraResult,
     Footprints,
     LevelCoverage,
-    _ratio,
+    covered_share,
     union,
     zone_result,
 )
@@ -382,7 +382,7 @@ class CoverageState:
                 geom = _dissolved(parts)
             else:
                 geom = shapely.multipolygons(parts) if parts else EMPTY
-            levels[level] = LevelCoverage(level, area, _ratio(area, self.space_area), geom)
+            levels[level] = LevelCoverage(level, area, covered_share(area, self.space_area), geom)
         spots = [
             replace(spot.spot, id=f"B{i}")
             for i, spot in enumerate(sorted(self._spot_parts(), key=lambda s: s.order), 1)
