@@ -69,10 +69,29 @@ def _start(monkeypatch, capsys, *argv: str) -> str:
 
     served = []
     monkeypatch.setattr(waitress, "serve", lambda app, **kw: served.append(kw))
+    # the test process keeps its own collector settings; the call itself is checked
+    monkeypatch.setattr(serve, "tune_collector", lambda: served.append("tuned"))
     monkeypatch.setenv("CAMWATCH_SECRET_KEY", "k" * 40)
     assert serve.main(list(argv)) == 0
-    assert served and served[0]["host"] == argv[argv.index("--host") + 1]
+    assert served[0] == "tuned"  # tuned once, before serving
+    assert served[1]["host"] == argv[argv.index("--host") + 1]
     return capsys.readouterr().out
+
+
+def test_tune_collector_freezes_the_heap_and_raises_the_young_threshold():
+    import gc
+
+    from web.serve import GC_THRESHOLDS, tune_collector
+
+    before = gc.get_threshold()
+    try:
+        tune_collector()
+        assert gc.get_threshold() == GC_THRESHOLDS != before
+        assert gc.get_freeze_count() > 10_000  # the modules imported so far, at least
+        assert len(gc.get_objects()) < gc.get_freeze_count()  # frozen: not scanned again
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)
 
 
 def test_public_start_on_empty_database_creates_no_demo_users(tmp_path, monkeypatch, capsys):
