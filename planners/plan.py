@@ -33,9 +33,9 @@ from camwatch.geometry.space import free_space
 from camwatch.i18n import msg, term_msg
 from camwatch.ladders import ALL_LEVELS
 from camwatch.model import Site
+from planners.atoms import build_atoms
 from planners.candidates import CandidateSet
 from planners.demand import (
-    build_atoms,
     objective_demand,
     planning_level,
     target_demand,
