@@ -37,8 +37,9 @@ from camwatch.geometry.coverage import analyze
 from camwatch.geometry.space import free_space
 from camwatch.model import Site
 from camwatch.sitefile import load_site, parse_site
+from planners.atoms import build_atoms
 from planners.candidates import generate_candidates
-from planners.demand import build_atoms, objective_demand, split_by_piece
+from planners.demand import objective_demand, split_by_piece
 from planners.exact import max_coverage_ilp
 from planners.lenses import Lens
 from planners.local_search import local_search

@@ -7,7 +7,7 @@ Modules, one idea each:
 
 - :mod:`planners.lenses` — camera types (lens, resolution, mounting, cost) and the ``--lenses`` table;
 - :mod:`planners.candidates` — candidate cameras on mounts, facades and the boundary;
-- :mod:`planners.demand` — the objective (weighted uncovered area) and its exact atoms;
+- :mod:`planners.demand` — the objective (weighted uncovered area); :mod:`planners.atoms` its exact atoms;
 - :mod:`planners.placement` — lazy greedy and local search;
 - :mod:`planners.exact` — max-coverage / set-cover integer programmes solved with HiGHS;
 - :mod:`planners.plan` — ``plan_cameras`` and ``site_with_suggestions`` (``camwatch plan``);

@@ -13,7 +13,7 @@ Set cover (``plan --target``)::
     s.t. y_a ≤ Σ_{c covers a} x_c
          Σ_{a in piece j} area_a · y_a ≥ need_j   for every piece j
 
-Atoms (:mod:`planners.demand`) are exact, so the optimum of these programmes
+Atoms (:mod:`planners.atoms`) are exact, so the optimum of these programmes
 is the true optimum over the candidates given. A time limit stops HiGHS
 early; the incumbent (warm-started from greedy/local search) is returned
 with the proven bound and the relative MIP gap.
@@ -30,7 +30,8 @@ from collections.abc import Iterator, Sequence
 
 import numpy as np
 
-from planners.demand import Atoms, Demand
+from planners.atoms import Atoms
+from planners.demand import Demand
 from planners.placement import AtomCoverage, Placement, order_by_gain
 
 

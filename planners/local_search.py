@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from planners.demand import Atoms
+from planners.atoms import Atoms
 from planners.placement import AtomCoverage, Placement, order_by_gain
 
 TABU_ROUNDS = 100  # non-improving swaps the tabu walk makes from a local optimum

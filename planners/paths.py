@@ -7,7 +7,8 @@ sees (routes report exact figures afterwards with :class:`SeenLength`).
 Shortest paths are scipy's Dijkstra on the sparse adjacency (C, some 30×
 networkx's on these grids).
 
-:meth:`WalkGraph.smooth` straightens a walk by string pulling and taut passes;
+:meth:`WalkGraph.smooth` straightens a walk by string pulling and taut passes
+(vectorised in :mod:`planners.straighten`);
 legs that touch an outline (a fence, a facade) are checked exactly
 (:meth:`WalkGraph.leg_ok`) and walks stop ``STANDOFF_M`` short of them.
 Reported points are rounded to the millimetre and checked as rounded;
@@ -27,6 +28,7 @@ from shapely.geometry import LineString, Point
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import nearest_points
 
+from planners.straighten import best_corner, pull
 from planners.walkgrid import (
     cell_size,
     grid_of,
@@ -39,9 +41,7 @@ NEAREST_CANDIDATES = 24
 TAUT_PASSES = 3  # densify-and-pull passes after string pulling: walks near the taut path
 TAUT_STEP_CELLS = 0.25  # densify every quarter cell
 TAUT_SLACK_M = 0.05  # obstacle corners in the triangle of a walk's corner (+ this) may replace it
-TAUT_TRIES = 64  # candidate corners checked, shortest first
 TAUT_ROUNDS = 8
-PULL_CHUNK = 8  # legs checked per vectorised call while string pulling
 
 
 class WalkGraph:
@@ -178,57 +178,13 @@ class WalkGraph:
         towards the taut (locally shortest) walk, which does not depend on
         which of several equal grid paths Dijkstra returned.
         """
-        walk = self._pull(list(points), farthest=True)
+        walk = pull(self.inner, list(points), farthest=True)
         for _ in range(TAUT_PASSES):
-            tighter = self._pull(densify(walk, self.cell * TAUT_STEP_CELLS), farthest=False)
+            tighter = pull(self.inner, densify(walk, self.cell * TAUT_STEP_CELLS), farthest=False)
             if tighter == walk:
                 break
             walk = tighter
         return walk
-
-    def _clear_from(self, a: tuple[float, float], ends: np.ndarray) -> np.ndarray:
-        """For each end point, whether the leg from ``a`` keeps ``CLEARANCE_M`` (vectorised)."""
-        starts = np.broadcast_to(np.asarray(a, dtype=float), ends.shape)
-        return np.asarray(
-            shapely.covers(self.inner, shapely.linestrings(np.stack([starts, ends], axis=1)))
-        )
-
-    def _pull(self, pts: list[tuple[float, float]], *, farthest: bool) -> list[tuple[float, float]]:
-        """String pulling with vectorised checks (``PULL_CHUNK`` legs a call).
-
-        ``farthest``: from each kept point jump to the farthest clear later point
-        (a grid path alone is up to 8 % longer than the pulled one); else walk
-        on while the legs are clear (O(points) checks: on a densified walk this
-        tightens corners towards the taut path).
-        """
-        if len(pts) <= 2:
-            return pts
-        arr = np.asarray(pts, dtype=float)
-        n, chunk = len(pts), PULL_CHUNK
-        out = [pts[0]]
-        i = 0
-        while i < n - 1:
-            j = i + 1
-            if (
-                farthest
-            ):  # chunks from the end down: the last clear point of the first chunk with one
-                for hi in range(n, i + 2, -chunk):
-                    lo = max(hi - chunk, i + 2)
-                    good = np.nonzero(self._clear_from(pts[i], arr[lo:hi]))[0]
-                    if len(good):
-                        j = lo + int(good[-1])
-                        break
-            else:  # chunks forward: up to the point before the first blocked leg
-                for lo in range(i + 2, n, chunk):
-                    hi = min(lo + chunk, n)
-                    bad = np.nonzero(~self._clear_from(pts[i], arr[lo:hi]))[0]
-                    if len(bad):
-                        j = lo + int(bad[0]) - 1
-                        break
-                    j = hi - 1
-            out.append(pts[j])
-            i = j
-        return out
 
     def stand_off(self, on: tuple[float, float], node: int) -> tuple[float, float] | None:
         """:meth:`toward` the node ``node``."""
@@ -319,7 +275,7 @@ class WalkGraph:
         1 mm (``corner_xy``: rounded to the mm it keeps the clearance) in the
         triangle a, c, b (+ ``TAUT_SLACK_M``) with the shortest clear a–v–b
         shorter than a–c–b (ties: the nearer to c, then coordinates; at most
-        ``TAUT_TRIES`` tried) that jumps over no obstacle (:meth:`_same_way`),
+        ``TAUT_TRIES`` tried) that jumps over no obstacle (:func:`planners.straighten.same_way`),
         until nothing changes (≤ ``TAUT_ROUNDS`` rounds): the walk's corners
         then lie at obstacle corners, not at grid points, and do not depend on
         the grid.
@@ -354,59 +310,14 @@ class WalkGraph:
         near: np.ndarray,
     ) -> tuple[float, float]:
         """The candidate corner (indices ``near`` in ``corner_xy``) with the shortest clear a–v–b
-        shorter than a–c–b, checked in vectorised chunks; else ``c``."""
+        shorter than a–c–b, checked in vectorised chunks; else ``c``
+        (:func:`planners.straighten.best_corner`, remembered per a, c, b)."""
         key = (a, c, b)
         if key not in self._corner_memo:
-            self._corner_memo[key] = self._best_corner_of(a, c, b, near)
-        return self._corner_memo[key]
-
-    def _best_corner_of(
-        self,
-        a: tuple[float, float],
-        c: tuple[float, float],
-        b: tuple[float, float],
-        near: np.ndarray,
-    ) -> tuple[float, float]:
-        if not len(near):
-            return c
-        v = self.corner_xy[np.asarray(near)]
-        via = np.hypot(*(v - a).T) + np.hypot(*(v - b).T)
-        off = np.hypot(*(v - c).T)
-        order = np.lexsort((v[:, 1], v[:, 0], off, via))
-        order = order[via[order] < _via(a, c, b)][:TAUT_TRIES]
-        for lo in range(0, len(order), PULL_CHUNK):
-            chunk = v[order[lo : lo + PULL_CHUNK]]
-            ok = (
-                self._clear_from(a, chunk)
-                & self._clear_from(b, chunk)
-                & self._same_way(a, c, b, chunk)
+            self._corner_memo[key] = best_corner(
+                self.inner, self.blocked, self.corner_xy, a, c, b, near
             )
-            hit = np.nonzero(ok)[0]
-            if len(hit):
-                return (float(chunk[hit[0], 0]), float(chunk[hit[0], 1]))
-        return c
-
-    def _same_way(
-        self, a: tuple[float, float], c: tuple[float, float], b: tuple[float, float], v: np.ndarray
-    ) -> np.ndarray:
-        """For each corner v, whether a–v–b passes every obstacle on the side a–c–b does.
-
-        The region swept from a–c–b to a–v–b (triangles a, c, v and c, b, v)
-        must hold no blocked space: the corner may not jump over an obstacle to
-        a shorter but other way (which the seen-metre objective never chose).
-        """
-        n = len(v)
-        ta = np.stack([np.broadcast_to(a, (n, 2)), np.broadcast_to(c, (n, 2)), v], axis=1)
-        tb = np.stack([np.broadcast_to(c, (n, 2)), np.broadcast_to(b, (n, 2)), v], axis=1)
-        hit = shapely.intersects(self.blocked, shapely.polygons(ta)) | shapely.intersects(
-            self.blocked, shapely.polygons(tb)
-        )
-        return np.asarray(~hit)
-
-
-def _via(a: tuple[float, float], v: tuple[float, float], b: tuple[float, float]) -> float:
-    """Length of the walk a–v–b."""
-    return math.dist(a, v) + math.dist(v, b)
+        return self._corner_memo[key]
 
 
 def densify(points: Sequence[tuple[float, float]], step: float) -> list[tuple[float, float]]:

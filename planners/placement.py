@@ -24,7 +24,8 @@ import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from planners.demand import Atoms, Demand, Footprints
+from planners.atoms import Atoms
+from planners.demand import Demand, Footprints
 
 REL_TOL = 1e-9  # improvements smaller than this fraction of the total demand are noise
 LOCAL_UNIONS = 4096  # unions of nearby chosen footprints kept per piece by GeometryCoverage

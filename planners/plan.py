@@ -16,26 +16,19 @@ prints for the written site.
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
 import numpy as np
-from shapely.geometry import Point
-from shapely.ops import unary_union
 
-from camwatch.errors import UsageError
 from camwatch.geometry.coverage import Analysis, analyze
-from camwatch.geometry.optics import reach
 from camwatch.geometry.space import free_space
-from camwatch.i18n import msg, term_msg
-from camwatch.ladders import ALL_LEVELS
 from camwatch.model import Site
+from planners.atoms import build_atoms
 from planners.candidates import CandidateSet
 from planners.demand import (
-    build_atoms,
     objective_demand,
     planning_level,
     target_demand,
@@ -51,87 +44,15 @@ from planners.placement import (
     greedy_placement,
     order_by_gain,
 )
+from planners.plan_options import METHODS, check_options
 from planners.pool import DEFAULT_POOL, candidate_pool, exact_subpool
-from planners.reach import capped, unmet_zones, zone_reach
+from planners.reach import capped, explain_zones, unmet_zones, zone_reach
 from planners.reach import unreachable_zones as unreachable_zones_of
 from planners.refine import REFINE_SECONDS, Refinement, refine_cameras
 from planners.result import PlanResult, Suggestion, site_with_suggestions, target_report
-from planners.words import reason
-
-METHODS = ("auto", "greedy", "local", "exact")
-
 
 # a suggestion adding less than this (m²) to what a --target plan aims at adds nothing
 MIN_GAIN_M2 = 0.05
-
-
-def _check_options(
-    add: int | None,
-    target: float | None,
-    budget: float | None,
-    level: str,
-    method: str,
-    time_limit: float,
-    spacing: float,
-    lenses: Sequence[Lens] | None,
-) -> None:
-    if level not in ALL_LEVELS:
-        raise UsageError(
-            msg(
-                "%(option)s must be one of %(choices)s, got %(value)s",
-                option="--level",
-                choices=", ".join(ALL_LEVELS),
-                value=repr(level),
-            )
-        )
-    if method not in METHODS:
-        raise UsageError(
-            msg(
-                "%(option)s must be one of %(choices)s, got %(value)s",
-                option="--method",
-                choices=", ".join(METHODS),
-                value=repr(method),
-            )
-        )
-    if add is None and target is None and budget is None:
-        raise UsageError(msg("give --add K, --target RATIO or --budget B (with --lenses)"))
-    if target is not None and (add is not None or budget is not None):
-        raise UsageError(msg("--target cannot be combined with --add or --budget"))
-    if add is not None and add < 1:
-        raise UsageError(
-            msg(
-                "%(option)s must be at least %(min)s, got %(value)s",
-                option="--add",
-                min=1,
-                value=add,
-            )
-        )
-    if target is not None and not (0.0 < target <= 1.0):
-        raise UsageError(
-            msg("--target must be a ratio in (0, 1], got %(value)s", value=format(target, "g"))
-        )
-    if budget is not None and not (math.isfinite(budget) and budget > 0):
-        raise UsageError(
-            msg(
-                "%(option)s must be positive, got %(value)s",
-                option="--budget",
-                value=format(budget, "g"),
-            )
-        )
-    if budget is not None and not lenses:
-        raise UsageError(msg("--budget needs --lenses (a table with unit costs)"))
-    if not (math.isfinite(time_limit) and time_limit > 0):
-        raise UsageError(
-            msg(
-                "%(option)s must be positive, got %(value)s",
-                option="--time-limit",
-                value=format(time_limit, "g"),
-            )
-        )
-    if not (math.isfinite(spacing) and spacing >= 0.1):
-        raise UsageError(
-            msg("--spacing must be at least 0.1 m, got %(value)s", value=format(spacing, "g"))
-        )
 
 
 def _free_ids(site: Site, n: int) -> list[str]:
@@ -177,34 +98,19 @@ def plan_cameras(
     (:mod:`planners.refine`).
     """
     t0 = time.perf_counter()
-    _check_options(add, target, budget, level, method, time_limit, spacing, lenses)
-    if candidate_limit is not None and candidate_limit < 1:
-        raise UsageError(
-            msg(
-                "%(option)s must be at least %(min)s, got %(value)s",
-                option="--candidate-limit",
-                min=1,
-                value=candidate_limit,
-            )
-        )
-    if candidate_seconds is not None and not (
-        math.isfinite(candidate_seconds) and candidate_seconds > 0
-    ):
-        raise UsageError(
-            msg(
-                "%(option)s must be positive, got %(value)s",
-                option="--candidate-seconds",
-                value=format(candidate_seconds, "g"),
-            )
-        )
-    if not (math.isfinite(refine_seconds) and refine_seconds > 0):
-        raise UsageError(
-            msg(
-                "%(option)s must be positive, got %(value)s",
-                option="--refine-seconds",
-                value=format(refine_seconds, "g"),
-            )
-        )
+    check_options(
+        add,
+        target,
+        budget,
+        level,
+        method,
+        time_limit,
+        spacing,
+        lenses,
+        candidate_limit=candidate_limit,
+        candidate_seconds=candidate_seconds,
+        refine_seconds=refine_seconds,
+    )
     report = progress or (lambda phase, fraction: None)
 
     def step(fraction: float) -> None:
@@ -393,7 +299,7 @@ def plan_cameras(
     _finish(result, site, cset, geo, best, before_an, space, mode, refined)
     if target is not None:
         result.target = target_report(site, result.after_analysis, target, level)
-        _explain_zones(result.target, site, before_an, cset, types, unreachable_zones)
+        explain_zones(result.target, site, before_an, cset, types, unreachable_zones)
     elif not result.suggestions:
         result.note = "no candidate adds coverage"
     elif add is not None and len(result.suggestions) < add:
@@ -479,51 +385,6 @@ def _finish(
     after_an = analyze(new_site, include_planned=True, space=space, footprints=known)
     result.after = after_an.ratios()
     result.after_analysis = after_an
-
-
-def _explain_zones(
-    report: dict[str, Any],
-    site: Site,
-    before: Analysis,
-    cset: CandidateSet | LazyCandidates,
-    types: Sequence[Lens],
-    zones: Sequence[str | None],
-) -> None:
-    """Say why each zone the plan could not pass is out of reach (distance first)."""
-    by_name = {z.name: z for z in site.zones}
-    for entry in report["unreachable"]:
-        zone = by_name.get(entry.get("zone") or "")
-        if zone is None:
-            continue
-        level = zone.required_level
-        reach_m = max(reach(t.camera("x", (0.0, 0.0), 0.0), level) for t in types)
-        missing = zone.polygon.difference(before.levels[level].geometry)
-        if missing.is_empty:
-            missing = zone.polygon
-        near = [Point(m.stand) for m in cset.mounts_near(missing, reach_m)]
-        far = (
-            missing.difference(unary_union([p.buffer(reach_m) for p in near])) if near else missing
-        )
-        entry["reach_m"] = round(reach_m, 2)
-        entry["out_of_reach_m2"] = round(far.area, 2)
-        entry["planned_for"] = zone.name in zones
-        if far.area > 0.01:
-            why = msg(
-                "zone '%(zone)s': no mount within %(level)s distance (%(reach)s m) of %(area)s m² of it",
-                zone=zone.name,
-                level=term_msg("plan", level),
-                reach=format(reach_m, ".1f"),
-                area=format(far.area, ".1f"),
-            )
-        else:
-            why = msg(
-                "zone '%(zone)s': the mounts within %(level)s distance (%(reach)s m) "
-                "do not see the rest of it (walls, buildings or the field of view are in the way)",
-                zone=zone.name,
-                level=term_msg("plan", level),
-                reach=format(reach_m, ".1f"),
-            )
-        entry.update(reason(why))
 
 
 __all__ = [

@@ -15,8 +15,9 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from planners.atoms import restrict_atoms
 from planners.candidates import Candidate
-from planners.demand import Demand, restrict_atoms
+from planners.demand import Demand
 from planners.mounts import MountPoint
 from planners.placement import AtomCoverage, Placement
 

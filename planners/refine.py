@@ -36,9 +36,10 @@ import shapely
 from shapely.geometry import LineString, Point, Polygon
 from shapely.geometry.base import BaseGeometry
 
+from camwatch.areal import areal
 from camwatch.geometry.footprint import sector
 from camwatch.geometry.space import stand_point
-from camwatch.model import MOUNT_TOLERANCE_M, Camera, Site, areal
+from camwatch.model import MOUNT_TOLERANCE_M, Camera, Site
 from planners.demand import Demand
 from planners.mounts import HEADING_DECIMALS, HEADING_PROBE_M, POSITION_DECIMALS
 from planners.sight import Sight

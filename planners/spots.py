@@ -17,8 +17,9 @@ import shapely
 from shapely.geometry import Polygon
 from shapely.geometry.base import BaseGeometry
 
+from camwatch.areal import areal
 from camwatch.geometry.footprint import sector
-from camwatch.model import Camera, Site, areal
+from camwatch.model import Camera, Site
 from planners.bounds import Wedges, loose_cover, ring_edges, wedge_bounds
 from planners.lenses import Lens
 from planners.mounts import MountPoint, headings_for

@@ -27,14 +27,17 @@ PACKAGES = ("camwatch", "planners", "web")
 ALLOWED: dict[str, tuple[str, ...]] = {
     # the one message catalogue (docs/web.md, "Languages"): below everything, even the errors
     "camwatch.i18n": (),
+    # robust areal overlays (free space, the areal part of a result): pure shapely, below the model
+    "camwatch.areal": (),
     "camwatch.errors": ("camwatch.i18n",),
     "camwatch.ladders": ("camwatch.errors", "camwatch.i18n"),  # the level table (the model's)
-    "camwatch.model": ("camwatch.errors", "camwatch.i18n", "camwatch.ladders"),
+    "camwatch.model": ("camwatch.errors", "camwatch.i18n", "camwatch.ladders", "camwatch.areal"),
     "camwatch.properties": (
         "camwatch.errors",
         "camwatch.i18n",
         "camwatch.ladders",
         "camwatch.model",
+        "camwatch.areal",
     ),  # ranges (docs/ranges.md)
     "camwatch.clikit": ("camwatch.errors", "camwatch.i18n"),
     "camwatch.sitefile": (
@@ -42,15 +45,23 @@ ALLOWED: dict[str, tuple[str, ...]] = {
         "camwatch.i18n",
         "camwatch.ladders",
         "camwatch.model",
+        "camwatch.areal",
         "camwatch.properties",
     ),
-    "camwatch.geometry": ("camwatch.errors", "camwatch.i18n", "camwatch.ladders", "camwatch.model"),
+    "camwatch.geometry": (
+        "camwatch.errors",
+        "camwatch.i18n",
+        "camwatch.ladders",
+        "camwatch.model",
+        "camwatch.areal",
+    ),
     "camwatch.output": ("camwatch.errors", "camwatch.i18n"),  # output paths, atomic writes
     "camwatch.render": (
         "camwatch.errors",
         "camwatch.i18n",
         "camwatch.ladders",
         "camwatch.model",
+        "camwatch.areal",
         "camwatch.geometry",
         "camwatch.output",
     ),
@@ -59,6 +70,7 @@ ALLOWED: dict[str, tuple[str, ...]] = {
         "camwatch.i18n",
         "camwatch.ladders",
         "camwatch.model",
+        "camwatch.areal",
         "camwatch.properties",
         "camwatch.sitefile",
     ),
@@ -67,6 +79,7 @@ ALLOWED: dict[str, tuple[str, ...]] = {
         "camwatch.ladders",
         "camwatch.i18n",
         "camwatch.model",
+        "camwatch.areal",
         "camwatch.geometry",
     ),
 }
@@ -85,6 +98,7 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
 FORBIDDEN_THIRD_PARTY: dict[str, tuple[str, ...]] = {
     "camwatch.i18n": ("sqlalchemy", "flask", "flask_babel", "matplotlib", "click", "highspy"),
     "camwatch.model": ("sqlalchemy", "flask", "matplotlib", "click", "highspy"),
+    "camwatch.areal": ("sqlalchemy", "flask", "matplotlib", "click", "highspy"),
     "camwatch.ladders": ("sqlalchemy", "flask", "matplotlib", "click", "highspy"),
     "camwatch.properties": ("sqlalchemy", "flask", "matplotlib", "click", "highspy"),
     "camwatch.sitefile": ("sqlalchemy", "flask", "matplotlib", "click", "highspy"),

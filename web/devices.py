@@ -21,7 +21,6 @@ from typing import Any
 from flask import Blueprint, abort, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from sqlalchemy import func, select
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -30,9 +29,7 @@ from camwatch.model import MAINTENANCE_KINDS
 from camwatch.properties import PROPERTIES
 from camwatch.registry import devices as devices_service
 from camwatch.registry.maintenance import log_maintenance
-from camwatch.registry.models import Device, MaintenanceRecord
-from camwatch.registry.problems import list_problems
-from web import geojson
+from camwatch.registry.models import Device
 from web.api.common import conflict, registry_errors
 from web.api.fields import BodyError, read_json
 from web.api.schemas import (
@@ -48,13 +45,13 @@ from web.api.schemas import (
 )
 from web.codes import next_codes
 from web.db import db_session
+from web.device_view import device_json, maintenance_page
 from web.errors import FieldError
 from web.forms import choices
 from web.i18n import gettext as _
 from web.ledger import compound_for
-from web.messages import analysis_failed, error_text
+from web.messages import error_text
 from web.security import has_permission, require, wants_json
-from web.summary import analysis_outcome
 from web.templating import MAINTENANCE_LABELS, STATUS_LABELS
 
 bp = Blueprint("devices", __name__)
@@ -116,50 +113,6 @@ def _check_plan_only(status_before: str | None, status_after: str | None) -> Non
         abort(403)
 
 
-def device_json(device: Device) -> dict[str, Any]:
-    """A device with its maintenance history and open problems, for the map's side panel."""
-    compound = device.compound
-    result, failure = analysis_outcome(compound) if device.kind == "camera" else (None, None)
-    site = result.site if result is not None else None  # no reach when the analysis failed
-    data = geojson.feature(device.geometry, geojson.device_props(device, site))
-    if failure is not None:
-        data["properties"]["analysis_error"] = analysis_failed(failure)
-    records = sorted(device.maintenance, key=lambda r: (r.date, r.id), reverse=True)
-    data["properties"]["notes"] = device.notes
-    data["properties"]["status_changed_at"] = device.status_changed_at.isoformat()
-    data["properties"]["maintenance"] = [
-        {
-            "date": r.date.isoformat(),
-            "kind": r.kind,
-            "kind_label": str(MAINTENANCE_LABELS.get(r.kind, r.kind)),
-            "technician": r.technician,
-            "notes": r.notes,
-            "status_before": r.status_before,
-            "status_after": r.status_after,
-        }
-        for r in records
-    ]
-    problems = [
-        p
-        for p in list_problems(db_session(), compound=compound.code, unresolved=True)
-        if p.device_id == device.id
-    ]
-    data["properties"]["problems"] = [
-        {
-            "id": p.id,
-            "description": p.description_text(),
-            "deadline": p.deadline.isoformat(),
-            "status": p.status,
-        }
-        for p in problems
-    ]
-    data["properties"]["urls"] = {
-        "page": url_for("devices.detail", device_id=device.id),
-        "maintenance": url_for("devices.maintenance", device_id=device.id),
-    }
-    return data
-
-
 def _conflict(exc: StaleEditError, device_id: int) -> Any:
     def current() -> dict[str, Any] | None:
         fresh = db_session().get(Device, device_id)
@@ -194,27 +147,6 @@ def create(cid: int):
         )
         db.commit()
     return jsonify(device_json(device)), 201
-
-
-HISTORY_PAGE = 20  # maintenance records per page of the device page
-
-
-def maintenance_page(device: Device) -> dict[str, Any]:
-    """One page (``?mpage=N``, newest first) of the device's maintenance history."""
-    text = request.args.get("mpage", "1")
-    wanted = int(text) if text.isdigit() and len(text) < 9 else 1
-    db = db_session()
-    total = db.scalar(select(func.count()).where(MaintenanceRecord.device_id == device.id)) or 0
-    pages = max(1, -(-total // HISTORY_PAGE))
-    page = min(max(wanted, 1), pages)
-    records = db.scalars(
-        select(MaintenanceRecord)
-        .where(MaintenanceRecord.device_id == device.id)
-        .order_by(MaintenanceRecord.date.desc(), MaintenanceRecord.id.desc())
-        .limit(HISTORY_PAGE)
-        .offset((page - 1) * HISTORY_PAGE)
-    ).all()
-    return {"records": records, "total": total, "page": page, "pages": pages}
 
 
 @bp.get("/devices/<int:device_id>")

@@ -1,8 +1,11 @@
-"""``camwatch devices ...`` and ``camwatch maintenance ...``."""
+"""``camwatch devices ...``: list, add, update, retire, restore and show devices, CSV import.
+
+The maintenance log is :mod:`camwatch.commands.maintenance`; how a device reads on the
+terminal is :mod:`camwatch.commands.device_rows`.
+"""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import click
@@ -20,62 +23,12 @@ from camwatch.commands.common import (
     parse_point,
     table,
 )
+from camwatch.commands.device_rows import detail_cell, device_dict, where_cell
 from camwatch.errors import UsageError, ValueRangeError, kind_word
 from camwatch.i18n import msg
-from camwatch.model import DEVICE_KINDS, DEVICE_STATUSES, LIVE_DEVICE_STATUSES, MAINTENANCE_KINDS
+from camwatch.model import DEVICE_KINDS, DEVICE_STATUSES, LIVE_DEVICE_STATUSES
 
 LIVE_STATUSES = LIVE_DEVICE_STATUSES
-
-
-def device_dict(device: Any) -> dict[str, Any]:
-    """A device as plain JSON data (what ``devices list --json`` prints)."""
-    return {
-        "code": device.code,
-        "kind": device.kind,
-        "name": device.name,
-        "status": device.status,
-        "geometry": device.geometry,
-        "properties": device.properties,
-        "manufacturer": device.manufacturer,
-        "model": device.model,
-        "serial": device.serial,
-        "install_date": iso(device.install_date),
-        "warranty_end": iso(device.warranty_end),
-        "status_changed_at": iso(device.status_changed_at),
-        "notes": device.notes,
-        "version": device.version,
-    }
-
-
-def _where(geometry: dict[str, Any]) -> str:
-    coords: Any = geometry.get("coordinates")
-    if geometry.get("type") == "Point":
-        return f"({coords[0]:g}, {coords[1]:g})"
-    return f"line of {len(coords)} points from ({coords[0][0]:g}, {coords[0][1]:g})"
-
-
-def _detail(device: Any) -> str:
-    p = device.properties or {}
-    if device.kind == "camera":
-        lens = (
-            f"{p['hfov_deg']:g}°"
-            if p.get("hfov_deg") is not None
-            else f"{p['focal_mm']:g} mm"
-            if p.get("focal_mm") is not None
-            else "90°"
-        )
-        res = p.get("resolution") or [1920, 1080]
-        return (
-            f"{lens} {res[0]}x{res[1]} h {p.get('height_m', 3):g} m "
-            f"→ {p.get('heading_deg', 0):g}° tilt {p.get('tilt_deg', 15):g}°"
-        )
-    if device.kind == "gate":
-        return f"access {p.get('access_control', 'none')}" + (
-            ", intercom" if p.get("intercom") else ""
-        )
-    if device.kind == "alarm":
-        return str(p.get("alarm_type", ""))
-    return f"building {p['building']}" if p.get("building") else ""
 
 
 @click.group()
@@ -108,8 +61,8 @@ def devices_list(
                 d.kind,
                 d.name,
                 d.status,
-                _where(d.geometry),
-                _detail(d),
+                where_cell(d.geometry),
+                detail_cell(d),
                 " ".join(x for x in (d.manufacturer, d.model) if x),
                 d.serial,
                 iso(d.install_date),
@@ -423,96 +376,3 @@ def devices_csv_template() -> None:
     from camwatch.registry.devices_csv import csv_template
 
     click.echo(csv_template(), nl=False)
-
-
-# -- maintenance ---------------------------------------------------------------------
-
-
-@click.group()
-@ledger_options
-def maintenance() -> None:
-    """Maintenance log of devices."""
-
-
-@maintenance.command("log")
-@click.argument("compound")
-@click.argument("code")
-@click.option("--kind", required=True, type=click.Choice(MAINTENANCE_KINDS))
-@click.option("--technician", help="Who did the work [default: the actor].")
-@click.option("--date", "on", type=DATE, help="When [default: today].")
-@click.option("--notes")
-@click.option("--status-after", type=click.Choice(LIVE_STATUSES), help="Device status after.")
-@ledger_options
-def maintenance_log(
-    compound: str,
-    code: str,
-    kind: str,
-    technician: str | None,
-    on: date | None,
-    notes: str | None,
-    status_after: str | None,
-) -> None:
-    """Record maintenance of device CODE (and its new status)."""
-    from camwatch.registry.maintenance import log_maintenance
-
-    with ledger() as session:
-        record = log_maintenance(
-            session,
-            compound,
-            code,
-            kind=kind,
-            technician=technician or actor(),
-            on=on,
-            notes=notes,
-            status_after=status_after,
-            actor=actor(),
-        )
-        click.echo(
-            f"logged {record.kind} of {code} on {record.date.isoformat()} "
-            f"({record.status_before} → {record.status_after})"
-        )
-
-
-@maintenance.command("list")
-@click.argument("compound")
-@click.option("--device", "code", help="Only this device.")
-@click.option("--since", type=DATE)
-@click.option("--json", "as_json", is_flag=True)
-@ledger_options
-def maintenance_list(compound: str, code: str | None, since: date | None, as_json: bool) -> None:
-    """List maintenance records of COMPOUND, newest first."""
-    from camwatch.registry.maintenance import list_maintenance
-
-    with ledger() as session:
-        rows = [
-            {
-                "date": iso(m.date),
-                "device": m.device.code,
-                "kind": m.kind,
-                "technician": m.technician,
-                "status_before": m.status_before,
-                "status_after": m.status_after,
-                "notes": m.notes,
-            }
-            for m in list_maintenance(session, compound, code=code, since=since)
-        ]
-    if as_json:
-        echo_json(rows)
-        return
-    console().print(
-        table(
-            f"Maintenance of {compound}",
-            ["date", "device", "kind", "technician", "status", "notes"],
-            [
-                [
-                    r["date"],
-                    r["device"],
-                    r["kind"],
-                    r["technician"],
-                    f"{r['status_before']} → {r['status_after']}",
-                    r["notes"],
-                ]
-                for r in rows
-            ],
-        )
-    )

@@ -30,8 +30,9 @@ gates and devices outside the boundary are allowed (only cameras are placed).
 The package's modules: :mod:`~camwatch.sitefile.parse` reads a site's features
 (:func:`parse_leading` parses its first ones once for many parses: the ledger's plan,
 docs/registry.md "Loader speed"), :mod:`~camwatch.sitefile.member` its ``site`` member
-(per-level values), :mod:`~camwatch.sitefile.features`
-parses one feature (``parse_camera`` ...; value checks in
+(per-level values), :mod:`~camwatch.sitefile.dispatch` checks one feature's envelope and
+picks its kind's parser, :mod:`~camwatch.sitefile.features`
+parses one feature of a kind (``parse_camera`` ...; value checks in
 :mod:`~camwatch.sitefile.values`, geometries in :mod:`~camwatch.sitefile.shapes`), :mod:`~camwatch.sitefile.checks` holds the
 cross-feature checks (:func:`check_site`, :func:`check_camera_placement`,
 :func:`check_camera_id_free`; apart, so the registry can validate a device
@@ -49,13 +50,13 @@ from camwatch.sitefile.checks import (
     check_site,
     site_free_space,
 )
+from camwatch.sitefile.dispatch import parse_feature
 from camwatch.sitefile.features import (
     parse_alarm,
     parse_boundary,
     parse_building,
     parse_camera,
     parse_door,
-    parse_feature,
     parse_gate,
     parse_intercom,
     parse_mount,

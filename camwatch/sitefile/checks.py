@@ -12,12 +12,12 @@ from typing import Any
 from shapely.geometry import Polygon
 from shapely.geometry.base import BaseGeometry
 
+from camwatch.areal import ROBUST_GRID_M
 from camwatch.errors import named, short
 from camwatch.i18n import Message, msg
 from camwatch.model import (
     DOOR_FACADE_TOLERANCE_M,
     MOUNT_TOLERANCE_M,
-    ROBUST_GRID_M,
     Camera,
     Door,
     Site,

@@ -13,7 +13,7 @@ The registry uses these to validate a single device before adding it.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any, TypeAlias
 
 from shapely.geometry import Polygon
@@ -28,7 +28,6 @@ from camwatch.model import (
     CAMERA_STATUSES,
     DEFAULT_RESOLUTION,
     DOOR_TYPES,
-    FEATURE_KINDS,
     GATE_TYPES,
     ZONE_TYPES,
     Alarm,
@@ -63,6 +62,7 @@ from camwatch.sitefile.values import (
     MAX_INTEGER,
     Ctx,
     get_bool,
+    get_count,
     get_enum,
     get_ident,
     get_property,
@@ -110,19 +110,8 @@ KNOWN_PROPERTIES: dict[str, tuple[str, ...]] = {
 }
 
 
-def get_count(ctx: Ctx, props: Mapping[str, Any], key: str, default: int | None) -> int | None:
-    """A whole number >= 1 (lanes, households), or ``default`` when absent or null."""
-    value = props.get(key)
-    if value is None:
-        return default
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ctx.error(
-            msg("%(key)s must be a whole number >= 1, got %(value)s", key=key, value=show(value))
-        )
-    return value
-
-
-def _props(ctx: Ctx, props: Any) -> Mapping[str, Any]:
+def properties_of(ctx: Ctx, props: Any) -> Mapping[str, Any]:
+    """A feature's ``properties`` object (JSON ``null``: none), or the error naming it."""
     if props is None:
         return {}
     if not isinstance(props, Mapping):
@@ -149,13 +138,13 @@ def _ctx(props: Mapping[str, Any], kind: str, index: int | None, key: str) -> Ct
 def parse_boundary(props: Any, geometry: Any, index: int | None = None) -> Polygon:
     """The property line: a Polygon, holes allowed (they are outside the compound)."""
     ctx = Ctx(index, "boundary")
-    _props(ctx, props)
+    properties_of(ctx, props)
     return parse_polygon(ctx, geometry, holes=True)
 
 
 def _parse_block(kind: str, props: Any, geometry: Any, index: int | None) -> dict[str, Any]:
     ctx = Ctx(index, kind)
-    props = _props(ctx, props)
+    props = properties_of(ctx, props)
     ctx = _ctx(props, kind, index, "name")
     default_height = 10.0 if kind == "building" else 2.0
     height = BUILDING_HEIGHT if kind == "building" else OBSTACLE_HEIGHT
@@ -178,7 +167,7 @@ def parse_obstacle(props: Any, geometry: Any, index: int | None = None) -> Obsta
 
 def parse_wall(props: Any, geometry: Any, index: int | None = None) -> Wall:
     ctx = Ctx(index, "wall")
-    props = _props(ctx, props)
+    props = properties_of(ctx, props)
     ctx = _ctx(props, "wall", index, "name")
     _, coords = geometry_coords(ctx, geometry, ("LineString",))
     return Wall(
@@ -198,7 +187,7 @@ def parse_zone(
     """A zone: name required; required_level is a level of ``ladder``, by default the
     ladder's level for its zone_type (camwatch.ladders)."""
     ctx = Ctx(index, "zone")
-    props = _props(ctx, props)
+    props = properties_of(ctx, props)
     ctx = _ctx(props, "zone", index, "name")
     name = get_text(ctx, props, "name")
     if name is None:
@@ -240,7 +229,7 @@ def _resolution(ctx: Ctx, props: Mapping[str, Any]) -> tuple[int, int]:
 def parse_camera(props: Any, geometry: Any, index: int | None = None) -> Camera:
     """A camera (§2): optics kept as given (``Camera.hfov`` resolves them), heading mod 360."""
     ctx = Ctx(index, "camera")
-    props = _props(ctx, props)
+    props = properties_of(ctx, props)
     ctx = _ctx(props, "camera", index, "id")
     camera_id = get_ident(ctx, props, "id", required=True)
     assert camera_id is not None
@@ -303,7 +292,7 @@ def parse_camera(props: Any, geometry: Any, index: int | None = None) -> Camera:
 
 def parse_gate(props: Any, geometry: Any, index: int | None = None) -> Gate:
     ctx = Ctx(index, "gate")
-    props = _props(ctx, props)
+    props = properties_of(ctx, props)
     ctx = _ctx(props, "gate", index, "id")
     return Gate(
         id=get_ident(ctx, props, "id", required=False),
@@ -320,7 +309,7 @@ def parse_gate(props: Any, geometry: Any, index: int | None = None) -> Gate:
 
 def parse_alarm(props: Any, geometry: Any, index: int | None = None) -> Alarm:
     ctx = Ctx(index, "alarm")
-    props = _props(ctx, props)
+    props = properties_of(ctx, props)
     ctx = _ctx(props, "alarm", index, "id")
     return Alarm(
         id=get_ident(ctx, props, "id", required=False),
@@ -335,7 +324,7 @@ def parse_alarm(props: Any, geometry: Any, index: int | None = None) -> Alarm:
 
 def parse_intercom(props: Any, geometry: Any, index: int | None = None) -> Intercom:
     ctx = Ctx(index, "intercom")
-    props = _props(ctx, props)
+    props = properties_of(ctx, props)
     ctx = _ctx(props, "intercom", index, "id")
     _, coords = geometry_coords(ctx, geometry, ("Point",))
     xy = position(ctx, coords)  # the model keeps the pair (no shapely Point to build)
@@ -351,7 +340,7 @@ def parse_intercom(props: Any, geometry: Any, index: int | None = None) -> Inter
 
 def parse_mount(props: Any, geometry: Any, index: int | None = None) -> Mount:
     ctx = Ctx(index, "mount")
-    props = _props(ctx, props)
+    props = properties_of(ctx, props)
     ctx = _ctx(props, "mount", index, "name")
     return Mount(
         geometry=parse_lineal(ctx, geometry, ("Point", "LineString")),
@@ -364,7 +353,7 @@ def parse_mount(props: Any, geometry: Any, index: int | None = None) -> Mount:
 def parse_door(props: Any, geometry: Any, index: int | None = None) -> Door:
     """A building entrance (§5): a Point on a facade (checked against the buildings by the site)."""
     ctx = Ctx(index, "door")
-    props = _props(ctx, props)
+    props = properties_of(ctx, props)
     ctx = _ctx(props, "door", index, "id")
     _, coords = geometry_coords(ctx, geometry, ("Point",))
     xy = position(ctx, coords)  # the model keeps the pair (no shapely Point to build)
@@ -380,74 +369,16 @@ def parse_door(props: Any, geometry: Any, index: int | None = None) -> Door:
     )
 
 
-PARSERS: dict[str, Callable[[Any, Any, int | None], Feature]] = {
-    "boundary": parse_boundary,
-    "building": parse_building,
-    "obstacle": parse_obstacle,
-    "wall": parse_wall,
-    "zone": parse_zone,
-    "camera": parse_camera,
-    "gate": parse_gate,
-    "alarm": parse_alarm,
-    "intercom": parse_intercom,
-    "mount": parse_mount,
-    "door": parse_door,
-}
-
-
-def feature_kind(feature: Any, index: int | None = None) -> str:
-    """Check the GeoJSON Feature envelope and return its ``properties.kind``."""
-    ctx = Ctx(index)
-    if not isinstance(feature, Mapping):
-        raise ctx.error(msg("not a GeoJSON Feature object, got %(feature)s", feature=show(feature)))
-    if feature.get("type") != "Feature":
-        raise ctx.error(
-            msg("not a GeoJSON Feature (type is %(value)s)", value=show(feature.get("type")))
-        )
-    props = _props(ctx, feature.get("properties"))
-    kind = props.get("kind")
-    if kind is None:
-        raise ctx.error(msg("properties.kind is missing"))
-    if not isinstance(kind, str) or kind not in FEATURE_KINDS:
-        raise ctx.error(
-            msg(
-                "unknown kind %(kind)s (expected one of: %(names)s)",
-                kind=show(kind),
-                names=", ".join(FEATURE_KINDS),
-            )
-        )
-    return kind
-
-
-def parse_feature(feature: Any, index: int | None = None, *, ladder: Ladder = DORI) -> Feature:
-    """Parse one GeoJSON Feature, dispatching on ``properties.kind``; zones take their
-    levels from ``ladder`` (the site's, camwatch.ladders)."""
-    return parse_feature_of(feature_kind(feature, index), feature, index, ladder=ladder)
-
-
-def parse_feature_of(
-    kind: str, feature: Any, index: int | None = None, *, ladder: Ladder = DORI
-) -> Feature:
-    """:func:`parse_feature` of a feature whose envelope :func:`feature_kind` has checked
-    (``kind`` is what it returned), without checking it again."""
-    if kind == "zone":
-        return parse_zone(feature.get("properties"), feature.get("geometry"), index, ladder=ladder)
-    return PARSERS[kind](feature.get("properties"), feature.get("geometry"), index)
-
-
 __all__ = [
     "KNOWN_PROPERTIES",
-    "PARSERS",
     "Feature",
     "SiteFormatError",
-    "feature_kind",
+    "properties_of",
     "parse_alarm",
     "parse_boundary",
     "parse_building",
     "parse_camera",
     "parse_door",
-    "parse_feature",
-    "parse_feature_of",
     "parse_gate",
     "parse_intercom",
     "parse_mount",

@@ -12,8 +12,7 @@ from camwatch.ladders import LADDERS, Ladder, ladder_of, not_in_ladder
 from camwatch.model import COVERAGE_MODELS, SiteInfo
 from camwatch.properties import MAX_DEPRESSION, TARGET_HEIGHT, Property
 from camwatch.sitefile.crs import parse_crs
-from camwatch.sitefile.features import get_count
-from camwatch.sitefile.values import Ctx, show
+from camwatch.sitefile.values import Ctx, get_count, show
 
 SITE_KEYS = (
     "id",

@@ -31,7 +31,7 @@ from camwatch.model import (
     Zone,
 )
 from camwatch.sitefile.checks import check_site
-from camwatch.sitefile.features import feature_kind, parse_feature_of
+from camwatch.sitefile.dispatch import feature_kind, parse_feature_of
 from camwatch.sitefile.member import site_info
 from camwatch.sitefile.values import Ctx, check_tree, show
 

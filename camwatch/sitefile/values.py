@@ -236,6 +236,18 @@ def get_bool(ctx: Ctx, props: Mapping[str, Any], key: str, default: bool) -> boo
     return value
 
 
+def get_count(ctx: Ctx, props: Mapping[str, Any], key: str, default: int | None) -> int | None:
+    """A whole number >= 1 (lanes, households), or ``default`` when absent or null."""
+    value = props.get(key)
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ctx.error(
+            msg("%(key)s must be a whole number >= 1, got %(value)s", key=key, value=show(value))
+        )
+    return value
+
+
 def get_enum(
     ctx: Ctx,
     props: Mapping[str, Any],

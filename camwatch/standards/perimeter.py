@@ -16,7 +16,8 @@ from shapely import line_merge, unary_union
 from shapely.geometry import LineString, Point
 from shapely.geometry.base import BaseGeometry
 
-from camwatch.model import Alarm, polygon_parts
+from camwatch.areal import polygon_parts
+from camwatch.model import Alarm
 from camwatch.standards.context import Context, bearing, unit
 from camwatch.standards.engine import Draft, rule
 

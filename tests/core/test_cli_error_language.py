@@ -104,13 +104,13 @@ def _dxf(path: Path, layer: str) -> Path:
 # (file whose raise is reached, argv with {site} {iec} {tmp} {dxf} {map} {lenses}, English, Chinese)
 CASES: list[tuple[str, list[str], str, str]] = [
     (
-        "planners/plan.py",
+        "planners/plan_options.py",
         ["plan", "{site}", "--add", "-3"],
         "--add must be at least 1, got -3",
         "--add 应不小于 1，实际为 -3",
     ),
     (
-        "planners/plan.py",
+        "planners/plan_options.py",
         ["plan", "{site}", "--add", "1", "--target", "0.5"],
         "--target cannot be combined with --add or --budget",
         "--target 不能与 --add 或 --budget 同时使用",

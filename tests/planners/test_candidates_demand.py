@@ -16,8 +16,9 @@ from camwatch.geometry.coverage import analyze
 from camwatch.geometry.footprint import camera_footprints
 from camwatch.geometry.space import free_space
 from camwatch.model import Mount, parse_resolution
+from planners.atoms import build_atoms, restrict_atoms
 from planners.candidates import generate_candidates
-from planners.demand import build_atoms, objective_demand, restrict_atoms, split_by_piece
+from planners.demand import objective_demand, split_by_piece
 from planners.exact import max_coverage_ilp
 from planners.lenses import Lens, load_lenses
 from planners.local_search import local_search

@@ -15,8 +15,9 @@ import pytest
 import planners.lazy as lazy_module
 from camwatch.geometry.coverage import analyze
 from camwatch.geometry.space import free_space
+from planners.atoms import build_atoms
 from planners.candidates import generate_candidates
-from planners.demand import build_atoms, objective_demand, split_by_piece, target_demand
+from planners.demand import objective_demand, split_by_piece, target_demand
 from planners.lazy import lazy_candidates
 from planners.lenses import Lens
 from planners.placement import GeometryCoverage, greedy_placement
