@@ -199,7 +199,7 @@ def run_batch(
 
 # A compound that failed: its key, the error's English (stored, and in --json) and the
 # error to word in --lang (a catalogue message when it came from this run; an error stored
-# by an earlier run is its stored English, shown as it is: docs/district.md).
+# by an earlier run is its stored English, shown as it is: docs/web.md, "Languages").
 Failure = tuple[str, str, Message | str]
 LEDGER_RESULTS = msg("the ledger's analysis snapshots")
 

@@ -66,7 +66,7 @@ def run_task(
     The error is not worded on the worker, which does not know the reader's
     language: it is the catalogue message's stored form (``{"key", "params"}``,
     plain data that crosses to the client) or, for an error that is plain text,
-    that text (docs/district.md, "Failures and retries").
+    that text (docs/web.md, "Languages").
     """
     from camwatch.batch.jobs import build_site
 

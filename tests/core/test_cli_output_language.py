@@ -186,7 +186,7 @@ def test_the_district_batch_words_each_compound_s_error_in_lang(run, tmp_path):
 
 
 def test_an_error_stored_by_an_earlier_run_is_shown_in_a_worded_frame(run, tmp_path):
-    """Decision (docs/district.md): a stored error is its English, inside the run's frame."""
+    """A stored error is its English inside the run's frame (docs/web.md, "Languages")."""
     folder = tmp_path / "sites"
     folder.mkdir()
     (folder / "bad.geojson").write_text('{"type": "FeatureCollection"}', encoding="utf-8")
