@@ -15,6 +15,7 @@ import click
 
 from camwatch.clikit import echo_json
 from camwatch.compliance import ledger_site
+from camwatch.i18n import Message, current_language, msg
 from camwatch.model import SEVERITIES, Site
 from camwatch.sitefile import load_site
 from camwatch.standards import (
@@ -57,40 +58,62 @@ def run_check(
     return site, chosen, report
 
 
-def not_checked(site: Site, profile: Profile, report: Report) -> list[str]:
+def not_checked(site: Site, profile: Profile, report: Report) -> list[Message]:
     """Rules of the profile that could not run for lack of facts (text output only)."""
-    notes = [f"{r} (needs the ledger: check a COMPOUND)" for r in report.not_checked]
+    notes = [
+        msg("%(rule)s (needs the ledger: check a COMPOUND)", rule=r) for r in report.not_checked
+    ]
     if site.info.retention_days is None and "RETENTION" in profile.rules:
-        notes.append("RETENTION (the site does not record retention_days)")
+        notes.append(msg("RETENTION (the site does not record retention_days)"))
     return notes
 
 
 def print_report(site: Site, profile: Profile, report: Report) -> None:
+    """The findings as text: in English, each finding in both languages (as it always was);
+    in Chinese, in Chinese only (docs/web.md, "Languages")."""
+    both = current_language() == "en"
     verdict = (
-        "meets the standard 达标" if report.meets_standard else "does NOT meet the standard 不达标"
+        msg("meets the standard 达标")
+        if report.meets_standard
+        else msg("does NOT meet the standard 不达标")
     )
-    click.echo(f"{site.info.name or site.id} ({site.id}) — profile {report.profile}: {verdict}")
+    head = msg("%(name)s (%(id)s) — profile %(profile)s: %(verdict)s", name=site.info.name or site.id,
+               id=site.id, profile=report.profile, verdict=verdict)  # fmt: skip
+    click.echo(head.render())
     if not report.findings:
-        click.echo("no findings")
+        click.echo(msg("no findings").render())
     for severity in SEVERITIES:
         group = [f for f in report.findings if f.severity == severity]
         if not group:
             continue
-        click.echo(f"\n{severity.upper()} {SEVERITY_ZH[severity]} ({len(group)})")
+        words = msg("%(severity)s %(severity_zh)s (%(n)s)", severity=severity.upper(),
+                    severity_zh=SEVERITY_ZH[severity], n=len(group))  # fmt: skip
+        click.echo("\n" + words.render())
         for f in group:
             about = f" [{', '.join(f.features)}]" if f.features else ""
-            click.echo(f"  {f.rule}{about}: {f.message['en']}")
-            click.echo(f"      {f.message['zh']}")
-            click.echo(f"      clause: {f.clause}")
-            if f.fix:
+            if both:
+                click.echo(f"  {f.rule}{about}: {f.message['en']}")
+                click.echo(f"      {f.message['zh']}")
+            else:
+                said = msg("%(rule)s: %(message)s", rule=f.rule + about, message=f.message["zh"])
+                click.echo("  " + said.render())
+            click.echo("      " + msg("clause: %(clause)s", clause=f.clause).render())
+            if f.fix and both:
                 click.echo(f"      fix: {f.fix}")
                 click.echo(f"      整改: {f.fix_zh}")
+            elif f.fix:
+                click.echo("      " + msg("fix: %(fix)s", fix=f.fix_zh).render())
     if report.findings:
-        counts = ", ".join(f"{k} {v}" for k, v in report.counts().items())
-        click.echo(f"\ncounts: {counts}")
+        counts = ", ".join(
+            f"{k if both else SEVERITY_ZH.get(k, k)} {v}" for k, v in report.counts().items()
+        )
+        click.echo("\n" + msg("counts: %(counts)s", counts=counts).render())
     skipped = not_checked(site, profile, report)
     if skipped:
-        click.echo("not checked: " + "; ".join(skipped))
+        rules = skipped[0]
+        for more in skipped[1:]:
+            rules = msg("%(text)s; %(more)s", text=rules, more=more)
+        click.echo(msg("not checked: %(rules)s", rules=rules).render())
 
 
 @click.command("check")

@@ -356,3 +356,112 @@ def test_a_missing_cjk_font_is_said_in_lang(monkeypatch):
         "中文标注需要 Noto Sans CJK 字体，但尚未安装；请先安装（Debian/Ubuntu：apt-get install "
         "fonts-noto-cjk）再生成报告"
     )
+
+
+def _ledger_lines(run: Run, tmp_path: Path, lang: str) -> list[str]:
+    """The informational lines of a short ledger session in ``lang``."""
+    db = f"sqlite:///{tmp_path}/{lang}.db"
+    site = _tiny(tmp_path)
+    out: list[str] = []
+    for argv in (
+        ("db", "init"),
+        ("db", "status"),
+        ("db", "upgrade"),
+        ("import-site", site),
+        ("problems", "open", "tiny", "-d", "hedge", "--deadline", "2030-01-01"),
+        ("problems", "update", "1", "--status", "fixed"),
+        (
+            "problems",
+            "recheck",
+            "1",
+            "--failed",
+            "--result",
+            "dark",
+            "--new-deadline",
+            "2031-01-01",
+        ),
+        ("users", "add", "bob", "--role", "planner", "--password", "pw12345678"),
+    ):
+        result = run(*argv, "--db", db, lang=lang)
+        assert result.exit_code == 0, result.output
+        out += result.stdout.splitlines()
+    return [line.replace(db, "DB") for line in out]
+
+
+def test_the_ledger_commands_lines_follow_lang(run, tmp_path, monkeypatch):
+    from camwatch.registry.db import head_revision
+
+    monkeypatch.setenv("CAMWATCH_USER", "tester")
+    rev = head_revision()
+    assert _ledger_lines(run, tmp_path, "zh") == [
+        f"台账已就绪：DB（版本 {rev}）",
+        f"DB：版本 {rev}（最新 {rev}；已是最新）",
+        f"已是最新（{rev}）",
+        "新小区 tiny",
+        "  新增（1）：C1",
+        "  未变化：0 台设备",
+        "已在 tiny 新建问题 #1，整改期限 2030-01-01",
+        "问题 #1：fixed，整改期限 2030-01-01（版本 2）",
+        "问题 #1：reopened，新整改期限 2031-01-01",
+        "已创建用户 bob（planner）",
+    ]
+    assert _ledger_lines(run, tmp_path, "en") == [
+        f"ledger ready at DB (revision {rev})",
+        f"DB: revision {rev} (newest {rev}; current)",
+        f"up to date ({rev})",
+        "new compound tiny",
+        "  added (1): C1",
+        "  unchanged: 0 device(s)",
+        "opened problem #1 in tiny, due 2030-01-01",
+        "problem #1: fixed, due 2030-01-01 (version 2)",
+        "problem #1: reopened, new deadline 2031-01-01",
+        "created user bob (planner)",
+    ]
+
+
+def test_ledger_tables_word_their_headings_in_lang(run, tmp_path, monkeypatch):
+    monkeypatch.setenv("CAMWATCH_USER", "tester")
+    db = f"sqlite:///{tmp_path}/l.db"
+    assert run("db", "init", "--db", db).exit_code == 0
+    assert run("import-site", _tiny(tmp_path), "--db", db).exit_code == 0
+    zh = run("devices", "list", "tiny", "--db", db)
+    assert "tiny 的设备（1）" in zh.stdout
+    assert re.search(r"┃ 编号 ┃ 类型\s+┃ 名称 ┃ 状态\s+┃ 位置", zh.stdout), zh.stdout
+    en = run("devices", "list", "tiny", "--db", db, lang="en")
+    assert "Devices of tiny (1)" in en.stdout
+    assert re.search(r"┃ code ┃ kind\s+┃ name ┃ status\s+┃ where", en.stdout), en.stdout
+
+
+def test_the_check_text_is_chinese_only_under_zh(run, tmp_path):
+    site = _tiny(tmp_path)
+    zh = run("check", site).stdout.splitlines()
+    assert zh[:6] == [
+        "tiny（tiny）— 检查标准 national：不达标",
+        "",
+        "不达标（1）",
+        "  PERIM-CONTINUOUS：周界没有入侵报警（无报警线）",
+        "      条款：GB 51348-2019 §14.2",
+        "      整改：沿整个周界（出入口除外）安装周界入侵报警线（红外对射或电子围栏），"
+        "每个防区不超过 200 米",
+    ]
+    en = run("check", site, lang="en").stdout.splitlines()
+    assert en[:8] == [  # English: every finding in both languages, as it always was
+        "tiny (tiny) — profile national: does NOT meet the standard 不达标",
+        "",
+        "ERROR 不达标 (1)",
+        "  PERIM-CONTINUOUS: the perimeter has no intrusion alarm (no alarm lines)",
+        "      周界没有入侵报警（无报警线）",
+        "      clause: GB 51348-2019 §14.2",
+        "      fix: install perimeter intrusion alarm lines (infrared beams or electric fence) "
+        "along the whole boundary except the gates, in defence zones of at most 200 m",
+        "      整改: 沿整个周界（出入口除外）安装周界入侵报警线（红外对射或电子围栏），"
+        "每个防区不超过 200 米",
+    ]
+    assert zh[-1] == (
+        "未检查：DEVICE-HEALTH（需要台账数据：请检查台账中的小区）；"
+        "RETENTION（平面图未记录 retention_days）"
+    )
+    assert en[-1] == (
+        "not checked: DEVICE-HEALTH (needs the ledger: check a COMPOUND); "
+        "RETENTION (the site does not record retention_days)"
+    )
