@@ -86,9 +86,11 @@ def print_report(site: Site, profile: Profile, report: Report) -> None:
         group = [f for f in report.findings if f.severity == severity]
         if not group:
             continue
-        words = msg("%(severity)s %(severity_zh)s (%(n)s)", severity=severity.upper(),
-                    severity_zh=SEVERITY_ZH[severity], n=len(group))  # fmt: skip
-        click.echo("\n" + words.render())
+        if both:
+            click.echo(f"\n{severity.upper()} {SEVERITY_ZH[severity]} ({len(group)})")
+        else:
+            words = msg("%(severity)s (%(n)s)", severity=SEVERITY_ZH[severity], n=len(group))
+            click.echo("\n" + words.render())
         for f in group:
             about = f" [{', '.join(f.features)}]" if f.features else ""
             if both:
