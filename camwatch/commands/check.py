@@ -15,7 +15,7 @@ import click
 
 from camwatch.clikit import echo_json
 from camwatch.compliance import ledger_site
-from camwatch.i18n import Message, current_language, msg
+from camwatch.i18n import Message, current_language, msg, term_msg
 from camwatch.model import SEVERITIES, Site
 from camwatch.sitefile import load_site
 from camwatch.standards import (
@@ -190,8 +190,21 @@ def from_findings_cmd(
     if as_json:
         echo_json(result)
         return
-    parts = [f"{len(v)} {k.replace('_', ' ')}" for k, v in result.items() if v]
-    click.echo(f"{compound}: " + (", ".join(parts) if parts else "no findings, no problems"))
+    said = {k: FINDINGS_WORDS.get(k) or k.replace("_", " ") for k in result}
+    parts = [msg("%(n)s %(state)s", n=len(v), state=said[k]) for k, v in result.items() if v]
+    summary = parts or [msg("no findings, no problems")]
+    click.echo(msg("%(who)s: %(detail)s", who=compound, detail=summary).render())
     for key, ids in result.items():
         if ids:
-            click.echo(f"  {key.replace('_', ' ')}: #" + ", #".join(map(str, ids)))
+            numbers = "#" + ", #".join(map(str, ids))
+            click.echo("  " + msg("%(who)s: %(detail)s", who=said[key], detail=numbers).render())
+
+
+# what problems_from_findings did, by key, as the reader says it
+FINDINGS_WORDS = {
+    "created": term_msg("problems", "created"),
+    "existing": term_msg("problems", "existing"),
+    "reopened": term_msg("problems", "reopened"),
+    "verified": term_msg("problems", "verified"),
+    "resolved_candidates": term_msg("problems", "resolved candidates"),
+}

@@ -465,3 +465,25 @@ def test_the_check_text_is_chinese_only_under_zh(run, tmp_path):
         "not checked: DEVICE-HEALTH (needs the ledger: check a COMPOUND); "
         "RETENTION (the site does not record retention_days)"
     )
+
+
+def test_problems_from_findings_says_what_it_did_in_lang(run, tmp_path, monkeypatch):
+    monkeypatch.setenv("CAMWATCH_USER", "tester")
+    for lang, first, again in (
+        (
+            "zh",
+            ["tiny：新建 3 个", "  新建：#1, #2, #3"],
+            ["tiny：已在整改 3 个", "  已在整改：#1, #2, #3"],
+        ),
+        (
+            "en",
+            ["tiny: 3 created", "  created: #1, #2, #3"],
+            ["tiny: 3 existing", "  existing: #1, #2, #3"],
+        ),
+    ):
+        db = f"sqlite:///{tmp_path}/{lang}.db"
+        assert run("db", "init", "--db", db).exit_code == 0
+        assert run("import-site", _tiny(tmp_path), "--db", db).exit_code == 0
+        argv = ("problems", "from-findings", "tiny", "--deadline-days", "30", "--db", db)
+        assert run(*argv, lang=lang).stdout.splitlines() == first
+        assert run(*argv, lang=lang).stdout.splitlines() == again
