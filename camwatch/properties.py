@@ -207,25 +207,24 @@ LENS_HFOV = Range(0, 180, low_open=True, high_open=True)
 
 def check_resolution(value: Any) -> tuple[int, int]:
     """``[width, height]``, both integers in :data:`RESOLUTION`'s range."""
-    if not isinstance(value, list | tuple) or len(value) != 2:
-        raise ValueRangeError(
-            f"resolution must be [width, height] in integer pixels, each in {RESOLUTION.range}, "
-            f"got {show(value)}",
-            prop="resolution",
-            range_text=str(RESOLUTION.range),
+    bad = ValueRangeError(
+        msg(
+            "resolution must be [width, height] in integer pixels, each in %(range)s, "
+            "got %(value)s",
+            range=str(RESOLUTION.range),
             value=show(value),
-        )
+        ),
+        prop="resolution",
+        range_text=str(RESOLUTION.range),
+        value=show(value),
+    )
+    if not isinstance(value, list | tuple) or len(value) != 2:
+        raise bad
     for v in value:
         try:
             RESOLUTION.check(v)
         except ValueRangeError:
-            raise ValueRangeError(
-                f"resolution must be [width, height] in integer pixels, each in "
-                f"{RESOLUTION.range}, got {show(value)}",
-                prop="resolution",
-                range_text=str(RESOLUTION.range),
-                value=show(value),
-            ) from None
+            raise bad from None
     return (int(value[0]), int(value[1]))
 
 
@@ -272,14 +271,24 @@ def check_optics(
     at most :data:`MAX_DORI_DISTANCE_M` (a tiny hfov at a high resolution would
     reach beyond any site).
     """
+    source: Message | str
     if hfov_deg is not None:
         hfov, source = hfov_deg, f"hfov_deg {show(hfov_deg)}"
     elif focal_mm is not None and sensor_width_mm is not None:
         hfov = hfov_from_lens(focal_mm, sensor_width_mm)
-        source = f"focal_mm {show(focal_mm)} with sensor_width_mm {show(sensor_width_mm)}"
+        source = msg(
+            "focal_mm %(focal)s with sensor_width_mm %(sensor)s",
+            focal=show(focal_mm),
+            sensor=show(sensor_width_mm),
+        )
         if hfov not in LENS_HFOV:
             raise ValueRangeError(
-                f"{source} gives hfov_deg {hfov:.6g}, which must be in {LENS_HFOV}",
+                msg(
+                    "%(source)s gives hfov_deg %(hfov)s, which must be in %(range)s",
+                    source=source,
+                    hfov=format(hfov, ".6g"),
+                    range=str(LENS_HFOV),
+                ),
                 prop="hfov",
                 range_text=str(LENS_HFOV),
                 value=show(hfov),
@@ -289,8 +298,14 @@ def check_optics(
     distance = detection_distance(hfov, resolution[0])
     if not distance <= MAX_DORI_DISTANCE_M:
         raise ValueRangeError(
-            f"{source} at {resolution[0]} px gives a detection distance of {distance:.4g} m, "
-            f"which must be at most {MAX_DORI_DISTANCE_M:g} m",
+            msg(
+                "%(source)s at %(px)s px gives a detection distance of %(distance)s m, "
+                "which must be at most %(max)s m",
+                source=source,
+                px=resolution[0],
+                distance=format(distance, ".4g"),
+                max=format(MAX_DORI_DISTANCE_M, "g"),
+            ),
             prop="detection_distance",
             range_text=f"(0, {MAX_DORI_DISTANCE_M:g}]",
             value=f"{distance:.4g}",

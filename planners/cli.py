@@ -15,12 +15,12 @@ import click
 
 from camwatch.clikit import echo_json
 from camwatch.errors import UsageError
-from camwatch.i18n import msg, text_of
-
-
-def _said(item: dict) -> str:
-    """An output item's reason in the language of messages (``camwatch --lang``)."""
-    return text_of(item.get("reason_msg") or item.get("reason"))
+from camwatch.i18n import msg
+from planners.cli_words import suggestion_word
+from planners.cli_words import word as _word
+from planners.plan_text import method_line as _method_line
+from planners.plan_text import print_plan as _print_plan
+from planners.plan_text import said as _said
 
 
 def _load(path: str):  # noqa: ANN202
@@ -216,61 +216,6 @@ def plan_cmd(
         raise SystemExit(TARGET_NOT_REACHED)
 
 
-def _print_plan(result: Any) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
-    console = Console()
-    levels = Table(title=f"{result.site_id}: coverage before → after")
-    for col in ("level", "before", "after"):
-        levels.add_column(col, justify="left" if col == "level" else "right")
-    for lv in result.before:  # the levels of the site's ladder
-        levels.add_row(lv, f"{result.before[lv]:.2%}", f"{result.after[lv]:.2%}")
-    console.print(levels)
-    if result.suggestions:
-        table = Table(title="Suggested cameras (planned)")
-        for col in ("id", "position", "heading", "lens", "mount", "gain m²"):
-            table.add_column(col, justify="right" if col == "gain m²" else "left")
-        for s in result.suggestions:
-            cam = s.camera
-            lens = (
-                s.lens.name
-                if s.lens.named
-                else f"{cam.hfov:g}° {cam.resolution[0]}x{cam.resolution[1]}"
-            )
-            table.add_row(
-                cam.id,
-                f"({cam.position[0]:.2f}, {cam.position[1]:.2f})",
-                f"{cam.heading_deg:g}°",
-                lens,
-                s.mount,
-                f"{s.gain_m2:,.1f}",
-            )
-        console.print(table)
-    if result.note:
-        console.print(f"note: {result.note}")
-    if result.target is not None:
-        t = result.target
-        console.print(
-            f"target {t['ratio']:.2%} at {t['level']}: "
-            + ("[green]reached[/green]" if t["reached"] else "[red]not reachable[/red]")
-        )
-        for u in t["unreachable"]:
-            console.print(f"  - {_said(u)} (best {u['best_ratio']:.2%})")
-    console.print(_method_line(result))
-
-
-def _method_line(result: Any) -> str:
-    """One line on how the plan was found (method, optimality gap, sizes, time)."""
-    gap = "" if result.gap is None else f", gap {result.gap:.3%}"
-    bound = "".join(f"; {s}" for s in result.skipped_mounts if "not visited" in s)
-    return (
-        f"method {result.method}{' (optimal)' if result.optimal else ''}{gap}; "
-        f"{result.candidates} candidates, pool {result.pool}, {result.atoms} atoms; "
-        f"{result.seconds:.1f} s{bound}"
-    )
-
-
 def _analysis(site: Any, include_planned: bool) -> Any:
     from camwatch.geometry.coverage import analyze
 
@@ -324,13 +269,13 @@ def suggest_cmd(site_file: str, include_planned: bool, picture: str | None, as_j
         from rich.console import Console
         from rich.table import Table
 
-        table = Table(title=f"{site.id}: device suggestions ({len(items)})")
-        for col in ("type", "position", "reason"):
-            table.add_column(col)
+        title = msg("%(site)s: device suggestions (%(n)s)", site=site.id, n=len(items))
+        table = Table(title=title.render())
+        for col in (msg("type"), msg("position"), msg("reason")):
+            table.add_column(col.render())
         for it in items:
-            table.add_row(
-                it["type"], f"({it['position'][0]:.1f}, {it['position'][1]:.1f})", _said(it)
-            )
+            position = f"({it['position'][0]:.1f}, {it['position'][1]:.1f})"
+            table.add_row(suggestion_word(it["type"]), position, _said(it))
         Console().print(table)
     _draw(site, analysis, picture, device_overlays(items))
 
@@ -364,14 +309,16 @@ def routes_cmd(
         from rich.console import Console
         from rich.table import Table
 
-        table = Table(title=f"{site.id}: intruder routes, worst first")
-        for col in ("id", "building", "entry", "unseen m", "seen m", "length m"):
-            table.add_column(col, justify="right" if col.endswith(" m") else "left")
+        table = Table(title=msg("%(site)s: intruder routes, worst first", site=site.id).render())
+        for col in (msg("id"), msg("building"), msg("entry")):
+            table.add_column(col.render())
+        for col in (msg("unseen m"), msg("seen m"), msg("length m")):
+            table.add_column(col.render(), justify="right")
         for r in routes:
             if not r["reachable"]:
                 table.add_row(r["id"], r["building"], _said(r), "", "", "")
                 continue
-            entry = r["entry"]["kind"] + (
+            entry = _word(r["entry"]["kind"]) + (
                 f" {r['entry'].get('name') or r['entry'].get('id')}"
                 if r["entry"]["kind"] == "gate"
                 else ""
@@ -444,16 +391,29 @@ def patrol_cmd(
     if as_json:
         echo_json({"site": site.id, **patrol})
     else:
-        click.echo(
-            f"{site.id}: patrol from {patrol['start'].get('name') or patrol['start']['point']} "
-            f"through {len(patrol['stops'])} blind spots ≥ {min_area:g} m²: "
-            f"{patrol['length_m']:.0f} m, {patrol['time_min']:.1f} min at {speed:g} m/s"
+        head = msg(
+            "%(site)s: patrol from %(start)s through %(n)s blind spots ≥ %(area)s m²: "
+            "%(length)s m, %(minutes)s min at %(speed)s m/s",
+            site=site.id,
+            start=str(patrol["start"].get("name") or patrol["start"]["point"]),
+            n=len(patrol["stops"]),
+            area=format(min_area, "g"),
+            length=format(patrol["length_m"], ".0f"),
+            minutes=format(patrol["time_min"], ".1f"),
+            speed=format(speed, "g"),
         )
+        click.echo(head.render())
         for k, stop in enumerate(patrol["stops"], 1):
-            click.echo(
-                f"  {k}. {stop['blind_spot']} ({stop['area_m2']:.0f} m²) at "
-                f"({stop['point'][0]:.1f}, {stop['point'][1]:.1f})"
+            line = msg(
+                "%(k)s. %(spot)s (%(area)s m²) at (%(x)s, %(y)s)",
+                k=k,
+                spot=stop["blind_spot"],
+                area=format(stop["area_m2"], ".0f"),
+                x=format(stop["point"][0], ".1f"),
+                y=format(stop["point"][1], ".1f"),
             )
+            click.echo("  " + line.render())
         for s in patrol["skipped"]:
-            click.echo(f"  skipped {s['blind_spot']}: {_said(s)}")
+            line = msg("skipped %(spot)s: %(reason)s", spot=s["blind_spot"], reason=_said(s))
+            click.echo("  " + line.render())
     _draw(site, analysis, picture, patrol_overlay(patrol))

@@ -35,7 +35,7 @@ from camwatch.batch.tasks import TASK_GROUP, Task
 from camwatch.clikit import echo_json
 from camwatch.commands.common import ledger, ledger_options
 from camwatch.errors import UsageError
-from camwatch.i18n import msg
+from camwatch.i18n import Message, msg, text_of
 
 
 def load_task(name: str) -> Task:
@@ -145,11 +145,11 @@ def run_batch(
         raise UsageError(msg("--output goes with a FOLDER (--all stores results in the ledger)"))
     fn = load_task(task)
     show, stop = _progress(not as_json)
-    failures: list[tuple[str, str]] = []
+    failures: list[Failure] = []
 
     def note(outcome: Outcome) -> None:
         if outcome.error is not None:
-            failures.append((outcome.job.key, outcome.error))
+            failures.append((outcome.job.key, outcome.error, outcome.words or outcome.error))
 
     if folder is not None:
         out = Path(output) if output else Path(folder) / f"camwatch-{task}"
@@ -160,7 +160,7 @@ def run_batch(
             if not current:
                 todo.append(job)
             elif error is not None:
-                failures.append((job.key, error))
+                failures.append((job.key, error, error))
 
         def store(outcome: Outcome) -> None:
             note(outcome)
@@ -172,13 +172,13 @@ def run_batch(
         finally:
             stop()
         tally.skipped = len(jobs) - len(todo)
-        where = str(out)
+        where: str | Message = str(out)
     else:
         from camwatch.registry.snapshots import save_snapshot
 
         with ledger() as session:
             todo, skipped, stored = _ledger_jobs(session, task, options, district, refresh)
-            failures.extend(stored)
+            failures.extend((key, error, error) for key, error in stored)
 
             def keep(outcome: Outcome) -> None:
                 note(outcome)
@@ -193,27 +193,50 @@ def run_batch(
             finally:
                 stop()
         tally.skipped = skipped
-        where = "the ledger's analysis snapshots"
+        where = LEDGER_RESULTS
     _report(tally, failures, where, as_json)
 
 
-def _report(tally: Tally, failures: list[tuple[str, str]], where: str, as_json: bool) -> None:
-    for key, message in sorted(failures):
-        named = message if message.startswith(f"{key}:") else f"{key}: {message}"
+# A compound that failed: its key, the error's English (stored, and in --json) and the
+# error to word in --lang (a catalogue message when it came from this run; an error stored
+# by an earlier run is its stored English, shown as it is: docs/web.md, "Languages").
+Failure = tuple[str, str, Message | str]
+LEDGER_RESULTS = msg("the ledger's analysis snapshots")
+
+
+def _report(tally: Tally, failures: list[Failure], where: str | Message, as_json: bool) -> None:
+    for key, _english, words in sorted(failures, key=lambda f: f[:2]):
+        text = text_of(words)
+        named = (
+            text
+            if text.startswith((f"{key}:", f"{key}："))
+            else (msg("%(who)s: %(detail)s", who=key, detail=words).render())
+        )
         click.echo(msg("error: %(message)s", message=named).render(), err=True)
     earlier = len(failures) - tally.failed
     if as_json:
-        echo_json({**tally.to_dict(), "results": where, "failures": dict(sorted(failures))})
+        failed = {key: english for key, english, _ in sorted(failures, key=lambda f: f[:2])}
+        echo_json({**tally.to_dict(), "results": text_of(where, "en"), "failures": failed})
     else:
-        click.echo(
-            f"{tally.done} done, {tally.failed} failed, {tally.skipped} already current"
-            + (f" ({earlier} of them failed before)" if earlier else "")
-            + "; "
-            f"{tally.workers} worker(s) (started in {tally.startup_seconds:.1f} s), "
-            f"{tally.seconds:.1f} s, "
-            f"{tally.per_hour():,.0f} compounds/hour; results in {where}",
-            err=True,
+        counts = msg(
+            "%(done)s done, %(failed)s failed, %(skipped)s already current",
+            done=tally.done,
+            failed=tally.failed,
+            skipped=tally.skipped,
         )
+        if earlier:
+            counts = msg("%(counts)s (%(n)s of them failed before)", counts=counts, n=earlier)
+        line = msg(
+            "%(counts)s; %(workers)s worker(s) (started in %(startup)s s), %(seconds)s s, "
+            "%(rate)s compounds/hour; results in %(where)s",
+            counts=counts,
+            workers=tally.workers,
+            startup=format(tally.startup_seconds, ".1f"),
+            seconds=format(tally.seconds, ".1f"),
+            rate=format(tally.per_hour(), ",.0f"),
+            where=where,
+        )
+        click.echo(line.render(), err=True)
     if failures:
         raise SystemExit(1)
 

@@ -21,17 +21,22 @@ from typing import Any
 from camwatch.batch.jobs import Job
 from camwatch.batch.tasks import Task, run_task
 from camwatch.errors import UsageError
-from camwatch.i18n import msg
+from camwatch.i18n import Message, msg, text_of
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """What became of one job."""
+    """What became of one job.
+
+    ``error`` is the English text (stored in result files and snapshots, and in
+    ``--json``); ``words`` the same error to word in the reader's language.
+    """
 
     job: Job
     result: dict[str, Any] | None
     error: str | None
     seconds: float  # the task's own time on its worker
+    words: Message | str | None = None
 
 
 @dataclass
@@ -148,15 +153,19 @@ def run_jobs(
             futures[future] = job
         for finished, future in enumerate(as_completed(list(futures)), start=1):
             job = futures.pop(future)
+            words: Message | str | None
             try:
-                result, error, seconds = future.result()
+                result, raw, seconds = future.result()
+                words = Message.from_json(raw) if isinstance(raw, dict) else raw
             except Exception as exc:  # the task failed on every retry
-                result, error, seconds = None, f"failed after {retries} retries: {exc!r}", 0.0
+                result, seconds = None, 0.0
+                words = msg("failed after %(n)s retries: %(detail)s", n=retries, detail=repr(exc))
+            error = None if words is None else text_of(words, "en")
             if error is None:
                 tally.done += 1
             else:
                 tally.failed += 1
-            on_result(Outcome(job, result, error, seconds))
+            on_result(Outcome(job, result, error, seconds, words))
             future.release()
             if progress is not None:
                 progress(finished, len(jobs))

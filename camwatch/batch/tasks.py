@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from camwatch.errors import CamwatchError
+from camwatch.i18n import Message
 from camwatch.model import Site
 from camwatch.standards.context import DeviceHealth
 
@@ -54,13 +55,18 @@ def check_task(
 
 def run_task(
     task: Task, source: Any, devices: Sequence[DeviceHealth], options: Mapping[str, Any]
-) -> tuple[dict[str, Any] | None, str | None, float]:
-    """Run ``task`` on a worker: ``(result, None, seconds)`` or ``(None, message, seconds)``.
+) -> tuple[dict[str, Any] | None, dict[str, Any] | str | None, float]:
+    """Run ``task`` on a worker: ``(result, None, seconds)`` or ``(None, error, seconds)``.
 
     ``source`` is the job's site input (see :func:`camwatch.batch.jobs.build_site`).
     A camwatch error (bad site, refused value) is the compound's answer and is
     returned, not raised — retrying cannot change it; anything else raises, so
     Dask retries the task (a lost worker, a crash).
+
+    The error is not worded on the worker, which does not know the reader's
+    language: it is the catalogue message's stored form (``{"key", "params"}``,
+    plain data that crosses to the client) or, for an error that is plain text,
+    that text (docs/web.md, "Languages").
     """
     from camwatch.batch.jobs import build_site
 
@@ -69,5 +75,7 @@ def run_task(
         site = build_site(source)
         result = task(site, devices, options)
     except CamwatchError as exc:
-        return None, str(exc), time.perf_counter() - start
+        words = exc.words
+        error = words.to_json() if isinstance(words, Message) else words
+        return None, error, time.perf_counter() - start
     return result, None, time.perf_counter() - start

@@ -15,6 +15,7 @@ import click
 
 from camwatch.clikit import echo_json
 from camwatch.compliance import ledger_site
+from camwatch.i18n import Message, current_language, msg, term_msg
 from camwatch.model import SEVERITIES, Site
 from camwatch.sitefile import load_site
 from camwatch.standards import (
@@ -57,40 +58,64 @@ def run_check(
     return site, chosen, report
 
 
-def not_checked(site: Site, profile: Profile, report: Report) -> list[str]:
+def not_checked(site: Site, profile: Profile, report: Report) -> list[Message]:
     """Rules of the profile that could not run for lack of facts (text output only)."""
-    notes = [f"{r} (needs the ledger: check a COMPOUND)" for r in report.not_checked]
+    notes = [
+        msg("%(rule)s (needs the ledger: check a COMPOUND)", rule=r) for r in report.not_checked
+    ]
     if site.info.retention_days is None and "RETENTION" in profile.rules:
-        notes.append("RETENTION (the site does not record retention_days)")
+        notes.append(msg("RETENTION (the site does not record retention_days)"))
     return notes
 
 
 def print_report(site: Site, profile: Profile, report: Report) -> None:
+    """The findings as text: in English, each finding in both languages (as it always was);
+    in Chinese, in Chinese only (docs/web.md, "Languages")."""
+    both = current_language() == "en"
     verdict = (
-        "meets the standard 达标" if report.meets_standard else "does NOT meet the standard 不达标"
+        msg("meets the standard 达标")
+        if report.meets_standard
+        else msg("does NOT meet the standard 不达标")
     )
-    click.echo(f"{site.info.name or site.id} ({site.id}) — profile {report.profile}: {verdict}")
+    head = msg("%(name)s (%(id)s) — profile %(profile)s: %(verdict)s", name=site.info.name or site.id,
+               id=site.id, profile=report.profile, verdict=verdict)  # fmt: skip
+    click.echo(head.render())
     if not report.findings:
-        click.echo("no findings")
+        click.echo(msg("no findings").render())
     for severity in SEVERITIES:
         group = [f for f in report.findings if f.severity == severity]
         if not group:
             continue
-        click.echo(f"\n{severity.upper()} {SEVERITY_ZH[severity]} ({len(group)})")
+        if both:
+            click.echo(f"\n{severity.upper()} {SEVERITY_ZH[severity]} ({len(group)})")
+        else:
+            words = msg("%(severity)s (%(n)s)", severity=SEVERITY_ZH[severity], n=len(group))
+            click.echo("\n" + words.render())
         for f in group:
             about = f" [{', '.join(f.features)}]" if f.features else ""
-            click.echo(f"  {f.rule}{about}: {f.message['en']}")
-            click.echo(f"      {f.message['zh']}")
-            click.echo(f"      clause: {f.clause}")
-            if f.fix:
+            if both:
+                click.echo(f"  {f.rule}{about}: {f.message['en']}")
+                click.echo(f"      {f.message['zh']}")
+            else:
+                said = msg("%(rule)s: %(message)s", rule=f.rule + about, message=f.message["zh"])
+                click.echo("  " + said.render())
+            click.echo("      " + msg("clause: %(clause)s", clause=f.clause).render())
+            if f.fix and both:
                 click.echo(f"      fix: {f.fix}")
                 click.echo(f"      整改: {f.fix_zh}")
+            elif f.fix:
+                click.echo("      " + msg("fix: %(fix)s", fix=f.fix_zh).render())
     if report.findings:
-        counts = ", ".join(f"{k} {v}" for k, v in report.counts().items())
-        click.echo(f"\ncounts: {counts}")
+        counts = ", ".join(
+            f"{k if both else SEVERITY_ZH.get(k, k)} {v}" for k, v in report.counts().items()
+        )
+        click.echo("\n" + msg("counts: %(counts)s", counts=counts).render())
     skipped = not_checked(site, profile, report)
     if skipped:
-        click.echo("not checked: " + "; ".join(skipped))
+        rules = skipped[0]
+        for more in skipped[1:]:
+            rules = msg("%(text)s; %(more)s", text=rules, more=more)
+        click.echo(msg("not checked: %(rules)s", rules=rules).render())
 
 
 @click.command("check")
@@ -165,8 +190,21 @@ def from_findings_cmd(
     if as_json:
         echo_json(result)
         return
-    parts = [f"{len(v)} {k.replace('_', ' ')}" for k, v in result.items() if v]
-    click.echo(f"{compound}: " + (", ".join(parts) if parts else "no findings, no problems"))
+    said = {k: FINDINGS_WORDS.get(k) or k.replace("_", " ") for k in result}
+    parts = [msg("%(n)s %(state)s", n=len(v), state=said[k]) for k, v in result.items() if v]
+    summary = parts or [msg("no findings, no problems")]
+    click.echo(msg("%(who)s: %(detail)s", who=compound, detail=summary).render())
     for key, ids in result.items():
         if ids:
-            click.echo(f"  {key.replace('_', ' ')}: #" + ", #".join(map(str, ids)))
+            numbers = "#" + ", #".join(map(str, ids))
+            click.echo("  " + msg("%(who)s: %(detail)s", who=said[key], detail=numbers).render())
+
+
+# what problems_from_findings did, by key, as the reader says it
+FINDINGS_WORDS = {
+    "created": term_msg("problems", "created"),
+    "existing": term_msg("problems", "existing"),
+    "reopened": term_msg("problems", "reopened"),
+    "verified": term_msg("problems", "verified"),
+    "resolved_candidates": term_msg("problems", "resolved candidates"),
+}

@@ -25,7 +25,7 @@ from sqlalchemy.engine import make_url
 
 from camwatch.clikit import BadValue
 from camwatch.errors import UsageError
-from camwatch.i18n import msg
+from camwatch.i18n import msg, text_of
 from camwatch.registry.db import (
     RegistrySession,
     database_url,
@@ -200,9 +200,12 @@ def table(title: str | None, columns: Sequence[str], rows: Sequence[Sequence[Any
     """A rich table with these columns and rows (None shown as an empty cell)."""
     from rich.table import Table
 
-    t = Table(title=title)
+    from camwatch.commands.words import heading
+    from camwatch.commands.words import title as title_words
+
+    t = Table(title=None if title is None else text_of(title_words(title)))
     for col in columns:
-        t.add_column(col)
+        t.add_column(text_of(heading(col)))  # worded in --lang (English: as given)
     for row in rows:
         t.add_row(*("" if v is None else str(v) for v in row))
     return t

@@ -24,7 +24,7 @@ from camwatch.commands.common import (
     table,
 )
 from camwatch.errors import UsageError
-from camwatch.i18n import msg
+from camwatch.i18n import msg, term_msg
 from camwatch.model import ROLES
 
 # -- db ------------------------------------------------------------------------------
@@ -44,7 +44,8 @@ def db_init() -> None:
 
     engine = open_engine(for_init=True)
     revision = init_db(engine)
-    click.echo(f"ledger ready at {engine.url.render_as_string()} (revision {revision})")
+    url = engine.url.render_as_string()
+    click.echo(msg("ledger ready at %(url)s (revision %(rev)s)", url=url, rev=revision).render())
 
 
 @db.command("upgrade")
@@ -58,7 +59,8 @@ def db_upgrade() -> None:
     if before is None:
         raise UsageError(msg("the database has no ledger yet; run `camwatch db init`"))
     after = upgrade_db(engine)
-    click.echo(f"revision {before} -> {after}" if before != after else f"up to date ({after})")
+    said = msg("revision %(before)s -> %(after)s", before=before, after=after)
+    click.echo((said if before != after else msg("up to date (%(rev)s)", rev=after)).render())
 
 
 @db.command("status")
@@ -69,10 +71,11 @@ def db_status() -> None:
 
     engine = open_engine(for_init=True)
     here, head = current_revision(engine), head_revision()
-    state = "current" if here == head else "needs `camwatch db upgrade`"
-    click.echo(
-        f"{engine.url.render_as_string()}: revision {here or 'none'} (newest {head}; {state})"
-    )
+    state = msg("current") if here == head else msg("needs `camwatch db upgrade`")
+    said = msg("%(url)s: revision %(rev)s (newest %(head)s; %(state)s)",
+               url=engine.url.render_as_string(), rev=here or term_msg("list", "none"),
+               head=head, state=state)  # fmt: skip
+    click.echo(said.render())
 
 
 @db.command("backup")
@@ -107,17 +110,19 @@ def db_seed_demo(sites_dir: str) -> None:
         report = seed_demo(session, sites_dir=sites_dir, actor=actor())
     for code, diff in report["compounds"].items():
         if diff["created"]:
-            what = f"imported ({len(diff['added'])} devices)"
+            what = msg("imported (%(n)s devices)", n=len(diff["added"]))
         else:
-            what = "updated" if _diff_changed(diff) else "unchanged"
-        click.echo(f"compound {code}: {what}")
+            what = msg("updated") if _diff_changed(diff) else msg("unchanged")
+        click.echo(msg("compound %(code)s: %(what)s", code=code, what=what).render())
     if not report["compounds"]:
-        click.echo(f"no *.geojson files in {sites_dir}")
+        click.echo(msg("no *.geojson files in %(folder)s", folder=sites_dir).render())
     for user in report["users"]:
-        note = "" if user["created"] else "  (existing; password as set before)"
-        click.echo(
-            f"user {user['username']:<11} password {user['password']:<16} {user['role']}{note}"
-        )
+        name, password = user["username"].ljust(11), user["password"].ljust(16)
+        said = msg("user %(name)s password %(password)s %(role)s", name=name, password=password,
+                   role=user["role"])  # fmt: skip
+        if not user["created"]:
+            said = msg("%(text)s  (existing; password as set before)", text=said)
+        click.echo(said.render())
 
 
 def _diff_changed(diff: dict) -> bool:
@@ -128,21 +133,27 @@ def _diff_changed(diff: dict) -> bool:
 
 
 def _print_diff(diff: dict) -> None:
-    head = "dry run — nothing written; " if diff["dry_run"] else ""
-    state = "new compound" if diff["created"] else "existing compound"
-    click.echo(f"{head}{state} {diff['compound']}")
+    code = diff["compound"]
+    said = msg("new compound %(code)s", code=code) if diff["created"] else (
+        msg("existing compound %(code)s", code=code))  # fmt: skip
+    if diff["dry_run"]:
+        said = msg("dry run — nothing written; %(text)s", text=said)
+    click.echo(said.render())
     for key, (old, new) in diff["compound_changes"].items():
         click.echo(f"  {key}: {old!r} -> {new!r}")
     if diff["added"]:
-        click.echo(f"  added ({len(diff['added'])}): {', '.join(diff['added'])}")
+        said = msg("added (%(n)s): %(codes)s", n=len(diff["added"]), codes=", ".join(diff["added"]))
+        click.echo("  " + said.render())
     for code, changes in diff["updated"].items():
         parts = "; ".join(f"{k}: {old!r} -> {new!r}" for k, (old, new) in changes.items())
-        click.echo(f"  updated {code}: {parts}")
+        click.echo("  " + msg("updated %(code)s: %(parts)s", code=code, parts=parts).render())
     if diff["retired"]:
-        click.echo(f"  retired ({len(diff['retired'])}): {', '.join(diff['retired'])}")
+        said = msg("retired (%(n)s): %(codes)s", n=len(diff["retired"]),
+                   codes=", ".join(diff["retired"]))  # fmt: skip
+        click.echo("  " + said.render())
     for code, why in diff.get("retired_changed", {}).items():
-        click.echo(f"    {code}: {why} since the last import")
-    click.echo(f"  unchanged: {diff['unchanged']} device(s)")
+        click.echo(f"    {code}: " + msg("%(why)s since the last import", why=why).render())
+    click.echo("  " + msg("unchanged: %(n)s device(s)", n=diff["unchanged"]).render())
 
 
 @click.command("import-site")
@@ -233,7 +244,8 @@ def export_site_cmd(compound: str, output: str | None, verify: bool) -> None:
         again = load_site(output)
         if again != site or analyze(again).to_dict() != analyze(site).to_dict():
             raise UsageError(msg("%(path)s does not reload as the ledger's site", path=output))
-        click.echo("verified: the file reloads as the same site with the same analysis", err=True)
+        said = msg("verified: the file reloads as the same site with the same analysis")
+        click.echo(said.render(), err=True)
 
 
 @click.command("compounds")
@@ -340,7 +352,9 @@ def users_add(
             compounds=compounds,
             actor=actor(),
         )
-        click.echo(f"created user {user.username} ({user.role})")
+        click.echo(
+            msg("created user %(name)s (%(role)s)", name=user.username, role=user.role).render()
+        )
 
 
 @users.command("list")
@@ -397,7 +411,7 @@ def users_passwd(username: str, password: str) -> None:
 
     with ledger() as session:
         set_password(session, username, password, actor=actor())
-    click.echo(f"password of {username} changed")
+    click.echo(msg("password of %(name)s changed", name=username).render())
 
 
 @users.command("token")
@@ -411,7 +425,7 @@ def users_token(username: str, revoke: bool) -> None:
     with ledger() as session:
         if revoke:
             revoke_token(session, username, actor=actor())
-            click.echo(f"token of {username} revoked")
+            click.echo(msg("token of %(name)s revoked", name=username).render())
             return
         token = issue_token(session, username, actor=actor())
     click.echo(token)

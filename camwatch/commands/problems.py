@@ -117,7 +117,9 @@ def problems_open(
             zone=zone,
             actor=actor(),
         )
-        click.echo(f"opened problem #{problem.id} in {compound}, due {due.isoformat()}")
+        said = msg("opened problem #%(id)s in %(compound)s, due %(due)s", id=problem.id,
+                   compound=compound, due=due.isoformat())  # fmt: skip
+        click.echo(said.render())
 
 
 @problems.command("list")
@@ -246,10 +248,9 @@ def problems_update(problem_id: int, **fields: Any) -> None:
 
     with ledger() as session:
         problem = update_problem(session, problem_id, actor=actor(), **fields)
-        click.echo(
-            f"problem #{problem.id}: {problem.status}, due {problem.deadline.isoformat()} "
-            f"(version {problem.version})"
-        )
+        said = msg("problem #%(id)s: %(status)s, due %(due)s (version %(v)s)", id=problem.id,
+                   status=problem.status, due=problem.deadline.isoformat(), v=problem.version)  # fmt: skip
+        click.echo(said.render())
 
 
 @problems.command("recheck")
@@ -284,8 +285,12 @@ def problems_recheck(
             expected_version=expected_version,
             actor=actor(),
         )
-        extra = "" if passed else f", new deadline {problem.deadline.isoformat()}"
-        click.echo(f"problem #{problem.id}: {problem.status}{extra}")
+        said = msg("problem #%(id)s: %(status)s", id=problem.id, status=problem.status)
+        if not passed:
+            said = msg(
+                "%(text)s, new deadline %(due)s", text=said, due=problem.deadline.isoformat()
+            )
+        click.echo(said.render())
 
 
 @problems.command("from-analysis")
@@ -318,14 +323,18 @@ def problems_from_analysis_cmd(
     if as_json:
         echo_json(result)
         return
-    click.echo(
-        f"{compound}: {len(result['created'])} problem(s) opened"
-        + (f" (#{', #'.join(map(str, result['created']))})" if result["created"] else "")
-        + f", {len(result['existing'])} already open"
-    )
+    opened = msg("%(compound)s: %(n)s problem(s) opened", compound=compound,
+                 n=len(result["created"]))  # fmt: skip
+    if result["created"]:
+        opened = msg(
+            "%(text)s (#%(ids)s)", text=opened, ids=", #".join(map(str, result["created"]))
+        )
+    click.echo(msg("%(text)s, %(n)s already open", text=opened, n=len(result["existing"])).render())
     if result["resolved_candidates"]:
         ids = ", #".join(map(str, result["resolved_candidates"]))
-        click.echo(f"no longer found by the analysis (re-check them): #{ids}")
+        click.echo(
+            msg("no longer found by the analysis (re-check them): #%(ids)s", ids=ids).render()
+        )
 
 
 def _add_from_findings() -> None:
@@ -394,7 +403,7 @@ def inspect_cmd(
                 [
                     i["key"],
                     i["severity"],
-                    "pass" if i["passed"] else "FAIL",
+                    (msg("pass") if i["passed"] else msg("FAIL")).render(),
                     i["count"],
                     ", ".join(i["features"]),
                 ]
@@ -402,9 +411,12 @@ def inspect_cmd(
             ],
         )
     )
-    verdict = "[green]PASSED[/green]" if data["passed"] else "[red]FAILED[/red]"
-    passing = sum(1 for i in data["items"] if i["passed"])
-    out.print(
-        f"score {data['score']:.0f} / 100 ({passing} of {len(data['items'])} items pass; "
-        f"pass: no error item fails) {verdict}"
+    verdict = (
+        "[green]" + msg("PASSED").render() + "[/green]"
+        if data["passed"]
+        else "[red]" + msg("FAILED").render() + "[/red]"
     )
+    passing = sum(1 for i in data["items"] if i["passed"])
+    score = msg("score %(score)s / 100 (%(n)s of %(total)s items pass; pass: no error item fails)",
+                score=format(data["score"], ".0f"), n=passing, total=len(data["items"]))  # fmt: skip
+    out.print(score.render() + " " + verdict)

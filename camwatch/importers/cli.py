@@ -67,7 +67,7 @@ def import_dxf_cmd(
     if list_layers:
         for name, counts in sorted(layer_counts(plan).items()):
             rule = rule_for(name, overrides)
-            kind = rule.kind if rule else "(not mapped)"
+            kind = rule.kind if rule else msg("(not mapped)").render()  # kinds: layer-map words
             if rule and rule.props:
                 kind += " " + ", ".join(f"{k}={v}" for k, v in rule.props.items())
             total = sum(counts.values())
@@ -147,7 +147,14 @@ def import_image_cmd(
 
     import cv2
 
-    from camwatch.importers.image import parse_scale, to_metres, trace_plan, trace_to_site
+    from camwatch.importers.image import (
+        DROPPED_WORDS,
+        SOURCE_WORDS,
+        parse_scale,
+        to_metres,
+        trace_plan,
+        trace_to_site,
+    )
 
     x1, y1, x2, y2, metres = parse_scale(scale_text)
     _check_output(output)
@@ -165,15 +172,26 @@ def import_image_cmd(
     )
     _save(data, output)
     boundary = to_metres(trace.boundary, px_per_m=s, image_height=gray.shape[0])
-    click.echo(f"scale: {s:.3f} px/m; skew of the drawing: {trace.skew_deg:.1f}°", err=True)
-    click.echo(
-        f"boundary ({trace.boundary_source}): {boundary.area:,.0f} m²; "
-        f"buildings: {len(trace.buildings)}",
-        err=True,
-    )
-    for what, n in trace.dropped.items():
-        if n:
-            click.echo(f"dropped: {n} {what}", err=True)
+    lines = [
+        msg(
+            "scale: %(scale)s px/m; skew of the drawing: %(skew)s°",
+            scale=format(s, ".3f"),
+            skew=format(trace.skew_deg, ".1f"),
+        ),
+        msg(
+            "boundary (%(source)s): %(area)s m²; buildings: %(n)s",
+            source=SOURCE_WORDS.get(trace.boundary_source, trace.boundary_source),
+            area=format(boundary.area, ",.0f"),
+            n=len(trace.buildings),
+        ),
+    ]
+    lines += [
+        msg("dropped: %(n)s %(what)s", n=n, what=DROPPED_WORDS.get(what, what))
+        for what, n in trace.dropped.items()
+        if n
+    ]
+    for line in lines:
+        click.echo(line.render(), err=True)
     click.echo(
         msg("wrote %(path)s (a draft: check it on the map)", path=str(output)).render(), err=True
     )

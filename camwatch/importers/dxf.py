@@ -16,12 +16,13 @@ from typing import Any
 
 from shapely.geometry import Point, Polygon
 
-from camwatch.errors import SiteFormatError, UsageError
+from camwatch.errors import SiteFormatError, UsageError, kind_word
 from camwatch.i18n import msg, term_msg
 from camwatch.importers.attributes import attribute_props, heading_from_rotation
 from camwatch.importers.dxf_read import Shape
 from camwatch.importers.layers import LayerRule, rule_for
 from camwatch.importers.outlines import close_chains, drop_duplicates, valid_polygon
+from camwatch.importers.report import LayerReport, Report, Said
 from camwatch.sitefile import parse_site
 
 POLYGON_KINDS = ("boundary", "building", "obstacle", "zone")
@@ -31,41 +32,6 @@ LOCAL_ORIGIN_ABOVE_M = 1e5
 MAX_COORD_M = 1e7  # site-format limit on |x|, |y|
 SIZE_WARN_M = (10.0, 5000.0)  # a site outside this width suggests wrong units
 _ROUND = 6  # decimals (µm) kept in the written coordinates
-
-
-@dataclass
-class LayerReport:
-    """Per layer: its kind, entities read, features written and what was ignored and why."""
-
-    kind: str | None
-    read: Counter[str] = field(default_factory=Counter)
-    written: Counter[str] = field(default_factory=Counter)
-    ignored: Counter[str] = field(default_factory=Counter)
-
-
-@dataclass
-class Report:
-    layers: dict[str, LayerReport] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-
-    def layer(self, name: str, kind: str | None = None) -> LayerReport:
-        return self.layers.setdefault(name, LayerReport(kind))
-
-    def lines(self) -> list[str]:
-        """The report as text lines (one per layer, then notes and warnings)."""
-        out = []
-        for name, lr in sorted(self.layers.items()):
-            read = ", ".join(f"{n} {t}" for t, n in sorted(lr.read.items())) or "nothing"
-            line = f"layer {name!r} → {lr.kind or 'not mapped'}: read {read}"
-            if lr.written:
-                line += "; wrote " + ", ".join(f"{n} {k}" for k, n in sorted(lr.written.items()))
-            if lr.ignored:
-                line += "; ignored " + "; ".join(f"{n} {why}" for why, n in lr.ignored.items())
-            out.append(line)
-        out += [f"note: {n}" for n in self.notes]
-        out += [f"warning: {w}" for w in self.warnings]
-        return out
 
 
 @dataclass
@@ -106,22 +72,32 @@ def _collect(shape: Shape, rule: LayerRule, lr: LayerReport, got: _Collected) ->
     props: dict[str, Any]
     in_block = shape.props.get("in_block", False)
     if form in ("unsupported", "broken"):
-        lr.ignored[f"{shape.dxftype} ({shape.text or 'entity type not read'})"] += 1
+        detail = shape.text or msg("entity type not read")
+        lr.ignored[Said(msg("%(type)s (%(detail)s)", type=shape.dxftype, detail=detail))] += 1
     elif kind == "ignore":
-        lr.ignored[f"{shape.dxftype} (layer mapped to ignore)"] += 1
+        lr.ignored[Said(msg("%(type)s (layer mapped to ignore)", type=shape.dxftype))] += 1
     elif kind == "door":
         if form == "point" and not in_block:
-            lr.ignored["door (the site loader has no door kind yet)"] += 1
+            lr.ignored[Said(msg("door (the site loader has no door kind yet)"))] += 1
     elif form == "text":
         if kind in POLYGON_KINDS or kind == "label":
             got.labels.append((kind, shape.layer, shape))
         else:
-            lr.ignored[f"TEXT on a {kind} layer (names only buildings, obstacles, zones)"] += 1
+            lr.ignored[
+                Said(
+                    msg(
+                        "TEXT on a %(kind)s layer (names only buildings, obstacles, zones)",
+                        kind=kind_word(kind),
+                    )
+                )
+            ] += 1
     elif kind in POLYGON_KINDS:
         if form == "polygon":
             poly = valid_polygon(shape.coords, shape.holes)
             if poly is None:
-                lr.ignored[f"{shape.dxftype} (self-intersecting or empty outline)"] += 1
+                lr.ignored[
+                    Said(msg("%(type)s (self-intersecting or empty outline)", type=shape.dxftype))
+                ] += 1
             else:
                 found = attribute_props(shape.props.get("block_attribs", {}))
                 if "height" in shape.props:
@@ -148,7 +124,9 @@ def _collect(shape: Shape, rule: LayerRule, lr: LayerReport, got: _Collected) ->
         coords = shape.coords + shape.coords[:1] if form == "polygon" else shape.coords
         got.features.append((kind, ("LineString", coords), {}, shape.layer))
     elif not in_block:
-        lr.ignored[f"{shape.dxftype} (not a {kind} shape)"] += 1
+        lr.ignored[
+            Said(msg("%(type)s (not a %(kind)s shape)", type=shape.dxftype, kind=kind_word(kind)))
+        ] += 1
 
 
 def _close_outlines(got: _Collected, report: Report) -> None:
@@ -158,10 +136,24 @@ def _close_outlines(got: _Collected, report: Report) -> None:
         lr = report.layer(layer)
         if polys:
             report.notes.append(
-                f"layer {layer!r}: {len(lines)} lines closed into {len(polys)} outlines"
+                Said(
+                    msg(
+                        "layer %(layer)s: %(lines)s lines closed into %(outlines)s outlines",
+                        layer=repr(layer),
+                        lines=len(lines),
+                        outlines=len(polys),
+                    )
+                )
             )
         if unused:
-            lr.ignored[f"open line (closes no {kind} outline within the snap tolerance)"] += unused
+            lr.ignored[
+                Said(
+                    msg(
+                        "open line (closes no %(kind)s outline within the snap tolerance)",
+                        kind=kind_word(kind),
+                    )
+                )
+            ] += unused
 
 
 def _name_outlines(got: _Collected, report: Report) -> None:
@@ -176,10 +168,14 @@ def _name_outlines(got: _Collected, report: Report) -> None:
                 target = min(hits, key=lambda o: o.poly.area)
                 break
         if target is None or kind == "boundary":
-            why = "outside every outline" if target is None else "boundary names are not kept"
-            report.layer(layer).ignored[f"TEXT ({why})"] += 1
+            why = (
+                msg("TEXT (outside every outline)")
+                if target is None
+                else msg("TEXT (boundary names are not kept)")
+            )
+            report.layer(layer).ignored[Said(why)] += 1
         elif "name" in target.props:
-            report.layer(layer).ignored["TEXT (outline already named)"] += 1
+            report.layer(layer).ignored[Said(msg("TEXT (outline already named)"))] += 1
         else:
             target.props["name"] = shape.text
     for kind, shape in got.tags:
@@ -190,9 +186,9 @@ def _name_outlines(got: _Collected, report: Report) -> None:
                 attribute_props(shape.props["attribs"])
             )
         else:
-            report.layer(shape.layer).ignored[
-                f"INSERT {shape.block} (tag outside every {kind})"
-            ] += 1
+            why = msg("INSERT %(block)s (tag outside every %(kind)s)", block=shape.block,
+                      kind=kind_word(kind))  # fmt: skip
+            report.layer(shape.layer).ignored[Said(why)] += 1
 
 
 def _offset(boundary: Polygon, keep: bool, report: Report) -> tuple[float, float]:
@@ -211,7 +207,15 @@ def _offset(boundary: Polygon, keep: bool, report: Report) -> tuple[float, float
     if far <= LOCAL_ORIGIN_ABOVE_M:
         return 0.0, 0.0
     x0, y0 = float(math.floor(minx)), float(math.floor(miny))
-    report.notes.append(f"moved to a local origin: offset ({x0:.0f}, {y0:.0f}) m in site.crs")
+    report.notes.append(
+        Said(
+            msg(
+                "moved to a local origin: offset (%(x)s, %(y)s) m in site.crs",
+                x=format(x0, ".0f"),
+                y=format(y0, ".0f"),
+            )
+        )
+    )
     return x0, y0
 
 
@@ -270,7 +274,7 @@ def convert_shapes(
                 rule = by_name
         if rule is None:
             if not raw.props.get("in_block"):
-                lr.ignored[f"{raw.dxftype} (layer not mapped)"] += 1
+                lr.ignored[Said(msg("%(type)s (layer not mapped)", type=raw.dxftype))] += 1
             continue
         _collect(_scaled(raw, scale), rule, lr, got)
     if not any(lr.kind not in (None, "ignore") for lr in report.layers.values()):
@@ -285,7 +289,8 @@ def convert_shapes(
     for kind, outlines in got.outlines.items():
         keep = drop_duplicates([o.poly for o in outlines])
         for i in set(range(len(outlines))) - set(keep):
-            report.layer(outlines[i].layer).ignored[f"{kind} outline (duplicate of another)"] += 1
+            why = msg("%(kind)s outline (duplicate of another)", kind=kind_word(kind))
+            report.layer(outlines[i].layer).ignored[Said(why)] += 1
         got.outlines[kind] = [outlines[i] for i in keep]
     boundaries = sorted(got.outlines.get("boundary", []), key=lambda o: -o.poly.area)
     if not boundaries:
@@ -299,7 +304,7 @@ def convert_shapes(
             boundary = boundary.difference(extra.poly)
             lr.written["boundary hole"] += 1
         else:
-            lr.ignored["boundary outline (a site has one: kept the largest)"] += 1
+            lr.ignored[Said(msg("boundary outline (a site has one: kept the largest)"))] += 1
     if not isinstance(boundary, Polygon) or boundary.is_empty:
         raise UsageError(msg("the boundary's enclaves split it into pieces; draw one outline"))
     _name_outlines(got, report)
@@ -350,5 +355,12 @@ def _check_size(boundary: Polygon, report: Report) -> None:
     low, high = SIZE_WARN_M
     if not low <= across <= high:
         report.warnings.append(
-            f"the site is {across:,.2f} m across (expected {low:.0f}–{high:.0f} m): wrong units?"
+            Said(
+                msg(
+                    "the site is %(across)s m across (expected %(low)s–%(high)s m): wrong units?",
+                    across=format(across, ",.2f"),
+                    low=format(low, ".0f"),
+                    high=format(high, ".0f"),
+                )
+            )
         )

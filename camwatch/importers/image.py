@@ -22,7 +22,7 @@ from shapely.geometry import Polygon
 from shapely.ops import unary_union
 
 from camwatch.errors import UsageError
-from camwatch.i18n import msg
+from camwatch.i18n import Message, msg, term_msg
 from camwatch.model import polygon_parts
 
 MIN_BUILDING_M2 = 20.0  # smaller blobs are text, symbols or noise
@@ -46,6 +46,19 @@ class PlanTrace:
     boundary_source: str  # "outline" or "hull"
     skew_deg: float
     dropped: dict[str, int] = field(default_factory=dict)
+
+
+# The reasons in PlanTrace.dropped and the boundary sources, as a reader says them.
+DROPPED_WORDS: dict[str, Message] = {
+    "text and noise": msg("text and noise"),
+    "lines and small shapes": msg("lines and small shapes"),
+    "narrow enclosed areas": msg("narrow enclosed areas"),
+    "outside the boundary": msg("outside the boundary"),
+}
+SOURCE_WORDS: dict[str, Message] = {
+    "outline": term_msg("trace", "outline"),
+    "hull": term_msg("trace", "hull"),
+}
 
 
 def parse_scale(text: str) -> tuple[float, float, float, float, float]:

@@ -11,6 +11,7 @@ import glob
 import re
 
 from camwatch.errors import CamwatchError
+from camwatch.i18n import msg
 
 # Family names tried in order (SC = simplified Chinese glyph forms).
 CJK_FAMILIES: tuple[str, ...] = (
@@ -27,7 +28,7 @@ CJK_FONT_GLOBS: tuple[str, ...] = (
     "/usr/local/share/fonts/**/NotoSansCJK*-Regular.ttc",
 )
 LATIN_FAMILY = "DejaVu Sans"
-MISSING_FONT_MESSAGE = (
+MISSING_FONT_MESSAGE = msg(
     "Chinese labels need the Noto Sans CJK font, which is not installed; "
     "install it (Debian/Ubuntu: apt-get install fonts-noto-cjk) or render with --lang en"
 )

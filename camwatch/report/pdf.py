@@ -20,8 +20,13 @@ from functools import cache
 from typing import Any
 
 from camwatch.errors import CamwatchError
-from camwatch.render.fonts import MISSING_FONT_MESSAGE
+from camwatch.i18n import msg
 from camwatch.report.blocks import KeyValues, Para, Picture, Report, Section, SignOff, Table
+
+MISSING_REPORT_FONT = msg(
+    "Chinese labels need the Noto Sans CJK font, which is not installed; "
+    "install it (Debian/Ubuntu: apt-get install fonts-noto-cjk) to make reports"
+)
 
 REGULAR_GLOBS = (
     "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
@@ -73,7 +78,7 @@ def cjk_fonts() -> dict[str, tuple[str, int]]:
             bold_index = _sc_index(bold) if bold != path and glob.glob(bold) else None
             found["B"] = (bold, bold_index) if bold_index is not None else (path, index)
             return found
-    raise CamwatchError(MISSING_FONT_MESSAGE.replace("or render with --lang en", "to make reports"))
+    raise CamwatchError(MISSING_REPORT_FONT)
 
 
 def _new_pdf(report: Report) -> Any:

@@ -23,8 +23,8 @@ from camwatch.properties import show
 
 CRS_KEYS = ("epsg", "offset", "rotation_deg")  # epsg may be left out (an offset alone)
 MAX_COORD = 1e7  # same bound as every coordinate of a site file (docs/site-format.md §1)
-ZONE_HINT = (
-    "; an easting above 1e7 carries a Gauss-Krüger zone prefix: use the zone's "
+ZONE_HINT = msg(
+    "an easting above 1e7 carries a Gauss-Krüger zone prefix: use the zone's "
     "central-meridian CRS (e.g. EPSG:4547, CGCS2000 / 3-degree GK CM 114E) and drop the prefix"
 )
 
@@ -113,7 +113,12 @@ def parse_crs(raw: Any) -> Georef:
     x0, y0 = (_number(v, "offset") for v in offset)
     if abs(x0) > MAX_COORD or abs(y0) > MAX_COORD:
         raise SiteFormatError(
-            f"site: crs offset must be within ±1e7 m, got [{x0:g}, {y0:g}]" + ZONE_HINT
+            msg(
+                "site: crs offset must be within ±1e7 m, got [%(x)s, %(y)s]; %(hint)s",
+                x=format(x0, "g"),
+                y=format(y0, "g"),
+                hint=ZONE_HINT,
+            )
         )
     rotation = _number(raw.get("rotation_deg", 0.0), "rotation_deg")
     if abs(rotation) > 360:
