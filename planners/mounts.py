@@ -29,6 +29,7 @@ from shapely.geometry import LineString, Point, Polygon
 from shapely.geometry.base import BaseGeometry
 
 from camwatch.geometry.space import stand_point
+from camwatch.i18n import Message, msg, term_msg
 from camwatch.model import MOUNT_TOLERANCE_M, Site
 from planners.lenses import Lens
 
@@ -49,8 +50,13 @@ class MountPoint:
     stand: tuple[float, float]  # where the camera stands in free space (§2)
     normal_deg: float | None  # compass bearing into free space, None in the open
     source: str  # "mount", "facade" or "boundary"
-    ref: str  # the feature it belongs to, for explanations
+    ref: Message  # the feature it belongs to, for explanations (worded for the reader)
     straight: bool = False  # on a straight facade: free space around it is a half disc
+
+    @property
+    def ref_en(self) -> str:
+        """The reference in English, for the planner's remarks (JSON stays English)."""
+        return self.ref.render("en")
 
 
 def _round_xy(x: float, y: float) -> tuple[float, float]:
@@ -195,12 +201,15 @@ def mount_points(
     site: Site, space: BaseGeometry, *, spacing: float = 2.0
 ) -> tuple[list[MountPoint], list[str]]:
     """Mounting spots of the site, and descriptions of mount features that cannot hold a camera."""
-    raw: list[tuple[tuple[float, float], tuple[float, float] | None, str, str]] = []
+    raw: list[tuple[tuple[float, float], tuple[float, float] | None, str, Message]] = []
     skipped: list[str] = []
     if site.mounts:
         for i, mount in enumerate(site.mounts):
-            ref = f"mount #{mount.index if mount.index is not None else i}" + (
-                f" '{mount.name}'" if mount.name else ""
+            index = mount.index if mount.index is not None else i
+            ref = (
+                msg("mount #%(i)s '%(name)s'", i=index, name=mount.name)
+                if mount.name
+                else msg("mount #%(i)s", i=index)
             )
             geom = mount.geometry
             if isinstance(geom, Point):
@@ -210,9 +219,9 @@ def mount_points(
     else:
         for i, b in enumerate(site.buildings, 1):
             ref = (
-                f"building '{b.name}'"
+                msg("building '%(name)s'", name=b.name)
                 if b.name
-                else f"building #{b.index if b.index is not None else i}"
+                else msg("building #%(i)s", i=b.index if b.index is not None else i)
             )
             for ring in _rings(b.polygon):
                 raw += [
@@ -220,12 +229,12 @@ def mount_points(
                 ]
         for ring in _rings(site.boundary):
             raw += [
-                (p, d, "boundary", "boundary")
+                (p, d, "boundary", term_msg("plan", "boundary"))
                 for p, d in _sample_line(ring, spacing, vertices=True)
             ]
 
     seen: set[tuple[float, float]] = set()
-    kept: list[tuple[tuple[float, float], tuple[float, float] | None, str, str]] = []
+    kept: list[tuple[tuple[float, float], tuple[float, float] | None, str, Message]] = []
     for (x, y), direction, source, ref in raw:
         pos = _round_xy(x, y)
         if pos not in seen:
@@ -241,7 +250,9 @@ def mount_points(
     for (pos, direction, source, ref), away in zip(kept, far.tolist(), strict=True):
         if away:
             if source == "mount":
-                skipped.append(f"{ref} at ({pos[0]:g}, {pos[1]:g}) is not in free space")
+                skipped.append(
+                    f"{ref.render('en')} at ({pos[0]:g}, {pos[1]:g}) is not in free space"
+                )
             continue
         spots.append((pos, stand_point(pos, space), direction, source, ref))
     normals = _normals([s[1] for s in spots], _Cells(space), [s[2] for s in spots])

@@ -25,6 +25,7 @@ import numpy as np
 
 from camwatch.geometry.coverage import Analysis, analyze
 from camwatch.geometry.space import free_space
+from camwatch.i18n import msg
 from camwatch.model import Site
 from planners.atoms import build_atoms
 from planners.candidates import CandidateSet
@@ -130,7 +131,7 @@ def plan_cameras(
     mode = "target" if target is not None else "weighted"
     result = PlanResult(site.id, before, before, [], method=method)
     if not demand.pieces or demand.total_weight() <= 0:
-        result.note = "nothing left to cover: no suggestion adds coverage"
+        result.note = msg("nothing left to cover: no suggestion adds coverage")
         result.target = (
             target_report(site, before_an, target, level) if target is not None else None
         )
@@ -167,8 +168,12 @@ def plan_cameras(
     result.skipped_mounts = list(cset.skipped_mounts)
     if cset.unvisited_spots:
         result.skipped_mounts.append(
-            f"{cset.unvisited_spots} of {cset.spots_considered} spots not visited: "
-            "candidate generation bound reached (--candidate-limit/--candidate-seconds)"
+            msg(
+                "%(n)s of %(total)s spots not visited: candidate generation bound reached "
+                "(--candidate-limit/--candidate-seconds)",
+                n=cset.unvisited_spots,
+                total=cset.spots_considered,
+            )
         )
     if mode == "target":
         # Wolsey (1982): greedy by gain per unit cost for submodular set cover
@@ -301,16 +306,23 @@ def plan_cameras(
         result.target = target_report(site, result.after_analysis, target, level)
         explain_zones(result.target, site, before_an, cset, types, unreachable_zones)
     elif not result.suggestions:
-        result.note = "no candidate adds coverage"
+        result.note = msg("no candidate adds coverage")
     elif add is not None and len(result.suggestions) < add:
-        why = (
-            "the budget allows no more"
+        result.note = (
+            msg(
+                "%(n)s of %(add)s cameras suggested: the budget allows no more",
+                n=len(result.suggestions),
+                add=add,
+            )
             if budget is not None
-            else "no other candidate adds coverage"
+            else msg(
+                "%(n)s of %(add)s cameras suggested: no other candidate adds coverage",
+                n=len(result.suggestions),
+                add=add,
+            )
         )
-        result.note = f"{len(result.suggestions)} of {add} cameras suggested: {why}"
     elif add is None and budget is not None:
-        result.note = f"{len(result.suggestions)} cameras within the budget"
+        result.note = msg("%(n)s cameras within the budget", n=len(result.suggestions))
     result.seconds = time.perf_counter() - t0
     return result
 

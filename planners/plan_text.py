@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from camwatch.i18n import msg, text_of
-from planners.cli_words import mount_words, note_words, skipped_words, word
+from camwatch.i18n import Message, msg, text_of
+from planners.cli_words import word
 
 
 def said(item: dict) -> str:
@@ -48,12 +48,12 @@ def print_plan(result: Any) -> None:
                 f"({cam.position[0]:.2f}, {cam.position[1]:.2f})",
                 f"{cam.heading_deg:g}°",
                 lens,
-                text_of(mount_words(s.mount)),
+                s.mount.render(),
                 f"{s.gain_m2:,.1f}",
             )
         console.print(table)
     if result.note:
-        console.print(msg("note: %(text)s", text=note_words(result.note)).render())
+        console.print(msg("note: %(text)s", text=result.note).render())
     if result.target is not None:
         t = result.target
         state = (
@@ -91,6 +91,6 @@ def method_line(result: Any) -> str:
         seconds=format(result.seconds, ".1f"),
     )
     for s in result.skipped_mounts:
-        if "not visited" in s:
-            line = msg("%(text)s; %(more)s", text=line, more=skipped_words(s))
+        if isinstance(s, Message):  # the candidate bound's remark (the others name mounts)
+            line = msg("%(text)s; %(more)s", text=line, more=s)
     return line.render()

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from camwatch.geometry.coverage import Analysis
-from camwatch.i18n import msg, term_msg
+from camwatch.i18n import Message, msg, term_msg
 from camwatch.model import ZONE_PASS_RATIO, Camera, Site
 from planners.lenses import Lens
 from planners.words import reason
@@ -24,7 +24,7 @@ class Suggestion:
     camera: Camera
     gain_m2: float
     lens: Lens
-    mount: str
+    mount: Message  # the mount or facade it is on (worded for the reader)
 
     def to_dict(self) -> dict[str, Any]:
         cam, lens = self.camera, self.lens
@@ -57,7 +57,7 @@ class PlanResult:
     before: dict[str, float]
     after: dict[str, float]
     suggestions: list[Suggestion]
-    note: str | None = None
+    note: Message | None = None  # worded for a reader; the JSON holds its English
     method: str = "greedy"
     objective: float = 0.0
     bound: float | None = None
@@ -67,7 +67,7 @@ class PlanResult:
     pool: int = 0
     atoms: int = 0
     exact_pool: int = 0
-    skipped_mounts: list[str] = field(default_factory=list)
+    skipped_mounts: list[str | Message] = field(default_factory=list)
     seconds: float = 0.0
     runs: dict[str, float] = field(default_factory=dict)
     target: dict[str, Any] | None = None
@@ -80,7 +80,7 @@ class PlanResult:
             "suggestions": [s.to_dict() for s in self.suggestions],
         }
         if self.note:
-            out["note"] = self.note
+            out["note"] = self.note.render("en")  # JSON is English (docs/site-format.md §3)
         if self.target is not None:
             out["target"] = self.target
         return out
@@ -102,7 +102,9 @@ class PlanResult:
             "pool": self.pool,
             "atoms": self.atoms,
             "exact_pool": self.exact_pool,
-            "skipped_mounts": self.skipped_mounts,
+            "skipped_mounts": [
+                s.render("en") if isinstance(s, Message) else s for s in self.skipped_mounts
+            ],
             "runs": {k: round(v, 4) for k, v in self.runs.items()},
             "seconds": round(self.seconds, 2),
         }
