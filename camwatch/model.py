@@ -18,11 +18,7 @@ from typing import Any
 
 from shapely.geometry import LineString, MultiPolygon, Point, Polygon
 
-# the areal helpers, for the modules that import them from the model (camwatch.areal is their home)
-from camwatch.areal import ROBUST_GRID_M as ROBUST_GRID_M
-from camwatch.areal import areal as areal
 from camwatch.areal import free_space_of
-from camwatch.areal import polygon_parts as polygon_parts
 from camwatch.errors import UsageError
 from camwatch.i18n import Message, msg
 from camwatch.ladders import DEFAULT_TARGET_HEIGHT_M as DEFAULT_TARGET_HEIGHT_M

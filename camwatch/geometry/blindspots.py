@@ -13,8 +13,9 @@ import numpy as np
 from shapely.geometry import Polygon
 from shapely.geometry.base import BaseGeometry
 
+from camwatch.areal import polygon_parts
 from camwatch.geometry.footprint import EMPTY
-from camwatch.model import MIN_BLIND_SPOT_M2, polygon_parts
+from camwatch.model import MIN_BLIND_SPOT_M2
 
 OPENING_M = 0.001  # morphological opening that separates parts joined by a point or < 2 mm sliver
 # Watched slits narrower than 2 × SLIT_M (sight lines grazing a corner, rounding needles)

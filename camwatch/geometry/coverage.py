@@ -18,21 +18,13 @@ import shapely
 from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 
+from camwatch.areal import ROBUST_GRID_M, areal, polygon_parts
 from camwatch.geometry.blindspots import blind_spot_parts, label_point, without_slits
 from camwatch.geometry.footprint import EMPTY, camera_footprints
 from camwatch.geometry.heights import Scene, standing_footprints, standing_stand_point
 from camwatch.geometry.space import free_space, stand_point
 from camwatch.ladders import DEFAULT_LADDER, ladder
-from camwatch.model import (
-    COVERAGE_MODELS,
-    MIN_BLIND_SPOT_M2,
-    ROBUST_GRID_M,
-    ZONE_PASS_RATIO,
-    Site,
-    Zone,
-    areal,
-    polygon_parts,
-)
+from camwatch.model import COVERAGE_MODELS, MIN_BLIND_SPOT_M2, ZONE_PASS_RATIO, Site, Zone
 
 # A blind spot "touches" a zone when a part of their overlap has more area than this and is
 # wider than ZONE_TOUCH_WIDTH_M on average (2·area/perimeter): a sliver left by rounding

@@ -23,10 +23,11 @@ import shapely
 from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 
+from camwatch.areal import areal
 from camwatch.geometry.optics import ground_limits, max_reach, reach
 from camwatch.geometry.space import stand_point
 from camwatch.geometry.visibility import visible_region
-from camwatch.model import LEVELS, Camera, areal
+from camwatch.model import LEVELS, Camera
 
 ARC_STEP_DEG = 1.0  # degrees of bearing per chord of every arc
 APEX_BACK_M = 1e-3  # the clipping wedge's apex sits this far behind the camera

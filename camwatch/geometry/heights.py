@@ -39,11 +39,12 @@ from shapely import orient_polygons
 from shapely.geometry import MultiPolygon, Point, Polygon
 from shapely.geometry.base import BaseGeometry
 
+from camwatch.areal import ROBUST_GRID_M, areal, polygon_parts
 from camwatch.geometry.footprint import EMPTY, clip_wedge, sector
 from camwatch.geometry.optics import standing_limits
 from camwatch.geometry.space import stand_point
 from camwatch.geometry.visibility import COLLINEAR_EPS, shadows, visible_region
-from camwatch.model import ROBUST_GRID_M, Camera, Site, areal, polygon_parts
+from camwatch.model import Camera, Site
 
 Footprints = dict[str, Polygon | MultiPolygon]
 STANDS_KEPT = 4096  # stand points a scene remembers (per camera position and height)

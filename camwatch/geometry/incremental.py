@@ -30,6 +30,7 @@ import shapely
 from shapely.geometry import Polygon, box
 from shapely.geometry.base import BaseGeometry
 
+from camwatch.areal import polygon_parts
 from camwatch.geometry.blindspots import OPENING_M, spot_order, without_slits
 from camwatch.geometry.coverage import (
     ZONE_TOUCH_M2,
@@ -45,7 +46,7 @@ from camwatch.geometry.coverage import (
 from camwatch.geometry.footprint import EMPTY
 from camwatch.geometry.heights import Scene, standing_stand_point
 from camwatch.geometry.space import stand_point
-from camwatch.model import MIN_BLIND_SPOT_M2, ZONE_PASS_RATIO, Camera, Site, polygon_parts
+from camwatch.model import MIN_BLIND_SPOT_M2, ZONE_PASS_RATIO, Camera, Site
 
 TILE_M = 40.0  # tile side, m (chosen by measurement: docs/coverage.md, "Incremental re-analysis")
 MARGIN_M = 0.05  # each tile computes the openings on its content within this distance

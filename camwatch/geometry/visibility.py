@@ -32,7 +32,7 @@ from shapely import orient_polygons
 from shapely.geometry import MultiPolygon, Point, Polygon
 from shapely.geometry.base import BaseGeometry
 
-from camwatch.model import polygon_parts
+from camwatch.areal import polygon_parts
 
 # Relative tolerance under which p counts as collinear with an edge.
 COLLINEAR_EPS = 1e-10

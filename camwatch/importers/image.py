@@ -21,9 +21,9 @@ from shapely import affinity
 from shapely.geometry import Polygon
 from shapely.ops import unary_union
 
+from camwatch.areal import polygon_parts
 from camwatch.errors import UsageError
 from camwatch.i18n import Message, msg, term_msg
-from camwatch.model import polygon_parts
 
 MIN_BUILDING_M2 = 20.0  # smaller blobs are text, symbols or noise
 MIN_BUILDING_SIDE_M = 2.0  # thinner shapes are lines (walls, dimension lines, scale bars)

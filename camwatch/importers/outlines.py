@@ -17,7 +17,7 @@ from shapely.geometry import LineString, MultiLineString, Polygon
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import polygonize_full, unary_union
 
-from camwatch.model import polygon_parts
+from camwatch.areal import polygon_parts
 
 # Line ends closer than this (metres) are joined when chaining LINEs into outlines.
 SNAP_M = 0.05

@@ -15,7 +15,7 @@ from shapely.geometry.base import BaseGeometry
 from shapely.geometry.polygon import orient
 from shapely.ops import polylabel
 
-from camwatch.model import polygon_parts
+from camwatch.areal import polygon_parts
 
 
 def line_parts(geom: BaseGeometry | None) -> list[np.ndarray]:

@@ -18,8 +18,9 @@ from shapely.geometry import MultiPolygon, Polygon, mapping
 from shapely.geometry.base import BaseGeometry
 from shapely.geometry.polygon import orient
 
+from camwatch.areal import polygon_parts
 from camwatch.geometry.coverage import Analysis
-from camwatch.model import LEVELS, Site, polygon_parts
+from camwatch.model import LEVELS, Site
 from camwatch.report.geo import site_georef, to_wgs84, wgs84_transform
 from camwatch.report.words import word
 
