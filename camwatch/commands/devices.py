@@ -168,7 +168,14 @@ def devices_add(compound: str, code: str, kind: str, status: str, **fields: Any)
             actor=actor(),
             **fields,
         )
-        click.echo(f"added {device.kind} {device.code} to {compound} ({device.status})")
+        said = msg(
+            "added %(kind)s %(code)s to %(compound)s (%(status)s)",
+            kind=kind_word(device.kind),
+            code=device.code,
+            compound=compound,
+            status=device.status,
+        )
+        click.echo(said.render())
 
 
 @devices.command("update")
@@ -213,7 +220,13 @@ def devices_update(
         device = update_device(
             session, compound, code, changes, expected_version=expected_version, actor=actor()
         )
-        click.echo(f"updated {device.kind} {device.code} (version {device.version})")
+        said = msg(
+            "updated %(kind)s %(code)s (version %(version)s)",
+            kind=kind_word(device.kind),
+            code=device.code,
+            version=device.version,
+        )
+        click.echo(said.render())
 
 
 @devices.command("retire")
@@ -237,7 +250,8 @@ def devices_retire(
             expected_version=expected_version,
             actor=actor(),
         )
-        click.echo(f"retired {device.kind} {device.code}")
+        said = msg("retired %(kind)s %(code)s", kind=kind_word(device.kind), code=device.code)
+        click.echo(said.render())
 
 
 @devices.command("restore")
@@ -261,7 +275,13 @@ def devices_restore(
             expected_version=expected_version,
             actor=actor(),
         )
-        click.echo(f"restored {device.kind} {device.code} (status {device.status})")
+        said = msg(
+            "restored %(kind)s %(code)s (status %(status)s)",
+            kind=kind_word(device.kind),
+            code=device.code,
+            status=device.status,
+        )
+        click.echo(said.render())
 
 
 @devices.command("show")
@@ -367,7 +387,13 @@ def devices_import_csv(csv_file: str, compound: str | None) -> None:
     with ledger() as session:
         added = import_devices_csv(session, csv_file, compound=compound, actor=actor())
     for code, codes in added.items():
-        click.echo(f"{code}: added {len(codes)} device(s): {', '.join(codes)}")
+        said = msg(
+            "%(compound)s: added %(n)s device(s): %(codes)s",
+            compound=code,
+            n=len(codes),
+            codes=", ".join(codes),
+        )
+        click.echo(said.render())
 
 
 @devices.command("csv-template")

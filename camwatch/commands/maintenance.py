@@ -12,6 +12,7 @@ import click
 
 from camwatch.clikit import echo_json
 from camwatch.commands.common import DATE, actor, console, iso, ledger, ledger_options, table
+from camwatch.i18n import msg
 from camwatch.model import LIVE_DEVICE_STATUSES, MAINTENANCE_KINDS
 
 
@@ -56,10 +57,15 @@ def maintenance_log(
             status_after=status_after,
             actor=actor(),
         )
-        click.echo(
-            f"logged {record.kind} of {code} on {record.date.isoformat()} "
-            f"({record.status_before} → {record.status_after})"
+        said = msg(
+            "logged %(kind)s of %(code)s on %(date)s (%(before)s → %(after)s)",
+            kind=record.kind,
+            code=code,
+            date=record.date.isoformat(),
+            before=record.status_before,
+            after=record.status_after,
         )
+        click.echo(said.render())
 
 
 @maintenance.command("list")

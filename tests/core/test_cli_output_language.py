@@ -487,3 +487,46 @@ def test_problems_from_findings_says_what_it_did_in_lang(run, tmp_path, monkeypa
         argv = ("problems", "from-findings", "tiny", "--deadline-days", "30", "--db", db)
         assert run(*argv, lang=lang).stdout.splitlines() == first
         assert run(*argv, lang=lang).stdout.splitlines() == again
+
+
+def _device_lines(run: Run, tmp_path: Path, lang: str) -> list[str]:
+    """What the device and maintenance commands say, one line each, in ``lang``."""
+    db = f"sqlite:///{tmp_path}/d{lang}.db"
+    assert run("db", "init", "--db", db).exit_code == 0
+    assert run("import-site", _tiny(tmp_path), "--db", db).exit_code == 0
+    csv_file = tmp_path / f"more{lang}.csv"
+    csv_file.write_text("compound,kind,code,x,y\ntiny,camera,C3,4,4\n", encoding="utf-8")
+    out: list[str] = []
+    for argv in (
+        ("devices", "add", "tiny", "C2", "--kind", "camera", "--at", "5,5"),
+        ("devices", "update", "tiny", "C2", "--status", "faulty"),
+        ("maintenance", "log", "tiny", "C2", "--kind", "repair", "--date", "2026-03-01",
+         "--status-after", "active"),
+        ("devices", "retire", "tiny", "C2"),
+        ("devices", "restore", "tiny", "C2"),
+        ("devices", "import-csv", csv_file),
+    ):  # fmt: skip
+        result = run(*argv, "--db", db, lang=lang)
+        assert result.exit_code == 0, result.output
+        out += result.stdout.splitlines()
+    return out
+
+
+def test_the_device_commands_lines_follow_lang(run, tmp_path, monkeypatch):
+    monkeypatch.setenv("CAMWATCH_USER", "tester")
+    assert _device_lines(run, tmp_path, "zh") == [
+        "已向 tiny 添加摄像机 C2（active）",
+        "已更新摄像机 C2（版本 2）",
+        "已登记 C2 的 repair，日期 2026-03-01（faulty → active）",
+        "已停用摄像机 C2",
+        "已恢复摄像机 C2（状态 active）",
+        "tiny：已添加 1 台设备：C3",
+    ]
+    assert _device_lines(run, tmp_path, "en") == [
+        "added camera C2 to tiny (active)",
+        "updated camera C2 (version 2)",
+        "logged repair of C2 on 2026-03-01 (faulty → active)",
+        "retired camera C2",
+        "restored camera C2 (status active)",
+        "tiny: added 1 device(s): C3",
+    ]
