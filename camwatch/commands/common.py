@@ -25,7 +25,7 @@ from sqlalchemy.engine import make_url
 
 from camwatch.clikit import BadValue
 from camwatch.errors import UsageError
-from camwatch.i18n import msg, text_of
+from camwatch.i18n import Message, msg, text_of
 from camwatch.registry.db import (
     RegistrySession,
     database_url,
@@ -196,14 +196,16 @@ def console() -> Any:
     return Console() if sys.stdout.isatty() else Console(width=140)
 
 
-def table(title: str | None, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> Any:
-    """A rich table with these columns and rows (None shown as an empty cell)."""
+def table(
+    title: Message | str | None, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> Any:
+    """A rich table with these columns and rows (None shown as an empty cell); the title and
+    the headings are worded in ``--lang``."""
     from rich.table import Table
 
     from camwatch.commands.words import heading
-    from camwatch.commands.words import title as title_words
 
-    t = Table(title=None if title is None else text_of(title_words(title)))
+    t = Table(title=None if title is None else text_of(title))
     for col in columns:
         t.add_column(text_of(heading(col)))  # worded in --lang (English: as given)
     for row in rows:

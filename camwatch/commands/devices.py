@@ -75,7 +75,7 @@ def devices_list(
         return
     console().print(
         table(
-            f"Devices of {compound} ({len(rows)})",
+            msg("Devices of %(compound)s (%(n)s)", compound=compound, n=len(rows)),
             [
                 "code",
                 "kind",
@@ -343,7 +343,7 @@ def devices_show(compound: str, code: str, as_json: bool) -> None:
     if data["maintenance"]:
         out.print(
             table(
-                "Maintenance",
+                msg("Maintenance"),
                 ["date", "kind", "technician", "status", "notes"],
                 [
                     [
@@ -359,7 +359,7 @@ def devices_show(compound: str, code: str, as_json: bool) -> None:
         )
     out.print(
         table(
-            "History",
+            msg("History"),
             ["at", "actor", "action", "changes"],
             [
                 [

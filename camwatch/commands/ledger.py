@@ -273,7 +273,7 @@ def compounds_cmd(district: str | None, as_json: bool) -> None:
 
     console().print(
         table(
-            "Compounds",
+            msg("Compounds"),
             [
                 "code",
                 "name",
@@ -383,7 +383,7 @@ def users_list(as_json: bool) -> None:
         return
     console().print(
         table(
-            "Users",
+            msg("Users"),
             ["username", "role", "name", "lang", "active", "compounds", "token"],
             [
                 [

@@ -96,7 +96,7 @@ def maintenance_list(compound: str, code: str | None, since: date | None, as_jso
         return
     console().print(
         table(
-            f"Maintenance of {compound}",
+            msg("Maintenance of %(compound)s", compound=compound),
             ["date", "device", "kind", "technician", "status", "notes"],
             [
                 [

@@ -157,7 +157,9 @@ def problems_list(
         return
     console().print(
         table(
-            f"Problems ({len(rows)})" + (" — overdue" if overdue else ""),
+            msg("Problems (%(n)s) — overdue", n=len(rows))
+            if overdue
+            else msg("Problems (%(n)s)", n=len(rows)),
             ["#", "compound", "status", "deadline", "overdue", "responsible", "description"],
             [
                 [
@@ -213,7 +215,7 @@ def problems_show(problem_id: int, as_json: bool) -> None:
         out.print(f"{'':>18}  [red]overdue by {data['days_overdue']} day(s)[/red]")
     out.print(
         table(
-            "History",
+            msg("History"),
             ["at", "actor", "action", "status", "deadline", "note"],
             [
                 [
@@ -397,7 +399,13 @@ def inspect_cmd(
     out = console()
     out.print(
         table(
-            f"Inspection #{data['id']} of {compound} on {data['date']} by {data['inspector']}",
+            msg(
+                "Inspection #%(id)s of %(compound)s on %(date)s by %(who)s",
+                id=data["id"],
+                compound=compound,
+                date=data["date"],
+                who=data["inspector"],
+            ),
             ["item", "severity", "result", "findings", "features"],
             [
                 [

@@ -1,22 +1,19 @@
-"""The ledger commands' table headings and titles in ``camwatch --lang``.
+"""The ledger commands' table headings in ``camwatch --lang``.
 
-:func:`camwatch.commands.common.table` words every column heading and title
-through these tables, so each command keeps writing its English headings (the
-English output is byte for byte what it was). A heading or title of another
-form is shown as it is. Cell values — codes, names, statuses as stored — are
-the ledger's data and are not worded here (docs/web.md, "Languages").
+:func:`camwatch.commands.common.table` words every column heading through this
+table, so each command keeps writing its English headings (the English output
+is byte for byte what it was); a heading of another form is shown as it is.
+Titles are messages made by each command. Cell values — codes, names,
+statuses as stored — are the ledger's data and are not worded here
+(docs/web.md, "Languages").
 
->>> heading("deadline").render("zh"), title("Problems (3) — overdue").render("zh")
-('整改期限', '问题清单（3）— 逾期')
+>>> heading("deadline").render("zh")
+'整改期限'
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
-from typing import Any
-
-from camwatch.i18n import Message, msg, term_msg
+from camwatch.i18n import Message, term_msg
 
 HEADINGS: dict[str, Message] = {
     "#": term_msg("column", "#"),
@@ -63,42 +60,7 @@ HEADINGS: dict[str, Message] = {
     "where": term_msg("column", "where"),
 }
 
-_TITLES: tuple[tuple[re.Pattern[str], Callable[[dict[str, Any]], Message]], ...] = (
-    (re.compile(r"Compounds"), lambda g: msg("Compounds")),
-    (re.compile(r"Users"), lambda g: msg("Users")),
-    (re.compile(r"History"), lambda g: msg("History")),
-    (re.compile(r"Maintenance"), lambda g: msg("Maintenance")),
-    (
-        re.compile(r"Maintenance of (?P<compound>.+)", re.S),
-        lambda g: msg("Maintenance of %(compound)s", **g),
-    ),
-    (
-        re.compile(r"Devices of (?P<compound>.+) \((?P<n>\d+)\)", re.S),
-        lambda g: msg("Devices of %(compound)s (%(n)s)", **g),
-    ),
-    (re.compile(r"Problems \((?P<n>\d+)\)"), lambda g: msg("Problems (%(n)s)", **g)),
-    (
-        re.compile(r"Problems \((?P<n>\d+)\) — overdue"),
-        lambda g: msg("Problems (%(n)s) — overdue", **g),
-    ),
-    (
-        re.compile(
-            r"Inspection #(?P<id>\d+) of (?P<compound>.+) on (?P<date>\S+) by (?P<who>.+)", re.S
-        ),
-        lambda g: msg("Inspection #%(id)s of %(compound)s on %(date)s by %(who)s", **g),
-    ),
-)
-
 
 def heading(column: str) -> Message | str:
     """A column heading as a message (unknown headings: as given)."""
     return HEADINGS.get(column, column)
-
-
-def title(text: str) -> Message | str:
-    """A table title as a message (unknown forms: as given)."""
-    for pattern, words in _TITLES:
-        found = pattern.fullmatch(text)
-        if found is not None:
-            return words(found.groupdict())
-    return text
