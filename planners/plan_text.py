@@ -1,7 +1,8 @@
 """The readable text of ``camwatch plan`` (tables, note, target and method lines) in ``--lang``.
 
 The ``--json`` object is the plan result's own (docs/site-format.md §3, English);
-this is what a person reads, worded through :mod:`planners.cli_words`.
+this is what a person reads: the result's messages (note, mounts, remarks) worded in
+``--lang``, enumerated values through :mod:`planners.cli_words`.
 """
 
 from __future__ import annotations
