@@ -111,6 +111,8 @@ def pgettext(context: str, text: str, lang: str | None = None) -> str:
 def _render_param(value: Any, lang: str) -> Any:
     if isinstance(value, Message):
         return value.render(lang)
+    if isinstance(value, Said):
+        return value.text(lang)
     if isinstance(value, list | tuple):
         sep = "、" if lang == "zh" else ", "
         return sep.join(str(_render_param(v, lang)) for v in value)
@@ -203,12 +205,45 @@ def text_of(value: Message | str | Mapping[str, Any] | None, lang: str | None = 
     """Anything that says something, worded in ``lang``: a message, its stored form, or text.
 
     Plain text (e.g. a description typed by a person, or stored before messages
-    were) is shown as it is.
+    were) is shown as it is; a :class:`Said` is worded.
     """
     if value is None:
         return ""
     if isinstance(value, Message):
         return value.render(lang)
+    if isinstance(value, Said):
+        return value.text(lang)
     if isinstance(value, Mapping) and "key" in value:
         return Message.from_json(value).render(lang)
     return str(value)
+
+
+class Said(str):
+    """English text that remembers the catalogue message it came from (``words``).
+
+    It is a ``str`` (equal to, hashed and serialised as its English), so code
+    that stores or sends the English (JSON, remarks, reports) keeps working;
+    :meth:`text` words it for a reader.
+
+    >>> s = Said(msg("no candidate adds coverage"))
+    >>> s == "no candidate adds coverage", s.text("zh") != s
+    (True, True)
+    >>> import pickle
+    >>> pickle.loads(pickle.dumps(s)).text("zh") == s.text("zh")
+    True
+    """
+
+    words: Message
+
+    def __new__(cls, words: Message) -> Said:
+        self = super().__new__(cls, words.render("en"))
+        self.words = words
+        return self
+
+    def text(self, lang: str | None = None) -> str:
+        """The sentence in ``lang`` (default: the current language)."""
+        return self.words.render(lang)
+
+    def __reduce__(self) -> tuple[type[Said], tuple[Message]]:
+        # pickled with its message (a plan crosses from the planner's child process)
+        return (Said, (self.words,))

@@ -211,7 +211,7 @@ def generate_candidates(
     for mount, rows in zip(mounts, per_mount, strict=True):
         if rows is None:
             skipped.append(
-                f"spot ({mount.position[0]:g}, {mount.position[1]:g}) on {mount.ref_en}: "
+                f"spot ({mount.position[0]:g}, {mount.position[1]:g}) on {mount.ref}: "
                 "geometry error, skipped"
             )
             continue

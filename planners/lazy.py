@@ -109,7 +109,7 @@ class LazyCandidates(CandidateList):
         self.spots_computed += 1
         if rows is None:
             self.skipped_mounts.append(
-                f"spot ({mount.position[0]:g}, {mount.position[1]:g}) on {mount.ref_en}: "
+                f"spot ({mount.position[0]:g}, {mount.position[1]:g}) on {mount.ref}: "
                 "geometry error, skipped"
             )
             rows = []
@@ -248,7 +248,7 @@ def lazy_candidates(
         exact = _exact_rows(spots, mount)  # GEOS failed on the bound: compute it exactly
         if exact is None:
             skipped.append(
-                f"spot ({mount.position[0]:g}, {mount.position[1]:g}) on {mount.ref_en}: "
+                f"spot ({mount.position[0]:g}, {mount.position[1]:g}) on {mount.ref}: "
                 "geometry error, skipped"
             )
         else:

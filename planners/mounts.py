@@ -29,7 +29,7 @@ from shapely.geometry import LineString, Point, Polygon
 from shapely.geometry.base import BaseGeometry
 
 from camwatch.geometry.space import stand_point
-from camwatch.i18n import Message, msg, term_msg
+from camwatch.i18n import Said, msg, term_msg
 from camwatch.model import MOUNT_TOLERANCE_M, Site
 from planners.lenses import Lens
 
@@ -50,13 +50,8 @@ class MountPoint:
     stand: tuple[float, float]  # where the camera stands in free space (§2)
     normal_deg: float | None  # compass bearing into free space, None in the open
     source: str  # "mount", "facade" or "boundary"
-    ref: Message  # the feature it belongs to, for explanations (worded for the reader)
+    ref: Said  # the feature it belongs to, for explanations (English; worded for a reader)
     straight: bool = False  # on a straight facade: free space around it is a half disc
-
-    @property
-    def ref_en(self) -> str:
-        """The reference in English, for the planner's remarks (JSON stays English)."""
-        return self.ref.render("en")
 
 
 def _round_xy(x: float, y: float) -> tuple[float, float]:
@@ -201,12 +196,12 @@ def mount_points(
     site: Site, space: BaseGeometry, *, spacing: float = 2.0
 ) -> tuple[list[MountPoint], list[str]]:
     """Mounting spots of the site, and descriptions of mount features that cannot hold a camera."""
-    raw: list[tuple[tuple[float, float], tuple[float, float] | None, str, Message]] = []
+    raw: list[tuple[tuple[float, float], tuple[float, float] | None, str, Said]] = []
     skipped: list[str] = []
     if site.mounts:
         for i, mount in enumerate(site.mounts):
             index = mount.index if mount.index is not None else i
-            ref = (
+            ref = Said(
                 msg("mount #%(i)s '%(name)s'", i=index, name=mount.name)
                 if mount.name
                 else msg("mount #%(i)s", i=index)
@@ -218,7 +213,7 @@ def mount_points(
                 raw += [(p, d, "mount", ref) for p, d in _sample_line(geom, spacing, vertices=True)]
     else:
         for i, b in enumerate(site.buildings, 1):
-            ref = (
+            ref = Said(
                 msg("building '%(name)s'", name=b.name)
                 if b.name
                 else msg("building #%(i)s", i=b.index if b.index is not None else i)
@@ -229,12 +224,12 @@ def mount_points(
                 ]
         for ring in _rings(site.boundary):
             raw += [
-                (p, d, "boundary", term_msg("plan", "boundary"))
+                (p, d, "boundary", Said(term_msg("plan", "boundary")))
                 for p, d in _sample_line(ring, spacing, vertices=True)
             ]
 
     seen: set[tuple[float, float]] = set()
-    kept: list[tuple[tuple[float, float], tuple[float, float] | None, str, Message]] = []
+    kept: list[tuple[tuple[float, float], tuple[float, float] | None, str, Said]] = []
     for (x, y), direction, source, ref in raw:
         pos = _round_xy(x, y)
         if pos not in seen:
@@ -250,9 +245,7 @@ def mount_points(
     for (pos, direction, source, ref), away in zip(kept, far.tolist(), strict=True):
         if away:
             if source == "mount":
-                skipped.append(
-                    f"{ref.render('en')} at ({pos[0]:g}, {pos[1]:g}) is not in free space"
-                )
+                skipped.append(f"{ref} at ({pos[0]:g}, {pos[1]:g}) is not in free space")
             continue
         spots.append((pos, stand_point(pos, space), direction, source, ref))
     normals = _normals([s[1] for s in spots], _Cells(space), [s[2] for s in spots])

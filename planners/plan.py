@@ -25,7 +25,7 @@ import numpy as np
 
 from camwatch.geometry.coverage import Analysis, analyze
 from camwatch.geometry.space import free_space
-from camwatch.i18n import msg
+from camwatch.i18n import Said, msg
 from camwatch.model import Site
 from planners.atoms import build_atoms
 from planners.candidates import CandidateSet
@@ -131,7 +131,7 @@ def plan_cameras(
     mode = "target" if target is not None else "weighted"
     result = PlanResult(site.id, before, before, [], method=method)
     if not demand.pieces or demand.total_weight() <= 0:
-        result.note = msg("nothing left to cover: no suggestion adds coverage")
+        result.note = Said(msg("nothing left to cover: no suggestion adds coverage"))
         result.target = (
             target_report(site, before_an, target, level) if target is not None else None
         )
@@ -167,7 +167,7 @@ def plan_cameras(
     result.candidates = len(cset)
     result.skipped_mounts = list(cset.skipped_mounts)
     if cset.unvisited_spots:
-        result.skipped_mounts.append(
+        result.unvisited = Said(
             msg(
                 "%(n)s of %(total)s spots not visited: candidate generation bound reached "
                 "(--candidate-limit/--candidate-seconds)",
@@ -306,9 +306,9 @@ def plan_cameras(
         result.target = target_report(site, result.after_analysis, target, level)
         explain_zones(result.target, site, before_an, cset, types, unreachable_zones)
     elif not result.suggestions:
-        result.note = msg("no candidate adds coverage")
+        result.note = Said(msg("no candidate adds coverage"))
     elif add is not None and len(result.suggestions) < add:
-        result.note = (
+        result.note = Said(
             msg(
                 "%(n)s of %(add)s cameras suggested: the budget allows no more",
                 n=len(result.suggestions),
@@ -322,7 +322,7 @@ def plan_cameras(
             )
         )
     elif add is None and budget is not None:
-        result.note = msg("%(n)s cameras within the budget", n=len(result.suggestions))
+        result.note = Said(msg("%(n)s cameras within the budget", n=len(result.suggestions)))
     result.seconds = time.perf_counter() - t0
     return result
 

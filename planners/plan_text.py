@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from camwatch.i18n import Message, msg, text_of
+from camwatch.i18n import msg, text_of
 from planners.cli_words import word
 
 
@@ -49,7 +49,7 @@ def print_plan(result: Any) -> None:
                 f"({cam.position[0]:.2f}, {cam.position[1]:.2f})",
                 f"{cam.heading_deg:g}°",
                 lens,
-                s.mount.render(),
+                s.mount.text(),
                 f"{s.gain_m2:,.1f}",
             )
         console.print(table)
@@ -91,7 +91,6 @@ def method_line(result: Any) -> str:
         atoms=result.atoms,
         seconds=format(result.seconds, ".1f"),
     )
-    for s in result.skipped_mounts:
-        if isinstance(s, Message):  # the candidate bound's remark (the others name mounts)
-            line = msg("%(text)s; %(more)s", text=line, more=s)
+    if result.unvisited:
+        line = msg("%(text)s; %(more)s", text=line, more=result.unvisited)
     return line.render()

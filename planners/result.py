@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from camwatch.geometry.coverage import Analysis
-from camwatch.i18n import Message, msg, term_msg
+from camwatch.i18n import Said, msg, term_msg
 from camwatch.model import ZONE_PASS_RATIO, Camera, Site
 from planners.lenses import Lens
 from planners.words import reason
@@ -24,7 +24,7 @@ class Suggestion:
     camera: Camera
     gain_m2: float
     lens: Lens
-    mount: Message  # the mount or facade it is on (worded for the reader)
+    mount: Said  # the mount or facade it is on (English; worded for a reader)
 
     def to_dict(self) -> dict[str, Any]:
         cam, lens = self.camera, self.lens
@@ -57,7 +57,7 @@ class PlanResult:
     before: dict[str, float]
     after: dict[str, float]
     suggestions: list[Suggestion]
-    note: Message | None = None  # worded for a reader; the JSON holds its English
+    note: Said | None = None  # English in the JSON; worded for a reader
     method: str = "greedy"
     objective: float = 0.0
     bound: float | None = None
@@ -67,7 +67,8 @@ class PlanResult:
     pool: int = 0
     atoms: int = 0
     exact_pool: int = 0
-    skipped_mounts: list[str | Message] = field(default_factory=list)
+    skipped_mounts: list[str] = field(default_factory=list)
+    unvisited: Said | None = None  # the candidate bound's remark: spots not visited
     seconds: float = 0.0
     runs: dict[str, float] = field(default_factory=dict)
     target: dict[str, Any] | None = None
@@ -80,7 +81,7 @@ class PlanResult:
             "suggestions": [s.to_dict() for s in self.suggestions],
         }
         if self.note:
-            out["note"] = self.note.render("en")  # JSON is English (docs/site-format.md §3)
+            out["note"] = str(self.note)  # JSON is English (docs/site-format.md §3)
         if self.target is not None:
             out["target"] = self.target
         return out
@@ -103,7 +104,8 @@ class PlanResult:
             "atoms": self.atoms,
             "exact_pool": self.exact_pool,
             "skipped_mounts": [
-                s.render("en") if isinstance(s, Message) else s for s in self.skipped_mounts
+                *self.skipped_mounts,
+                *([str(self.unvisited)] if self.unvisited else []),
             ],
             "runs": {k: round(v, 4) for k, v in self.runs.items()},
             "seconds": round(self.seconds, 2),

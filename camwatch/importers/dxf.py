@@ -17,12 +17,12 @@ from typing import Any
 from shapely.geometry import Point, Polygon
 
 from camwatch.errors import SiteFormatError, UsageError, kind_word
-from camwatch.i18n import msg, term_msg
+from camwatch.i18n import Said, msg, term_msg
 from camwatch.importers.attributes import attribute_props, heading_from_rotation
 from camwatch.importers.dxf_read import Shape
 from camwatch.importers.layers import LayerRule, rule_for
 from camwatch.importers.outlines import close_chains, drop_duplicates, valid_polygon
-from camwatch.importers.report import LayerReport, Report, Said
+from camwatch.importers.report import LayerReport, Report
 from camwatch.sitefile import parse_site
 
 POLYGON_KINDS = ("boundary", "building", "obstacle", "zone")

@@ -2,11 +2,12 @@
 
 The DXF converter fills a :class:`Report`; ``camwatch import-dxf`` prints
 :meth:`Report.lines` on stderr in ``--lang``. The reasons, notes and warnings
-are :class:`Said` values: the English text (what the web's draft page sends as
+are :class:`~camwatch.i18n.Said` values: the English text (what the web's draft page sends as
 JSON, unchanged) that also carries its catalogue message, so the CLI words it
 in Chinese. A DXF entity type (``LWPOLYLINE``) and a layer name are the
 drawing's own words and are kept as they are.
 
+>>> from camwatch.i18n import Said
 >>> r = Report()
 >>> r.layer("A", "building").read["LWPOLYLINE"] += 2
 >>> r.layer("A").written["building"] += 1
@@ -25,31 +26,6 @@ from dataclasses import dataclass, field
 
 from camwatch.errors import kind_word
 from camwatch.i18n import Message, msg, term_msg
-
-
-class Said(str):
-    """English text that remembers the catalogue message it came from (``words``).
-
-    It is a ``str`` (equal to, hashed and serialised as its English), so code
-    that stores or sends the English keeps working; :meth:`text` words it.
-    """
-
-    words: Message
-
-    def __new__(cls, words: Message) -> Said:
-        self = super().__new__(cls, words.render("en"))
-        self.words = words
-        return self
-
-    def text(self, lang: str | None = None) -> str:
-        """The sentence in ``lang`` (default: the current language)."""
-        return self.words.render(lang)
-
-
-def said(value: str) -> Message | str:
-    """The message behind ``value`` (plain text as it is)."""
-    return value.words if isinstance(value, Said) else value
-
 
 # Layer kinds that are no feature kind (docs/importers.md), and a boundary's enclave.
 _WORDS: dict[str, Message] = {
@@ -87,7 +63,7 @@ class LayerReport:
             ]
             line = msg("%(line)s; wrote %(written)s", line=line, written=written)
         for i, (why, n) in enumerate(self.ignored.items()):
-            one = msg("%(n)s %(what)s", n=n, what=said(why))
+            one = msg("%(n)s %(what)s", n=n, what=why)
             line = (
                 msg("%(line)s; ignored %(ignored)s", line=line, ignored=one)
                 if i == 0
@@ -110,8 +86,8 @@ class Report:
     def messages(self) -> list[Message]:
         """The report as messages (one per layer, then notes and warnings)."""
         out = [lr.line(name) for name, lr in sorted(self.layers.items())]
-        out += [msg("note: %(text)s", text=said(n)) for n in self.notes]
-        out += [msg("warning: %(text)s", text=said(w)) for w in self.warnings]
+        out += [msg("note: %(text)s", text=n) for n in self.notes]
+        out += [msg("warning: %(text)s", text=w) for w in self.warnings]
         return out
 
     def lines(self, lang: str | None = None) -> list[str]:

@@ -54,7 +54,7 @@ def test_add_more_than_needed_gives_fewer_with_note():
     assert len(result.suggestions) == 1
     # the JSON's note is English whatever the run's language; the result keeps the message
     assert result.to_dict()["note"] == "1 of 3 cameras suggested: no other candidate adds coverage"
-    assert result.note.render("zh") != result.to_dict()["note"]
+    assert result.note.text("zh") != result.to_dict()["note"]
 
 
 @pytest.mark.parametrize("method", ["greedy", "local", "exact", "auto"])
