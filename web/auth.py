@@ -35,7 +35,7 @@ from camwatch.errors import CamwatchError
 from camwatch.registry import users as users_service
 from camwatch.registry.models import Compound, User
 from web.db import db_session
-from web.forms import choices
+from web.forms import choices, posted_version
 from web.i18n import gettext as _
 from web.security import ALL_ROLES, limiter, login_required, require
 
@@ -236,7 +236,7 @@ def user_edit(username: str):
                 language=form.language.data,
                 active=bool(form.active.data),
                 compounds=form.compounds.data or [],
-                expected_version=int(request.form.get("version", user.version)),
+                expected_version=posted_version(user.version),
                 actor=g.user.username,
             )
             if form.password.data:

@@ -46,6 +46,7 @@ from web.api.fields import BodyError, read_json
 from web.api.schemas import CompoundSettings, load
 from web.db import db_session
 from web.errors import FieldError
+from web.forms import posted_version
 from web.i18n import gettext as _
 from web.ledger import (
     active_devices,
@@ -365,14 +366,14 @@ def settings(cid: int):
     form = FlaskForm()
     if not form.validate_on_submit():
         abort(400)
-    version = request.form.get("version", "")
+    version = posted_version()
     try:
         values = heights.settings_from_form(request.form)
         update_settings(
             db,
             compound,
             **values,
-            expected_version=int(version) if version.isdigit() else None,
+            expected_version=version,
             actor=g.user.username,
         )
         db.commit()

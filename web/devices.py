@@ -47,7 +47,7 @@ from web.codes import next_codes
 from web.db import db_session
 from web.device_view import device_json, maintenance_page
 from web.errors import FieldError
-from web.forms import choices
+from web.forms import choices, posted_version
 from web.i18n import gettext as _
 from web.ledger import compound_for
 from web.messages import error_text
@@ -240,11 +240,9 @@ def edit_form(device_id: int):
         abort(400)
     form_fields = set(DeviceFields().fields) - {"geometry", "properties", "intercom"}
     data: dict[str, Any] = {
-        k: (v if v != "" else None)
-        for k, v in request.form.items()
-        if k in form_fields or k == "version"
+        k: (v if v != "" else None) for k, v in request.form.items() if k in form_fields
     }
-    version = data.pop("version", None)
+    version = posted_version()
     if data.get("x") is None or data.get("y") is None:
         data.pop("x", None)
         data.pop("y", None)
@@ -260,7 +258,7 @@ def edit_form(device_id: int):
             device.compound.code,
             device.code,
             changes,
-            expected_version=int(version) if version and version.isdigit() else None,
+            expected_version=version,
             actor=g.user.username,
         )
         db_session().commit()
@@ -343,14 +341,14 @@ def retire(device_id: int):
         flash(_("A reason is required to retire a device."), "error")
         return redirect(url_for("devices.detail", device_id=device_id))
     db = db_session()
-    version = request.form.get("version")
+    version = posted_version()
     try:
         devices_service.retire_device(
             db,
             device.compound.code,
             device.code,
             reason=form.reason.data,
-            expected_version=int(version) if version else None,
+            expected_version=version,
             actor=g.user.username,
         )
         db.commit()
@@ -372,14 +370,14 @@ def restore(device_id: int):
         flash(_("The form has expired; reload the page and try again."), "error")
         return redirect(url_for("devices.detail", device_id=device_id))
     db = db_session()
-    version = request.form.get("version")
+    version = posted_version()
     try:
         devices_service.restore_device(
             db,
             device.compound.code,
             device.code,
             reason=form.reason.data or None,
-            expected_version=int(version) if version and version.isdigit() else None,
+            expected_version=version,
             actor=g.user.username,
         )
         db.commit()

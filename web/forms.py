@@ -5,6 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from flask import request
+
+from web.errors import FieldError
+from web.i18n import gettext as _
+
+MAX_VERSION = 2**63 - 1  # a row version is a 64-bit integer in every database
+
 try:  # WTForms ≥ 3.3 wants SelectChoice objects (tuples are deprecated)
     from wtforms import SelectChoice
 except ImportError:  # pragma: no cover - older WTForms
@@ -16,3 +23,21 @@ def choices(pairs: Iterable[tuple[str, Any]]) -> list[Any]:
     if SelectChoice is None:  # pragma: no cover
         return list(pairs)
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+def posted_version(default: int | None = None) -> int | None:
+    """The row version a form was filled in against (its hidden ``version`` field), for the
+    optimistic lock: ``default`` when the form sends none.
+
+    Anything else than a whole number (a tampered or broken form: ``abc``, ``1.5``,
+    ``²``, 20 digits) is a :class:`~web.errors.FieldError` naming the field, never a
+    500 and never a change applied without the check (docs/web.md, "Editing").
+    """
+    raw = request.form.get("version", "")
+    if raw == "":
+        return default
+    if not (raw.isascii() and raw.isdigit()) or int(raw) > MAX_VERSION:
+        raise FieldError(
+            "version", _("version must be a whole number, got %(value)s", value=repr(raw[:40]))
+        )
+    return int(raw)

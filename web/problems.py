@@ -50,7 +50,7 @@ from camwatch.registry.problems import (
     update_problem,
 )
 from web.db import db_session
-from web.forms import choices
+from web.forms import choices, posted_version
 from web.i18n import gettext as _
 from web.ledger import compound_for, compounds_for
 from web.recheck_view import current_coverage
@@ -184,7 +184,8 @@ def detail(pid: int):
 
 def _version(problem: Any) -> int:
     """The version the form was filled in against (optimistic locking)."""
-    return int(request.form.get("version") or problem.version)
+    version = posted_version()
+    return problem.version if version is None else version
 
 
 def _save(pid: int, change: Callable[[Any], object], done: str):
