@@ -17,6 +17,7 @@ from camwatch.registry.models import Device, MaintenanceRecord
 from camwatch.registry.problems import list_problems
 from web import geojson
 from web.db import db_session
+from web.forms import whole_number
 from web.messages import analysis_failed
 from web.summary import analysis_outcome
 from web.templating import MAINTENANCE_LABELS
@@ -26,8 +27,7 @@ HISTORY_PAGE = 20  # maintenance records per page of the device page
 
 def maintenance_page(device: Device) -> dict[str, Any]:
     """One page (``?mpage=N``, newest first) of the device's maintenance history."""
-    text = request.args.get("mpage", "1")
-    wanted = int(text) if text.isdigit() and len(text) < 9 else 1
+    wanted = whole_number(request.args.get("mpage"), most_digits=8) or 1
     db = db_session()
     total = db.scalar(select(func.count()).where(MaintenanceRecord.device_id == device.id)) or 0
     pages = max(1, -(-total // HISTORY_PAGE))

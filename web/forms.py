@@ -25,6 +25,20 @@ def choices(pairs: Iterable[tuple[str, Any]]) -> list[Any]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
+def whole_number(text: str | None, *, most_digits: int = 18) -> int | None:
+    """``text`` as an int when it is 1 to ``most_digits`` ASCII digits, else None.
+
+    For numbers a page or a link writes (row ids, versions, page numbers).
+    ``str.isdigit`` alone also admits ``²`` and other digits ``int`` refuses.
+
+    >>> whole_number("12"), whole_number("²"), whole_number("1.5"), whole_number("9" * 30)
+    (12, None, None, None)
+    """
+    if not text or len(text) > most_digits or not (text.isascii() and text.isdigit()):
+        return None
+    return int(text)
+
+
 def posted_version(default: int | None = None) -> int | None:
     """The row version a form was filled in against (its hidden ``version`` field), for the
     optimistic lock: ``default`` when the form sends none.
@@ -36,8 +50,9 @@ def posted_version(default: int | None = None) -> int | None:
     raw = request.form.get("version", "")
     if raw == "":
         return default
-    if not (raw.isascii() and raw.isdigit()) or int(raw) > MAX_VERSION:
+    version = whole_number(raw, most_digits=19)
+    if version is None or version > MAX_VERSION:
         raise FieldError(
             "version", _("version must be a whole number, got %(value)s", value=repr(raw[:40]))
         )
-    return int(raw)
+    return version

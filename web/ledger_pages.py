@@ -48,7 +48,7 @@ from camwatch.registry.maintenance import log_maintenance
 from camwatch.registry.models import Device
 from web.api.schemas import EDITABLE_STATUSES
 from web.db import db_session
-from web.forms import choices
+from web.forms import choices, whole_number
 from web.i18n import gettext as _
 from web.ledger import compound_for, compounds_for
 from web.ledger_csv import EXPORT_COLUMNS, export_csv, import_error_text
@@ -253,10 +253,10 @@ def _picks(values: list[str]) -> list[tuple[int, int]] | None:
     """``"id:version"`` of each selected device; None when one is malformed."""
     out: list[tuple[int, int]] = []
     for value in values:
-        parts = value.split(":")
-        if len(parts) != 2 or not all(p.isdigit() and len(p) < 12 for p in parts):
+        parts = [whole_number(p, most_digits=11) for p in value.split(":")]
+        if len(parts) != 2 or parts[0] is None or parts[1] is None:
             return None
-        out.append((int(parts[0]), int(parts[1])))
+        out.append((parts[0], parts[1]))
     return out
 
 

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, contains_eager
 
 from camwatch.model import DEVICE_KINDS, DEVICE_STATUSES
 from camwatch.registry.models import Compound, Device, MaintenanceRecord
+from web.forms import whole_number
 
 MAINTENANCE_INTERVAL_DAYS = 365
 MAINTAINED_STATUSES = ("active", "faulty", "offline")
@@ -120,9 +121,10 @@ class Filters:
 def _positive(text: str | None, default: int, name: str) -> int:
     if not text:
         return default
-    if not text.isdigit() or len(text) > 9 or int(text) < 1:
+    number = whole_number(text, most_digits=9)
+    if number is None or number < 1:
         raise FilterError(name)
-    return int(text)
+    return number
 
 
 def cutoff(today: date, interval_days: int = MAINTENANCE_INTERVAL_DAYS) -> date:

@@ -1,19 +1,26 @@
-"""Hostile values in every HTML form of the web view: never a 5xx (docs/web.md "Tests").
+"""Hostile values in every HTML form and page query of the web view: never a 5xx
+(docs/web.md "Tests").
 
 An administrator's crawl (every same-site GET link from the home page, as
-``test_crawl.py`` walks them) collects every ``<form method="post">`` with its fields
-and their values as the page filled them in. Each form is then posted with one field at
-a time set to each hostile value (the rest as the page had them), and once with every
-field hostile: no answer may be a 5xx or show a traceback. The destructive forms
-(delete, deactivate) go last; sign-out is not posted.
+``test_crawl.py`` walks them) collects every page and every ``<form method="post">``
+with its fields and their values as the page filled them in.
+
+* Forms: each is posted with one field at a time set to each hostile value (the rest
+  as the page had them), and once with every field hostile. The destructive forms
+  (delete, deactivate) go last; sign-out is not posted.
+* Queries: every page (one per path shape) is read with each query parameter any link
+  uses set to each hostile value.
+
+No answer may be a 5xx or show a traceback.
 """
 
 from __future__ import annotations
 
 import re
 from collections import deque
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from urllib.parse import urldefrag, urljoin, urlsplit
+from urllib.parse import parse_qsl, urldefrag, urlencode, urljoin, urlsplit
 
 import pytest
 
@@ -22,6 +29,7 @@ from .conftest import login
 pytestmark = pytest.mark.slow
 
 HOSTILE = ["abc", "²", "9" * 40, "-1e999", "nan", "\x00", " ", "<script>", "１２"]
+QUERY_HOSTILE = ["²", "abc", "9" * 40, "-1", "\x00"]
 SKIP = re.compile(r"^/(api/|static/|vendor/)|\.(pdf|xlsx|csv|geojson|png|svg|zip)$|/download")
 DESTRUCTIVE = re.compile(r"/(delete|deactivate)$")
 CAP = 300
@@ -54,8 +62,21 @@ class _Page(HTMLParser):
             self._fields = None
 
 
-def _forms(client) -> dict[str, tuple[str, dict[str, str]]]:
-    """Every POST form the crawl finds, one per action shape (ids as ``N``)."""
+@dataclass
+class Crawl:
+    pages: set[str] = field(default_factory=set)  # paths with their queries
+    forms: dict[str, tuple[str, dict[str, str]]] = field(default_factory=dict)
+
+
+def _shape(path: str) -> str:
+    return re.sub(r"\d+", "N", path)
+
+
+@pytest.fixture(scope="module")
+def crawl(read_app) -> Crawl:
+    """The administrator's pages and POST forms (one per action shape, ids as ``N``)."""
+    client = read_app.test_client()
+    login(client, "admin")
     seen: set[str] = set()
     queue = deque(["/"])
     found: dict[str, tuple[str, dict[str, str]]] = {}
@@ -75,13 +96,12 @@ def _forms(client) -> dict[str, tuple[str, dict[str, str]]]:
                 queue.append(url.path + (f"?{url.query}" if url.query else ""))
         for action, fields in page.forms:
             target = urlsplit(urljoin(path, action or path)).path
-            found.setdefault(re.sub(r"\d+", "N", target), (target, fields))
-    return found
+            found.setdefault(_shape(target), (target, fields))
+    return Crawl(seen, found)
 
 
-def test_no_form_answers_5xx_to_hostile_values(client):
-    login(client, "admin")
-    forms = _forms(client)
+def test_no_form_answers_5xx_to_hostile_values(client, crawl):
+    forms = crawl.forms
     assert len(forms) >= 20, sorted(forms)  # the crawl reached the ledger's forms
     assert sum("version" in fields for _, fields in forms.values()) >= 4
     order = sorted(forms, key=lambda k: (bool(DESTRUCTIVE.search(k)), k))
@@ -97,4 +117,20 @@ def test_no_form_answers_5xx_to_hostile_values(client):
             resp = client.post(action, data=data)
             if resp.status_code >= 500 or "Traceback" in resp.get_data(as_text=True):
                 failures.append((shape, data, resp.status_code))
+    assert not failures, failures[:5]
+
+
+def test_no_page_answers_5xx_to_hostile_query_values(read_app, crawl):
+    client = read_app.test_client()
+    login(client, "admin")
+    names = {k for page in crawl.pages for k, _ in parse_qsl(urlsplit(page).query)}
+    assert {"page", "sort", "dir"} <= names, sorted(names)  # the crawl saw the lists
+    paths = {_shape(urlsplit(p).path): urlsplit(p).path for p in sorted(crawl.pages)}
+    failures = []
+    for path in paths.values():
+        for name in sorted(names):
+            for value in QUERY_HOSTILE:
+                resp = client.get(f"{path}?{urlencode({name: value})}")
+                if resp.status_code >= 500 or "Traceback" in resp.get_data(as_text=True):
+                    failures.append((path, name, value, resp.status_code))
     assert not failures, failures[:5]
