@@ -15,12 +15,12 @@ from typing import Any
 
 from flask import current_app, g, jsonify, url_for
 
-from web.analysis import before_counts
 from web.api.plan_schemas import TargetInput, body
 from web.i18n import gettext as _
 from web.ledger import compound_for
 from web.map_planners import bp, json_error
 from web.plan_jobs import JobRunning, JobsBusy, jobs_of
+from web.plan_routes import before_counts
 from web.security import require
 from web.summary import analysis_or_422
 
@@ -29,8 +29,7 @@ def run_target(site: Any, options: dict[str, Any], progress: Any) -> dict[str, A
     """The job's work: ``plan_cameras(target=...)`` with the job's checkpoint, ghosts added."""
     from planners.lenses import Lens
     from planners.plan import plan_cameras
-    from web.analysis import ghost_features
-    from web.planning import TIME_LIMIT_S
+    from web.planning import TIME_LIMIT_S, ghost_features
 
     lens = Lens(
         hfov_deg=options["hfov_deg"],
