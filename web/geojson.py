@@ -2,7 +2,7 @@
 
 Leaflet's ``CRS.Simple`` maps ``lng = x`` and ``lat = y``; GeoJSON positions are
 ``[x, y]``, which Leaflet's GeoJSON layer reads the right way round. Only
-hand-made Leaflet points need ``[y, x]`` (done in ``static/js/map.js``).
+hand-made Leaflet points need ``[y, x]`` (done in ``static/js/map_base.js``).
 
 Coordinates are rounded to 1 cm (``ROUND``): well below drawing precision and
 it keeps the JSON small for a 200-camera compound.

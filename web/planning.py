@@ -83,8 +83,6 @@ def plan_for(
     422 (PlanningError), and a server thread is never tied up for longer.
     One plan at a time; a second one waits up to ``BUSY_WAIT_S``, then 503.
     """
-    from web.analysis import ghost_features
-
     _planner()  # a clear 503 when the planner is not installed
     if not _running.acquire(timeout=BUSY_WAIT_S):
         raise ServiceUnavailable("the planner is busy with another request; try again in a moment")
@@ -94,6 +92,39 @@ def plan_for(
         _running.release()
     result["suggestions"] = ghost_features(site, result["suggestions"])
     return result
+
+
+def ghost_features(site: Any, suggestions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each suggestion with its four footprints under the site's coverage model, as drawn
+    on the map (site coordinates)."""
+    from camwatch.geometry.footprint import camera_footprints
+    from camwatch.geometry.heights import Scene, standing_footprints
+    from camwatch.geometry.space import free_space
+    from camwatch.model import Camera
+    from web import geojson
+
+    space = free_space(site)
+    scene = Scene(site, space) if site.info.model == "standing" else None
+    targets, depressions = site.info.target_heights(), site.info.max_depressions()
+    out = []
+    for s in suggestions:
+        cam = Camera(
+            id=str(s["id"]),
+            position=(float(s["position"][0]), float(s["position"][1])),
+            status="planned",
+            height_m=float(s.get("height_m", 3.0)),
+            heading_deg=float(s.get("heading_deg", 0.0)),
+            tilt_deg=float(s.get("tilt_deg", 15.0)),
+            hfov_deg=s.get("hfov_deg"),
+            resolution=tuple(s.get("resolution") or (1920, 1080)),
+            range_m=s.get("range_m"),
+        )
+        if scene is not None:
+            fps = standing_footprints(cam, scene, targets, depressions)
+        else:
+            fps = camera_footprints(cam, space, levels=site.info.ladder.names)
+        out.append({**s, "footprints": {lv: geojson.geometry(fp) for lv, fp in fps.items()}})
+    return out
 
 
 def _run_isolated(site: Site, options: PlanOptions, timeout_s: float) -> dict[str, Any]:

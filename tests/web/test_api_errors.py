@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-import web.api.routes as routes
+import web.api.compound_routes as routes
 import web.errors as errors
 from camwatch.registry.users import issue_token
 from web.db import new_session

@@ -204,7 +204,8 @@ WEB_CASES = [
     ("POST", "/devices/{cam}/maintenance", {"kind": ["repair"]}, "kind"),
     ("POST", "/devices/{cam}/maintenance", {"kind": "repair", "notes": ["x"]}, "notes"),
     ("POST", "/devices/{cam}/maintenance", {"kind": "repair", "version": HUGE}, "version"),
-    # the map's planning routes (web.analysis) load their bodies by web.api.plan_schemas
+    # the map's planning routes (web.analysis, web.plan_routes) load their bodies by
+    # web.api.plan_schemas
     ("POST", "/compounds/{cid}/plan", NESTED, None),
     ("POST", "/compounds/{cid}/plan/accept", NESTED_OBJ, None),
     (

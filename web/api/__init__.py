@@ -113,7 +113,8 @@ def init_app(app: Flask) -> None:
             "security": [{"bearer": []}],
         },
     )
-    from web.api import routes  # noqa: F401  (registers the routes on bp; imports web.devices)
+    # the resources register their routes on bp (device_routes imports web.devices)
+    from web.api import compound_routes, device_routes, problem_routes  # noqa: F401
 
     api.register_converter(RowId, lambda _converter: {"type": "integer", "minimum": 0})
     api.register_blueprint(bp, url_prefix=PREFIX)

@@ -1,4 +1,5 @@
-"""Schemas of the map's planning routes (``web/analysis.py``): plan, accept, problem from a finding.
+"""Schemas of the map's planning routes: plan, accept (``web/plan_routes.py``), problem from a
+finding (``web/analysis.py``).
 
 Bodies are loaded with :func:`web.api.schemas.load` like every other JSON
 body, so a bad one is a 400 JSON error naming the field. Camera values are

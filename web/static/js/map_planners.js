@@ -4,10 +4,10 @@
  * per "with planned" setting): device suggestions with their reasons,
  * intruder routes, the patrol route. And the plan tab's target plan: a
  * background job on the server, polled for its progress, cancellable; its
- * result is drawn as ghost cameras by map.js's renderPlan.
+ * result is drawn as ghost cameras by map_plan.js's renderPlan.
  *
- * Uses the helpers map.js exposes on window.camwatch; no inline script or
- * style (CSP), user text through text nodes only.
+ * Uses the helpers the map's scripts share on window.camwatch (map_base.js);
+ * no inline script or style (CSP), user text through text nodes only.
  */
 (function () {
   'use strict';
