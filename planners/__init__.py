@@ -13,7 +13,8 @@ Modules, one idea each:
 - :mod:`planners.plan` — ``plan_cameras`` and ``site_with_suggestions`` (``camwatch plan``);
 - :mod:`planners.devices` — access control, perimeter alarms, intercoms (``camwatch suggest``);
 - :mod:`planners.paths` — shortest paths in free space;
-- :mod:`planners.routes` — intruder routes and the patrol route (``camwatch routes``/``patrol``);
+- :mod:`planners.routes` — intruder routes (``camwatch routes``);
+- :mod:`planners.patrol` — the patrol route (``camwatch patrol``);
 - :mod:`planners.overlays` — what ``render`` draws of all of the above;
 - :mod:`planners.cli` — the click commands.
 """

@@ -198,7 +198,7 @@ def _patrol_of(
     """The patrol route of an analysis (cached), with its words."""
 
     def build() -> dict[str, Any]:
-        from planners.routes import patrol_route
+        from planners.patrol import patrol_route
 
         return patrol_route(result.site, result.analysis, min_area_m2=min_area, speed_m_s=speed)
 
@@ -217,7 +217,7 @@ def _patrol_of(
 def planner_views(compound: Any, planned: bool) -> dict[str, Any]:
     """For the analysis page: suggested devices, intruder routes and the patrol, worded;
     a part the planners cannot compute carries its message instead."""
-    from planners.routes import MIN_PATROL_SPOT_M2, WALK_SPEED_M_S
+    from planners.patrol import MIN_PATROL_SPOT_M2, WALK_SPEED_M_S
     from web.summary import analysis_outcome
 
     result, _failure = analysis_outcome(compound, include_planned=planned)
@@ -296,7 +296,7 @@ def patrol(cid: int):
     compound = compound_for(cid)
 
     def compute() -> Any:
-        from planners.routes import MIN_PATROL_SPOT_M2, WALK_SPEED_M_S
+        from planners.patrol import MIN_PATROL_SPOT_M2, WALK_SPEED_M_S
 
         planned = _query_flag("planned")
         min_area = _query_number("min_area", MIN_PATROL_SPOT_M2, 0.0, 1e6) or 0.0
