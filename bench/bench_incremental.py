@@ -25,7 +25,8 @@ from shapely.geometry import Point
 from bench.synthetic import generate_compound
 from camwatch.geometry.coverage import analyze
 from camwatch.geometry.footprint import camera_footprints
-from camwatch.geometry.incremental import TILE_M, CoverageState
+from camwatch.geometry.incremental import CoverageState
+from camwatch.geometry.tiles import TILE_M
 from camwatch.sitefile import parse_site
 
 CASES = {"large": (60, 200), "480 buildings": (480, 2000)}

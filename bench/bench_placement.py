@@ -41,8 +41,9 @@ from camwatch.model import Camera, Site
 from camwatch.sitefile import load_site, parse_site
 from planners.candidates import generate_candidates
 from planners.demand import Demand, objective_demand, split_by_piece
+from planners.evaluators import GeometryCoverage
 from planners.lenses import Lens
-from planners.placement import GeometryCoverage, greedy_placement
+from planners.placement import greedy_placement
 from planners.plan import plan_cameras
 from planners.refine import refine_cameras
 from planners.sight import Sight

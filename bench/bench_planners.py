@@ -40,10 +40,11 @@ from camwatch.sitefile import load_site, parse_site
 from planners.atoms import build_atoms
 from planners.candidates import generate_candidates
 from planners.demand import objective_demand, split_by_piece
+from planners.evaluators import AtomCoverage, GeometryCoverage
 from planners.exact import max_coverage_ilp
 from planners.lenses import Lens
 from planners.local_search import local_search
-from planners.placement import AtomCoverage, GeometryCoverage, greedy_placement
+from planners.placement import greedy_placement
 from planners.plan import DEFAULT_POOL, candidate_pool, exact_subpool, plan_cameras
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_sites"

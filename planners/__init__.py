@@ -8,12 +8,14 @@ Modules, one idea each:
 - :mod:`planners.lenses` — camera types (lens, resolution, mounting, cost) and the ``--lenses`` table;
 - :mod:`planners.candidates` — candidate cameras on mounts, facades and the boundary;
 - :mod:`planners.demand` — the objective (weighted uncovered area); :mod:`planners.atoms` its exact atoms;
-- :mod:`planners.placement` — lazy greedy and local search;
+- :mod:`planners.evaluators` — the exact evaluators of the objective (polygons, atoms);
+- :mod:`planners.placement` — lazy greedy; :mod:`planners.local_search` — local search;
 - :mod:`planners.exact` — max-coverage / set-cover integer programmes solved with HiGHS;
 - :mod:`planners.plan` — ``plan_cameras`` and ``site_with_suggestions`` (``camwatch plan``);
 - :mod:`planners.devices` — access control, perimeter alarms, intercoms (``camwatch suggest``);
 - :mod:`planners.paths` — shortest paths in free space;
-- :mod:`planners.routes` — intruder routes and the patrol route (``camwatch routes``/``patrol``);
+- :mod:`planners.routes` — intruder routes (``camwatch routes``);
+- :mod:`planners.patrol` — the patrol route (``camwatch patrol``);
 - :mod:`planners.overlays` — what ``render`` draws of all of the above;
 - :mod:`planners.cli` — the click commands.
 """

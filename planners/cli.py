@@ -375,7 +375,7 @@ def patrol_cmd(
 ) -> None:
     """A closed patrol route from the guard kiosk (or a gate) through every large blind spot."""
     from planners.overlays import patrol_overlay
-    from planners.routes import patrol_route
+    from planners.patrol import patrol_route
 
     _check_picture(picture)
     if cell_m is not None and not (0.1 <= cell_m <= 50):

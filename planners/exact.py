@@ -32,7 +32,8 @@ import numpy as np
 
 from planners.atoms import Atoms
 from planners.demand import Demand
-from planners.placement import AtomCoverage, Placement, order_by_gain
+from planners.evaluators import AtomCoverage
+from planners.placement import Placement, order_by_gain
 
 
 @contextlib.contextmanager

@@ -2,7 +2,7 @@
 (greedy's picks), and pruning a cover (docs/planners.md, "Algorithms").
 
 Split from :mod:`planners.placement`, whose exact evaluator
-:class:`~planners.placement.AtomCoverage` it works on.
+:class:`~planners.evaluators.AtomCoverage` it works on.
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from collections.abc import Sequence
 import numpy as np
 
 from planners.atoms import Atoms
-from planners.placement import AtomCoverage, Placement, order_by_gain
+from planners.evaluators import AtomCoverage
+from planners.placement import Placement, order_by_gain
 
 TABU_ROUNDS = 100  # non-improving swaps the tabu walk makes from a local optimum
 TABU_TENURE = 7  # a camera swapped out (or in) may not come back (or leave) for this many rounds

@@ -339,6 +339,11 @@ def to_mm(p: Sequence[float]) -> tuple[float, float]:
     return (round(float(p[0]), 3) + 0.0, round(float(p[1]), 3) + 0.0)
 
 
+def json_xy(p: Sequence[float]) -> list[float]:
+    """A point as routes and the patrol give it in JSON: ``[x, y]`` to the millimetre."""
+    return [round(float(p[0]), 3), round(float(p[1]), 3)]
+
+
 class SeenLength:
     """Exact length of lines inside a coverage geometry, fast on large sites.
 

@@ -34,12 +34,11 @@ from planners.demand import (
     planning_level,
     target_demand,
 )
+from planners.evaluators import AtomCoverage, GeometryCoverage
 from planners.lazy import LazyCandidates, plan_candidates
 from planners.lenses import Lens
 from planners.local_search import local_search, prune_cover
 from planners.placement import (
-    AtomCoverage,
-    GeometryCoverage,
     Placement,
     budgeted_greedy,
     greedy_placement,

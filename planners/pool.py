@@ -18,8 +18,9 @@ import numpy as np
 from planners.atoms import restrict_atoms
 from planners.candidates import Candidate
 from planners.demand import Demand
+from planners.evaluators import AtomCoverage
 from planners.mounts import MountPoint
-from planners.placement import AtomCoverage, Placement
+from planners.placement import Placement
 
 DEFAULT_POOL = 300
 MAX_EXACT_NNZ = 400_000  # incidence entries the exact programme gets; larger pools are cut down

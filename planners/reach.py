@@ -35,7 +35,7 @@ CAP_MARGIN = 1e-7  # a capped need is this fraction below what is reachable (flo
 
 def _needs(demand: Demand) -> tuple[np.ndarray, np.ndarray]:
     need = np.array([max(p.need_m2, 0.0) for p in demand.pieces], dtype=float)
-    return need, 1e-9 * np.maximum(need, 1.0)  # slack as placement._Mode.satisfied
+    return need, 1e-9 * np.maximum(need, 1.0)  # slack as evaluators._Mode.satisfied
 
 
 def zone_reach(demand: Demand, pf: Footprints) -> np.ndarray:

@@ -13,7 +13,8 @@ from camwatch.model import Site
 from camwatch.render.overlays import Overlays
 from planners.devices import suggest_devices
 from planners.overlays import device_overlays, patrol_overlay, route_overlays
-from planners.routes import intruder_routes, patrol_route
+from planners.patrol import patrol_route
+from planners.routes import intruder_routes
 
 
 def suggest_layer(site: Site, analysis: Analysis) -> Overlays:

@@ -1,15 +1,15 @@
 """Building blocks for the sample compounds: a feature builder, a lens catalogue, a check.
 
-Used by ``tools/make_samples.py``. Plain Python + shapely only (no camwatch
-import), so the samples can be written and checked before or without the
-package. Coordinates are local metres, x east, y north (docs/site-format.md §1).
+Used by ``tools/make_samples.py`` and the compounds it writes
+(``tools/sample_*.py``). Plain Python + shapely only (no camwatch import), so
+the samples can be written and checked before or without the package. Coordinates are local metres, x east, y north (docs/site-format.md §1).
 """
 
 from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from shapely.geometry import LineString, Point, Polygon
@@ -89,6 +89,11 @@ def facade_point(poly: Polygon, near: Coord) -> Coord:
 def segment_point(a: Coord, b: Coord, t: float) -> Coord:
     """The point at fraction t of the way from a to b."""
     return (a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t)
+
+
+def serials(prefix: str, start: int) -> Iterator[str]:
+    """Serial numbers ``prefix + start``, ``prefix + start + 1``, … (1000 of them)."""
+    return (f"{prefix}{n}" for n in range(start, start + 1000))
 
 
 class SiteBuilder:

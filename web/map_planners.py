@@ -120,7 +120,7 @@ def patrol(cid: int):
     compound = compound_for(cid)
 
     def compute() -> Any:
-        from planners.routes import MIN_PATROL_SPOT_M2, WALK_SPEED_M_S
+        from planners.patrol import MIN_PATROL_SPOT_M2, WALK_SPEED_M_S
 
         planned = _query_flag("planned")
         min_area = _query_number("min_area", MIN_PATROL_SPOT_M2, 0.0, 1e6) or 0.0

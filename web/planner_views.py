@@ -144,7 +144,7 @@ def patrol_of(
     """The patrol route of an analysis (cached), with its words."""
 
     def build() -> dict[str, Any]:
-        from planners.routes import patrol_route
+        from planners.patrol import patrol_route
 
         return patrol_route(result.site, result.analysis, min_area_m2=min_area, speed_m_s=speed)
 
@@ -163,7 +163,7 @@ def patrol_of(
 def planner_views(compound: Any, planned: bool) -> dict[str, Any]:
     """For the analysis page: suggested devices, intruder routes and the patrol, worded;
     a part the planners cannot compute carries its message instead."""
-    from planners.routes import MIN_PATROL_SPOT_M2, WALK_SPEED_M_S
+    from planners.patrol import MIN_PATROL_SPOT_M2, WALK_SPEED_M_S
     from web.summary import analysis_outcome
 
     result, _failure = analysis_outcome(compound, include_planned=planned)

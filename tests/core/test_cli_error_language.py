@@ -128,7 +128,7 @@ CASES: list[tuple[str, list[str], str, str]] = [
         "--cell 应在 [0.1, 50] 米范围内，实际为 100",
     ),
     (
-        "planners/routes.py",
+        "planners/patrol.py",
         ["patrol", "{site}", "--speed", "0"],
         "--speed must be > 0, got 0",
         "--speed 应大于 0，实际为 0",

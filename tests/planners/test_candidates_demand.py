@@ -19,11 +19,12 @@ from camwatch.model import Mount, parse_resolution
 from planners.atoms import build_atoms, restrict_atoms
 from planners.candidates import generate_candidates
 from planners.demand import objective_demand, split_by_piece
+from planners.evaluators import AtomCoverage, GeometryCoverage
 from planners.exact import max_coverage_ilp
 from planners.lenses import Lens, load_lenses
 from planners.local_search import local_search
 from planners.mounts import headings_for, mount_points
-from planners.placement import AtomCoverage, GeometryCoverage, greedy_placement
+from planners.placement import greedy_placement
 from planners.plan import exact_subpool
 from tests.planners.sites import make_site, small_compound
 

@@ -9,7 +9,8 @@ from camwatch.errors import PlanningError, UsageError
 from camwatch.geometry.coverage import analyze
 from camwatch.model import Alarm, Camera, Gate, Intercom
 from planners.devices import suggest_devices, unprotected_perimeter
-from planners.routes import intruder_routes, patrol_route
+from planners.patrol import patrol_route
+from planners.routes import intruder_routes
 from tests.planners.sites import make_site
 
 BOUNDARY = box(0, 0, 60, 40)

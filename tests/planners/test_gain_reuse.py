@@ -1,5 +1,5 @@
 """Greedy's polygon evaluator reuses a candidate's new areas only when nothing near it
-changed (planners/placement.py, GeometryCoverage.gain): the same picks, gains and
+changed (planners/evaluators.py, GeometryCoverage.gain): the same picks, gains and
 evaluations as recomputing every time, in both modes."""
 
 from __future__ import annotations
@@ -11,8 +11,9 @@ from camwatch.geometry.coverage import analyze
 from camwatch.geometry.space import free_space
 from planners.candidates import generate_candidates
 from planners.demand import objective_demand, split_by_piece, target_demand
+from planners.evaluators import GeometryCoverage
 from planners.lenses import Lens
-from planners.placement import GeometryCoverage, greedy_placement
+from planners.placement import greedy_placement
 from tests.planners.sites import make_site
 
 

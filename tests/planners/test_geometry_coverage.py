@@ -8,8 +8,8 @@ from camwatch.geometry.coverage import analyze
 from camwatch.geometry.space import free_space
 from planners.candidates import generate_candidates
 from planners.demand import objective_demand, split_by_piece
+from planners.evaluators import GeometryCoverage
 from planners.lenses import Lens
-from planners.placement import GeometryCoverage
 from tests.planners.sites import small_compound
 
 

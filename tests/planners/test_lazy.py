@@ -18,9 +18,10 @@ from camwatch.geometry.space import free_space
 from planners.atoms import build_atoms
 from planners.candidates import generate_candidates
 from planners.demand import objective_demand, split_by_piece, target_demand
+from planners.evaluators import GeometryCoverage
 from planners.lazy import lazy_candidates
 from planners.lenses import Lens
-from planners.placement import GeometryCoverage, greedy_placement
+from planners.placement import greedy_placement
 from planners.plan import plan_cameras
 from planners.pool import candidate_pool
 from tests.planners.sites import small_compound

@@ -15,7 +15,8 @@ from functools import cache
 import pytest
 
 from camwatch.geometry.coverage import analyze
-from planners.routes import intruder_routes, patrol_route
+from planners.patrol import patrol_route
+from planners.routes import intruder_routes
 from tests.planners.moved import moved_sample
 
 TOL_M = 0.01 + 1e-9  # figures are rounded to the centimetre

@@ -19,7 +19,8 @@ from bench.synthetic import generate_compound
 from camwatch.geometry.coverage import analyze
 from camwatch.model import Alarm, Camera, Site
 from camwatch.sitefile import parse_site
-from planners.routes import intruder_routes, patrol_route
+from planners.patrol import patrol_route
+from planners.routes import intruder_routes
 from tests.planners.moved import SAMPLE_NAMES, moved_sample
 from tests.planners.sites import make_site
 

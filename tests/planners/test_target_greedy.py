@@ -16,8 +16,9 @@ from camwatch.geometry.space import free_space
 from camwatch.model import Zone
 from planners.candidates import generate_candidates
 from planners.demand import Demand, PieceFootprints, split_by_piece, target_demand
+from planners.evaluators import GeometryCoverage
 from planners.lenses import Lens
-from planners.placement import GeometryCoverage, greedy_placement
+from planners.placement import greedy_placement
 from planners.plan import plan_cameras
 from planners.reach import unreachable_zones as _unreachable_zones
 from planners.reach import zone_reach as _zone_reach

@@ -90,17 +90,18 @@ def test_an_urgent_job_starts_before_the_queued_ones():
 def test_the_page_waits_for_its_planner_parts_once_in_all(db_path, ids, monkeypatch):
     """``PLANNER_WAIT_S`` is one budget for the analysis page's routes and patrol together:
     the part asked second waits only for what the first left of it."""
+    import planners.patrol
     import planners.routes
 
     release = threading.Event()
-    for name in ("intruder_routes", "patrol_route"):
-        real = getattr(planners.routes, name)
+    for module, name in ((planners.routes, "intruder_routes"), (planners.patrol, "patrol_route")):
+        real = getattr(module, name)
 
         def slow(*args, _real=real, **kwargs):
             release.wait(30)
             return _real(*args, **kwargs)
 
-        monkeypatch.setattr(planners.routes, name, slow)
+        monkeypatch.setattr(module, name, slow)
     cache = LRUCache(256 * 2**20)
     waits: list[float] = []
     real_start = cache.get_or_start

@@ -62,7 +62,8 @@ def test_suggestions_carry_reasons_in_the_page_language(read_client, ids):
 
 def test_routes_and_patrol_match_the_planners(read_app, read_client, ids):
     from camwatch.geometry.coverage import analyze
-    from planners.routes import intruder_routes, patrol_route
+    from planners.patrol import patrol_route
+    from planners.routes import intruder_routes
 
     login(read_client, "planner")
     cid, code = ids["xingfu-li"], "xingfu-li"
@@ -324,12 +325,13 @@ def test_analysis_page_lists_the_planners_findings(read_client, ids, lang):
 
 
 def test_analysis_page_survives_a_failing_planner(read_client, ids, monkeypatch):
+    import planners.patrol
     import planners.routes
 
     def broken(*args, **kwargs):
         raise ZeroDivisionError("boom")
 
-    monkeypatch.setattr(planners.routes, "patrol_route", broken)
+    monkeypatch.setattr(planners.patrol, "patrol_route", broken)
     monkeypatch.setattr(planners.routes, "intruder_routes", broken)
     login(read_client, "planner")
     # a state no other test cached: the planned-cameras view of the other compound
