@@ -185,6 +185,11 @@ def test_compounds_users_and_schedule_word_their_values(ledger):
     models = {cell_len(line[: line.index(line.split()[1])]) for line in summary}
     assert len(models) == 1  # the model column lines up (Chinese is two cells wide)
     assert "xingfu-li,camera,C01," in out.read_text(encoding="utf-8-sig")  # the CSV: as stored
+    prices = ledger.folder / "prices.csv"
+    prices.write_text("model,unit_price\nDS-2CD2T47G2-L,1200\n", encoding="utf-8")
+    priced = ledger("schedule", "xingfu-li", "-o", out, "--prices", prices)
+    assert priced.stdout.splitlines()[-1] == "合计 2,400.00"
+    assert priced.stderr.splitlines()[0].startswith("价格表中没有：DS-2CD2047G2-L, ")
 
 
 @pytest.mark.parametrize(
