@@ -25,9 +25,10 @@ from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
 from camwatch.geometry.space import free_space as site_free_space
+from camwatch.i18n import Said
 from camwatch.model import Camera, Site
 from planners.lenses import Lens
-from planners.mounts import MountPoint, mount_points
+from planners.mounts import MountPoint, geometry_error, mount_points
 from planners.spots import _Spots
 
 PARALLEL_MIN_SPOTS = 400  # below this, forking costs more than it saves
@@ -80,7 +81,7 @@ class CandidateSet(CandidateList):
     regions: list[tuple[str, BaseGeometry | None]]
     footprints: list[np.ndarray]
     areas: list[np.ndarray]
-    skipped_mounts: list[str] = field(default_factory=list)
+    skipped_mounts: list[Said] = field(default_factory=list)  # English; worded for a reader
     spots_considered: int = 0
     spacing: float = 2.0
     unvisited_spots: int = 0  # spots left out by a generation bound (limit or seconds)
@@ -210,10 +211,7 @@ def generate_candidates(
     used_mounts: list[MountPoint] = []
     for mount, rows in zip(mounts, per_mount, strict=True):
         if rows is None:
-            skipped.append(
-                f"spot ({mount.position[0]:g}, {mount.position[1]:g}) on {mount.ref}: "
-                "geometry error, skipped"
-            )
+            skipped.append(geometry_error(mount))
             continue
         if not rows:
             continue

@@ -30,11 +30,12 @@ import shapely
 from shapely.geometry import Point, Polygon
 from shapely.geometry.base import BaseGeometry
 
+from camwatch.i18n import Said
 from camwatch.model import Site
 from planners.candidates import Candidate, CandidateList, CandidateSet, generate_candidates
 from planners.demand import MIN_PIECE_M2, Demand, Footprints, split_by_piece
 from planners.lenses import Lens
-from planners.mounts import MountPoint, mount_points
+from planners.mounts import MountPoint, geometry_error, mount_points
 from planners.spots import SpotBounds, _Spots, evaluate_bounds
 
 LAZY = True  # plan_candidates' default (tests set it False to run the eager reference)
@@ -59,7 +60,7 @@ class LazyCandidates(CandidateList):
         *,
         lenses: Sequence[Lens],
         spacing: float,
-        skipped: list[str],
+        skipped: list[Said],
         spots_considered: int,
     ) -> None:
         self.spots = spots
@@ -108,10 +109,7 @@ class LazyCandidates(CandidateList):
         rows = self.spots.safe_candidates_at(mount)
         self.spots_computed += 1
         if rows is None:
-            self.skipped_mounts.append(
-                f"spot ({mount.position[0]:g}, {mount.position[1]:g}) on {mount.ref}: "
-                "geometry error, skipped"
-            )
+            self.skipped_mounts.append(geometry_error(mount))
             rows = []
         exact = {(li, h): parts for li, h, parts in rows}
         for c in range(first, last):
@@ -247,10 +245,7 @@ def lazy_candidates(
         flush()  # keep mount order
         exact = _exact_rows(spots, mount)  # GEOS failed on the bound: compute it exactly
         if exact is None:
-            skipped.append(
-                f"spot ({mount.position[0]:g}, {mount.position[1]:g}) on {mount.ref}: "
-                "geometry error, skipped"
-            )
+            skipped.append(geometry_error(mount))
         else:
             keep(mount, *exact)
     flush()

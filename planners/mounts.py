@@ -194,10 +194,11 @@ def _bearing_of(
 
 def mount_points(
     site: Site, space: BaseGeometry, *, spacing: float = 2.0
-) -> tuple[list[MountPoint], list[str]]:
-    """Mounting spots of the site, and descriptions of mount features that cannot hold a camera."""
+) -> tuple[list[MountPoint], list[Said]]:
+    """Mounting spots of the site, and descriptions of mount features that cannot hold a camera
+    (English; worded for a reader)."""
     raw: list[tuple[tuple[float, float], tuple[float, float] | None, str, Said]] = []
-    skipped: list[str] = []
+    skipped: list[Said] = []
     if site.mounts:
         for i, mount in enumerate(site.mounts):
             index = mount.index if mount.index is not None else i
@@ -245,7 +246,13 @@ def mount_points(
     for (pos, direction, source, ref), away in zip(kept, far.tolist(), strict=True):
         if away:
             if source == "mount":
-                skipped.append(f"{ref} at ({pos[0]:g}, {pos[1]:g}) is not in free space")
+                where = msg(
+                    "%(mount)s at (%(x)s, %(y)s) is not in free space",
+                    mount=ref,
+                    x=format(pos[0], "g"),
+                    y=format(pos[1], "g"),
+                )
+                skipped.append(Said(where))
             continue
         spots.append((pos, stand_point(pos, space), direction, source, ref))
     normals = _normals([s[1] for s in spots], _Cells(space), [s[2] for s in spots])
@@ -254,6 +261,18 @@ def mount_points(
         for (pos, stand, _d, source, ref), (normal, straight) in zip(spots, normals, strict=True)
     ]
     return out, skipped
+
+
+def geometry_error(mount: MountPoint) -> Said:
+    """The remark on a spot GEOS could not process (it is left out of the candidates)."""
+    return Said(
+        msg(
+            "spot (%(x)s, %(y)s) on %(mount)s: geometry error, skipped",
+            x=format(mount.position[0], "g"),
+            y=format(mount.position[1], "g"),
+            mount=mount.ref,
+        )
+    )
 
 
 @functools.lru_cache(maxsize=4096)

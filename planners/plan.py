@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from camwatch import plan_notes
 from camwatch.geometry.coverage import Analysis, analyze
 from camwatch.geometry.space import free_space
 from camwatch.i18n import Said, msg
@@ -130,7 +131,7 @@ def plan_cameras(
     mode = "target" if target is not None else "weighted"
     result = PlanResult(site.id, before, before, [], method=method)
     if not demand.pieces or demand.total_weight() <= 0:
-        result.note = Said(msg("nothing left to cover: no suggestion adds coverage"))
+        result.note = plan_notes.nothing_left()
         result.target = (
             target_report(site, before_an, target, level) if target is not None else None
         )
@@ -305,23 +306,11 @@ def plan_cameras(
         result.target = target_report(site, result.after_analysis, target, level)
         explain_zones(result.target, site, before_an, cset, types, unreachable_zones)
     elif not result.suggestions:
-        result.note = Said(msg("no candidate adds coverage"))
+        result.note = plan_notes.no_candidate()
     elif add is not None and len(result.suggestions) < add:
-        result.note = Said(
-            msg(
-                "%(n)s of %(add)s cameras suggested: the budget allows no more",
-                n=len(result.suggestions),
-                add=add,
-            )
-            if budget is not None
-            else msg(
-                "%(n)s of %(add)s cameras suggested: no other candidate adds coverage",
-                n=len(result.suggestions),
-                add=add,
-            )
-        )
+        result.note = plan_notes.fewer(len(result.suggestions), add, budget=budget is not None)
     elif add is None and budget is not None:
-        result.note = Said(msg("%(n)s cameras within the budget", n=len(result.suggestions)))
+        result.note = plan_notes.within_budget(len(result.suggestions))
     result.seconds = time.perf_counter() - t0
     return result
 

@@ -67,7 +67,7 @@ class PlanResult:
     pool: int = 0
     atoms: int = 0
     exact_pool: int = 0
-    skipped_mounts: list[str] = field(default_factory=list)
+    skipped_mounts: list[Said] = field(default_factory=list)  # English; worded for a reader
     unvisited: Said | None = None  # the candidate bound's remark: spots not visited
     seconds: float = 0.0
     runs: dict[str, float] = field(default_factory=dict)

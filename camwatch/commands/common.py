@@ -213,5 +213,20 @@ def table(
     return t
 
 
+def field_lines(data: dict[str, Any], keys: Sequence[str], width: int) -> list[str]:
+    """``key: value`` lines of a record's fields (None left out), each key worded in
+    ``--lang`` (English: as it is) and right-aligned to ``width`` terminal cells."""
+    from rich.cells import cell_len
+
+    from camwatch.commands.words import heading
+
+    lines = []
+    for key in keys:
+        if data[key] is not None:
+            label = text_of(heading(key))
+            lines.append(" " * max(0, width - cell_len(label)) + f"{label}: {data[key]}")
+    return lines
+
+
 def iso(value: date | None) -> str | None:
     return value.isoformat() if value is not None else None

@@ -2,7 +2,8 @@
 
 ``devices list`` and ``devices show`` print a device as plain JSON data
 (:func:`device_dict`) or as a row whose *where* and *detail* cells say in a few
-words where it stands and what it is (:func:`where_cell`, :func:`detail_cell`).
+words where it stands and what it is (:func:`where_cell`, :func:`detail_cell`), in
+``camwatch --lang`` (English: as they always were).
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from camwatch.commands.common import iso
+from camwatch.commands.words import value
+from camwatch.i18n import msg
 
 
 def device_dict(device: Any) -> dict[str, Any]:
@@ -37,7 +40,8 @@ def where_cell(geometry: dict[str, Any]) -> str:
     coords: Any = geometry.get("coordinates")
     if geometry.get("type") == "Point":
         return f"({coords[0]:g}, {coords[1]:g})"
-    return f"line of {len(coords)} points from ({coords[0][0]:g}, {coords[0][1]:g})"
+    start = f"({coords[0][0]:g}, {coords[0][1]:g})"
+    return msg("line of %(n)s points from %(start)s", n=len(coords), start=start).render()
 
 
 def detail_cell(device: Any) -> str:
@@ -52,14 +56,19 @@ def detail_cell(device: Any) -> str:
             else "90°"
         )
         res = p.get("resolution") or [1920, 1080]
-        return (
-            f"{lens} {res[0]}x{res[1]} h {p.get('height_m', 3):g} m "
-            f"→ {p.get('heading_deg', 0):g}° tilt {p.get('tilt_deg', 15):g}°"
+        size = f"{res[0]}x{res[1]}"
+        optics = msg(
+            "%(lens)s %(resolution)s h %(height)s m → %(heading)s° tilt %(tilt)s°",
+            lens=lens,
+            resolution=size,
+            height=format(p.get("height_m", 3), "g"),
+            heading=format(p.get("heading_deg", 0), "g"),
+            tilt=format(p.get("tilt_deg", 15), "g"),
         )
+        return optics.render()
     if device.kind == "gate":
-        return f"access {p.get('access_control', 'none')}" + (
-            ", intercom" if p.get("intercom") else ""
-        )
+        access = msg("access %(access)s", access=value("access", p.get("access_control", "none")))
+        return (msg("%(text)s, intercom", text=access) if p.get("intercom") else access).render()
     if device.kind == "alarm":
-        return str(p.get("alarm_type", ""))
-    return f"building {p['building']}" if p.get("building") else ""
+        return value("alarm", str(p.get("alarm_type", "")))
+    return msg("building %(name)s", name=p["building"]).render() if p.get("building") else ""

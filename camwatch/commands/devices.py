@@ -15,6 +15,7 @@ from camwatch.commands.common import (
     DATE,
     actor,
     console,
+    field_lines,
     iso,
     ledger,
     ledger_options,
@@ -24,6 +25,7 @@ from camwatch.commands.common import (
     table,
 )
 from camwatch.commands.device_rows import detail_cell, device_dict, where_cell
+from camwatch.commands.words import change, value
 from camwatch.errors import UsageError, ValueRangeError, kind_word
 from camwatch.i18n import msg
 from camwatch.model import DEVICE_KINDS, DEVICE_STATUSES, LIVE_DEVICE_STATUSES
@@ -58,9 +60,9 @@ def devices_list(
         cells = [
             [
                 d.code,
-                d.kind,
+                value("kind", d.kind),
                 d.name,
-                d.status,
+                value("status", d.status),
                 where_cell(d.geometry),
                 detail_cell(d),
                 " ".join(x for x in (d.manufacturer, d.model) if x),
@@ -173,7 +175,7 @@ def devices_add(compound: str, code: str, kind: str, status: str, **fields: Any)
             kind=kind_word(device.kind),
             code=device.code,
             compound=compound,
-            status=device.status,
+            status=value("status", device.status),
         )
         click.echo(said.render())
 
@@ -279,7 +281,7 @@ def devices_restore(
             "restored %(kind)s %(code)s (status %(status)s)",
             kind=kind_word(device.kind),
             code=device.code,
-            status=device.status,
+            status=value("status", device.status),
         )
         click.echo(said.render())
 
@@ -292,6 +294,7 @@ def devices_restore(
 def devices_show(compound: str, code: str, as_json: bool) -> None:
     """Show one device with its maintenance log and change history."""
     from camwatch.registry.audit import history
+    from camwatch.registry.device_notes import notes_text
     from camwatch.registry.devices import get_device
 
     with ledger() as session:
@@ -322,24 +325,16 @@ def devices_show(compound: str, code: str, as_json: bool) -> None:
         echo_json(data)
         return
     out = console()
-    for key in (
-        "code",
-        "kind",
-        "name",
-        "status",
-        "manufacturer",
-        "model",
-        "serial",
-        "install_date",
-        "warranty_end",
-        "status_changed_at",
-        "notes",
-        "version",
-    ):
-        if data[key] is not None:
-            out.print(f"{key:>17}: {data[key]}")
-    out.print(f"{'geometry':>17}: {data['geometry']}")
-    out.print(f"{'properties':>17}: {data['properties']}")
+    shown = {
+        **data,
+        "kind": value("kind", data["kind"]),
+        "status": value("status", data["status"]),
+        "notes": data["notes"] and notes_text(data["notes"]),  # the ledger's lines worded
+    }
+    keys = ["code", "kind", "name", "status", "manufacturer", "model", "serial", "install_date",
+            "warranty_end", "status_changed_at", "notes", "version", "geometry", "properties"]  # fmt: skip
+    for line in field_lines(shown, keys, 17):
+        out.print(line)
     if data["maintenance"]:
         out.print(
             table(
@@ -348,9 +343,9 @@ def devices_show(compound: str, code: str, as_json: bool) -> None:
                 [
                     [
                         m["date"],
-                        m["kind"],
+                        value("maintenance", m["kind"]),
                         m["technician"],
-                        f"{m['status_before']} → {m['status_after']}",
+                        change("status", m["status_before"], m["status_after"]),
                         m["notes"],
                     ]
                     for m in data["maintenance"]
@@ -365,7 +360,7 @@ def devices_show(compound: str, code: str, as_json: bool) -> None:
                 [
                     h["at"],
                     h["actor"],
-                    h["action"],
+                    value("audit", h["action"]),
                     ", ".join(f"{k}: {h['before'].get(k)!r} → {v!r}" for k, v in h["after"].items())
                     if h["action"] == "update"
                     else "",

@@ -23,6 +23,7 @@ from camwatch.commands.common import (
     open_engine,
     table,
 )
+from camwatch.commands.words import value
 from camwatch.errors import UsageError
 from camwatch.i18n import msg, term_msg
 from camwatch.model import ROLES
@@ -119,7 +120,7 @@ def db_seed_demo(sites_dir: str) -> None:
     for user in report["users"]:
         name, password = user["username"].ljust(11), user["password"].ljust(16)
         said = msg("user %(name)s password %(password)s %(role)s", name=name, password=password,
-                   role=user["role"])  # fmt: skip
+                   role=value("role", user["role"]))  # fmt: skip
         if not user["created"]:
             said = msg("%(text)s  (existing; password as set before)", text=said)
         click.echo(said.render())
@@ -269,7 +270,7 @@ def compounds_cmd(district: str | None, as_json: bool) -> None:
 
     def count(r: dict, kind: str) -> str:
         live, bad = live_and_down(r["devices"][kind])
-        return f"{live}" + (f" ({bad} down)" if bad else "")
+        return msg("%(n)s (%(down)s down)", n=live, down=bad).render() if bad else f"{live}"
 
     console().print(
         table(
@@ -353,7 +354,11 @@ def users_add(
             actor=actor(),
         )
         click.echo(
-            msg("created user %(name)s (%(role)s)", name=user.username, role=user.role).render()
+            msg(
+                "created user %(name)s (%(role)s)",
+                name=user.username,
+                role=value("role", user.role),
+            ).render()
         )
 
 
@@ -388,12 +393,12 @@ def users_list(as_json: bool) -> None:
             [
                 [
                     r["username"],
-                    r["role"],
+                    value("role", r["role"]),
                     r["display_name"],
                     r["language"],
-                    "yes" if r["active"] else "no",
+                    value("flag", "yes" if r["active"] else "no"),
                     ", ".join(r["compounds"]),
-                    "yes" if r["has_token"] else "",
+                    value("flag", "yes") if r["has_token"] else "",
                 ]
                 for r in rows
             ],

@@ -12,6 +12,7 @@ import click
 
 from camwatch.clikit import echo_json
 from camwatch.commands.common import DATE, actor, console, iso, ledger, ledger_options, table
+from camwatch.commands.words import change, value
 from camwatch.i18n import msg
 from camwatch.model import LIVE_DEVICE_STATUSES, MAINTENANCE_KINDS
 
@@ -59,11 +60,11 @@ def maintenance_log(
         )
         said = msg(
             "logged %(kind)s of %(code)s on %(date)s (%(before)s → %(after)s)",
-            kind=record.kind,
+            kind=value("maintenance", record.kind),
             code=code,
             date=record.date.isoformat(),
-            before=record.status_before,
-            after=record.status_after,
+            before=value("status", str(record.status_before)),
+            after=value("status", str(record.status_after)),
         )
         click.echo(said.render())
 
@@ -102,9 +103,9 @@ def maintenance_list(compound: str, code: str | None, since: date | None, as_jso
                 [
                     r["date"],
                     r["device"],
-                    r["kind"],
+                    value("maintenance", str(r["kind"])),
                     r["technician"],
-                    f"{r['status_before']} → {r['status_after']}",
+                    change("status", r["status_before"], r["status_after"]),
                     r["notes"],
                 ]
                 for r in rows

@@ -8,7 +8,17 @@ from typing import Any
 import click
 
 from camwatch.clikit import echo_json
-from camwatch.commands.common import DATE, actor, console, iso, ledger, ledger_options, table
+from camwatch.commands.common import (
+    DATE,
+    actor,
+    console,
+    field_lines,
+    iso,
+    ledger,
+    ledger_options,
+    table,
+)
+from camwatch.commands.words import value
 from camwatch.errors import UsageError
 from camwatch.i18n import msg, text_of
 from camwatch.model import PROBLEM_SOURCES, PROBLEM_STATUSES
@@ -165,9 +175,9 @@ def problems_list(
                 [
                     r["id"],
                     r["compound"],
-                    r["status"],
+                    value("problem", r["status"]),
                     r["deadline"],
-                    f"{r['days_overdue']} d" if r["overdue"] else "",
+                    msg("%(n)s d", n=r["days_overdue"]).render() if r["overdue"] else "",
                     " / ".join(x for x in (r["responsible_unit"], r["responsible_person"]) if x),
                     text_of(r["description_msg"] or r["description"]),
                 ]
@@ -192,27 +202,17 @@ def problems_show(problem_id: int, as_json: bool) -> None:
         echo_json(data)
         return
     data["description"] = text_of(data.pop("description_msg") or data["description"])
+    shown = {**data, "status": value("problem", data["status"])}
+    shown["source"] = data["source"] and value("source", data["source"])
     out = console()
-    for key in (
-        "id",
-        "compound",
-        "status",
-        "description",
-        "source",
-        "device",
-        "zone",
-        "responsible_unit",
-        "responsible_person",
-        "deadline",
-        "recheck_date",
-        "recheck_result",
-        "created_by",
-        "version",
-    ):
-        if data[key] is not None:
-            out.print(f"{key:>18}: {data[key]}")
+    keys = ["id", "compound", "status", "description", "source", "device", "zone",
+            "responsible_unit", "responsible_person", "deadline", "recheck_date",
+            "recheck_result", "created_by", "version"]  # fmt: skip
+    for line in field_lines(shown, keys, 18):
+        out.print(line)
     if data["overdue"]:
-        out.print(f"{'':>18}  [red]overdue by {data['days_overdue']} day(s)[/red]")
+        late = msg("overdue by %(n)s day(s)", n=data["days_overdue"]).render()
+        out.print(f"{'':>18}  [red]{late}[/red]")
     out.print(
         table(
             msg("History"),
@@ -221,8 +221,10 @@ def problems_show(problem_id: int, as_json: bool) -> None:
                 [
                     e["at"][:19],
                     e["actor"],
-                    e["action"],
-                    f"{e['from'] or ''} → {e['to']}" if e["to"] else "",
+                    value("event", e["action"]),
+                    f"{value('problem', e['from'] or '')} → {value('problem', e['to'])}"
+                    if e["to"]
+                    else "",
                     e["deadline"],
                     e["note"],
                 ]
@@ -251,7 +253,8 @@ def problems_update(problem_id: int, **fields: Any) -> None:
     with ledger() as session:
         problem = update_problem(session, problem_id, actor=actor(), **fields)
         said = msg("problem #%(id)s: %(status)s, due %(due)s (version %(v)s)", id=problem.id,
-                   status=problem.status, due=problem.deadline.isoformat(), v=problem.version)  # fmt: skip
+                   status=value("problem", problem.status), due=problem.deadline.isoformat(),
+                   v=problem.version)  # fmt: skip
         click.echo(said.render())
 
 
@@ -287,7 +290,8 @@ def problems_recheck(
             expected_version=expected_version,
             actor=actor(),
         )
-        said = msg("problem #%(id)s: %(status)s", id=problem.id, status=problem.status)
+        said = msg("problem #%(id)s: %(status)s", id=problem.id,
+                   status=value("problem", problem.status))  # fmt: skip
         if not passed:
             said = msg(
                 "%(text)s, new deadline %(due)s", text=said, due=problem.deadline.isoformat()
@@ -410,7 +414,7 @@ def inspect_cmd(
             [
                 [
                     i["key"],
-                    i["severity"],
+                    value("severity", i["severity"]),
                     (msg("pass") if i["passed"] else msg("FAIL")).render(),
                     i["count"],
                     ", ".join(i["features"]),

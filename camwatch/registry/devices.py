@@ -34,6 +34,7 @@ from camwatch.registry.codec import (
     validate_devices,
 )
 from camwatch.registry.compounds import apply_state, compound_id, get_compound
+from camwatch.registry.device_notes import restored_line, retired_line
 from camwatch.registry.models import Compound, Device, utcnow
 from camwatch.sitefile.values import bad_text
 
@@ -329,7 +330,7 @@ def retire_device(
             )
         )
     day = (on or date.today()).isoformat()
-    line = f"retired {day}" + (f": {reason}" if reason else "")
+    line = retired_line(day, reason)
     device.notes = f"{device.notes}\n{line}" if device.notes else line
     device.status = "retired"
     device.status_changed_at = utcnow()
@@ -383,7 +384,7 @@ def restore_device(
     status = status_before_retirement(session, device) or RESTORED_DEFAULT_STATUS
     normal = _validate_in_place(comp, device, replace(state_of(device), status=status))
     day = (on or date.today()).isoformat()
-    line = f"restored {day}" + (f": {reason}" if reason else "")
+    line = restored_line(day, reason)
     notes = f"{device.notes}\n{line}" if device.notes else line
     _check_notes(notes)
     apply_state(device, normal)

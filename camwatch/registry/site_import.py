@@ -27,7 +27,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from camwatch.errors import UsageError, kind_word
-from camwatch.i18n import Message, msg
+from camwatch.i18n import Message, Said, msg
 from camwatch.ladders import require_dori
 from camwatch.model import DEVICE_KINDS, Site
 from camwatch.registry.audit import set_actor
@@ -60,8 +60,9 @@ class ImportDiff:
     added: list[str] = field(default_factory=list)
     updated: dict[str, dict[str, list[Any]]] = field(default_factory=dict)
     retired: list[str] = field(default_factory=list)
-    # devices it retires that were added or changed since the compound was last imported
-    retired_changed: dict[str, str] = field(default_factory=dict)
+    # devices it retires that were added or changed since the compound was last imported, and
+    # how (English in the JSON; worded for a reader)
+    retired_changed: dict[str, Said] = field(default_factory=dict)
     unchanged: list[str] = field(default_factory=list)
 
     @property
@@ -237,7 +238,7 @@ def import_site(
     reasons: dict[str, Message] = {}
     if compound is not None and diff.retired:
         reasons = _changed_since_import(session, compound, diff.retired)
-        diff.retired_changed = {code: why.render("en") for code, why in reasons.items()}
+        diff.retired_changed = {code: Said(why) for code, why in reasons.items()}
     if dry_run:
         return diff
     if diff.retired_changed and not force:

@@ -144,6 +144,9 @@ def report_cmd(
 @ledger_options
 def schedule_cmd(source: str, output: str, prices: str | None, lang: str) -> None:
     """The camera schedule / bill of materials of SOURCE (CSV re-imports with devices import-csv)."""
+    from rich.cells import cell_len
+
+    from camwatch.commands.words import value
     from camwatch.report import schedule as sch
 
     target = check_output(output, [".csv", ".xlsx"])
@@ -156,14 +159,19 @@ def schedule_cmd(source: str, output: str, prices: str | None, lang: str) -> Non
     else:
         data = sch.schedule_xlsx(rows, lines, lang=lang, title=site.info.name or site.id)
     write_atomic(target, data)
+    kinds = {line.kind: value("kind", line.kind) for line in lines}  # --lang's (English: stored)
+    width = max([9, *(cell_len(k) for k in kinds.values())])
     for line in lines:
         cost = "" if line.cost is None else f"  {line.cost:,.2f}"
-        click.echo(f"{line.kind:9} {line.model:28} {line.count:4}{cost}")
+        kind = kinds[line.kind] + " " * (width - cell_len(kinds[line.kind]))
+        click.echo(f"{kind} {line.model:28} {line.count:4}{cost}")
     if table is not None:
-        click.echo(f"total {sum(x.cost or 0.0 for x in lines):,.2f}")
+        total = format(sum(x.cost or 0.0 for x in lines), ",.2f")
+        click.echo(msg("total %(total)s", total=total).render())
         unpriced = sorted({x.model for x in lines if x.unit_price is None})
         if unpriced:
-            click.echo(f"not in the price table: {', '.join(unpriced)}", err=True)
+            said = msg("not in the price table: %(models)s", models=", ".join(unpriced))
+            click.echo(said.render(), err=True)
     click.echo(msg("wrote %(path)s", path=str(target)).render(), err=True)
 
 

@@ -17,6 +17,7 @@ from typing import Any
 from camwatch.geometry.coverage import Analysis
 from camwatch.geometry.optics import DORI_PX_PER_M, dori_distance
 from camwatch.model import LEVELS, Camera, Site
+from camwatch.plan_notes import note_text
 from camwatch.report import fmt
 from camwatch.report.blocks import KeyValues, Para, Picture, Report, Section, SignOff, Table
 from camwatch.report.facts import InspectionFact, LedgerFacts, ProblemFact
@@ -235,7 +236,7 @@ def _suggestions(plan: Mapping[str, Any], lang: str) -> Section:
             Para(f"{word('Coverage with these cameras added', lang)}: {text}", small=True)
         )
     if plan.get("note"):
-        blocks.append(Para(str(plan["note"]), small=True))
+        blocks.append(Para(note_text(str(plan["note"]), lang), small=True))  # JSON: English
     return Section(f"{word('Suggested additions', lang)} ({len(items)})", tuple(blocks))
 
 

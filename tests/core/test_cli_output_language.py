@@ -401,9 +401,9 @@ def test_the_ledger_commands_lines_follow_lang(run, tmp_path, monkeypatch):
         "  新增（1）：C1",
         "  未变化：0 台设备",
         "已在 tiny 新建问题 #1，整改期限 2030-01-01",
-        "问题 #1：fixed，整改期限 2030-01-01（版本 2）",
-        "问题 #1：reopened，新整改期限 2031-01-01",
-        "已创建用户 bob（planner）",
+        "问题 #1：已整改，待复查，整改期限 2030-01-01（版本 2）",
+        "问题 #1：重新整改，新整改期限 2031-01-01",
+        "已创建用户 bob（安防设计）",
     ]
     assert _ledger_lines(run, tmp_path, "en") == [
         f"ledger ready at DB (revision {rev})",
@@ -515,11 +515,11 @@ def _device_lines(run: Run, tmp_path: Path, lang: str) -> list[str]:
 def test_the_device_commands_lines_follow_lang(run, tmp_path, monkeypatch):
     monkeypatch.setenv("CAMWATCH_USER", "tester")
     assert _device_lines(run, tmp_path, "zh") == [
-        "已向 tiny 添加摄像机 C2（active）",
+        "已向 tiny 添加摄像机 C2（正常）",
         "已更新摄像机 C2（版本 2）",
-        "已登记 C2 的 repair，日期 2026-03-01（faulty → active）",
+        "已登记 C2 的维修，日期 2026-03-01（故障 → 正常）",
         "已停用摄像机 C2",
-        "已恢复摄像机 C2（状态 active）",
+        "已恢复摄像机 C2（状态：正常）",
         "tiny：已添加 1 台设备：C3",
     ]
     assert _device_lines(run, tmp_path, "en") == [

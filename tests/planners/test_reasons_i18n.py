@@ -5,9 +5,11 @@ from __future__ import annotations
 from shapely.geometry import LineString, Point, box
 
 from camwatch.geometry.coverage import analyze
+from camwatch.geometry.space import free_space
 from camwatch.i18n import Message, use_language
-from camwatch.model import Alarm, Gate
+from camwatch.model import Alarm, Gate, Mount
 from planners.devices import suggest_devices
+from planners.mounts import geometry_error, mount_points
 from planners.routes import intruder_routes
 from tests.planners.sites import make_site
 
@@ -67,3 +69,17 @@ def test_route_reason_in_both_languages():
     )
     assert route["reason_zh"] == "无法进入：开放周界均有报警线，各出入口均设门禁"
     assert Message.from_json(route["reason_msg"]).render("zh") == route["reason_zh"]
+
+
+def test_mount_remarks_in_both_languages():
+    """A mount outside free space and a spot GEOS failed on: English in the JSON, worded."""
+    site = make_site(BOUNDARY, mounts=[Mount(geometry=Point(10, 0)),
+                                      Mount(geometry=Point(70, 50), name="far away")])  # fmt: skip
+    mounts, skipped = mount_points(site, free_space(site), spacing=2.0)
+    (far,) = skipped
+    assert far == "mount #1 'far away' at (70, 50) is not in free space"
+    assert far.text("zh") == "安装点 #1 'far away' 位于 (70, 50)，不在可通行空间内"
+    (spot,) = mounts
+    error = geometry_error(spot)
+    assert error == "spot (10, 0) on mount #0: geometry error, skipped"
+    assert error.text("zh") == "安装点 #0 上的位置 (10, 0)：几何计算出错，已跳过"

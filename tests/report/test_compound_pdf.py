@@ -226,3 +226,28 @@ def test_an_inspection_of_rule_results_lists_rules_severity_and_findings(lang, c
     assert [r[0] for r in table.rows][:2] == ["GATE-ACCESS", "RETENTION"]
     assert table.rows[0][2:] == (failed, "2")
     assert table.rows[2][0] == ("无盲区" if lang == "zh" else "No blind spots")
+
+
+@pytest.mark.parametrize(
+    "lang, expected",
+    [
+        ("zh", "建议了 1 台摄像机（要求 3 台）：没有其他候选位置能增加覆盖"),
+        ("en", "1 of 3 cameras suggested: no other candidate adds coverage"),
+    ],
+)
+def test_a_plan_s_note_read_from_its_json_is_worded_in_the_report_s_language(lang, expected):
+    """The plan JSON holds the note's English (docs/site-format.md §3); the report words it."""
+    site = load_site(SAMPLES / "old_residential.geojson")
+    plan = {
+        "before": {"detection": 0.5},
+        "after": {"detection": 0.6},
+        "suggestions": [
+            {"id": "P1", "position": [10, 20], "heading_deg": 45, "tilt_deg": 15,
+             "height_m": 3, "hfov_deg": 90, "resolution": [1920, 1080], "gain_m2": 321.5}
+        ],
+        "note": "1 of 3 cameras suggested: no other candidate adds coverage",
+    }  # fmt: skip
+    text = compound_report(site, analyze(site), lang=lang, plan=plan).text()
+    assert expected in text
+    if lang == "zh":
+        assert "cameras suggested" not in text
