@@ -32,16 +32,7 @@
     drawing: null, selected: null, spots: null, devices: null, underlay: null, clicks: null
   };
 
-  function say(text, kind) {
-    clear(statusBox);
-    if (!text) { statusBox.className = 'mapstatus'; return; }
-    statusBox.className = 'mapstatus show ' + (kind || 'info');
-    statusBox.appendChild(document.createTextNode(text));
-    if (kind !== 'error' && kind !== 'conflict') {
-      var mine = text;
-      setTimeout(function () { if (statusBox.textContent === mine) say(''); }, 4000);
-    }
-  }
+  var say = window.camwatchDom.teller(statusBox);
 
   var map = L.map(el, {
     crs: L.CRS.Simple, minZoom: -6, maxZoom: 6, zoomSnap: 0.1, zoomDelta: 0.5, attributionControl: false

@@ -23,27 +23,8 @@
     intercom: { color: '#c47f12', weight: 3, radius: 5, fillColor: '#fff', fillOpacity: 1 }
   };
 
-  function h(tag, attrs) {
-    var node = document.createElement(tag);
-    var k;
-    if (attrs) {
-      for (k in attrs) {
-        if (!Object.prototype.hasOwnProperty.call(attrs, k) || attrs[k] === null || attrs[k] === undefined) continue;
-        if (k === 'text') node.textContent = attrs[k];
-        else if (k === 'class') node.className = attrs[k];
-        else if (k.slice(0, 2) === 'on') node.addEventListener(k.slice(2), attrs[k]);
-        else node.setAttribute(k, attrs[k]);
-      }
-    }
-    for (var i = 2; i < arguments.length; i++) {
-      var c = arguments[i];
-      if (c === null || c === undefined || c === false) continue;
-      if (Array.isArray(c)) c.forEach(function (cc) { if (cc) node.appendChild(typeof cc === 'string' ? document.createTextNode(cc) : cc); });
-      else node.appendChild(typeof c === 'string' ? document.createTextNode(c) : c);
-    }
-    return node;
-  }
-  function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); return node; }
+  var h = window.camwatchDom.h;  // dom.js, loaded before this file
+  var clear = window.camwatchDom.clear;
 
   function request(method, url, body, isForm) {
     var opts = { method: method, credentials: 'same-origin', headers: { 'Accept': 'application/json' } };

@@ -46,38 +46,10 @@
   function fmt(n, d) { return (n === null || n === undefined) ? '—' : Number(n).toFixed(d === undefined ? 1 : d); }
   function pct(r) { return (r * 100).toFixed(1) + ' %'; }
 
-  function h(tag, attrs) {
-    var node = document.createElement(tag);
-    var k;
-    if (attrs) {
-      for (k in attrs) {
-        if (!Object.prototype.hasOwnProperty.call(attrs, k) || attrs[k] === null || attrs[k] === undefined) continue;
-        if (k === 'text') node.textContent = attrs[k];
-        else if (k === 'class') node.className = attrs[k];
-        else if (k.slice(0, 2) === 'on') node.addEventListener(k.slice(2), attrs[k]);
-        else node.setAttribute(k, attrs[k]);
-      }
-    }
-    for (var i = 2; i < arguments.length; i++) {
-      var c = arguments[i];
-      if (c === null || c === undefined || c === false) continue;
-      if (Array.isArray(c)) c.forEach(function (cc) { if (cc) node.appendChild(typeof cc === 'string' ? document.createTextNode(cc) : cc); });
-      else node.appendChild(typeof c === 'string' ? document.createTextNode(c) : c);
-    }
-    return node;
-  }
-  function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); return node; }
+  var h = window.camwatchDom.h;  // dom.js, loaded before this file
+  var clear = window.camwatchDom.clear;
 
-  function say(text, kind) {
-    clear(statusBox);
-    if (!text) { statusBox.className = 'mapstatus'; return; }
-    statusBox.className = 'mapstatus show ' + (kind || 'info');
-    statusBox.appendChild(document.createTextNode(text));
-    if (kind !== 'error' && kind !== 'conflict') {
-      var mine = text;
-      setTimeout(function () { if (statusBox.textContent === mine) say(''); }, 4000);
-    }
-  }
+  var say = window.camwatchDom.teller(statusBox);
 
   function api(method, url, body) {
     var opts = { method: method, credentials: 'same-origin', headers: { 'Accept': 'application/json' } };
