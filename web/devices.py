@@ -94,6 +94,29 @@ def _next_code(compound: Any, kind: str) -> str:
     return next_codes(((d.kind, d.code) for d in compound.devices), kind)[0]
 
 
+def add_posted(compound: Any, data: dict[str, Any], status: str) -> Device:
+    """Add a device from a checked ``DeviceCreate`` body (the map's and the API's), code
+    the next free one of its kind when none is given; committed, or a 4xx."""
+    db = db_session()
+    with registry_errors():
+        device = devices_service.add_device(
+            db,
+            compound.code,
+            kind=data["kind"],
+            code=data.get("code") or _next_code(compound, data["kind"]),
+            geometry=device_geometry(data) or {},  # the schema requires a position
+            properties=device_properties(data),
+            status=status,
+            install_date=data.get("install_date"),
+            warranty_end=data.get("warranty_end"),
+            notes=data.get("notes"),
+            actor=g.user.username,
+            **{k: data.get(k) for k in TEXT_FIELDS},
+        )
+        db.commit()
+    return device
+
+
 def _json_body(schema: Any) -> dict[str, Any]:
     """The request's JSON body loaded by ``schema`` (400 naming the field otherwise)."""
     try:
@@ -129,23 +152,7 @@ def create(cid: int):
     data = _json_body(DeviceCreate())
     status = data.get("status", "active" if has_permission(g.user, "device.edit") else "planned")
     _check_plan_only(None, status)
-    db = db_session()
-    with registry_errors():
-        device = devices_service.add_device(
-            db,
-            compound.code,
-            kind=data["kind"],
-            code=data.get("code") or _next_code(compound, data["kind"]),
-            geometry=device_geometry(data) or {},  # the schema requires a position
-            properties=device_properties(data),
-            status=status,
-            install_date=data.get("install_date"),
-            warranty_end=data.get("warranty_end"),
-            notes=data.get("notes"),
-            actor=g.user.username,
-            **{k: data.get(k) for k in TEXT_FIELDS},
-        )
-        db.commit()
+    device = add_posted(compound, data, status)
     return jsonify(device_json(device)), 201
 
 

@@ -29,7 +29,7 @@ from web.api.schemas import (
     device_properties,
 )
 from web.db import db_session
-from web.devices import _next_code
+from web.devices import add_posted
 from web.ledger import compound_by_code
 from web.security import has_permission
 
@@ -72,23 +72,7 @@ def add_device(data: dict[str, Any], code: str):
     status = data.get("status", "active")
     if status != "planned":
         need("device.edit")
-    db = db_session()
-    with registry_errors():
-        device = devices_service.add_device(
-            db,
-            compound.code,
-            kind=data["kind"],
-            code=data.get("code") or _next_code(compound, data["kind"]),
-            geometry=device_geometry(data) or {},  # the schema requires a position
-            properties=device_properties(data),
-            status=status,
-            install_date=data.get("install_date"),
-            warranty_end=data.get("warranty_end"),
-            notes=data.get("notes"),
-            actor=g.user.username,
-            **{k: data.get(k) for k in TEXT_FIELDS},
-        )
-        db.commit()
+    device = add_posted(compound, data, status)
     location = url_for("api.get_device", code=code, device_code=device.code)
     return device, 201, {"Location": location}
 
