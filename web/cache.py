@@ -14,7 +14,7 @@ docs/web.md "Performance").
 The cap is on the estimated size of the values held (``CACHE_BYTES``, 256 MiB
 by default; ``CAMWATCH_CACHE_BYTES``), not on their number: one analysis of a
 large compound weighs as much as thousands of small JSON answers, so a count
-cap let the process grow with every edit. :func:`estimate_size` walks a value
+cap let the process grow with every edit. :func:`web.sizes.estimate_size` walks a value
 (containers, dataclasses, objects, shapely geometry) and adds up what it
 holds; a value larger than the whole cap is returned but not kept.
 """
@@ -22,7 +22,6 @@ holds; a value larger than the whole cap is returned but not kept.
 from __future__ import annotations
 
 import atexit
-import sys
 import threading
 import time
 import weakref
@@ -30,120 +29,14 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
-import numpy as np
-import shapely
 from flask import Flask, g
-from shapely.geometry.base import BaseGeometry
+
+from web.sizes import estimate_size
 
 T = TypeVar("T")
 
 STOP_WAIT_S = 5.0  # how long the interpreter's exit waits for a worker's job (and a plan job)
 _GROUPS_KEPT = 1024  # groups whose last queueing time is remembered (for settle_s)
-
-# GEOS keeps a coordinate as 2–3 doubles plus per-geometry headers
-_GEOS_BYTES_PER_COORD = 24
-_GEOS_BYTES_PER_PART = 120
-
-
-def estimate_size(value: Any) -> int:
-    """Bytes ``value`` holds in memory, estimated by walking it once.
-
-    Python objects count ``sys.getsizeof`` each (shared objects once); a
-    shapely geometry counts its GEOS coordinates and parts. Notes: an
-    estimate — within a factor of about 1.5 of the process's measured growth
-    for cached analyses (tested in ``tests/web/test_cache.py``).
-
-    >>> estimate_size("abc") == sys.getsizeof("abc")
-    True
-    >>> estimate_size(()) == sys.getsizeof(())
-    True
-    """
-    seen: set[int] = set()
-    total = 0
-    stack = [value]
-    geoms: list[BaseGeometry] = []  # counted at the end, in one vectorised call each
-    # the exact types first (most objects; a dict or a tuple of a cached value is walked
-    # every time it is stored), then subclasses as their base classes
-    getsizeof, push, extend, mark = sys.getsizeof, stack.append, stack.extend, seen.add
-    while stack:
-        obj = stack.pop()
-        ident = id(obj)
-        if ident in seen:
-            continue
-        mark(ident)
-        total += getsizeof(obj)
-        kind = type(obj)
-        if kind in _ATOMS:
-            continue
-        if kind is dict:
-            extend(obj.keys())
-            extend(obj.values())
-            continue
-        if kind is list or kind is tuple:
-            if _positions(obj):  # a GeoJSON ring or line: counted without a walk
-                total += len(obj) * _POSITION_BYTES
-            else:
-                extend(obj)
-            continue
-        if isinstance(obj, _ATOM_TYPES):
-            continue
-        if isinstance(obj, BaseGeometry):
-            geoms.append(obj)
-            continue
-        if isinstance(obj, dict):
-            extend(obj.keys())
-            extend(obj.values())
-        elif isinstance(obj, (list, tuple, set, frozenset)):
-            if _positions(obj):
-                total += len(obj) * _POSITION_BYTES
-                continue
-            extend(obj)
-        else:
-            attrs = getattr(obj, "__dict__", None)
-            if attrs is not None:
-                push(attrs)
-            for slot in _slots(kind):
-                if hasattr(obj, slot):
-                    push(getattr(obj, slot))
-    if geoms:
-        array = np.asarray(geoms, dtype=object)
-        coords = int(shapely.get_num_coordinates(array).sum())
-        parts = int(shapely.get_num_geometries(array).sum())
-        parts += int(shapely.get_num_interior_rings(array).sum())
-        total += coords * _GEOS_BYTES_PER_COORD + (parts + len(geoms)) * _GEOS_BYTES_PER_PART
-    return total
-
-
-_POSITION_BYTES = sys.getsizeof([0.0, 0.0]) + 2 * sys.getsizeof(0.0)
-_ATOM_TYPES: tuple[type, ...] = (str, bytes, bytearray, int, float, bool, type(None))
-_ATOMS = frozenset(_ATOM_TYPES)
-
-
-_SLOTS: dict[type, tuple[str, ...]] = {}
-
-
-def _slots(kind: type) -> tuple[str, ...]:
-    """A class's ``__slots__`` as a tuple (remembered per class)."""
-    found = _SLOTS.get(kind)
-    if found is None:
-        slots = getattr(kind, "__slots__", ())
-        found = _SLOTS[kind] = (slots,) if isinstance(slots, str) else tuple(slots)
-    return found
-
-
-def _positions(obj: Any) -> bool:
-    """True for a list of ``[x, y]`` float lists (judged by its first and last item)."""
-    if type(obj) is not list or not obj:
-        return False
-    first, last = obj[0], obj[-1]
-    return (
-        type(first) is list
-        and type(last) is list
-        and len(first) == 2
-        and len(last) == 2
-        and type(first[0]) is float
-        and type(last[1]) is float
-    )
 
 
 class _ByteLRU:

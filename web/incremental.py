@@ -19,7 +19,7 @@ re-analysis on the map"). Decisions:
   change recomputes a few tiles; a bulk import is cheaper as one analysis).
   Otherwise the full analysis runs and the slot's state is dropped.
 * **Bounded.** At most ``INCREMENTAL_STATES`` slots (least recently used out)
-  and at most ``INCREMENTAL_BYTES`` of states by :func:`web.cache.estimate_size`
+  and at most ``INCREMENTAL_BYTES`` of states by :func:`web.sizes.estimate_size`
   measured when a state is built (a state of the 200-camera generated compound
   weighs ≈ 15 MB).
 * **Concurrency.** A :class:`CoverageState` is mutable: each slot has a lock and
@@ -43,7 +43,7 @@ from shapely.geometry.base import BaseGeometry
 from camwatch.geometry.coverage import Analysis, Footprints
 from camwatch.geometry.incremental import CoverageState
 from camwatch.model import Camera, Site
-from web.cache import estimate_size
+from web.sizes import estimate_size
 
 # what the analysis reads of a site besides its cameras (gates, alarms, intercoms: nothing)
 _GROUND = ("info", "boundary", "buildings", "obstacles", "walls", "zones", "mounts", "doors")

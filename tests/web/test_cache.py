@@ -12,7 +12,8 @@ import threading
 import pytest
 
 from tests.web.conftest import login, make_app
-from web.cache import LRUCache, estimate_size
+from web.cache import LRUCache
+from web.sizes import estimate_size
 
 JSON = {"Accept": "application/json"}
 
@@ -121,7 +122,7 @@ def test_estimate_matches_the_memory_an_analysis_takes():
         import gc, pickle
         from camwatch.geometry.coverage import analyze
         from camwatch.sitefile import load_site
-        from web.cache import estimate_size
+        from web.sizes import estimate_size
 
         def rss():
             return int(open("/proc/self/statm").read().split()[1]) * 4096
