@@ -10,6 +10,7 @@ from flask_babel import format_date, format_datetime
 from flask_babel import lazy_gettext as _l
 
 from camwatch.model import DORI_PX_PER_M, ZONE_PASS_RATIO
+from camwatch.registry.ledger_notes import event_note_text, notes_text
 
 LEVEL_LABELS = {
     "detection": _l("Detection"),
@@ -120,7 +121,10 @@ def label(mapping: dict[str, Any], key: str | None) -> str:
 
 def init_app(app: Flask) -> None:
     """Register filters and label tables."""
-    app.jinja_env.filters.update(pct=pct, m2=m2, day=day)
+    # the ledger's own English lines in notes, worded for the reader (camwatch.registry.ledger_notes)
+    app.jinja_env.filters.update(
+        pct=pct, m2=m2, day=day, device_notes=notes_text, event_note=event_note_text
+    )
     app.jinja_env.globals.update(
         label=label,
         LEVEL_LABELS=LEVEL_LABELS,

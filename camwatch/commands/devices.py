@@ -294,8 +294,8 @@ def devices_restore(
 def devices_show(compound: str, code: str, as_json: bool) -> None:
     """Show one device with its maintenance log and change history."""
     from camwatch.registry.audit import history
-    from camwatch.registry.device_notes import notes_text
     from camwatch.registry.devices import get_device
+    from camwatch.registry.ledger_notes import notes_text
 
     with ledger() as session:
         device = get_device(session, compound, code)

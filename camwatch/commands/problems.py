@@ -193,6 +193,7 @@ def problems_list(
 @ledger_options
 def problems_show(problem_id: int, as_json: bool) -> None:
     """Show one problem with its full history."""
+    from camwatch.registry.ledger_notes import event_note_text
     from camwatch.registry.problems import get_problem
 
     today = date.today()
@@ -226,7 +227,7 @@ def problems_show(problem_id: int, as_json: bool) -> None:
                     if e["to"]
                     else "",
                     e["deadline"],
-                    e["note"],
+                    event_note_text(e["note"]),
                 ]
                 for e in data["history"]
             ],

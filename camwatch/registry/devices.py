@@ -34,7 +34,7 @@ from camwatch.registry.codec import (
     validate_devices,
 )
 from camwatch.registry.compounds import apply_state, compound_id, get_compound
-from camwatch.registry.device_notes import restored_line, retired_line
+from camwatch.registry.ledger_notes import restored_line, retired_line
 from camwatch.registry.models import Compound, Device, utcnow
 from camwatch.sitefile.values import bad_text
 

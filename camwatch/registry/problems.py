@@ -39,6 +39,7 @@ from camwatch.registry.codec import check_choice
 from camwatch.registry.compounds import compound_id, get_compound
 from camwatch.registry.devices import get_device
 from camwatch.registry.finding_match import BLIND_SPOT_KEY, ZONE_KEY_PREFIX
+from camwatch.registry.ledger_notes import changed_note
 from camwatch.registry.models import Compound, Problem, ProblemEvent, utcnow
 
 # status -> statuses `update_problem` may move it to (fixed -> verified/reopened is `recheck`)
@@ -322,7 +323,7 @@ def update_problem(
     if "description" in edited:  # a person's words now: shown as typed
         problem.description_msg = None
     if edited:
-        _event(session, problem, "edit", actor=actor, note=note or f"changed {', '.join(edited)}")
+        _event(session, problem, "edit", actor=actor, note=note or changed_note(edited))
         changed = True
     if not changed:
         if note:

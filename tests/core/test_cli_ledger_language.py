@@ -221,3 +221,12 @@ def test_import_site_says_why_a_device_it_retires_counts_as_changed(ledger):
     assert re.fullmatch(r"    C98: added \d{4}-\d\d-\d\d \d\d:\d\d since the last import", line)
     data = json.loads(ledger("import-site", site, "--dry-run", "--json").stdout)
     assert re.fullmatch(r"added \d{4}-\d\d-\d\d \d\d:\d\d", data["retired_changed"]["C98"])
+
+
+def test_an_edit_without_a_note_is_worded_in_the_history(ledger):
+    ledger("problems", "update", "3", "--unit", "物业", "--person", "Li", lang="en")
+    assert "修改了责任单位、责任人" in ledger("problems", "show", "3").stdout
+    en = ledger("problems", "show", "3", lang="en").stdout
+    assert "changed responsible unit, responsible person" in en
+    stored = ledger("problems", "show", "3", "--json").stdout
+    assert '"note": "changed responsible_unit, responsible_person"' in stored  # as stored

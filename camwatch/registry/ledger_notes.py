@@ -1,0 +1,92 @@
+"""The ledger's own words inside free-text fields, stored in English and worded for
+a reader.
+
+* A device's notes are text a person writes; retiring or restoring it appends one
+  line of the ledger's own — ``retired 2026-01-02: <reason>``, ``restored
+  2026-01-02`` — which is what is stored and exported. :func:`notes_text` words
+  those lines (``camwatch devices show``, the device page) and leaves every other
+  line, and the reason, as written.
+* A problem edited without a note gets the history note ``changed
+  responsible_unit, description`` (the fields changed); :func:`event_note_text`
+  words it (``camwatch problems show``, the problem page) and leaves a person's
+  note as written.
+
+>>> notes = "lens cracked\\n" + retired_line("2026-01-02", "moved to gate 2")
+>>> notes
+'lens cracked\\nretired 2026-01-02: moved to gate 2'
+>>> print(notes_text(notes, "zh"))
+lens cracked
+2026-01-02 停用：moved to gate 2
+>>> notes_text(notes, "en") == notes
+True
+"""
+
+from __future__ import annotations
+
+import re
+
+from camwatch.i18n import Message, current_language, msg, normalize, text_of
+
+# the fields an edit of a problem may change, as an edit's history note names them
+_PROBLEM_FIELDS = {
+    "responsible_unit": msg("responsible unit"),
+    "responsible_person": msg("responsible person"),
+    "description": msg("description"),
+}
+_FIELD = "(?:responsible_unit|responsible_person|description)"
+_CHANGED = re.compile(rf"changed ({_FIELD}(?:, {_FIELD})*)")
+
+_LINE = re.compile(r"(retired|restored) (\d{4}-\d{2}-\d{2})(?:: (.*))?")
+
+
+def retired_line(day: str, reason: str | None) -> str:
+    """The line appended to the notes of a device retired on ``day`` (ISO date)."""
+    return f"retired {day}" + (f": {reason}" if reason else "")
+
+
+def restored_line(day: str, reason: str | None) -> str:
+    """The line appended to the notes of a device restored on ``day`` (ISO date)."""
+    return f"restored {day}" + (f": {reason}" if reason else "")
+
+
+def _worded(what: str, day: str, reason: str | None) -> Message:
+    if what == "retired":
+        if reason is None:
+            return msg("retired %(day)s", day=day)
+        return msg("retired %(day)s: %(reason)s", day=day, reason=reason)
+    if reason is None:
+        return msg("restored %(day)s", day=day)
+    return msg("restored %(day)s: %(reason)s", day=day, reason=reason)
+
+
+def notes_text(notes: str, lang: str | None = None) -> str:
+    """A device's notes in ``lang`` (default: the current language): the ledger's own
+    lines worded, the rest as written."""
+    lines = []
+    for line in notes.split("\n"):
+        found = _LINE.fullmatch(line)
+        lines.append(_worded(*found.groups()).render(lang) if found else line)
+    return "\n".join(lines)
+
+
+def changed_note(fields: list[str]) -> str:
+    """The history note of a problem edit that came without one: the fields changed."""
+    return f"changed {', '.join(fields)}"
+
+
+def event_note_text(note: str | None, lang: str | None = None) -> str | None:
+    """A problem history note in ``lang`` (default: the current language): an edit's own
+    ``changed ...`` note worded, a person's note as written.
+
+    >>> event_note_text(changed_note(["responsible_unit", "description"]), "zh")
+    '修改了责任单位、问题描述'
+    >>> event_note_text("changed my mind", "zh")
+    'changed my mind'
+    """
+    found = _CHANGED.fullmatch(note or "")
+    if not found:
+        return note
+    lang = normalize(lang) or current_language()
+    names = [text_of(_PROBLEM_FIELDS[f], lang) for f in found.group(1).split(", ")]
+    joiner = "、" if lang == "zh" else ", "
+    return text_of(msg("changed %(fields)s", fields=joiner.join(names)), lang)
