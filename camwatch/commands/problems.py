@@ -205,6 +205,7 @@ def problems_show(problem_id: int, as_json: bool) -> None:
     data["description"] = text_of(data.pop("description_msg") or data["description"])
     shown = {**data, "status": value("problem", data["status"])}
     shown["source"] = data["source"] and value("source", data["source"])
+    shown["recheck_result"] = event_note_text(data["recheck_result"])
     out = console()
     keys = ["id", "compound", "status", "description", "source", "device", "zone",
             "responsible_unit", "responsible_person", "deadline", "recheck_date",

@@ -35,6 +35,7 @@ from camwatch.i18n import msg
 from camwatch.model import SEVERITIES, UNRESOLVED_PROBLEM_STATUSES
 from camwatch.registry.audit import set_actor
 from camwatch.registry.compounds import get_compound
+from camwatch.registry.ledger_notes import no_longer_finds_result, still_finds_result
 from camwatch.registry.problems import list_problems, open_problem, recheck
 
 FINDING_KEY_PREFIX = "finding:"
@@ -151,7 +152,7 @@ def problems_from_findings(
                 session,
                 fixed[key].id,
                 passed=False,
-                result=f"standards check ({profile}) still finds: {_description(f)}",
+                result=still_finds_result(str(profile), _description(f)),
                 on=day,
                 new_deadline=deadline,
                 actor=actor,
@@ -178,7 +179,7 @@ def problems_from_findings(
                 session,
                 p.id,
                 passed=True,
-                result=f"standards check ({profile}) no longer finds it",
+                result=no_longer_finds_result(str(profile)),
                 on=day,
                 actor=actor,
             )

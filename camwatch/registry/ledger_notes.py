@@ -7,9 +7,12 @@ a reader.
   those lines (``camwatch devices show``, the device page) and leaves every other
   line, and the reason, as written.
 * A problem edited without a note gets the history note ``changed
-  responsible_unit, description`` (the fields changed); :func:`event_note_text`
-  words it (``camwatch problems show``, the problem page) and leaves a person's
-  note as written.
+  responsible_unit, description`` (the fields changed), and ``camwatch check
+  --open-problems`` re-checks a fixed problem with the result ``standards check
+  (<profile>) still finds: <finding>`` or ``... no longer finds it``;
+  :func:`event_note_text` words these (history notes and re-check results:
+  ``camwatch problems show``, the problem page) and leaves a person's words, the
+  profile and the finding as written.
 
 >>> notes = "lens cracked\\n" + retired_line("2026-01-02", "moved to gate 2")
 >>> notes
@@ -35,6 +38,8 @@ _PROBLEM_FIELDS = {
 }
 _FIELD = "(?:responsible_unit|responsible_person|description)"
 _CHANGED = re.compile(rf"changed ({_FIELD}(?:, {_FIELD})*)")
+_STILL = re.compile(r"standards check \((.*?)\) still finds: (.*)", re.S)
+_GONE = re.compile(r"standards check \((.*?)\) no longer finds it")
 
 _LINE = re.compile(r"(retired|restored) (\d{4}-\d{2}-\d{2})(?:: (.*))?")
 
@@ -74,16 +79,38 @@ def changed_note(fields: list[str]) -> str:
     return f"changed {', '.join(fields)}"
 
 
+def still_finds_result(profile: str, finding: str) -> str:
+    """The result of a standards re-check that still finds the problem's finding."""
+    return f"standards check ({profile}) still finds: {finding}"
+
+
+def no_longer_finds_result(profile: str) -> str:
+    """The result of a standards re-check that no longer finds it."""
+    return f"standards check ({profile}) no longer finds it"
+
+
 def event_note_text(note: str | None, lang: str | None = None) -> str | None:
-    """A problem history note in ``lang`` (default: the current language): an edit's own
-    ``changed ...`` note worded, a person's note as written.
+    """A problem history note or re-check result in ``lang`` (default: the current
+    language): the ledger's own lines worded, a person's words as written.
 
     >>> event_note_text(changed_note(["responsible_unit", "description"]), "zh")
     '修改了责任单位、问题描述'
+    >>> event_note_text(no_longer_finds_result("national"), "zh")
+    '标准检查（national）已不再发现该问题'
     >>> event_note_text("changed my mind", "zh")
     'changed my mind'
     """
-    found = _CHANGED.fullmatch(note or "")
+    text = note or ""
+    if found := _STILL.fullmatch(text):
+        return text_of(
+            msg("standards check (%(profile)s) still finds: %(what)s",
+                profile=found.group(1), what=found.group(2)), lang,
+        )  # fmt: skip
+    if found := _GONE.fullmatch(text):
+        return text_of(
+            msg("standards check (%(profile)s) no longer finds it", profile=found.group(1)), lang
+        )
+    found = _CHANGED.fullmatch(text)
     if not found:
         return note
     lang = normalize(lang) or current_language()

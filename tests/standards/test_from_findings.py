@@ -40,6 +40,12 @@ def test_idempotent_then_closed_by_a_passing_recheck(tmp_path, ledger_url):  # n
     assert third["created"] == []
     shown = json.loads(invoke("problems", "show", str(access), "--json", "--db", ledger_url))
     assert shown["status"] == "verified"
+    assert shown["recheck_result"] == "standards check (national) no longer finds it"  # stored
+    # the re-check results are worded for the reader (camwatch.registry.ledger_notes)
+    verified = invoke("--lang", "zh", "problems", "show", str(access), "--db", ledger_url)
+    assert "标准检查（national）已不再发现该问题" in verified and "no longer" not in verified
+    reopened = invoke("--lang", "zh", "problems", "show", str(retention), "--db", ledger_url)
+    assert "标准检查（national）仍发现：" in reopened and "still finds" not in reopened
 
 
 def test_unresolved_problem_no_longer_found_is_a_candidate(tmp_path, ledger_url):  # noqa: F811

@@ -80,3 +80,27 @@ def test_ledger_lines_are_worded_for_the_reader(client, ids, language, retired, 
         },
     )
     assert "changed my mind" in _page(client, f"/problems/{pid}")
+
+
+def test_a_standards_recheck_result_is_worded(client, ids):
+    """As ``problems_from_findings`` stores it (tests/standards/test_from_findings.py)."""
+    from camwatch.registry.ledger_notes import still_finds_result
+
+    app = client.application
+    s = new_session(app)
+    try:
+        s.execute(
+            update(Problem)
+            .where(Problem.id == ids["own_problem"])
+            .values(
+                recheck_date=date.today(),
+                recheck_result=still_finds_result("national", "[GATE-FACE] no face capture"),
+            )
+        )
+        s.commit()
+    finally:
+        s.close()
+    login(client, "admin")  # a Chinese reader
+    page = _page(client, f"/problems/{ids['own_problem']}")
+    assert "标准检查（national）仍发现：[GATE-FACE] no face capture" in page
+    assert "still finds" not in page
