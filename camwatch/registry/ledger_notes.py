@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 
-from camwatch.i18n import Message, current_language, msg, normalize, text_of
+from camwatch.i18n import Message, msg, text_of
 
 # the fields an edit of a problem may change, as an edit's history note names them
 _PROBLEM_FIELDS = {
@@ -113,7 +113,5 @@ def event_note_text(note: str | None, lang: str | None = None) -> str | None:
     found = _CHANGED.fullmatch(text)
     if not found:
         return note
-    lang = normalize(lang) or current_language()
-    names = [text_of(_PROBLEM_FIELDS[f], lang) for f in found.group(1).split(", ")]
-    joiner = "、" if lang == "zh" else ", "
-    return text_of(msg("changed %(fields)s", fields=joiner.join(names)), lang)
+    fields = [_PROBLEM_FIELDS[f] for f in found.group(1).split(", ")]  # a list: 、 or , joined
+    return text_of(msg("changed %(fields)s", fields=fields), lang)
