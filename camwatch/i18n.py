@@ -108,9 +108,31 @@ def pgettext(context: str, text: str, lang: str | None = None) -> str:
     return translations(lang or current_language()).upgettext(context, text)
 
 
+@dataclass(frozen=True)
+class Bilingual:
+    """Words their source gives in both languages (a standards rule's finding and fix),
+    not from the catalogue: a message parameter shown as ``zh`` to Chinese readers,
+    ``en`` to everyone else (stored as ``{"$both": {"zh", "en"}}``).
+
+    >>> m = msg("[%(rule)s] %(what)s", rule="R1", what=Bilingual("无门禁", "no access control"))
+    >>> m.render("en"), Message.from_json(m.to_json()).render("zh")
+    ('[R1] no access control', '[R1] 无门禁')
+    """
+
+    zh: str
+    en: str
+
+    def text(self, lang: str | None) -> str:
+        if (normalize(lang) or current_language()) == "zh":
+            return self.zh or self.en
+        return self.en or self.zh
+
+
 def _render_param(value: Any, lang: str) -> Any:
     if isinstance(value, Message):
         return value.render(lang)
+    if isinstance(value, Bilingual):
+        return value.text(lang)
     if isinstance(value, Said):
         return value.text(lang)
     if isinstance(value, list | tuple):
@@ -176,6 +198,8 @@ class Message:
 def _jsonable(value: Any) -> Any:
     if isinstance(value, Message):
         return {"$msg": value.to_json()}
+    if isinstance(value, Bilingual):
+        return {"$both": {"zh": value.zh, "en": value.en}}
     if isinstance(value, list | tuple):
         return [_jsonable(v) for v in value]
     if value is None or isinstance(value, str | int | float | bool):
@@ -186,6 +210,8 @@ def _jsonable(value: Any) -> Any:
 def _from_jsonable(value: Any) -> Any:
     if isinstance(value, Mapping) and "$msg" in value:
         return Message.from_json(value["$msg"])
+    if isinstance(value, Mapping) and "$both" in value:
+        return Bilingual(str(value["$both"].get("zh", "")), str(value["$both"].get("en", "")))
     if isinstance(value, list):
         return [_from_jsonable(v) for v in value]
     return value

@@ -31,7 +31,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from camwatch.errors import UsageError
-from camwatch.i18n import msg
+from camwatch.i18n import Bilingual, Message, msg
 from camwatch.model import SEVERITIES, UNRESOLVED_PROBLEM_STATUSES
 from camwatch.registry.audit import set_actor
 from camwatch.registry.compounds import get_compound
@@ -68,6 +68,17 @@ def _check_report(compound: str, report: Any) -> list[Mapping[str, Any]]:
                 msg("finding %(finding)s lacks rule, features or severity", finding=repr(f))
             )
     return list(report["findings"])
+
+
+def _words(f: Mapping[str, Any]) -> Message:
+    """A finding's problem description, in the reader's language: the rule, the finding's
+    message and its suggested fix as the rule words them in Chinese and in English."""
+    message = f.get("message") or {}
+    finding = Bilingual(str(message.get("zh") or ""), str(message.get("en") or f["rule"]))
+    if f.get("fix"):
+        fix = Bilingual(str(f.get("fix_zh") or ""), str(f["fix"]))
+        return msg("[%(rule)s] %(finding)s. Fix: %(fix)s", rule=f["rule"], finding=finding, fix=fix)
+    return msg("[%(rule)s] %(finding)s", rule=f["rule"], finding=finding)
 
 
 def _description(f: Mapping[str, Any]) -> str:
@@ -162,7 +173,7 @@ def problems_from_findings(
             problem = open_problem(
                 session,
                 compound,
-                description=_description(f),
+                description=_words(f),
                 deadline=deadline,
                 source="analysis",
                 responsible_unit=responsible_unit,

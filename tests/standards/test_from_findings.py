@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -31,6 +32,12 @@ def test_idempotent_then_closed_by_a_passing_recheck(tmp_path, ledger_url):  # n
     keys = {p["id"]: p for p in listed}
     access = next(i for i, p in keys.items() if "GATE-ACCESS" in p["description"])
     retention = next(i for i in first["created"] if i != access)
+    # each problem says the rule's finding and fix in the reader's language (camwatch.i18n.Bilingual)
+    zh = invoke("--lang", "zh", "problems", "show", str(access), "--db", ledger_url)
+    en = invoke("--lang", "en", "problems", "show", str(access), "--db", ledger_url)
+    assert "[GATE-ACCESS]" in zh and "整改建议：" in zh and "Fix:" not in zh
+    assert "[GATE-ACCESS]" in en and ". Fix: " in en and "整改建议" not in en
+    assert not re.search(r"[\u4e00-\u9fff]", keys[access]["description"])  # stored: English
     # both marked fixed; only the gate really is: its problem is verified, the other reopened
     for pid in (access, retention):
         invoke("problems", "update", str(pid), "--status", "fixed", "--db", ledger_url)
