@@ -16,6 +16,7 @@ from typing import Any
 
 from camwatch.geometry.coverage import Analysis
 from camwatch.geometry.optics import DORI_PX_PER_M, dori_distance
+from camwatch.i18n import text_of
 from camwatch.model import LEVELS, Camera, Site
 from camwatch.plan_notes import note_text
 from camwatch.report import fmt
@@ -241,14 +242,22 @@ def _suggestions(plan: Mapping[str, Any], lang: str) -> Section:
 
 
 def problem_text(p: ProblemFact, lang: str) -> str:
-    """A problem in the reader's language: findings of an analysis are worded again from
-    their reference; what a person wrote is shown as written.
+    """A problem in the reader's language: a description stored as a message (an
+    analysis's or a standards check's finding) is worded from it, an older finding of an
+    analysis from its reference; what a person wrote is shown as written.
 
     >>> ref = {"type": "blind_spot", "id": "B2", "area_m2": 73.5, "centroid": [51, 60], "zones": []}
     >>> p = ProblemFact(1, "Blind spot B2: ...", "", date(2026, 1, 1), "open", 0, ref)
     >>> problem_text(p, "zh")
     '盲区 B2:73.5 m² 无摄像机覆盖,位于 (51.0, 60.0) 附近'
+    >>> from camwatch.i18n import Bilingual, msg
+    >>> said = msg("[%(rule)s] %(finding)s", rule="GATE-ACCESS", finding=Bilingual("无门禁", "no access"))
+    >>> problem_text(ProblemFact(2, "[GATE-ACCESS] no access", "", date(2026, 1, 1), "open", 0,
+    ...                          words=said.to_json()), "zh")
+    '[GATE-ACCESS] 无门禁'
     """
+    if p.words:
+        return text_of(p.words, lang)
     ref = p.reference or {}
     if lang != "zh" or ref.get("type") not in ("blind_spot", "zone"):
         return p.description

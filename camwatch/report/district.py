@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from camwatch.i18n import text_of
 from camwatch.report import fmt
 from camwatch.report.blocks import Para, Picture, Report, Section, Table
 from camwatch.report.words import word
@@ -37,7 +38,8 @@ class CompoundRow:
     blind_spots: int
     key_uncovered_m2: float
     open_problems: int
-    overdue: tuple[tuple[int, str, date, int, str], ...]  # id, description, deadline, days, who
+    # id, description (its stored message when it has one: worded per report), deadline, days, who
+    overdue: tuple[tuple[int, str | dict[str, Any], date, int, str], ...]
     broken: tuple[tuple[str, str, str, date | None], ...]  # code, status, model, since
 
 
@@ -64,7 +66,7 @@ def district_rows(session: Any, *, district: str | None, today: date) -> list[Co
         overdue = tuple(
             (
                 p.id,
-                p.description,
+                p.description_msg or p.description,
                 p.deadline,
                 days_overdue(p, today),
                 " / ".join(x for x in (p.responsible_unit, p.responsible_person) if x),
@@ -217,7 +219,7 @@ def district_report(summary: DistrictSummary, *, lang: str = "zh") -> Report:
             Table(
                 tuple(w(c) for c in ("Compound", "Code", "Description", "Responsible",
                                      "Deadline", "Overdue")),
-                tuple((r.name, f"#{p[0]}", p[1], p[4] or "–", p[2].isoformat(),
+                tuple((r.name, f"#{p[0]}", text_of(p[1], lang), p[4] or "–", p[2].isoformat(),
                        f"{p[3]} {w('days')}") for r, p in overdue),
                 (1.4, 0.5, 3.0, 1.3, 1.0, 0.8),
                 "LLLLLR",

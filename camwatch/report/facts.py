@@ -23,6 +23,7 @@ class ProblemFact:
     status: str
     overdue_days: int
     reference: dict[str, Any] | None = None  # what an analysis finding refers to (ledger)
+    words: dict[str, Any] | None = None  # the description as a stored message, if it has one
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,7 @@ def ledger_facts(session: Any, code: str, *, today: date) -> LedgerFacts:
             status=p.status,
             overdue_days=days_overdue(p, today),
             reference=dict(p.reference) if isinstance(p.reference, dict) else None,
+            words=dict(p.description_msg) if isinstance(p.description_msg, dict) else None,
         )
         for p in list_problems(session, compound=code, unresolved=True)
     )

@@ -89,6 +89,10 @@ def test_overdue_and_ranking_later(with_problems):
     )
     text = district_report(summary, lang="zh").text()
     assert "逾期整改" in text and "幸福里小区" in text
+    # the analysis's problems are described in the report's language, not as stored
+    assert "盲区" in text and "Blind spot" not in text
+    english = district_report(summary, lang="en").text()
+    assert "Blind spot" in english and "盲区" not in english
 
 
 def test_empty_district_has_no_share():
