@@ -133,7 +133,9 @@ def _solve(lp, rows: dict, start: np.ndarray | None, time_limit: float, seed: in
         sol.value_valid = True
         h.setSolution(sol)
     # HiGHS checks its time limit between phases; a watchdog cancels a long root LP too
-    watchdog = threading.Timer(max(float(time_limit), 0.1) + 1.0, h.cancelSolve)
+    # (at most the longest wait a thread can do: a time limit of 1e308 s is allowed)
+    wait_s = min(max(float(time_limit), 0.1) + 1.0, threading.TIMEOUT_MAX)
+    watchdog = threading.Timer(wait_s, h.cancelSolve)
     watchdog.daemon = True
     watchdog.start()
     try:

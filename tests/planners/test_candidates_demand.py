@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import threading
 from dataclasses import replace
 
 import numpy as np
@@ -225,3 +226,15 @@ def test_forked_workers_give_the_same_candidates(monkeypatch):
     assert all(
         a.equals_exact(b, 0.0) for a, b in zip(one.footprints[0], two.footprints[0], strict=True)
     )
+
+
+def test_a_huge_time_limit_is_no_error(monkeypatch):
+    """``--time-limit 1e308`` is positive and finite: the solver's watchdog waits as long as
+    a thread can instead of dying with OverflowError (its traceback went to stderr)."""
+    site = small_compound()
+    _, demand, _cset, pf = _problem(site)
+    atoms = build_atoms(demand, pf, list(range(12)))
+    failures = []
+    monkeypatch.setattr(threading, "excepthook", lambda args: failures.append(args.exc_value))
+    ex = max_coverage_ilp(AtomCoverage(demand, atoms), k=2, time_limit=1e308)
+    assert ex.optimal and not failures
