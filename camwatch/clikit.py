@@ -19,6 +19,12 @@ import click
 
 from camwatch.i18n import Message, msg, term_msg
 
+# A row id as a command's argument: a 64-bit integer in every database (a larger one
+# cannot name a row, and the database driver would refuse it with a traceback).
+ROW_ID = click.IntRange(1, 2**63 - 1)
+# Days to a deadline: up to a hundred years ahead (the calendar ends in 9999).
+DEADLINE_DAYS = click.IntRange(0, 36_500)
+
 
 class InputError(click.ClickException):
     """A CamwatchError on its way out of the CLI: one line on stderr, exit code 2.

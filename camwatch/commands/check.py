@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from camwatch.clikit import echo_json
+from camwatch.clikit import DEADLINE_DAYS, echo_json
 from camwatch.compliance import ledger_site
 from camwatch.i18n import Message, current_language, msg, term_msg
 from camwatch.model import SEVERITIES, Site
@@ -148,7 +148,7 @@ def check_cmd(
 
 @click.command("from-findings")
 @click.argument("compound")
-@click.option("--deadline-days", type=click.IntRange(min=0), required=True)
+@click.option("--deadline-days", type=DEADLINE_DAYS, required=True)
 @click.option("--profile", metavar="P", help="Rule profile [default: the compound's].")
 @click.option(
     "--min-severity",

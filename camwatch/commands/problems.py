@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from camwatch.clikit import echo_json
+from camwatch.clikit import DEADLINE_DAYS, ROW_ID, echo_json
 from camwatch.commands.common import (
     DATE,
     actor,
@@ -90,7 +90,7 @@ def problems() -> None:
 @click.argument("compound")
 @click.option("--description", "-d", required=True, help="What is wrong.")
 @click.option("--deadline", type=DATE, help="Due date (YYYY-MM-DD).")
-@click.option("--days", type=click.IntRange(min=0), help="Due in this many days (instead).")
+@click.option("--days", type=DEADLINE_DAYS, help="Due in this many days (instead).")
 @click.option("--source", type=click.Choice(PROBLEM_SOURCES), default="patrol", show_default=True)
 @click.option("--unit", "responsible_unit", help="Responsible unit.")
 @click.option("--person", "responsible_person", help="Responsible person.")
@@ -188,7 +188,7 @@ def problems_list(
 
 
 @problems.command("show")
-@click.argument("problem_id", type=int)
+@click.argument("problem_id", type=ROW_ID)
 @click.option("--json", "as_json", is_flag=True)
 @ledger_options
 def problems_show(problem_id: int, as_json: bool) -> None:
@@ -237,7 +237,7 @@ def problems_show(problem_id: int, as_json: bool) -> None:
 
 
 @problems.command("update")
-@click.argument("problem_id", type=int)
+@click.argument("problem_id", type=ROW_ID)
 @click.option(
     "--status", type=click.Choice(["in_progress", "fixed"]), help="Move the problem along."
 )
@@ -261,7 +261,7 @@ def problems_update(problem_id: int, **fields: Any) -> None:
 
 
 @problems.command("recheck")
-@click.argument("problem_id", type=int)
+@click.argument("problem_id", type=ROW_ID)
 @click.option("--passed/--failed", default=None, help="Outcome of the re-check (required).")
 @click.option("--result", required=True, help="What the re-check found.")
 @click.option("--date", "on", type=DATE, help="Day of the re-check [default: today].")
@@ -303,7 +303,7 @@ def problems_recheck(
 
 @problems.command("from-analysis")
 @click.argument("compound")
-@click.option("--deadline-days", type=click.IntRange(min=0), required=True)
+@click.option("--deadline-days", type=DEADLINE_DAYS, required=True)
 @click.option("--unit", "responsible_unit", help="Responsible unit of the new problems.")
 @click.option("--person", "responsible_person", help="Responsible person of the new problems.")
 @click.option("--json", "as_json", is_flag=True)

@@ -269,3 +269,20 @@ def test_unknown_things_exit_2(run):
     assert "no compound with code 'nope'" in run("devices", "list", "nope", code=2).output
     assert "no problem #99" in run("problems", "show", "99", code=2).output
     assert run("devices", "add", "x", "C1", "--kind", "lamp", code=2)
+
+
+@pytest.mark.parametrize(
+    "argv, named",
+    [
+        (("problems", "show", str(2**63)), "PROBLEM_ID"),
+        (("problems", "update", "99999999999999999999", "--status", "fixed"), "PROBLEM_ID"),
+        (("problems", "recheck", str(2**63), "--passed", "--result", "ok"), "PROBLEM_ID"),
+        (("problems", "open", "x", "-d", "lamp", "--days", "5000000"), "--days"),
+        (("problems", "from-analysis", "x", "--deadline-days", str(2**64)), "--deadline-days"),
+    ],
+)
+def test_numbers_beyond_what_a_row_or_a_calendar_holds_exit_2(run, argv, named):
+    """A problem id past 64 bits reached the driver (OverflowError), days past the calendar
+    date arithmetic: both tracebacks; now click names the argument (exit 2)."""
+    out = run(*argv, code=2).output
+    assert named in out and "Traceback" not in out
