@@ -3,7 +3,8 @@
  * h(tag, attrs, ...children) builds an element: "text" sets textContent, "class" the
  * class, on* attributes add listeners, children are nodes or strings (inserted as text,
  * never as HTML: user data stays data, CSP allows no inline script). clear(node)
- * empties a node and returns it; teller(box) gives the say(text, kind) of a status box.
+ * empties a node and returns it; teller(box) gives the say(text, kind) of a status box;
+ * answer(resp) reads a fetch() answer as JSON, throwing on an error status.
  */
 (function () {
   'use strict';
@@ -46,5 +47,18 @@
     return say;
   }
 
-  window.camwatchDom = { h: h, clear: clear, teller: teller };
+  // A fetch() answer as JSON (an empty object when it has none); an error status throws an
+  // Error with the API's message, ``status`` and ``body`` (the 409's current state).
+  function answer(resp) {
+    return resp.json().catch(function () { return {}; }).then(function (json) {
+      if (!resp.ok) {
+        var err = new Error((json.error && json.error.message) || resp.statusText);
+        err.status = resp.status; err.body = json;
+        throw err;
+      }
+      return json;
+    });
+  }
+
+  window.camwatchDom = { h: h, clear: clear, teller: teller, answer: answer };
 })();

@@ -31,16 +31,7 @@
     if (method !== 'GET') opts.headers['X-CSRFToken'] = CSRF;
     if (isForm) opts.body = body;
     else if (body !== undefined) { opts.headers['Content-Type'] = 'application/json'; opts.body = JSON.stringify(body); }
-    return fetch(url, opts).then(function (resp) {
-      return resp.json().catch(function () { return {}; }).then(function (json) {
-        if (!resp.ok) {
-          var err = new Error((json.error && json.error.message) || resp.statusText);
-          err.status = resp.status; err.body = json;
-          throw err;
-        }
-        return json;
-      });
-    });
+    return fetch(url, opts).then(window.camwatchDom.answer);
   }
 
   function styleFor(kind) { return L.extend({}, STYLE[kind] || STYLE.building); }

@@ -60,16 +60,7 @@
     } else if (method !== 'GET') {
       opts.headers['X-CSRFToken'] = CSRF;
     }
-    return fetch(url, opts).then(function (resp) {
-      return resp.json().catch(function () { return {}; }).then(function (json) {
-        if (!resp.ok) {
-          var err = new Error((json.error && json.error.message) || resp.statusText);
-          err.status = resp.status; err.body = json;
-          throw err;
-        }
-        return json;
-      });
-    });
+    return fetch(url, opts).then(window.camwatchDom.answer);
   }
 
   function showTab(id) {
