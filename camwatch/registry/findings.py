@@ -78,7 +78,8 @@ def _words(f: Mapping[str, Any]) -> Message:
     if f.get("fix"):
         fix = Bilingual(str(f.get("fix_zh") or ""), str(f["fix"]))
         return msg("[%(rule)s] %(finding)s. Fix: %(fix)s", rule=f["rule"], finding=finding, fix=fix)
-    return msg("[%(rule)s] %(finding)s", rule=f["rule"], finding=finding)
+    rule = f["rule"]
+    return msg("%(finding)s", finding=Bilingual(f"[{rule}] {finding.zh}", f"[{rule}] {finding.en}"))
 
 
 def _description(f: Mapping[str, Any]) -> str:

@@ -163,8 +163,10 @@ def test_ledger_compound_report_has_problems_and_inspection(run, ledger_url, tmp
     expected = analyze(site).to_dict()
     for term in ("未整改问题", "最近一次检查", "物业公司", "待整改", "检查未通过"):
         assert term in text, term
-    for spot in expected["blind_spots"]:  # analysis findings worded in Chinese again
-        assert squeeze(f"盲区{spot['id']}:{spot['area_m2']:.1f}m²") in text
+    for spot in expected["blind_spots"]:  # analysis findings worded from their stored message
+        cx, cy = spot["centroid"]
+        worded = f"盲区 {spot['id']}：({cx:.1f}, {cy:.1f}) 附近 {spot['area_m2']:.1f} 平方米"
+        assert squeeze(worded) in text, worded
     assert "notwatched" not in text  # the ledger's English wording is not shown
     score = inspected.output.split("score ")[1].split(" /")[0]
     assert f"{score}/100" in text
