@@ -91,6 +91,8 @@ def test_plan_with_lenses_file(site_file, tmp_path):
         ([], "give --add"),
         (["--add", "1", "--candidate-limit", "0"], "--candidate-limit must be at least 1"),
         (["--add", "1", "--candidate-seconds", "-1"], "--candidate-seconds must be positive"),
+        (["--add", "1", "--pool", "0"], "--pool must be in [1, 1000], got 0"),
+        (["--add", "1", "--pool", str(10**20)], "--pool must be in [1, 1000]"),  # was: all, GBs
     ],
 )
 def test_plan_bad_options_exit_2_and_write_nothing(site_file, tmp_path, args, message):
