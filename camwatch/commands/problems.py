@@ -1,4 +1,4 @@
-"""``camwatch problems ...`` (rectification items) and ``camwatch inspect``."""
+"""``camwatch problems ...``: rectification items (``inspect`` is in :mod:`.inspect`)."""
 
 from __future__ import annotations
 
@@ -66,7 +66,7 @@ def problem_dict(problem: Any, *, today: date, events: bool = False) -> dict[str
     return data
 
 
-def _analysis_of(session: Any, compound: str) -> dict[str, Any]:
+def analysis_of(session: Any, compound: str) -> dict[str, Any]:
     """Coverage analysis of the compound's current export (active cameras only)."""
     from shapely.geometry import mapping
 
@@ -322,7 +322,7 @@ def problems_from_analysis_cmd(
         result = problems_from_analysis(
             session,
             compound,
-            _analysis_of(session, compound),
+            analysis_of(session, compound),
             deadline_days=deadline_days,
             responsible_unit=responsible_unit,
             responsible_person=responsible_person,
@@ -353,84 +353,3 @@ def _add_from_findings() -> None:
 
 
 _add_from_findings()
-
-
-# -- inspect -------------------------------------------------------------------------
-
-
-@click.command("inspect")
-@click.argument("compound")
-@click.option("--inspector", help="Who inspects [default: the actor].")
-@click.option("--date", "on", type=DATE, help="Day of the inspection [default: today].")
-@click.option("--notes")
-@click.option("--json", "as_json", is_flag=True)
-@ledger_options
-def inspect_cmd(
-    compound: str, inspector: str | None, on: date | None, notes: str | None, as_json: bool
-) -> None:
-    """Check COMPOUND against its standards profile and record the rule results.
-
-    The items are the rule results of ``camwatch check COMPOUND`` plus the old
-    checklist items no rule covers (docs/standards.md); the inspection passes
-    when the compound meets the standard (no error finding).
-    """
-    from camwatch.compliance import inspection_check
-    from camwatch.registry.inspections import run_inspection
-
-    with ledger() as session:
-        report, rules = inspection_check(session, compound, today=on)
-        inspection = run_inspection(
-            session,
-            compound,
-            _analysis_of(session, compound),
-            inspector=inspector or actor(),
-            today=on,
-            notes=notes,
-            actor=actor(),
-            check=report,
-            rules=rules,
-        )
-        data: dict[str, Any] = {
-            "id": inspection.id,
-            "compound": compound,
-            "date": iso(inspection.date),
-            "inspector": inspection.inspector,
-            "score": inspection.score,
-            "passed": inspection.passed,
-            "items": inspection.items,
-        }
-    if as_json:
-        echo_json(data)
-        return
-    out = console()
-    out.print(
-        table(
-            msg(
-                "Inspection #%(id)s of %(compound)s on %(date)s by %(who)s",
-                id=data["id"],
-                compound=compound,
-                date=data["date"],
-                who=data["inspector"],
-            ),
-            ["item", "severity", "result", "findings", "features"],
-            [
-                [
-                    i["key"],
-                    value("severity", i["severity"]),
-                    (msg("pass") if i["passed"] else msg("FAIL")).render(),
-                    i["count"],
-                    ", ".join(i["features"]),
-                ]
-                for i in data["items"]
-            ],
-        )
-    )
-    verdict = (
-        "[green]" + msg("PASSED").render() + "[/green]"
-        if data["passed"]
-        else "[red]" + msg("FAILED").render() + "[/red]"
-    )
-    passing = sum(1 for i in data["items"] if i["passed"])
-    score = msg("score %(score)s / 100 (%(n)s of %(total)s items pass; pass: no error item fails)",
-                score=format(data["score"], ".0f"), n=passing, total=len(data["items"]))  # fmt: skip
-    out.print(score.render() + " " + verdict)
