@@ -17,5 +17,6 @@ Modules, one idea each:
 - :mod:`planners.routes` — intruder routes (``camwatch routes``);
 - :mod:`planners.patrol` — the patrol route (``camwatch patrol``);
 - :mod:`planners.overlays` — what ``render`` draws of all of the above;
-- :mod:`planners.cli` — the click commands.
+- :mod:`planners.cli` — ``camwatch plan``; :mod:`planners.advice_cli` — ``suggest``,
+  ``routes``, ``patrol``; :mod:`planners.cli_kit` — what they share.
 """
