@@ -3,7 +3,7 @@ reader's language (docs/web.md, "Ledger").
 
 **Export.**  UTF-8 with a byte-order mark (so Excel opens Chinese text correctly),
 comma-separated, one header row. The columns are the import's
-(:data:`camwatch.registry.devices_csv.CSV_COLUMNS`) plus ``last_maintenance``, which the
+(:data:`camwatch.registry.csv_rows.CSV_COLUMNS`) plus ``last_maintenance``, which the
 import accepts and ignores, so an exported file is an import file (once its codes are
 new). Camera optics, access control, alarm type and building come from the device's
 site-format properties; other free-form properties are not exported. A free-text cell
@@ -28,7 +28,7 @@ from datetime import date
 from typing import Any
 
 from camwatch.errors import CamwatchError
-from camwatch.registry.devices_csv import CSV_COLUMNS, NUMBER_COLUMNS, TEXT_COLUMNS
+from camwatch.registry.csv_rows import CSV_COLUMNS, NUMBER_COLUMNS, TEXT_COLUMNS
 from camwatch.registry.models import Device
 from web.editor_messages import KIND_LABELS, detail_words
 from web.i18n import gettext as _

@@ -43,7 +43,8 @@ from wtforms.validators import Length, Optional
 
 from camwatch.errors import CamwatchError, StaleEditError
 from camwatch.model import MAINTENANCE_KINDS
-from camwatch.registry.devices_csv import CSV_COLUMNS, csv_template, import_devices_csv
+from camwatch.registry.csv_rows import CSV_COLUMNS, csv_template
+from camwatch.registry.devices_csv import import_devices_csv
 from camwatch.registry.maintenance import log_maintenance
 from camwatch.registry.models import Device
 from web.api.schemas import EDITABLE_STATUSES

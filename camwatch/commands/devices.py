@@ -394,6 +394,6 @@ def devices_import_csv(csv_file: str, compound: str | None) -> None:
 @devices.command("csv-template")
 def devices_csv_template() -> None:
     """Print a CSV header with one example row per kind."""
-    from camwatch.registry.devices_csv import csv_template
+    from camwatch.registry.csv_rows import csv_template
 
     click.echo(csv_template(), nl=False)

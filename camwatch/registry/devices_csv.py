@@ -1,213 +1,29 @@
-"""Devices from a CSV schedule: the columns, the template, and an import of all rows or
-none (docs/registry.md); each row is added or updated through :mod:`camwatch.registry.devices`."""
+"""Devices from a CSV schedule, all rows or none (docs/registry.md): every row is read
+(:mod:`camwatch.registry.csv_rows`), then all new devices are checked together against
+each compound's plan and devices, before any is added."""
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy.orm import Session
 
-from camwatch.errors import NotFoundError, SiteFormatError, UsageError
+from camwatch.errors import NotFoundError, UsageError
 from camwatch.i18n import Message, msg
-from camwatch.model import DEVICE_KINDS, DEVICE_STATUSES, parse_resolution
 from camwatch.registry.audit import set_actor
-from camwatch.registry.codec import (
-    DeviceState,
-    state_of,
-)
+from camwatch.registry.codec import DeviceState, state_of
 from camwatch.registry.compounds import get_compound
-from camwatch.registry.devices import new_state, validate_states, why_word
+from camwatch.registry.csv_rows import (
+    CSV_COLUMNS,
+    DERIVED_CSV_COLUMNS,
+    at_line,
+    check_cells,
+    row_state,
+)
+from camwatch.registry.devices import validate_states
 from camwatch.registry.models import Compound, Device
-from camwatch.sitefile.values import bad_text
-
-CSV_COLUMNS: tuple[str, ...] = (
-    "compound",
-    "kind",
-    "code",
-    "name",
-    "x",
-    "y",
-    "line",
-    "status",
-    "manufacturer",
-    "model",
-    "serial",
-    "install_date",
-    "warranty_end",
-    "height_m",
-    "heading_deg",
-    "tilt_deg",
-    "hfov_deg",
-    "focal_mm",
-    "sensor_width_mm",
-    "resolution",
-    "vfov_deg",
-    "range_m",
-    "access_control",
-    "intercom",
-    "alarm_type",
-    "building",
-    "notes",
-)
-# Read-only columns a camera schedule adds (docs/reports.md): accepted in the header, ignored.
-DERIVED_CSV_COLUMNS: tuple[str, ...] = (
-    "dori_detection_m",
-    "dori_observation_m",
-    "dori_recognition_m",
-    "dori_identification_m",
-    "last_maintenance",
-)
-# the CSV columns that are camera numbers / gate and alarm words (also the web's export)
-NUMBER_COLUMNS = (
-    "height_m",
-    "heading_deg",
-    "tilt_deg",
-    "hfov_deg",
-    "focal_mm",
-    "sensor_width_mm",
-    "vfov_deg",
-    "range_m",
-)
-TEXT_COLUMNS = ("access_control", "alarm_type", "building")
-_REQUIRED = ("kind", "code")
-
-
-def _number(line: int, column: str, text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise UsageError(
-            msg(
-                "line %(line)s: %(detail)s",
-                line=line,
-                detail=msg(
-                    "%(column)s must be a number, got %(value)s", column=column, value=repr(text)
-                ),
-            )
-        ) from None
-    return (
-        int(value) if value.is_integer() and "." not in text and "e" not in text.lower() else value
-    )
-
-
-def _csv_geometry(line: int, row: Mapping[str, str]) -> dict[str, Any]:
-    x, y, coords = row.get("x", ""), row.get("y", ""), row.get("line", "")
-    if coords:
-        if x or y:
-            raise UsageError(
-                msg(
-                    "line %(line)s: %(detail)s",
-                    line=line,
-                    detail=msg("give either x and y or line, not both"),
-                )
-            )
-        points = []
-        for pair in coords.replace(";", " ").split():
-            parts = pair.split(",")
-            if len(parts) != 2:
-                raise UsageError(
-                    msg(
-                        "line %(line)s: %(detail)s",
-                        line=line,
-                        detail=msg(
-                            "line must be 'x1,y1 x2,y2 ...', got %(value)s", value=repr(coords)
-                        ),
-                    )
-                )
-            points.append([_number(line, "line", parts[0]), _number(line, "line", parts[1])])
-        return {"type": "LineString", "coordinates": points}
-    if not x or not y:
-        raise UsageError(
-            msg(
-                "line %(line)s: %(detail)s", line=line, detail=msg("x and y (or line) are required")
-            )
-        )
-    return {"type": "Point", "coordinates": [_number(line, "x", x), _number(line, "y", y)]}
-
-
-def _csv_state(line: int, row: Mapping[str, str]) -> tuple[DeviceState, str | None]:
-    for column in _REQUIRED:
-        if not row.get(column):
-            raise UsageError(
-                msg(
-                    "line %(line)s: %(detail)s",
-                    line=line,
-                    detail=msg("%(column)s is required", column=column),
-                )
-            )
-    kind = row["kind"]
-    if kind not in DEVICE_KINDS:
-        raise UsageError(
-            msg(
-                "line %(line)s: %(detail)s",
-                line=line,
-                detail=msg(
-                    "unknown kind %(value)s (expected one of: %(allowed)s)",
-                    value=repr(kind),
-                    allowed=list(DEVICE_KINDS),
-                ),
-            )
-        )
-    props: dict[str, Any] = {}
-    for column in NUMBER_COLUMNS:
-        if row.get(column):
-            props[column] = _number(line, column, row[column])
-    if row.get("resolution"):
-        where = f"line {line}: resolution"
-        props["resolution"] = list(parse_resolution(row["resolution"], where=where))
-    for column in TEXT_COLUMNS:
-        if row.get(column):
-            props[column] = row[column]
-    if row.get("intercom"):
-        flag = row["intercom"].strip().lower()
-        if flag not in ("true", "false", "yes", "no", "1", "0"):
-            raise UsageError(
-                msg(
-                    "line %(line)s: %(detail)s",
-                    line=line,
-                    detail=msg(
-                        "intercom must be true or false, got %(value)s", value=repr(row["intercom"])
-                    ),
-                )
-            )
-        props["intercom"] = flag in ("true", "yes", "1")
-    status = row.get("status") or "active"
-    if status == "retired" or status not in DEVICE_STATUSES:
-        allowed = [s for s in DEVICE_STATUSES if s != "retired"]
-        raise UsageError(
-            msg(
-                "line %(line)s: %(detail)s",
-                line=line,
-                detail=msg(
-                    "unknown status %(value)s (expected one of: %(allowed)s)",
-                    value=repr(status),
-                    allowed=allowed,
-                ),
-            )
-        )
-    geometry = _csv_geometry(line, row)
-    try:
-        state = new_state(
-            kind=kind,
-            code=row["code"],
-            geometry=geometry,
-            properties=props,
-            name=row.get("name") or None,
-            status=status,
-            manufacturer=row.get("manufacturer") or None,
-            model=row.get("model") or None,
-            serial=row.get("serial") or None,
-            install_date=row.get("install_date") or None,
-            warranty_end=row.get("warranty_end") or None,
-        )
-    except (UsageError, SiteFormatError) as exc:
-        # kept as a message, so it is worded in the reader's language when shown
-        raise UsageError(msg("line %(line)s: %(detail)s", line=line, detail=exc.words)) from None
-    return state, row.get("notes") or None
 
 
 def import_devices_csv(
@@ -233,20 +49,6 @@ def import_devices_csv(
         raise UsageError(msg("not a readable CSV file: %(detail)s", detail=str(exc))) from None
 
 
-def _check_cells(line: int, cells: Mapping[str, str]) -> None:
-    """Every cell is text the ledger can store (no lone surrogates, no NUL)."""
-    for column, value in cells.items():
-        why = bad_text(value)
-        if why:
-            raise UsageError(
-                msg(
-                    "line %(line)s: %(detail)s",
-                    line=line,
-                    detail=msg("%(column)s %(why)s", column=column, why=why_word(why)),
-                )
-            )
-
-
 def _import_csv(session: Session, text: str, compound: str | None) -> dict[str, list[str]]:
     reader = csv.DictReader(io.StringIO(text))
     header = [h.strip() for h in (reader.fieldnames or [])]
@@ -254,16 +56,13 @@ def _import_csv(session: Session, text: str, compound: str | None) -> dict[str, 
         raise UsageError(msg("CSV file is empty (a header row is required)"))
     unknown = [h for h in header if h not in CSV_COLUMNS and h not in DERIVED_CSV_COLUMNS]
     if unknown:
-        raise UsageError(
+        raise at_line(
+            1,
             msg(
-                "line %(line)s: %(detail)s",
-                line=1,
-                detail=msg(
-                    "unknown column(s) %(columns)s (known: %(known)s)",
-                    columns=[repr(u) for u in unknown],
-                    known=list(CSV_COLUMNS),
-                ),
-            )
+                "unknown column(s) %(columns)s (known: %(known)s)",
+                columns=[repr(u) for u in unknown],
+                known=list(CSV_COLUMNS),
+            ),
         )
     reader.fieldnames = header
     per_compound: dict[str, list[tuple[int, DeviceState, str | None]]] = {}
@@ -271,40 +70,25 @@ def _import_csv(session: Session, text: str, compound: str | None) -> dict[str, 
     for row in reader:
         line = reader.line_num
         if None in row:
-            raise UsageError(
-                msg(
-                    "line %(line)s: %(detail)s",
-                    line=line,
-                    detail=msg("more cells than header columns"),
-                )
-            )
+            raise at_line(line, msg("more cells than header columns"))
         cells = {k: (v or "").strip() for k, v in row.items()}
-        _check_cells(line, cells)
+        check_cells(line, cells)
         if not any(cells.values()):
             continue
         rows += 1
         code_of_compound = cells.get("compound") or compound
         if not code_of_compound:
-            raise UsageError(
-                msg(
-                    "line %(line)s: %(detail)s",
-                    line=line,
-                    detail=msg("no compound (give a compound column or --compound)"),
-                )
-            )
+            raise at_line(line, msg("no compound (give a compound column or --compound)"))
         if compound and cells.get("compound") and cells["compound"] != compound:
-            raise UsageError(
+            raise at_line(
+                line,
                 msg(
-                    "line %(line)s: %(detail)s",
-                    line=line,
-                    detail=msg(
-                        "compound %(compound)s differs from --compound %(given)s",
-                        compound=repr(cells["compound"]),
-                        given=repr(compound),
-                    ),
-                )
+                    "compound %(compound)s differs from --compound %(given)s",
+                    compound=repr(cells["compound"]),
+                    given=repr(compound),
+                ),
             )
-        state, notes = _csv_state(line, cells)
+        state, notes = row_state(line, cells)
         per_compound.setdefault(code_of_compound, []).append((line, state, notes))
     if rows == 0:
         raise UsageError(msg("CSV file has no device rows"))
@@ -314,23 +98,18 @@ def _import_csv(session: Session, text: str, compound: str | None) -> dict[str, 
         try:
             comp = get_compound(session, code)
         except NotFoundError as exc:
-            raise UsageError(
-                msg("line %(line)s: %(detail)s", line=entries[0][0], detail=exc.words)
-            ) from None
+            raise at_line(entries[0][0], exc.words) from None
         existing = [state_of(d) for d in comp.devices]
         taken = {s.code for s in existing}
         for line, state, _ in entries:
             if state.code in taken:
-                raise UsageError(
+                raise at_line(
+                    line,
                     msg(
-                        "line %(line)s: %(detail)s",
-                        line=line,
-                        detail=msg(
-                            "compound %(compound)s already has a device %(code)s",
-                            compound=repr(code),
-                            code=repr(state.code),
-                        ),
-                    )
+                        "compound %(compound)s already has a device %(code)s",
+                        compound=repr(code),
+                        code=repr(state.code),
+                    ),
                 )
         lines = [line for line, _, _ in entries]
         n_old = len(existing)
@@ -368,59 +147,3 @@ def _read_text(source: str | Path | io.TextIOBase) -> str:
                 detail=str(exc.strerror or exc),
             )
         ) from None
-
-
-def csv_template() -> str:
-    """A header row and one example row per kind, to start a bulk import from."""
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(CSV_COLUMNS), lineterminator="\n")
-    writer.writeheader()
-    writer.writerow(
-        {
-            "compound": "maple-court",
-            "kind": "camera",
-            "code": "C10",
-            "x": "12.5",
-            "y": "3",
-            "height_m": "3.5",
-            "heading_deg": "90",
-            "tilt_deg": "20",
-            "focal_mm": "4",
-            "sensor_width_mm": "5.37",
-            "resolution": "2688x1520",
-            "manufacturer": "Hikvision",
-            "model": "DS-2CD2143",
-            "serial": "SN123",
-            "install_date": "2024-05-01",
-        }
-    )
-    writer.writerow(
-        {
-            "compound": "maple-court",
-            "kind": "gate",
-            "code": "G3",
-            "line": "0,2 0,6",
-            "access_control": "face",
-            "intercom": "true",
-        }
-    )
-    writer.writerow(
-        {
-            "compound": "maple-court",
-            "kind": "alarm",
-            "code": "A5",
-            "line": "0,0 40,0",
-            "alarm_type": "infrared_beam",
-        }
-    )
-    writer.writerow(
-        {
-            "compound": "maple-court",
-            "kind": "intercom",
-            "code": "I7",
-            "x": "20",
-            "y": "10",
-            "building": "Block A",
-        }
-    )
-    return out.getvalue()

@@ -22,7 +22,7 @@ from camwatch.errors import UsageError
 from camwatch.geometry.optics import dori_distance
 from camwatch.i18n import msg
 from camwatch.model import LEVELS, Site
-from camwatch.registry.devices_csv import CSV_COLUMNS, DERIVED_CSV_COLUMNS
+from camwatch.registry.csv_rows import CSV_COLUMNS, DERIVED_CSV_COLUMNS
 from camwatch.report.facts import LedgerFacts
 from camwatch.report.words import word
 

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from camwatch.errors import CamwatchError, SiteFormatError, StaleEditError, UsageError
 from camwatch.registry.compounds import export_site
+from camwatch.registry.csv_rows import csv_template
 from camwatch.registry.db import session_scope
 from camwatch.registry.devices import (
     add_device,
@@ -17,7 +18,7 @@ from camwatch.registry.devices import (
     retire_device,
     update_device,
 )
-from camwatch.registry.devices_csv import csv_template, import_devices_csv
+from camwatch.registry.devices_csv import import_devices_csv
 from camwatch.registry.models import Device
 from camwatch.sitefile import parse_site
 

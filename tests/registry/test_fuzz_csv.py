@@ -24,8 +24,9 @@ from hypothesis.errors import InvalidArgument
 from sqlalchemy import func, select
 
 from camwatch.errors import CamwatchError
+from camwatch.registry.csv_rows import CSV_COLUMNS
 from camwatch.registry.db import session_scope
-from camwatch.registry.devices_csv import CSV_COLUMNS, import_devices_csv
+from camwatch.registry.devices_csv import import_devices_csv
 from camwatch.registry.models import Base
 
 from .helpers import load_tiny

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from camwatch.cli import cli
 from camwatch.geometry.optics import dori_distance
-from camwatch.registry.devices_csv import CSV_COLUMNS
+from camwatch.registry.csv_rows import CSV_COLUMNS
 from camwatch.report.schedule import load_prices, model_lines, schedule_rows
 from camwatch.sitefile import load_site
 from tests.report.conftest import SAMPLES

@@ -199,7 +199,7 @@ def test_export_is_the_filtered_list_as_the_registry_holds_it(read_app, read_cli
 
 
 def test_export_header_is_the_import_columns_plus_last_maintenance(read_app, read_client):
-    from camwatch.registry.devices_csv import CSV_COLUMNS, DERIVED_CSV_COLUMNS
+    from camwatch.registry.csv_rows import CSV_COLUMNS, DERIVED_CSV_COLUMNS
 
     login(read_client, "admin")
     data, rows = _export(read_client, "status=all")

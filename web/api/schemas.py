@@ -26,7 +26,7 @@ from camwatch.model import (
     PROBLEM_STATUSES,
 )
 from camwatch.properties import MAX_DEPRESSION, TARGET_HEIGHT
-from camwatch.registry.devices_csv import NUMBER_COLUMNS
+from camwatch.registry.csv_rows import NUMBER_COLUMNS
 from web.api.fields import (
     Choice,
     Code,
