@@ -28,6 +28,7 @@ from camwatch.errors import CamwatchError, StaleEditError, ValueRangeError
 from camwatch.model import MAINTENANCE_KINDS
 from camwatch.properties import PROPERTIES
 from camwatch.registry import devices as devices_service
+from camwatch.registry import retirement
 from camwatch.registry.maintenance import log_maintenance
 from camwatch.registry.models import Device
 from web.api.common import conflict, registry_errors
@@ -350,7 +351,7 @@ def retire(device_id: int):
     db = db_session()
     version = posted_version()
     try:
-        devices_service.retire_device(
+        retirement.retire_device(
             db,
             device.compound.code,
             device.code,
@@ -379,7 +380,7 @@ def restore(device_id: int):
     db = db_session()
     version = posted_version()
     try:
-        devices_service.restore_device(
+        retirement.restore_device(
             db,
             device.compound.code,
             device.code,

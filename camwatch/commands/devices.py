@@ -241,7 +241,7 @@ def devices_retire(
     compound: str, code: str, reason: str | None, expected_version: int | None
 ) -> None:
     """Retire device CODE: kept with its history, out of exports and analyses."""
-    from camwatch.registry.devices import retire_device
+    from camwatch.registry.retirement import retire_device
 
     with ledger() as session:
         device = retire_device(
@@ -266,7 +266,7 @@ def devices_restore(
     compound: str, code: str, reason: str | None, expected_version: int | None
 ) -> None:
     """Bring retired device CODE back (status before retirement, else offline)."""
-    from camwatch.registry.devices import restore_device
+    from camwatch.registry.retirement import restore_device
 
     with ledger() as session:
         device = restore_device(

@@ -1,9 +1,10 @@
-"""Devices of a compound: list, add, update, retire (the CSV import: :mod:`camwatch.registry.devices_csv`).
+"""Devices of a compound: list, add, update, set a status (retiring and restoring:
+:mod:`camwatch.registry.retirement`; the CSV import: :mod:`camwatch.registry.devices_csv`).
 
 Every write validates the device against the compound's plan and its other
 devices with the site loader (:func:`camwatch.registry.codec.validate_devices`),
 so the rules and messages are those of ``camwatch analyze`` and the ledger
-always exports a valid site.  Devices are never deleted: :func:`retire_device`
+always exports a valid site.  Devices are never deleted: retiring one
 sets status ``retired`` (kept, with its history, out of exports and analyses).
 Updates take ``expected_version`` — the ``version`` the editor saw — and are
 refused with :class:`StaleEditError` when the row has changed since.
@@ -22,7 +23,7 @@ from sqlalchemy.orm import Session
 from camwatch.errors import NotFoundError, StaleEditError, UsageError, kind_word
 from camwatch.i18n import Message, msg
 from camwatch.model import DEVICE_KINDS, DEVICE_STATUSES
-from camwatch.registry.audit import history, set_actor
+from camwatch.registry.audit import set_actor
 from camwatch.registry.codec import (
     STATE_FIELDS,
     DeviceState,
@@ -34,7 +35,6 @@ from camwatch.registry.codec import (
     validate_devices,
 )
 from camwatch.registry.compounds import apply_state, compound_id, get_compound
-from camwatch.registry.ledger_notes import restored_line, retired_line
 from camwatch.registry.models import Compound, Device, utcnow
 from camwatch.sitefile.values import bad_text
 
@@ -94,7 +94,7 @@ def why_word(why: str) -> Message | str:
     return _WHY.get(why, why)
 
 
-def _check_notes(notes: Any) -> None:
+def check_notes(notes: Any) -> None:
     """Notes are not part of the site feature, so the loader does not see them: check here."""
     if notes is None:
         return
@@ -105,7 +105,8 @@ def _check_notes(notes: Any) -> None:
         raise UsageError(msg("notes %(why)s", why=why_word(why)))
 
 
-def _expect(device: Device, expected_version: int | None) -> None:
+def expect_version(device: Device, expected_version: int | None) -> None:
+    """Refuse an edit of ``device`` made from another version than the row's (None: no check)."""
     if expected_version is not None and device.version != expected_version:
         raise StaleEditError(
             msg(
@@ -130,7 +131,7 @@ def validate_states(
     return normal
 
 
-def _validate_in_place(compound: Compound, device: Device, state: DeviceState) -> DeviceState:
+def validate_in_place(compound: Compound, device: Device, state: DeviceState) -> DeviceState:
     """The normal form of ``state`` as ``device``'s new state, validated with the other
     devices in the ledger's order (that of an export: the same validation, remembered)."""
     states = [state if d.id == device.id else state_of(d) for d in compound.devices]
@@ -198,7 +199,7 @@ def add_device(
 ) -> Device:
     """Register a device; validated like a site-file feature against the compound's plan."""
     set_actor(session, actor)
-    _check_notes(notes)
+    check_notes(notes)
     comp = get_compound(session, compound)
     state = new_state(
         kind=kind,
@@ -251,12 +252,12 @@ def update_device(
     """Change fields of a device; ``changes["properties"]`` is merged (a None value removes a key).
 
     Allowed keys: ``properties`` and :data:`UPDATABLE`.  Status ``retired`` goes
-    through :func:`retire_device`; a retired device cannot be edited.
+    through :func:`camwatch.registry.retirement.retire_device`; a retired device cannot be edited.
     """
     set_actor(session, actor)
     comp = get_compound(session, compound)
     device = get_device(session, compound, code)
-    _expect(device, expected_version)
+    expect_version(device, expected_version)
     if device.status == "retired":
         raise UsageError(
             msg(
@@ -295,100 +296,11 @@ def update_device(
         else:
             props[key] = value
     new_state = replace(state, properties=props, **values)
-    normal = _validate_in_place(comp, device, new_state)
+    normal = validate_in_place(comp, device, new_state)
     apply_state(device, normal)
     if "notes" in changes:
-        _check_notes(changes["notes"])
+        check_notes(changes["notes"])
         device.notes = changes["notes"]
-    session.flush()
-    return device
-
-
-RESTORED_DEFAULT_STATUS = "offline"  # when the audit trail has no status before retirement
-
-
-def retire_device(
-    session: Session,
-    compound: str,
-    code: str,
-    *,
-    reason: str | None = None,
-    expected_version: int | None = None,
-    on: date | None = None,
-    actor: str | None = None,
-) -> Device:
-    """Take a device out of service for good: status ``retired``, reason appended to its notes."""
-    set_actor(session, actor)
-    device = get_device(session, compound, code)
-    _expect(device, expected_version)
-    if device.status == "retired":
-        raise UsageError(
-            msg(
-                "%(kind)s %(code)s is already retired",
-                kind=kind_word(device.kind),
-                code=repr(code),
-            )
-        )
-    day = (on or date.today()).isoformat()
-    line = retired_line(day, reason)
-    device.notes = f"{device.notes}\n{line}" if device.notes else line
-    device.status = "retired"
-    device.status_changed_at = utcnow()
-    session.flush()
-    return device
-
-
-def status_before_retirement(session: Session, device: Device) -> str | None:
-    """The status the device had when it was last retired, as the audit trail recorded it."""
-    rows = history(session, Device.__tablename__, device.id)
-    for row in reversed(rows):  # newest first
-        after, before = row.after or {}, row.before or {}
-        if row.action == "update" and after.get("status") == "retired":
-            status = before.get("status")
-            if status in DEVICE_STATUSES and status != "retired":
-                return str(status)
-            return None
-    return None
-
-
-def restore_device(
-    session: Session,
-    compound: str,
-    code: str,
-    *,
-    reason: str | None = None,
-    expected_version: int | None = None,
-    on: date | None = None,
-    actor: str | None = None,
-) -> Device:
-    """Bring a retired device back into service (see docs/registry.md, "Restoring a device").
-
-    Its status becomes the one it had before it was retired when the audit
-    trail recorded it, else ``offline`` (it has to be checked before it counts
-    as working).  It is validated against the compound's current plan, like an
-    edit, and a line ``restored <day>: <reason>`` is appended to its notes.
-    """
-    set_actor(session, actor)
-    comp = get_compound(session, compound)
-    device = get_device(session, compound, code)
-    _expect(device, expected_version)
-    if device.status != "retired":
-        raise UsageError(
-            msg(
-                "%(kind)s %(code)s is not retired (status %(status)s)",
-                kind=kind_word(device.kind),
-                code=repr(code),
-                status=device.status,
-            )
-        )
-    status = status_before_retirement(session, device) or RESTORED_DEFAULT_STATUS
-    normal = _validate_in_place(comp, device, replace(state_of(device), status=status))
-    day = (on or date.today()).isoformat()
-    line = restored_line(day, reason)
-    notes = f"{device.notes}\n{line}" if device.notes else line
-    _check_notes(notes)
-    apply_state(device, normal)
-    device.notes = notes
     session.flush()
     return device
 

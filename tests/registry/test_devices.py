@@ -15,11 +15,11 @@ from camwatch.registry.devices import (
     add_device,
     get_device,
     list_devices,
-    retire_device,
     update_device,
 )
 from camwatch.registry.devices_csv import import_devices_csv
 from camwatch.registry.models import Device
+from camwatch.registry.retirement import retire_device
 from camwatch.sitefile import parse_site
 
 from .helpers import load_tiny

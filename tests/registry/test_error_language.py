@@ -26,11 +26,11 @@ from camwatch.registry.db import session_scope
 from camwatch.registry.devices import (
     add_device,
     get_device,
-    retire_device,
     update_device,
 )
 from camwatch.registry.devices_csv import import_devices_csv
 from camwatch.registry.problems import get_problem, open_problem, update_problem
+from camwatch.registry.retirement import retire_device
 from camwatch.registry.site_import import RetiresChangedDevices, import_site
 from camwatch.registry.users import create_user
 from camwatch.sitefile import parse_site

@@ -10,14 +10,9 @@ from camwatch.cli import cli
 from camwatch.errors import StaleEditError, UsageError
 from camwatch.registry.compounds import export_site
 from camwatch.registry.db import session_scope
-from camwatch.registry.devices import (
-    get_device,
-    restore_device,
-    retire_device,
-    set_status,
-    update_device,
-)
+from camwatch.registry.devices import get_device, set_status, update_device
 from camwatch.registry.models import AuditLog, Device
+from camwatch.registry.retirement import restore_device, retire_device
 
 from .helpers import load_tiny
 

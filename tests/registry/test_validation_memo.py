@@ -8,7 +8,8 @@ import pytest
 from camwatch.registry import codec
 from camwatch.registry.compounds import export_site
 from camwatch.registry.db import session_scope
-from camwatch.registry.devices import restore_device, retire_device, update_device
+from camwatch.registry.devices import update_device
+from camwatch.registry.retirement import restore_device, retire_device
 
 from .helpers import load_tiny
 
