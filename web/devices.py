@@ -360,9 +360,9 @@ def retire(device_id: int):
             actor=g.user.username,
         )
         db.commit()
-    except StaleEditError as exc:
+    except CamwatchError as exc:  # a stale version, or retired meanwhile (another tab)
         db.rollback()
-        flash(str(exc), "error")
+        flash(error_text(exc), "error")
         return redirect(url_for("devices.detail", device_id=device_id))
     flash(_("Device %(code)s retired.", code=device.code), "ok")
     return redirect(url_for("compounds.map_page", cid=device.compound_id))

@@ -58,3 +58,21 @@ def test_roles_that_may_not_retire_may_not_restore(client, ids):
         client.get(f"/devices/{ids['own_cam']}", headers=JSON).get_json()["properties"]["status"]
         == "retired"
     )
+
+
+def test_retiring_a_retired_device_again_says_so_on_its_page(client, ids):
+    """A second tab's retire form, posted after the first: the device page with the reason
+    (in the reader's language), not an error page; nothing changes."""
+    login(client, "technician")
+    _retire(client, ids["own_cam"])
+    dev = client.get(f"/devices/{ids['own_cam']}", headers=JSON).get_json()["properties"]
+    resp = client.post(
+        f"/devices/{ids['own_cam']}/retire",
+        data={"reason": "twice", "version": str(dev["version"])},
+    )
+    assert resp.status_code == 302
+    assert resp.headers["Location"].endswith(f"/devices/{ids['own_cam']}")
+    page = client.get(resp.headers["Location"]).get_data(as_text=True)
+    assert "已停用" in page and "twice" not in page
+    after = client.get(f"/devices/{ids['own_cam']}", headers=JSON).get_json()["properties"]
+    assert after["version"] == dev["version"]
