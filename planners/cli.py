@@ -17,6 +17,7 @@ from camwatch.i18n import msg
 from planners.cli_kit import check_folder, draw, load
 from planners.plan_text import method_line as _method_line
 from planners.plan_text import print_plan as _print_plan
+from planners.plan_text import remark_lines as _remark_lines
 from planners.plan_text import said as _said
 
 # exit code of `plan --target` when the plan cannot reach the target (docs/planners.md)
@@ -184,6 +185,8 @@ def plan_cmd(
     if as_json:
         echo_json(result.to_dict())  # exactly the docs/site-format.md §3 object
         click.echo(_method_line(result), err=True)
+        for line in _remark_lines(result):
+            click.echo(line, err=True)
     else:
         _print_plan(result)
     if write is not None:

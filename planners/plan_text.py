@@ -72,6 +72,8 @@ def print_plan(result: Any) -> None:
             console.print("  - " + msg("%(reason)s (best %(ratio)s)", reason=said(u),
                                        ratio=best).render())  # fmt: skip
     console.print(method_line(result))
+    for line in remark_lines(result):
+        console.print(line, highlight=False)
 
 
 def method_line(result: Any) -> str:
@@ -94,3 +96,20 @@ def method_line(result: Any) -> str:
     if result.unvisited:
         line = msg("%(text)s; %(more)s", text=line, more=result.unvisited)
     return line.render()
+
+
+# a line mount crossing a building is skipped once per sampled spot: list a few
+MAX_REMARKS = 10
+
+
+def remark_lines(result: Any) -> list[str]:
+    """The mount spots the planner could not use and why (outside free space, a geometry
+    error), at most :data:`MAX_REMARKS` of them and a count of the rest; none: no lines."""
+    skipped = list(result.skipped_mounts)
+    if not skipped:
+        return []
+    lines = [msg("%(n)s mount spots not used:", n=len(skipped)).render()]
+    lines += ["  - " + text_of(s) for s in skipped[:MAX_REMARKS]]
+    if len(skipped) > MAX_REMARKS:
+        lines.append("  - " + msg("… and %(n)s more", n=len(skipped) - MAX_REMARKS).render())
+    return lines

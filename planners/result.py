@@ -90,8 +90,8 @@ class PlanResult:
         """How the plan was found: method, objective, bound and optimality gap, sizes, times.
 
         Kept out of :meth:`to_dict` so ``plan --json`` prints exactly the
-        docs/site-format.md §3 object; the CLI prints this on stderr and the web API
-        returns it beside the plan.
+        docs/site-format.md §3 object; the CLI prints its summary (method line, unused
+        mounts) in ``--lang`` (docs/planners.md, "Planner information").
         """
         return {
             "method": self.method,

@@ -161,3 +161,51 @@ def test_plan_candidate_limit_says_spots_were_left_out(site_file):
     assert res.exit_code == 0, res.output
     assert "spots not visited: candidate generation bound reached" in res.stderr
     assert len(json.loads(res.stdout)["suggestions"]) == 1
+
+
+def _site_with_bad_mounts():
+    """The small compound with a mount line through both buildings (its spots inside them
+    cannot hold a camera) and a mount point outside the boundary."""
+    from dataclasses import replace
+
+    from shapely.geometry import LineString, Point
+
+    from camwatch.model import Mount
+
+    site = small_compound()
+    line = Mount(geometry=LineString([(2, 15), (38, 15)]), name="wall")
+    return replace(site, mounts=(line, Mount(geometry=Point(60, 60))))
+
+
+@pytest.mark.parametrize(
+    ("lang", "head", "more"),
+    [
+        ("en", "mount spots not used:", "… and {n} more"),
+        ("zh", "个安装位置未使用：", "……另有 {n} 处"),
+    ],
+)
+def test_plan_lists_the_mount_spots_it_could_not_use(tmp_path, lang, head, more):
+    from camwatch.geometry.space import free_space
+    from planners.mounts import mount_points
+    from planners.plan_text import MAX_REMARKS
+
+    path = tmp_path / "mounts.geojson"
+    path.write_text(dumps_site(_site_with_bad_mounts()), encoding="utf-8")
+    site = load_site(path)  # mounts are named by their feature's number in the file
+    _, skipped = mount_points(site, free_space(site), spacing=1.0)
+    assert len(skipped) > MAX_REMARKS  # else the cap is not exercised
+    args = ["--lang", lang, "plan", path, "--add", 1, "--method", "greedy", "--spacing", 1]
+    for res, out in ((run(*args), "stdout"), (run(*args, "--json"), "stderr")):
+        assert res.exit_code == 0, res.output
+        lines = [ln.strip() for ln in getattr(res, out).splitlines()]
+        at = next(i for i, ln in enumerate(lines) if ln.endswith(head))
+        assert lines[at].startswith(str(len(skipped)))
+        shown = lines[at + 1 : at + 2 + MAX_REMARKS]
+        assert shown[:-1] == ["- " + s.text(lang) for s in skipped[:MAX_REMARKS]]
+        assert shown[-1] == "- " + more.format(n=len(skipped) - MAX_REMARKS)
+    assert json.loads(res.stdout)["suggestions"]  # the JSON object is untouched
+
+
+def test_plan_without_unusable_mounts_says_nothing_of_them(site_file):
+    res = run("--lang", "en", "plan", site_file, "--add", 1, "--method", "greedy")
+    assert res.exit_code == 0 and "not used" not in res.output
