@@ -202,7 +202,11 @@ def plan_cameras(
     best = greedy
     deadline = time.perf_counter() + time_limit  # the optimisation phases after greedy
     report("optimise", 1.0)
-    if method != "greedy" and greedy.selected:
+    if one_camera(mode, add, budget) and greedy.selected:
+        # lazy greedy's one pick is the largest exact gain of all candidates: no search
+        # over a pool of them can do better, so none runs (docs/planners.md, "One camera")
+        best.bound, best.gap, best.optimal = greedy_value, 0.0, True
+    elif method != "greedy" and greedy.selected:
         pool = candidate_pool(cset, greedy, upper, pool_size, exact=geo.exact_upper)
         atoms = build_atoms(demand, pf, pool)
         result.pool, result.atoms = len(pool), atoms.n_atoms
@@ -313,6 +317,13 @@ def plan_cameras(
         result.note = plan_notes.within_budget(len(result.suggestions))
     result.seconds = time.perf_counter() - t0
     return result
+
+
+def one_camera(mode: str, add: int | None, budget: float | None) -> bool:
+    """Whether the greedy plan is provably optimal: one camera for the most weighted
+    coverage, without a budget (with one, the best affordable pick is a knapsack choice
+    greedy by gain per cost need not make)."""
+    return mode == "weighted" and add == 1 and budget is None
 
 
 def _to_global(ac: AtomCoverage, pool: np.ndarray, placement: Placement, mode: str) -> Placement:

@@ -176,3 +176,33 @@ def test_target_with_lenses_minimises_cost():
     assert result.target["reached"]
     assert [s.lens.name for s in result.suggestions] == ["pano15", "pano15"]
     assert result.after["detection"] >= 0.999
+
+
+@pytest.mark.parametrize(
+    ("make", "lens"),
+    [(small_compound, None), (l_corridor_site, PANO_15M), (square_courtyard_site, PANO_30M)],
+)
+def test_one_camera_is_the_greedy_pick_and_no_search_beats_it(monkeypatch, make, lens):
+    """--add 1 without a budget: greedy's pick is proven optimal (the largest exact gain of
+    all candidates), so local search and the exact programme are skipped; run anyway,
+    over their pool of those candidates, they find nothing better."""
+    import planners.plan as plan_module
+
+    site = make()
+    one = plan_cameras(site, add=1, lens=lens, refine=False)
+    assert (one.method, one.optimal, one.gap, one.pool, one.atoms) == ("greedy", True, 0.0, 0, 0)
+    assert one.bound == pytest.approx(one.objective, abs=1e-9)
+    monkeypatch.setattr(plan_module, "one_camera", lambda *args: False)
+    searched = plan_cameras(site, add=1, lens=lens, refine=False, method="exact")
+    assert searched.pool > 0 and searched.runs["exact"] <= one.objective + 1e-6
+    assert searched.objective == pytest.approx(one.objective, abs=1e-6)
+    assert searched.after == pytest.approx(one.after, abs=1e-9)
+
+
+def test_one_camera_within_a_budget_still_searches():
+    lenses = [
+        Lens(name="wide", hfov_deg=110, unit_cost=1.0, named=True),
+        Lens(name="tele", hfov_deg=40, unit_cost=2.5, named=True),
+    ]
+    result = plan_cameras(small_compound(), add=1, budget=3.0, lenses=lenses, refine=False)
+    assert result.pool > 0 and "local" in result.runs
