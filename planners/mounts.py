@@ -243,24 +243,51 @@ def mount_points(
         shapely.distance(pts, space) > MOUNT_TOLERANCE_M * 0.5
     )
     spots = []
+    runs: list[tuple[Said, list[tuple[float, float]]]] = []  # a mount's spots away in a row
+    last_away: Said | None = None
     for (pos, direction, source, ref), away in zip(kept, far.tolist(), strict=True):
         if away:
             if source == "mount":
-                where = msg(
-                    "%(mount)s at (%(x)s, %(y)s) is not in free space",
-                    mount=ref,
-                    x=format(pos[0], "g"),
-                    y=format(pos[1], "g"),
-                )
-                skipped.append(Said(where))
+                if last_away is ref:
+                    runs[-1][1].append(pos)
+                else:
+                    runs.append((ref, [pos]))
+                last_away = ref
             continue
+        last_away = None
         spots.append((pos, stand_point(pos, space), direction, source, ref))
+    skipped += [_not_in_free_space(ref, run) for ref, run in runs]
     normals = _normals([s[1] for s in spots], _Cells(space), [s[2] for s in spots])
     out = [
         MountPoint(pos, stand, normal, source, ref, straight)
         for (pos, stand, _d, source, ref), (normal, straight) in zip(spots, normals, strict=True)
     ]
     return out, skipped
+
+
+def _not_in_free_space(ref: Said, run: list[tuple[float, float]]) -> Said:
+    """The remark on a mount's spots, next to each other along it, that are not in free
+    space (a fence behind a building): one remark for the run, not one per spot."""
+    first, last = run[0], run[-1]
+    if len(run) == 1:
+        where = msg(
+            "%(mount)s at (%(x)s, %(y)s) is not in free space",
+            mount=ref,
+            x=format(first[0], "g"),
+            y=format(first[1], "g"),
+        )
+    else:
+        where = msg(
+            "%(mount)s: %(n)s spots from (%(x1)s, %(y1)s) to (%(x2)s, %(y2)s) are not in "
+            "free space",
+            mount=ref,
+            n=len(run),
+            x1=format(first[0], "g"),
+            y1=format(first[1], "g"),
+            x2=format(last[0], "g"),
+            y2=format(last[1], "g"),
+        )
+    return Said(where)
 
 
 def geometry_error(mount: MountPoint) -> Said:

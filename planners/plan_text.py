@@ -98,17 +98,17 @@ def method_line(result: Any) -> str:
     return line.render()
 
 
-# a line mount crossing a building is skipped once per sampled spot: list a few
+# a few remarks (each says one spot, or a run of spots along one mount), then a count
 MAX_REMARKS = 10
 
 
 def remark_lines(result: Any) -> list[str]:
     """The mount spots the planner could not use and why (outside free space, a geometry
-    error), at most :data:`MAX_REMARKS` of them and a count of the rest; none: no lines."""
+    error), at most :data:`MAX_REMARKS` remarks and a count of the rest; none: no lines."""
     skipped = list(result.skipped_mounts)
     if not skipped:
         return []
-    lines = [msg("%(n)s mount spots not used:", n=len(skipped)).render()]
+    lines = [msg("Mount spots not used:").render()]
     lines += ["  - " + text_of(s) for s in skipped[:MAX_REMARKS]]
     if len(skipped) > MAX_REMARKS:
         lines.append("  - " + msg("… and %(n)s more", n=len(skipped) - MAX_REMARKS).render())

@@ -163,49 +163,83 @@ def test_plan_candidate_limit_says_spots_were_left_out(site_file):
     assert len(json.loads(res.stdout)["suggestions"]) == 1
 
 
-def _site_with_bad_mounts():
-    """The small compound with a mount line through both buildings (its spots inside them
-    cannot hold a camera) and a mount point outside the boundary."""
+def _site_with_mounts(*mounts):
     from dataclasses import replace
 
+    return replace(small_compound(), mounts=tuple(mounts))
+
+
+def _remarks(res, stream: str, head: str) -> list[str]:
+    """The lines after the heading of the unused mounts (stripped), up to a blank line."""
+    lines = [ln.strip() for ln in getattr(res, stream).splitlines()]
+    at = lines.index(head)
+    out = []
+    for ln in lines[at + 1 :]:
+        if not ln.startswith("- "):
+            break
+        out.append(ln[2:])
+    return out
+
+
+HEAD = {"en": "Mount spots not used:", "zh": "未使用的安装位置："}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_plan_says_which_mount_spots_it_could_not_use(tmp_path, lang):
+    """A mount line through both buildings (sampled every metre: x = 7..15 and 25..33 are
+    inside them, 9 spots each) and a mount point outside the boundary: one remark per run
+    of spots, on stdout, and on stderr with --json (whose object is unchanged)."""
     from shapely.geometry import LineString, Point
 
     from camwatch.model import Mount
 
-    site = small_compound()
-    line = Mount(geometry=LineString([(2, 15), (38, 15)]), name="wall")
-    return replace(site, mounts=(line, Mount(geometry=Point(60, 60))))
+    site = _site_with_mounts(
+        Mount(geometry=LineString([(2, 15), (38, 15)]), name="wall"), Mount(geometry=Point(60, 60))
+    )
+    path = tmp_path / "mounts.geojson"
+    path.write_text(dumps_site(site), encoding="utf-8")
+    line, point = (f"#{m.index}" for m in load_site(path).mounts)  # their numbers in the file
+    expected = {
+        "en": [
+            f"mount {line} 'wall': 9 spots from (7, 15) to (15, 15) are not in free space",
+            f"mount {line} 'wall': 9 spots from (25, 15) to (33, 15) are not in free space",
+            f"mount {point} at (60, 60) is not in free space",
+        ],
+        "zh": [
+            f"安装点 {line} 'wall'：从 (7, 15) 到 (15, 15) 的 9 个位置不在可通行空间内",
+            f"安装点 {line} 'wall'：从 (25, 15) 到 (33, 15) 的 9 个位置不在可通行空间内",
+            f"安装点 {point} 位于 (60, 60)，不在可通行空间内",
+        ],
+    }[lang]
+    args = ["--lang", lang, "plan", path, "--add", 1, "--spacing", 1]
+    res = run(*args)
+    assert res.exit_code == 0, res.output
+    assert _remarks(res, "stdout", HEAD[lang]) == expected
+    res = run(*args, "--json")
+    assert res.exit_code == 0, res.output
+    assert _remarks(res, "stderr", HEAD[lang]) == expected
+    assert set(json.loads(res.stdout)) == {"before", "after", "suggestions"}
 
 
-@pytest.mark.parametrize(
-    ("lang", "head", "more"),
-    [
-        ("en", "mount spots not used:", "… and {n} more"),
-        ("zh", "个安装位置未使用：", "……另有 {n} 处"),
-    ],
-)
-def test_plan_lists_the_mount_spots_it_could_not_use(tmp_path, lang, head, more):
-    from camwatch.geometry.space import free_space
-    from planners.mounts import mount_points
+@pytest.mark.parametrize(("lang", "more"), [("en", "… and 2 more"), ("zh", "……另有 2 条")])
+def test_plan_lists_ten_unused_mounts_and_counts_the_rest(tmp_path, lang, more):
+    from shapely.geometry import Point
+
+    from camwatch.model import Mount
     from planners.plan_text import MAX_REMARKS
 
+    inside = [Mount(geometry=Point(8 + (i % 6), 10 + 2 * (i // 6))) for i in range(12)]
     path = tmp_path / "mounts.geojson"
-    path.write_text(dumps_site(_site_with_bad_mounts()), encoding="utf-8")
-    site = load_site(path)  # mounts are named by their feature's number in the file
-    _, skipped = mount_points(site, free_space(site), spacing=1.0)
-    assert len(skipped) > MAX_REMARKS  # else the cap is not exercised
-    args = ["--lang", lang, "plan", path, "--add", 1, "--method", "greedy", "--spacing", 1]
-    for res, out in ((run(*args), "stdout"), (run(*args, "--json"), "stderr")):
-        assert res.exit_code == 0, res.output
-        lines = [ln.strip() for ln in getattr(res, out).splitlines()]
-        at = next(i for i, ln in enumerate(lines) if ln.endswith(head))
-        assert lines[at].startswith(str(len(skipped)))
-        shown = lines[at + 1 : at + 2 + MAX_REMARKS]
-        assert shown[:-1] == ["- " + s.text(lang) for s in skipped[:MAX_REMARKS]]
-        assert shown[-1] == "- " + more.format(n=len(skipped) - MAX_REMARKS)
-    assert json.loads(res.stdout)["suggestions"]  # the JSON object is untouched
+    path.write_text(dumps_site(_site_with_mounts(Mount(geometry=Point(20, 30)), *inside)))
+    res = run("--lang", lang, "plan", path, "--add", 1)
+    assert res.exit_code == 0, res.output
+    remarks = _remarks(res, "stdout", HEAD[lang])
+    assert len(remarks) == MAX_REMARKS + 1 and remarks[-1] == more
+    assert remarks[0].endswith(
+        "at (8, 10) is not in free space" if lang == "en" else "位于 (8, 10)，不在可通行空间内"
+    )
 
 
 def test_plan_without_unusable_mounts_says_nothing_of_them(site_file):
     res = run("--lang", "en", "plan", site_file, "--add", 1, "--method", "greedy")
-    assert res.exit_code == 0 and "not used" not in res.output
+    assert res.exit_code == 0 and HEAD["en"] not in res.output
