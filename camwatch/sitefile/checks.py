@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from shapely.geometry import Polygon
+from shapely.geometry import Point, Polygon
 from shapely.geometry.base import BaseGeometry
 
 from camwatch.areal import ROBUST_GRID_M
@@ -54,6 +54,31 @@ def _blocker(site: Site, camera: Camera) -> Message | str | None:
     return msg("an obstacle") if site.boundary.covers(pt) else None
 
 
+def standing_holders(site: Site) -> tuple[list[Polygon], list[float]]:
+    """The footprints a camera may stand inside in the standing model when it is higher
+    than them, with their heights: buildings, obstacles and walls that block sight (a
+    see-through wall never blocks, so it never keeps a camera out: left out)."""
+    items = (
+        [(b.polygon, b.height_m) for b in site.buildings]
+        + [(o.polygon, o.height_m) for o in site.obstacles]
+        + [(w.footprint, w.height_m) for w in site.walls if not w.see_through]
+    )
+    return [p for p, _ in items], [float(h) for _, h in items]
+
+
+def stands_on_lower(site: Site, position: tuple[float, float], height_m: float) -> bool:
+    """Whether a camera ``height_m`` high at ``position`` stands on something lower than
+    itself, as the standing model allows (docs/site-format.md §4: a pole on a wall, a
+    camera on a kiosk roof): it is inside the boundary and every footprint of
+    :func:`standing_holders` that holds it is lower. The engine then keeps it where it
+    is, and that obstacle hides nothing from it. The caller knows the model applies."""
+    pt = Point(position)
+    if not site.boundary.covers(pt):
+        return False
+    polygons, heights = standing_holders(site)
+    return all(h < height_m for poly, h in zip(polygons, heights, strict=True) if poly.covers(pt))
+
+
 def _metres(distance: float) -> str:
     """A distance for a message, with enough digits to show it exceeds the tolerance."""
     text = f"{distance:.2f}"
@@ -63,7 +88,8 @@ def _metres(distance: float) -> str:
 def check_camera_placement(
     camera: Camera, site: Site, *, free_space: BaseGeometry | None = None
 ) -> None:
-    """A camera must stand in free space, allowing MOUNT_TOLERANCE_M (0.05 m) slack.
+    """A camera must stand in free space, allowing MOUNT_TOLERANCE_M (0.05 m) slack,
+    or, in the standing model, on something lower than itself (:func:`stands_on_lower`).
 
     On a facade (an obstacle's edge) is fine; up to 0.05 m inside an obstacle or
     outside the boundary is fine (analysis moves it to its nearest free point).
@@ -89,7 +115,9 @@ def check_camera_placement(
         raise ctx.error(msg("the site has no free space to place a camera in"))
     inside = pt.distance(free)
     # Free space is snap-rounded to ROBUST_GRID_M, which may move its edge that far.
-    if inside > MOUNT_TOLERANCE_M + _EPS + ROBUST_GRID_M:
+    if inside > MOUNT_TOLERANCE_M + _EPS + ROBUST_GRID_M and not (
+        site.info.model == "standing" and stands_on_lower(site, camera.position, camera.height_m)
+    ):
         blocker = _blocker(site, camera)
         if blocker is None:
             raise ctx.error(

@@ -107,6 +107,14 @@ def _site(**members: Any) -> Callable[[dict[str, Any]], None]:
     return mutate
 
 
+def _all(*mutators: Callable[[dict[str, Any]], None]) -> Callable[[dict[str, Any]], None]:
+    def mutate(site: dict[str, Any]) -> None:
+        for m in mutators:
+            m(site)
+
+    return mutate
+
+
 def _remove(index: int) -> Callable[[dict[str, Any]], None]:
     def mutate(site: dict[str, Any]) -> None:
         del site["features"][index]
@@ -306,8 +314,14 @@ ERROR_CASES: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
         + "camera at (29.9, 20) is inside building 'Block A' (feature #1), 0.10 m from free space (allowed 0.05 m)",
     ),
     (
-        "camera inside obstacle",
-        _geom(5, _pt(62, 12)),
+        "camera inside an obstacle as high as itself",
+        _all(_geom(5, _pt(62, 12)), _set(5, height_m=2.0)),
+        CAM
+        + "camera at (62, 12) is inside obstacle 'Kiosk' (feature #2), 2.00 m from free space (allowed 0.05 m)",
+    ),
+    (
+        "camera on a lower obstacle in the ground model",
+        _all(_geom(5, _pt(62, 12)), _site(coverage_model="ground")),
         CAM
         + "camera at (62, 12) is inside obstacle 'Kiosk' (feature #2), 2.00 m from free space (allowed 0.05 m)",
     ),
