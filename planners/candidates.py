@@ -28,7 +28,7 @@ from camwatch.geometry.space import free_space as site_free_space
 from camwatch.i18n import Said
 from camwatch.model import Camera, Site
 from planners.lenses import Lens
-from planners.mounts import MountPoint, geometry_error, mount_points
+from planners.mounts import MountPoint, geometry_error, lowest_lens, mount_points
 from planners.spots import _Spots
 
 PARALLEL_MIN_SPOTS = 400  # below this, forking costs more than it saves
@@ -195,7 +195,8 @@ def generate_candidates(
     """
     space = site_free_space(site) if space is None else space
     regions = list(regions)
-    mounts, skipped = mount_points(site, space, spacing=spacing)
+    lowest = lowest_lens(site, list(lenses), coverage_model)
+    mounts, skipped = mount_points(site, space, spacing=spacing, lowest=lowest)
     spots = _Spots(site, space, lenses, regions, heading_step, into_free_space, coverage_model)
     if workers is None:
         # one process by default: on a loaded 2-core machine forking measured slower

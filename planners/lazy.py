@@ -35,7 +35,7 @@ from camwatch.model import Site
 from planners.candidates import Candidate, CandidateList, CandidateSet, generate_candidates
 from planners.demand import MIN_PIECE_M2, Demand, Footprints, split_by_piece
 from planners.lenses import Lens
-from planners.mounts import MountPoint, geometry_error, mount_points
+from planners.mounts import MountPoint, geometry_error, lowest_lens, mount_points
 from planners.spots import SpotBounds, _Spots, evaluate_bounds
 
 LAZY = True  # plan_candidates' default (tests set it False to run the eager reference)
@@ -217,7 +217,8 @@ def lazy_candidates(
     # web's cache, camwatch.model's memo), and GEOS's prepared geometry is not thread-safe
     space = shapely.from_wkb(shapely.to_wkb(space))
     shapely.prepare(space)
-    mounts, skipped = mount_points(site, space, spacing=spacing)
+    lowest = lowest_lens(site, list(lenses), coverage_model)
+    mounts, skipped = mount_points(site, space, spacing=spacing, lowest=lowest)
     spots = _Spots(site, space, lenses, regions, heading_step, into_free_space, coverage_model)
     used: list[MountPoint] = []
     rows: list[tuple[list[tuple[int, float]], np.ndarray]] = []

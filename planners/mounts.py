@@ -5,12 +5,16 @@ sampled every ``spacing`` metres plus their vertices), else every building
 ring and the boundary rings sampled every ``spacing`` metres plus their
 corners. A spot on a facade stands on an obstacle edge, which §2 allows;
 positions are rounded to the millimetre (what the site file will hold) and a
-camera stands at its nearest point of free space, as in analysis.
+camera stands at its nearest point of free space, as in analysis. In the
+standing model a spot off free space is kept when every building, obstacle or
+wall holding it is lower than every lens of the plan (a pole on a wall, a camera
+on a kiosk roof, docs/site-format.md §4): the camera stands there (*raised*).
 
 Headings: every ``heading_step`` degrees plus facade-aware ones — the normal
 into free space and the two headings that put one edge of the field of view
 along the facade (normal ± (90° − α/2)); with ``into_free_space`` only those
-whose central ray enters free space. On a straight facade (free space around
+whose central ray enters free space (a raised spot looks over what holds it:
+every heading is tried). On a straight facade (free space around
 the spot is a half disc) headings more than 90° − α/2 off the normal are
 dropped: everything behind the facade line is opaque, so such a heading sees
 a sub-wedge of what normal ± (90° − α/2) sees (dominated; equal up to the
@@ -31,6 +35,7 @@ from shapely.geometry.base import BaseGeometry
 from camwatch.geometry.space import stand_point
 from camwatch.i18n import Said, msg, term_msg
 from camwatch.model import MOUNT_TOLERANCE_M, Site
+from camwatch.sitefile.checks import standing_holders
 from planners.lenses import Lens
 
 POSITION_DECIMALS = 3  # millimetres: positions are written to the site file as they are planned
@@ -52,6 +57,7 @@ class MountPoint:
     source: str  # "mount", "facade" or "boundary"
     ref: Said  # the feature it belongs to, for explanations (English; worded for a reader)
     straight: bool = False  # on a straight facade: free space around it is a half disc
+    raised: bool = False  # stands on something lower than every lens (standing model)
 
 
 def _round_xy(x: float, y: float) -> tuple[float, float]:
@@ -192,11 +198,32 @@ def _bearing_of(
     return toward, False
 
 
+def lowest_lens(site: Site, lenses: list[Lens], model: str | None = None) -> float | None:
+    """The height every lens of a plan is at least, when the plan is made in the standing
+    model (``model`` overrides the site's): spots on anything lower are usable. None in
+    the ground model, where a camera stands in free space."""
+    effective = site.info.model if model is None else model
+    return min(lens.height_m for lens in lenses) if effective == "standing" and lenses else None
+
+
+def _raised(site: Site, points: np.ndarray, lowest: float) -> np.ndarray:
+    """Which points are inside the boundary and held only by footprints lower than
+    ``lowest`` (:func:`camwatch.sitefile.checks.stands_on_lower`, for many points)."""
+    polygons, heights = standing_holders(site)
+    ok = shapely.covers(site.boundary, points)
+    if polygons and ok.any():
+        at, hit = shapely.STRtree(polygons).query(points, predicate="intersects")
+        too_high = np.asarray(heights, dtype=float)[hit] >= lowest
+        ok[at[too_high]] = False
+    return ok
+
+
 def mount_points(
-    site: Site, space: BaseGeometry, *, spacing: float = 2.0
+    site: Site, space: BaseGeometry, *, spacing: float = 2.0, lowest: float | None = None
 ) -> tuple[list[MountPoint], list[Said]]:
     """Mounting spots of the site, and descriptions of mount features that cannot hold a camera
-    (English; worded for a reader)."""
+    (English; worded for a reader). ``lowest`` (:func:`lowest_lens`): the plan is in the
+    standing model and every lens is at least this high, so raised spots are kept."""
     raw: list[tuple[tuple[float, float], tuple[float, float] | None, str, Said]] = []
     skipped: list[Said] = []
     if site.mounts:
@@ -242,10 +269,19 @@ def mount_points(
     far = (shapely.distance(pts, site.boundary) > MOUNT_TOLERANCE_M * 0.5) | (
         shapely.distance(pts, space) > MOUNT_TOLERANCE_M * 0.5
     )
+    raised = np.zeros(len(kept), dtype=bool)
+    if lowest is not None and far.any():
+        raised[far] = _raised(site, pts[far], lowest)
     spots = []
     runs: list[tuple[Said, list[tuple[float, float]]]] = []  # a mount's spots away in a row
     last_away: Said | None = None
-    for (pos, direction, source, ref), away in zip(kept, far.tolist(), strict=True):
+    for (pos, direction, source, ref), away, up in zip(
+        kept, far.tolist(), raised.tolist(), strict=True
+    ):
+        if up:  # the camera stands where it is mounted, on what holds it
+            last_away = None
+            spots.append((pos, pos, direction, source, ref, True))
+            continue
         if away:
             if source == "mount":
                 if last_away is ref:
@@ -255,12 +291,14 @@ def mount_points(
                 last_away = ref
             continue
         last_away = None
-        spots.append((pos, stand_point(pos, space), direction, source, ref))
+        spots.append((pos, stand_point(pos, space), direction, source, ref, False))
     skipped += [_not_in_free_space(ref, run) for ref, run in runs]
     normals = _normals([s[1] for s in spots], _Cells(space), [s[2] for s in spots])
     out = [
-        MountPoint(pos, stand, normal, source, ref, straight)
-        for (pos, stand, _d, source, ref), (normal, straight) in zip(spots, normals, strict=True)
+        MountPoint(pos, stand, normal, source, ref, straight and not up, up)
+        for (pos, stand, _d, source, ref, up), (normal, straight) in zip(
+            spots, normals, strict=True
+        )
     ]
     return out, skipped
 
@@ -342,7 +380,7 @@ def headings_for(
     (e.g. running along the facade) is dropped.
     """
     headings = list(_headings(mount.normal_deg, mount.straight, lens.hfov_deg, heading_step))
-    if not into_free_space or lens.hfov_deg >= 360.0:
+    if not into_free_space or lens.hfov_deg >= 360.0 or mount.raised:
         return headings
     r = np.radians(np.asarray(headings))
     xs = mount.stand[0] + HEADING_PROBE_M * np.sin(r)

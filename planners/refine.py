@@ -13,7 +13,8 @@ camera (docs/planners.md, "Refinement"):
 * a move must keep a valid mount (the rules of :mod:`planners.mounts`): the
   position, rounded to the millimetre, within half the mount tolerance of free
   space and of the boundary, and the central ray entering free space (a probe
-  ``HEADING_PROBE_M`` along the heading strictly inside it);
+  ``HEADING_PROBE_M`` along the heading strictly inside it); in the standing
+  model also a raised position (on something lower than the camera), any heading;
 * it is accepted only if it raises the objective of the whole selection — the
   weighted area newly covered, f(S) = Σ_j w_j · area(U_j ∩ ∪ F_c) of
   :mod:`planners.demand` — by more than ``MIN_IMPROVEMENT_M2``; rounds over
@@ -40,6 +41,7 @@ from camwatch.areal import areal
 from camwatch.geometry.footprint import sector
 from camwatch.geometry.space import stand_point
 from camwatch.model import MOUNT_TOLERANCE_M, Camera, Site
+from camwatch.sitefile.checks import stands_on_lower
 from planners.demand import Demand
 from planners.mounts import HEADING_DECIMALS, HEADING_PROBE_M, POSITION_DECIMALS
 from planners.sight import Sight
@@ -84,11 +86,17 @@ def mount_lines(site: Site) -> list[LineString]:
     return [LineString(r.coords) for p in polys for r in [p.exterior, *p.interiors]]
 
 
-def valid_mount(site: Site, space: BaseGeometry, position: tuple[float, float]) -> bool:
-    """Whether a camera may stand at ``position`` (the rule of :mod:`planners.mounts`)."""
+def valid_mount(
+    site: Site, space: BaseGeometry, position: tuple[float, float], raised: float | None = None
+) -> bool:
+    """Whether a camera may stand at ``position`` (the rule of :mod:`planners.mounts`):
+    in free space, or, when ``raised`` gives the camera's height in the standing model, on
+    something lower than that."""
     pt = Point(position)
     tol = MOUNT_TOLERANCE_M * 0.5
-    return pt.distance(site.boundary) <= tol and pt.distance(space) <= tol
+    if pt.distance(site.boundary) <= tol and pt.distance(space) <= tol:
+        return True
+    return raised is not None and stands_on_lower(site, position, raised)
 
 
 def enters_free_space(space: BaseGeometry, stand: tuple[float, float], heading: float) -> bool:
@@ -357,21 +365,24 @@ def _variants(
 ) -> list[tuple[Camera, dict[int, float]]]:
     """Valid cameras one step away: turns in place, slides along each line, slides with turns."""
     spots: list[tuple[tuple[float, float], dict[int, float]]] = [(cam.position, arc)]
+    raised = cam.height_m if fps.sight.standing else None
     for k in on:
         for sign in (-1.0, 1.0):
             s = _slide(lines[k], arc[k], sign * ds)
             if s is None:
                 continue
             pos = _round_xy(lines[k].interpolate(s))
-            if pos != cam.position and valid_mount(site, space, pos):
+            if pos != cam.position and valid_mount(site, space, pos, raised):
                 spots.append((pos, {k: s}))
     out: list[tuple[Camera, dict[int, float]]] = []
     seen = {(cam.position, cam.heading_deg)}
     for pos, new_arc in spots:
         stand = stand_point(pos, space)
+        # a valid spot off free space is raised: it looks over what holds it, any heading
+        up = Point(pos).distance(space) > MOUNT_TOLERANCE_M * 0.5
         for turn in (0.0, -dh, dh):
             h = _heading(cam.heading_deg + turn)
-            if (pos, h) in seen or not enters_free_space(space, stand, h):
+            if (pos, h) in seen or not (up or enters_free_space(space, stand, h)):
                 continue
             seen.add((pos, h))
             out.append((replace(cam, position=pos, heading_deg=h), new_arc))
