@@ -286,3 +286,30 @@ def test_export_is_what_analyze_reads_in_both_models(engine):
     # the pole camera above a 1.1 m hedge sees differently in the two models
     assert ground.to_dict()["levels"] != standing.to_dict()["levels"]
     assert _plain(site_to_geojson(exported)) == _plain(site_to_geojson(parse_site(site)))
+
+
+def test_a_camera_on_the_kiosk_roof_keeps_the_compound_in_the_standing_model(engine):
+    """docs/site-format.md §4: a 3 m camera may stand on the 2 m kiosk in the standing model
+    (the default); the ground model would put it off free space, so switching to it is
+    refused naming the camera, and nothing changes."""
+    from camwatch.registry.devices import add_device
+
+    with session_scope(engine) as s:
+        import_site(s, parse_site(tiny_site()))
+    with session_scope(engine) as s:
+        add_device(s, "tiny-court", kind="camera", code="C9", geometry=point(4.5, 23.5),
+                   properties={"height_m": 3.0, "heading_deg": 90})  # fmt: skip
+    with session_scope(engine) as s:
+        site = export_site(s, "tiny-court")
+        assert [c.position for c in site.cameras if c.id == "C9"] == [(4.5, 23.5)]
+        compound = get_compound(s, "tiny-court")
+        with pytest.raises(SiteFormatError, match=r"camera 'C9'.*inside obstacle 'kiosk'"):
+            update_settings(
+                s, compound, coverage_model="ground", target_height_m=None, max_depression_deg=None
+            )
+    with session_scope(engine) as s:
+        assert get_compound(s, "tiny-court").coverage_model is None
+    with session_scope(engine) as s, pytest.raises(SiteFormatError, match="inside obstacle"):
+        low = {"height_m": 2.0}  # as high as the kiosk
+        add_device(s, "tiny-court", kind="camera", code="C10", geometry=point(4.5, 23.0),
+                   properties=low)  # fmt: skip
