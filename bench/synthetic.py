@@ -30,39 +30,27 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from shapely import affinity
 from shapely.geometry import LineString, Point, Polygon, box
 from shapely.geometry.polygon import orient
 from shapely.ops import unary_union
 
+from bench.synthetic_parts import (
+    BUILDING_TYPES,
+    LANE_M,
+    camera_props,
+    choose,
+    edges,
+    place_building,
+    point_on,
+)
 from camwatch.errors import UsageError
 
 SIZES: dict[str, tuple[int, int]] = {"small": (15, 50), "medium": (30, 100), "large": (60, 200)}
 
 PITCH_M = 44.0  # plot pitch: a 32 m building envelope plus a 12 m lane
-LANE_M = 12.0
 MARGIN_M = 12.0  # free strip between the boundary and the first plots
 MIN_PITCH_M = 34.0  # below this the largest building types no longer fit a plot
 OPEN_PLOTS = ("parking", "playground", "square")
-
-# Lens catalogue: (weight, optics). Sensor widths: 1/2.8" 5.37 mm, 1/3" 4.8 mm, 1/1.8" 7.18 mm.
-CAMERA_TYPES: tuple[tuple[float, dict[str, Any]], ...] = (
-    (20, {"focal_mm": 2.8, "sensor_width_mm": 5.37, "resolution": [1920, 1080]}),
-    (15, {"focal_mm": 2.8, "sensor_width_mm": 5.37, "resolution": [2560, 1440]}),
-    (20, {"focal_mm": 4.0, "sensor_width_mm": 5.37, "resolution": [2560, 1440]}),
-    (12, {"focal_mm": 6.0, "sensor_width_mm": 5.37, "resolution": [2560, 1440]}),
-    (10, {"focal_mm": 3.6, "sensor_width_mm": 4.8, "resolution": [1920, 1080]}),
-    (8, {"focal_mm": 4.0, "sensor_width_mm": 7.18, "resolution": [3840, 2160]}),
-    (5, {"focal_mm": 12.0, "sensor_width_mm": 4.8, "resolution": [2560, 1440]}),
-    (7, {"hfov_deg": 100.0, "resolution": [1920, 1080]}),
-)
-FISHEYE: dict[str, Any] = {"hfov_deg": 360.0, "resolution": [4000, 3000]}
-STATUSES: tuple[tuple[float, str], ...] = (
-    (88, "active"),
-    (5, "faulty"),
-    (3, "offline"),
-    (4, "planned"),
-)
 
 
 def _r(value: float) -> float:
@@ -85,124 +73,6 @@ def _feature(kind: str, geometry: Any, **props: Any) -> dict[str, Any]:
     else:
         geo = {"type": "Point", "coordinates": _xy([(geometry.x, geometry.y)])[0]}
     return {"type": "Feature", "properties": {"kind": kind, **props}, "geometry": geo}
-
-
-def _choose(rng: random.Random, table: Sequence[tuple[float, Any]]) -> Any:
-    return rng.choices([item for _, item in table], weights=[w for w, _ in table])[0]
-
-
-def _bearing(dx: float, dy: float) -> float:
-    """Compass bearing of a direction (0 = +y north, 90 = +x east)."""
-    return math.degrees(math.atan2(dx, dy)) % 360.0
-
-
-# --------------------------------------------------------------------------- #
-# Buildings
-# --------------------------------------------------------------------------- #
-
-
-def _building_shape(kind: str, rng: random.Random) -> Polygon:
-    """A footprint of the given type centred on the origin, at most 32 × 32 m."""
-    if kind == "slab":
-        w, d = rng.uniform(24, 32), rng.uniform(10, 13)
-        shape = box(-w / 2, -d / 2, w / 2, d / 2)
-        return affinity.rotate(shape, 90) if rng.random() < 0.3 else shape
-    if kind == "tower":
-        w, d = rng.uniform(18, 26), rng.uniform(14, 19)
-        return box(-w / 2, -d / 2, w / 2, d / 2)
-    if kind == "point_tower":  # a square tower with chamfered corners (8 edges)
-        h, c = rng.uniform(9, 12), rng.uniform(2, 3.5)
-        return Polygon([(-h + c, -h), (h - c, -h), (h, -h + c), (h, h - c), (h - c, h),
-                        (-h + c, h), (-h, h - c), (-h, -h + c)])  # fmt: skip
-    if kind == "l_shape":
-        w, d, t = rng.uniform(22, 30), rng.uniform(20, 28), rng.uniform(10, 13)
-        shape = Polygon([(0, 0), (w, 0), (w, t), (t, t), (t, d), (0, d)])
-        shape = affinity.rotate(shape, rng.choice((0, 90, 180, 270)), origin=(0, 0))
-        return affinity.translate(shape, -shape.centroid.x, -shape.centroid.y)
-    if kind == "u_shape":
-        w, d, t = rng.uniform(24, 32), rng.uniform(18, 26), rng.uniform(9, 11)
-        shape = Polygon([(0, 0), (w, 0), (w, d), (w - t, d), (w - t, t), (t, t), (t, d), (0, d)])
-        shape = affinity.rotate(shape, rng.choice((0, 90, 180, 270)), origin=(0, 0))
-        return affinity.translate(shape, -shape.centroid.x, -shape.centroid.y)
-    if kind == "courtyard":  # a perimeter block round an enclosed courtyard
-        h, t = rng.uniform(13, 16), rng.uniform(8, 10)
-        return box(-h, -h, h, h).difference(box(-h + t, -h + t, h - t, h - t))
-    raise ValueError(kind)
-
-
-BUILDING_TYPES: tuple[tuple[float, str], ...] = (
-    (30, "slab"),
-    (25, "tower"),
-    (15, "point_tower"),
-    (20, "l_shape"),
-    (10, "u_shape"),
-)
-
-
-def _place_building(kind: str, plot: Polygon, rng: random.Random) -> Polygon:
-    """The footprint of ``kind`` in the plot: jittered, sometimes rotated, always inside."""
-    envelope = plot.buffer(-LANE_M / 2, join_style="mitre")
-    shape = _building_shape(kind, rng)
-    if kind != "courtyard" and rng.random() < 0.3:
-        rotated = affinity.rotate(shape, rng.uniform(-25, 25), origin=(0, 0))
-        shape = rotated if _fits(rotated, envelope) else shape
-    cx, cy = envelope.centroid.x, envelope.centroid.y
-    for _ in range(10):
-        jx, jy = rng.uniform(-3, 3), rng.uniform(-3, 3)
-        placed = affinity.translate(shape, cx + jx, cy + jy)
-        if envelope.contains(placed):
-            return placed
-    return affinity.translate(shape, cx, cy)
-
-
-def _fits(shape: Polygon, envelope: Polygon) -> bool:
-    x0, y0, x1, y1 = shape.bounds
-    e0, f0, e1, f1 = envelope.bounds
-    return (x1 - x0) <= (e1 - e0) - 1 and (y1 - y0) <= (f1 - f0) - 1
-
-
-# --------------------------------------------------------------------------- #
-# Cameras
-# --------------------------------------------------------------------------- #
-
-
-def _edges(rings: Iterable[Sequence[tuple[float, float]]]) -> list[tuple[tuple, tuple]]:
-    out = []
-    for ring in rings:
-        pts = list(ring)
-        out += [(pts[i], pts[i + 1]) for i in range(len(pts) - 1)]
-    return out
-
-
-def _point_on(edges: list[tuple[tuple, tuple]], rng: random.Random) -> tuple[Point, float]:
-    """A random point on the edges (by length) and the bearing of the edge's right normal."""
-    lengths = [math.dist(a, b) for a, b in edges]
-    (ax, ay), (bx, by) = rng.choices(edges, weights=lengths)[0]
-    t = rng.uniform(0.1, 0.9)
-    dx, dy = bx - ax, by - ay
-    return Point(ax + t * dx, ay + t * dy), _bearing(dy, -dx)
-
-
-def _camera_props(rng: random.Random, cid: str, heading: float, where: str) -> dict[str, Any]:
-    """Properties of one camera: optics from the catalogue, realistic height and tilt."""
-    fisheye = where == "pole" and rng.random() < 0.2
-    optics = dict(FISHEYE if fisheye else _choose(rng, CAMERA_TYPES))
-    optics["resolution"] = list(optics["resolution"])
-    status = _choose(rng, STATUSES)
-    props: dict[str, Any] = {
-        "id": cid,
-        "name": f"{where} camera {cid}",
-        "status": status,
-        "height_m": round(rng.uniform(4.0, 6.0) if where == "pole" else rng.uniform(2.5, 6.0), 1),
-        "heading_deg": round(heading % 360.0, 1),
-        "tilt_deg": 90 if fisheye else rng.randint(10, 40),
-        **optics,
-    }
-    if not fisheye and rng.random() < 0.1:
-        props["range_m"] = float(rng.choice((30, 40, 50)))  # IR illuminator reach
-    if status != "planned":
-        props["serial"] = f"SN{rng.randrange(10**8):08d}"
-    return props
 
 
 # --------------------------------------------------------------------------- #
@@ -271,8 +141,8 @@ def generate_compound(
     buildings: list[Polygon] = []
     names: list[str] = []
     for n, plot in enumerate(building_plots, 1):
-        kind = "courtyard" if n == 1 else _choose(rng, BUILDING_TYPES)
-        poly = _place_building(kind, plot, rng)
+        kind = "courtyard" if n == 1 else choose(rng, BUILDING_TYPES)
+        poly = place_building(kind, plot, rng)
         buildings.append(poly)
         names.append(f"B{n} {kind}")
         floors = rng.choice((6, 11, 18, 26, 33)) if kind != "courtyard" else 4
@@ -331,10 +201,10 @@ def generate_compound(
     free = boundary.difference(unary_union(opaque + wall_polys))
 
     # Cameras: 60 % facades, 25 % boundary, 15 % poles.
-    facade_edges = _edges(
+    facade_edges = edges(
         ring.coords for b in buildings for ring in (orient(b).exterior, *orient(b).interiors)
     )
-    boundary_edges = _edges([orient(boundary).exterior.coords])
+    boundary_edges = edges([orient(boundary).exterior.coords])
     n_facade, n_fence = round(0.6 * n_cameras), round(0.25 * n_cameras)
     cameras: list[dict[str, Any]] = []
     for _ in range(1000 + 100 * n_cameras):
@@ -342,9 +212,9 @@ def generate_compound(
             break
         cid = f"C{len(cameras) + 1:03d}"
         if len(cameras) < n_facade:
-            where, (pt, normal) = "facade", _point_on(facade_edges, rng)
+            where, (pt, normal) = "facade", point_on(facade_edges, rng)
         elif len(cameras) < n_facade + n_fence:
-            pt, normal = _point_on(boundary_edges, rng)
+            pt, normal = point_on(boundary_edges, rng)
             where, normal = "boundary", normal + 180.0  # inward normal
         else:
             where = "pole"
@@ -355,7 +225,7 @@ def generate_compound(
         if free.distance(pt) > 0.01:  # a facade point under a shed or wall: try another
             continue
         heading = normal + (rng.uniform(-50, 50) if where != "pole" else 0.0)
-        features.append(_feature("camera", pt, **_camera_props(rng, cid, heading, where)))
+        features.append(_feature("camera", pt, **camera_props(rng, cid, heading, where)))
         cameras.append(features[-1])
     if len(cameras) < n_cameras:  # not reached in practice: facades always have free sides
         raise RuntimeError(f"could not place {n_cameras} cameras")
