@@ -14,6 +14,7 @@ from camwatch.errors import UsageError
 from camwatch.i18n import msg
 from planners.cli_kit import (
     analysis_of,
+    check_cell,
     check_folder,
     draw,
     json_option,
@@ -73,10 +74,7 @@ def routes_cmd(
     from planners.routes import intruder_routes
 
     check_folder("--picture", picture)
-    if cell_m is not None and not (0.1 <= cell_m <= 50):
-        raise UsageError(
-            msg("--cell must be in [0.1, 50] m, got %(value)s", value=format(cell_m, "g"))
-        )
+    check_cell(cell_m)
     site = load(site_file)
     analysis = analysis_of(site, include_planned)
     routes = intruder_routes(site, analysis, cell_m=cell_m)
@@ -155,10 +153,7 @@ def patrol_cmd(
     from planners.patrol import patrol_route
 
     check_folder("--picture", picture)
-    if cell_m is not None and not (0.1 <= cell_m <= 50):
-        raise UsageError(
-            msg("--cell must be in [0.1, 50] m, got %(value)s", value=format(cell_m, "g"))
-        )
+    check_cell(cell_m)
     point = _parse_xy(start)
     site = load(site_file)
     analysis = analysis_of(site, include_planned)

@@ -41,6 +41,14 @@ def check_folder(option: str, path: str | None) -> None:
         )
 
 
+def check_cell(cell_m: float | None) -> None:
+    """``--cell``, the walking grid's step of ``routes`` and ``patrol``: 0.1 to 50 m."""
+    if cell_m is not None and not (0.1 <= cell_m <= 50):
+        raise UsageError(
+            msg("--cell must be in [0.1, 50] m, got %(value)s", value=format(cell_m, "g"))
+        )
+
+
 def draw(site: Any, analysis: Any, picture: str | None, overlays: Any) -> None:
     """Draw the plan with the command's overlays to ``--picture``, if one was asked for."""
     if picture is None:

@@ -122,7 +122,7 @@ CASES: list[tuple[str, list[str], str, str]] = [
         "--lenses {lenses}：应为由对象组成的 JSON 列表",
     ),
     (
-        "planners/advice_cli.py",
+        "planners/cli_kit.py",
         ["patrol", "{site}", "--cell", "100"],
         "--cell must be in [0.1, 50] m, got 100",
         "--cell 应在 [0.1, 50] 米范围内，实际为 100",
