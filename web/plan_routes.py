@@ -26,7 +26,7 @@ from web.codes import next_codes
 from web.db import db_session
 from web.i18n import gettext as _
 from web.ledger import compound_for
-from web.planning import PlanOptions, plan_for
+from web.planning import PlanOptions, plan_for, worded
 from web.security import require
 from web.summary import analysis_or_422
 
@@ -45,7 +45,7 @@ def plan(cid: int):
             result.site, options, timeout_s=float(current_app.config["PLAN_TIMEOUT_S"])
         ),
     )
-    return jsonify({**answer, **before_counts(compound)})
+    return jsonify({**worded(answer), **before_counts(compound)})
 
 
 def before_counts(compound: Any) -> dict[str, Any]:

@@ -177,15 +177,26 @@ def _plan(site: Site, options: PlanOptions) -> dict[str, Any]:
         tilt_deg=options.tilt_deg,
         range_m=options.range_m,
     )
-    return (
-        _planner()
-        .plan_cameras(
-            site,
-            add=options.k,
-            level=options.level,
-            lens=lens,
-            method=options.method,
-            time_limit=TIME_LIMIT_S,
-        )
-        .to_dict()
+    result = _planner().plan_cameras(
+        site,
+        add=options.k,
+        level=options.level,
+        lens=lens,
+        method=options.method,
+        time_limit=TIME_LIMIT_S,
     )
+    return with_unused_mounts(result)
+
+
+def with_unused_mounts(result: Any) -> dict[str, Any]:
+    """The plan object (docs/site-format.md §3) and ``unused_mounts``: the planner's remarks
+    on mount spots it could not use (English text that keeps its message: the API shows
+    the English, :func:`worded` words them for a page)."""
+    return {**result.to_dict(), "unused_mounts": list(result.skipped_mounts)}
+
+
+def worded(plan: dict[str, Any]) -> dict[str, Any]:
+    """A plan for a page: its unused-mount remarks in the reader's language."""
+    from camwatch.i18n import text_of
+
+    return {**plan, "unused_mounts": [text_of(s) for s in plan.get("unused_mounts", ())]}

@@ -21,6 +21,7 @@ from web.ledger import compound_for
 from web.map_planners import bp, json_error
 from web.plan_jobs import JobRunning, JobsBusy, jobs_of
 from web.plan_routes import before_counts
+from web.planning import worded
 from web.security import require
 from web.summary import analysis_or_422
 
@@ -29,7 +30,7 @@ def run_target(site: Any, options: dict[str, Any], progress: Any) -> dict[str, A
     """The job's work: ``plan_cameras(target=...)`` with the job's checkpoint, ghosts added."""
     from planners.lenses import Lens
     from planners.plan import plan_cameras
-    from web.planning import TIME_LIMIT_S, ghost_features
+    from web.planning import TIME_LIMIT_S, ghost_features, with_unused_mounts
 
     lens = Lens(
         hfov_deg=options["hfov_deg"],
@@ -38,15 +39,17 @@ def run_target(site: Any, options: dict[str, Any], progress: Any) -> dict[str, A
         tilt_deg=options["tilt_deg"],
         range_m=options["range_m"],
     )
-    result = plan_cameras(
-        site,
-        target=options["target"],
-        level=options["level"],
-        lens=lens,
-        method=options["method"],
-        time_limit=TIME_LIMIT_S,
-        progress=progress,
-    ).to_dict()
+    result = with_unused_mounts(
+        plan_cameras(
+            site,
+            target=options["target"],
+            level=options["level"],
+            lens=lens,
+            method=options["method"],
+            time_limit=TIME_LIMIT_S,
+            progress=progress,
+        )
+    )
     progress("after", 1.0)
     result["suggestions"] = ghost_features(site, result["suggestions"])
     return result
@@ -74,6 +77,8 @@ def _job_json(cid: int, job: Any) -> dict[str, Any]:
     status = job.status()
     if status.get("error") is not None:
         status["message"] = job_message(status)
+    if status.get("result") is not None:
+        status["result"] = worded(status["result"])
     return {
         **status,
         "url": url_for("map_planners.job_status", cid=cid, job_id=job.id),

@@ -57,6 +57,21 @@
     return wrap;
   }
 
+  // the mount spots the planner could not use, worded by the server: ten, then a count
+  var MAX_REMARKS = 10;
+  function unusedMounts(remarks) {
+    var wrap = h('details', { id: 'plan-unused', class: 'small' });
+    if (!remarks.length) return h('div', { id: 'plan-unused' });
+    wrap.appendChild(h('summary', { text: T.unused_mounts + ' ' + remarks.length }));
+    var ul = h('ul', { class: 'plain muted' });
+    remarks.slice(0, MAX_REMARKS).forEach(function (r) { ul.appendChild(h('li', { text: r })); });
+    if (remarks.length > MAX_REMARKS) {
+      ul.appendChild(h('li', { text: T.and_more.replace('{n}', remarks.length - MAX_REMARKS) }));
+    }
+    wrap.appendChild(ul);
+    return wrap;
+  }
+
   function renderPlan(plan) {
     var box = clear(document.getElementById('plan-result'));
     drawGhosts(plan);
@@ -85,6 +100,7 @@
           }).catch(function (err) { e.target.disabled = false; say(err.message, 'error'); });
       } }));
     }
+    box.appendChild(unusedMounts(plan.unused_mounts || []));
   }
 
   document.getElementById('plan-form').addEventListener('submit', function (e) {
