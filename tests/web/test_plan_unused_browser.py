@@ -22,7 +22,7 @@ pytestmark = [
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} not installed"),
 ]
 SAID = {
-    "zh": ("未使用的安装位置： 13", "……另有 3 条", "位于 (16, 12)，不在可通行空间内"),
+    "zh": ("未使用的安装位置：13", "……另有 3 条", "位于 (16, 12)，不在可通行空间内"),
     "en": ("Mount spots not used: 13", "… and 3 more", "at (16, 12) is not in free space"),
 }
 

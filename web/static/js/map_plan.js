@@ -62,7 +62,7 @@
   function unusedMounts(remarks) {
     var wrap = h('details', { id: 'plan-unused', class: 'small' });
     if (!remarks.length) return h('div', { id: 'plan-unused' });
-    wrap.appendChild(h('summary', { text: T.unused_mounts + ' ' + remarks.length }));
+    wrap.appendChild(h('summary', { text: T.unused_mounts.replace('{n}', remarks.length) }));
     var ul = h('ul', { class: 'plain muted' });
     remarks.slice(0, MAX_REMARKS).forEach(function (r) { ul.appendChild(h('li', { text: r })); });
     if (remarks.length > MAX_REMARKS) {
