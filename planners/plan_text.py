@@ -85,14 +85,23 @@ def method_line(result: Any) -> str:
     )
     if result.gap is not None:
         how = msg("%(text)s, gap %(gap)s", text=how, gap=format(result.gap, ".3%"))
-    line = msg(
-        "%(how)s; %(candidates)s candidates, pool %(pool)s, %(atoms)s atoms; %(seconds)s s",
-        how=how,
-        candidates=result.candidates,
-        pool=result.pool,
-        atoms=result.atoms,
-        seconds=format(result.seconds, ".1f"),
-    )
+    seconds = format(result.seconds, ".1f")
+    if result.pool:
+        line = msg(
+            "%(how)s; %(candidates)s candidates, pool %(pool)s, %(atoms)s atoms; %(seconds)s s",
+            how=how,
+            candidates=result.candidates,
+            pool=result.pool,
+            atoms=result.atoms,
+            seconds=seconds,
+        )
+    else:  # greedy alone (asked for, or one camera): no pool was built
+        line = msg(
+            "%(how)s; %(candidates)s candidates; %(seconds)s s",
+            how=how,
+            candidates=result.candidates,
+            seconds=seconds,
+        )
     if result.unvisited:
         line = msg("%(text)s; %(more)s", text=line, more=result.unvisited)
     return line.render()

@@ -243,3 +243,20 @@ def test_plan_lists_ten_unused_mounts_and_counts_the_rest(tmp_path, lang, more):
 def test_plan_without_unusable_mounts_says_nothing_of_them(site_file):
     res = run("--lang", "en", "plan", site_file, "--add", 1, "--method", "greedy")
     assert res.exit_code == 0 and HEAD["en"] not in res.output
+
+
+@pytest.mark.parametrize(
+    ("lang", "line"),
+    [
+        ("en", r"method greedy \(optimal\), gap 0\.000%; \d+ candidates; [\d.]+ s"),
+        ("zh", r"方法 greedy（最优），最优性差距 0\.000%；候选位置 \d+ 个；用时 [\d.]+ 秒"),
+    ],
+)
+def test_one_camera_s_method_line_names_no_pool(site_file, lang, line):
+    """--add 1 builds no pool (greedy's pick is optimal): the line says so, no 'pool 0'."""
+    import re
+
+    res = run("--lang", lang, "plan", site_file, "--add", 1)
+    assert res.exit_code == 0, res.output
+    method = [ln for ln in res.stdout.splitlines() if re.match(r"(method|方法) ", ln)]
+    assert len(method) == 1 and re.fullmatch(line, method[0]), method
