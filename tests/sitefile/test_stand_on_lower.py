@@ -88,3 +88,21 @@ def test_the_ground_model_keeps_cameras_in_free_space(xy, height):
     """The ground model has no heights to stand on: the v1 rule (0.05 m) holds."""
     with pytest.raises(SiteFormatError, match="m from free space"):
         parse_site(_site(xy, height, "ground"))
+
+
+@pytest.mark.parametrize("level", ["detection", "recognition"])
+def test_analysis_of_a_camera_on_the_kiosk_roof_agrees_with_brute_force(level):
+    """Loader, then ``analyze``: the kiosk-roof camera's footprint against the independent
+    3-D sampling of tests/oracle_heights.py (which lets a camera stand in a lower prism)."""
+    from camwatch.geometry.coverage import analyze
+    from tests.oracle_heights import seen_area
+
+    data = _site((62.0, 12.0), 3.0, None)
+    camera = data["features"][-1]["properties"]
+    camera.update(heading_deg=200, tilt_deg=25, range_m=15.0)  # over the roof's edge
+    site = parse_site(data)
+    (result,) = analyze(site).cameras
+    assert result.stand_point == (62.0, 12.0)
+    want = seen_area(site.cameras[0], site, level, 1.6, None, cell=0.04)
+    assert result.footprint_m2[level] == pytest.approx(want, rel=0.004)
+    assert want > 20.0  # it sees past the kiosk it stands on
