@@ -178,3 +178,42 @@ def test_conflict_shows_theirs_and_can_bring_mine_back(page_for, live_server, id
     finally:
         s.close()
     assert "我改的" in saved and "他们改的" not in saved
+
+
+def test_a_mount_line_is_drawn_and_saved(page_for, live_server, ids):
+    """The "mount line" button draws a LineString mount (a fence or a wall top: the planner
+    samples spots along it), beside the point mount its kind's own button draws."""
+    base, app = live_server
+    page = page_for("planner", width=1366, height=900)
+    page.goto(f"{base}/compounds/{ids['nangang-cun']}/editor")
+    page.wait_for_selector("#map[data-ready='1']", timeout=30000)
+    n = page.evaluate("window.camwatchEditor.serialize().length")
+    assert page.inner_text("#draw-buttons [data-shape=Line]").strip() == "＋ 安装线"
+    x, y = _free_spot(page)
+    box = page.locator("#map")
+    page.click("#draw-buttons [data-kind=mount][data-shape=Line]")
+    assert page.get_attribute("#draw-buttons [data-shape=Line]", "class").endswith("on")
+    for dx in (-1.5, 1.5):
+        px, py = _px(page, x + dx, y)
+        (box.dblclick if dx > 0 else box.click)(position={"x": px, "y": py})
+    page.wait_for_selector("#prop-form")
+    mount = page.evaluate("window.camwatchEditor.serialize().slice(-1)[0]")
+    assert mount["properties"]["kind"] == "mount"
+    assert mount["geometry"]["type"] == "LineString"
+    assert "on" not in (page.get_attribute("#draw-buttons [data-shape=Line]", "class") or "")
+    page.fill("#prop-form input[name=name]", "新围栏")
+    page.click("#prop-form button[type=submit]")
+    page.click("#btn-save")
+    page.wait_for_selector("#save-ok", timeout=60000)
+    from camwatch.registry.compounds import get_compound
+    from web.db import new_session
+
+    s = new_session(app)
+    try:
+        plan = get_compound(s, "nangang-cun").plan_json["features"]
+    finally:
+        s.close()
+    assert len(plan) == n + 1
+    (line,) = [f for f in plan if f["properties"].get("name") == "新围栏"]
+    assert (line["properties"]["kind"], line["geometry"]["type"]) == ("mount", "LineString")
+    shot(page, "editor-mount-line")

@@ -29,7 +29,7 @@
   };
   var state = {
     data: null, version: null, layers: [], history: [], saved: null,
-    drawing: null, selected: null, spots: null, devices: null, underlay: null, clicks: null
+    drawing: null, drawingButton: null, selected: null, spots: null, devices: null, underlay: null, clicks: null
   };
 
   var say = window.camwatchDom.teller(statusBox);
@@ -145,29 +145,32 @@
     return p;
   }
 
+  // a button draws its kind's shape, or the one it names (data-shape: a mount line)
   var drawButtons = document.querySelectorAll('#draw-buttons [data-kind]');
-  function markDrawing(kind) {
-    drawButtons.forEach(function (b) { b.classList.toggle('on', b.getAttribute('data-kind') === kind); });
+  function shapeOf(b) { return b.getAttribute('data-shape') || SHAPE[b.getAttribute('data-kind')]; }
+  function markDrawing(button) {
+    drawButtons.forEach(function (b) { b.classList.toggle('on', b === button); });
   }
   drawButtons.forEach(function (b) {
     b.addEventListener('click', function () {
-      var kind = b.getAttribute('data-kind');
+      var kind = b.getAttribute('data-kind'), shape = shapeOf(b);
       map.pm.disableDraw();
-      if (state.drawing === kind) { state.drawing = null; markDrawing(null); return; }
+      if (state.drawingButton === b) { state.drawing = state.drawingButton = null; markDrawing(null); return; }
       state.drawing = kind;
-      markDrawing(kind);
-      map.pm.enableDraw(SHAPE[kind], {
-        snappable: true, snapDistance: 15, finishOn: SHAPE[kind] === 'Line' ? 'dblclick' : null,
+      state.drawingButton = b;
+      markDrawing(b);
+      map.pm.enableDraw(shape, {
+        snappable: true, snapDistance: 15, finishOn: shape === 'Line' ? 'dblclick' : null,
         pathOptions: CW.styleFor(kind), templineStyle: CW.styleFor(kind), hintlineStyle: { color: '#1d5fa7', dashArray: '4 4' }
       });
-      say(SHAPE[kind] === 'CircleMarker' ? T.point_hint : T.draw_hint);
+      say(shape === 'CircleMarker' ? T.point_hint : T.draw_hint);
     });
   });
 
   map.on('pm:create', function (e) {
     var kind = state.drawing;
     say('');
-    state.drawing = null;
+    state.drawing = state.drawingButton = null;
     markDrawing(null);
     map.removeLayer(e.layer);
     if (!kind) return;
@@ -185,7 +188,7 @@
     changed();
     select(layer);
   });
-  map.on('pm:drawend', function () { if (state.drawing) { state.drawing = null; markDrawing(null); } });
+  map.on('pm:drawend', function () { if (state.drawing) { state.drawing = state.drawingButton = null; markDrawing(null); } });
   map.on('pm:remove', function (e) {
     var i = state.layers.indexOf(e.layer);
     if (i >= 0) state.layers.splice(i, 1);
