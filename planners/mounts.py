@@ -35,7 +35,7 @@ from shapely.geometry.base import BaseGeometry
 from camwatch.geometry.space import stand_point
 from camwatch.i18n import Said, msg, term_msg
 from camwatch.model import MOUNT_TOLERANCE_M, Site
-from camwatch.sitefile.checks import standing_holders
+from camwatch.sitefile.checks import stands_on_lower_at
 from planners.lenses import Lens
 
 POSITION_DECIMALS = 3  # millimetres: positions are written to the site file as they are planned
@@ -206,18 +206,6 @@ def lowest_lens(site: Site, lenses: list[Lens], model: str | None = None) -> flo
     return min(lens.height_m for lens in lenses) if effective == "standing" and lenses else None
 
 
-def _raised(site: Site, points: np.ndarray, lowest: float) -> np.ndarray:
-    """Which points are inside the boundary and held only by footprints lower than
-    ``lowest`` (:func:`camwatch.sitefile.checks.stands_on_lower`, for many points)."""
-    polygons, heights = standing_holders(site)
-    ok = shapely.covers(site.boundary, points)
-    if polygons and ok.any():
-        at, hit = shapely.STRtree(polygons).query(points, predicate="intersects")
-        too_high = np.asarray(heights, dtype=float)[hit] >= lowest
-        ok[at[too_high]] = False
-    return ok
-
-
 def mount_points(
     site: Site, space: BaseGeometry, *, spacing: float = 2.0, lowest: float | None = None
 ) -> tuple[list[MountPoint], list[Said]]:
@@ -271,7 +259,7 @@ def mount_points(
     )
     raised = np.zeros(len(kept), dtype=bool)
     if lowest is not None and far.any():
-        raised[far] = _raised(site, pts[far], lowest)
+        raised[far] = stands_on_lower_at(site, pts[far], lowest)
     spots = []
     runs: list[tuple[Said, list[tuple[float, float]]]] = []  # a mount's spots away in a row
     last_away: Said | None = None

@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from shapely.geometry import Point, Polygon
+import numpy as np
+import shapely
+from shapely.geometry import Polygon
 from shapely.geometry.base import BaseGeometry
 
 from camwatch.areal import ROBUST_GRID_M
@@ -54,29 +56,30 @@ def _blocker(site: Site, camera: Camera) -> Message | str | None:
     return msg("an obstacle") if site.boundary.covers(pt) else None
 
 
-def standing_holders(site: Site) -> tuple[list[Polygon], list[float]]:
-    """The footprints a camera may stand inside in the standing model when it is higher
-    than them, with their heights: buildings, obstacles and walls that block sight (a
-    see-through wall never blocks, so it never keeps a camera out: left out)."""
-    items = (
+def stands_on_lower_at(site: Site, points: np.ndarray, height_m: float) -> np.ndarray:
+    """For each of ``points`` (shapely points), whether a camera ``height_m`` high there
+    stands on something lower than itself, as the standing model allows
+    (docs/site-format.md §4: a pole on a wall, a camera on a kiosk roof): it is inside
+    the boundary and every building, obstacle and wall holding it is lower. A see-through
+    wall never blocks sight, so it never keeps a camera out. The engine then keeps the
+    camera where it is, and that obstacle hides nothing from it. The caller knows the
+    model applies (the loader for one camera, the planner for many mount spots)."""
+    ok = shapely.covers(site.boundary, points)
+    holders = (
         [(b.polygon, b.height_m) for b in site.buildings]
         + [(o.polygon, o.height_m) for o in site.obstacles]
         + [(w.footprint, w.height_m) for w in site.walls if not w.see_through]
     )
-    return [p for p, _ in items], [float(h) for _, h in items]
+    if holders and ok.any():
+        at, hit = shapely.STRtree([p for p, _ in holders]).query(points, predicate="intersects")
+        too_high = np.array([h for _, h in holders], dtype=float)[hit] >= height_m
+        ok[at[too_high]] = False
+    return ok
 
 
 def stands_on_lower(site: Site, position: tuple[float, float], height_m: float) -> bool:
-    """Whether a camera ``height_m`` high at ``position`` stands on something lower than
-    itself, as the standing model allows (docs/site-format.md §4: a pole on a wall, a
-    camera on a kiosk roof): it is inside the boundary and every footprint of
-    :func:`standing_holders` that holds it is lower. The engine then keeps it where it
-    is, and that obstacle hides nothing from it. The caller knows the model applies."""
-    pt = Point(position)
-    if not site.boundary.covers(pt):
-        return False
-    polygons, heights = standing_holders(site)
-    return all(h < height_m for poly, h in zip(polygons, heights, strict=True) if poly.covers(pt))
+    """:func:`stands_on_lower_at` for one position."""
+    return bool(stands_on_lower_at(site, shapely.points([position]), height_m)[0])
 
 
 def _metres(distance: float) -> str:
