@@ -49,8 +49,7 @@ def retire_device(
             )
         )
     day = (on or date.today()).isoformat()
-    line = retired_line(day, reason)
-    device.notes = f"{device.notes}\n{line}" if device.notes else line
+    device.notes = _with_line(device.notes, retired_line(day, reason))
     device.status = "retired"
     device.status_changed_at = utcnow()
     session.flush()
@@ -103,10 +102,14 @@ def restore_device(
     status = status_before_retirement(session, device) or RESTORED_DEFAULT_STATUS
     normal = validate_in_place(comp, device, replace(state_of(device), status=status))
     day = (on or date.today()).isoformat()
-    line = restored_line(day, reason)
-    notes = f"{device.notes}\n{line}" if device.notes else line
+    notes = _with_line(device.notes, restored_line(day, reason))
     check_notes(notes)
     apply_state(device, normal)
     device.notes = notes
     session.flush()
     return device
+
+
+def _with_line(notes: str | None, line: str) -> str:
+    """The device's notes with ``line`` added on a line of its own."""
+    return f"{notes}\n{line}" if notes else line
