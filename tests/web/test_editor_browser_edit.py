@@ -17,6 +17,18 @@ page_for = eb.page_for
 pytestmark = tb.pytestmark
 
 
+def _saved_plan(app, code: str) -> list[dict]:
+    """The compound's plan features as the ledger holds them."""
+    from camwatch.registry.compounds import get_compound
+    from web.db import new_session
+
+    s = new_session(app)
+    try:
+        return get_compound(s, code).plan_json["features"]
+    finally:
+        s.close()
+
+
 def test_draw_with_snapping_and_save(page_for, live_server, ids):
     """Draw a wall starting 6 px off a building corner (it snaps onto the corner) and an
     obstacle in a blind spot, save, and find both in the ledger."""
@@ -51,14 +63,7 @@ def test_draw_with_snapping_and_save(page_for, live_server, ids):
     shot(page, "editor-8-drawn-desktop")
     page.click("#btn-save")
     page.wait_for_selector("#save-ok", timeout=60000)
-    from camwatch.registry.compounds import get_compound
-    from web.db import new_session
-
-    s = new_session(app)
-    try:
-        plan = get_compound(s, "jinxiu-huating").plan_json["features"]
-    finally:
-        s.close()
+    plan = _saved_plan(app, "jinxiu-huating")
     kinds = [f["properties"]["kind"] for f in plan]
     assert len(plan) == n + 2 and "新岗亭" in [f["properties"].get("name") for f in plan]
     walls = [f for f in plan if f["properties"]["kind"] == "wall"]
@@ -168,15 +173,11 @@ def test_conflict_shows_theirs_and_can_bring_mine_back(page_for, live_server, id
     page.click("#btn-reapply")
     page.click("#btn-save")
     page.wait_for_selector("#save-ok", timeout=60000)
-    s = new_session(app)
-    try:
-        saved = [
-            f["properties"]["name"]
-            for f in get_compound(s, "xingfu-li").plan_json["features"]
-            if f["properties"]["kind"] == "building"
-        ]
-    finally:
-        s.close()
+    saved = [
+        f["properties"]["name"]
+        for f in _saved_plan(app, "xingfu-li")
+        if f["properties"]["kind"] == "building"
+    ]
     assert "我改的" in saved and "他们改的" not in saved
 
 
@@ -205,14 +206,7 @@ def test_a_mount_line_is_drawn_and_saved(page_for, live_server, ids):
     page.click("#prop-form button[type=submit]")
     page.click("#btn-save")
     page.wait_for_selector("#save-ok", timeout=60000)
-    from camwatch.registry.compounds import get_compound
-    from web.db import new_session
-
-    s = new_session(app)
-    try:
-        plan = get_compound(s, "nangang-cun").plan_json["features"]
-    finally:
-        s.close()
+    plan = _saved_plan(app, "nangang-cun")
     assert len(plan) == n + 1
     (line,) = [f for f in plan if f["properties"].get("name") == "新围栏"]
     assert (line["properties"]["kind"], line["geometry"]["type"]) == ("mount", "LineString")
