@@ -107,6 +107,7 @@ def _csv_geometry(line: int, row: Mapping[str, str]) -> dict[str, Any]:
 
 
 def row_state(line: int, row: Mapping[str, str]) -> tuple[DeviceState, str | None]:
+    """Row ``line``'s device (its state, checked like a site-file feature) and its notes."""
     for column in _REQUIRED:
         if not row.get(column):
             raise at_line(line, msg("%(column)s is required", column=column))
